@@ -1,0 +1,447 @@
+"""Load and validate an assessment folder.
+
+Every table is read as text first, so nothing is coerced silently; each column is then
+converted by its definition in :mod:`pra_lib.schema`, and every value that does not fit is
+reported with its file, spreadsheet row, column and the value itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import crf
+from .metadata import Metadata, find_metadata_file, read_metadata
+from .problems import AssessmentError, Problem, format_problems, problems_frame
+from .scales import PERCEPTION_SCALES, dont_know_labels, label_map
+from .schema import TABLES, TABLES_BY_NAME, Column, Table
+
+FIRST_DATA_ROW = 2  # the header is row 1 in a spreadsheet
+_TRUE = {"true", "yes", "ya", "1", "y"}
+_FALSE = {"false", "no", "tidak", "0", "n"}
+
+
+@dataclass
+class Assessment:
+    """A loaded assessment: metadata plus one typed DataFrame per table.
+
+    Tables are reached by name, as attributes (``assessment.participants``) or with
+    :meth:`table`. A table the folder does not have is an empty frame with the documented
+    columns, so analyses can say "not collected" instead of failing.
+    """
+
+    path: Path
+    metadata: Metadata
+    tables: dict[str, pd.DataFrame]
+    sources: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def assessment_id(self) -> str:
+        return self.metadata.assessment_id
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name not in TABLES_BY_NAME:
+            raise KeyError(f"unknown table {name!r}; known tables: {', '.join(TABLES_BY_NAME)}")
+        return self.tables[name]
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables")
+        if tables is not None and name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    def has(self, name: str) -> bool:
+        """Whether the folder holds the table with at least one row."""
+        return name in self.sources and not self.tables[name].empty
+
+    def input_files(self) -> list[Path]:
+        """Every file the assessment was read from."""
+        files = {Path(self.path) / src.split(" [")[0] for src in self.sources.values()}
+        meta = find_metadata_file(Path(self.path))
+        if meta is not None:
+            files.add(meta)
+        return sorted(files)
+
+
+def load_assessment(path, *, errors: str = "raise") -> Assessment:
+    """Load an assessment folder into typed, validated tables.
+
+    Parameters
+    ----------
+    path : str or Path
+        Folder holding ``assessment.yaml`` (or ``.toml``) and the tables, as CSV files or as
+        sheets of XLSX workbooks.
+    errors : {"raise", "collect"}
+        ``"raise"`` raises :class:`AssessmentError` listing every problem; ``"collect"``
+        returns what could be loaded, with the problems in ``Assessment.problems``. Values
+        that failed validation are missing in the returned tables.
+
+    Returns
+    -------
+    Assessment
+
+    Examples
+    --------
+    >>> a = load_assessment("data/sample")            # doctest: +SKIP
+    >>> a.perception_ratings.groupby("goal_id")["rating"].mean()  # doctest: +SKIP
+    """
+    if errors not in ("raise", "collect"):
+        raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")
+    folder = Path(path)
+    if not folder.is_dir():
+        raise AssessmentError(folder, [Problem(file=str(folder), kind="missing_file", expected="an assessment folder")])
+    metadata, problems = read_metadata(folder)
+    raw, sources, read_problems = _read_tables(folder)
+    problems += read_problems
+    tables: dict[str, pd.DataFrame] = {}
+    for spec in TABLES:
+        if spec.name in raw:
+            frame, table_problems = _convert(raw[spec.name], spec, sources[spec.name], metadata)
+            problems += table_problems
+        else:
+            frame = _empty(spec)
+            if spec.required:
+                problems.append(Problem(file=f"{spec.name}.csv", kind="missing_file", expected=f"the required table '{spec.name}' as {spec.name}.csv or a sheet named {spec.name}"))
+        tables[spec.name] = frame
+    if metadata is not None:
+        problems += _check_references(tables, sources, metadata)
+        problems += _check_rules(tables, sources)
+    if metadata is None:
+        raise AssessmentError(folder, problems)
+    assessment = Assessment(folder, metadata, tables, sources, problems)
+    if problems and errors == "raise":
+        raise AssessmentError(folder, problems)
+    return assessment
+
+
+def validate_assessment(path) -> list[Problem]:
+    """Check an assessment folder and return every problem found (empty when valid).
+
+    Examples
+    --------
+    >>> validate_assessment("data/sample")   # doctest: +SKIP
+    []
+    """
+    try:
+        return load_assessment(path, errors="collect").problems
+    except AssessmentError as exc:
+        return exc.problems
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _read_tables(folder: Path):
+    raw: dict[str, pd.DataFrame] = {}
+    sources: dict[str, str] = {}
+    problems: list[Problem] = []
+
+    def add(name, frame, source):
+        if name in raw:
+            problems.append(Problem(file=source, kind="duplicate", value=name, expected=f"table '{name}' given only once (also in {sources[name]})"))
+            return
+        raw[name] = frame
+        sources[name] = source
+
+    for spec in TABLES:
+        csv_path = folder / f"{spec.name}.csv"
+        if csv_path.is_file():
+            frame, problem = _read_csv(csv_path)
+            if problem:
+                problems.append(problem)
+            else:
+                add(spec.name, frame, csv_path.name)
+    for book in sorted(folder.glob("*.xlsx")):
+        if book.name.startswith("~$"):  # Excel's lock file
+            continue
+        try:
+            sheets = pd.read_excel(book, sheet_name=None, dtype=str, header=None, keep_default_na=False, engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many types for a corrupt file
+            problems.append(Problem(file=book.name, kind="unreadable", value=type(exc).__name__, expected=f"a readable XLSX workbook ({exc})"))
+            continue
+        for sheet, grid in sheets.items():
+            if sheet in TABLES_BY_NAME:
+                source = f"{book.name} [sheet {sheet}]"
+                frame, problem = _frame_from_grid(grid, source)
+                if problem:
+                    problems.append(problem)
+                else:
+                    add(sheet, frame, source)
+    return raw, sources, problems
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame | None, Problem | None]:
+    try:
+        grid = pd.read_csv(path, dtype=str, header=None, keep_default_na=False, na_filter=False, skip_blank_lines=False, encoding="utf-8-sig")
+    except pd.errors.EmptyDataError:
+        return None, Problem(file=path.name, kind="empty", expected="a header row naming the columns")
+    except UnicodeDecodeError as exc:
+        return None, Problem(file=path.name, kind="unreadable", value=f"byte {exc.object[exc.start:exc.start + 1]!r} at position {exc.start}", expected="a UTF-8 encoded CSV file")
+    except (pd.errors.ParserError, OSError, ValueError) as exc:
+        return None, Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a comma-separated CSV file ({str(exc).strip()})")
+    return _frame_from_grid(grid, path.name)
+
+
+def _frame_from_grid(grid: pd.DataFrame, source: str) -> tuple[pd.DataFrame | None, Problem | None]:
+    """First row is the header; rows are indexed by their spreadsheet row number."""
+    if grid.empty:
+        return None, Problem(file=source, kind="empty", expected="a header row naming the columns")
+    header = [str(h).strip() for h in grid.iloc[0]]
+    frame = grid.iloc[1:].copy()
+    frame.columns = header
+    frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
+    frame = frame.apply(lambda s: s.str.strip()) if len(frame) else frame
+    blank = (frame == "").all(axis=1) if len(frame.columns) else pd.Series(True, index=frame.index)
+    return frame[~blank], None
+
+
+# --------------------------------------------------------------------------- typing
+
+
+def _empty(spec: Table) -> pd.DataFrame:
+    return pd.DataFrame({c.name: pd.Series(dtype=_dtype(c)) for c in spec.columns})
+
+
+def _dtype(col: Column) -> str:
+    return {"str": "object", "int": "Int64", "float": "Float64", "bool": "boolean", "likert": "Int8"}[col.kind]
+
+
+def _convert(raw: pd.DataFrame, spec: Table, source: str, metadata: Metadata | None):
+    problems: list[Problem] = []
+    present = set(raw.columns)
+    dupes = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
+    for name in dupes:
+        problems.append(Problem(file=source, row=1, column=name, kind="duplicate", value=name, expected="each column name once in the header"))
+    if dupes:
+        raw = raw.loc[:, ~raw.columns.duplicated()]
+    for col in spec.columns:
+        if col.required and col.name not in present:
+            problems.append(Problem(file=source, row=1, column=col.name, kind="missing_column", expected=f"a column '{col.name}': {col.description}"))
+    out = pd.DataFrame(index=raw.index)
+    failed: dict[str, set[int]] = {}
+    for col in spec.columns:
+        if col.name not in present:
+            out[col.name] = pd.Series(pd.NA, index=raw.index, dtype=_dtype(col)) if col.kind != "str" else pd.Series(None, index=raw.index, dtype=object)
+            continue
+        values = raw[col.name]
+        converted, col_problems = _convert_column(values, col, source, metadata, spec)
+        problems += col_problems
+        failed[col.name] = {p.row for p in col_problems}
+        out[col.name] = converted
+        if spec.name == "perception_ratings" and col.name == "rating":
+            dk = dont_know_labels(PERCEPTION_SCALES, metadata.scales if metadata else None)
+            out["dont_know"] = values.str.casefold().isin(dk).to_numpy()
+    if spec.name == "perception_ratings" and "dont_know" not in out:
+        out["dont_know"] = False
+    checked = [c for c in spec.columns if c.name in present]
+    problems += [p for p in _pandera_checks(out, checked, source) if p.row not in failed.get(p.column, ())]
+    if len(raw) == 0 and spec.required:
+        problems.append(Problem(file=source, kind="empty", expected=f"at least one row in the required table '{spec.name}'"))
+    return out.reset_index(names="source_row"), problems
+
+
+def _convert_column(values: pd.Series, col: Column, source: str, metadata: Metadata | None, spec: Table):
+    problems: list[Problem] = []
+    missing = values.eq("") | values.isna()
+
+    def bad(mask, expected, kind="type"):
+        for row, value in values[mask].items():
+            problems.append(Problem(file=source, row=int(row), column=col.name, kind=kind, value=value, expected=expected))
+
+    if col.kind == "str":
+        result = values.where(~missing, None).astype(object)
+        if col.references == "crf.goals":
+            result, mask = _normalise(result, crf.normalise_goal_id)
+            bad(mask, "a CRF goal id G01..G12 (or 1..12)", kind="reference")
+        elif col.references == "crf.indicators":
+            result, mask = _normalise(result, crf.normalise_indicator_id)
+            bad(mask, "a CRF indicator id such as 1.1 .. 12.4", kind="reference")
+        return result, problems
+    if col.kind in ("int", "float"):
+        numbers = pd.to_numeric(values.where(~missing), errors="coerce")
+        not_number = numbers.isna() & ~missing
+        bad(not_number, "a whole number" if col.kind == "int" else "a number")
+        if col.kind == "int":
+            fractional = numbers.notna() & (numbers % 1 != 0)
+            bad(fractional, "a whole number")
+            numbers = numbers.where(~fractional)
+            return numbers.round().astype("Int64"), problems
+        return numbers.astype("Float64"), problems
+    if col.kind == "bool":
+        folded = values.str.casefold()
+        result = pd.Series(pd.NA, index=values.index, dtype="boolean")
+        result[folded.isin(_TRUE)] = True
+        result[folded.isin(_FALSE)] = False
+        bad(result.isna() & ~missing, "true or false (also yes/no, ya/tidak, 1/0)")
+        return result, problems
+    if col.kind == "likert":
+        scale_names = PERCEPTION_SCALES if spec.name == "perception_ratings" else (col.scale,)
+        scales = metadata.scales if metadata else None
+        labels = label_map(scale_names, scales)
+        dk = dont_know_labels(scale_names, scales)
+        folded = values.str.casefold()
+        from_label = folded.map(labels)
+        numbers = pd.to_numeric(values.where(~missing & from_label.isna() & ~folded.isin(dk)), errors="coerce")
+        codes = from_label.fillna(numbers)
+        unparsed = codes.isna() & ~missing & ~folded.isin(dk)
+        nonint = codes.notna() & (codes % 1 != 0)
+        bad(unparsed | nonint, f"a code 1-5 or a {'/'.join(scale_names)} label such as '{sorted(labels)[0]}', or \"don't know\"")
+        codes = codes.where(~nonint)
+        return codes.astype("Float64").round().astype("Int8"), problems
+    raise ValueError(f"unknown column kind {col.kind!r}")
+
+
+def _normalise(values: pd.Series, normaliser):
+    """Apply a normaliser to the distinct values; return (normalised, mask of failures)."""
+    mapping = {}
+    for value in pd.unique(values.dropna()):
+        try:
+            mapping[value] = normaliser(value)
+        except ValueError:
+            mapping[value] = None
+    result = values.map(lambda v: mapping.get(v) if v is not None else None)
+    failed = values.notna() & result.isna()
+    return result.where(~failed, None).astype(object), failed
+
+
+def _pandera_checks(frame: pd.DataFrame, columns_to_check: list[Column], source: str) -> list[Problem]:
+    """Nullability, uniqueness, allowed values and ranges, checked with pandera."""
+    import pandera.pandas as pa
+
+    columns = {}
+    expectations = {}
+    for col in columns_to_check:
+        checks = []
+        if col.allowed is not None:
+            checks.append(pa.Check.isin(list(col.allowed)))
+            expectations[(col.name, "isin")] = ("unknown_code", "one of " + ", ".join(col.allowed))
+        if col.minimum is not None or col.maximum is not None:
+            lo = -np.inf if col.minimum is None else col.minimum
+            hi = np.inf if col.maximum is None else col.maximum
+            checks.append(pa.Check.in_range(lo, hi))
+            rng = f"{col.minimum:g} to {col.maximum:g}" if col.maximum is not None else f"at least {col.minimum:g}"
+            expectations[(col.name, "in_range")] = ("range", f"a value from {rng}")
+        expectations[(col.name, "not_nullable")] = ("missing_column", "a value (this column may not be empty)")
+        expectations[(col.name, "field_uniqueness")] = ("duplicate", "a value not used in another row")
+        columns[col.name] = pa.Column(nullable=col.nullable, unique=col.unique, checks=checks, required=False)
+    schema = pa.DataFrameSchema(columns, strict=False)
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        problems = []
+        for case in exc.failure_cases.itertuples(index=False):
+            check = str(case.check)
+            key = next((k for k in expectations if k[0] == case.column and check.startswith(k[1])), None)
+            if key is None:
+                kind, expected = "type", check
+            else:
+                kind, expected = expectations[key]
+            value = None if kind == "missing_column" else case.failure_case
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            row = None if case.index is None or pd.isna(case.index) else int(case.index)
+            if kind == "missing_column":
+                kind = "type"
+                expected = "a value (this column may not be empty)"
+            problems.append(Problem(file=source, row=row, column=case.column, kind=kind, value=value, expected=expected))
+        return sorted(problems, key=lambda p: (p.column or "", p.row or 0))
+    return []
+
+
+# --------------------------------------------------------------------------- cross-table checks
+
+
+def _known_values(target: str, tables, metadata: Metadata) -> set[str] | None:
+    if target == "meta.activities":
+        return set(metadata.activities["activity_id"].dropna())
+    if target == "meta.stakeholder_groups":
+        return set(metadata.stakeholder_groups["stakeholder_group"].dropna())
+    if target == "meta.areas":
+        return set(metadata.areas["area"].dropna())
+    if target.startswith("crf."):
+        return None  # checked while typing
+    table, column = target.split(".")
+    return set(tables[table][column].dropna())
+
+
+def _check_references(tables, sources, metadata: Metadata) -> list[Problem]:
+    problems: list[Problem] = []
+    for spec in TABLES:
+        if spec.name not in sources:
+            continue
+        frame = tables[spec.name]
+        for col in spec.columns:
+            if not col.references or col.name not in frame:
+                continue
+            target_table = col.references.split(".")[0]
+            if target_table not in ("meta", "crf") and target_table not in sources:
+                continue  # the missing or unreadable table is reported already
+            known = _known_values(col.references, tables, metadata)
+            if known is None:
+                continue
+            values = frame[col.name]
+            unknown = values.notna() & ~values.isin(known)
+            target = col.references
+            if target.startswith("meta."):
+                where = f"an id listed under {target[5:]} in the metadata file"
+            else:
+                t, c = target.split(".")
+                where = f"an id that exists in column '{c}' of {sources[t]}"
+            for row, value in zip(frame.loc[unknown, "source_row"], values[unknown]):
+                problems.append(Problem(file=sources[spec.name], row=int(row), column=col.name, kind="reference", value=value, expected=where))
+    return problems
+
+
+def _hazard_type_rule(tables, sources, table_name, column, wanted) -> list[Problem]:
+    if table_name not in sources:
+        return []
+    types = dict(zip(tables["hazards"]["hazard_id"], tables["hazards"]["hazard_type"]))
+    frame = tables[table_name]
+    actual = frame[column].map(types)
+    wrong = actual.notna() & (actual != wanted)
+    return [
+        Problem(file=sources[table_name], row=int(r), column=column, kind="reference", value=v, expected=f"a hazard of type {wanted} (this one is a {types[v]})")
+        for r, v in zip(frame.loc[wrong, "source_row"], frame.loc[wrong, column])
+    ]
+
+
+def _check_rules(tables, sources) -> list[Problem]:
+    problems: list[Problem] = []
+    for spec in TABLES:
+        if spec.name not in sources or not spec.one_of:
+            continue
+        frame = tables[spec.name]
+        none = frame[list(spec.one_of)].isna().all(axis=1)
+        for row in frame.loc[none, "source_row"]:
+            problems.append(Problem(file=sources[spec.name], row=int(row), column=" / ".join(spec.one_of), kind="type", expected="at least one of " + ", ".join(spec.one_of)))
+    problems += _hazard_type_rule(tables, sources, "asset_impacts", "shock_id", "shock")
+    problems += _hazard_type_rule(tables, sources, "amplifications", "shock_id", "shock")
+    problems += _hazard_type_rule(tables, sources, "amplifications", "stress_id", "stress")
+
+    ratings = tables["perception_ratings"]
+    if "perception_ratings" in sources and len(ratings):
+        # The indicator must belong to the goal.
+        goal_of = dict(zip(crf.indicators()["indicator_id"], crf.indicators()["goal_id"]))
+        expected_goal = ratings["indicator_id"].map(goal_of)
+        wrong = expected_goal.notna() & ratings["goal_id"].notna() & (expected_goal != ratings["goal_id"])
+        for row, ind, goal in zip(ratings.loc[wrong, "source_row"], ratings.loc[wrong, "indicator_id"], expected_goal[wrong]):
+            problems.append(Problem(file=sources["perception_ratings"], row=int(row), column="goal_id", kind="reference", value=ind, expected=f"goal {goal}, the goal of indicator {ind}"))
+        # The activity must be the respondent's.
+        activity_of = dict(zip(tables["participants"]["respondent_id"], tables["participants"]["activity_id"]))
+        theirs = ratings["respondent_id"].map(activity_of)
+        wrong = theirs.notna() & ratings["activity_id"].notna() & (theirs != ratings["activity_id"])
+        for row, act, own in zip(ratings.loc[wrong, "source_row"], ratings.loc[wrong, "activity_id"], theirs[wrong]):
+            problems.append(Problem(file=sources["perception_ratings"], row=int(row), column="activity_id", kind="reference", value=act, expected=f"the respondent's own activity in participants ({own})"))
+        # One rating per respondent, goal/indicator and aspect.
+        key = ["respondent_id", "goal_id", "indicator_id", "aspect"]
+        dup = ratings.duplicated(key, keep="first") & ratings["respondent_id"].notna()
+        for row, rid, goal in zip(ratings.loc[dup, "source_row"], ratings.loc[dup, "respondent_id"], ratings.loc[dup, "goal_id"]):
+            problems.append(Problem(file=sources["perception_ratings"], row=int(row), column="respondent_id", kind="duplicate", value=f"{rid} / {goal}", expected="one rating per respondent, goal or indicator, and aspect"))
+    return problems
+
+
+__all__ = ["Assessment", "AssessmentError", "load_assessment", "validate_assessment", "format_problems", "problems_frame"]

@@ -1,0 +1,97 @@
+"""The ``pra`` command: validate an assessment, generate the sample, run the reports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+
+
+def _validate(args) -> int:
+    from .assessment import validate_assessment
+    from .problems import format_problems
+
+    status = EXIT_OK
+    for path in args.paths:
+        problems = validate_assessment(path)
+        if problems:
+            status = EXIT_INVALID
+            print(format_problems(problems, header=f"{path}: INVALID, {len(problems)} problem(s)", limit_per_group=args.max_rows))
+        else:
+            print(f"{path}: valid")
+    return status
+
+
+def _sample(args) -> int:
+    from .sample import generate_sample
+
+    out = generate_sample(args.out, seed=args.seed, respondents=args.respondents)
+    print(f"wrote synthetic assessment to {out} (seed {args.seed}, {args.respondents} respondents)")
+    return EXIT_OK
+
+
+def _run(args) -> int:
+    from .problems import AssessmentError
+    from .runner import run_reports
+
+    try:
+        summary = run_reports(args.paths, out=args.out, only=args.only, jobs=args.jobs, timeout=args.timeout, min_cell_size=args.min_cell_size)
+    except AssessmentError as exc:
+        print(str(exc), file=sys.stderr)
+        print("Nothing was run. Fix the problems above, then run again (pra validate checks without running).", file=sys.stderr)
+        return EXIT_INVALID
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"pra run: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    failed = summary.failed
+    print(f"{len(summary.results) - len(failed)} of {len(summary.results)} notebook(s) succeeded; reports in {Path(args.out).resolve()}")
+    if failed:
+        print("Failed: " + ", ".join(f"{r.assessment_id}/{r.notebook}" for r in failed), file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pra", description="Analyse a Preliminary Resilience Assessment (PRA).")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="check an assessment folder and list every problem")
+    v.add_argument("paths", nargs="+", help="assessment folder(s)")
+    v.add_argument("--max-rows", type=_positive_int, default=20, help="rows listed per file, column and kind of problem (default 20)")
+    v.set_defaults(func=_validate)
+
+    s = sub.add_parser("sample", help="write the synthetic Jakarta-like sample assessment")
+    s.add_argument("out", help="folder to write")
+    s.add_argument("--seed", type=int, default=2017)
+    s.add_argument("--respondents", type=_positive_int, default=600, help="questionnaire respondents (default 600)")
+    s.set_defaults(func=_sample)
+
+    r = sub.add_parser("run", help="run the report notebooks and render them as HTML")
+    r.add_argument("paths", nargs="+", help="assessment folder(s)")
+    r.add_argument("--out", default="outputs", help="output folder (default: outputs)")
+    r.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks (name or number prefix, e.g. 00_data_overview or 00)")
+    r.add_argument("--jobs", type=_positive_int, default=1, help="notebooks to run in parallel (default 1)")
+    r.add_argument("--timeout", type=_positive_int, default=600, help="seconds one cell may run (default 600)")
+    r.add_argument("--min-cell-size", type=_positive_int, default=5, help="suppress cells resting on fewer respondents (default 5)")
+    r.set_defaults(func=_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""The data overview: who took part, through which channel, from where, and how complete the data is."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .assessment import Assessment
+from .problems import PROBLEM_KINDS, Problem
+from .schema import TABLES
+
+
+def participation(data: Assessment) -> pd.DataFrame:
+    """Number of participants per activity and stakeholder group.
+
+    Returns a tidy table with ``activity_id``, ``activity``, ``stakeholder_group``,
+    ``group_label`` and ``n``, including zero cells, in the metadata's order.
+
+    Examples
+    --------
+    >>> participation(load_assessment("data/sample")).head()  # doctest: +SKIP
+    """
+    meta = data.metadata
+    people = data.participants
+    counts = people.groupby(["activity_id", "stakeholder_group"]).size()
+    grid = pd.MultiIndex.from_product([meta.activities["activity_id"], meta.stakeholder_groups["stakeholder_group"]], names=["activity_id", "stakeholder_group"])
+    out = counts.reindex(grid, fill_value=0).rename("n").reset_index()
+    out["activity"] = out["activity_id"].map(dict(zip(meta.activities["activity_id"], meta.activities["title"])))
+    out["group_label"] = out["stakeholder_group"].map(dict(zip(meta.stakeholder_groups["stakeholder_group"], meta.stakeholder_groups["label"])))
+    return out[["activity_id", "activity", "stakeholder_group", "group_label", "n"]]
+
+
+def channels(data: Assessment) -> pd.DataFrame:
+    """Participants per activity and channel (online, offline, interview, workshop), with shares."""
+    people = data.participants
+    out = people.groupby(["activity_id", "channel"]).size().rename("n").reset_index()
+    out["share"] = out["n"] / out.groupby("activity_id")["n"].transform("sum")
+    order = {a: i for i, a in enumerate(data.metadata.activities["activity_id"])}
+    return out.sort_values(["activity_id", "channel"], key=lambda s: s.map(order) if s.name == "activity_id" else s).reset_index(drop=True)
+
+
+def areas(data: Assessment, *, activity_id: str | None = None) -> pd.DataFrame:
+    """Participants per area against each area's share of the population.
+
+    ``share_of_respondents`` over ``share_of_population`` shows which areas a survey
+    over- or under-represents. People with no area (city-wide roles) are counted as
+    ``(city-wide)``.
+    """
+    meta = data.metadata
+    people = data.participants
+    if activity_id is not None:
+        people = people[people["activity_id"] == activity_id]
+    counts = people["area"].fillna("(city-wide)").value_counts()
+    ids = list(meta.areas["area"]) + (["(city-wide)"] if "(city-wide)" in counts else [])
+    out = pd.DataFrame({"area": ids})
+    out["name"] = out["area"].map(dict(zip(meta.areas["area"], meta.areas["name"]))).fillna(out["area"])
+    out["n"] = out["area"].map(counts).fillna(0).astype(int)
+    out["share_of_respondents"] = out["n"] / max(int(out["n"].sum()), 1)
+    pop = out["area"].map(dict(zip(meta.areas["area"], meta.areas["population"].astype(float))))
+    out["share_of_population"] = pop / pop.sum() if pop.notna().any() else float("nan")
+    return out
+
+
+def completeness(data: Assessment) -> pd.DataFrame:
+    """Per table: its source file, rows, and the share of filled cells in its non-personal columns."""
+    rows = []
+    for spec in TABLES:
+        frame = data.tables[spec.name]
+        cols = [c.name for c in spec.columns if not c.personal and c.name in frame]
+        filled = float(frame[cols].notna().to_numpy().mean()) if len(frame) and cols else float("nan")
+        rows.append(
+            {
+                "table": spec.name,
+                "source": data.sources.get(spec.name, "(not provided)"),
+                "required": spec.required,
+                "rows": len(frame),
+                "filled_share": filled,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def validation_summary(problems: list[Problem]) -> pd.DataFrame:
+    """Number of problems per kind (all kinds listed, zero when none)."""
+    counts = pd.Series([p.kind for p in problems], dtype=object).value_counts()
+    return pd.DataFrame({"kind": PROBLEM_KINDS, "problems": [int(counts.get(k, 0)) for k in PROBLEM_KINDS]})
+
+
+def activities(data: Assessment) -> pd.DataFrame:
+    """The assessment's activities with their dates and number of participants."""
+    acts = data.metadata.activities.copy()
+    acts["n"] = acts["activity_id"].map(data.participants["activity_id"].value_counts()).fillna(0).astype(int)
+    acts["date"] = acts["date"].fillna("(not published)")
+    return acts[["activity_id", "activity_type", "title", "date", "n"]]
+
+
+def headline(data: Assessment) -> str:
+    """A short paragraph, computed from the data, that opens the overview report."""
+    meta = data.metadata
+    people = data.participants
+    q = people[people["activity_id"].isin(meta.activity_ids("questionnaire"))]
+    survey = q[q["channel"].isin(["online", "offline"])]
+    online = float((survey["channel"] == "online").mean()) if len(survey) else float("nan")
+    interviews = int((q["channel"] == "interview").sum())
+    lines = [
+        f"**{meta.title}.** {len(people):,} participations across {len(meta.activities)} activities "
+        f"and {len(meta.stakeholder_groups)} stakeholder groups.",
+        f"The questionnaires reached {len(survey):,} respondents ({online:.0%} online) and "
+        f"{interviews} key stakeholders were interviewed." if len(survey) else "No questionnaire responses were recorded.",
+    ]
+    if meta.synthetic:
+        lines.append("*This assessment is synthetic sample data; it describes no real people.*")
+    if data.problems:
+        lines.append(f"**Validation found {len(data.problems)} problem(s); see the last section before relying on the results.**")
+    else:
+        lines.append("Every table passed validation.")
+    return "\n\n".join(lines)
