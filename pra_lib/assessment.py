@@ -203,7 +203,10 @@ def _frame_from_grid(grid: pd.DataFrame, source: str) -> tuple[pd.DataFrame | No
 
 
 def _empty(spec: Table) -> pd.DataFrame:
-    return pd.DataFrame({c.name: pd.Series(dtype=_dtype(c)) for c in spec.columns})
+    frame = pd.DataFrame({"source_row": pd.Series(dtype="int64"), **{c.name: pd.Series(dtype=_dtype(c)) for c in spec.columns}})
+    if spec.name == "perception_ratings":
+        frame["dont_know"] = pd.Series(dtype=bool)
+    return frame
 
 
 def _dtype(col: Column) -> str:

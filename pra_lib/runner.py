@@ -85,6 +85,7 @@ def run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, o
             str(executed),
             parameters=params,
             kernel_name="python3",
+            language="python",
             cwd=str(notebook.parent),
             execution_timeout=timeout,
             progress_bar=False,

@@ -1,0 +1,55 @@
+"""Shared fixtures: the bundled sample, a small generated assessment, and cell editing helpers."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pra_lib.sample import generate_sample
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "data" / "sample"
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def small_sample(tmp_path_factory) -> Path:
+    """A small assessment (40 respondents) that loads in a fraction of a second."""
+    return generate_sample(tmp_path_factory.mktemp("small") / "assessment", seed=5, respondents=40)
+
+
+@pytest.fixture
+def assessment_copy(small_sample, tmp_path) -> Path:
+    """A private copy of the small assessment that a test may break."""
+    dest = tmp_path / "assessment"
+    shutil.copytree(small_sample, dest)
+    return dest
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def set_cell(path: Path, row: int, column: str, value: str) -> None:
+    """Set a cell addressed as a spreadsheet shows it: header is row 1."""
+    rows = read_rows(path)
+    rows[row - 1][rows[0].index(column)] = value
+    write_rows(path, rows)
+
+
+def get_cell(path: Path, row: int, column: str) -> str:
+    rows = read_rows(path)
+    return rows[row - 1][rows[0].index(column)]

@@ -1,0 +1,312 @@
+"""Loading and validation: one malformed fixture per class of problem.
+
+Every fixture is a copy of a small generated assessment with one or more cells broken; the
+tests check that the problem is reported with file, spreadsheet row, column, value and
+expectation, and that nothing else is reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import pandas as pd
+import pytest
+
+from pra_lib.assessment import load_assessment, validate_assessment
+from pra_lib.problems import AssessmentError, format_problems, problems_frame
+
+from .conftest import get_cell, read_rows, set_cell, write_rows
+
+
+def only(problems, **match):
+    """The problems whose attributes equal ``match``."""
+    return [p for p in problems if all(getattr(p, k) == v for k, v in match.items())]
+
+
+def test_bundled_sample_is_valid(sample_dir):
+    assert validate_assessment(sample_dir) == []
+
+
+def test_small_sample_is_valid_and_typed(small_sample):
+    a = load_assessment(small_sample)
+    assert a.assessment_id == "jakarta-2017-synthetic"
+    assert str(a.perception_ratings["rating"].dtype) == "Int8"
+    assert str(a.assets["criticality"].dtype) == "Int64"
+    assert set(a.perception_ratings["goal_id"]) == {f"G{i:02d}" for i in range(1, 13)}
+    assert a.has("participants") and not a.problems
+
+
+def test_labels_in_both_languages_and_dont_know(assessment_copy):
+    path = assessment_copy / "perception_ratings.csv"
+    set_cell(path, 2, "rating", "Baik")  # Indonesian label, capitalised
+    set_cell(path, 3, "rating", " very poor ")  # English label with spaces
+    set_cell(path, 4, "rating", "TIDAK TAHU")  # don't know
+    importance_row = next(i for i, r in enumerate(read_rows(path), start=1) if "importance" in r)
+    set_cell(path, importance_row, "rating", "sangat penting")  # importance scale label
+    ratings = load_assessment(assessment_copy).perception_ratings.set_index("source_row")
+    assert ratings.loc[2, "rating"] == 4
+    assert ratings.loc[3, "rating"] == 1
+    assert pd.isna(ratings.loc[4, "rating"]) and ratings.loc[4, "dont_know"]
+    assert ratings.loc[importance_row, "rating"] == 5
+    assert not ratings.loc[2, "dont_know"]
+
+
+def test_goal_ids_in_other_forms_are_normalised(assessment_copy):
+    path = assessment_copy / "perception_ratings.csv"
+    assert get_cell(path, 4, "goal_id") == "G03" and get_cell(path, 8, "goal_id") == "G07"
+    set_cell(path, 4, "goal_id", "3")
+    set_cell(path, 8, "goal_id", "g7")
+    ratings = load_assessment(assessment_copy).perception_ratings.set_index("source_row")
+    assert ratings.loc[4, "goal_id"] == "G03" and ratings.loc[8, "goal_id"] == "G07"
+
+
+def test_missing_required_file(assessment_copy):
+    (assessment_copy / "participants.csv").unlink()
+    problems = validate_assessment(assessment_copy)
+    hit = only(problems, file="participants.csv", kind="missing_file")
+    assert len(hit) == 1 and "required table 'participants'" in hit[0].expected
+
+
+def test_optional_table_may_be_absent(assessment_copy):
+    (assessment_copy / "seminar_votes.csv").unlink()
+    a = load_assessment(assessment_copy)
+    assert not a.has("seminar_votes")
+    assert list(a.seminar_votes.columns[:3]) == ["source_row", "respondent_id", "activity_id"]
+
+
+def test_missing_metadata_raises_listing_the_problem(assessment_copy):
+    (assessment_copy / "assessment.yaml").unlink()
+    with pytest.raises(AssessmentError) as err:
+        load_assessment(assessment_copy)
+    assert "assessment.yaml" in str(err.value)
+    assert err.value.problems[0].kind == "missing_file"
+
+
+def test_metadata_problems_are_listed(assessment_copy):
+    path = assessment_copy / "assessment.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("assessment_id: jakarta-2017-synthetic", "assessment_id: ../escape")
+    text = text.replace("type: pra_seminar", "type: seminar")
+    path.write_text(text, encoding="utf-8")
+    problems = validate_assessment(assessment_copy)
+    assert only(problems, file="assessment.yaml", column="assessment_id", value="../escape")
+    assert only(problems, file="assessment.yaml", kind="unknown_code", value="seminar")
+
+
+def test_toml_metadata_is_accepted(assessment_copy):
+    import yaml
+
+    meta = yaml.safe_load((assessment_copy / "assessment.yaml").read_text(encoding="utf-8"))
+    (assessment_copy / "assessment.yaml").unlink()
+    lines = [f'assessment_id = "{meta["assessment_id"]}"', f'city = "{meta["city"]}"']
+    for key, fields in (("activities", ("id", "type", "title", "date")), ("stakeholder_groups", ("id", "label")), ("areas", ("id", "name", "population"))):
+        for rec in meta[key]:
+            lines.append(f"[[{key}]]")
+            for f in fields:
+                if f in rec:
+                    lines.append(f"{f} = {rec[f]}" if isinstance(rec[f], int) else f'{f} = "{rec[f]}"')
+    (assessment_copy / "assessment.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert load_assessment(assessment_copy).metadata.city == "Jakarta"
+
+
+def test_unreadable_file(assessment_copy):
+    (assessment_copy / "assets.csv").write_bytes(b"\xff\xfe\x00\x81garbage")
+    problems = validate_assessment(assessment_copy)
+    assert only(problems, file="assets.csv", kind="unreadable")
+    # Tables that point at the unreadable one are not flooded with follow-on errors.
+    assert not only(problems, file="asset_impacts.csv", column="asset_id")
+
+
+def test_missing_column(assessment_copy):
+    path = assessment_copy / "assets.csv"
+    rows = read_rows(path)
+    rows[0][rows[0].index("criticality")] = "crit"
+    write_rows(path, rows)
+    problems = validate_assessment(assessment_copy)
+    assert problems == only(problems, file="assets.csv", column="criticality", kind="missing_column", row=1)
+    assert len(problems) == 1
+
+
+def test_wrong_types_are_all_listed(assessment_copy):
+    set_cell(assessment_copy / "assets.csv", 3, "criticality", "high")
+    set_cell(assessment_copy / "assets.csv", 5, "criticality", "2.5")
+    set_cell(assessment_copy / "perception_ratings.csv", 7, "rating", "bagus")
+    problems = validate_assessment(assessment_copy)
+    assert only(problems, file="assets.csv", row=3, column="criticality", value="high", kind="type")
+    assert only(problems, file="assets.csv", row=5, column="criticality", value="2.5", kind="type")
+    hit = only(problems, file="perception_ratings.csv", row=7, column="rating", value="bagus")
+    assert hit and "label" in hit[0].expected
+    assert len(problems) == 3
+
+
+def test_out_of_range(assessment_copy):
+    set_cell(assessment_copy / "perception_ratings.csv", 4, "rating", "7")
+    set_cell(assessment_copy / "assets.csv", 2, "criticality", "0")
+    problems = validate_assessment(assessment_copy)
+    assert only(problems, file="perception_ratings.csv", row=4, column="rating", value=7, kind="range")
+    assert only(problems, file="assets.csv", row=2, column="criticality", value=0, kind="range")
+    assert len(problems) == 2
+
+
+def test_unknown_code(assessment_copy):
+    set_cell(assessment_copy / "participants.csv", 6, "channel", "onlne")
+    problems = validate_assessment(assessment_copy)
+    assert len(problems) == 1
+    p = problems[0]
+    assert (p.file, p.row, p.column, p.value, p.kind) == ("participants.csv", 6, "channel", "onlne", "unknown_code")
+    assert "online" in p.expected
+
+
+def test_duplicate_ids(assessment_copy):
+    path = assessment_copy / "hazards.csv"
+    set_cell(path, 3, "hazard_id", get_cell(path, 2, "hazard_id"))
+    problems = validate_assessment(assessment_copy)
+    dup = only(problems, file="hazards.csv", kind="duplicate", column="hazard_id")
+    assert {p.row for p in dup} == {2, 3}
+
+
+def test_duplicate_rating_rows(assessment_copy):
+    path = assessment_copy / "perception_ratings.csv"
+    rows = read_rows(path)
+    rows.append(rows[1])
+    write_rows(path, rows)
+    problems = validate_assessment(assessment_copy)
+    assert only(problems, file="perception_ratings.csv", kind="duplicate", row=len(rows))
+
+
+@pytest.mark.parametrize(
+    "table, column, bad, target",
+    [
+        ("perception_ratings", "respondent_id", "Q9999", "participants"),
+        ("perception_ratings", "goal_id", "G13", "CRF goal"),
+        ("hazard_ratings", "hazard_id", "SH99", "hazards"),
+        ("asset_impacts", "asset_id", "A99", "assets"),
+        ("actions", "owner_agency_id", "no-such-agency", "agencies"),
+        ("participants", "activity_id", "no_such_activity", "activities"),
+        ("participants", "stakeholder_group", "aliens", "stakeholder_groups"),
+        ("participants", "area", "bandung", "areas"),
+    ],
+)
+def test_references_to_unknown_ids(assessment_copy, table, column, bad, target):
+    set_cell(assessment_copy / f"{table}.csv", 2, column, bad)
+    problems = validate_assessment(assessment_copy)
+    hit = only(problems, file=f"{table}.csv", row=2, column=column, value=bad, kind="reference")
+    assert hit, format_problems(problems)
+    assert target in hit[0].expected
+
+
+def test_hazard_of_the_wrong_type(assessment_copy):
+    set_cell(assessment_copy / "amplifications.csv", 2, "shock_id", "ST02")
+    problems = validate_assessment(assessment_copy)
+    hit = only(problems, file="amplifications.csv", row=2, column="shock_id", value="ST02")
+    assert hit and "type shock" in hit[0].expected
+
+
+def test_row_needing_a_goal_or_hazard(assessment_copy):
+    set_cell(assessment_copy / "action_links.csv", 2, "goal_id", "")
+    set_cell(assessment_copy / "action_links.csv", 2, "hazard_id", "")
+    problems = validate_assessment(assessment_copy)
+    assert only(problems, file="action_links.csv", row=2)
+    assert len(problems) == 1
+
+
+def test_empty_required_table(assessment_copy):
+    path = assessment_copy / "perception_ratings.csv"
+    write_rows(path, read_rows(path)[:1])  # header only
+    problems = validate_assessment(assessment_copy)
+    assert only(problems, file="perception_ratings.csv", kind="empty")
+
+
+def test_completely_empty_file(assessment_copy):
+    (assessment_copy / "hazards.csv").write_bytes(b"")
+    problems = validate_assessment(assessment_copy)
+    assert only(problems, file="hazards.csv", kind="empty")
+
+
+def test_missing_required_value(assessment_copy):
+    set_cell(assessment_copy / "participants.csv", 4, "stakeholder_group", "")
+    problems = validate_assessment(assessment_copy)
+    assert only(problems, file="participants.csv", row=4, column="stakeholder_group")
+    assert len(problems) == 1
+
+
+def test_blank_lines_keep_spreadsheet_row_numbers(assessment_copy):
+    path = assessment_copy / "assets.csv"
+    rows = read_rows(path)
+    rows.insert(3, [""] * len(rows[0]))  # a blank line as row 4
+    write_rows(path, rows)
+    set_cell(path, 6, "criticality", "9")
+    problems = validate_assessment(assessment_copy)
+    assert [(p.row, p.value) for p in problems] == [(6, 9)]
+
+
+def test_every_problem_is_listed_not_just_the_first(assessment_copy):
+    for row in range(2, 12):
+        set_cell(assessment_copy / "participants.csv", row, "channel", f"bad{row}")
+    set_cell(assessment_copy / "assets.csv", 2, "criticality", "x")
+    problems = validate_assessment(assessment_copy)
+    assert len(only(problems, column="channel")) == 10
+    assert len(only(problems, file="assets.csv")) == 1
+    table = problems_frame(problems)
+    assert list(table.columns) == ["file", "row", "column", "kind", "value", "expected"]
+    assert len(table) == 11
+
+
+def test_load_raises_with_every_problem(assessment_copy):
+    set_cell(assessment_copy / "participants.csv", 2, "channel", "fax")
+    set_cell(assessment_copy / "assets.csv", 2, "criticality", "x")
+    with pytest.raises(AssessmentError) as err:
+        load_assessment(assessment_copy)
+    text = str(err.value)
+    assert "participants.csv, row 2, column 'channel': value 'fax'" in text
+    assert "assets.csv, row 2, column 'criticality': value 'x'" in text
+
+
+def test_xlsx_workbook_with_one_sheet_per_table(assessment_copy):
+    with pd.ExcelWriter(assessment_copy / "workshop.xlsx") as book:
+        for name in ("assets", "asset_impacts"):
+            pd.read_csv(assessment_copy / f"{name}.csv", dtype=str, keep_default_na=False).to_excel(book, sheet_name=name, index=False)
+            (assessment_copy / f"{name}.csv").unlink()
+        pd.DataFrame({"note": ["an extra sheet is ignored"]}).to_excel(book, sheet_name="notes", index=False)
+    a = load_assessment(assessment_copy)
+    assert len(a.assets) == 40 and a.sources["assets"] == "workshop.xlsx [sheet assets]"
+    set_cell_xlsx = pd.read_excel(assessment_copy / "workshop.xlsx", sheet_name=None, dtype=str, keep_default_na=False)
+    set_cell_xlsx["assets"].loc[2, "criticality"] = "lots"  # spreadsheet row 4
+    with pd.ExcelWriter(assessment_copy / "workshop.xlsx") as book:
+        for name, frame in set_cell_xlsx.items():
+            frame.to_excel(book, sheet_name=name, index=False)
+    problems = validate_assessment(assessment_copy)
+    assert only(problems, file="workshop.xlsx [sheet assets]", row=4, column="criticality", value="lots")
+
+
+def test_table_given_twice(assessment_copy):
+    with pd.ExcelWriter(assessment_copy / "extra.xlsx") as book:
+        pd.read_csv(assessment_copy / "hazards.csv").to_excel(book, sheet_name="hazards", index=False)
+    problems = validate_assessment(assessment_copy)
+    assert only(problems, kind="duplicate", value="hazards")
+
+
+def test_input_files_are_never_written(small_sample, tmp_path):
+    copy = tmp_path / "a"
+    shutil.copytree(small_sample, copy)
+    set_cell(copy / "participants.csv", 2, "channel", "fax")
+
+    def digest():
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(copy.iterdir())}
+
+    before = digest()
+    validate_assessment(copy)
+    load_assessment(copy, errors="collect")
+    assert digest() == before
+
+
+def test_not_a_folder(tmp_path):
+    with pytest.raises(AssessmentError) as err:
+        load_assessment(tmp_path / "nowhere")
+    assert "an assessment folder" in str(err.value)
+
+
+def test_errors_argument_is_checked(small_sample):
+    with pytest.raises(ValueError, match="errors must be"):
+        load_assessment(small_sample, errors="ignore")

@@ -1,0 +1,139 @@
+"""End to end: `pra run` on the bundled sample, and every notebook under plain papermill.
+
+Like pyhf's notebook tests, these execute the real notebooks and then assert on what they
+recorded (the published CSV tables), not on screenshots.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from pra_lib.assessment import load_assessment
+from pra_lib.runner import discover_notebooks, run_reports
+
+from .conftest import REPO, SAMPLE
+
+NOTEBOOKS = discover_notebooks()
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory):
+    """Every notebook run once on the bundled sample, two at a time."""
+    out = tmp_path_factory.mktemp("reports")
+    summary = run_reports([SAMPLE], out=out, jobs=2, progress=lambda line: None)
+    failures = "\n".join(f"{r.notebook}: {r.error}" for r in summary.failed)
+    assert summary.ok, failures
+    return out / "jakarta-2017-synthetic"
+
+
+def test_every_notebook_produced_html_notebook_and_tables(run_dir):
+    for book in NOTEBOOKS:
+        folder = run_dir / book.stem
+        assert (folder / f"{book.stem}.html").stat().st_size > 10_000, book.stem
+        assert (folder / f"{book.stem}.ipynb").exists()
+        assert list((folder / "tables").glob("*.csv")), f"{book.stem} wrote no tables"
+        assert not (folder / "FAILED.txt").exists()
+    assert not list(run_dir.glob(".*staging*")), "staging folders are cleaned up"
+
+
+def test_manifest_records_every_notebook(run_dir):
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert [n["notebook"] for n in manifest["notebooks"]] == [b.stem for b in NOTEBOOKS]
+    assert all(n["status"] == "ok" for n in manifest["notebooks"])
+    assert manifest["parameters"]["min_cell_size"] == 5
+
+
+def test_overview_report_shows_participation(run_dir):
+    folder = run_dir / "00_data_overview"
+    html = (folder / "00_data_overview.html").read_text(encoding="utf-8")
+    assert "Participation by activity and stakeholder group" in html
+    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', html)) >= 3, "the figures are embedded"
+    assert "import pra_lib" not in html, "code cells are hidden"
+    table = pd.read_csv(folder / "tables" / "participation.csv", dtype=str)
+    people = load_assessment(SAMPLE).participants
+    seminar_gov = table[(table.activity_id == "pra_seminar") & (table.stakeholder_group == "government")]
+    expected = ((people.activity_id == "pra_seminar") & (people.stakeholder_group == "government")).sum()
+    assert seminar_gov["n"].item() == str(expected)
+    # Cells under five people are published as suppressed, never as their count.
+    small = table[table["suppressed"] == "True"]
+    assert len(small) >= 1 and set(small["n"]) == {"suppressed"}
+    assert (folder / "figures" / "participation.png").stat().st_size > 5_000
+
+
+def test_overview_area_table_suppresses_the_small_island_area(run_dir):
+    areas = pd.read_csv(run_dir / "00_data_overview" / "tables" / "areas.csv", dtype=str).set_index("area")
+    assert areas.loc["kepulauan_seribu", "n"] == "suppressed"
+    assert areas.loc["jakarta_timur", "n"] != "suppressed"
+
+
+def test_no_personal_data_in_any_output(run_dir):
+    people = load_assessment(SAMPLE).participants
+    secrets = set(people["email"]) | set(people["nik"]) | set(people["phone"]) | set(people["name"])
+    pattern = re.compile("|".join(re.escape(s) for s in sorted(secrets, key=len, reverse=True)))
+    for path in run_dir.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".ipynb", ".csv", ".json", ".txt"}:
+            hit = pattern.search(path.read_text(encoding="utf-8", errors="replace"))
+            assert hit is None, f"{path.relative_to(run_dir)} contains personal data: {hit.group(0)!r}"
+
+
+@pytest.fixture
+def notebooks_with_a_failure(tmp_path):
+    """The overview notebook plus one that raises and one that exceeds its timeout."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    (folder / "00_data_overview.ipynb").write_bytes((REPO / "notebooks" / "00_data_overview.ipynb").read_bytes())
+    for name, source in (("01_broken", "raise RuntimeError('planted failure')"), ("02_slow", "import time\ntime.sleep(30)")):
+        nb = nbformat.v4.new_notebook()
+        params = nbformat.v4.new_code_cell('assessment_path: str = ""\noutput_dir: str = ""\nmin_cell_size: int = 5')
+        params.metadata["tags"] = ["parameters"]
+        nb.cells = [params, nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell(source)]
+        nbformat.write(nb, folder / f"{name}.ipynb")
+    return folder
+
+
+def test_a_failing_notebook_does_not_stop_the_others(small_sample, tmp_path, notebooks_with_a_failure):
+    out = tmp_path / "out"
+    lines = []
+    summary = run_reports([small_sample], out=out, notebooks_dir=notebooks_with_a_failure, timeout=5, progress=lines.append)
+    status = {r.notebook: r for r in summary.results}
+    assert status["00_data_overview"].status == "ok"
+    assert status["01_broken"].status == "failed" and "planted failure" in status["01_broken"].error
+    assert status["02_slow"].status == "failed" and "Timeout" in status["02_slow"].error
+    assert not summary.ok
+    folder = out / "jakarta-2017-synthetic"
+    assert (folder / "01_broken" / "01_broken.ipynb").exists(), "the executed notebook is kept for debugging"
+    assert "planted failure" in (folder / "01_broken" / "FAILED.txt").read_text()
+    assert not (folder / "01_broken" / "01_broken.html").exists()
+    assert any("01_broken failed in cell" in line for line in lines)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert {n["notebook"]: n["status"] for n in manifest["notebooks"]} == {"00_data_overview": "ok", "01_broken": "failed", "02_slow": "failed"}
+
+
+def test_cli_exit_status_is_non_zero_when_a_notebook_fails(small_sample, tmp_path, notebooks_with_a_failure, monkeypatch):
+    from pra_lib import cli, runner
+
+    monkeypatch.setattr(runner, "NOTEBOOKS_DIR", notebooks_with_a_failure)
+    code = cli.main(["run", str(small_sample), "--out", str(tmp_path / "o"), "--only", "01", "--timeout", "5"])
+    assert code == 1
+
+
+@pytest.mark.parametrize("book", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_under_plain_papermill_with_its_defaults(book, tmp_path):
+    """A researcher's `papermill` call from the notebooks folder, no runner involved."""
+    out_nb = tmp_path / f"{book.stem}.ipynb"
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "papermill"), book.name, str(out_nb), "-p", "output_dir", str(tmp_path / "out"), "--no-progress-bar"],
+        cwd=book.parent,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert list((tmp_path / "out" / "tables").glob("*.csv"))
