@@ -17,9 +17,9 @@ from . import crf
 from .metadata import Metadata, find_metadata_file, read_metadata
 from .problems import AssessmentError, Problem, format_problems, problems_frame
 from .scales import PERCEPTION_SCALES, dont_know_labels, label_map
+from .readers import read_tables
 from .schema import TABLES, TABLES_BY_NAME, Column, Table
 
-FIRST_DATA_ROW = 2  # the header is row 1 in a spreadsheet
 _TRUE = {"true", "yes", "ya", "1", "y"}
 _FALSE = {"false", "no", "tidak", "0", "n"}
 
@@ -38,6 +38,7 @@ class Assessment:
     tables: dict[str, pd.DataFrame]
     sources: dict[str, str]
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def assessment_id(self) -> str:
@@ -95,12 +96,13 @@ def load_assessment(path, *, errors: str = "raise") -> Assessment:
     if not folder.is_dir():
         raise AssessmentError(folder, [Problem(file=str(folder), kind="missing_file", expected="an assessment folder")])
     metadata, problems = read_metadata(folder)
-    raw, sources, read_problems = _read_tables(folder)
-    problems += read_problems
+    raw = read_tables(folder)
+    problems += raw.problems
+    sources = raw.sources
     tables: dict[str, pd.DataFrame] = {}
     for spec in TABLES:
-        if spec.name in raw:
-            frame, table_problems = _convert(raw[spec.name], spec, sources[spec.name], metadata)
+        if spec.name in raw.frames:
+            frame, table_problems = _convert(raw.frames[spec.name], spec, sources[spec.name], metadata, decimal_comma=spec.name in raw.decimal_comma)
             problems += table_problems
         else:
             frame = _empty(spec)
@@ -112,7 +114,7 @@ def load_assessment(path, *, errors: str = "raise") -> Assessment:
         problems += _check_rules(tables, sources)
     if metadata is None:
         raise AssessmentError(folder, problems)
-    assessment = Assessment(folder, metadata, tables, sources, problems)
+    assessment = Assessment(folder, metadata, tables, sources, problems, raw.notes)
     if problems and errors == "raise":
         raise AssessmentError(folder, problems)
     return assessment
@@ -135,70 +137,6 @@ def validate_assessment(path) -> list[Problem]:
 # --------------------------------------------------------------------------- reading
 
 
-def _read_tables(folder: Path):
-    raw: dict[str, pd.DataFrame] = {}
-    sources: dict[str, str] = {}
-    problems: list[Problem] = []
-
-    def add(name, frame, source):
-        if name in raw:
-            problems.append(Problem(file=source, kind="duplicate", value=name, expected=f"table '{name}' given only once (also in {sources[name]})"))
-            return
-        raw[name] = frame
-        sources[name] = source
-
-    for spec in TABLES:
-        csv_path = folder / f"{spec.name}.csv"
-        if csv_path.is_file():
-            frame, problem = _read_csv(csv_path)
-            if problem:
-                problems.append(problem)
-            else:
-                add(spec.name, frame, csv_path.name)
-    for book in sorted(folder.glob("*.xlsx")):
-        if book.name.startswith("~$"):  # Excel's lock file
-            continue
-        try:
-            sheets = pd.read_excel(book, sheet_name=None, dtype=str, header=None, keep_default_na=False, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many types for a corrupt file
-            problems.append(Problem(file=book.name, kind="unreadable", value=type(exc).__name__, expected=f"a readable XLSX workbook ({exc})"))
-            continue
-        for sheet, grid in sheets.items():
-            if sheet in TABLES_BY_NAME:
-                source = f"{book.name} [sheet {sheet}]"
-                frame, problem = _frame_from_grid(grid, source)
-                if problem:
-                    problems.append(problem)
-                else:
-                    add(sheet, frame, source)
-    return raw, sources, problems
-
-
-def _read_csv(path: Path) -> tuple[pd.DataFrame | None, Problem | None]:
-    try:
-        grid = pd.read_csv(path, dtype=str, header=None, keep_default_na=False, na_filter=False, skip_blank_lines=False, encoding="utf-8-sig")
-    except pd.errors.EmptyDataError:
-        return None, Problem(file=path.name, kind="empty", expected="a header row naming the columns")
-    except UnicodeDecodeError as exc:
-        return None, Problem(file=path.name, kind="unreadable", value=f"byte {exc.object[exc.start:exc.start + 1]!r} at position {exc.start}", expected="a UTF-8 encoded CSV file")
-    except (pd.errors.ParserError, OSError, ValueError) as exc:
-        return None, Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a comma-separated CSV file ({str(exc).strip()})")
-    return _frame_from_grid(grid, path.name)
-
-
-def _frame_from_grid(grid: pd.DataFrame, source: str) -> tuple[pd.DataFrame | None, Problem | None]:
-    """First row is the header; rows are indexed by their spreadsheet row number."""
-    if grid.empty:
-        return None, Problem(file=source, kind="empty", expected="a header row naming the columns")
-    header = [str(h).strip() for h in grid.iloc[0]]
-    frame = grid.iloc[1:].copy()
-    frame.columns = header
-    frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
-    frame = frame.apply(lambda s: s.str.strip()) if len(frame) else frame
-    blank = (frame == "").all(axis=1) if len(frame.columns) else pd.Series(True, index=frame.index)
-    return frame[~blank], None
-
-
 # --------------------------------------------------------------------------- typing
 
 
@@ -213,7 +151,7 @@ def _dtype(col: Column) -> str:
     return {"str": "object", "int": "Int64", "float": "Float64", "bool": "boolean", "likert": "Int8"}[col.kind]
 
 
-def _convert(raw: pd.DataFrame, spec: Table, source: str, metadata: Metadata | None):
+def _convert(raw: pd.DataFrame, spec: Table, source: str, metadata: Metadata | None, *, decimal_comma: bool = False):
     problems: list[Problem] = []
     present = set(raw.columns)
     dupes = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
@@ -231,6 +169,8 @@ def _convert(raw: pd.DataFrame, spec: Table, source: str, metadata: Metadata | N
             out[col.name] = pd.Series(pd.NA, index=raw.index, dtype=_dtype(col)) if col.kind != "str" else pd.Series(None, index=raw.index, dtype=object)
             continue
         values = raw[col.name]
+        if decimal_comma and col.kind in ("int", "float"):
+            values = values.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         converted, col_problems = _convert_column(values, col, source, metadata, spec)
         problems += col_problems
         failed[col.name] = {p.row for p in col_problems}
@@ -242,6 +182,9 @@ def _convert(raw: pd.DataFrame, spec: Table, source: str, metadata: Metadata | N
         out["dont_know"] = False
     checked = [c for c in spec.columns if c.name in present]
     problems += [p for p in _pandera_checks(out, checked, source) if p.row not in failed.get(p.column, ())]
+    if spec.name == "perception_ratings" and "rating" in present:
+        # A 'don't know' answer is missing, never a middle value.
+        out.loc[out["dont_know"], "rating"] = pd.NA
     if len(raw) == 0 and spec.required:
         problems.append(Problem(file=source, kind="empty", expected=f"at least one row in the required table '{spec.name}'"))
     return out.reset_index(names="source_row"), problems

@@ -36,15 +36,15 @@ def _sample(args) -> int:
 
 def _run(args) -> int:
     from .problems import AssessmentError
-    from .runner import run_reports
+    from .runner import ParameterError, run_reports
 
     try:
-        summary = run_reports(args.paths, out=args.out, only=args.only, jobs=args.jobs, timeout=args.timeout, min_cell_size=args.min_cell_size)
+        summary = run_reports(args.paths, out=args.out, only=args.only, jobs=args.jobs, timeout=args.timeout, min_cell_size=args.min_cell_size, parameters=dict(args.param or []))
     except AssessmentError as exc:
         print(str(exc), file=sys.stderr)
         print("Nothing was run. Fix the problems above, then run again (pra validate checks without running).", file=sys.stderr)
         return EXIT_INVALID
-    except (ValueError, FileNotFoundError) as exc:
+    except (ParameterError, ValueError, FileNotFoundError) as exc:
         print(f"pra run: {exc}", file=sys.stderr)
         return EXIT_INVALID
     failed = summary.failed
@@ -53,6 +53,13 @@ def _run(args) -> int:
         print("Failed: " + ", ".join(f"{r.assessment_id}/{r.notebook}" for r in failed), file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _name_value(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, not {text!r}")
+    return name.strip(), value
 
 
 def _positive_int(text: str) -> int:
@@ -84,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--jobs", type=_positive_int, default=1, help="notebooks to run in parallel (default 1)")
     r.add_argument("--timeout", type=_positive_int, default=600, help="seconds one cell may run (default 600)")
     r.add_argument("--min-cell-size", type=_positive_int, default=5, help="suppress cells resting on fewer respondents (default 5)")
+    r.add_argument("-p", "--param", action="append", type=_name_value, metavar="NAME=VALUE", help="a notebook parameter, e.g. -p seed=7; checked against what the notebooks declare")
     r.set_defaults(func=_run)
     return parser
 

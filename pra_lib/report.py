@@ -6,13 +6,45 @@ it, so that suppression and file writing happen in one place.
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from .disclosure import DEFAULT_MIN_CELL_SIZE, suppress
+from .privacy import publishable
+from .schema import SAFE_ID_PATTERN
+
+_SAFE_NAME = re.compile(SAFE_ID_PATTERN)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(data: pd.DataFrame) -> pd.DataFrame:
+    """Make text cells that a spreadsheet would evaluate as a formula inert.
+
+    A text cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
+    leading apostrophe, which Excel and LibreOffice read as "this is text"; the rest of the
+    text is kept. Numbers are left alone.
+
+    Examples
+    --------
+    >>> neutralise_formulas(pd.DataFrame({"quote": ["=HYPERLINK(1)", "ok"]}))["quote"].tolist()
+    ["'=HYPERLINK(1)", 'ok']
+    """
+    out = data.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+    return out
+
+
+def _check_name(name: str) -> str:
+    if not isinstance(name, str) or not _SAFE_NAME.match(name):
+        raise ValueError(f"output name {name!r} must be letters, digits, '-', '_' or '.', not starting with '.'")
+    return name
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -50,19 +82,53 @@ class Report:
         self.tables: dict[str, pd.DataFrame] = {}
         (self.output_dir / "tables").mkdir(parents=True, exist_ok=True)
 
-    def table(self, data: pd.DataFrame, name: str, *, count: str | None = "n", columns: list[str] | None = None) -> pd.DataFrame:
-        """Suppress small cells, write ``tables/<name>.csv`` and return the published table.
+    def table(
+        self,
+        data: pd.DataFrame,
+        name: str,
+        *,
+        count: str | None = "n",
+        columns: list[str] | None = None,
+        dims: list[str] | None = None,
+    ) -> pd.DataFrame:
+        """Protect, write and return a published table.
 
-        ``count`` names the column of respondent counts that suppression reads; pass
-        ``None`` for a table that counts no people (for example a list of hazards).
+        Small cells are suppressed (with complementary suppression over ``dims``; see
+        :func:`pra_lib.disclosure.suppress`), respondent ids are pseudonymised, personal
+        data is refused, and the CSV is written atomically to ``tables/<name>.csv`` with
+        spreadsheet formulas neutralised.
+
+        Parameters
+        ----------
+        data : DataFrame
+            The table to publish.
+        name : str
+            File name stem; letters, digits, ``-``, ``_`` and ``.`` only.
+        count : str or None
+            Column of respondent counts that suppression reads; ``None`` for a table that
+            counts no people (for example a list of hazards).
+        columns : list of str, optional
+            Statistics hidden together with a suppressed count (default: every numeric column).
+        dims : list of str, optional
+            Columns laying the table out as a grid whose margins are published elsewhere.
         """
-        published = data if count is None else suppress(data, count=count, min_cell_size=self.min_cell_size, columns=columns)
+        _check_name(name)
+        published = data if count is None else suppress(data, count=count, min_cell_size=self.min_cell_size, columns=columns, dims=dims)
+        published = publishable(published, name=name)
         self.tables[name] = published
-        atomic_write_text(self.output_dir / "tables" / f"{name}.csv", published.to_csv(index=False, lineterminator="\n"))
+        csv = neutralise_formulas(published).to_csv(index=False, lineterminator="\n")
+        atomic_write_text(self.output_dir / "tables" / f"{name}.csv", csv)
         return published
+
+    def markdown(self, text: str):
+        """Show computed text as Markdown, with any HTML in the data escaped."""
+        from IPython.display import Markdown
+
+        return Markdown(html.escape(text, quote=False))
 
     def figure(self, fig, name: str):
         """Save a matplotlib figure as ``figures/<name>.png`` and return it for display."""
+        _check_name(name)
         path = self.output_dir / "figures" / f"{name}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.", suffix=".png")

@@ -13,11 +13,13 @@ import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from .disclosure import DEFAULT_MIN_CELL_SIZE
+from .privacy import pseudonym_key
 from .report import atomic_write_text
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
@@ -65,14 +67,82 @@ def discover_notebooks(notebooks_dir: Path | None = None, only: list[str] | None
     return books
 
 
+RUNNER_PARAMETERS = ("assessment_path", "output_dir")  # set by the runner, never by the user
+_CASTS = {"int": int, "float": float, "str": str, "bool": lambda v: v if isinstance(v, bool) else {"true": True, "false": False}[str(v).lower()]}
+
+
+class ParameterError(ValueError):
+    """A notebook parameter that is unknown, of the wrong type, or reserved."""
+
+
+def declared_parameters(notebook: Path) -> dict[str, str]:
+    """Name -> declared type (``int``, ``float``, ``str``, ``bool``) of a notebook's parameters.
+
+    Read from the cell tagged ``parameters``: ``name: type = literal`` lines, or plain
+    ``name = literal`` lines whose type is the literal's.
+    """
+    import ast
+
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    cells = [c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        return {}
+    source = cells[0]["source"]
+    declared = {}
+    for node in ast.parse(source if isinstance(source, str) else "".join(source)).body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            declared[node.target.id] = ast.unparse(node.annotation)
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    declared[target.id] = type(node.value.value).__name__
+    return declared
+
+
+def check_parameters(parameters: dict, notebooks: list[Path]) -> dict[Path, dict]:
+    """Validate user parameters against what the notebooks declare; return each notebook's share.
+
+    A parameter no selected notebook declares is rejected, so that a typo in a scheduled
+    run fails loudly instead of silently falling back to the default. Values are converted
+    to the declared type, or rejected.
+    """
+    declared = {book: declared_parameters(book) for book in notebooks}
+    problems = []
+    typed: dict[str, object] = {}
+    for name, value in parameters.items():
+        if name in RUNNER_PARAMETERS:
+            problems.append(f"'{name}' is set by the runner and cannot be passed")
+            continue
+        kinds = {d[name] for d in declared.values() if name in d}
+        if not kinds:
+            known = sorted({n for d in declared.values() for n in d} - set(RUNNER_PARAMETERS))
+            problems.append(f"unknown parameter '{name}'; the selected notebooks take: {', '.join(known)}")
+            continue
+        kind = kinds.pop()
+        try:
+            typed[name] = _CASTS.get(kind, str)(value)
+        except (ValueError, KeyError, TypeError):
+            problems.append(f"parameter '{name}' must be of type {kind}, not {value!r}")
+    if problems:
+        raise ParameterError("; ".join(problems))
+    return {book: {k: v for k, v in typed.items() if k in declared[book]} for book in notebooks}
+
+
+def _inside(path: Path, root: Path) -> Path:
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise ParameterError(f"refusing to write {resolved}: it is outside the output folder {root}")
+    return resolved
+
+
 def run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, out_root: Path, parameters: dict, timeout: int) -> NotebookResult:
     """Execute one notebook, render its HTML, and move its outputs into place."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     name = notebook.stem
-    final = out_root / assessment_id / name
-    staging = out_root / assessment_id / f".{name}.staging-{os.getpid()}"
+    final = _inside(out_root / assessment_id / name, out_root)
+    staging = _inside(out_root / assessment_id / f".{name}.staging-{os.getpid()}", out_root)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     executed = staging / f"{name}.ipynb"
@@ -130,6 +200,7 @@ def run_reports(
     jobs: int = 1,
     timeout: int = DEFAULT_TIMEOUT,
     min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
+    parameters: dict | None = None,
     notebooks_dir=None,
     progress=print,
 ) -> RunSummary:
@@ -150,6 +221,9 @@ def run_reports(
         Seconds one cell may run before the notebook is failed.
     min_cell_size : int
         Disclosure threshold passed to every notebook.
+    parameters : dict, optional
+        Further notebook parameters (for example ``{"seed": 7}``), checked against what
+        the notebooks declare; see :func:`check_parameters`.
 
     Returns
     -------
@@ -163,15 +237,43 @@ def run_reports(
 
     out_root = Path(out).resolve()
     books = discover_notebooks(notebooks_dir, only)
-    tasks = []
+    user = {"min_cell_size": min_cell_size, **(parameters or {})}
+    per_book = check_parameters(user, books)
+    loaded = {}
     for path in assessments:
         assessment = load_assessment(path)  # raises, listing every problem, when invalid
-        for book in books:
-            tasks.append((book, Path(path).resolve(), assessment.assessment_id))
-    parameters = {"min_cell_size": int(min_cell_size)}
+        loaded[assessment.assessment_id] = assessment
+    tasks = [(book, Path(a.path).resolve(), aid) for aid, a in loaded.items() for book in books]
     summary = RunSummary()
     started = datetime.now(timezone.utc)
     total = len(tasks)
+    with _run_key() as key_source:
+        _run_tasks(tasks, per_book, summary, out_root=out_root, timeout=timeout, jobs=jobs, progress=progress, loaded=loaded, user=user, started=started, key_source=key_source)
+    return summary
+
+
+@contextmanager
+def _run_key():
+    """One pseudonymisation key for every notebook of a run, passed to kernels through the
+    environment (never as a parameter, which would be recorded in the outputs)."""
+    from .privacy import KEY_ENV, KEY_FILE_ENV
+
+    if os.environ.get(KEY_ENV) or os.environ.get(KEY_FILE_ENV):
+        yield pseudonym_key()[1]
+        return
+    import secrets
+
+    os.environ[KEY_ENV] = secrets.token_hex(32)
+    try:
+        yield "random key for this run"
+    finally:
+        os.environ.pop(KEY_ENV, None)
+
+
+def _run_tasks(tasks, per_book, summary, *, out_root, timeout, jobs, progress, loaded, user, started, key_source):
+    total = len(tasks)
+    for aid, assessment in loaded.items():
+        _write_manifest(out_root, assessment, user, started, [], status="incomplete", key_source=key_source)
 
     def report(i, result):
         mark = "ok" if result.status == "ok" else "FAILED"
@@ -181,41 +283,87 @@ def run_reports(
             progress(f"    {result.notebook} failed{where}: {result.error}")
             progress(f"    executed notebook kept at {result.output_dir}/{result.notebook}.ipynb")
 
-    kwargs = dict(out_root=out_root, parameters=parameters, timeout=timeout)
+    kwargs = dict(out_root=out_root, timeout=timeout)
     if jobs <= 1 or total <= 1:
         for i, (book, apath, aid) in enumerate(tasks, start=1):
             progress(f"[{i}/{total}] {aid}/{book.stem}: running")
-            result = run_notebook(book, assessment_path=apath, assessment_id=aid, **kwargs)
+            result = run_notebook(book, assessment_path=apath, assessment_id=aid, parameters=per_book[book], **kwargs)
             summary.results.append(result)
             report(i, result)
     else:
         import multiprocessing
 
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(run_notebook, book, assessment_path=apath, assessment_id=aid, **kwargs) for book, apath, aid in tasks]
+            futures = [pool.submit(run_notebook, book, assessment_path=apath, assessment_id=aid, parameters=per_book[book], **kwargs) for book, apath, aid in tasks]
             for i, future in enumerate(as_completed(futures), start=1):
                 result = future.result()
                 summary.results.append(result)
                 report(i, result)
         order = {(aid, b.stem): k for k, (b, _, aid) in enumerate(tasks)}
         summary.results.sort(key=lambda r: order[(r.assessment_id, r.notebook)])
-    _write_manifests(summary, tasks, out_root, parameters, started)
-    return summary
+    for aid, assessment in loaded.items():
+        results = [r for r in summary.results if r.assessment_id == aid]
+        status = "complete" if results and all(r.status == "ok" for r in results) else "failed"
+        _write_manifest(out_root, assessment, user, started, results, status=status, key_source=key_source)
 
 
-def _write_manifests(summary: RunSummary, tasks, out_root: Path, parameters: dict, started) -> None:
+KEY_PACKAGES = ("numpy", "pandas", "scipy", "matplotlib", "seaborn", "pandera", "papermill", "nbconvert", "ipykernel", "networkx")
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
     from . import __version__
 
-    for aid in dict.fromkeys(t[2] for t in tasks):
-        apath = next(t[1] for t in tasks if t[2] == aid)
-        manifest = {
-            "assessment_id": aid,
-            "assessment_path": str(apath),
-            "pra_lib_version": __version__,
-            "python": sys.version.split()[0],
-            "parameters": parameters,
-            "started": started.isoformat(timespec="seconds"),
-            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "notebooks": [asdict(r) for r in summary.results if r.assessment_id == aid],
-        }
-        atomic_write_text(out_root / aid / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    found = {"pra_lib": __version__, "python": sys.version.split()[0]}
+    for name in KEY_PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def _git_commit() -> dict | None:
+    import subprocess
+
+    repo = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
+        if head.returncode != 0:
+            return None
+        dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, timeout=10)
+        return {"commit": head.stdout.strip(), "uncommitted_changes": bool(dirty.stdout.strip())}
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_manifest(out_root: Path, assessment, parameters: dict, started, results: list[NotebookResult], *, status: str, key_source: str) -> None:
+    """Record what produced the reports. Written as 'incomplete' first, so an interrupted
+    run is visibly marked; rewritten at the end with each notebook's outcome."""
+    folder = _inside(out_root / assessment.assessment_id, out_root)
+    root = Path(assessment.path).resolve()
+    manifest = {
+        "assessment_id": assessment.assessment_id,
+        "status": status,
+        "assessment_path": str(root),
+        "inputs": {str(p.resolve().relative_to(root)): _sha256(p) for p in assessment.input_files()},
+        "parameters": parameters,
+        "versions": _versions(),
+        "git": _git_commit(),
+        "pseudonym_key_source": key_source,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds") if status != "incomplete" else None,
+        "notebooks": [asdict(r) for r in results],
+    }
+    atomic_write_text(folder / "manifest.json", json.dumps(manifest, indent=2) + "\n")

@@ -90,7 +90,7 @@ def notebooks_with_a_failure(tmp_path):
     folder = tmp_path / "notebooks"
     folder.mkdir()
     (folder / "00_data_overview.ipynb").write_bytes((REPO / "notebooks" / "00_data_overview.ipynb").read_bytes())
-    for name, source in (("01_broken", "raise RuntimeError('planted failure')"), ("02_slow", "import time\ntime.sleep(30)")):
+    for name, source in (("01_broken", "raise RuntimeError('planted failure')"), ("02_slow", "import time\ntime.sleep(120)")):
         nb = nbformat.v4.new_notebook()
         params = nbformat.v4.new_code_cell('assessment_path: str = ""\noutput_dir: str = ""\nmin_cell_size: int = 5')
         params.metadata["tags"] = ["parameters"]
@@ -102,7 +102,7 @@ def notebooks_with_a_failure(tmp_path):
 def test_a_failing_notebook_does_not_stop_the_others(small_sample, tmp_path, notebooks_with_a_failure):
     out = tmp_path / "out"
     lines = []
-    summary = run_reports([small_sample], out=out, notebooks_dir=notebooks_with_a_failure, timeout=5, progress=lines.append)
+    summary = run_reports([small_sample], out=out, notebooks_dir=notebooks_with_a_failure, timeout=20, progress=lines.append)
     status = {r.notebook: r for r in summary.results}
     assert status["00_data_overview"].status == "ok"
     assert status["01_broken"].status == "failed" and "planted failure" in status["01_broken"].error
@@ -121,7 +121,7 @@ def test_cli_exit_status_is_non_zero_when_a_notebook_fails(small_sample, tmp_pat
     from pra_lib import cli, runner
 
     monkeypatch.setattr(runner, "NOTEBOOKS_DIR", notebooks_with_a_failure)
-    code = cli.main(["run", str(small_sample), "--out", str(tmp_path / "o"), "--only", "01", "--timeout", "5"])
+    code = cli.main(["run", str(small_sample), "--out", str(tmp_path / "o"), "--only", "01", "--timeout", "20"])
     assert code == 1
 
 
