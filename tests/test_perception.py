@@ -1,0 +1,601 @@
+"""Tests for :mod:`pra_lib.perception`, stakeholder perceptions of the 12 CRF goals.
+
+Hand-computed fixtures say in a comment how each expected value was obtained.  The
+tests on ``data/sample`` check that the planted structure listed in
+``data/sample/README.md`` ("Planted structure") is recovered.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import pra_lib as pra
+from pra_lib import crf, perception, stats
+from pra_lib.disclosure import SUPPRESSED
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+N_BOOT = 200  # enough for the tests; the notebooks use 2000
+
+
+def approx(value):
+    # published statistics are rounded to 6 significant digits
+    return pytest.approx(value, rel=1e-5, abs=1e-12)
+
+
+def _frame(rows):
+    """Long ratings from (respondent, goal, rating or 'dk' or None[, extra columns])."""
+    records = []
+    for row in rows:
+        rid, goal, value, *rest = row
+        rec = {"respondent_id": rid, "goal_id": goal, "rating": np.nan if value in (None, "dk") else float(value), "dont_know": value == "dk"}
+        if rest:
+            rec.update(rest[0])
+        records.append(rec)
+    return pd.DataFrame(records)
+
+
+@pytest.fixture
+def tiny():
+    # G01: five ratings 1..5, one "don't know" (f) and one unanswered item (g).
+    # G02: three ratings 4, 4, 5.  Every other goal: nobody rated it.
+    return _frame(
+        [("a", "G01", 1), ("b", "G01", 2), ("c", "G01", 3), ("d", "G01", 4), ("e", "G01", 5), ("f", "G01", "dk"), ("g", "G01", None),
+         ("a", "G02", 4), ("b", "G02", 4), ("c", "G02", 5)]
+    )
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return pra.load_assessment(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def survey(sample):
+    return perception.ratings_frame(sample, activity_id="questionnaire", channels=["online", "offline"])
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def test_scores_hand_computed(tiny):
+    with pytest.warns(RuntimeWarning, match="no ratings"):
+        s = perception.scores(tiny, n_resamples=N_BOOT).set_index("goal_id")
+    assert list(s.index) == list(crf.GOAL_IDS)  # every goal is listed
+    g1 = s.loc["G01"]
+    # ratings 1,2,3,4,5: n = 5, mean = 15/5 = 3, median 3; positive {4,5} = 2/5,
+    # negative {1,2} = 2/5, neutral {3} = 1/5.  "Don't know": 1 of the 6 who answered.
+    assert g1["n"] == 5
+    assert g1["mean"] == approx(3.0)
+    assert g1["median"] == approx(3.0)
+    assert g1["share_positive"] == approx(0.4)
+    assert g1["share_negative"] == approx(0.4)
+    assert g1["share_neutral"] == approx(0.2)
+    assert g1["n_dont_know"] == 1
+    assert g1["share_dont_know"] == approx(1 / 6)
+    assert g1["ci_low"] <= 3.0 <= g1["ci_high"] and g1["ci_low"] < g1["ci_high"]
+    # G02: 4, 4, 5 -> mean 13/3, all positive, no "don't know"
+    g2 = s.loc["G02"]
+    assert (g2["n"], g2["n_dont_know"]) == (3, 0)
+    assert g2["mean"] == approx(13 / 3)
+    assert g2["share_positive"] == approx(1.0)
+    assert g2["share_dont_know"] == approx(0.0)
+    # a goal nobody rated: n = 0 and NaN statistics
+    g5 = s.loc["G05"]
+    assert g5["n"] == 0 and np.isnan(g5["mean"]) and np.isnan(g5["share_positive"])
+
+
+def test_scores_columns_and_labels(tiny):
+    with pytest.warns(RuntimeWarning):
+        s = perception.scores(tiny, n_resamples=N_BOOT)
+    assert list(s.columns) == [
+        "goal_id", "goal_label", "dimension_id", "dimension_label", "n", "mean", "ci_low", "ci_high", "median",
+        "share_positive", "share_neutral", "share_negative", "n_dont_know", "share_dont_know", "ci_method",
+    ]
+    assert s.loc[0, "goal_label"] == "Meets basic needs"
+    assert s.loc[0, "dimension_label"] == "Health & Wellbeing"
+
+
+def test_scores_by_group_and_single_respondent():
+    # group x: ratings 2, 4 (mean 3); group y: one respondent rating 5.
+    df = _frame([("a", "G01", 2, {"stakeholder_group": "x"}), ("b", "G01", 4, {"stakeholder_group": "x"}), ("c", "G01", 5, {"stakeholder_group": "y"})])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        s = perception.scores(df, by="stakeholder_group", n_resamples=N_BOOT)
+    assert any("single respondent" in str(w.message) for w in caught)
+    g1 = s[s["goal_id"] == "G01"].set_index("stakeholder_group")
+    assert g1.loc["x", "mean"] == approx(3.0) and g1.loc["x", "n"] == 2
+    assert g1.loc["y", "mean"] == approx(5.0) and g1.loc["y", "n"] == 1
+    assert np.isnan(g1.loc["y", "ci_low"]) and np.isnan(g1.loc["y", "ci_high"])  # no interval from one person
+
+
+def test_scores_identical_ratings_defined():
+    df = _frame([(r, "G01", 3) for r in "abcde"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        s = perception.scores(df, n_resamples=N_BOOT).set_index("goal_id")
+    assert any("same rating" in str(w.message) for w in caught)
+    # mean of five 3s is 3; the bootstrap interval collapses on it
+    assert s.loc["G01", "mean"] == 3.0
+    assert s.loc["G01", "ci_low"] == s.loc["G01", "ci_high"] == 3.0
+
+
+def test_scores_dimension_level_averages_respondent_first():
+    # D1 = G01, G02, G03.  Respondent a: G01 = 1, G02 = 4 -> own mean 2.5.
+    # Respondent b: G01 = 5, G02 = 5, G03 = 5 -> own mean 5.  Respondent c: only "don't know".
+    # Dimension mean = (2.5 + 5) / 2 = 3.75 (pooling the 5 ratings would give 20/5 = 4.0).
+    df = _frame([("a", "G01", 1), ("a", "G02", 4), ("b", "G01", 5), ("b", "G02", 5), ("b", "G03", 5), ("c", "G01", "dk")])
+    with pytest.warns(RuntimeWarning):
+        s = perception.scores(df, level="dimension", n_resamples=N_BOOT).set_index("dimension_id")
+    assert list(s.index) == list(crf.DIMENSION_IDS)
+    assert s.loc["D1", "mean"] == approx(3.75)
+    assert s.loc["D1", "n"] == 2
+    # a (2.5) is neither positive nor negative, b (5) is positive -> 1/2; c is "don't know" -> 1/3
+    assert s.loc["D1", "share_positive"] == approx(0.5)
+    assert s.loc["D1", "n_dont_know"] == 1
+    assert s.loc["D1", "share_dont_know"] == approx(1 / 3)
+
+
+def test_scores_indicators_collapse_to_goal():
+    # Respondent a rated two indicators of G01 (2 and 4 -> 3); b rated one (5).  n counts people: 2.
+    df = _frame([("a", "G01", 2), ("a", "G01", 4), ("b", "G01", 5)])
+    with pytest.warns(RuntimeWarning):
+        s = perception.scores(df, n_resamples=N_BOOT).set_index("goal_id")
+    assert s.loc["G01", "n"] == 2
+    assert s.loc["G01", "mean"] == approx(4.0)  # (3 + 5) / 2
+
+
+def test_scores_weighted():
+    # weights 3 and 1 on ratings 2 and 4: weighted mean (3*2 + 1*4) / 4 = 2.5; share positive 1/4
+    df = _frame([("a", "G01", 2, {"w": 3.0}), ("b", "G01", 4, {"w": 1.0})])
+    with pytest.warns(RuntimeWarning):
+        s = perception.scores(df, weights="w", n_resamples=N_BOOT).set_index("goal_id")
+    assert s.loc["G01", "mean"] == approx(2.5)
+    assert s.loc["G01", "share_positive"] == approx(0.25)
+    assert s.loc["G01", "n"] == 2
+
+
+def test_scores_rejects_mixed_aspects_and_bad_level(tiny):
+    mixed = pd.concat([tiny.assign(aspect="performance"), tiny.assign(aspect="importance")])
+    with pytest.raises(ValueError, match="aspect"):
+        perception.scores(mixed)
+    with pytest.raises(ValueError, match="level"):
+        perception.scores(tiny, level="indicator")
+
+
+def test_likert_counts_keeps_empty_categories(tiny):
+    lc = perception.likert_counts(tiny)
+    g2 = lc[lc["goal_id"] == "G02"].set_index("category")
+    # G02 ratings 4, 4, 5: categories 1-3 are present with count 0, so the bars stay centred
+    assert g2["count"].to_dict() == {"1": 0, "2": 0, "3": 0, "4": 2, "5": 1, "dont_know": 0}
+    assert g2.loc["4", "share"] == approx(2 / 3)
+    assert (g2["n"] == 3).all()
+    g1 = lc[lc["goal_id"] == "G01"].set_index("category")
+    assert g1.loc["dont_know", "count"] == 1
+    assert g1.loc["dont_know", "share"] == approx(1 / 6)  # of the 6 who answered
+    assert g1.loc["3", "category_label"] == "fair"
+
+
+# --------------------------------------------------------------------------- importance-performance
+
+
+def _ipa_fixture():
+    # Each goal rated by two respondents with the same value, so goal means are exact:
+    #   goal  perf  imp   -> centres: perf (2+4+2+4)/4 = 3, imp (5+5+3+3)/4 = 4
+    #   G01   2     5     high importance, low performance -> concentrate here
+    #   G02   4     5     keep up the good work
+    #   G03   2     3     low priority
+    #   G04   4     3     possible overkill
+    spec = {"G01": (2, 5), "G02": (4, 5), "G03": (2, 3), "G04": (4, 3)}
+    rows = []
+    for goal, (perf, imp) in spec.items():
+        for rid in ("a", "b"):
+            rows.append((rid, goal, perf, {"aspect": "performance"}))
+            rows.append((rid, goal, imp, {"aspect": "importance"}))
+    return _frame(rows)
+
+
+def test_importance_performance_quadrants():
+    with pytest.warns(RuntimeWarning):
+        ipa = perception.importance_performance(_ipa_fixture(), n_resamples=N_BOOT).set_index("goal_id")
+    assert ipa.loc["G01", "performance_centre"] == approx(3.0)
+    assert ipa.loc["G01", "importance_centre"] == approx(4.0)
+    assert ipa.loc[["G01", "G02", "G03", "G04"], "quadrant"].tolist() == ["concentrate here", "keep up the good work", "low priority", "possible overkill"]
+    assert ipa["candidate_weakness"].sum() == 1 and ipa.loc["G01", "candidate_weakness"]
+    assert ipa.loc["G01", "gap"] == approx(3.0)
+    assert ipa.loc["G01", "n"] == 2
+    assert pd.isna(ipa.loc["G05", "quadrant"])  # nobody rated G05
+
+
+def test_importance_performance_midpoint_and_two_frames():
+    data = _ipa_fixture()
+    with pytest.warns(RuntimeWarning):
+        ipa = perception.importance_performance(
+            data[data["aspect"] == "performance"], data[data["aspect"] == "importance"], centre="midpoint", n_resamples=N_BOOT
+        ).set_index("goal_id")
+    # around the midpoint 3: G03 (perf 2, imp 3) sits on the importance line -> counts as high importance
+    assert ipa.loc["G03", "quadrant"] == "concentrate here"
+    assert ipa.loc["G04", "quadrant"] == "keep up the good work"
+
+
+# --------------------------------------------------------------------------- tests between groups
+
+
+def _kw_fixture():
+    # The worked example of stats.kruskal_wallis: scores 1,2,2 | 3,4 | 4,5,5 -> H = 6.085 (tie-corrected).
+    values = [1, 2, 2, 3, 4, 4, 5, 5]
+    groups = list("aaabbccc")
+    rows = [(f"r{i}", "G01", v, {"stakeholder_group": g}) for i, (v, g) in enumerate(zip(values, groups))]
+    # G02: group a rates 1, 1, 2; b 3, 3; c 5, 4, 5 (a clear difference too)
+    for i, (v, g) in enumerate(zip([1, 1, 2, 3, 3, 5, 4, 5], groups)):
+        rows.append((f"r{i}", "G02", v, {"stakeholder_group": g}))
+    return _frame(rows)
+
+
+def test_group_differences_hand_computed():
+    with pytest.warns(RuntimeWarning):  # goals nobody rated
+        kw = perception.group_differences(_kw_fixture()).set_index("goal_id")
+    g1 = kw.loc["G01"]
+    assert g1["h"] == pytest.approx(6.085, abs=1e-3)
+    assert (g1["n"], g1["k"], g1["dof"]) == (8, 3, 2)
+    assert g1["epsilon_sq"] == approx(g1["h"] / 7)  # H / (n - 1)
+    assert g1["eta_sq_h"] == approx((g1["h"] - 2) / 5)  # (H - k + 1) / (n - k)
+    # Holm over the two goals tested (the other ten are NaN and do not count):
+    p1, p2 = kw.loc["G01", "pvalue"], kw.loc["G02", "pvalue"]
+    lo, hi = sorted([p1, p2])
+    expected = {min(p1, p2): 2 * lo, max(p1, p2): max(2 * lo, hi)}
+    assert kw.loc["G01", "pvalue_adj"] == approx(expected[p1])
+    assert kw.loc["G02", "pvalue_adj"] == approx(expected[p2])
+    assert kw.loc["G05", "n"] == 0 and np.isnan(kw.loc["G05", "pvalue_adj"])
+    assert "Holm" in g1["method"] and "across 2 goals" in g1["method"]
+    assert g1["p_adjust"] == "holm"
+
+
+def test_group_differences_bh_option():
+    with pytest.warns(RuntimeWarning):
+        kw = perception.group_differences(_kw_fixture(), p_adjust="bh").set_index("goal_id")
+    p = kw.loc[["G01", "G02"], "pvalue"].to_numpy()
+    # Benjamini-Hochberg with m = 2: p_(2) * 2/2 and min(p_(1) * 2/1, that)
+    expected = np.minimum.accumulate((np.sort(p) * 2 / np.array([1, 2]))[::-1])[::-1]
+    assert sorted(kw.loc[["G01", "G02"], "pvalue_adj"]) == approx(sorted(expected))
+    assert (kw["p_adjust"] == "fdr_bh").all()
+    assert "Benjamini-Hochberg" in kw.loc["G01", "method"]
+    with pytest.raises(ValueError):
+        perception.group_differences(_kw_fixture(), p_adjust="sidak")
+
+
+def test_posthoc_columns_and_n():
+    ph = perception.posthoc(_kw_fixture(), between="stakeholder_group")
+    g1 = ph[ph["goal_id"] == "G01"]
+    assert g1[["group_a", "group_b"]].values.tolist() == [["a", "b"], ["a", "c"], ["b", "c"]]
+    # n is the smaller group of the pair: a=3, b=2, c=3
+    assert g1["n"].tolist() == [2, 3, 2]
+    assert g1["mean_a"].iloc[0] == approx(5 / 3)  # group a: 1, 2, 2
+    expected = stats.dunn(_kw_fixture().query("goal_id == 'G01'"), dv="rating", between="stakeholder_group")
+    assert g1["pvalue_adj"].to_numpy() == approx(expected["pvalue_adj"].to_numpy())
+
+
+def test_mode_effect_hand_computed():
+    # online 4,5,5,3,4 against offline 2,1,3,2: every online answer beats every offline one except
+    # 3 vs 3 (a tie, 0.5): U_online = 4 + 4 + 4 + 3.5 + 4 = 19.5; rank-biserial 2 * 19.5 / 20 - 1 = 0.95.
+    rows = [(f"o{i}", "G01", v, {"channel": "online"}) for i, v in enumerate([4, 5, 5, 3, 4])]
+    rows += [(f"p{i}", "G01", v, {"channel": "offline"}) for i, v in enumerate([2, 1, 3, 2])]
+    with pytest.warns(RuntimeWarning):
+        m = perception.mode_effect(_frame(rows)).set_index("goal_id")
+    g1 = m.loc["G01"]
+    assert g1["u"] == approx(19.5)
+    assert g1["rank_biserial"] == approx(0.95)
+    assert (g1["n_online"], g1["n_offline"], g1["n"]) == (5, 4, 4)
+    assert g1["mean_difference"] == approx(4.2 - 2.0)
+    assert g1["pvalue_adj"] == approx(g1["pvalue"])  # only one goal tested
+
+
+def test_agreement_ordinal_and_degenerate():
+    # Three raters in group x agree perfectly on 4 goals with different values -> alpha = 1.
+    goals = ["G01", "G02", "G03", "G04"]
+    rows = [(r, g, v, {"stakeholder_group": "x"}) for r in "abc" for g, v in zip(goals, [1, 2, 4, 5])]
+    rows += [("d", g, 3, {"stakeholder_group": "y"}) for g in goals]  # a group of one respondent
+    rows += [(r, g, 4, {"stakeholder_group": "z"}) for r in "ef" for g in goals]  # identical ratings
+    with pytest.warns(RuntimeWarning):
+        ag = perception.agreement(_frame(rows)).set_index("stakeholder_group")
+    assert ag.loc["x", "alpha"] == approx(1.0)
+    assert (ag.loc["x", "n"], ag.loc["x", "n_goals"], ag.loc["x", "n_ratings"]) == (3, 4, 12)
+    assert np.isnan(ag.loc["y", "alpha"]) and ag.loc["y", "n"] == 1
+    assert np.isnan(ag.loc["z", "alpha"])
+    assert ag.loc["x", "interpretation"] == "reliable"
+    assert "ordinal" in ag.loc["x", "method"]
+    assert "(all)" in ag.index and ag.loc["(all)", "n"] == 6
+
+
+def test_agreement_uses_ordinal_metric():
+    # Ratings where ordinal and interval alpha differ; the result must equal stats' ordinal alpha
+    # on the raters x goals matrix.
+    mat = np.array([[1, 2, 5, 5, 3], [1, 3, 5, 4, 3], [2, 2, 4, 5, 1]], dtype=float)
+    goals = list(crf.GOAL_IDS[:5])
+    rows = [(f"r{i}", g, mat[i, j]) for i in range(3) for j, g in enumerate(goals)]
+    ag = perception.agreement(_frame(rows), by=None)
+    full = np.full((3, 12), np.nan)
+    full[:, :5] = mat
+    assert ag["alpha"].iloc[0] == approx(stats.krippendorff_alpha(full, level="ordinal"))
+    assert ag["alpha"].iloc[0] != approx(stats.krippendorff_alpha(full, level="interval"))
+
+
+def test_degenerate_identical_ratings_tests_are_nan():
+    rows = [(f"r{i}", "G01", 3, {"stakeholder_group": g, "channel": c}) for i, (g, c) in enumerate([("x", "online"), ("x", "offline"), ("y", "online"), ("y", "offline")])]
+    df = _frame(rows)
+    with pytest.warns(RuntimeWarning):
+        kw = perception.group_differences(df).set_index("goal_id")
+    assert np.isnan(kw.loc["G01", "h"]) and not kw.loc["G01", "significant"]
+    with pytest.warns(RuntimeWarning):
+        m = perception.mode_effect(df).set_index("goal_id")
+    assert np.isnan(m.loc["G01", "pvalue"]) and not m.loc["G01", "significant"]
+
+
+# --------------------------------------------------------------------------- disclosure
+
+
+def test_people_counting_tables_have_n(sample, survey):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tables = {
+            "scores": perception.scores(survey.head(600), n_resamples=N_BOOT),
+            "likert": perception.likert_counts(survey.head(600)),
+            "kw": perception.group_differences(survey.head(600)),
+            "posthoc": perception.posthoc(survey.head(600)),
+            "mode": perception.mode_effect(survey.head(600)),
+            "agreement": perception.agreement(survey.head(600)),
+            "respondents": perception.respondents(survey.head(600)),
+            "codes": perception.interview_codes(sample, by="stakeholder_group"),
+            "top": perception.top_weaknesses(sample),
+            "pairs": perception.code_cooccurrence(sample),
+            "summary": perception.interview_summary(sample),
+        }
+    for name, table in tables.items():
+        assert "n" in table.columns, name
+        assert pd.api.types.is_integer_dtype(table["n"]), name
+
+
+def test_small_area_is_suppressed(survey, tmp_path):
+    # Kepulauan Seribu has 3 questionnaire respondents (README: "its cells must be suppressed").
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        by_area = perception.scores(survey, by="area", n_resamples=N_BOOT)
+    published = pra.Report(tmp_path, min_cell_size=5).table(by_area, "by_area")
+    ks = published[published["area"] == "kepulauan_seribu"]
+    assert len(ks) == 12 and ks["suppressed"].all()
+    assert (ks["mean"] == SUPPRESSED).all() and (ks["share_positive"] == SUPPRESSED).all()
+    assert not published.loc[published["area"] == "jakarta_timur", "suppressed"].any()
+
+
+def test_interviews_never_expose_respondents(sample):
+    st = sample.interview_statements
+    ids = set(st["respondent_id"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        outputs = [
+            perception.interview_codes(sample),
+            perception.interview_codes(sample, level="goal", by="stakeholder_group"),
+            perception.interview_codes(sample, level="hazard"),
+            perception.top_weaknesses(sample),
+            perception.code_cooccurrence(sample),
+            perception.interview_summary(sample),
+        ]
+    for out in outputs:
+        assert "respondent_id" not in out.columns
+        text = out.astype(str).to_numpy().ravel()
+        assert not ids.intersection(text)
+    top = outputs[3]
+    labels = set(sample.metadata.stakeholder_groups["label"])
+    assert all(any(lab in src for lab in labels) for src in top["quote_from"])
+    assert "quote" not in outputs[0].columns
+
+
+def test_top_weaknesses_withholds_small_group(sample):
+    top = perception.top_weaknesses(sample, k=3, min_group_size=100)
+    assert top["quote_from"].str.contains("withheld").all()
+
+
+# --------------------------------------------------------------------------- planted structure (data/sample)
+
+
+@pytest.fixture(scope="module")
+def sample_results(sample, survey):
+    both = perception.ratings_frame(sample, activity_id="questionnaire", channels=["online", "offline"], aspect=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return {
+            "goal": perception.scores(survey, n_resamples=N_BOOT, seed=2017),
+            "group": perception.scores(survey, by="stakeholder_group", n_resamples=N_BOOT, seed=2017),
+            "kw": perception.group_differences(survey),
+            "mode": perception.mode_effect(survey),
+            "ipa": perception.importance_performance(both, n_resamples=N_BOOT, seed=2017),
+        }
+
+
+def test_ratings_frame(sample, survey):
+    assert set(survey["channel"]) == {"online", "offline"}  # interviews excluded
+    assert set(survey["aspect"]) == {"performance"}
+    assert survey["respondent_id"].nunique() == 600
+    assert not {"name", "phone", "email", "nik"} & set(survey.columns)
+    # about 4% "don't know" (README), kept as missing ratings
+    share = survey["dont_know"].mean()
+    assert 0.02 < share < 0.06
+    assert survey.loc[survey["dont_know"], "rating"].isna().all()
+    assert survey["rating"].dropna().between(1, 5).all()
+    assert survey.attrs["category_order"]["stakeholder_group"][0] == "government"
+    with pytest.raises(ValueError, match="unknown activity"):
+        perception.ratings_frame(sample, activity_id="nope")
+
+
+def test_planted_g01_community_below_government(sample_results):
+    g = sample_results["group"]
+    g01 = g[g["goal_id"] == "G01"].set_index("stakeholder_group")["mean"]
+    # planted: 1.4 points lower on the latent scale; on the clipped 1-5 scale clearly > 0.8
+    assert g01["government"] - g01["community"] > 0.8
+    assert g01.idxmin() == "community"
+    kw = sample_results["kw"].set_index("goal_id")
+    assert kw.loc["G01", "significant"] and kw.loc["G01", "pvalue_adj"] < 1e-6
+    assert kw.loc["G01", "p_adjust"] == "holm"
+
+
+def test_planted_government_rates_g10_highest(sample_results):
+    g = sample_results["group"]
+    g10 = g[g["goal_id"] == "G10"].set_index("stakeholder_group")["mean"]
+    assert g10.idxmax() == "government"
+    kw = sample_results["kw"].set_index("goal_id")
+    assert kw.loc["G10", "significant"]
+    # no other planted group effect: only G01 and G10 differ after Holm adjustment
+    assert set(kw.index[kw["significant"]]) == {"G01", "G10"}
+
+
+def test_planted_weakest_and_strongest_goals(sample_results):
+    s = sample_results["goal"].set_index("goal_id")["mean"]
+    assert s.idxmin() == "G09"
+    assert s.idxmax() == "G06"
+    assert set(s.nsmallest(4).index) <= {"G09", "G08", "G10", "G11", "G04"}
+
+
+def test_planted_ipa_quadrant(sample_results):
+    ipa = sample_results["ipa"].set_index("goal_id")
+    assert ipa.loc["G08", "quadrant"] == "concentrate here"
+    assert ipa.loc["G09", "quadrant"] == "concentrate here"
+    assert ipa.loc[["G08", "G09"], "candidate_weakness"].all()
+    assert not ipa.loc["G06", "candidate_weakness"]  # the strongest goal
+
+
+def test_planted_mode_effect_g09_only(sample_results):
+    m = sample_results["mode"].set_index("goal_id")
+    assert list(m.index[m["significant"]]) == ["G09"]
+    assert m.loc["G09", "mean_offline"] < m.loc["G09", "mean_online"]
+    assert m.loc["G09", "rank_biserial"] > 0  # online tends higher
+    assert (m["p_adjust"] == "holm").all()
+
+
+def test_planted_top_weakness(sample):
+    top = perception.top_weaknesses(sample, activity_id="questionnaire")
+    assert top.loc[0, "code"] == "inter-agency coordination"
+    assert top.loc[0, "goal_id"] == "G10"
+    assert top["rank"].tolist() == [1, 2, 3, 4, 5]
+    codes = perception.interview_codes(sample)
+    weak = codes[codes["valence"] == "weakness"]
+    assert weak.sort_values("n_statements", ascending=False)["code"].iloc[0] == "inter-agency coordination"
+
+
+def test_cooccurrence_hand_checked(sample):
+    pairs = perception.code_cooccurrence(sample)
+    st = sample.interview_statements
+    people = lambda code: set(st.loc[st["code"] == code, "respondent_id"])  # noqa: E731
+    row = pairs[(pairs["code_a"] == "inter-agency coordination") & (pairs["code_b"] == "traffic congestion")].iloc[0]
+    both = people("inter-agency coordination") & people("traffic congestion")
+    assert row["n"] == len(both)
+    assert row["n_a"] == len(people("inter-agency coordination"))
+    n_codes = st["code"].nunique()
+    assert len(pairs) == n_codes * (n_codes - 1) // 2
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def test_findings_questionnaire_computed(sample_results):
+    md = perception.findings_questionnaire(
+        sample_results["goal"], group_scores=sample_results["group"], differences=sample_results["kw"],
+        mode=sample_results["mode"], ipa=sample_results["ipa"],
+    )
+    weakest_line = next(line for line in md.splitlines() if "Weakest goals" in line)
+    assert weakest_line.index("G09") < weakest_line.index("G08")  # G09 named first
+    assert "G06" in weakest_line  # the strongest goal
+    group_line = next(line for line in md.splitlines() if "Differences between" in line)
+    assert "G01" in group_line and "G10" in group_line and "Holm" in group_line
+    assert "Community and social organisations" in group_line
+    mode_line = next(line for line in md.splitlines() if "Mode effect" in line)
+    assert "G09" in mode_line and "G01" not in mode_line
+    ipa_line = next(line for line in md.splitlines() if "Importance against performance" in line)
+    assert "G08" in ipa_line and "G09" in ipa_line
+
+
+def test_findings_change_with_the_data(tiny):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = perception.scores(tiny, n_resamples=N_BOOT)
+        kw = perception.group_differences(tiny.assign(stakeholder_group="x"))
+        mode = perception.mode_effect(tiny.assign(channel="online"))
+    md = perception.findings_questionnaire(s, differences=kw, mode=mode, min_cell_size=3)
+    assert "G01" in md.splitlines()[0]  # G01 (mean 3) is the weakest goal rated
+    assert "No goal is rated differently" in md
+    assert "do not differ" in md
+    # with min_cell_size 5 nothing qualifies (G01 n = 5 qualifies, G02 n = 3 does not)
+    md5 = perception.findings_questionnaire(s, min_cell_size=5)
+    assert "G02" not in md5.splitlines()[0]
+
+
+def test_findings_interviews_and_workshop(sample):
+    top = perception.top_weaknesses(sample)
+    md = perception.findings_interviews(top, summary=perception.interview_summary(sample), pairs=perception.code_cooccurrence(sample))
+    assert "inter-agency coordination" in md.splitlines()[1]
+    assert "interviewee from" in md
+    assert not set(sample.interview_statements["respondent_id"]) & set(md.replace('"', " ").split())
+    w = perception.ratings_frame(sample, activity_id="perception_workshop")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        goal = perception.scores(w, n_resamples=N_BOOT)
+        ag = perception.agreement(w, by="workshop_table")
+    mdw = perception.findings_workshop(goal, agreement_tables=ag)
+    assert "Krippendorff" in mdw and "T" in mdw
+
+
+def test_findings_read_published_tables(sample_results, tmp_path):
+    report = pra.Report(tmp_path, min_cell_size=5)
+    goal = report.table(sample_results["goal"], "goal")
+    group = report.table(sample_results["group"], "group")
+    md = perception.findings_questionnaire(goal, group_scores=group, differences=report.table(sample_results["kw"], "kw"))
+    assert "G09" in md and "suppressed" not in md
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def test_figures_draw_with_suppressed_cells(sample, survey, tmp_path):
+    import matplotlib.pyplot as plt
+
+    report = pra.Report(tmp_path, min_cell_size=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        goal = perception.scores(survey, n_resamples=N_BOOT)
+        # suppress one goal of the wheel by hand, as report.table would
+        goal_pub = goal.astype(object)
+        goal_pub.loc[0, ["n", "mean", "ci_low", "ci_high"]] = SUPPRESSED
+        area = report.table(perception.scores(survey, by="area", n_resamples=N_BOOT), "area")
+        likert = report.table(perception.likert_counts(survey, by="area"), "likert_area")
+        both = perception.ratings_frame(sample, activity_id="questionnaire", channels=["online", "offline"], aspect=None)
+        ipa = report.table(perception.importance_performance(both, n_resamples=N_BOOT), "ipa")
+        ag = report.table(perception.agreement(survey, by="area"), "agreement")
+        codes = report.table(perception.interview_codes(sample), "codes")
+        pairs = report.table(perception.code_cooccurrence(sample), "pairs")
+        summary = perception.interview_summary(sample)
+        figs = [
+            perception.resilience_wheel(goal_pub),
+            perception.score_heatmap(area, by="area"),
+            perception.likert_bars(likert, by="area"),
+            perception.likert_bars(perception.likert_counts(survey)),
+            perception.importance_performance_plot(ipa),
+            perception.agreement_plot(ag),
+            perception.code_bars(codes, summary=summary),
+            perception.cooccurrence_heatmap(pairs, summary=summary),
+        ]
+    for fig in figs:
+        texts = [t.get_text() for ax in fig.axes for t in [*ax.texts, *ax.get_xticklabels(), *ax.get_yticklabels()]] + [t.get_text() for t in fig.texts]
+        assert any("n =" in t or "n=" in t for t in texts + [ax.get_title() for ax in fig.axes] + [fig.get_suptitle()]), fig
+    wheel_texts = [t.get_text() for t in figs[0].axes[0].texts]
+    assert "suppressed" in wheel_texts
+    heat_texts = [t.get_text() for t in figs[1].axes[0].texts]
+    assert heat_texts.count("suppressed") == 12  # Kepulauan Seribu, every goal
+    for fig in figs:
+        plt.close(fig)
