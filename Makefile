@@ -33,5 +33,10 @@ lab: $(STAMP)
 	$(BIN)/python -m ipykernel install --user --name pra --display-name "Python (pra)"
 	$(BIN)/jupyter lab notebooks/
 
+# Benchmarks against peer libraries; never part of `make test`.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python benchmarks/run.py
+
 clean:
 	rm -rf $(OUT)/*/ .pytest_cache
