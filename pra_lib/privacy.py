@@ -31,7 +31,7 @@ ID_COLUMNS = frozenset({"respondent_id"})
 _PATTERNS = {
     "e-mail address": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),
     "NIK (16-digit national id)": re.compile(r"(?<!\d)\d{16}(?!\d)"),
-    "phone number": re.compile(r"(?:\+62|\b0)8\d[\d\s-]{6,13}\d\b"),
+    "phone number": re.compile(r"(?:\+62[\s-]?|\b0)8\d[\d\s-]{6,13}\d\b"),
 }
 
 

@@ -1,0 +1,66 @@
+"""What a notebook publishes: safe CSVs, escaped text, atomic files."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pra_lib.privacy import PersonalDataError
+from pra_lib.report import Report, atomic_write_text, neutralise_formulas
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\",\"click\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_injection_is_neutralised_and_text_kept(text):
+    out = neutralise_formulas(pd.DataFrame({"quote": [text]}))["quote"][0]
+    assert out == "'" + text
+
+
+def test_numbers_are_not_touched():
+    out = neutralise_formulas(pd.DataFrame({"delta": [-0.5], "label": ["ok"]}))
+    assert out["delta"][0] == -0.5 and out["label"][0] == "ok"
+
+
+def test_table_csv_is_neutralised_and_suppressed(tmp_path):
+    report = Report(tmp_path, min_cell_size=5)
+    table = pd.DataFrame({"code": ["=cmd|' /C calc'!A0", "plain", "other"], "n": [10, 2, 30]})
+    published = report.table(table, "codes")
+    text = (tmp_path / "tables" / "codes.csv").read_text()
+    assert "'=cmd|" in text and "\n=cmd" not in text
+    assert published.loc[1, "n"] == "suppressed"
+
+
+def test_respondent_ids_are_pseudonymised(tmp_path, monkeypatch):
+    monkeypatch.setenv("PRA_PSEUDONYM_KEY", "test-key")
+    report = Report(tmp_path)
+    report.table(pd.DataFrame({"respondent_id": ["Q0001"], "x": [1]}), "ids", count=None)
+    text = (tmp_path / "tables" / "ids.csv").read_text()
+    assert "Q0001" not in text and "R-" in text
+
+
+def test_personal_data_is_refused(tmp_path):
+    with pytest.raises(PersonalDataError):
+        Report(tmp_path).table(pd.DataFrame({"email": ["a@b.org"]}), "people", count=None)
+    assert not (tmp_path / "tables" / "people.csv").exists()
+
+
+@pytest.mark.parametrize("name", ["../escape", "/etc/passwd", ".hidden", "a/b", ""])
+def test_output_names_cannot_leave_the_folder(tmp_path, name):
+    with pytest.raises(ValueError, match="output name"):
+        Report(tmp_path).table(pd.DataFrame({"x": [1]}), name, count=None)
+
+
+def test_markdown_escapes_html_from_the_data(tmp_path):
+    md = Report(tmp_path).markdown("**Top code:** <script>alert(1)</script> & more")
+    assert "<script>" not in md.data and "&lt;script&gt;" in md.data and "**Top code:**" in md.data
+
+
+def test_atomic_write_leaves_no_partial_file(tmp_path):
+    class Boom(str):
+        pass
+
+    target = tmp_path / "t.csv"
+    atomic_write_text(target, "old")
+    with pytest.raises(TypeError):
+        atomic_write_text(target, None)  # fails while writing
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
