@@ -1,0 +1,388 @@
+"""Tests of ``pra_lib.seminar``: support, the seminar ranking, consensus and changes.
+
+Hand-computed fixtures say in a comment how each expected value was obtained. Kendall's W
+is checked on perfect agreement (W = 1), on the published untied ProofWiki example also used
+in tests/test_stats.py (W = 1/16) and on a small tied case computed by hand. The last tests
+check the planted structure of the bundled sample (data/sample/README.md, "seminar": FA2
+preparedness and FA3 water get the most support; community participants rank FA5 social
+cohesion higher than others do).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pra_lib import seminar as sem
+from pra_lib.assessment import load_assessment
+from pra_lib.disclosure import SUPPRESSED, suppress
+
+NA = np.nan
+
+
+def _votes(rows, columns=("respondent_id", "stakeholder_group", "focus_area_id", "support", "rank")):
+    frame = pd.DataFrame(rows, columns=list(columns))
+    for col in ("support", "rank"):
+        if col in frame:
+            frame[col] = frame[col].astype(float)
+    return frame
+
+
+def _ballots(matrix, fas=("FA1", "FA2", "FA3"), group="government"):
+    """Votes from a focus areas x participants matrix of ranks (support left empty)."""
+    rows = []
+    for j in range(len(matrix[0])):
+        for i, fa in enumerate(fas):
+            rows.append((f"P{j}", group, fa, NA, matrix[i][j]))
+    return _votes(rows)
+
+
+@pytest.fixture(scope="module")
+def sample_votes(sample_dir):
+    return sem.votes_frame(load_assessment(sample_dir))
+
+
+# ---------------------------------------------------------------------------
+# votes_frame
+# ---------------------------------------------------------------------------
+
+
+def test_votes_frame_joins_groups_and_names_without_personal_columns(sample_votes):
+    assert list(sample_votes.columns) == sem._VOTE_COLUMNS
+    assert not {"name", "phone", "email", "nik", "organisation"} & set(sample_votes.columns)
+    # The sample has 100 seminar participants voting on the five selected focus areas.
+    assert sample_votes["respondent_id"].nunique() == 100 and len(sample_votes) == 500
+    assert sample_votes["stakeholder_group"].notna().all()
+    fa5 = sample_votes[sample_votes["focus_area_id"] == "FA5"]
+    assert set(fa5["focus_area"]) == {"Social cohesion"} and set(fa5["focus_area_name_id"]) == {"Kohesi sosial"}
+    assert sample_votes.attrs["category_order"]["stakeholder_group"] == ["government", "academia", "private", "community"]
+
+
+def test_votes_frame_unknown_activity_raises(sample_dir):
+    with pytest.raises(ValueError, match="unknown activity"):
+        sem.votes_frame(load_assessment(sample_dir), activity_id="no_such_seminar")
+
+
+def test_votes_frame_other_activity_is_empty_with_warning(sample_dir):
+    with pytest.warns(RuntimeWarning, match="no seminar votes"):
+        votes = sem.votes_frame(load_assessment(sample_dir), activity_id="questionnaire")
+    assert votes.empty and list(votes.columns) == sem._VOTE_COLUMNS
+
+
+# ---------------------------------------------------------------------------
+# Support
+# ---------------------------------------------------------------------------
+
+
+def test_support_hand_computed():
+    # FA1: answers 5, 4, 2, 3 and one missing -> n = 4, mean 14/4 = 3.5, supporting (4-5)
+    # 2/4, neutral 1/4, opposing (1-2) 1/4. FA2: 4, 4, 4, 4 -> mean 4, all supporting, and
+    # the bootstrap interval collapses to the estimate.
+    votes = _votes([
+        ("a", "government", "FA1", 5, NA), ("b", "government", "FA1", 4, NA), ("c", "community", "FA1", 2, NA),
+        ("d", "community", "FA1", 3, NA), ("e", "community", "FA1", NA, NA),
+        ("a", "government", "FA2", 4, NA), ("b", "government", "FA2", 4, NA), ("c", "community", "FA2", 4, NA),
+        ("d", "community", "FA2", 4, NA),
+    ])
+    out = sem.support(votes, n_resamples=500, seed=1).set_index("focus_area_id")
+    assert out.loc["FA1", ["n", "mean", "share_support", "share_neutral", "share_oppose"]].tolist() == [4, 3.5, 0.5, 0.25, 0.25]
+    assert out.loc["FA1", "mean_ci_low"] <= 3.5 <= out.loc["FA1", "mean_ci_high"]
+    assert out.loc["FA1", "mean_ci_low"] < out.loc["FA1", "mean_ci_high"]
+    assert out.loc["FA1", "share_support_ci_low"] <= 0.5 <= out.loc["FA1", "share_support_ci_high"]
+    assert out.loc["FA2", ["mean", "mean_ci_low", "mean_ci_high", "share_support"]].tolist() == [4.0, 4.0, 4.0, 1.0]
+
+
+def test_support_by_group_lists_every_cell_and_empty_cells_have_n_zero():
+    # Government: FA1 5, 4 -> mean 4.5; community: FA1 2 -> mean 2, opposing 1/1;
+    # community did not answer FA2 -> n = 0, NaN.
+    votes = _votes([
+        ("a", "government", "FA1", 5, NA), ("b", "government", "FA1", 4, NA), ("c", "community", "FA1", 2, NA),
+        ("a", "government", "FA2", 3, NA), ("b", "government", "FA2", 3, NA), ("c", "community", "FA2", NA, NA),
+    ])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = sem.support(votes, by="stakeholder_group", n_resamples=200)
+    assert len(out) == 4 and "group_label" in out
+    cell = out.set_index(["stakeholder_group", "focus_area_id"])
+    assert cell.loc[("government", "FA1"), "mean"] == 4.5
+    assert cell.loc[("community", "FA1"), ["n", "mean", "share_oppose"]].tolist() == [1, 2.0, 1.0]
+    assert cell.loc[("community", "FA2"), "n"] == 0 and np.isnan(cell.loc[("community", "FA2"), "mean"])
+
+
+def test_support_is_reproducible_with_a_seed(sample_votes):
+    a = sem.support(sample_votes, n_resamples=300, seed=7)
+    b = sem.support(sample_votes, n_resamples=300, seed=7)
+    pd.testing.assert_frame_equal(a, b)
+
+
+# ---------------------------------------------------------------------------
+# Seminar ranking
+# ---------------------------------------------------------------------------
+
+
+def test_seminar_ranking_by_mean_rank_hand_computed():
+    # Ballots (FA1, FA2, FA3): a (1, 2, 3), b (2, 1, 3), c (1, 2, 3).
+    # Mean ranks: FA1 (1+2+1)/3 = 4/3, FA2 (2+1+2)/3 = 5/3, FA3 3. Shares first: FA1 2/3,
+    # FA2 1/3. Borda (k = 3, points 3 - rank): FA1 2+1+2 = 5, FA2 1+2+1 = 4, FA3 0.
+    out = sem.seminar_ranking(_ballots([[1, 2, 1], [2, 1, 2], [3, 3, 3]]))
+    assert out["focus_area_id"].tolist() == ["FA1", "FA2", "FA3"]
+    assert out["rank"].tolist() == [1, 2, 3]
+    assert out["mean_rank"].tolist() == pytest.approx([4 / 3, 5 / 3, 3])
+    assert out["share_first"].tolist() == pytest.approx([2 / 3, 1 / 3, 0])
+    assert out["borda"].tolist() == [5, 4, 0]
+    assert set(out["ranked_by"]) == {"mean rank"} and out["n"].tolist() == [3, 3, 3]
+
+
+def test_seminar_ranking_ties_share_the_smaller_rank():
+    # Ballots (FA1, FA2, FA3): a (1, 2, 3), b (2, 1, 3): FA1 and FA2 both have mean rank 1.5,
+    # so they share rank 1 and FA3 is 3rd (competition ranking "1, 1, 3"). Borda: 3, 3, 0.
+    for method in ("mean_rank", "borda"):
+        out = sem.seminar_ranking(_ballots([[1, 2], [2, 1], [3, 3]]), method=method)
+        assert out["rank"].tolist() == [1, 1, 3]
+        assert out["focus_area_id"].tolist() == ["FA1", "FA2", "FA3"]
+    assert out["borda"].tolist() == [3, 3, 0] and set(out["ranked_by"]) == {"Borda count"}
+
+
+def test_seminar_ranking_borda_differs_from_mean_rank_on_partial_ballots():
+    # a ranks FA1 1st only; b, c rank (FA2, FA1) 1st, 2nd. k = 2 areas ranked.
+    # Mean rank: FA1 (1+2+2)/3 = 5/3, FA2 1 -> FA2 first. Borda (2 - rank): FA1 1+0+0 = 1,
+    # FA2 1+1 = 2 -> FA2 first as well; with a 4th ballot ranking FA1 first, Borda ties 2-2
+    # while the mean rank of FA1 is (1+2+2+1)/4 = 1.5 > 1.
+    votes = _votes([("a", "g", "FA1", NA, 1), ("b", "g", "FA1", NA, 2), ("b", "g", "FA2", NA, 1),
+                    ("c", "g", "FA1", NA, 2), ("c", "g", "FA2", NA, 1), ("d", "g", "FA1", NA, 1)])
+    mean = sem.seminar_ranking(votes).set_index("focus_area_id")
+    borda = sem.seminar_ranking(votes, method="borda").set_index("focus_area_id")
+    assert mean.loc["FA2", "rank"] == 1 and mean.loc["FA1", "rank"] == 2
+    assert borda.loc["FA1", "borda"] == 2 and borda.loc["FA2", "borda"] == 2
+    assert borda["rank"].tolist() == [1, 1]
+
+
+def test_seminar_ranking_without_ranks_falls_back_to_support():
+    votes = _votes([("a", "g", "FA1", 3, NA), ("a", "g", "FA2", 5, NA), ("b", "g", "FA1", 2, NA), ("b", "g", "FA2", 4, NA)])
+    with pytest.warns(RuntimeWarning, match="nobody ranked"):
+        out = sem.seminar_ranking(votes)
+    # Mean support FA2 4.5 > FA1 2.5.
+    assert out["focus_area_id"].tolist() == ["FA2", "FA1"] and out["rank"].tolist() == [1, 2]
+    assert set(out["ranked_by"]) == {"mean support"} and out["n_ranked"].tolist() == [0, 0]
+
+
+def test_seminar_ranking_bad_method():
+    with pytest.raises(ValueError, match="method"):
+        sem.seminar_ranking(_ballots([[1, 2], [2, 1]], fas=("FA1", "FA2")), method="copeland")
+
+
+def test_rank_distribution_hand_computed():
+    # Ballots (FA1, FA2, FA3): a (1, 2, 3), b (2, 1, 3), c (1, 2, 3):
+    # FA1 is 1st for 2 of 3, 2nd for 1 of 3; FA3 is 3rd for all three.
+    out = sem.rank_distribution(_ballots([[1, 2, 1], [2, 1, 2], [3, 3, 3]]))
+    assert len(out) == 9 and set(out["n"]) == {3}
+    fa1 = out[out["focus_area_id"] == "FA1"]
+    assert fa1["count"].tolist() == [2, 1, 0] and fa1["share"].tolist() == pytest.approx([2 / 3, 1 / 3, 0])
+    assert out[out["focus_area_id"] == "FA3"]["count"].tolist() == [0, 0, 3]
+
+
+# ---------------------------------------------------------------------------
+# Consensus (Kendall's W)
+# ---------------------------------------------------------------------------
+
+
+def test_consensus_perfect_agreement_is_one():
+    # Every participant ranks FA1 < FA2 < FA3: S is maximal, W = 1.
+    out = sem.consensus(_ballots([[1, 1, 1, 1], [2, 2, 2, 2], [3, 3, 3, 3]]), by=None)
+    row = out.iloc[0]
+    assert row["w"] == pytest.approx(1.0) and row["n"] == 4 and row["n_focus_areas"] == 3
+    # chi2 = m (n - 1) W = 4 * 2 * 1 = 8 on 2 dof.
+    assert row["chi2"] == pytest.approx(8.0) and row["dof"] == 2
+    assert row["agreement"] == "unusually strong"
+
+
+def test_consensus_published_untied_example():
+    """ProofWiki, "Kendall's Coefficient of Concordance/Examples/Arbitrary Example 1": 3
+    competitors ranked by 4 judges, W = 1/16 (the example in tests/test_stats.py)."""
+    out = sem.consensus(_ballots([[1, 1, 2, 3], [3, 2, 3, 1], [2, 3, 1, 2]]), by=None)
+    assert out["w"].iloc[0] == pytest.approx(1 / 16, abs=1e-6)
+    # chi2 = m (n - 1) W = 4 * 2 / 16 = 0.5.
+    assert out["chi2"].iloc[0] == pytest.approx(0.5, abs=1e-6)
+    assert out["agreement"].iloc[0] == "very weak"
+
+
+def test_consensus_tie_corrected_hand_computed():
+    # Two participants, three areas: a gives ranks (1, 2, 3), b gives (1, 2.5, 2.5) (a tie).
+    # Rank sums 2, 4.5, 5.5, mean 4 -> S = 4 + 0.25 + 2.25 = 6.5. T = 2^3 - 2 = 6.
+    # W = 12 S / (m^2 (n^3 - n) - m T) = 78 / (4 * 24 - 2 * 6) = 78 / 84.
+    out = sem.consensus(_ballots([[1, 1], [2, 2.5], [3, 2.5]]), by=None)
+    assert out["w"].iloc[0] == pytest.approx(78 / 84, abs=1e-6)
+
+
+def test_consensus_per_group_and_incomplete_ballots():
+    # Government agree perfectly (W = 1); community reverse each other (a: 1,2,3; b: 3,2,1):
+    # rank sums 4, 4, 4 -> S = 0, W = 0. e ranked only FA1: left out by default.
+    gov = _ballots([[1, 1], [2, 2], [3, 3]], group="government")
+    com = _ballots([[1, 3], [2, 2], [3, 1]], group="community").assign(respondent_id=lambda d: "C" + d["respondent_id"])
+    partial = _votes([("e", "community", "FA1", NA, 1)])
+    votes = pd.concat([gov, com, partial], ignore_index=True)
+    out = sem.consensus(votes).set_index("scope", drop=False)
+    groups = out[out["scope"] == "stakeholder_group"].set_index("stakeholder_group")
+    assert groups.loc["government", "w"] == pytest.approx(1.0)
+    assert groups.loc["community", "w"] == pytest.approx(0.0)
+    assert groups.loc["community", "n"] == 2 and groups.loc["community", "n_incomplete"] == 1
+    overall = out[out["scope"] == "all participants"].iloc[0]
+    assert overall["n"] == 4 and overall["n_incomplete"] == 1 and overall["group_label"] == "All participants"
+    # tie_last keeps e, whose FA2 and FA3 tie below FA1.
+    kept = sem.consensus(votes, by=None, incomplete="tie_last")
+    assert kept["n"].iloc[0] == 5 and kept["n_incomplete"].iloc[0] == 0
+
+
+@pytest.mark.parametrize("w, label", [(0.0, "very weak"), (0.29, "very weak"), (0.3, "weak"), (0.5, "moderate"),
+                                      (0.69, "moderate"), (0.7, "strong"), (0.9, "unusually strong"), (NA, "undefined")])
+def test_consensus_level_schmidt_bands(w, label):
+    # Schmidt (1997): 0.1 very weak, 0.3 weak, 0.5 moderate, 0.7 strong, 0.9 unusually strong.
+    assert sem.consensus_level(w) == label
+
+
+def test_consensus_bad_option():
+    with pytest.raises(ValueError, match="incomplete"):
+        sem.consensus(_ballots([[1], [2]], fas=("FA1", "FA2")), incomplete="impute")
+
+
+# ---------------------------------------------------------------------------
+# Changes against the working session
+# ---------------------------------------------------------------------------
+
+
+def test_seminar_changes_hand_built_session():
+    # Session ranks FA1..FA4 and FA6; the seminar ranks FA2, FA1, FA3, FA4 and FA5 (not in the
+    # session). Shared areas FA1-FA4: session order 1 FA1, 2 FA2, 3 FA3, 4 FA4; seminar order
+    # 1 FA2, 2 FA1, 3 FA3 = FA4 (tie, both 3). shift = session - seminar:
+    # FA2 2-1 = +1 up, FA1 1-2 = -1 down, FA3 3-3 = 0, FA4 4-3 = +1 up.
+    seminar = pd.DataFrame({"focus_area_id": ["FA2", "FA1", "FA3", "FA4", "FA5"], "rank": [1, 2, 3, 3, 5],
+                            "focus_area": ["Preparedness", "Governance", "Water", "Mobility", "Cohesion"]})
+    session = pd.DataFrame({"focus_area_id": ["FA1", "FA6", "FA2", "FA3", "FA4"], "rank": [1, 2, 3, 4, 5]})
+    out = sem.seminar_changes(seminar, session).set_index("focus_area_id")
+    assert out.loc["FA2", ["session_rank", "seminar_rank", "session_rank_shared", "seminar_rank_shared", "shift", "change"]].tolist() == [3, 1, 2, 1, 1, "moved up"]
+    assert out.loc["FA1", ["shift", "change"]].tolist() == [-1, "moved down"]
+    assert out.loc["FA3", ["shift", "change"]].tolist() == [0, "unchanged"]
+    assert out.loc["FA4", ["shift", "change"]].tolist() == [1, "moved up"]
+    assert out.loc["FA5", "change"] == "not in session ranking" and np.isnan(out.loc["FA5", "shift"])
+    assert out.loc["FA6", "change"] == "not ranked at seminar"
+    assert out.loc["FA2", "focus_area"] == "Preparedness" and out.loc["FA6", "focus_area"] == "FA6"
+    # Sorted by seminar rank, areas the seminar did not rank last.
+    assert list(out.index) == ["FA2", "FA1", "FA3", "FA4", "FA5", "FA6"]
+
+
+def test_seminar_changes_rejects_a_ranking_by_group(sample_votes):
+    by_group = sem.seminar_ranking(sample_votes, by="stakeholder_group")
+    session = pd.DataFrame({"focus_area_id": ["FA1", "FA2"], "rank": [1, 2]})
+    with pytest.raises(ValueError, match="several rows"):
+        sem.seminar_changes(by_group, session)
+    with pytest.raises(ValueError, match="lacks"):
+        sem.seminar_changes(sem.seminar_ranking(sample_votes), session.rename(columns={"rank": "position"}))
+
+
+# ---------------------------------------------------------------------------
+# Degenerate inputs
+# ---------------------------------------------------------------------------
+
+
+def test_no_votes_gives_defined_output():
+    empty = _votes([])
+    sup = sem.support(empty, n_resamples=100)
+    assert sup.empty and "share_support" in sup
+    assert sem.seminar_ranking(empty).empty
+    assert sem.rank_distribution(empty).empty
+    cons = sem.consensus(empty)
+    assert len(cons) == 1 and np.isnan(cons["w"].iloc[0]) and cons["agreement"].iloc[0] == "undefined" and cons["n"].iloc[0] == 0
+    text = sem.findings_seminar(sup, consensus_table=cons, ranking=sem.seminar_ranking(empty))
+    assert "No focus area has enough support answers" in text and "undefined" in text
+
+
+def test_one_participant_gives_nan_w_and_a_ranking():
+    votes = _votes([("a", "g", "FA1", 5, 1), ("a", "g", "FA2", 2, 2)])
+    cons = sem.consensus(votes, by=None)
+    assert cons["n"].iloc[0] == 1 and np.isnan(cons["w"].iloc[0])
+    assert sem.seminar_ranking(votes)["focus_area_id"].tolist() == ["FA1", "FA2"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        sup = sem.support(votes, n_resamples=100)
+    assert sup["n"].tolist() == [1, 1]
+
+
+def test_nobody_ranked_gives_defined_output():
+    votes = _votes([("a", "g", "FA1", 5, NA), ("a", "g", "FA2", 2, NA), ("b", "g", "FA1", 4, NA), ("b", "g", "FA2", 4, NA)])
+    with pytest.warns(RuntimeWarning, match="nobody ranked"):
+        cons = sem.consensus(votes, by=None)
+    assert np.isnan(cons["w"].iloc[0]) and cons["n_focus_areas"].iloc[0] == 0
+    assert sem.rank_distribution(votes).empty
+    fig = sem.rank_distribution_figure(sem.rank_distribution(votes))
+    assert "Nobody ranked" in fig.axes[0].texts[0].get_text()
+
+
+# ---------------------------------------------------------------------------
+# Planted structure of the sample
+# ---------------------------------------------------------------------------
+
+
+def test_sample_fa2_and_fa3_get_the_most_support(sample_votes):
+    sup = sem.support(sample_votes, n_resamples=500, seed=2017)
+    top2 = sup.sort_values("mean", ascending=False)["focus_area_id"].head(2)
+    assert set(top2) == {"FA2", "FA3"}
+    ranking = sem.seminar_ranking(sample_votes)
+    assert set(ranking[ranking["rank"] <= 2]["focus_area_id"]) == {"FA2", "FA3"}
+    # The planted effect is also visible in consensus: rankings agree beyond chance.
+    assert sem.consensus(sample_votes, by=None)["pvalue"].iloc[0] < 0.05
+
+
+def test_sample_community_ranks_social_cohesion_higher(sample_votes):
+    by_group = sem.seminar_ranking(sample_votes, by="stakeholder_group")
+    fa5 = by_group[by_group["focus_area_id"] == "FA5"].set_index("stakeholder_group")
+    others = fa5.drop(index="community")
+    assert (fa5.loc["community", "mean_rank"] < others["mean_rank"]).all()
+    assert (fa5.loc["community", "rank"] < others["rank"]).all()
+    diff = sem.group_differences(sample_votes, value="rank").set_index("focus_area_id")
+    assert bool(diff.loc["FA5", "significant"])
+    assert diff.loc["FA5", "group_top"] == "Community and social organisations"
+
+
+# ---------------------------------------------------------------------------
+# Findings and figures
+# ---------------------------------------------------------------------------
+
+
+def test_findings_are_computed_from_the_results(sample_votes):
+    sup = sem.support(sample_votes, n_resamples=300, seed=1)
+    ranking = sem.seminar_ranking(sample_votes)
+    session = pd.DataFrame({"focus_area_id": ["FA1", "FA2", "FA3", "FA4", "FA5"], "rank": [5, 4, 3, 2, 1]})
+    text = sem.findings_seminar(sup, consensus_table=sem.consensus(sample_votes), ranking=ranking,
+                                differences=sem.group_differences(sample_votes), changes=sem.seminar_changes(ranking, session))
+    assert "Clean water" in text and "Kendall's W = " in text and "Social cohesion" in text
+    assert "moved up" in text and "notebook 08" not in text
+    without = sem.findings_seminar(sup)
+    assert "notebook 08" in without
+    # A suppressed table is never quoted.
+    assert "No focus area has enough" in sem.findings_seminar(suppress(sup, min_cell_size=500))
+
+
+def test_figures_draw_published_tables_with_suppressed_cells(sample_votes):
+    import matplotlib.pyplot as plt
+
+    sup = sem.support(sample_votes, n_resamples=200)
+    by_group = sem.support(sample_votes, by="stakeholder_group", n_resamples=200)
+    hidden = suppress(by_group, min_cell_size=16, dims=["focus_area_id", "stakeholder_group"])  # the private sector has 15
+    assert (hidden["n"] == SUPPRESSED).any()
+    fig = sem.support_heatmap(hidden)
+    assert any(t.get_text() == "suppressed" for t in fig.axes[0].texts)
+    ranking = sem.seminar_ranking(sample_votes)
+    session = pd.DataFrame({"focus_area_id": ["FA1", "FA2", "FA3", "FA4", "FA5", "FA6"], "rank": range(1, 7)})
+    figs = [sem.support_figure(sup), sem.support_figure(suppress(sup, min_cell_size=500)),
+            sem.rank_distribution_figure(sem.rank_distribution(sample_votes), ranking=ranking),
+            sem.slope_figure(sem.seminar_changes(ranking, session)), fig]
+    assert all(isinstance(f, matplotlib.figure.Figure) for f in figs)
+    for f in figs:
+        plt.close(f)
