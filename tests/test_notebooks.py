@@ -6,8 +6,10 @@ recorded (the published CSV tables), not on screenshots.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +19,7 @@ import pandas as pd
 import pytest
 
 from pra_lib.assessment import load_assessment
+from pra_lib.privacy import PERSONAL_COLUMNS
 from pra_lib.runner import discover_notebooks, run_reports
 
 from .conftest import REPO, SAMPLE
@@ -24,13 +27,36 @@ from .conftest import REPO, SAMPLE
 NOTEBOOKS = discover_notebooks()
 
 
+CANARY = "CANARY"
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
 @pytest.fixture(scope="session")
-def run_dir(tmp_path_factory):
-    """Every notebook run once on the bundled sample, two at a time."""
+def canary_sample(tmp_path_factory):
+    """A copy of the sample with a unique canary planted in every personal cell."""
+    folder = tmp_path_factory.mktemp("canary") / "sample"
+    shutil.copytree(SAMPLE, folder)
+    people = pd.read_csv(folder / "participants.csv", dtype=str, keep_default_na=False)
+    personal = [c for c in people.columns if c in PERSONAL_COLUMNS]
+    assert set(personal) == {"name", "phone", "email", "nik"}
+    for col in personal:
+        people[col] = [f"{CANARY}{col.upper()}{i:05d}" for i in range(len(people))]
+    people.to_csv(folder / "participants.csv", index=False, lineterminator="\n")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory, canary_sample):
+    """Every notebook run once on the canary copy of the sample, two at a time."""
     out = tmp_path_factory.mktemp("reports")
-    summary = run_reports([SAMPLE], out=out, jobs=2, progress=lambda line: None)
+    before = _digests(canary_sample)
+    summary = run_reports([canary_sample], out=out, jobs=2, progress=lambda line: None)
     failures = "\n".join(f"{r.notebook}: {r.error}" for r in summary.failed)
     assert summary.ok, failures
+    assert _digests(canary_sample) == before, "a run must never change its input files"
     return out / "jakarta-2017-synthetic"
 
 
@@ -74,14 +100,20 @@ def test_overview_area_table_suppresses_the_small_island_area(run_dir):
     assert areas.loc["jakarta_timur", "n"] != "suppressed"
 
 
-def test_no_personal_data_in_any_output(run_dir):
+def test_no_canary_reaches_any_output(run_dir):
+    """Canary test: no planted personal value appears in any output file, of any kind."""
+    files = [p for p in run_dir.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".png" for p in files) and any(p.suffix == ".html" for p in files)
+    for path in files:
+        assert CANARY.encode() not in path.read_bytes(), f"{path.relative_to(run_dir)} contains personal data"
+
+
+def test_respondent_ids_in_outputs_are_pseudonyms(run_dir):
     people = load_assessment(SAMPLE).participants
-    secrets = set(people["email"]) | set(people["nik"]) | set(people["phone"]) | set(people["name"])
-    pattern = re.compile("|".join(re.escape(s) for s in sorted(secrets, key=len, reverse=True)))
-    for path in run_dir.rglob("*"):
-        if path.is_file() and path.suffix in {".html", ".ipynb", ".csv", ".json", ".txt"}:
-            hit = pattern.search(path.read_text(encoding="utf-8", errors="replace"))
-            assert hit is None, f"{path.relative_to(run_dir)} contains personal data: {hit.group(0)!r}"
+    ids = re.compile("|".join(sorted(people["respondent_id"], key=len, reverse=True)))
+    for path in run_dir.rglob("*.csv"):
+        text = path.read_text(encoding="utf-8")
+        assert not ids.search(text), f"{path.relative_to(run_dir)} holds a raw respondent id"
 
 
 @pytest.fixture

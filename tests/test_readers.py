@@ -1,0 +1,216 @@
+"""Hostile and messy input: one explicit fixture per case, plus property-based fuzzing.
+
+Every case must either load correctly or be rejected with a listed problem: never a
+traceback, a hang or silent corruption.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+
+from pra_lib.assessment import load_assessment, validate_assessment
+from pra_lib.readers import read_csv
+
+from .conftest import read_rows, set_cell, write_rows
+
+
+def only(problems, **match):
+    return [p for p in problems if all(getattr(p, k) == v for k, v in match.items())]
+
+
+def test_utf8_bom_is_accepted(assessment_copy):
+    path = assessment_copy / "hazards.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    a = load_assessment(assessment_copy)
+    assert "hazard_id" in a.hazards.columns and a.hazards["hazard_id"].iloc[0] == "SH01"
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_windows_and_latin1_files_are_read_with_a_note(assessment_copy, encoding):
+    path = assessment_copy / "hazards.csv"
+    set_cell(path, 2, "name_en", "Flooding (café district)")
+    path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+    a = load_assessment(assessment_copy)
+    assert a.hazards["name_en"].iloc[0] == "Flooding (café district)"
+    assert any("hazards.csv" in note and "Windows-1252" in note for note in a.notes)
+
+
+def test_semicolons_and_decimal_commas(assessment_copy):
+    path = assessment_copy / "actions.csv"
+    rows = read_rows(path)
+    budget = rows[0].index("budget_idr")
+    rows[1][budget] = "1.250.000,50"
+    path.write_text("\n".join(";".join(r) for r in rows) + "\n", encoding="utf-8")
+    a = load_assessment(assessment_copy)
+    assert a.actions["budget_idr"].iloc[0] == pytest.approx(1250000.50)
+    assert any("semicolon" in note for note in a.notes)
+
+
+def test_empty_and_header_only_files(assessment_copy):
+    (assessment_copy / "assets.csv").write_text("")
+    path = assessment_copy / "hazards.csv"
+    write_rows(path, read_rows(path)[:1])
+    problems = validate_assessment(assessment_copy)
+    assert only(problems, file="assets.csv", kind="empty")
+    assert only(problems, file="hazards.csv", kind="empty")
+
+
+def test_very_long_field_is_reported_shortened(assessment_copy):
+    set_cell(assessment_copy / "participants.csv", 2, "channel", "x" * 200_000)
+    problems = validate_assessment(assessment_copy)
+    hit = only(problems, file="participants.csv", row=2, column="channel")
+    assert hit and len(str(hit[0])) < 400
+
+
+def test_random_bytes_are_unreadable_not_a_crash(assessment_copy):
+    (assessment_copy / "assets.csv").write_bytes(bytes(range(256)) * 8)
+    problems = validate_assessment(assessment_copy)
+    assert only(problems, file="assets.csv", kind="unreadable")
+
+
+def test_duplicated_header_names(assessment_copy):
+    path = assessment_copy / "hazards.csv"
+    rows = read_rows(path)
+    rows[0][rows[0].index("category")] = "name_en"
+    write_rows(path, rows)
+    problems = validate_assessment(assessment_copy)
+    assert only(problems, file="hazards.csv", kind="duplicate", column="name_en", row=1)
+    assert only(problems, file="hazards.csv", kind="missing_column", column="category")
+
+
+def test_ragged_rows_name_the_line(assessment_copy):
+    path = assessment_copy / "hazards.csv"
+    path.write_text(path.read_text() + "SH99,shock,Extra,Ekstra,natural,unexpected,fields\n")
+    problems = validate_assessment(assessment_copy)
+    hit = only(problems, file="hazards.csv", kind="unreadable")
+    assert hit and "line" in hit[0].expected
+
+
+def test_mixed_codes_and_labels_in_one_likert_column(assessment_copy):
+    path = assessment_copy / "perception_ratings.csv"
+    for row, value in ((2, "4"), (3, "baik"), (4, "Good"), (5, "sangat buruk"), (6, "Don't know"), (7, " 2 ")):
+        set_cell(path, row, "rating", value)
+    ratings = load_assessment(assessment_copy).perception_ratings.set_index("source_row")["rating"]
+    assert [ratings[r] for r in (2, 3, 4, 5, 7)] == [4, 4, 4, 1, 2]
+    assert pd.isna(ratings[6])
+
+
+def _workbook_from_csv(folder, names, book_name="tables.xlsx"):
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name in names:
+        ws = wb.create_sheet(name)
+        for row in read_rows(folder / f"{name}.csv"):
+            ws.append(row)
+        (folder / f"{name}.csv").unlink()
+    wb.create_sheet("notes").append(["an extra sheet", "is ignored"])
+    wb.save(folder / book_name)
+    return folder / book_name
+
+
+def test_excel_formulas_with_saved_values_hidden_rows_and_extra_sheets(assessment_copy):
+    book = _workbook_from_csv(assessment_copy, ["assets"])
+    wb = load_workbook(book)
+    ws = wb["assets"]
+    ws.row_dimensions[3].hidden = True
+    wb.save(book)
+    a = load_assessment(assessment_copy)
+    assert len(a.assets) == 40
+    assert any("hidden" in note for note in a.notes)
+
+
+def test_excel_formula_without_a_saved_value_is_reported(assessment_copy):
+    book = _workbook_from_csv(assessment_copy, ["assets"])
+    wb = load_workbook(book)
+    ws = wb["assets"]
+    col = [c.value for c in ws[1]].index("criticality") + 1
+    ws.cell(row=2, column=col).value = "=2+3"  # openpyxl saves no cached result
+    wb.save(book)
+    problems = validate_assessment(assessment_copy)
+    hit = only(problems, file="tables.xlsx [sheet assets]", row=2, column="criticality")
+    assert hit and "formula" in hit[0].expected
+
+
+def test_excel_merged_header_cells_are_reported(assessment_copy):
+    book = _workbook_from_csv(assessment_copy, ["hazards"])
+    wb = load_workbook(book)
+    wb["hazards"].merge_cells("A1:B1")
+    wb.save(book)
+    problems = validate_assessment(assessment_copy)
+    assert only(problems, file="tables.xlsx [sheet hazards]", row=1, kind="unreadable")
+
+
+def test_excel_whole_numbers_stored_as_floats_are_codes(assessment_copy):
+    book = _workbook_from_csv(assessment_copy, ["asset_impacts"])
+    wb = load_workbook(book)
+    ws = wb["asset_impacts"]
+    col = [c.value for c in ws[1]].index("impact") + 1
+    ws.cell(row=2, column=col).value = 4.0
+    wb.save(book)
+    a = load_assessment(assessment_copy)
+    assert a.asset_impacts["impact"].iloc[0] == 4
+
+
+def test_corrupt_workbook_is_unreadable(assessment_copy):
+    (assessment_copy / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    problems = validate_assessment(assessment_copy)
+    assert only(problems, file="broken.xlsx", kind="unreadable")
+
+
+# --------------------------------------------------------------------------- fuzzing
+
+_FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@_FUZZ
+@given(data=st.binary(max_size=2000))
+def test_fuzz_read_csv_never_raises(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("fuzz") / "participants.csv"
+    path.write_bytes(data)
+    frame, problem, notes, _ = read_csv(path)
+    assert (frame is None) != (problem is None)
+
+
+cell = st.one_of(st.text(max_size=30), st.sampled_from(["", "=1+1", "1,5", "tidak tahu", "G01", "Q0001", '"', "\r\n", ";", "\x00"]))
+
+
+@_FUZZ
+@given(rows=st.lists(st.lists(cell, min_size=1, max_size=8), min_size=0, max_size=12), table=st.sampled_from(["participants", "hazards", "perception_ratings", "assets"]))
+def test_fuzz_validator_lists_problems_and_never_raises(small_sample, tmp_path_factory, rows, table):
+    folder = tmp_path_factory.mktemp("fuzzed") / "a"
+    shutil.copytree(small_sample, folder)
+    with open(folder / f"{table}.csv", "w", encoding="utf-8", newline="") as handle:
+        handle.write("\n".join(",".join(r) for r in rows))
+    problems = validate_assessment(folder)
+    for p in problems:
+        assert p.file and p.kind and p.expected
+        assert str(p)  # renders
+
+
+@_FUZZ
+@given(values=st.lists(st.one_of(st.text(max_size=12), st.integers(-3, 9).map(str)), min_size=1, max_size=20))
+def test_fuzz_likert_values_are_coded_or_reported(assessment_copy, values):
+    path = assessment_copy / "perception_ratings.csv"
+    original = read_rows(path)
+    rows = [r[:] for r in original]
+    col = rows[0].index("rating")
+    for i, value in enumerate(values, start=1):
+        rows[i][col] = value.replace("\n", " ").replace("\r", " ")
+    write_rows(path, rows)
+    try:
+        problems = validate_assessment(assessment_copy)
+        reported = {p.row for p in problems if p.column == "rating"}
+        ratings = load_assessment(assessment_copy, errors="collect").perception_ratings.set_index("source_row")["rating"]
+        for i in range(len(values)):
+            row = i + 2
+            value = ratings[row]
+            # Either a valid code 1..5, missing (empty / don't know), or a listed problem.
+            assert row in reported or pd.isna(value) or 1 <= value <= 5
+    finally:
+        write_rows(path, original)

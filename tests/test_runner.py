@@ -1,0 +1,106 @@
+"""The runner: checked parameters, outputs that stay inside their folder, reproducible runs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+import pytest
+
+from pra_lib.problems import AssessmentError
+from pra_lib.runner import ParameterError, check_parameters, declared_parameters, discover_notebooks, run_reports
+
+from .conftest import REPO
+
+OVERVIEW = REPO / "notebooks" / "00_data_overview.ipynb"
+
+
+def test_declared_parameters_are_read_from_the_tagged_cell():
+    assert declared_parameters(OVERVIEW) == {"assessment_path": "str", "output_dir": "str", "min_cell_size": "int"}
+
+
+def test_unknown_parameter_is_rejected_with_the_known_ones():
+    with pytest.raises(ParameterError, match="unknown parameter 'min_cel_size'.*min_cell_size"):
+        check_parameters({"min_cel_size": 3}, [OVERVIEW])
+
+
+def test_wrong_type_is_rejected():
+    with pytest.raises(ParameterError, match="must be of type int"):
+        check_parameters({"min_cell_size": "five"}, [OVERVIEW])
+
+
+def test_values_are_converted_to_the_declared_type():
+    assert check_parameters({"min_cell_size": "10"}, [OVERVIEW]) == {OVERVIEW: {"min_cell_size": 10}}
+
+
+@pytest.mark.parametrize("name", ["assessment_path", "output_dir"])
+def test_runner_owned_parameters_cannot_be_overridden(name):
+    with pytest.raises(ParameterError, match="set by the runner"):
+        check_parameters({name: "/etc"}, [OVERVIEW])
+
+
+@pytest.mark.parametrize("bad_id", ["..", "../outside", "/abs/path", ".hidden", "a/b"])
+def test_assessment_ids_cannot_escape_the_output_folder(assessment_copy, tmp_path, bad_id):
+    meta = assessment_copy / "assessment.yaml"
+    meta.write_text(meta.read_text().replace("assessment_id: jakarta-2017-synthetic", f"assessment_id: '{bad_id}'"))
+    out = tmp_path / "out"
+    with pytest.raises(AssessmentError, match="assessment_id"):
+        run_reports([assessment_copy], out=out, only=["00"], progress=lambda line: None)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("only", [["../../etc/passwd"], ["/tmp/x"], ["00/../.."]])
+def test_notebook_selection_cannot_name_a_path(only):
+    with pytest.raises(ValueError, match="unknown notebook"):
+        discover_notebooks(None, only)
+
+
+def _tables_and_figures(folder):
+    files = sorted(p for p in folder.rglob("*") if p.suffix in {".csv", ".png"})
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def test_same_inputs_give_byte_identical_tables_and_figures(small_sample, tmp_path):
+    first = run_reports([small_sample], out=tmp_path / "a", only=["00"], progress=lambda line: None)
+    second = run_reports([small_sample], out=tmp_path / "b", only=["00"], progress=lambda line: None)
+    assert first.ok and second.ok
+    a = _tables_and_figures(tmp_path / "a" / "jakarta-2017-synthetic")
+    b = _tables_and_figures(tmp_path / "b" / "jakarta-2017-synthetic")
+    assert a and a == b
+
+
+def test_manifest_records_inputs_versions_parameters_and_status(small_sample, tmp_path, monkeypatch):
+    monkeypatch.setenv("PRA_PSEUDONYM_KEY", "secret-key-zz9")
+    run_reports([small_sample], out=tmp_path, only=["00"], parameters={"min_cell_size": 3}, progress=lambda line: None)
+    manifest = json.loads((tmp_path / "jakarta-2017-synthetic" / "manifest.json").read_text())
+    assert manifest["status"] == "complete"
+    assert manifest["parameters"] == {"min_cell_size": 3}
+    digest = hashlib.sha256((small_sample / "participants.csv").read_bytes()).hexdigest()
+    assert manifest["inputs"]["participants.csv"] == digest
+    assert {"pra_lib", "pandas", "papermill"} <= set(manifest["versions"])
+    assert manifest["notebooks"][0]["status"] == "ok" and manifest["finished"]
+    assert manifest["pseudonym_key_source"] == "environment variable PRA_PSEUDONYM_KEY"
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert b"secret-key-zz9" not in path.read_bytes(), f"the key leaked into {path.name}"
+
+
+def test_a_rerun_replaces_the_previous_report_only_when_it_finishes(small_sample, tmp_path):
+    run_reports([small_sample], out=tmp_path, only=["00"], progress=lambda line: None)
+    html = tmp_path / "jakarta-2017-synthetic" / "00_data_overview" / "00_data_overview.html"
+    first = html.read_bytes()
+    run_reports([small_sample], out=tmp_path, only=["00"], progress=lambda line: None)
+    assert html.read_bytes() and not list((tmp_path / "jakarta-2017-synthetic").glob(".*"))
+    assert len(first) > 10_000
+
+
+def test_several_assessments_in_one_run(small_sample, tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(small_sample, other)
+    meta = other / "assessment.yaml"
+    meta.write_text(meta.read_text().replace("assessment_id: jakarta-2017-synthetic", "assessment_id: second-city"))
+    summary = run_reports([small_sample, other], out=tmp_path / "out", only=["00"], jobs=2, progress=lambda line: None)
+    assert summary.ok and len(summary.results) == 2
+    assert (tmp_path / "out" / "second-city" / "00_data_overview" / "00_data_overview.html").exists()
+    assert (tmp_path / "out" / "jakarta-2017-synthetic" / "manifest.json").exists()
