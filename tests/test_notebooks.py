@@ -118,11 +118,11 @@ def test_respondent_ids_in_outputs_are_pseudonyms(run_dir):
 
 @pytest.fixture
 def notebooks_with_a_failure(tmp_path):
-    """The overview notebook plus one that raises and one that exceeds its timeout."""
+    """The overview notebook plus one that raises, one that exceeds its timeout, one whose kernel dies."""
     folder = tmp_path / "notebooks"
     folder.mkdir()
     (folder / "00_data_overview.ipynb").write_bytes((REPO / "notebooks" / "00_data_overview.ipynb").read_bytes())
-    for name, source in (("01_broken", "raise RuntimeError('planted failure')"), ("02_slow", "import time\ntime.sleep(120)")):
+    for name, source in (("01_broken", "raise RuntimeError('planted failure')"), ("02_slow", "import time\ntime.sleep(120)"), ("03_dies", "import os\nos._exit(1)")):
         nb = nbformat.v4.new_notebook()
         params = nbformat.v4.new_code_cell('assessment_path: str = ""\noutput_dir: str = ""\nmin_cell_size: int = 5')
         params.metadata["tags"] = ["parameters"]
@@ -139,6 +139,7 @@ def test_a_failing_notebook_does_not_stop_the_others(small_sample, tmp_path, not
     assert status["00_data_overview"].status == "ok"
     assert status["01_broken"].status == "failed" and "planted failure" in status["01_broken"].error
     assert status["02_slow"].status == "failed" and "Timeout" in status["02_slow"].error
+    assert status["03_dies"].status == "failed" and "kernel" in status["03_dies"].error.lower()
     assert not summary.ok
     folder = out / "jakarta-2017-synthetic"
     assert (folder / "01_broken" / "01_broken.ipynb").exists(), "the executed notebook is kept for debugging"
@@ -146,7 +147,8 @@ def test_a_failing_notebook_does_not_stop_the_others(small_sample, tmp_path, not
     assert not (folder / "01_broken" / "01_broken.html").exists()
     assert any("01_broken failed in cell" in line for line in lines)
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert {n["notebook"]: n["status"] for n in manifest["notebooks"]} == {"00_data_overview": "ok", "01_broken": "failed", "02_slow": "failed"}
+    assert {n["notebook"]: n["status"] for n in manifest["notebooks"]} == {"00_data_overview": "ok", "01_broken": "failed", "02_slow": "failed", "03_dies": "failed"}
+    assert manifest["status"] == "failed"
 
 
 def test_cli_exit_status_is_non_zero_when_a_notebook_fails(small_sample, tmp_path, notebooks_with_a_failure, monkeypatch):
