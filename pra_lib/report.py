@@ -76,9 +76,12 @@ class Report:
     >>> report.table(counts, "participation", count="n")      # doctest: +SKIP
     """
 
-    def __init__(self, output_dir, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE):
+    def __init__(self, output_dir, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE, name: str | None = None):
+        if isinstance(min_cell_size, bool) or not isinstance(min_cell_size, int) or min_cell_size < 1:
+            raise ValueError(f"min_cell_size must be a whole number of at least 1, not {min_cell_size!r}")
         self.output_dir = Path(output_dir)
-        self.min_cell_size = int(min_cell_size)
+        self.min_cell_size = min_cell_size
+        self.name = _check_name(name or self.output_dir.name or "report")
         self.tables: dict[str, pd.DataFrame] = {}
         (self.output_dir / "tables").mkdir(parents=True, exist_ok=True)
 
@@ -118,6 +121,7 @@ class Report:
         self.tables[name] = published
         csv = neutralise_formulas(published).to_csv(index=False, lineterminator="\n")
         atomic_write_text(self.output_dir / "tables" / f"{name}.csv", csv)
+        write_workbook(self.tables, self.output_dir / f"{self.name}.xlsx")
         return published
 
     def markdown(self, text: str):
@@ -127,16 +131,78 @@ class Report:
         return Markdown(html.escape(text, quote=False))
 
     def figure(self, fig, name: str):
-        """Save a matplotlib figure as ``figures/<name>.png`` and return it for display."""
+        """Save a matplotlib figure as ``figures/<name>.png`` and ``.svg``; return it for display.
+
+        PNG is for the HTML report and screens, SVG for report writers who place figures in
+        Word or a layout program. Both are written without timestamps, so the same data
+        gives the same files.
+        """
+        import matplotlib
+
         _check_name(name)
-        path = self.output_dir / "figures" / f"{name}.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.", suffix=".png")
-        os.close(fd)
-        try:
-            fig.savefig(tmp, dpi=110, bbox_inches="tight", metadata={"Software": None})
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        folder = self.output_dir / "figures"
+        folder.mkdir(parents=True, exist_ok=True)
+        with matplotlib.rc_context({"svg.hashsalt": name}):
+            for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None, "Creator": None})):
+                path = folder / f"{name}{suffix}"
+                fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=suffix)
+                os.close(fd)
+                try:
+                    fig.savefig(tmp, dpi=110, bbox_inches="tight", metadata=metadata, format=suffix[1:])
+                    os.replace(tmp, path)
+                except BaseException:
+                    Path(tmp).unlink(missing_ok=True)
+                    raise
         return fig
+
+
+def readable_header(column: str) -> str:
+    """``share_positive`` -> ``Share positive``; ``ci_low`` -> ``CI low``; ``n`` stays ``n``."""
+    if column in ("n", "k"):
+        return column
+    words = str(column).replace("_", " ").split()
+    words = [w.upper() if w in {"ci", "id", "idr", "iqr", "ipa"} else w for w in words]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:] if text else text
+
+
+def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
+    """Write tables to one XLSX workbook, one sheet per table, with readable headers.
+
+    Text that a spreadsheet would evaluate as a formula is stored as text, never as a
+    formula. The file is written atomically.
+    """
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    for name, frame in tables.items():
+        title = name[:31]
+        k = 2
+        while title in used:
+            title = f"{name[:28]}_{k}"
+            k += 1
+        used.add(title)
+        ws = wb.create_sheet(title)
+        ws.append([readable_header(c) for c in frame.columns])
+        for row in frame.itertuples(index=False):
+            ws.append([None if (v is None or (isinstance(v, float) and v != v)) else (v.item() if hasattr(v, "item") else v) for v in row])
+        for cells in ws.iter_rows(min_row=2):
+            for cell in cells:
+                if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+                    cell.data_type = "s"  # text, not a formula
+        ws.freeze_panes = "A2"
+        for i, col in enumerate(frame.columns, start=1):
+            width = max([len(readable_header(col))] + [len(str(v)) for v in frame[col].head(200)])
+            ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -142,8 +142,11 @@ def run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, o
 
     name = notebook.stem
     final = _inside(out_root / assessment_id / name, out_root)
-    staging = _inside(out_root / assessment_id / f".{name}.staging-{os.getpid()}", out_root)
-    shutil.rmtree(staging, ignore_errors=True)
+    # The staging folder carries the notebook's own name, so outputs named after their
+    # folder (the XLSX workbook) are the same in staging and in place.
+    staging_root = _inside(out_root / assessment_id / f".staging-{name}-{os.getpid()}", out_root)
+    shutil.rmtree(staging_root, ignore_errors=True)
+    staging = staging_root / name
     staging.mkdir(parents=True)
     executed = staging / f"{name}.ipynb"
     params = {"assessment_path": str(assessment_path), "output_dir": str(staging), **parameters}
@@ -177,6 +180,7 @@ def run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, o
     if final.exists():
         final.rename(trash)
     staging.rename(final)
+    shutil.rmtree(staging_root, ignore_errors=True)
     shutil.rmtree(trash, ignore_errors=True)
     return NotebookResult(name, assessment_id, status, round(seconds, 2), str(final), error, cell)
 

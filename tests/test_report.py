@@ -64,3 +64,35 @@ def test_atomic_write_leaves_no_partial_file(tmp_path):
         atomic_write_text(target, None)  # fails while writing
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
+
+
+def test_every_table_also_goes_to_one_workbook_with_readable_headers(tmp_path):
+    from openpyxl import load_workbook
+
+    report = Report(tmp_path / "01_questionnaire", min_cell_size=5)
+    report.table(pd.DataFrame({"goal_id": ["G01", "G02", "G03"], "share_positive": [0.4, 0.5, 0.6], "n": [20, 3, 40]}), "scores")
+    report.table(pd.DataFrame({"quote": ["=1+1"], "n": [9]}), "quotes")
+    wb = load_workbook(tmp_path / "01_questionnaire" / "01_questionnaire.xlsx")
+    assert wb.sheetnames == ["scores", "quotes"]
+    ws = wb["scores"]
+    assert [c.value for c in ws[1]] == ["Goal ID", "Share positive", "n", "Suppressed"]
+    assert ws["C3"].value == "suppressed", "suppression applies to the workbook too"
+    quote = wb["quotes"]["A2"]
+    assert quote.value == "=1+1" and quote.data_type == "s", "kept as text, never a formula"
+
+
+def test_figures_are_saved_as_png_and_svg(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    Report(tmp_path).figure(fig, "line")
+    assert (tmp_path / "figures" / "line.png").read_bytes()[:4] == b"\x89PNG"
+    svg = (tmp_path / "figures" / "line.svg").read_text()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    first = svg
+    Report(tmp_path).figure(fig, "line")
+    assert (tmp_path / "figures" / "line.svg").read_text() == first, "same figure, same file"
