@@ -230,7 +230,7 @@ def _convert_column(values: pd.Series, col: Column, source: str, metadata: Metad
         labels = label_map(scale_names, scales)
         dk = dont_know_labels(scale_names, scales)
         folded = values.str.casefold()
-        from_label = folded.map(labels)
+        from_label = pd.to_numeric(folded.map(labels), errors="coerce")
         numbers = pd.to_numeric(values.where(~missing & from_label.isna() & ~folded.isin(dk)), errors="coerce")
         codes = from_label.fillna(numbers)
         unparsed = codes.isna() & ~missing & ~folded.isin(dk)

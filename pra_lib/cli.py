@@ -93,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--min-cell-size", type=_positive_int, default=5, help="suppress cells resting on fewer respondents (default 5)")
     r.add_argument("-p", "--param", action="append", type=_name_value, metavar="NAME=VALUE", help="a notebook parameter, e.g. -p seed=7; checked against what the notebooks declare")
     r.set_defaults(func=_run)
+
+    from . import importers, template
+
+    importers.register_cli(sub)
+    template.register_cli(sub)
     return parser
 
 

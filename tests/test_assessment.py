@@ -310,3 +310,10 @@ def test_not_a_folder(tmp_path):
 def test_errors_argument_is_checked(small_sample):
     with pytest.raises(ValueError, match="errors must be"):
         load_assessment(small_sample, errors="ignore")
+
+
+def test_header_only_optional_table_with_a_likert_column(assessment_copy):
+    path = assessment_copy / "seminar_votes.csv"
+    write_rows(path, read_rows(path)[:1])
+    a = load_assessment(assessment_copy)
+    assert a.seminar_votes.empty and str(a.seminar_votes["support"].dtype) == "Int8"
