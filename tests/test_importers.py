@@ -1,0 +1,395 @@
+"""Importing KoboToolbox and Google Forms exports into an assessment folder.
+
+The fixtures under tests/fixtures/kobo and tests/fixtures/gforms are written by the
+``build_fixtures.py`` scripts beside them, in each tool's real export layout. The expected
+ratings below are computed independently of the importer, from the raw export cells and a
+hand-written table of what each choice means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import importlib.util
+import shutil
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+from pra_lib import importers
+from pra_lib.assessment import load_assessment, validate_assessment
+from pra_lib.runner import run_reports
+
+from .conftest import REPO, SAMPLE
+
+KOBO = REPO / "tests" / "fixtures" / "kobo"
+GFORMS = REPO / "tests" / "fixtures" / "gforms"
+DK = "don't know"
+# What the fixture's choices mean (read off form.xlsx by hand).
+KINERJA = {"sangat_buruk": "1", "buruk": "2", "cukup": "3", "baik": "4", "sangat_baik": "5", "tidak_tahu": DK}
+PENTING = {"1": "1", "2": "2", "3": "3", "4": "4", "5": "5", "99": DK}
+WILAYAH = {"jakpus": "jakarta_pusat", "jakut": "jakarta_utara", "jakbar": "jakarta_barat", "jaksel": "jakarta_selatan",
+           "jaktim": "jakarta_timur", "kepseribu": "kepulauan_seribu", "luar": None}
+KELOMPOK = {"pemerintah": "government", "akademisi": "academia", "swasta": "private", "komunitas": "community"}
+GRID = {"Sangat buruk": "1", "Buruk": "2", "Cukup": "3", "Baik": "4", "Sangat baik": "5", "Tidak tahu": DK}
+IMPORTANCE = {"Not important": "1", "Slightly important": "2", "Moderately important": "3", "Important": "4", "Very important": "5", "Don\u2019t know": DK}
+
+
+def _new_folder(tmp_path: Path, name: str = "pra", assessment_id: str | None = None) -> Path:
+    """An assessment folder with a copy of the sample's metadata and hazards (a required table)."""
+    folder = tmp_path / name
+    folder.mkdir()
+    meta = yaml.safe_load((SAMPLE / "assessment.yaml").read_text(encoding="utf-8"))
+    if assessment_id:
+        meta["assessment_id"] = assessment_id
+    (folder / "assessment.yaml").write_text(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    shutil.copyfile(SAMPLE / "hazards.csv", folder / "hazards.csv")
+    return folder
+
+
+def _kobo(into, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return importers.import_kobo(kw.pop("export", KOBO / "export.xlsx"), form=kw.pop("form", KOBO / "form.xlsx"), mapping=kw.pop("mapping", KOBO / "mapping.yaml"), into=into, **kw)
+
+
+def _gforms(into, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return importers.import_gforms(kw.pop("responses", GFORMS / "responses.csv"), mapping=kw.pop("mapping", GFORMS / "mapping.yaml"), into=into, **kw)
+
+
+def _kobo_rows() -> list[dict]:
+    ws = load_workbook(KOBO / "export.xlsx", read_only=True).worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], ["" if v is None else str(v) for v in r])) for r in rows[1:]]
+
+
+def _mapping(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _digest(*paths: Path) -> dict:
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+# --------------------------------------------------------------------------- KoboToolbox
+
+
+def test_kobo_fixture_imports_into_a_valid_assessment(tmp_path):
+    folder = _new_folder(tmp_path)
+    with pytest.warns(UserWarning, match="grp_lain/saran"):
+        result = importers.import_kobo(KOBO / "export.xlsx", form=KOBO / "form.xlsx", mapping=KOBO / "mapping.yaml", into=folder)
+    assert validate_assessment(folder) == [] and result.validation == []
+    assert [p.name for p in result.written] == ["participants.csv", "perception_ratings.csv"]
+    a = load_assessment(folder)
+    assert len(a.participants) == 30 and set(a.participants["activity_id"]) == {"questionnaire"}
+    ratings = a.perception_ratings
+    assert set(ratings["goal_id"]) == {f"G{i:02d}" for i in range(1, 13)}
+    assert set(ratings["aspect"]) == {"performance", "importance"}
+    assert ratings["dont_know"].sum() > 0 and ratings.loc[ratings["dont_know"], "rating"].isna().all()
+    assert set(ratings["indicator_id"].dropna()) == {"9.1"}
+    assert set(ratings.loc[ratings["indicator_id"] == "9.1", "goal_id"]) == {"G09"}
+
+
+def test_kobo_answers_convert_as_the_form_says(tmp_path):
+    """Every rating and attribute equals the hand-written meaning of the raw export cell."""
+    result = _kobo(_new_folder(tmp_path), dry_run=True)
+    rows = _kobo_rows()
+    expected = set()
+    for r in rows:
+        rid = "KB" + r["_id"]
+        for g in range(1, 13):
+            for col, table, aspect in ((f"grp_kinerja/g{g:02d}", KINERJA, "performance"), (f"grp_kepentingan/p{g:02d}", PENTING, "importance")):
+                if r[col]:
+                    expected.add((rid, f"G{g:02d}", "", aspect, table[r[col]]))
+        if r["grp_indikator/ind_9_1"]:
+            expected.add((rid, "G09", "9.1", "performance", KINERJA[r["grp_indikator/ind_9_1"]]))
+    got = set(result.ratings[["respondent_id", "goal_id", "indicator_id", "aspect", "rating"]].itertuples(index=False, name=None))
+    assert got == expected
+    people = result.participants.set_index("respondent_id")
+    for r in rows:
+        p = {k: (None if pd.isna(v) else v) for k, v in people.loc["KB" + r["_id"]].items()}
+        assert p["stakeholder_group"] == KELOMPOK[r["grp_profil/kelompok"]]
+        assert p["area"] == WILAYAH[r["grp_profil/wilayah"]]
+        assert p["channel"] == {"daring": "online", "luring": "offline"}[r["grp_profil/cara_isi"]]
+        assert p["gender"] == {"p": "female", "l": "male", "x": None}[r["grp_profil/jenis_kelamin"]]
+        age = int(r["grp_profil/umur"])  # e.g. 25 -> 25-34, 67 -> 65+
+        band = next(b for b in ("15-24", "25-34", "35-44", "45-54", "55-64", "65+") if int(b[:2]) <= age and (b == "65+" or age <= int(b[3:])))
+        assert p["age_band"] == band
+        # Personal data lands in the personal columns, verbatim, and nowhere else.
+        for target, col in (("name", "grp_kontak/nama"), ("phone", "grp_kontak/telepon"), ("email", "grp_kontak/email"), ("nik", "grp_kontak/nik")):
+            assert (p[target] or "") == r[col], target
+    secrets = {r[c] for r in rows for c in ("grp_kontak/nama", "grp_kontak/telepon", "grp_kontak/email", "grp_kontak/nik") if r[c]}
+    other = result.participants.drop(columns=["name", "phone", "email", "nik"]).astype(str).to_numpy().ravel().tolist() + result.ratings.astype(str).to_numpy().ravel().tolist()
+    assert not secrets & set(other)
+
+
+def test_kobo_reports_everything_it_does_not_import(tmp_path):
+    result = _kobo(_new_folder(tmp_path), dry_run=True)
+    assert [u.split(" ")[0] for u in result.unmapped] == ["grp_lain/saran"]
+    assert len(result.select_multiple) == 1 and result.select_multiple[0].startswith("bencana (select_multiple)")
+    assert len(result.repeats) == 1 and result.repeats[0].startswith("rpt_program (sheet 'rpt_program')") and "_parent_index" in result.repeats[0]
+    assert [i.split(" ")[0] for i in result.ignored] == ["grp_lain/sumber_info"]
+    assert {"_id", "_uuid", "_submission_time", "_index", "start", "end", "deviceid", "lansia (calculated)"} <= set(result.skipped)
+    # The select_multiple's 1/0 columns are part of it, not separate unmapped questions.
+    assert not any(s.startswith(("bencana/", "rpt_program/")) for s in result.unmapped + result.skipped)
+    summary = result.summary()
+    for text in ("Unmapped question(s)", "grp_lain/saran", "select_multiple", "rpt_program", "dry run: nothing was written"):
+        assert text in summary
+    assert result.written == []
+
+
+def test_kobo_labels_export_converts_like_names_export(tmp_path):
+    """Kobo's 'Labels' export writes choice labels (here Indonesian and English) instead of names."""
+    wb = load_workbook(KOBO / "export.xlsx")
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[1]]
+    labels_kinerja = {"sangat_buruk": "Sangat buruk", "buruk": "Buruk", "cukup": "Cukup", "baik": "Baik", "sangat_baik": "Sangat baik", "tidak_tahu": "Tidak tahu"}
+    labels_penting = {"1": "Not important", "2": "Slightly important", "3": "Moderately important", "4": "Important", "5": "Very important", "99": "Don't know"}
+    for row in ws.iter_rows(min_row=2):
+        for cell, h in zip(row, header):
+            if h.startswith("grp_kinerja/") and cell.value:
+                cell.value = labels_kinerja[cell.value]
+            elif h.startswith("grp_kepentingan/") and cell.value:
+                cell.value = labels_penting[str(cell.value)]
+            elif h == "grp_profil/wilayah":
+                cell.value = {"jakpus": "Central Jakarta", "luar": "Luar Jakarta"}.get(cell.value, cell.value)
+    wb.save(tmp_path / "labels.xlsx")
+    folder = _new_folder(tmp_path)
+    by_label = _kobo(folder, export=tmp_path / "labels.xlsx", dry_run=True)
+    by_name = _kobo(folder, dry_run=True)
+    pd.testing.assert_frame_equal(by_label.ratings, by_name.ratings)
+    pd.testing.assert_frame_equal(by_label.participants, by_name.participants)
+
+
+def test_kobo_unconvertible_answers_are_listed_with_row_and_column(tmp_path):
+    wb = load_workbook(KOBO / "export.xlsx")
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=3, column=header.index("grp_kinerja/g03") + 1, value="lumayan")
+    ws.cell(row=4, column=header.index("grp_profil/wilayah") + 1, value="bekasi")
+    ws.cell(row=5, column=header.index("grp_profil/kelompok") + 1).value = None  # cleared
+    wb.save(tmp_path / "bad.xlsx")
+    folder = _new_folder(tmp_path)
+    with pytest.raises(importers.ImportDataError) as info:
+        _kobo(folder, export=tmp_path / "bad.xlsx")
+    text = str(info.value)
+    assert "row 3, column 'grp_kinerja/g03': value 'lumayan'" in text and "ratings['grp_kinerja/g03'].values" in text
+    assert "row 4, column 'grp_profil/wilayah': value 'bekasi'" in text and "participants.area.values" in text
+    assert "row 5, column 'grp_profil/kelompok'" in text and "may not be empty" in text
+    assert not (folder / "participants.csv").exists(), "nothing is written when an answer does not convert"
+
+
+def test_personal_values_are_never_echoed(tmp_path):
+    mapping = _mapping(KOBO / "mapping.yaml")
+    mapping["participants"]["gender"] = "grp_kontak/nama"  # a mistake: names are not genders
+    mapping["participants"].pop("name")
+    with pytest.raises(importers.ImportDataError) as info:
+        _kobo(_new_folder(tmp_path), mapping=mapping)
+    text = str(info.value)
+    assert "grp_kontak/nama" in text
+    names = {r["grp_kontak/nama"] for r in _kobo_rows() if r["grp_kontak/nama"]}
+    assert "value '" in text and not any(n in text for n in names)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda m: m["ratings"].__setitem__("grp_kinerja/g01", {"goal": "G13", "aspect": "performance"}), "a CRF goal id"),
+        (lambda m: m["ratings"].__setitem__("grp_kinerja/g01", {"goal": "G01", "aspect": "quality"}), "performance or importance"),
+        (lambda m: m["ratings"].__setitem__("grp_kinerja/g99", {"goal": "G01", "aspect": "performance"}), "no question 'grp_kinerja/g99'"),
+        (lambda m: m["ratings"].__setitem__("ind_9_1", {"indicator": 9.1, "aspect": "performance"}), "quoted text"),
+        (lambda m: m["ratings"].__setitem__("ind_9_1", {"indicator": "9.1", "goal": "G01", "aspect": "performance"}), "the goal of indicator 9.1"),
+        (lambda m: m["ratings"].__setitem__("grp_kepentingan/p01", {"goal": "G02", "aspect": "importance"}), "one question per goal"),
+        (lambda m: m["participants"].__setitem__("area", "bencana"), "one answer per respondent"),
+        (lambda m: m["participants"].__setitem__("organisation", "grp_kontak/email"), "personal column email"),
+        (lambda m: m["participants"].__setitem__("channel", {"value": "pigeon"}), "one of online, offline"),
+        (lambda m: m["participants"]["stakeholder_group"]["values"].__setitem__("komunitas", "citizens"), "one of government"),
+        (lambda m: m["participants"].pop("channel"), "a question for channel"),
+        (lambda m: m["ratings"].__setitem__("rpt_program/program_nilai", {"goal": "G11", "aspect": "performance"}), "inside the repeat group"),
+        (lambda m: m.__setitem__("activity_id", "census"), "an activity listed in the metadata"),
+        (lambda m: m.__setitem__("extra", 1), "one of the keys"),
+        (lambda m: m["ignore"].append("grp_kinerja/g01"), "is mapped to rating G01"),
+    ],
+)
+def test_mapping_mistakes_are_reported(tmp_path, change, message):
+    mapping = copy.deepcopy(_mapping(KOBO / "mapping.yaml"))
+    change(mapping)
+    with pytest.raises(importers.ImportDataError, match="mapping") as info:
+        _kobo(_new_folder(tmp_path), mapping=mapping)
+    assert message in str(info.value)
+
+
+def test_import_never_writes_inputs_and_refuses_to_overwrite(tmp_path):
+    folder = _new_folder(tmp_path)
+    inputs = [KOBO / "export.xlsx", KOBO / "form.xlsx", KOBO / "mapping.yaml"]
+    before = _digest(*inputs)
+    _kobo(folder)
+    assert _digest(*inputs) == before
+    first = (folder / "participants.csv").read_bytes()
+    with pytest.raises(importers.ImportDataError, match="use --force to replace it"):
+        _kobo(folder)
+    _kobo(folder, force=True)
+    assert (folder / "participants.csv").read_bytes() == first, "the import is deterministic"
+    assert not list(folder.glob(".*.tmp")), "no temporary file is left behind"
+    # A table given as a workbook sheet would be given twice.
+    other = _new_folder(tmp_path, "other")
+    wb = load_workbook(KOBO / "export.xlsx")
+    wb.worksheets[0].title = "participants"
+    wb.save(other / "input.xlsx")
+    with pytest.raises(importers.ImportDataError, match=r"input.xlsx \[sheet participants\]"):
+        _kobo(other, force=True)
+
+
+def test_metadata_is_required_or_copied(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(importers.ImportDataError, match="copy your metadata file there first"):
+        _gforms(empty)
+    fresh = tmp_path / "fresh"
+    result = _gforms(fresh, metadata=SAMPLE / "assessment.yaml")
+    assert (fresh / "assessment.yaml").read_bytes() == (SAMPLE / "assessment.yaml").read_bytes()
+    assert [p.name for p in result.written] == ["assessment.yaml", "participants.csv", "perception_ratings.csv"]
+    # Without hazards (a required table) the folder is not yet a complete assessment; the summary says so.
+    assert any(p.file == "hazards.csv" for p in result.validation) and "not yet a valid assessment" in result.summary()
+
+
+# --------------------------------------------------------------------------- Google Forms
+
+
+def test_gforms_fixture_imports_and_converts(tmp_path):
+    folder = _new_folder(tmp_path)
+    result = _gforms(folder)
+    assert validate_assessment(folder) == []
+    raw = pd.read_csv(GFORMS / "responses.csv", dtype=str, keep_default_na=False)
+    assert len(result.participants) == len(raw) == 24
+    expected = set()
+    for i, r in raw.iterrows():
+        rid = f"GF{i + 1:04d}"
+        for g, col in enumerate([c for c in raw.columns if c.startswith("Menurut Anda")], start=1):
+            if r[col]:
+                expected.add((rid, f"G{g:02d}", "performance", GRID[r[col]]))
+        for g, col in enumerate([c for c in raw.columns if c.startswith("How important")], start=1):
+            if r[col]:
+                expected.add((rid, f"G{g:02d}", "importance", IMPORTANCE[r[col]]))
+    got = set(result.ratings[["respondent_id", "goal_id", "aspect", "rating"]].itertuples(index=False, name=None))
+    assert got == expected and any(x[3] == DK for x in got)
+    people = result.participants
+    assert set(people["stakeholder_group"]) == {"government", "academia", "private", "community"}  # bilingual options
+    assert set(people["channel"]) == {"online"}
+    assert people["area"].isna().sum() == (raw["Wilayah tempat Anda tinggal atau bekerja"] == "Di luar Jakarta").sum() == 1
+    assert dict(zip(raw["Kelompok umur"], people["age_band"]))["65 tahun ke atas"] == "65+"
+    assert list(people["email"]) == list(raw["Email Address"])
+    assert [u.rsplit(", ", 1)[0] for u in result.unmapped] == ["Saran Anda untuk membuat Jakarta lebih tangguh"]
+    assert len(result.select_multiple) == 1 and "checkbox" in result.select_multiple[0]
+    assert result.skipped == ["Timestamp"]
+
+
+def test_gforms_checkbox_mapped_to_one_value_is_explained(tmp_path):
+    mapping = _mapping(GFORMS / "mapping.yaml")
+    mapping["participants"]["stakeholder_group"] = {"question": "Guncangan apa saja", "values": {"Banjir": "community", "Banjir rob": "community",
+                                                                                             "Gempa bumi": "community", "Kebakaran": "community", "Konflik sosial": "community"}}
+    with pytest.raises(importers.ImportDataError, match="looks like several answers of a checkbox question"):
+        _gforms(_new_folder(tmp_path), mapping=mapping)
+
+
+def test_gforms_headers_by_prefix_must_be_unique(tmp_path):
+    mapping = _mapping(GFORMS / "mapping.yaml")
+    mapping["ratings"]["How important is it"] = mapping["ratings"].pop("How important is it for Jakarta's resilience that the city meets basic needs")
+    with pytest.raises(importers.ImportDataError, match="12 column headers start with this text"):
+        _gforms(_new_folder(tmp_path), mapping=mapping)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="pra")
+    sub = parser.add_subparsers(dest="command", required=True)
+    importers.register_cli(sub)
+    return parser
+
+
+def test_cli_import_kobo_and_gforms(tmp_path, capsys):
+    folder = _new_folder(tmp_path)
+    args = _parser().parse_args(["import", "kobo", str(KOBO / "export.xlsx"), "--form", str(KOBO / "form.xlsx"), "--mapping", str(KOBO / "mapping.yaml"), "--into", str(folder)])
+    assert args.func(args) == 0
+    out = capsys.readouterr().out
+    assert "Imported 30 respondent(s)" in out and "grp_lain/saran" in out and f"{folder}: valid" in out
+    args = _parser().parse_args(["import", "kobo", str(KOBO / "export.xlsx"), "--form", str(KOBO / "form.xlsx"), "--mapping", str(KOBO / "mapping.yaml"), "--into", str(folder)])
+    assert args.func(args) == 2
+    err = capsys.readouterr().err
+    assert "--force" in err and "Traceback" not in err
+    other = _new_folder(tmp_path, "g")
+    args = _parser().parse_args(["import", "gforms", str(GFORMS / "responses.csv"), "--mapping", str(GFORMS / "mapping.yaml"), "--into", str(other), "--dry-run"])
+    assert args.func(args) == 0
+    assert "dry run: nothing was written" in capsys.readouterr().out and not (other / "participants.csv").exists()
+
+
+@pytest.mark.parametrize("broken", ["missing", "random_bytes", "bad_yaml", "csv_as_form"])
+def test_cli_bad_input_exits_2_without_traceback(tmp_path, capsys, broken):
+    folder = _new_folder(tmp_path)
+    export, form, mapping = KOBO / "export.xlsx", KOBO / "form.xlsx", KOBO / "mapping.yaml"
+    if broken == "missing":
+        export = tmp_path / "nope.xlsx"
+    elif broken == "random_bytes":
+        export = tmp_path / "noise.xlsx"
+        export.write_bytes(bytes(range(256)) * 8)
+    elif broken == "bad_yaml":
+        mapping = tmp_path / "m.yaml"
+        mapping.write_text("ratings: [unclosed\n", encoding="utf-8")
+    else:
+        form = GFORMS / "responses.csv"
+    args = _parser().parse_args(["import", "kobo", str(export), "--form", str(form), "--mapping", str(mapping), "--into", str(folder)])
+    assert args.func(args) == 2
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err and "pra import kobo" in captured.err
+    assert not (folder / "participants.csv").exists()
+
+
+# --------------------------------------------------------------------------- fixtures and the perception notebook
+
+
+def _load_script(path: Path):
+    spec = importlib.util.spec_from_file_location(f"fixture_builder_{path.parent.name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_fixtures_are_what_their_build_scripts_write(tmp_path):
+    (tmp_path / "kobo").mkdir()
+    (tmp_path / "gforms").mkdir()
+    _load_script(KOBO / "build_fixtures.py").build(tmp_path / "kobo")
+    _load_script(GFORMS / "build_fixtures.py").build(tmp_path / "gforms")
+    for name in ("form.xlsx", "export.xlsx"):
+        fresh, committed = load_workbook(tmp_path / "kobo" / name), load_workbook(KOBO / name)
+        assert fresh.sheetnames == committed.sheetnames
+        for a, b in zip(fresh.worksheets, committed.worksheets):
+            assert list(a.values) == list(b.values), f"{name} [{a.title}] differs from its build script; rebuild it"
+    assert (tmp_path / "gforms" / "responses.csv").read_bytes() == (GFORMS / "responses.csv").read_bytes()
+
+
+def test_imported_fixtures_run_through_the_perception_notebook(tmp_path):
+    kobo = _new_folder(tmp_path, "kobo", assessment_id="kobo-fixture")
+    gforms = _new_folder(tmp_path, "gforms", assessment_id="gforms-fixture")
+    _kobo(kobo)
+    _gforms(gforms)
+    summary = run_reports([kobo, gforms], out=tmp_path / "out", only=["01"], jobs=2, parameters={"n_resamples": 200}, progress=lambda line: None)
+    assert summary.ok, "\n".join(f"{r.assessment_id}/{r.notebook}: {r.error}" for r in summary.failed)
+    for aid, n in (("kobo-fixture", 30), ("gforms-fixture", 24)):
+        respondents = pd.read_csv(tmp_path / "out" / aid / "01_questionnaire" / "tables" / "respondents.csv", dtype=str)
+        assert pd.to_numeric(respondents["n"], errors="coerce").sum() <= n
+        html = (tmp_path / "out" / aid / "01_questionnaire" / "01_questionnaire.html").read_text(encoding="utf-8")
+        assert "Weighted estimates" in html and "design effect" in html
+        weighted = pd.read_csv(tmp_path / "out" / aid / "01_questionnaire" / "tables" / "weighted_goal_scores.csv", dtype=str)
+        assert set(weighted["estimate"]) == {"unweighted", "weighted"}
+    # The Kobo respondent from outside Jakarta has no area, so no weight; the count (1) is a small cell and is not printed.
+    kobo_html = (tmp_path / "out" / "kobo-fixture" / "01_questionnaire" / "01_questionnaire.html").read_text(encoding="utf-8")
+    assert "Fewer than 5 respondent(s) had a category" in kobo_html

@@ -1,0 +1,291 @@
+"""Population weights: post-stratification, raking (IPF), Kish's design effect.
+
+References
+----------
+* Deming, W. E. & Stephan, F. F. (1940). On a least squares adjustment of a sampled
+  frequency table when the expected marginal totals are known. Annals of Mathematical
+  Statistics 11, 427-444 (the raking / IPF procedure).
+* Bishop, Y. M. M., Fienberg, S. E. & Holland, P. W. (1975). Discrete Multivariate
+  Analysis, ch. 3: IPF converges to the unique table that has the target margins and the
+  cross-product (odds) ratios of the starting table.
+* The worked IPF example of Wikipedia's "Iterative proportional fitting" article (also
+  the example of the ``ipfn`` package README): seed table
+  [[40, 30, 20, 10], [35, 50, 100, 75], [30, 80, 70, 120], [20, 30, 40, 50]], row targets
+  [150, 300, 400, 150], column targets [200, 300, 400, 100].
+* Kish, L. (1965). Survey Sampling, section 11.7: deff = n sum(w^2) / (sum w)^2.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pra_lib import perception, weights
+from pra_lib.assessment import load_assessment
+
+SEED = np.array([[40, 30, 20, 10], [35, 50, 100, 75], [30, 80, 70, 120], [20, 30, 40, 50]])
+ROWS = [150, 300, 400, 150]
+COLS = [200, 300, 400, 100]
+
+
+def _people_from_table(table: np.ndarray) -> pd.DataFrame:
+    """One respondent per unit of each cell: cell (i, j) holds table[i, j] respondents."""
+    rows = [(f"r{i}", f"c{j}") for i in range(table.shape[0]) for j in range(table.shape[1]) for _ in range(int(table[i, j]))]
+    frame = pd.DataFrame(rows, columns=["row", "col"])
+    frame.insert(0, "respondent_id", [f"P{k:04d}" for k in range(len(frame))])
+    return frame
+
+
+def _cell_sums(people: pd.DataFrame, w: pd.Series) -> np.ndarray:
+    table = people.assign(w=people["respondent_id"].map(w)).pivot_table(index="row", columns="col", values="w", aggfunc="sum")
+    return table.to_numpy()
+
+
+# --------------------------------------------------------------------------- post-stratification
+
+
+def test_post_stratify_hand_computed():
+    # Sample: 3 respondents in n, 1 in s (shares 0.75 / 0.25); population 600 / 400 (0.6 / 0.4).
+    # Weight = population share / sample share: n 0.6/0.75 = 0.8, s 0.4/0.25 = 1.6; mean 1.
+    people = pd.DataFrame({"respondent_id": ["a", "b", "c", "d"], "area": ["n", "n", "n", "s"]})
+    w = weights.post_stratify(people, population={"n": 600, "s": 400}, by="area")
+    assert w.name == "weight" and list(w.index) == ["a", "b", "c", "d"]
+    np.testing.assert_allclose(w.to_numpy(), [0.8, 0.8, 0.8, 1.6])
+    assert w.mean() == pytest.approx(1.0)
+    # Summing to the population: n 600 / 3 = 200 each, s 400.
+    total = weights.post_stratify(people, population={"n": 600, "s": 400}, by="area", scale="population")
+    np.testing.assert_allclose(total.to_numpy(), [200, 200, 200, 400])
+
+
+def test_post_stratify_two_columns_reproduces_every_cell():
+    people = _people_from_table(np.array([[10, 5], [3, 2]]))
+    population = pd.DataFrame({"row": ["r0", "r0", "r1", "r1"], "col": ["c0", "c1", "c0", "c1"], "population": [100, 200, 300, 400]})
+    w = weights.post_stratify(people, population=population, by=["row", "col"], scale="population")
+    np.testing.assert_allclose(_cell_sums(people, w), [[100, 200], [300, 400]])
+    # The tuple form gives the same weights.
+    same = weights.post_stratify(people, population={("r0", "c0"): 1, ("r0", "c1"): 2, ("r1", "c0"): 3, ("r1", "c1"): 4}, by=["row", "col"])
+    np.testing.assert_allclose(same.to_numpy(), (w / w.mean()).to_numpy())
+
+
+def test_post_stratify_clear_errors():
+    people = pd.DataFrame({"respondent_id": ["a", "b", "c"], "area": ["n", "s", "x"]})
+    with pytest.raises(ValueError, match=r"\['x'\].*not in the population"):
+        weights.post_stratify(people, population={"n": 1, "s": 1}, by="area")
+    with pytest.raises(ValueError, match=r"\['e'\] have no respondent"):
+        weights.post_stratify(people, population={"n": 1, "s": 1, "x": 1, "e": 1}, by="area")
+    with pytest.raises(ValueError, match="no value"):
+        weights.post_stratify(people.assign(area=["n", None, "s"]), population={"n": 1, "s": 1}, by="area")
+    with pytest.raises(ValueError, match="scale"):
+        weights.post_stratify(people, population={"n": 1, "s": 1, "x": 1}, by="area", scale="sum")
+
+
+# --------------------------------------------------------------------------- raking
+
+
+def test_rake_on_one_margin_is_post_stratification():
+    people = pd.DataFrame({"respondent_id": list("abcdef"), "area": list("nnnnss")})
+    raked = weights.rake(people, margins={"area": {"n": 1, "s": 3}})
+    post = weights.post_stratify(people, population={"n": 1, "s": 3}, by="area")
+    np.testing.assert_allclose(raked.to_numpy(), post.to_numpy())
+    assert raked.attrs["raking"]["converged"] and raked.attrs["raking"]["iterations"] == 1
+
+
+def test_rake_two_way_iterates_to_the_ipf_solution():
+    """The Wikipedia / ipfn worked example, as 815 respondents in a 4 x 4 table."""
+    people = _people_from_table(SEED)
+    margins = {"row": dict(zip(["r0", "r1", "r2", "r3"], ROWS)), "col": dict(zip(["c0", "c1", "c2", "c3"], COLS))}
+    w = weights.rake(people, margins=margins, scale="population", tol=1e-10, max_iter=500)
+    report = w.attrs["raking"]
+    assert report["converged"] and report["iterations"] > 2, "a 2-way table must iterate"
+    assert report["max_error"] < 1e-10
+    fitted = _cell_sums(people, w)
+    # Margins reproduced (the weights sum to the first margin's total, 1000).
+    np.testing.assert_allclose(fitted.sum(axis=1), ROWS, rtol=1e-8)
+    np.testing.assert_allclose(fitted.sum(axis=0), COLS, rtol=1e-8)
+    # Independent characterisation (Bishop, Fienberg & Holland 1975): every cross-product
+    # ratio x_ij x_kl / (x_il x_kj) of the fitted table equals that of the seed.
+    def odds(t, i, j, k, l):
+        return t[i, j] * t[k, l] / (t[i, l] * t[k, j])
+    for (i, j, k, l) in [(0, 0, 1, 1), (0, 1, 2, 3), (1, 0, 3, 2), (2, 2, 3, 3), (0, 3, 3, 0)]:
+        assert odds(fitted, i, j, k, l) == pytest.approx(odds(SEED.astype(float), i, j, k, l), rel=1e-8)
+    # Within a cell every respondent gets the same weight: the fitted cell over the seed count.
+    cell_w = people.assign(w=people["respondent_id"].map(w)).groupby(["row", "col"])["w"].agg(["min", "max"])
+    np.testing.assert_allclose(cell_w["min"], cell_w["max"])
+    # One cycle by hand: the rows are scaled to their targets (cell (0, 0): 40 * 150 / 100 = 60),
+    # then the columns: column 0 then sums to 40*150/100 + 35*300/260 + 30*400/300 + 20*150/140
+    # and is scaled to 200.
+    with pytest.warns(RuntimeWarning, match="no convergence after 1 cycles"):
+        one = weights.rake(people, margins=margins, scale="population", max_iter=1, tol=1e-300)
+    assert one.attrs["raking"]["iterations"] == 1 and not one.attrs["raking"]["converged"]
+    col0 = 40 * 150 / 100 + 35 * 300 / 260 + 30 * 400 / 300 + 20 * 150 / 140
+    assert _cell_sums(people, one)[0, 0] == pytest.approx(60 * 200 / col0, rel=1e-12)
+    np.testing.assert_allclose(_cell_sums(people, one).sum(axis=0), COLS)  # the last margin raked is exact
+
+
+def test_rake_reproduces_three_margins_on_respondents():
+    rng = np.random.default_rng(4)
+    n = 400
+    people = pd.DataFrame({
+        "respondent_id": [f"Q{i}" for i in range(n)],
+        "area": rng.choice(["a", "b", "c"], size=n, p=[0.6, 0.3, 0.1]),
+        "gender": rng.choice(["female", "male"], size=n, p=[0.7, 0.3]),
+        "age_band": rng.choice(["15-24", "25-34", "35-44"], size=n),
+    })
+    margins = {"area": {"a": 300, "b": 300, "c": 400}, "gender": {"female": 0.5, "male": 0.5}, "age_band": {"15-24": 2, "25-34": 1, "35-44": 1}}
+    w = weights.rake(people, margins=margins)
+    assert w.mean() == pytest.approx(1.0)
+    table = weights.margin_table(people, w, margins=margins)
+    np.testing.assert_allclose(table["weighted_share"], table["population_share"], atol=1e-7)
+    assert table.loc[(table.variable == "gender") & (table.category == "female"), "sample_share"].item() == pytest.approx((people.gender == "female").mean())
+
+
+def test_rake_reports_non_convergence():
+    # Areas and genders coincide (a = female, b = male), so no weights can give areas
+    # 50/50 and genders 20/80 at once: raking oscillates.
+    people = pd.DataFrame({"respondent_id": list("abcd"), "area": list("aabb"), "gender": ["female", "female", "male", "male"]})
+    with pytest.warns(RuntimeWarning, match="no convergence"):
+        w = weights.rake(people, margins={"area": {"a": 0.5, "b": 0.5}, "gender": {"female": 0.2, "male": 0.8}}, max_iter=20)
+    assert w.attrs["raking"]["converged"] is False and w.attrs["raking"]["iterations"] == 20
+
+
+def test_rake_clear_errors_and_drop_policies():
+    people = pd.DataFrame({"respondent_id": list("abcde"), "area": ["n", "n", "s", "x", None]})
+    with pytest.raises(ValueError, match=r"area: 'x' \(1 respondent\), '\(no value\)' \(1 respondent\)"):
+        weights.rake(people, margins={"area": {"n": 1, "s": 1}})
+    with pytest.warns(RuntimeWarning, match="get no weight"):
+        w = weights.rake(people, margins={"area": {"n": 1, "s": 1}}, unmatched="drop")
+    assert w[["d", "e"]].isna().all() and w.attrs["raking"]["unmatched"] == 2
+    assert w[["a", "b", "c"]].tolist() == pytest.approx([0.75, 0.75, 1.5])  # mean 1 over the weighted
+    ok = people.iloc[:3]
+    with pytest.raises(ValueError, match=r"no respondent in \['e'\]"):
+        weights.rake(ok, margins={"area": {"n": 1, "s": 1, "e": 1}})
+    with pytest.warns(RuntimeWarning, match="no respondent"):
+        w = weights.rake(ok, margins={"area": {"n": 1, "s": 1, "e": 1}}, empty="drop")
+    assert w.attrs["raking"]["dropped"] == {"area": ["e"]}
+    with pytest.raises(ValueError, match="target of 0"):
+        weights.rake(ok, margins={"area": {"n": 0, "s": 1}})
+    with pytest.raises(ValueError, match="non-negative"):
+        weights.rake(ok, margins={"area": {"n": -1, "s": 1}})
+    with pytest.raises(ValueError, match="more than one value"):
+        weights.rake(pd.DataFrame({"respondent_id": ["a", "a"], "area": ["n", "s"]}), margins={"area": {"n": 1, "s": 1}})
+    with pytest.raises(ValueError, match="not in respondents"):
+        weights.rake(ok, margins={"gender": {"female": 1}})
+    with pytest.warns(RuntimeWarning, match="no population margins"):
+        w = weights.rake(ok, margins={})
+    assert (w == 1).all()
+
+
+# --------------------------------------------------------------------------- design effect
+
+
+def test_design_effect_hand_computed():
+    # n = 4, sum w = 8, sum w^2 = 1 + 1 + 4 + 16 = 22: deff = 4 * 22 / 64 = 1.375; n_eff = 4 / 1.375.
+    d = weights.design_effect([1, 1, 2, 4])
+    assert d.n == 4 and d.deff == pytest.approx(1.375) and d.n_effective == pytest.approx(2.909090909)
+    assert weights.design_effect(np.full(10, 3.0)).deff == pytest.approx(1.0)
+    assert weights.design_effect(pd.Series([2.0, np.nan, 2.0])).n == 2
+    with pytest.raises(ValueError):
+        weights.design_effect([1, -1])
+    with pytest.warns(RuntimeWarning):
+        assert np.isnan(weights.design_effect([]).deff)
+
+
+# --------------------------------------------------------------------------- metadata margins
+
+
+def test_margins_from_metadata(sample_dir):
+    meta = load_assessment(sample_dir).metadata
+    margins = weights.margins_from_metadata(meta)
+    assert margins == {"area": {"jakarta_pusat": 920000.0, "jakarta_utara": 1780000.0, "jakarta_barat": 2530000.0,
+                                "jakarta_selatan": 2230000.0, "jakarta_timur": 2890000.0, "kepulauan_seribu": 20000.0}}
+    meta.raw = {**meta.raw, "population_margins": {"gender": {"female": 0.5, "male": 0.5}, "age_band": {"15-24": 3, "65+": 1}}}
+    margins = weights.margins_from_metadata(meta)
+    assert margins["gender"] == {"female": 0.5, "male": 0.5} and margins["age_band"] == {"15-24": 3.0, "65+": 1.0}
+    meta.raw["population_margins"] = {"gender": {"femme": 1}}
+    with pytest.raises(ValueError, match="unknown categories"):
+        weights.margins_from_metadata(meta)
+    meta.raw["population_margins"] = {"religion": {"a": 1}}
+    with pytest.raises(ValueError, match="not a column"):
+        weights.margins_from_metadata(meta)
+    meta.raw["population_margins"] = {"gender": {"female": "half"}}
+    with pytest.raises(ValueError, match="non-negative"):
+        weights.margins_from_metadata(meta)
+
+
+# --------------------------------------------------------------------------- weights feed the perception functions
+
+
+@pytest.fixture(scope="module")
+def survey(small_sample):
+    a = load_assessment(small_sample)
+    q = perception.ratings_frame(a, activity_id="questionnaire", aspect="performance", channels=["online", "offline"])
+    return a, q
+
+
+def test_weighted_scores_match_numpy_average(survey):
+    a, q = survey
+    people = weights.respondents(a, q)
+    # Skew the gender margin so that the weights are far from 1.
+    w = weights.rake(people, margins={"gender": {"female": 0.8, "male": 0.2}})
+    rated = weights.add_weights(q, w)
+    s = perception.scores(rated, weights="weight", n_resamples=200)
+    for goal in ("G01", "G09"):
+        one = rated[(rated.goal_id == goal) & rated.rating.notna()]
+        expected = np.average(one["rating"], weights=one["weight"])
+        assert s.loc[s.goal_id == goal, "mean"].item() == pytest.approx(expected, rel=1e-5)
+        assert s.loc[s.goal_id == goal, "n"].item() == len(one)  # n stays the respondents
+    assert "weight" in rated and rated.attrs.get("category_order") == q.attrs.get("category_order")
+
+
+def test_weighted_comparison_side_by_side(survey):
+    a, q = survey
+    people = weights.respondents(a, q)
+    w = weights.rake(people, margins={"gender": {"female": 0.8, "male": 0.2}})
+    table = weights.weighted_comparison(q, w, n_resamples=200)
+    assert len(table) == 24 and list(table["estimate"][:2]) == ["unweighted", "weighted"]
+    assert list(table.columns[:5]) == ["goal_id", "goal_label", "dimension_id", "dimension_label", "estimate"]
+    g01 = table[table.goal_id == "G01"].set_index("estimate")
+    one = q[(q.goal_id == "G01") & q.rating.notna()]
+    assert g01.loc["unweighted", "mean"] == pytest.approx(one["rating"].mean(), rel=1e-5)
+    assert g01.loc["weighted", "mean"] == pytest.approx(np.average(one["rating"], weights=one["respondent_id"].map(w)), rel=1e-5)
+    assert g01.loc["weighted", "n"] == g01.loc["unweighted", "n"]
+    assert g01.loc["weighted", "n_effective"] < g01.loc["unweighted", "n_effective"]
+    # Equal weights change nothing.
+    flat = weights.weighted_comparison(q, pd.Series(1.0, index=people["respondent_id"]), n_resamples=200).pivot(index="goal_id", columns="estimate", values="mean")
+    np.testing.assert_allclose(flat["weighted"], flat["unweighted"])
+    text = weights.findings_weighted(table, w)
+    assert "design effect" in text and "at most" in text
+
+
+def test_add_weights_and_respondents_checks(survey):
+    a, q = survey
+    with pytest.raises(ValueError, match="twice"):
+        weights.add_weights(q, pd.Series([1.0, 2.0], index=["x", "x"]))
+    with pytest.raises(ValueError, match="Series"):
+        weights.add_weights(q, {"x": 1.0})
+    people = weights.respondents(a, q)
+    assert people["respondent_id"].is_unique and set(people["respondent_id"]) == set(q["respondent_id"])
+    assert not {"name", "phone", "email", "nik"} & set(people.columns)
+
+
+def test_sample_is_drawn_in_proportion_to_area_populations(sample_dir):
+    """The planted sample draws questionnaire areas in proportion to population, so raking
+    to the areas barely changes anything: a design effect near 1 and the same weakest goal
+    (G09, mobility, planted lowest)."""
+    a = load_assessment(sample_dir)
+    q = perception.ratings_frame(a, activity_id="questionnaire", aspect="performance", channels=["online", "offline"])
+    margins = weights.margins_from_metadata(a.metadata)
+    w = weights.rake(weights.respondents(a, q), margins=margins)
+    assert w.attrs["raking"]["converged"]
+    assert 1.0 <= weights.design_effect(w).deff < 1.05
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        table = weights.weighted_comparison(q, w, n_resamples=200)
+    means = table.pivot(index="goal_id", columns="estimate", values="mean")
+    assert means["weighted"].idxmin() == means["unweighted"].idxmin() == "G09"
+    assert (means["weighted"] - means["unweighted"]).abs().max() < 0.05
+    summary = weights.weight_summary(w)
+    assert summary.loc[0, "n"] == q["respondent_id"].nunique() and bool(summary.loc[0, "converged"])
