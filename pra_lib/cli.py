@@ -39,7 +39,7 @@ def _run(args) -> int:
     from .runner import ParameterError, run_reports
 
     try:
-        summary = run_reports(args.paths, out=args.out, only=args.only, jobs=args.jobs, timeout=args.timeout, min_cell_size=args.min_cell_size, parameters=dict(args.param or []))
+        summary = run_reports(args.paths, out=args.out, only=args.only, jobs=args.jobs, timeout=args.timeout, min_cell_size=args.min_cell_size, parameters=dict(args.param or []), scheduler=args.scheduler)
     except AssessmentError as exc:
         print(str(exc), file=sys.stderr)
         print("Nothing was run. Fix the problems above, then run again (pra validate checks without running).", file=sys.stderr)
@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--jobs", type=_positive_int, default=1, help="notebooks to run in parallel (default 1)")
     r.add_argument("--timeout", type=_positive_int, default=600, help="seconds one cell may run (default 600)")
     r.add_argument("--min-cell-size", type=_positive_int, default=5, help="suppress cells resting on fewer respondents (default 5)")
+    r.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask distributed cluster, e.g. tcp://scheduler:8786 (needs the dask extra)")
     r.add_argument("-p", "--param", action="append", type=_name_value, metavar="NAME=VALUE", help="a notebook parameter, e.g. -p seed=7; checked against what the notebooks declare")
     r.set_defaults(func=_run)
 

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .disclosure import DEFAULT_MIN_CELL_SIZE
-from .privacy import pseudonym_key
+from .privacy import KEY_ENV, KEY_FILE_ENV, pseudonym_key
 from .report import atomic_write_text
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
@@ -135,8 +135,31 @@ def _inside(path: Path, root: Path) -> Path:
     return resolved
 
 
-def run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, out_root: Path, parameters: dict, timeout: int) -> NotebookResult:
-    """Execute one notebook, render its HTML, and move its outputs into place."""
+def run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, out_root: Path, parameters: dict, timeout: int, environment: dict | None = None) -> NotebookResult:
+    """Execute one notebook, render its HTML, and move its outputs into place.
+
+    ``environment`` is added to the kernel's environment (the run's pseudonymisation key
+    travels this way, so that it is never recorded as a parameter).
+    """
+    with _environment(environment or {}):
+        return _run_notebook(notebook, assessment_path=assessment_path, assessment_id=assessment_id, out_root=out_root, parameters=parameters, timeout=timeout)
+
+
+@contextmanager
+def _environment(values: dict):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, out_root: Path, parameters: dict, timeout: int) -> NotebookResult:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -205,6 +228,7 @@ def run_reports(
     timeout: int = DEFAULT_TIMEOUT,
     min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
     parameters: dict | None = None,
+    scheduler=None,
     notebooks_dir=None,
     progress=print,
 ) -> RunSummary:
@@ -228,6 +252,11 @@ def run_reports(
     parameters : dict, optional
         Further notebook parameters (for example ``{"seed": 7}``), checked against what
         the notebooks declare; see :func:`check_parameters`.
+    scheduler : str or distributed.Client, optional
+        Run the notebooks on a Dask distributed cluster instead of local processes: a
+        scheduler address such as ``"tcp://10.0.0.5:8786"``, or a ``Client``. The workers
+        need this project installed and the assessment and output folders on a shared
+        file system. ``jobs`` is then ignored.
 
     Returns
     -------
@@ -252,7 +281,8 @@ def run_reports(
     started = datetime.now(timezone.utc)
     total = len(tasks)
     with _run_key() as key_source:
-        _run_tasks(tasks, per_book, summary, out_root=out_root, timeout=timeout, jobs=jobs, progress=progress, loaded=loaded, user=user, started=started, key_source=key_source)
+        environment = {KEY_ENV: pseudonym_key()[0].decode("utf-8", "surrogateescape")}
+        _run_tasks(tasks, per_book, summary, out_root=out_root, timeout=timeout, jobs=jobs, scheduler=scheduler, environment=environment, progress=progress, loaded=loaded, user=user, started=started, key_source=key_source)
     return summary
 
 
@@ -260,8 +290,6 @@ def run_reports(
 def _run_key():
     """One pseudonymisation key for every notebook of a run, passed to kernels through the
     environment (never as a parameter, which would be recorded in the outputs)."""
-    from .privacy import KEY_ENV, KEY_FILE_ENV
-
     if os.environ.get(KEY_ENV) or os.environ.get(KEY_FILE_ENV):
         yield pseudonym_key()[1]
         return
@@ -274,7 +302,7 @@ def _run_key():
         os.environ.pop(KEY_ENV, None)
 
 
-def _run_tasks(tasks, per_book, summary, *, out_root, timeout, jobs, progress, loaded, user, started, key_source):
+def _run_tasks(tasks, per_book, summary, *, out_root, timeout, jobs, scheduler, environment, progress, loaded, user, started, key_source):
     total = len(tasks)
     for aid, assessment in loaded.items():
         _write_manifest(out_root, assessment, user, started, [], status="incomplete", key_source=key_source)
@@ -287,28 +315,47 @@ def _run_tasks(tasks, per_book, summary, *, out_root, timeout, jobs, progress, l
             progress(f"    {result.notebook} failed{where}: {result.error}")
             progress(f"    executed notebook kept at {result.output_dir}/{result.notebook}.ipynb")
 
-    kwargs = dict(out_root=out_root, timeout=timeout)
-    if jobs <= 1 or total <= 1:
-        for i, (book, apath, aid) in enumerate(tasks, start=1):
-            progress(f"[{i}/{total}] {aid}/{book.stem}: running")
-            result = run_notebook(book, assessment_path=apath, assessment_id=aid, parameters=per_book[book], **kwargs)
-            summary.results.append(result)
-            report(i, result)
-    else:
-        import multiprocessing
-
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(run_notebook, book, assessment_path=apath, assessment_id=aid, parameters=per_book[book], **kwargs) for book, apath, aid in tasks]
-            for i, future in enumerate(as_completed(futures), start=1):
-                result = future.result()
-                summary.results.append(result)
-                report(i, result)
-        order = {(aid, b.stem): k for k, (b, _, aid) in enumerate(tasks)}
-        summary.results.sort(key=lambda r: order[(r.assessment_id, r.notebook)])
+    calls = [
+        (run_notebook, book, dict(assessment_path=apath, assessment_id=aid, parameters=per_book[book], out_root=out_root, timeout=timeout, environment=environment))
+        for book, apath, aid in tasks
+    ]
+    for i, result in enumerate(_execute(calls, jobs=jobs, scheduler=scheduler, progress=progress), start=1):
+        summary.results.append(result)
+        report(i, result)
+    order = {(aid, b.stem): k for k, (b, _, aid) in enumerate(tasks)}
+    summary.results.sort(key=lambda r: order[(r.assessment_id, r.notebook)])
     for aid, assessment in loaded.items():
         results = [r for r in summary.results if r.assessment_id == aid]
         status = "complete" if results and all(r.status == "ok" for r in results) else "failed"
         _write_manifest(out_root, assessment, user, started, results, status=status, key_source=key_source)
+
+
+def _execute(calls, *, jobs, scheduler, progress):
+    """Run ``func(arg, **kwargs)`` for each call and yield results as they finish:
+    in this process, in local worker processes, or on a Dask distributed cluster."""
+    if scheduler is not None:
+        from distributed import Client, as_completed as dask_completed
+
+        client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+        try:
+            futures = [client.submit(func, arg, pure=False, **kwargs) for func, arg, kwargs in calls]
+            for future in dask_completed(futures):
+                yield future.result()
+        finally:
+            if client is not scheduler:
+                client.close()
+        return
+    if jobs <= 1 or len(calls) <= 1:
+        for func, arg, kwargs in calls:
+            progress(f"    running {kwargs['assessment_id']}/{arg.stem}")
+            yield func(arg, **kwargs)
+        return
+    import multiprocessing
+
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(func, arg, **kwargs) for func, arg, kwargs in calls]
+        for future in as_completed(futures):
+            yield future.result()
 
 
 KEY_PACKAGES = ("numpy", "pandas", "scipy", "matplotlib", "seaborn", "pandera", "papermill", "nbconvert", "ipykernel", "networkx")

@@ -104,3 +104,28 @@ def test_several_assessments_in_one_run(small_sample, tmp_path):
     assert summary.ok and len(summary.results) == 2
     assert (tmp_path / "out" / "second-city" / "00_data_overview" / "00_data_overview.html").exists()
     assert (tmp_path / "out" / "jakarta-2017-synthetic" / "manifest.json").exists()
+
+
+def _comparable_manifest(folder):
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for key in ("started", "finished", "pseudonym_key_source"):
+        manifest.pop(key)
+    for nb in manifest["notebooks"]:
+        nb.pop("seconds")
+        nb.pop("output_dir")
+    return manifest
+
+
+def test_dask_local_cluster_gives_the_same_outputs_and_manifest(small_sample, tmp_path, monkeypatch):
+    """The same runner on a Dask LocalCluster: identical tables and manifest, timing aside."""
+    from distributed import Client, LocalCluster
+
+    monkeypatch.setenv("PRA_PSEUDONYM_KEY", "shared-key")
+    local = run_reports([small_sample], out=tmp_path / "local", only=["00"], progress=lambda line: None)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+        remote = run_reports([small_sample], out=tmp_path / "dask", only=["00"], scheduler=client, progress=lambda line: None)
+    assert local.ok and remote.ok
+    a = tmp_path / "local" / "jakarta-2017-synthetic"
+    b = tmp_path / "dask" / "jakarta-2017-synthetic"
+    assert _tables_and_figures(a) == _tables_and_figures(b)
+    assert _comparable_manifest(a) == _comparable_manifest(b)
