@@ -7,7 +7,7 @@ reported with its file, spreadsheet row, column and the value itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -168,16 +168,12 @@ def _convert(raw: pd.DataFrame, spec: Table, source: str, metadata: Metadata | N
         if col.name not in present:
             out[col.name] = pd.Series(pd.NA, index=raw.index, dtype=_dtype(col)) if col.kind != "str" else pd.Series(None, index=raw.index, dtype=object)
             continue
-        values = raw[col.name]
-        if decimal_comma and col.kind in ("int", "float"):
-            values = values.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-        converted, col_problems = _convert_column(values, col, source, metadata, spec)
+        converted, col_problems, dont_know = _convert_column(raw[col.name], col, source, metadata, spec, decimal_comma=decimal_comma)
         problems += col_problems
         failed[col.name] = {p.row for p in col_problems}
         out[col.name] = converted
         if spec.name == "perception_ratings" and col.name == "rating":
-            dk = dont_know_labels(PERCEPTION_SCALES, metadata.scales if metadata else None)
-            out["dont_know"] = values.str.casefold().isin(dk).to_numpy()
+            out["dont_know"] = dont_know
     if spec.name == "perception_ratings" and "dont_know" not in out:
         out["dont_know"] = False
     checked = [c for c in spec.columns if c.name in present]
@@ -190,7 +186,42 @@ def _convert(raw: pd.DataFrame, spec: Table, source: str, metadata: Metadata | N
     return out.reset_index(names="source_row"), problems
 
 
-def _convert_column(values: pd.Series, col: Column, source: str, metadata: Metadata | None, spec: Table):
+def _convert_column(values: pd.Series, col: Column, source: str, metadata: Metadata | None, spec: Table, *, decimal_comma: bool = False):
+    """Convert one column by converting its distinct values once, then spreading them.
+
+    A PRA table repeats a few codes millions of times; working on the distinct values keeps
+    the cost of labels, id normalisation and error reporting independent of the row count.
+    Returns (converted, problems, dont_know flags).
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, distinct = values.cat.codes.to_numpy(), pd.Series(values.cat.categories, dtype=object)
+    else:
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+        distinct = pd.Series(uniques, dtype=object)
+    if decimal_comma and col.kind in ("int", "float"):
+        distinct = distinct.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    converted, found = _convert_values(distinct, col, metadata, spec)
+    # Position len(distinct) stands for a value the reader left missing.
+    positions = np.where(codes < 0, len(distinct), codes)
+    filler = pd.Series([None if col.kind == "str" else pd.NA], dtype=converted.dtype)
+    result = pd.concat([converted, filler], ignore_index=True).take(positions)
+    result.index = values.index
+    dk = dont_know_labels(PERCEPTION_SCALES if spec.name == "perception_ratings" else (col.scale or "performance",), metadata.scales if metadata else None)
+    dont_know = np.append(distinct.str.casefold().isin(dk).to_numpy(), False)[positions] if col.kind == "likert" else None
+    problems: list[Problem] = []
+    if found:
+        by_position: dict[int, list[Problem]] = {}
+        for p in found:
+            by_position.setdefault(p.row, []).append(p)
+        hit = np.isin(codes, list(by_position))
+        for row, code in zip(values.index[hit], codes[hit]):
+            problems += [replace(p, file=source, row=int(row)) for p in by_position[int(code)]]
+    return result, problems, dont_know
+
+
+def _convert_values(values: pd.Series, col: Column, metadata: Metadata | None, spec: Table):
+    """Convert distinct raw values; problems carry the value's position as ``row``."""
+    source = ""
     problems: list[Problem] = []
     missing = values.eq("") | values.isna()
 
@@ -377,14 +408,18 @@ def _check_rules(tables, sources) -> list[Problem]:
         for row, ind, goal in zip(ratings.loc[wrong, "source_row"], ratings.loc[wrong, "indicator_id"], expected_goal[wrong]):
             problems.append(Problem(file=sources["perception_ratings"], row=int(row), column="goal_id", kind="reference", value=ind, expected=f"goal {goal}, the goal of indicator {ind}"))
         # The activity must be the respondent's.
-        activity_of = dict(zip(tables["participants"]["respondent_id"], tables["participants"]["activity_id"]))
-        theirs = ratings["respondent_id"].map(activity_of)
+        people = tables["participants"]
+        position = pd.Index(people["respondent_id"]).get_indexer(ratings["respondent_id"])
+        theirs = pd.Series(np.append(people["activity_id"].to_numpy(dtype=object), None)[position], index=ratings.index)
         wrong = theirs.notna() & ratings["activity_id"].notna() & (theirs != ratings["activity_id"])
         for row, act, own in zip(ratings.loc[wrong, "source_row"], ratings.loc[wrong, "activity_id"], theirs[wrong]):
             problems.append(Problem(file=sources["perception_ratings"], row=int(row), column="activity_id", kind="reference", value=act, expected=f"the respondent's own activity in participants ({own})"))
         # One rating per respondent, goal/indicator and aspect.
-        key = ["respondent_id", "goal_id", "indicator_id", "aspect"]
-        dup = ratings.duplicated(key, keep="first") & ratings["respondent_id"].notna()
+        key = np.zeros(len(ratings), dtype=np.int64)
+        for col in ("respondent_id", "goal_id", "indicator_id", "aspect"):
+            codes, uniques = pd.factorize(ratings[col].to_numpy(dtype=object), use_na_sentinel=False)
+            key = key * (len(uniques) + 1) + codes
+        dup = pd.Series(key, index=ratings.index).duplicated(keep="first") & ratings["respondent_id"].notna()
         for row, rid, goal in zip(ratings.loc[dup, "source_row"], ratings.loc[dup, "respondent_id"], ratings.loc[dup, "goal_id"]):
             problems.append(Problem(file=sources["perception_ratings"], row=int(row), column="respondent_id", kind="duplicate", value=f"{rid} / {goal}", expected="one rating per respondent, goal or indicator, and aspect"))
     return problems

@@ -29,7 +29,7 @@ def _validate(args) -> int:
 def _sample(args) -> int:
     from .sample import generate_sample
 
-    out = generate_sample(args.out, seed=args.seed, respondents=args.respondents)
+    out = generate_sample(args.out, seed=args.seed, respondents=args.respondents, file_format=args.format)
     print(f"wrote synthetic assessment to {out} (seed {args.seed}, {args.respondents} respondents)")
     return EXIT_OK
 
@@ -39,7 +39,7 @@ def _run(args) -> int:
     from .runner import ParameterError, run_reports
 
     try:
-        summary = run_reports(args.paths, out=args.out, only=args.only, jobs=args.jobs, timeout=args.timeout, min_cell_size=args.min_cell_size, parameters=dict(args.param or []), scheduler=args.scheduler)
+        summary = run_reports(args.paths, out=args.out, only=args.only, jobs=args.jobs, timeout=args.timeout, min_cell_size=args.min_cell_size, parameters=_run_parameters(args), scheduler=args.scheduler)
     except AssessmentError as exc:
         print(str(exc), file=sys.stderr)
         print("Nothing was run. Fix the problems above, then run again (pra validate checks without running).", file=sys.stderr)
@@ -53,6 +53,15 @@ def _run(args) -> int:
         print("Failed: " + ", ".join(f"{r.assessment_id}/{r.notebook}" for r in failed), file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _run_parameters(args) -> dict:
+    """The notebook parameters of ``pra run``: ``-p NAME=VALUE`` pairs, plus ``lang`` from ``--lang``."""
+    parameters = dict(args.param or [])
+    if args.lang is not None:
+        # Only when asked: notebooks that do not declare lang (custom ones) still run without it.
+        parameters["lang"] = args.lang
+    return parameters
 
 
 def _name_value(text: str) -> tuple[str, str]:
@@ -82,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("out", help="folder to write")
     s.add_argument("--seed", type=int, default=2017)
     s.add_argument("--respondents", type=_positive_int, default=600, help="questionnaire respondents (default 600)")
+    s.add_argument("--format", choices=("csv", "parquet"), default="csv", help="file format of the tables (default csv)")
     s.set_defaults(func=_sample)
 
     r = sub.add_parser("run", help="run the report notebooks and render them as HTML")
@@ -92,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--timeout", type=_positive_int, default=600, help="seconds one cell may run (default 600)")
     r.add_argument("--min-cell-size", type=_positive_int, default=5, help="suppress cells resting on fewer respondents (default 5)")
     r.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask distributed cluster, e.g. tcp://scheduler:8786 (needs the dask extra)")
+    r.add_argument("--lang", choices=("en", "id"), help="report language: en (English, the default) or id (Indonesian); passed to the notebooks as their lang parameter")
     r.add_argument("-p", "--param", action="append", type=_name_value, metavar="NAME=VALUE", help="a notebook parameter, e.g. -p seed=7; checked against what the notebooks declare")
     r.set_defaults(func=_run)
 

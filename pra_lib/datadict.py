@@ -51,8 +51,9 @@ def render() -> str:
         "An assessment is one folder holding a metadata file and one table per kind of record.",
         "",
         f"- **Metadata**: one of {', '.join(f'`{m}`' for m in METADATA_FILES)} (see below).",
-        "- **Tables**: `<table>.csv` (UTF-8, comma-separated, header in row 1), or a sheet named",
-        "  `<table>` in any `.xlsx` workbook in the folder. A table may be given only once.",
+        "- **Tables**: `<table>.csv` (UTF-8, comma-separated, header in row 1; Windows-1252 and",
+        "  semicolon-separated files with decimal commas are read too, with a note), `<table>.parquet`,",
+        "  or a sheet named `<table>` in any `.xlsx` workbook in the folder. A table may be given only once.",
         "- Rows are reported as a spreadsheet shows them: the header is row 1, the first record row 2.",
         "- Empty cells are missing values. Leading and trailing spaces are ignored.",
         f"- Likert columns take codes 1-5 or English or Indonesian labels, in any letter case. "

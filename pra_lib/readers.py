@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .problems import Problem
@@ -55,6 +56,13 @@ def read_tables(folder: Path) -> RawTables:
                 raw.add(spec.name, frame, path.name)
                 if comma:
                     raw.decimal_comma.add(spec.name)
+        parquet = folder / f"{spec.name}.parquet"
+        if parquet.is_file():
+            frame, problem = read_parquet(parquet)
+            if problem:
+                raw.problems.append(problem)
+            else:
+                raw.add(spec.name, frame, parquet.name)
     for book in sorted(folder.glob("*.xlsx")):
         if book.name.startswith("~$"):  # Excel's lock file while a workbook is open
             continue
@@ -66,7 +74,7 @@ def _decode(data: bytes, name: str) -> tuple[str | None, Problem | None, list[st
     if b"\x00" in data:
         return None, Problem(file=name, kind="unreadable", value="NUL bytes", expected="a text CSV file (this looks like a binary file; save it as CSV)"), []
     try:
-        return data.decode("utf-8-sig"), None, []
+        return data.decode("utf-8-sig"), None, ["utf-8"]
     except UnicodeDecodeError as exc:
         first_bad = exc.start
     try:
@@ -78,7 +86,11 @@ def _decode(data: bytes, name: str) -> tuple[str | None, Problem | None, list[st
 
 
 def _sniff_delimiter(text: str) -> str:
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [""])
+    first = text[: 100_000].splitlines()[0] if text.strip() else ""
+    try:
+        header = next(csv.reader([first]), [""])
+    except csv.Error:
+        return ","
     joined = ",".join(header)
     if len(header) > 1:
         return ","
@@ -98,20 +110,79 @@ def read_csv(path: Path) -> tuple[pd.DataFrame | None, Problem | None, list[str]
     text, problem, notes = _decode(data, path.name)
     if problem:
         return None, problem, notes, False
+    utf8 = notes == ["utf-8"]
+    notes = [] if utf8 else notes
     sep = _sniff_delimiter(text)
     if sep != ",":
         notes.append(f"{path.name} uses {'a semicolon' if sep == ';' else repr(sep)} as delimiter" + ("; decimal commas are read as decimal points" if sep == ";" else ""))
-    try:
-        grid = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, header=None, keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c")
-    except pd.errors.ParserError as exc:
-        return None, Problem(file=path.name, kind="unreadable", value="ragged rows", expected=f"the same number of fields in every row ({_parser_message(exc)})"), notes, False
-    except (ValueError, OverflowError) as exc:
-        return None, Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a delimited text file ({exc})"), notes, False
-    long = grid.apply(lambda s: s.str.len().max()).max() if len(grid) else 0
-    if long and long > MAX_FIELD:
-        return None, Problem(file=path.name, kind="unreadable", value=f"a field of {int(long):,} characters", expected=f"fields shorter than {MAX_FIELD:,} characters"), notes, False
+    grid = _read_grid_fast(data, text, sep) if utf8 else None
+    if grid is None:
+        try:
+            grid = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, header=None, keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c")
+        except pd.errors.ParserError as exc:
+            return None, Problem(file=path.name, kind="unreadable", value="ragged rows", expected=f"the same number of fields in every row ({_parser_message(exc)})"), notes, False
+        except (ValueError, OverflowError) as exc:
+            return None, Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a delimited text file ({exc})"), notes, False
     frame, problem = frame_from_grid(grid, path.name)
     return frame, problem, notes, sep == ";"
+
+
+def _read_grid_fast(data: bytes, text: str, sep: str) -> pd.DataFrame | None:
+    """Parse large, clean UTF-8 files with pyarrow's multi-threaded reader.
+
+    Returns None (so the careful pandas reader runs instead) for small files, for files
+    with blank lines (their spreadsheet row numbers must be kept), and on any parse error.
+    """
+    if len(data) < 5_000_000 or "\n\n" in text or "\n\r\n" in text:
+        return None
+    try:
+        import pyarrow as pa
+        from pyarrow import csv as pacsv
+
+        first = next(csv.reader([text[: 100_000].splitlines()[0]], delimiter=sep))
+        names = [f"c{i}" for i in range(len(first))]
+        raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        table = pacsv.read_csv(
+            io.BytesIO(raw),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except Exception:  # any parse problem: let the careful reader describe it
+        return None
+    # Dictionary-encode in Arrow: columns repeat a few codes millions of times.
+    grid = pd.DataFrame({i: table.column(i).dictionary_encode().to_pandas() for i in range(len(names))})
+    return grid
+
+
+def read_parquet(path: Path) -> tuple[pd.DataFrame | None, Problem | None]:
+    """Read a Parquet table as text, like a CSV, so that it is validated the same way.
+
+    Rows are numbered as if the table were a spreadsheet: the first record is row 2.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises several types for a corrupt file
+        return None, Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a readable Parquet file ({str(exc)[:150]})")
+    columns = {}
+    for i, name in enumerate(table.column_names):
+        column = table.column(i)
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        if pa.types.is_floating(column.type):
+            # 4.0 in a code column is the code 4, as a spreadsheet would show it.
+            whole = pc.equal(column, pc.floor(column))
+            text = pc.if_else(whole, pc.cast(pc.cast(column, pa.int64(), safe=False), pa.string()), pc.cast(column, pa.string()))
+        else:
+            text = pc.cast(column, pa.string())
+        columns[i] = pc.fill_null(text, "").dictionary_encode().to_pandas()
+    grid = pd.DataFrame(columns)
+    header = pd.DataFrame([list(table.column_names)], columns=list(range(len(table.column_names))))
+    return frame_from_grid(pd.concat([header, grid], ignore_index=True) if len(grid) else header, path.name)
 
 
 def _parser_message(exc: Exception) -> str:
@@ -127,12 +198,33 @@ def frame_from_grid(grid: pd.DataFrame, source: str) -> tuple[pd.DataFrame | Non
     frame = grid.iloc[1:].copy()
     frame.columns = header
     frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
-    frame = frame.fillna("").astype(str).apply(lambda s: s.str.strip()) if len(frame) else frame
+    frame = frame.apply(_strip) if len(frame) else frame
+    for i in range(frame.shape[1]):
+        column = frame.iloc[:, i]
+        longest = int(column.cat.categories.str.len().max()) if len(frame) and len(column.cat.categories) else 0
+        if longest > MAX_FIELD:
+            return None, Problem(file=source, column=header[i] if i < len(header) else None, kind="unreadable", value=f"a field of {longest:,} characters", expected=f"fields shorter than {MAX_FIELD:,} characters")
     # Columns with no header and no values (trailing delimiters) are not data.
     keep = [i for i, h in enumerate(header) if h or (len(frame) and (frame.iloc[:, i] != "").any())]
     frame = frame.iloc[:, keep]
     blank = (frame == "").all(axis=1) if len(frame.columns) else pd.Series(True, index=frame.index)
     return frame[~blank], None
+
+
+def _strip(column: pd.Series) -> pd.Series:
+    """Trim spaces and return the column as a categorical of text.
+
+    The work is done on the distinct values; a PRA table repeats a few codes many times.
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes, uniques = column.cat.codes.to_numpy(), pd.Series(column.cat.categories, dtype=object)
+    else:
+        codes, raw_uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
+        uniques = pd.Series(raw_uniques, dtype=object)
+    cleaned = uniques.fillna("").astype(str).str.strip()
+    new_codes, categories = pd.factorize(pd.concat([cleaned, pd.Series([""])], ignore_index=True))
+    mapped = new_codes[np.where(codes < 0, len(cleaned), codes)]
+    return pd.Series(pd.Categorical.from_codes(mapped, categories=pd.Index(categories, dtype=object)), index=column.index)
 
 
 def _read_workbook(book: Path, raw: RawTables) -> None:

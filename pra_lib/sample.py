@@ -279,7 +279,7 @@ INTERVIEW_CODES = [
 ]
 
 
-def generate_sample(out, *, seed: int = DEFAULT_SEED, respondents: int = DEFAULT_RESPONDENTS) -> Path:
+def generate_sample(out, *, seed: int = DEFAULT_SEED, respondents: int = DEFAULT_RESPONDENTS, file_format: str = "csv") -> Path:
     """Write a synthetic Jakarta-like assessment to the folder ``out``.
 
     The same ``seed`` and ``respondents`` always give byte-identical files.
@@ -292,6 +292,8 @@ def generate_sample(out, *, seed: int = DEFAULT_SEED, respondents: int = DEFAULT
         Random seed.
     respondents : int
         Number of questionnaire respondents (online and offline).
+    file_format : {"csv", "parquet"}
+        How the tables are written. Parquet is much faster for very large assessments.
 
     Returns
     -------
@@ -304,6 +306,8 @@ def generate_sample(out, *, seed: int = DEFAULT_SEED, respondents: int = DEFAULT
     """
     if respondents < 1:
         raise ValueError(f"respondents must be at least 1, not {respondents}")
+    if file_format not in ("csv", "parquet"):
+        raise ValueError(f"file_format must be 'csv' or 'parquet', not {file_format!r}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     group_p = [0.25, 0.15, 0.15, 0.45]
@@ -360,10 +364,27 @@ def generate_sample(out, *, seed: int = DEFAULT_SEED, respondents: int = DEFAULT
         "seminar_votes": _seminar(_rng(seed, 17), sm),
     }
     for name, frame in tables.items():
-        frame.to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
+        for stale in (out / f"{name}.csv", out / f"{name}.parquet"):
+            stale.unlink(missing_ok=True)
+        if file_format == "parquet":
+            frame.astype(str).to_parquet(out / f"{name}.parquet", index=False)
+        elif len(frame) > 200_000:
+            _write_csv_fast(frame, out / f"{name}.csv")
+        else:
+            frame.to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
     _write_metadata(out, seed=seed, respondents=respondents)
     (out / "README.md").write_text(_readme(seed, respondents), encoding="utf-8")
     return out
+
+
+def _write_csv_fast(frame: pd.DataFrame, path: Path) -> None:
+    """pyarrow's multi-threaded CSV writer for the very large tables (it quotes every text
+    value, which any CSV reader accepts)."""
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    table = pa.Table.from_pandas(frame.astype(str), preserve_index=False)
+    pacsv.write_csv(table, path, write_options=pacsv.WriteOptions(quoting_style="needed"))
 
 
 def _write_metadata(out: Path, *, seed: int, respondents: int) -> None:
