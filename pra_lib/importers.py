@@ -396,7 +396,8 @@ def _rows_to_frame(rows: list[list], source: str):
     from .readers import frame_from_grid
 
     grid = pd.DataFrame([[_cell_text(v) for v in row] for row in rows]) if rows else pd.DataFrame()
-    return frame_from_grid(grid, source)
+    frame, problem = frame_from_grid(grid, source)
+    return (frame.astype(object) if frame is not None else None), problem
 
 
 def _kobo_source(export: Path, form: Path):
@@ -496,6 +497,7 @@ def _gforms_source(responses: Path):
     frame, problem, notes, _ = read_csv(responses)
     if problem:
         return None, [problem]
+    frame = frame.astype(object)  # the reader hands back categoricals; plain text here
     headers = [str(h) for h in frame.columns]
     seen: dict[str, int] = {}
     unique = []
