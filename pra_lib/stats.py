@@ -114,8 +114,8 @@ class MannWhitneyResult(_Result):
 # ---------------------------------------------------------------------------
 
 
-def _warn(message: str) -> None:
-    warnings.warn(message, RuntimeWarning, stacklevel=3)
+def _warn(message: str, stacklevel: int = 3) -> None:
+    warnings.warn(message, RuntimeWarning, stacklevel=stacklevel)
 
 
 def _check_choice(name: str, value: Any, choices: Sequence[str]) -> None:
@@ -156,6 +156,25 @@ def _tie_term(sorted_values: np.ndarray) -> float:
     run_lengths = np.diff(np.concatenate(([-1], boundaries, [sorted_values.size - 1])))
     t = run_lengths.astype(float)
     return float(np.sum(t**3 - t))
+
+
+def _ranks_and_ties(values: np.ndarray) -> tuple[np.ndarray, float]:
+    """Average ranks (as ``scipy.stats.rankdata``) and the tie term ``sum(t**3 - t)``.
+
+    Ratings take few distinct values, so the ranks come from the value counts
+    (a counting sort, O(n)) instead of a comparison sort. Every rank is an exact
+    half-integer, so the result is identical to ``rankdata``; the tie term sums
+    the same run lengths in the same (sorted) order as :func:`_tie_term`.
+    """
+    if values.size == 0:
+        return np.empty(0), 0.0
+    domain, codes = _codes_sorted(values)
+    counts = np.bincount(codes, minlength=domain.size)
+    end = np.cumsum(counts)
+    midrank = 0.5 * (end + (end - counts) + 1)  # (first + last) / 2 of each tie group
+    t = counts.astype(float)
+    ties = float(np.sum(t**3 - t)) if values.size >= 2 else 0.0
+    return midrank[codes], ties
 
 
 def _long_groups(
@@ -212,7 +231,9 @@ def cronbach_alpha(
     ``n = n_obs``: ``1 - (1 - alpha) * F_{upper/lower}`` (Feldt, Woodruff &
     Salih 1987). Fewer than two items or respondents, an item pair never
     answered together, or zero total variance give ``NaN`` with a
-    :class:`RuntimeWarning`.
+    :class:`RuntimeWarning`. With missing answers the pairwise covariances come
+    from matrix products over blocks of rows (item sums, cross products and
+    pair counts), as ``DataFrame.cov`` but several times faster.
 
     Examples
     --------
@@ -231,11 +252,15 @@ def cronbach_alpha(
     except (TypeError, ValueError):
         raise ValueError("cronbach_alpha: all item columns must be numeric") from None
 
+    mat = frame.to_numpy(dtype=float)
+    observed = ~np.isnan(mat)
+    complete = observed.all(axis=1)
     if nan_policy == "listwise":
-        frame = frame.dropna(axis=0, how="any")
+        mat = mat if complete.all() else mat[complete]
+        n_obs = mat.shape[0]
     else:
-        frame = frame.dropna(axis=0, how="all")
-    n_obs, k = frame.shape
+        n_obs = int(observed.any(axis=1).sum())  # a row with no answer at all carries nothing
+    k = mat.shape[1]
     nan_result = CronbachAlphaResult(np.nan, np.nan, np.nan, int(k), int(n_obs))
     if k < 2:
         _warn(f"cronbach_alpha: needs at least two items, got {k}; returning NaN")
@@ -244,7 +269,10 @@ def cronbach_alpha(
         _warn(f"cronbach_alpha: needs at least two respondents with answers, got {n_obs}; returning NaN")
         return nan_result
 
-    cov = frame.cov().to_numpy()
+    if nan_policy == "listwise" or complete.all():
+        cov = np.cov(mat.T, ddof=1)  # what DataFrame.cov does when nothing is missing
+    else:
+        cov = _pairwise_cov(mat, observed)
     if np.isnan(cov).any():
         _warn(
             "cronbach_alpha: some item pairs have fewer than two respondents in common, so their "
@@ -265,19 +293,56 @@ def cronbach_alpha(
     return CronbachAlphaResult(float(alpha), float(ci_low), float(ci_high), int(k), int(n_obs))
 
 
+def _pairwise_cov(mat: np.ndarray, observed: np.ndarray, chunk: int = 65_536) -> np.ndarray:
+    """Pairwise-complete covariance matrix (ddof 1), as ``DataFrame.cov`` with NaN.
+
+    For items i, j over the rows where both are answered:
+    ``cov_ij = (S_ij - S_i(j) S_j(i) / n_ij) / (n_ij - 1)``, with the sums taken as
+    matrix products (values centred on the item means first, which avoids cancellation)
+    in blocks of rows, so memory stays small. ``NaN`` where fewer than two rows overlap.
+    """
+    k = mat.shape[1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = np.nansum(mat, axis=0) / observed.sum(axis=0)
+    centre = np.where(np.isfinite(centre), centre, 0.0)
+    n_ij = np.zeros((k, k))
+    s_ij = np.zeros((k, k))
+    s_i = np.zeros((k, k))
+    for start in range(0, mat.shape[0], chunk):
+        seen = observed[start:start + chunk].astype(float)
+        z = np.where(observed[start:start + chunk], mat[start:start + chunk] - centre, 0.0)
+        n_ij += seen.T @ seen
+        s_ij += z.T @ z
+        s_i += z.T @ seen  # s_i[i, j]: sum of item i over the rows where j (and so i) is answered
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = (s_ij - s_i * s_i.T / n_ij) / (n_ij - 1.0)
+    cov[n_ij < 2] = np.nan
+    return cov
+
+
 # ---------------------------------------------------------------------------
 # Krippendorff's alpha
 # ---------------------------------------------------------------------------
 
 
-def _codes_sorted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct values and the code of each value (fast for integers)."""
+def _codes_sorted(values: np.ndarray, *, integer: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values and the code of each value (fast for integers).
+
+    ``integer=True`` promises that every value is a whole number (the column had
+    an integer dtype), which skips the check.
+    """
     if values.size == 0:
         return np.empty(0), np.empty(0, dtype=np.int64)
     lo, hi = values.min(), values.max()
-    if hi - lo <= 10_000_000 and np.array_equal(values, np.floor(values)):
-        offset = (values - lo).astype(np.int64)
+    if hi - lo <= 10_000_000 and (integer or np.array_equal(values, np.floor(values))):
+        if max(abs(lo), abs(hi)) < 2.0**52:  # whole numbers convert exactly: one temporary less
+            offset = values.astype(np.int64)
+            offset -= int(lo)
+        else:
+            offset = (values - lo).astype(np.int64)
         present = np.bincount(offset) > 0
+        if present.all():  # every value in [lo, hi] occurs: the offset is the code
+            return np.arange(present.size, dtype=float) + lo, offset
         lookup = np.cumsum(present) - 1
         domain = np.flatnonzero(present).astype(float) + lo
         return domain, lookup[offset]
@@ -305,9 +370,83 @@ def _interval_sums(
     return sum_o, sum_e
 
 
+def _unit_value_table(data: np.ndarray, max_values: int = 64) -> tuple[np.ndarray, np.ndarray] | None:
+    """Units x values count table of a raters x units array, or ``None``.
+
+    Only for whole-number ratings spanning at most ``max_values`` values (Likert
+    scales, nominal codes); ``None`` otherwise, or when nothing is observed.
+    Returns the table (int) and the values ``lo, lo + 1, ..., hi`` of its columns.
+    """
+    if data.size == 0:
+        return None
+    lo, hi = np.fmin.reduce(data, axis=None), np.fmax.reduce(data, axis=None)  # NaN-skipping
+    if np.isnan(lo) or hi - lo >= max_values:
+        return None
+    span = int(hi - lo) + 1
+    offset = data - lo
+    offset[np.isnan(offset)] = span  # missing ratings get their own code, dropped below
+    code = offset.astype(np.intp)
+    if not np.array_equal(code, offset):  # not whole numbers
+        return None
+    del offset
+    n_units = data.shape[1]
+    code *= n_units
+    code += np.arange(n_units)
+    table = np.bincount(code.ravel(), minlength=(span + 1) * n_units).reshape(span + 1, n_units)
+    return np.ascontiguousarray(table[:span].T), np.arange(span, dtype=float) + lo
+
+
 def _unit_value_counts(data: np.ndarray, domain: np.ndarray) -> np.ndarray:
     """Dense units x values count matrix for a small value domain."""
     return np.stack([(data == v).sum(axis=0) for v in domain], axis=1).astype(float)
+
+
+def _alpha_from_table(table: np.ndarray, domain: np.ndarray, *, level: str, stacklevel: int = 4) -> float:
+    """Krippendorff's alpha from the units x values count table (``table[u, c]`` is how
+    many raters gave value ``domain[c]`` to unit ``u``; ``domain`` sorted).
+
+    Alpha depends on the ratings only through this table, so callers that can count
+    (for example :func:`pra_lib.perception.agreement`) get exactly the value
+    :func:`krippendorff_alpha` gives for the full raters x units array.
+    ``stacklevel`` points the warnings at the caller's caller.
+    """
+    m_u = table.sum(axis=1)
+    pairable = m_u >= 2
+    if not pairable.all():
+        table, m_u = table[pairable], m_u[pairable]
+    n = int(m_u.sum())
+    if n == 0:
+        _warn("krippendorff_alpha: no unit has two or more ratings (nothing is pairable); returning NaN", stacklevel)
+        return float("nan")
+    n_c = table.sum(axis=0)
+    present = n_c > 0
+    table, domain, n_c = table[:, present], domain[present], n_c[present].astype(float)
+    if domain.size < 2:
+        _warn(
+            "krippendorff_alpha: all pairable ratings are identical, so the expected "
+            "disagreement is zero and alpha is undefined; returning NaN",
+            stacklevel,
+        )
+        return float("nan")
+    m = m_u.astype(float)
+    cell = table.astype(float)
+    if level in ("interval", "ordinal"):
+        # ordinal = interval on the mid-ranks of the pairable values
+        points = domain if level == "interval" else np.cumsum(n_c) - n_c / 2.0
+        dev = points - (n_c @ points) / n  # centred: alpha is shift invariant
+        s1, s2 = cell @ dev, cell @ (dev * dev)
+        sum_o = float(np.sum(2.0 * (m * s2 - s1 * s1) / (m - 1.0)))
+        sum_e = float(2.0 * n * np.dot(n_c, dev * dev))
+    elif level == "nominal":
+        sq = np.einsum("ij,ij->i", cell, cell)
+        sum_o = float(np.sum((m * m - sq) / (m - 1.0)))
+        sum_e = float(n * n - np.sum(n_c**2))
+    else:  # ratio
+        sum_o, sum_e = _ratio_sums(None, None, domain, None, m, n_c, cell=cell)
+    if not sum_e > 0:
+        _warn("krippendorff_alpha: expected disagreement is zero; returning NaN", stacklevel)
+        return float("nan")
+    return float(1.0 - (n - 1.0) * sum_o / sum_e)
 
 
 def krippendorff_alpha(ratings: Any, *, level: str = "interval") -> float:
@@ -336,9 +475,12 @@ def krippendorff_alpha(ratings: Any, *, level: str = "interval") -> float:
     rank-based one, ``delta_ck = (sum_{g=c..k} n_g - (n_c + n_k) / 2) ** 2``
     with the pairable value frequencies ``n_g``; it is *not* Gwet's ordinal
     weights. It equals the interval metric applied to the mid-ranks of the
-    pairable values, which is how it is computed here. Every level is fully
-    vectorised (column reductions over the raters x units array, ``np.bincount``;
-    no Python loop over units), so 1e6 units take well under a second.
+    pairable values, which is how it is computed here. Alpha depends on the
+    ratings only through the units x values count table; for whole-number
+    ratings spanning at most 64 values (Likert scales, nominal codes) that table
+    is tabulated with one ``np.bincount`` and every level is computed from it.
+    Other data use column reductions over the raters x units array. There is no
+    Python loop over units: 1e6 raters x 12 units take about 0.1 s.
 
     Examples
     --------
@@ -380,6 +522,12 @@ def krippendorff_alpha(ratings: Any, *, level: str = "interval") -> float:
         raise ValueError("krippendorff_alpha: ratings must be finite (use NaN for missing)")
     if level == "ratio" and np.nanmin(data, initial=0.0) < 0:
         raise ValueError("krippendorff_alpha: the ratio level requires non-negative values")
+
+    tabulated = _unit_value_table(data)
+    if tabulated is not None:
+        # Whole-number ratings in a small range (Likert data): everything follows from
+        # the units x values count table, in a few passes over the ratings.
+        return _alpha_from_table(*tabulated, level=level, stacklevel=4)
 
     observed = ~np.isnan(data)
     m_u = observed.sum(axis=0)
@@ -430,14 +578,19 @@ def krippendorff_alpha(ratings: Any, *, level: str = "interval") -> float:
 
 
 def _ratio_sums(
-    data: np.ndarray,
-    observed: np.ndarray,
+    data: np.ndarray | None,
+    observed: np.ndarray | None,
     domain: np.ndarray,
-    codes: np.ndarray,
+    codes: np.ndarray | None,
     m_u: np.ndarray,
     n_c: np.ndarray,
+    *,
+    cell: np.ndarray | None = None,
 ) -> tuple[float, float]:
-    """Observed / expected disagreement sums for the ratio metric."""
+    """Observed / expected disagreement sums for the ratio metric.
+
+    ``cell`` is the units x values count table when the caller has it already.
+    """
     n_v = domain.size
     if n_v > 50_000:
         raise ValueError(
@@ -452,9 +605,10 @@ def _ratio_sums(
         return d * d
 
     weight = 1.0 / (m_u - 1.0)
-    if n_v <= 64:
+    if cell is not None or n_v <= 64:
         # coincidence matrix o = N^T diag(w) N - diag(sum_u w_u N_u)
-        cell = _unit_value_counts(data, domain)
+        if cell is None:
+            cell = _unit_value_counts(data, domain)
         weighted = cell * weight[:, None]
         coinc = weighted.T @ cell - np.diag(weighted.sum(axis=0))
         sum_o = float(np.sum(coinc * delta(domain[:, None], domain[None, :])))
@@ -510,12 +664,19 @@ def fleiss_kappa(counts: Any) -> float:
     >>> round(fleiss_kappa(counts), 3)
     0.625
     """
-    table = _to_float_array(counts.to_numpy() if isinstance(counts, pd.DataFrame) else counts, "counts")
+    raw = counts.to_numpy() if isinstance(counts, pd.DataFrame) else counts
+    if isinstance(raw, np.ndarray) and raw.dtype.kind in "iu":
+        table = raw.astype(np.int64, copy=False)  # whole numbers: exact integer sums, no float copy
+    else:
+        table = _to_float_array(raw, "counts")
     if table.ndim != 2:
         raise ValueError(
             f"fleiss_kappa: counts must be 2-D (subjects x categories), got {table.ndim} dimensions"
         )
-    if np.isnan(table).any() or (table < 0).any() or not np.array_equal(table, np.floor(table)):
+    if table.dtype.kind in "iu":
+        if table.size and table.min() < 0:
+            raise ValueError("fleiss_kappa: counts must be non-negative whole numbers without NaN")
+    elif np.isnan(table).any() or (table < 0).any() or not np.array_equal(table, np.floor(table)):
         raise ValueError("fleiss_kappa: counts must be non-negative whole numbers without NaN")
     totals = table.sum(axis=1)
     if (totals == 0).any():
@@ -535,10 +696,10 @@ def fleiss_kappa(counts: Any) -> float:
         return float("nan")
     n_sub = table.shape[0]
     p_j = table.sum(axis=0) / (n_sub * n_raters)
-    p_i = (np.sum(table * table, axis=1) - n_raters) / (n_raters * (n_raters - 1))
+    p_i = (np.einsum("ij,ij->i", table, table) - n_raters) / (n_raters * (n_raters - 1))  # no n x k temporary
     p_bar = p_i.mean()
     p_e = np.sum(p_j * p_j)
-    if np.isclose(p_e, 1.0):
+    if abs(p_e - 1.0) <= 1e-8 + 1e-5:  # np.isclose(p_e, 1.0), without its overhead
         _warn("fleiss_kappa: all ratings fall in a single category (chance agreement is 1); returning NaN")
         return float("nan")
     return float((p_bar - p_e) / (1.0 - p_e))
@@ -657,10 +818,10 @@ def kruskal_wallis(data: pd.DataFrame, *, dv: str, between: str) -> KruskalWalli
     if k < 2:
         _warn(f"kruskal_wallis: needs at least two non-empty groups, got {k}; returning NaN")
         return nan_result
-    ranks = _sps.rankdata(values)
+    ranks, ties = _ranks_and_ties(values)
     n_j = np.bincount(codes, minlength=k).astype(float)
     r_j = np.bincount(codes, weights=ranks, minlength=k)
-    correction = 1.0 - _tie_term(np.sort(values)) / (n**3 - n)
+    correction = 1.0 - ties / (n**3 - n)
     if not correction > 0:
         _warn("kruskal_wallis: all values are identical (zero variance); returning NaN")
         return nan_result
@@ -721,11 +882,10 @@ def mann_whitney(x: Any, y: Any, *, alternative: str = "two-sided") -> MannWhitn
         _warn(f"mann_whitney: an empty sample (n_x={n_x}, n_y={n_y}); returning NaN")
         return MannWhitneyResult(np.nan, np.nan, np.nan, int(n_x), int(n_y))
     pooled = np.concatenate([xa, ya])
-    ranks = _sps.rankdata(pooled)
+    ranks, ties = _ranks_and_ties(pooled)
     u = float(ranks[:n_x].sum() - n_x * (n_x + 1) / 2.0)
     big_n = n_x + n_y
     mu = n_x * n_y / 2.0
-    ties = _tie_term(np.sort(pooled))
     var = n_x * n_y / 12.0 * ((big_n + 1.0) - ties / (big_n * (big_n - 1.0)))
     r_rb = 2.0 * u / (n_x * n_y) - 1.0
     if not var > 0:
@@ -846,10 +1006,9 @@ def dunn(data: pd.DataFrame, *, dv: str, between: str, p_adjust: str = "holm") -
         _warn(f"dunn: needs at least two non-empty groups, got {k}; returning no comparisons")
         return pd.DataFrame({c: pd.Series(dtype=float if c in ("z", "pvalue", "pvalue_adj") else object)
                              for c in columns})
-    ranks = _sps.rankdata(values)
+    ranks, ties = _ranks_and_ties(values)
     n_j = np.bincount(codes, minlength=k).astype(float)
     mean_rank = np.bincount(codes, weights=ranks, minlength=k) / n_j
-    ties = _tie_term(np.sort(values))
     var = n * (n + 1.0) / 12.0 - ties / (12.0 * (n - 1.0)) if n > 1 else 0.0
     ia, ib = np.triu_indices(k, 1)
     if not var > 0:
@@ -913,17 +1072,21 @@ def _group_codes(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.Data
     for col in by:
         series = data[col]
         if isinstance(series.dtype, pd.CategoricalDtype):
-            codes = series.cat.codes.to_numpy().astype(np.int64)
+            codes = series.cat.codes.to_numpy()  # small ints; widened when combined
             uniques = series.cat.categories
         else:
             codes, uniques = pd.factorize(series, sort=True, use_na_sentinel=True)
-            codes = codes.astype(np.int64)
         codes_list.append(codes)
         uniques_list.append(uniques)
     sizes = [len(u) for u in uniques_list]
-    valid = np.all(np.stack(codes_list) >= 0, axis=0)
+    valid = None  # None: every row has all its labels (the common case, no mask needed)
+    for codes in codes_list:
+        if codes.size and codes.min() < 0:
+            valid = (codes >= 0) if valid is None else valid & (codes >= 0)
     total = int(np.prod(sizes, dtype=np.float64))
     if total > 2**62:  # mixed-radix key would overflow int64: let pandas number the groups
+        if valid is None:
+            valid = np.ones(n_rows, dtype=bool)
         frame = pd.DataFrame(np.stack(codes_list, axis=1)[valid])
         ngroup = frame.groupby(list(frame.columns), sort=True).ngroup().to_numpy()
         group = np.full(n_rows, -1, dtype=np.int64)
@@ -934,21 +1097,28 @@ def _group_codes(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.Data
             {col: np.asarray(u, dtype=object)[first[i].to_numpy()] for i, (col, u) in enumerate(zip(by, uniques_list))}
         )
         return group, key_frame
-    combined = np.zeros(n_rows, dtype=np.int64)
-    for codes, size in zip(codes_list, sizes):
-        combined = combined * size + codes
-    if total == 0 or not valid.any():
+    combined = codes_list[0].astype(np.int64)
+    for codes, size in zip(codes_list[1:], sizes[1:]):
+        combined *= size
+        combined += codes
+    if total == 0 or n_rows == 0 or (valid is not None and not valid.any()):
         present_keys = np.empty(0, dtype=np.int64)
         group = np.full(n_rows, -1, dtype=np.int64)
     elif total <= _DENSE_LIMIT:
-        present = np.bincount(combined[valid], minlength=total) > 0
+        present = np.bincount(combined if valid is None else combined[valid], minlength=total) > 0
         present_keys = np.flatnonzero(present)
-        lookup = np.cumsum(present) - 1
-        group = np.where(valid, lookup[np.where(valid, combined, 0)], -1)
+        if valid is None:
+            group = combined if present.all() else (np.cumsum(present) - 1)[combined]
+        else:
+            lookup = np.cumsum(present) - 1
+            group = np.where(valid, lookup[np.where(valid, combined, 0)], -1)
     else:
-        present_keys, inverse = np.unique(combined[valid], return_inverse=True)
-        group = np.full(n_rows, -1, dtype=np.int64)
-        group[valid] = inverse
+        present_keys, inverse = np.unique(combined if valid is None else combined[valid], return_inverse=True)
+        if valid is None:
+            group = inverse.astype(np.int64)
+        else:
+            group = np.full(n_rows, -1, dtype=np.int64)
+            group[valid] = inverse
     keys = {}
     rest = present_keys.copy()
     for col, uniques, size in reversed(list(zip(by, uniques_list, sizes))):
@@ -961,6 +1131,95 @@ def _group_codes(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.Data
         except (TypeError, ValueError):
             pass
     return group, key_frame
+
+
+def _bootstrap_cells(
+    cell_counts: np.ndarray,
+    cell_x: np.ndarray,
+    cell_w: np.ndarray,
+    bounds: np.ndarray,
+    *,
+    statistic: str,
+    method: str,
+    n_resamples: int,
+    ci: float,
+    rng: np.random.Generator,
+    threshold: float,
+    label: Any,
+) -> list[tuple[float, float, float, int]]:
+    """The multinomial bootstrap of every group, from its (rating, weight) cell counts.
+
+    Group ``g`` owns the cells ``bounds[g]:bounds[g + 1]``, sorted by rating
+    (then weight). Groups are drawn in order from the one generator ``rng``.
+    ``label(g)`` names a group in warnings. Returns one
+    ``(estimate, ci_low, ci_high, n)`` per group. This is the core of
+    :func:`bootstrap_ci`; :mod:`pra_lib.perception` calls it with cell counts
+    it has already tabulated, so the results are identical.
+    """
+    tail = (1.0 - ci) / 2.0
+    z_lo, z_hi = special.ndtri(tail), special.ndtri(1.0 - tail)
+    rows = []
+    for gi in range(bounds.size - 1):
+        sl = slice(bounds[gi], bounds[gi + 1])
+        cnt, x, w = cell_counts[sl], cell_x[sl], cell_w[sl]
+        n = int(cnt.sum())
+        if n == 0:
+            _warn(f"bootstrap_ci: group ({label(gi)}) has no non-missing ratings; returning NaN")
+            rows.append((np.nan, np.nan, np.nan, 0))
+            continue
+        estimate = float(_stat_from_counts(cnt[None, :].astype(float), x, w, statistic, threshold)[0])
+        if np.isnan(estimate):
+            _warn(f"bootstrap_ci: group ({label(gi)}) has zero total weight; returning NaN")
+            rows.append((np.nan, np.nan, np.nan, n))
+            continue
+        if x[0] == x[-1]:  # cells are sorted by rating: a single distinct rating
+            _warn(
+                f"bootstrap_ci: all ratings of group ({label(gi)}) are identical (zero variance); "
+                "the interval collapses to the estimate"
+            )
+            rows.append((estimate, estimate, estimate, n))
+            continue
+        draws = rng.multinomial(n, cnt / n, size=n_resamples).astype(float)
+        boot = _stat_from_counts(draws, x, w, statistic, threshold)
+        boot = boot[~np.isnan(boot)]  # resamples whose drawn respondents all have weight 0
+        if boot.size == 0:
+            _warn(f"bootstrap_ci: group ({label(gi)}): every resample has zero total weight; returning NaN")
+            rows.append((estimate, np.nan, np.nan, n))
+            continue
+        if boot.min() == boot.max():
+            # e.g. the median of a large sample: every resample gives the same value
+            rows.append((estimate, float(boot[0]), float(boot[0]), n))
+            continue
+        if method == "percentile":
+            lo, hi = np.quantile(boot, [tail, 1.0 - tail])
+        else:
+            z0 = special.ndtri(_percentile_of_score(boot, estimate))
+            # leave-one-out: row c is the sample with one respondent removed from cell c
+            loo = cnt[None, :].astype(float) - np.eye(cnt.size)
+            theta = _stat_from_counts(loo, x, w, statistic, threshold)
+            ok = ~np.isnan(theta)
+            mult, theta = cnt[ok].astype(float), theta[ok]
+            theta_dot = np.sum(mult * theta) / mult.sum() if mult.sum() > 0 else np.nan
+            dev = theta_dot - theta
+            den = np.sum(mult * dev**2) ** 1.5
+            if not den > 0:
+                _warn(
+                    f"bootstrap_ci: group ({label(gi)}): the jackknife values are all equal, so the "
+                    "BCa acceleration is undefined; using acceleration 0 (bias-corrected percentile)"
+                )
+                acc = 0.0
+            else:
+                acc = np.sum(mult * dev**3) / (6.0 * den)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                a1 = special.ndtr(z0 + (z0 + z_lo) / (1.0 - acc * (z0 + z_lo)))
+                a2 = special.ndtr(z0 + (z0 + z_hi) / (1.0 - acc * (z0 + z_hi)))
+            if np.isnan(a1) or np.isnan(a2):
+                _warn(f"bootstrap_ci: group ({label(gi)}): the BCa interval is undefined; returning NaN")
+                rows.append((estimate, np.nan, np.nan, n))
+                continue
+            lo, hi = np.quantile(boot, [a1, a2])
+        rows.append((estimate, float(lo), float(hi), n))
+    return rows
 
 
 def bootstrap_ci(
@@ -1049,30 +1308,47 @@ def bootstrap_ci(
         raise ValueError("bootstrap_ci: value, weights and by columns must be distinct")
     threshold = float(positive_threshold)
 
-    vals = _to_float_array(data[value].to_numpy(), f"bootstrap_ci: column {value!r}")
+    column = data[value]
+    integer = pd.api.types.is_integer_dtype(column.dtype)
     group, keys = _group_codes(data, by_cols)
     n_groups = len(keys)
-    keep = (group >= 0) & ~np.isnan(vals)
+    tabulated = _integer_cells(column, group, n_groups) if integer and weights is None else None
+    if tabulated is not None:  # Likert codes in an integer column: one pass, no float copy
+        if by_cols and n_groups == 0:
+            _warn("bootstrap_ci: no row has a complete group label; returning an empty table")
+        cell_counts, cell_x, cell_w, bounds = tabulated
+        return _bootstrap_table(keys, by_cols, cell_counts, cell_x, cell_w, bounds, statistic=statistic, method=method,
+                                n_resamples=n_resamples, ci=ci, seed=seed, threshold=threshold)
+    vals = _to_float_array(column.to_numpy(), f"bootstrap_ci: column {value!r}")
+    keep = ~np.isnan(vals)
+    if group.size and group.min() < 0:
+        keep &= group >= 0
     if weights is not None:
         wts = _to_float_array(data[weights].to_numpy(), f"bootstrap_ci: column {weights!r}")
         keep &= ~np.isnan(wts)
         if (wts[keep] < 0).any() or np.isinf(wts[keep]).any():
             raise ValueError("bootstrap_ci: weights must be finite and non-negative")
-    if np.isinf(vals[keep]).any():
+    if not integer and np.isinf(vals).any() and np.isinf(vals[keep]).any():
         raise ValueError(f"bootstrap_ci: column {value!r} contains infinite values")
 
     if by_cols and n_groups == 0:
         _warn("bootstrap_ci: no row has a complete group label; returning an empty table")
-    g = group[keep]
-    domain, r_code = _codes_sorted(vals[keep])
+    all_kept = bool(keep.all())
+    g = group if all_kept else group[keep]
+    domain, r_code = _codes_sorted(vals if all_kept else vals[keep], integer=integer)
     n_r = max(domain.size, 1)
     if weights is not None:
         w_code, w_uniques = pd.factorize(wts[keep])
         w_uniques = np.asarray(w_uniques, dtype=float)
     else:
-        w_code, w_uniques = np.zeros(g.size, dtype=np.int64), np.ones(1)
+        w_code, w_uniques = None, np.ones(1)
     n_w = max(w_uniques.size, 1)
-    cell_key = (g * n_r + r_code) * n_w + w_code
+    # g is a private array (never the caller's), so the key is built in place
+    cell_key = np.multiply(g, n_r, out=g) if g.dtype == np.int64 else g * n_r
+    cell_key += r_code
+    if w_code is not None:
+        cell_key *= n_w
+        cell_key += w_code
     if n_groups * n_r * n_w <= _DENSE_LIMIT:
         counts_all = np.bincount(cell_key, minlength=n_groups * n_r * n_w)
         cell_ids = np.flatnonzero(counts_all)
@@ -1084,73 +1360,58 @@ def bootstrap_ci(
     cell_w = w_uniques[cell_ids % n_w]
     bounds = np.searchsorted(cell_group, np.arange(n_groups + 1))
 
-    rng = np.random.default_rng(seed)
-    tail = (1.0 - ci) / 2.0
-    z_lo, z_hi = special.ndtri(tail), special.ndtri(1.0 - tail)
-    rows = []
+    return _bootstrap_table(keys, by_cols, cell_counts, cell_x, cell_w, bounds, statistic=statistic, method=method,
+                            n_resamples=n_resamples, ci=ci, seed=seed, threshold=threshold)
+
+
+def _integer_cells(column: pd.Series, group: np.ndarray, n_groups: int):
+    """Cell counts of an integer rating column by group, or ``None`` (then the general path).
+
+    ``group`` (a private array from :func:`_group_codes`) is reused as the cell key. The
+    cells and their order are those of the general path: sorted by group, then rating.
+    """
+    lo, hi = column.min(), column.max()  # NA-skipping
+    if pd.isna(lo) or n_groups == 0:
+        return None
+    lo, hi = int(lo), int(hi)
+    span = hi - lo + 1
+    size = n_groups * (span + 1)  # one extra column per group for missing ratings
+    if span > 10_000 or size > _DENSE_LIMIT:
+        return None
+    if isinstance(column.dtype, pd.api.extensions.ExtensionDtype):  # nullable Int8 ... Int64
+        missing = column.isna().to_numpy()
+        values = column.to_numpy(dtype=column.dtype.numpy_dtype, na_value=lo)
+    else:
+        missing, values = None, column.to_numpy()
+    if values.dtype == np.uint64:
+        values = values.astype(np.int64)  # in-place int64 arithmetic below
+    invalid = group < 0 if group.size and group.min() < 0 else None
+    key = group
+    key *= span + 1
+    key += values
+    key -= lo
+    if missing is not None:
+        key[missing] += span  # the group's "missing" column
+    if invalid is not None:
+        key[invalid] = size  # rows without a complete group label: an overflow bin
+    table = np.bincount(key, minlength=size + 1)[:size].reshape(n_groups, span + 1)[:, :span].ravel()
+    ids = np.flatnonzero(table)
+    cell_group = ids // span
+    cell_x = (ids % span + lo).astype(float)
+    bounds = np.searchsorted(cell_group, np.arange(n_groups + 1))
+    return table[ids], cell_x, np.ones(ids.size), bounds
+
+
+def _bootstrap_table(keys, by_cols, cell_counts, cell_x, cell_w, bounds, *, statistic, method, n_resamples, ci, seed, threshold) -> pd.DataFrame:
+    """Run the bootstrap on the tabulated cells and build the result frame."""
+
     def label(gi: int) -> str:
         return ", ".join(f"{c}={keys.iloc[gi][c]!r}" for c in by_cols) or "all data"
 
-    for gi in range(n_groups):
-        sl = slice(bounds[gi], bounds[gi + 1])
-        cnt, x, w = cell_counts[sl], cell_x[sl], cell_w[sl]
-        n = int(cnt.sum())
-        if n == 0:
-            _warn(f"bootstrap_ci: group ({label(gi)}) has no non-missing ratings; returning NaN")
-            rows.append((np.nan, np.nan, np.nan, 0))
-            continue
-        estimate = float(_stat_from_counts(cnt[None, :].astype(float), x, w, statistic, threshold)[0])
-        if np.isnan(estimate):
-            _warn(f"bootstrap_ci: group ({label(gi)}) has zero total weight; returning NaN")
-            rows.append((np.nan, np.nan, np.nan, n))
-            continue
-        if x[0] == x[-1]:  # cells are sorted by rating: a single distinct rating
-            _warn(
-                f"bootstrap_ci: all ratings of group ({label(gi)}) are identical (zero variance); "
-                "the interval collapses to the estimate"
-            )
-            rows.append((estimate, estimate, estimate, n))
-            continue
-        draws = rng.multinomial(n, cnt / n, size=n_resamples).astype(float)
-        boot = _stat_from_counts(draws, x, w, statistic, threshold)
-        boot = boot[~np.isnan(boot)]  # resamples whose drawn respondents all have weight 0
-        if boot.size == 0:
-            _warn(f"bootstrap_ci: group ({label(gi)}): every resample has zero total weight; returning NaN")
-            rows.append((estimate, np.nan, np.nan, n))
-            continue
-        if boot.min() == boot.max():
-            # e.g. the median of a large sample: every resample gives the same value
-            rows.append((estimate, float(boot[0]), float(boot[0]), n))
-            continue
-        if method == "percentile":
-            lo, hi = np.quantile(boot, [tail, 1.0 - tail])
-        else:
-            z0 = special.ndtri(_percentile_of_score(boot, estimate))
-            # leave-one-out: row c is the sample with one respondent removed from cell c
-            loo = cnt[None, :].astype(float) - np.eye(cnt.size)
-            theta = _stat_from_counts(loo, x, w, statistic, threshold)
-            ok = ~np.isnan(theta)
-            mult, theta = cnt[ok].astype(float), theta[ok]
-            theta_dot = np.sum(mult * theta) / mult.sum() if mult.sum() > 0 else np.nan
-            dev = theta_dot - theta
-            den = np.sum(mult * dev**2) ** 1.5
-            if not den > 0:
-                _warn(
-                    f"bootstrap_ci: group ({label(gi)}): the jackknife values are all equal, so the "
-                    "BCa acceleration is undefined; using acceleration 0 (bias-corrected percentile)"
-                )
-                acc = 0.0
-            else:
-                acc = np.sum(mult * dev**3) / (6.0 * den)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                a1 = special.ndtr(z0 + (z0 + z_lo) / (1.0 - acc * (z0 + z_lo)))
-                a2 = special.ndtr(z0 + (z0 + z_hi) / (1.0 - acc * (z0 + z_hi)))
-            if np.isnan(a1) or np.isnan(a2):
-                _warn(f"bootstrap_ci: group ({label(gi)}): the BCa interval is undefined; returning NaN")
-                rows.append((estimate, np.nan, np.nan, n))
-                continue
-            lo, hi = np.quantile(boot, [a1, a2])
-        rows.append((estimate, float(lo), float(hi), n))
+    rows = _bootstrap_cells(
+        cell_counts, cell_x, cell_w, bounds, statistic=statistic, method=method, n_resamples=n_resamples,
+        ci=ci, rng=np.random.default_rng(seed), threshold=threshold, label=label,
+    )
 
     out = keys.reset_index(drop=True).copy()
     out["statistic"] = statistic

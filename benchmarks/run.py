@@ -1,0 +1,630 @@
+"""Benchmarks of pra_lib against peer libraries, and the speed targets of issue #7.
+
+Run with ``make bench`` (or ``.venv/bin/python benchmarks/run.py``). Never part of
+``make test``: the machine is shared and noisy, so timings are taken on demand, as the
+best of a few repeats.
+
+Options
+-------
+--quick            comparisons at 1 000 respondents only, and no target section
+--only NAME[,NAME] run only these parts: bootstrap, cronbach, krippendorff, fleiss,
+                   kruskal (comparisons); targets, or one target: boot-target,
+                   perception, import, io, report
+--sizes N[,N]      respondent counts of the comparisons (default 1000,100000,1000000)
+--io-respondents N size of the sample written and loaded in the I/O target
+                   (default 100 000, scaled linearly to 1 000 000; 1000000 measures it)
+--target-respondents N  size of the bootstrap and perception targets (default 1 000 000)
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import warnings
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+import bench_data  # noqa: E402
+
+PYTHON = sys.executable
+PRA = str(Path(PYTHON).with_name("pra"))
+COMPARISONS = ("bootstrap", "cronbach", "krippendorff", "fleiss", "kruskal")
+TARGETS = ("boot-target", "perception", "import", "io", "report")
+SEED = 2017
+B = 2000
+
+
+# --------------------------------------------------------------------------- timing
+
+
+def best_time(fn, *, budget: float = 4.0, repeats: int = 5):
+    """Best per-call time of up to ``repeats`` timings (fewer when a call is slow).
+
+    Calls faster than 5 ms are timed in loops of at least 20 ms (as ``timeit`` does), so
+    the clock's resolution and the first-call effects do not dominate. Returns
+    (seconds per call, result, number of timings).
+    """
+    gc.collect()
+    start = time.perf_counter()
+    result = fn()
+    first = time.perf_counter() - start
+    number = 1 if first >= 0.005 else int(np.ceil(0.02 / max(first, 1e-6)))
+    times = [first] if number == 1 else []
+    while len(times) < repeats and sum(times) * number + min(times, default=0) * number <= budget:
+        gc.collect()
+        start = time.perf_counter()
+        for _ in range(number):
+            result = fn()
+        times.append((time.perf_counter() - start) / number)
+    return min(times), result, len(times)
+
+
+def traced_peak_mib(fn) -> float:
+    """Peak of tracemalloc-traced memory (Python objects and NumPy buffers) during one call."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def fmt_s(seconds: float | None) -> str:
+    if seconds is None or not np.isfinite(seconds):
+        return "-"
+    if seconds < 0.001:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def fmt_n(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def fmt_diff(x: float | None) -> str:
+    if x is None or not np.isfinite(x):
+        return "-"
+    return "0" if x == 0 else f"{x:.1e}"
+
+
+@dataclass
+class Row:
+    benchmark: str
+    size: int
+    ours_s: float
+    peer: str
+    peer_s: float
+    ours_peak_mib: float
+    max_diff: float
+    tolerance: float
+    note: str = ""
+    ours_calls: int = 0
+    peer_calls: int = 0
+
+    @property
+    def ratio(self) -> float:
+        return self.peer_s / self.ours_s if self.ours_s > 0 else float("nan")
+
+    @property
+    def agrees(self) -> bool:
+        return bool(np.isfinite(self.max_diff) and self.max_diff <= self.tolerance)
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+def bench_bootstrap(n: int) -> list[Row]:
+    import pingouin
+    from scipy import stats as sps
+
+    from pra_lib import stats
+
+    x, _ = bench_data.single_item(n, seed=SEED)
+    frame = pd.DataFrame({"rating": x})
+
+    def ours_on(values):
+        return stats.bootstrap_ci(pd.DataFrame({"rating": values}), value="rating", n_resamples=B, seed=1).iloc[0]
+
+    ours_s, ours, calls = best_time(lambda: stats.bootstrap_ci(frame, value="rating", n_resamples=B, seed=1))
+    peak = traced_peak_mib(lambda: stats.bootstrap_ci(frame, value="rating", n_resamples=B, seed=1))
+    rows = []
+    # SciPy resamples the data itself (B x n values): time it on at most 100 000 ratings.
+    for peer, cap in (("scipy.stats.bootstrap", 100_000), ("pingouin.compute_bootci", 10_000)):
+        m = min(n, cap)
+        sub = x[:m]
+        if peer.startswith("scipy"):
+            def run(sub=sub, m=m):
+                return sps.bootstrap((sub,), np.mean, n_resamples=B, method="percentile", vectorized=True,
+                                     batch=max(1, 20_000_000 // m), rng=np.random.default_rng(2)).confidence_interval
+        else:
+            def run(sub=sub):
+                lo, hi = pingouin.compute_bootci(sub, func="mean", n_boot=B, method="per", seed=3, decimals=12)
+                return type("CI", (), {"low": lo, "high": hi})
+        peer_s, ci, peer_calls = best_time(run, budget=8.0, repeats=3)
+        mine = ours_on(sub) if m < n else ours.iloc[0]
+        se = np.std(sub, ddof=1) / np.sqrt(m)
+        diff = max(abs(mine.ci_low - ci.low), abs(mine.ci_high - ci.high))
+        est_diff = abs(mine.estimate - np.mean(sub))
+        note = "" if m == n else f"peer timed on {fmt_n(m)}, ×{n // m} linear"
+        note = (note + "; " if note else "") + f"estimate Δ {fmt_diff(est_diff)}"
+        rows.append(Row("bootstrap_ci (mean, percentile, B=2000)", n, ours_s, peer, peer_s * n / m, peak,
+                        max(diff, est_diff), 0.35 * se, note, calls, peer_calls))
+    return rows
+
+
+def bench_cronbach(n: int) -> list[Row]:
+    import pingouin
+
+    from pra_lib import stats
+
+    data = pd.DataFrame(bench_data.items(n, seed=SEED), columns=[f"G{i:02d}" for i in range(1, 13)])
+    ours_s, ours, calls = best_time(lambda: stats.cronbach_alpha(data))
+    peak = traced_peak_mib(lambda: stats.cronbach_alpha(data))
+    peer_s, (alpha, ci), peer_calls = best_time(lambda: pingouin.cronbach_alpha(data), repeats=5)
+    d_alpha = abs(ours.alpha - alpha)
+    d_ci = max(abs(ours.ci_low - ci[0]), abs(ours.ci_high - ci[1]))
+    # pingouin rounds the interval to 3 decimals, so agreement is to 5e-4 (alpha itself agrees to ~1e-16)
+    return [Row("cronbach_alpha (12 items, 4 % missing, pairwise)", n, ours_s, "pingouin.cronbach_alpha", peer_s, peak,
+                max(d_alpha, d_ci), 5e-4, f"alpha Δ {fmt_diff(d_alpha)}, CI Δ {fmt_diff(d_ci)} (pingouin rounds the CI to 3 decimals)",
+                calls, peer_calls)]
+
+
+def bench_krippendorff(n: int) -> list[Row]:
+    import krippendorff
+
+    from pra_lib import stats
+
+    rows = []
+    rng = np.random.default_rng([SEED, 7])
+    wide = bench_data.items(n, seed=SEED)  # respondents (raters) x 12 goals (units)
+    truth = rng.normal(3.0, 0.8, size=n)
+    four = np.clip(np.rint(truth[None, :] + rng.normal(0.0, 0.7, size=(4, n))), 1, 5)
+    four[rng.random(four.shape) < 0.1] = np.nan  # 4 raters x n units
+    for label, data, level in (
+        (f"krippendorff_alpha (ordinal, {fmt_n(n)} raters x 12 units)", wide, "ordinal"),
+        (f"krippendorff_alpha (interval, 4 raters x {fmt_n(n)} units)", four, "interval"),
+    ):
+        ours_s, ours, calls = best_time(lambda: stats.krippendorff_alpha(data, level=level))
+        peak = traced_peak_mib(lambda: stats.krippendorff_alpha(data, level=level))
+        peer_s, peer, peer_calls = best_time(
+            lambda: krippendorff.alpha(reliability_data=data, level_of_measurement=level, value_domain=[1, 2, 3, 4, 5]))
+        rows.append(Row(label, n, ours_s, "krippendorff.alpha", peer_s, peak, abs(ours - peer), 1e-9,
+                        "package given value_domain=[1..5]", calls, peer_calls))
+    return rows
+
+
+def bench_fleiss(n: int) -> list[Row]:
+    from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss
+
+    from pra_lib import stats
+
+    counts = bench_data.fleiss_counts(n, seed=SEED)
+    ours_s, ours, calls = best_time(lambda: stats.fleiss_kappa(counts))
+    peak = traced_peak_mib(lambda: stats.fleiss_kappa(counts))
+    peer_s, peer, peer_calls = best_time(lambda: sm_fleiss(counts, method="fleiss"))
+    return [Row("fleiss_kappa (10 raters, 5 categories)", n, ours_s, "statsmodels fleiss_kappa", peer_s, peak,
+                abs(ours - peer), 1e-12, "", calls, peer_calls)]
+
+
+def bench_kruskal(n: int) -> list[Row]:
+    import pingouin
+    from scipy import stats as sps
+
+    from pra_lib import stats
+
+    x, group = bench_data.single_item(n, seed=SEED)
+    labels = np.array(bench_data.GROUPS, dtype=object)
+    frame = pd.DataFrame({"rating": x, "group": pd.Categorical.from_codes(group, categories=bench_data.GROUPS)})
+    plain = pd.DataFrame({"rating": x, "group": labels[group]})
+    parts = [x[group == g] for g in range(len(bench_data.GROUPS))]
+    ours_s, ours, calls = best_time(lambda: stats.kruskal_wallis(frame, dv="rating", between="group"))
+    peak = traced_peak_mib(lambda: stats.kruskal_wallis(frame, dv="rating", between="group"))
+    rows = []
+    scipy_s, res, c1 = best_time(lambda: sps.kruskal(*parts))
+    d = max(abs(ours.h - res.statistic) / res.statistic, abs(ours.pvalue - res.pvalue))
+    rows.append(Row("kruskal_wallis (4 groups, Likert ties)", n, ours_s, "scipy.stats.kruskal", scipy_s, peak, d, 1e-9,
+                    "scipy given the 4 groups already split; Δ = max(relative H, absolute p)", calls, c1))
+    pg_s, res, c2 = best_time(lambda: pingouin.kruskal(plain, dv="rating", between="group"))
+    h, p = float(res["H"].iloc[0]), float(res["p_unc"].iloc[0])
+    rows.append(Row("kruskal_wallis (4 groups, Likert ties)", n, ours_s, "pingouin.kruskal", pg_s, peak,
+                    max(abs(ours.h - h) / h, abs(ours.pvalue - p)), 1e-9, "Δ = max(relative H, absolute p)", calls, c2))
+    return rows
+
+
+BENCHES = {"bootstrap": bench_bootstrap, "cronbach": bench_cronbach, "krippendorff": bench_krippendorff, "fleiss": bench_fleiss, "kruskal": bench_kruskal}
+
+
+def comparison_table(rows: list[Row]) -> str:
+    lines = [
+        "| benchmark | size (respondents) | ours | peer | peer time | ratio peer/ours | ours peak (tracemalloc) | max abs. difference | tolerance | agree | note |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|:---:|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.benchmark} | {fmt_n(r.size)} | {fmt_s(r.ours_s)} | {r.peer} | {fmt_s(r.peer_s)} | {r.ratio:,.1f}× | "
+            f"{r.ours_peak_mib:,.1f} MiB | {fmt_diff(r.max_diff)} | {fmt_diff(r.tolerance)} | {'yes' if r.agrees else 'NO'} | {r.note} |"
+        )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- targets
+
+
+@dataclass
+class Target:
+    name: str
+    goal: str
+    measured: str
+    passed: bool | None  # None: not measurable (reported only)
+    detail: list[str] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        return {True: "PASS", False: "MISS", None: "n/a"}[self.passed]
+
+
+def target_bootstrap(n: int) -> Target:
+    from scipy import stats as sps
+
+    from pra_lib import stats
+
+    frame = bench_data.perception_frame(n, seed=SEED)
+    by = ["goal_id", "stakeholder_group"]
+    start = time.perf_counter()
+    out = stats.bootstrap_ci(frame, value="rating", by=by, n_resamples=B, seed=1)
+    first = time.perf_counter() - start
+    ours_s, out, calls = best_time(lambda: stats.bootstrap_ci(frame, value="rating", by=by, n_resamples=B, seed=1), repeats=3)
+    cell_sizes = out["n"].to_numpy()
+    # SciPy on one cell (G01 x community), at two subsample sizes: t(m) = a + b m per cell.
+    cell = frame.loc[(frame["goal_id"] == "G01") & (frame["stakeholder_group"] == "community"), "rating"].dropna().to_numpy(dtype=float)
+    del frame
+    gc.collect()
+    points = {}
+    for m in (10_000, 40_000):
+        sub = cell[:m]
+        points[m] = best_time(lambda sub=sub: sps.bootstrap((sub,), np.mean, n_resamples=B, method="percentile", vectorized=True,
+                                                          batch=500, rng=np.random.default_rng(5)).confidence_interval, budget=6.0, repeats=3)
+    (t1, ci1, _), (t2, ci2, _) = points[10_000], points[40_000]
+    slope = (t2 - t1) / 30_000
+    intercept = max(t1 - slope * 10_000, 0.0)
+    scipy_total = float(np.sum(intercept + slope * cell_sizes))
+    mine = stats.bootstrap_ci(pd.DataFrame({"r": cell[:40_000]}), value="r", n_resamples=B, seed=1).iloc[0]
+    se = np.std(cell[:40_000], ddof=1) / np.sqrt(40_000)
+    diff = max(abs(mine.ci_low - ci2.low), abs(mine.ci_high - ci2.high))
+    speedup = scipy_total / ours_s
+    passed = ours_s < 0.5 and speedup >= 100
+    return Target(
+        f"Bootstrap CIs, 12 goals × 4 groups, {fmt_n(n)} respondents ({fmt_n(int(cell_sizes.sum()))} ratings, B = {B})",
+        "< 0.5 s and ≥ 100× faster than scipy.stats.bootstrap",
+        f"{fmt_s(ours_s)} (best of {calls}; first call {fmt_s(first)}); scipy ≈ {fmt_s(scipy_total)} → {speedup:,.0f}×",
+        passed,
+        [
+            f"scipy.stats.bootstrap (vectorized, batch=500) timed on 10 000 and 40 000 ratings of the cell G01 × community: "
+            f"{fmt_s(t1)} and {fmt_s(t2)}; a linear fit t = {intercept:.4f} s + {slope * 1e6:.2f} µs × n per cell, summed over the "
+            f"48 cells (n = {fmt_n(int(cell_sizes.min()))} … {fmt_n(int(cell_sizes.max()))}).",
+            f"Same 40 000 ratings: our CI vs scipy's differ by {fmt_diff(diff)} (Monte Carlo tolerance 0.35 × SE = {fmt_diff(0.35 * se)}): "
+            f"{'agree' if diff <= 0.35 * se else 'DISAGREE'}.",
+        ],
+    )
+
+
+def run_isolated(args: list[str], *, timeout: float | None = None) -> tuple[str, float, float, int]:
+    """Run a command through rss.py; returns (stdout, wall seconds, peak RSS MiB, exit code)."""
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run([PYTHON, str(HERE / "rss.py"), *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired as exc:
+        return (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else (exc.stdout or ""), time.perf_counter() - start, float("nan"), -9
+    wall = time.perf_counter() - start
+    match = re.search(r"RSS_CHILDREN_MAX_KIB=(\d+)", proc.stdout)
+    rss = int(match.group(1)) / 1024 if match else float("nan")
+    if proc.returncode:
+        sys.stderr.write(proc.stderr[-3000:])
+    return proc.stdout, wall, rss, proc.returncode
+
+
+def target_perception(n: int) -> Target:
+    out, wall, rss, code = run_isolated([PYTHON, str(HERE / "bench_perception.py"), str(n), "--seed", str(SEED), "--resamples", str(B)])
+    line = next((ln for ln in out.splitlines() if ln.startswith("{")), None)
+    if code or line is None:
+        return Target(f"Whole perception analysis, {fmt_n(n)} respondents", "< 10 s, peak RSS < 2 GiB", f"failed (exit {code})", False)
+    res = json.loads(line)
+    core = [t for t in res["tables"] if t["part"] == "core"]
+    extended = [t for t in res["tables"] if t["part"] == "extended"]
+    core_s = sum(t["seconds"] for t in core)
+    ext_s = sum(t["seconds"] for t in extended)
+    detail = [f"Input: performance and importance frames, {fmt_n(res['ratings_per_aspect'])} ratings each, "
+              f"{res['frame_mib']:.0f} MiB in compact dtypes (built in {fmt_s(res['build_seconds'])}; peak RSS after building "
+              f"{res['maxrss_after_build_mib']:.0f} MiB); `import pra_lib.perception` {fmt_s(res['import_seconds'])}.",
+              "| table | seconds | peak RSS so far |", "|---|---:|---:|"]
+    detail += [f"| {t['table']}{'' if t['part'] == 'core' else ' (extended)'} | {t['seconds']:.2f} | {t['maxrss_mib']:.0f} MiB |" for t in res["tables"]]
+    detail.append(f"Extended tables (rest of the questionnaire report): {ext_s:.2f} s more; all {core_s + ext_s:.2f} s.")
+    passed = core_s < 10 and rss < 2048
+    return Target(
+        f"Whole perception analysis, {fmt_n(n)} respondents (scores overall and by group/channel/area, importance-performance, "
+        "group_differences, mode_effect, agreement)",
+        "< 10 s, peak RSS < 2 GiB",
+        f"{core_s:.2f} s; peak RSS {rss:,.0f} MiB (RUSAGE_CHILDREN, input frames included)",
+        passed,
+        detail,
+    )
+
+
+def target_import() -> Target:
+    code = ("import time, sys; t = time.perf_counter(); import pra_lib; t = time.perf_counter() - t; "
+            "print(t, ','.join(m for m in ('numpy', 'pandas', 'scipy', 'matplotlib') if m in sys.modules))")
+    runs = []
+    for _ in range(3):
+        start = time.perf_counter()
+        out = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout.split()
+        runs.append((float(out[0]), time.perf_counter() - start, out[1] if len(out) > 1 else ""))
+    best = min(runs)
+    mods = best[2] or "none"
+    extra = []
+    for mod in ("pra_lib.stats", "pra_lib.perception"):
+        c = f"import time; t = time.perf_counter(); import {mod}; print(time.perf_counter() - t)"
+        extra.append(f"`import {mod}` {fmt_s(min(float(subprocess.run([PYTHON, '-c', c], capture_output=True, text=True, cwd=ROOT, check=True).stdout) for _ in range(3)))}")
+    return Target("`import pra_lib` in a fresh interpreter (best of 3)", "< 0.5 s", f"{fmt_s(best[0])} (whole process {fmt_s(min(r[1] for r in runs))})",
+                  best[0] < 0.5, [f"Heavy modules loaded by `import pra_lib`: {mods}. For comparison: {'; '.join(extra)}."])
+
+
+def _load_in_child(folder: Path) -> tuple[float, float, str]:  # noqa: D401
+    """load_assessment in a fresh process: (seconds, peak RSS MiB, summary)."""
+    code = ("import time; import pra_lib; t = time.perf_counter(); "
+            f"a = pra_lib.load_assessment({str(folder)!r}, errors='collect'); "
+            "print('LOAD', time.perf_counter() - t, len(a.perception_ratings), len(a.participants), len(a.problems))")
+    out, _, rss, _ = run_isolated([PYTHON, "-c", code])
+    m = re.search(r"LOAD (\S+) (\d+) (\d+) (\d+)", out)
+    if not m:
+        return float("nan"), rss, "load failed"
+    return float(m.group(1)), rss, f"{int(m.group(2)):,} perception ratings, {int(m.group(3)):,} participants, {m.group(4)} problems"
+
+
+def _predict(points: dict[int, float], n: int) -> float:
+    """Value at ``n`` from a straight line through two measured sizes (or the one measured)."""
+    if n in points:
+        return points[n]
+    (n1, t1), (n2, t2) = sorted(points.items())[:2]
+    return t1 + (t2 - t1) / (n2 - n1) * (n - n1)
+
+
+def target_io(n: int) -> list[Target]:
+    """pra sample and load_assessment, CSV and Parquet, at ``n`` respondents (and n/10 to
+    extrapolate to 1 000 000 along a straight line when ``n`` is smaller)."""
+    full = 1_000_000
+    sizes = [full] if n >= full else [max(n // 10, 1000), n]
+    at = "" if n >= full else f" (measured at {fmt_n(sizes[0])} and {fmt_n(n)} respondents, extrapolated linearly)"
+    tmp = Path(tempfile.mkdtemp(prefix="pra-bench-io-"))
+    help_text = subprocess.run([PRA, "sample", "--help"], capture_output=True, text=True, cwd=ROOT).stdout
+    formats = ["csv", "parquet"] if "--format" in help_text else ["csv"]
+    sample_s = {f: {} for f in formats}
+    written = {f: {} for f in formats}
+    load_s = {"csv": {}, "parquet": {}}
+    load_rss = {"csv": {}, "parquet": {}}
+    summary = {}
+    try:
+        for size in sizes:
+            folders = {}
+            for fmt in formats:
+                folder = tmp / f"{fmt}-{size}"
+                cmd = [PRA, "sample", str(folder), "--respondents", str(size)] + (["--format", fmt] if fmt != "csv" else [])
+                start = time.perf_counter()
+                proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+                sample_s[fmt][size] = time.perf_counter() - start if proc.returncode == 0 else float("nan")
+                written[fmt][size] = sum(p.stat().st_size for p in folder.glob("*")) / 2**20 if folder.exists() else float("nan")
+                folders[fmt] = folder
+            if "parquet" not in folders:  # older CLI: convert the CSV tables to see whether the loader reads Parquet
+                import pyarrow.csv as pacsv
+                import pyarrow.parquet as papq
+
+                folders["parquet"] = tmp / f"parquet-{size}"
+                folders["parquet"].mkdir()
+                for f in folders["csv"].iterdir():
+                    if f.suffix == ".csv":
+                        papq.write_table(pacsv.read_csv(f), folders["parquet"] / f"{f.stem}.parquet")
+                    elif f.is_file():
+                        shutil.copy(f, folders["parquet"] / f.name)
+            for fmt in ("csv", "parquet"):
+                load_s[fmt][size], load_rss[fmt][size], summary[fmt] = _load_in_child(folders[fmt])
+            for folder in folders.values():
+                shutil.rmtree(folder, ignore_errors=True)
+        targets = []
+        for fmt in formats:
+            est = _predict(sample_s[fmt], full)
+            measured = "" if n >= full else " (measured " + ", ".join(f"{fmt_s(sample_s[fmt][z])} at {fmt_n(z)}" for z in sizes) + ")"
+            targets.append(Target(f"`pra sample OUT --respondents 1 000 000{'' if fmt == 'csv' else ' --format ' + fmt}`{at}",
+                                  "< 30 s" if fmt == "csv" else "-", f"{fmt_s(est)}{measured}; {written[fmt][sizes[-1]]:,.0f} MiB written at {fmt_n(sizes[-1])}",
+                                  (est < 30) if fmt == "csv" else None))
+        for fmt, goal in (("csv", 10.0), ("parquet", 2.0)):
+            loaded = summary[fmt] != "load failed" and not summary[fmt].startswith("0 ")
+            est = _predict(load_s[fmt], full)
+            measured = "" if n >= full else " (measured " + ", ".join(f"{fmt_s(load_s[fmt][z])} at {fmt_n(z)}" for z in sizes) + ")"
+            rss = "; peak RSS " + ", ".join(f"{load_rss[fmt][z]:,.0f} MiB at {fmt_n(z)}" for z in sizes)
+            if n < full:
+                rss += f" (≈ {_predict(load_rss[fmt], full) / 1024:,.1f} GiB at 1 000 000 on the same line)"
+            targets.append(Target(f"`load_assessment` of that sample, {'CSV' if fmt == 'csv' else 'Parquet'}{at}", f"< {goal:g} s",
+                                  f"{fmt_s(est)}{measured}{rss}" if loaded else "not supported: the loader found no tables",
+                                  (est < goal) if loaded else False, [f"At {fmt_n(sizes[-1])}: {summary[fmt]}."]))
+        return targets
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def target_report() -> list[Target]:
+    import nbformat
+
+    tmp = Path(tempfile.mkdtemp(prefix="pra-bench-report-"))
+    try:
+        start = time.perf_counter()
+        proc = subprocess.run([PRA, "run", "data/sample", "--out", str(tmp), "--jobs", "2"], capture_output=True, text=True, cwd=ROOT)
+        wall = time.perf_counter() - start
+        ok = proc.returncode == 0
+        lines = [ln for ln in proc.stdout.splitlines() if re.search(r"\((\d+\.\d) s\)|failed|FAILED", ln)]
+        lines += [f"    {ln.strip()}" for ln in proc.stderr.splitlines() if "failed" in ln.lower()][:10]
+        n_books = len(list((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
+        total = sum(float(m.group(1)) for ln in lines for m in [re.search(r"\((\d+\.\d) s\)", ln)] if m)
+        targets = [Target(f"`pra run data/sample --out TMP --jobs 2` ({n_books} notebooks; what `make report` runs after validating)", "< 45 s",
+                          f"{fmt_s(wall)} wall clock (notebook times add up to {total:.0f} s)" + ("" if ok else f"; exit {proc.returncode}, some notebooks failed"),
+                          wall < 45 and ok, ["```", *lines, "```"])]
+        # Where the time goes, per notebook: papermill's per-cell times in the executed notebooks,
+        # and nbconvert's HTML rendering timed again here.
+        from pra_lib import runner
+
+        start = time.perf_counter()
+        import nbconvert  # noqa: F401
+
+        nbconvert_import = time.perf_counter() - start
+        rows = ["| notebook | papermill total | kernel start | parameters, imports and loading | analysis cells | slowest analysis cell | HTML render |",
+                "|---|---:|---:|---:|---:|---|---:|"]
+        for executed in sorted(tmp.glob("*/*/*.ipynb")):
+            nb = nbformat.read(executed, as_version=4)
+            meta = nb.metadata.get("papermill", {})
+            t0 = pd.Timestamp(meta.get("start_time")) if meta.get("start_time") else None
+            cells = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("papermill", {}).get("start_time")]
+            if not cells or t0 is None:
+                continue
+            starts = [pd.Timestamp(c.metadata.papermill.start_time) for c in cells]
+            durations = [float(c.metadata.papermill.get("duration") or 0.0) for c in cells]
+            kernel = (starts[0] - t0).total_seconds()
+            tagged = [bool({"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))) for c in cells]
+            first = max((i for i, t in enumerate(tagged) if t), default=-1) + 1  # the cell after the parameters
+            setup = sum(durations[: first + 1])  # parameters, then imports + load + frames
+            rest = sum(durations[first + 1:])
+            slow = first + 1 + int(np.argmax(durations[first + 1:])) if durations[first + 1:] else first
+            first_line = cells[slow].source.strip().splitlines()[0][:60].replace("|", "¦") if cells[slow].source.strip() else ""
+            start = time.perf_counter()
+            runner._render_html(executed, tmp / f"{executed.stem}.html")
+            render = time.perf_counter() - start
+            rows.append(f"| {executed.stem} | {float(meta.get('duration') or 0):.1f} s | {kernel:.1f} s | {setup:.1f} s | {rest:.1f} s | "
+                        f"{durations[slow]:.1f} s: `{first_line}` | {render:.2f} s |")
+        imports = "import time; t = time.perf_counter(); import pandas, matplotlib.pyplot, seaborn; import pra_lib, pra_lib.perception, pra_lib.risk; print(time.perf_counter() - t)"
+        imp = min(float(subprocess.run([PYTHON, "-c", imports], capture_output=True, text=True, cwd=ROOT, check=True).stdout) for _ in range(2))
+        kernel_code = ("import time, jupyter_client; t = time.perf_counter(); km, kc = jupyter_client.manager.start_new_kernel(kernel_name='python3'); "
+                       "print(time.perf_counter() - t); kc.stop_channels(); km.shutdown_kernel(now=True)")
+        kres = subprocess.run([PYTHON, "-c", kernel_code], capture_output=True, text=True, cwd=ROOT)
+        kernel_s = float(kres.stdout.strip().splitlines()[-1]) if kres.returncode == 0 and kres.stdout.strip() else float("nan")
+        rows.append("")
+        rows.append(f"Separately: starting a python3 kernel {fmt_s(kernel_s)}; `import pandas, matplotlib.pyplot, seaborn, pra_lib.perception, pra_lib.risk` "
+                    f"in a fresh interpreter {fmt_s(imp)}; `import nbconvert` {fmt_s(nbconvert_import)} (once per worker, before its first render).")
+        targets.append(Target("Where the time goes in each notebook", "-", "see table", None, rows))
+        return targets
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def machine() -> str:
+    import importlib.metadata as md
+
+    def v(name):
+        try:
+            return md.version(name)
+        except md.PackageNotFoundError:
+            return "not installed"
+
+    cpu = ""
+    try:
+        cpu = next(ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if ln.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load = os.getloadavg()
+    return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; nproc {os.cpu_count()} ({cpu}); {mem:.0f} GiB RAM; load average "
+            f"{load[0]:.2f} at start; Python {platform.python_version()}; numpy {v('numpy')}, scipy {v('scipy')}, pandas {v('pandas')}, "
+            f"pyarrow {v('pyarrow')}; peers: pingouin {v('pingouin')}, krippendorff {v('krippendorff')}, statsmodels {v('statsmodels')}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="comparisons at 1 000 respondents only; no targets")
+    parser.add_argument("--only", action="append", default=[], help="comma-separated parts to run")
+    parser.add_argument("--sizes", default="1000,100000,1000000", help="comma-separated respondent counts")
+    parser.add_argument("--io-respondents", type=int, default=100_000)
+    parser.add_argument("--target-respondents", type=int, default=1_000_000)
+    args = parser.parse_args(argv)
+    only = {p.strip() for o in args.only for p in o.split(",") if p.strip()}
+    if "targets" in only:
+        only |= set(TARGETS)
+    unknown = only - set(COMPARISONS) - set(TARGETS) - {"targets"}
+    if unknown:
+        parser.error(f"unknown part(s) {sorted(unknown)}; choose from {', '.join(COMPARISONS + TARGETS)} or targets")
+    sizes = [1000] if args.quick else [int(s.replace("_", "")) for s in args.sizes.split(",")]
+    comparisons = [c for c in COMPARISONS if (c in only if only else True)]
+    targets = [t for t in TARGETS if (t in only if only else not args.quick)]
+    warnings.simplefilter("ignore")
+    t_start = time.perf_counter()
+
+    print("# PRA benchmarks\n")
+    print(machine() + "\n")
+    rows: list[Row] = []
+    if comparisons:
+        print(f"## Same data, same process: pra_lib against peer libraries (sizes {', '.join(fmt_n(s) for s in sizes)})\n", flush=True)
+        for name in comparisons:
+            for n in sizes:
+                rows += BENCHES[name](n)
+                print(f"[bench] {name} at {fmt_n(n)} done ({time.perf_counter() - t_start:.0f} s)", file=sys.stderr, flush=True)
+        print(comparison_table(rows) + "\n")
+        print("Times are the best of up to 5 calls (fewer for slow calls), `time.perf_counter`. Peak memory is the "
+              "tracemalloc peak of one further call of our function (Python objects and NumPy buffers; Arrow buffers are not "
+              "traced). Where a peer is timed on a subsample its time is scaled linearly to the full size and the values are "
+              "compared on that subsample. Bootstrap tolerance: 0.35 × the standard error of the mean, about 4 Monte Carlo "
+              "standard deviations of the difference between two independent B = 2000 percentile endpoints.\n", flush=True)
+
+    results: list[Target] = []
+    if "boot-target" in targets:
+        results.append(target_bootstrap(args.target_respondents))
+        gc.collect()
+    if "perception" in targets:
+        results.append(target_perception(args.target_respondents))
+    kripp = [r for r in rows if r.peer == "krippendorff.alpha"]
+    if kripp:
+        slower = [r for r in kripp if r.ours_s > r.peer_s]
+        results.append(Target("Krippendorff's alpha: no slower than the krippendorff package, and equal to it",
+                              "ours ≤ package time, difference ≤ 1e-9", f"{min(r.ratio for r in kripp):.1f}× to {max(r.ratio for r in kripp):.1f}× faster; "
+                              f"max difference {fmt_diff(max(r.max_diff for r in kripp))}",
+                              not slower and all(r.agrees for r in kripp)))
+    if "import" in targets:
+        results.append(target_import())
+    if "io" in targets:
+        results += target_io(args.io_respondents)
+    if "report" in targets:
+        results += target_report()
+    if results:
+        print("## Issue #7 targets\n")
+        print("| target | goal | measured | result |\n|---|---|---|:---:|")
+        for t in results:
+            print(f"| {t.name} | {t.goal} | {t.measured} | {t.verdict} |")
+        print()
+        for t in results:
+            if t.detail:
+                print(f"**{t.name}**\n")
+                print("\n".join(t.detail) + "\n")
+    print(f"Total benchmark time {time.perf_counter() - t_start:.0f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
