@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 
 from . import crf
+from .i18n import goal_label, pick, t, term
+from .i18n import t as tr  # in the figure functions, t is the table
 from .schema import ACTION_STATUSES, table as _schema_table
 
 __all__ = [
@@ -138,7 +140,7 @@ def _keys(data, by: str, extra: Sequence[str] = ()) -> pd.DataFrame:
     """Every goal (all 12) or every hazard of the assessment, in order, with its label."""
     if by == "goal":
         ids = list(crf.GOAL_IDS) + sorted(set(extra) - set(crf.GOAL_IDS))
-        labels = [crf.goal_label(g) if g in crf.GOAL_IDS else g for g in ids]
+        labels = [goal_label(g) if g in crf.GOAL_IDS else g for g in ids]
         return pd.DataFrame({"goal_id": ids, "goal": labels})
     hazards = _table(data, "hazards")
     hid = _ids(hazards["hazard_id"])
@@ -146,7 +148,7 @@ def _keys(data, by: str, extra: Sequence[str] = ()) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "hazard_id": hid[keep].to_list(),
-            "hazard": [n if isinstance(n, str) and n else h for h, n in zip(hid[keep], hazards.loc[keep, "name_en"])],
+            "hazard": [pick(n, i) if isinstance(n, str) and n else h for h, n, i in zip(hid[keep], hazards.loc[keep, "name_en"], hazards.loc[keep, "name_id"])],
             "hazard_type": _ids(hazards.loc[keep, "hazard_type"]).to_list(),
         }
     ).drop_duplicates("hazard_id")
@@ -472,10 +474,10 @@ def _name(row: pd.Series) -> str:
 
 def _idr(value: float) -> str:
     if pd.isna(value):
-        return "unknown"
+        return t("actions.idr.unknown")
     if value >= 1e12:
-        return f"IDR {value / 1e12:,.1f} trillion"
-    return f"IDR {value / BILLION:,.0f} billion"
+        return t("actions.idr.trillion", value=f"{value / 1e12:,.1f}")
+    return t("actions.idr.billion", value=f"{value / BILLION:,.0f}")
 
 
 def findings_actions(goal_coverage: pd.DataFrame, hazard_coverage: pd.DataFrame | None = None, *, goal_gaps: pd.DataFrame | None = None, hazard_gaps: pd.DataFrame | None = None, data=None) -> str:
@@ -507,41 +509,36 @@ def findings_actions(goal_coverage: pd.DataFrame, hazard_coverage: pd.DataFrame 
         budgets = _num(acts["budget_idr"])
         n = int(_ids(acts["action_id"]).dropna().nunique())
         if n == 0:
-            return "The assessment has no actions inventory, so coverage and gaps cannot be assessed."
-        lines.append(
-            f"The inventory lists **{n} actions**; {int(budgets.notna().sum())} ({budgets.notna().mean():.0%}) have a known budget, "
-            f"together {_idr(budgets.sum(min_count=1))}."
-        )
+            return t("actions.find.no_inventory")
+        lines.append(t("actions.find.inventory", n=n, n_budget=int(budgets.notna().sum()), share_budget=f"{budgets.notna().mean():.0%}",
+                       total=_idr(budgets.sum(min_count=1))))
     g = goal_coverage.copy()
     if int(g["n_actions"].sum()) == 0:
-        lines.append("No action is linked to any CRF goal.")
+        lines.append(t("actions.find.no_goal_links"))
         return "\n\n".join(lines)
     g = g.sort_values(["n_actions", "goal_id"], ascending=[False, True], kind="stable")
     best = g.head(3)
-    lines.append("Best-covered goals: " + "; ".join(f"{_name(r)} ({r['n_actions']} actions)" for _, r in best.iterrows()) + ".")
+    lines.append(t("actions.find.best_goals", items="; ".join(t("actions.find.item_actions", name=_name(r), n=r["n_actions"]) for _, r in best.iterrows())))
     least = g.sort_values(["n_actions", "goal_id"], kind="stable").head(3)
-    lines.append("Least-covered goals: " + "; ".join(f"{_name(r)} ({r['n_actions']})" for _, r in least.iterrows()) + ".")
+    lines.append(t("actions.find.least_goals", items="; ".join(f"{_name(r)} ({r['n_actions']})" for _, r in least.iterrows())))
     if hazard_coverage is not None and len(hazard_coverage):
         h = hazard_coverage.sort_values(["n_actions", "hazard_id"], ascending=[False, True], kind="stable")
         top = h.iloc[0]
         none = h.loc[h["n_actions"] == 0]
-        text = f"The best-covered hazard is {_name(top)} with {top['n_actions']} actions."
+        text = t("actions.find.best_hazard", name=_name(top), n=top["n_actions"])
         if len(none):
-            text += f" {len(none)} of {len(h)} shocks and stresses have no action at all: " + ", ".join(none["hazard"]) + "."
+            text += " " + t("actions.find.no_action_hazards", n=len(none), total=len(h), names=", ".join(none["hazard"]))
         lines.append(text)
-    for table, what in ((goal_gaps, "goals"), (hazard_gaps, "shocks and stresses")):
+    for table, what in ((goal_gaps, "goals"), (hazard_gaps, "hazards")):
         if table is None:
             continue
         flagged = table.loc[table["is_gap"]]
         if flagged.empty:
-            lines.append(f"No {what} stand out as gaps: none has a need clearly above its coverage.")
+            lines.append(t(f"actions.find.no_gaps.{what}"))
         else:
-            lines.append(
-                f"Gaps among the {what} (high need, few actions): "
-                + "; ".join(f"{_name(r)} ({int(r['coverage'])} actions, gap score {r['gap_score']:+.2f})" for _, r in flagged.iterrows())
-                + "."
-            )
-    lines.append("*Coverage counts actions, not their quality or reach; an action addressing several goals counts under each.*")
+            items = "; ".join(t("actions.find.gap_item", name=_name(r), n=int(r["coverage"]), gap=f"{r['gap_score']:+.2f}") for _, r in flagged.iterrows())
+            lines.append(t(f"actions.find.gaps.{what}", items=items))
+    lines.append(t("actions.find.caveat"))
     return "\n\n".join(lines)
 
 
@@ -589,7 +586,7 @@ def coverage_bars(coverage: pd.DataFrame, *, title: str | None = None):
 
     plt, _ = _setup()
     t = coverage.reset_index(drop=True)
-    what = "goal" if "goal_id" in t else "shock or stress"
+    by_goal = "goal_id" in t
     labels = _row_labels(t)
     counts = pd.DataFrame({s: _num(t[f"n_{s}"]).fillna(0).to_numpy() for s in ("completed", "ongoing", "planned")})
     counts["not recorded"] = (_num(t["n_actions"]).fillna(0) - counts.sum(axis=1)).clip(lower=0).to_numpy()
@@ -602,32 +599,32 @@ def coverage_bars(coverage: pd.DataFrame, *, title: str | None = None):
     for status in counts.columns:
         if status == "not recorded" and not counts[status].any():
             continue
-        ax.barh(y, counts[status], left=left, color=_STATUS_COLOURS[status], label=status, height=0.7)
+        ax.barh(y, counts[status], left=left, color=_STATUS_COLOURS[status], label=term(status, "status"), height=0.7)
         left += counts[status].to_numpy()
     for i, total in enumerate(left):
         ax.text(total + 0.3, i, f"{int(total)}", va="center", fontsize=8.5)
     ax.set_yticks(y, labels, fontsize=8.5)
     ax.invert_yaxis()
     ax.set_xlim(0, max(left.max(), 1) * 1.12)
-    ax.set_xlabel("Actions addressing it (n)")
-    ax.legend(title="Status", fontsize=8, title_fontsize=8.5, loc="lower right")
+    ax.set_xlabel(tr("actions.fig.coverage.xlabel"))
+    ax.legend(title=tr("actions.fig.coverage.legend"), fontsize=8, title_fontsize=8.5, loc="lower right")
     bx.barh(y, budget.fillna(0), color="#4393c3", height=0.7)
     top = float(budget.max()) if budget.notna().any() and budget.max() > 0 else 1.0
     for i, (b, s, n) in enumerate(zip(budget, share, _num(t["n_actions"]))):
         if n == 0:
-            text = "no action"
+            text = tr("actions.fig.coverage.no_action")
         elif pd.isna(b):
-            text = "budget unknown"
+            text = tr("actions.fig.coverage.budget_unknown")
         else:
-            text = f"{b:,.0f} (budget known for {s:.0%})"
+            text = tr("actions.fig.coverage.budget", budget=f"{b:,.0f}", share=f"{s:.0%}")
         bx.text((0 if pd.isna(b) else b) + top * 0.01, i, text, va="center", fontsize=8)
     bx.set_xlim(0, top * 1.55)
-    bx.set_xlabel("Known budget (IDR billion)")
+    bx.set_xlabel(tr("actions.fig.coverage.budget_xlabel"))
     n_inv = _n_inventory(t)
-    sub = f"n = {n_inv} actions in the inventory" if n_inv is not None else "actions inventory"
-    fig.suptitle(title or f"Existing actions per {what}", fontsize=13, fontweight="bold")
-    plural = "goals" if what == "goal" else "shocks or stresses"
-    fig.text(0.5, 1 - 0.62 / height, f"{sub}; an action addressing several {plural} counts under each, with its whole budget",
+    sub = tr("actions.fig.coverage.n_inventory", n=n_inv) if n_inv is not None else tr("actions.fig.coverage.inventory")
+    what = "goals" if by_goal else "hazards"
+    fig.suptitle(title or tr(f"actions.fig.coverage.title.{what}"), fontsize=13, fontweight="bold")
+    fig.text(0.5, 1 - 0.62 / height, tr(f"actions.fig.coverage.subtitle.{what}", sub=sub),
              ha="center", fontsize=9, color="#333333")
     fig.subplots_adjust(top=1 - 0.9 / height, bottom=0.75 / height, left=0.26, right=0.98)
     return fig
@@ -670,35 +667,36 @@ def agency_heatmap(by_agency: pd.DataFrame, *, value: str = "n_actions", title: 
     if grid.empty:
         fig, ax = plt.subplots(figsize=(8, 2.5))
         ax.set_axis_off()
-        ax.text(0.5, 0.5, "No agency owns an action linked to a goal or hazard.", ha="center", va="center")
+        ax.text(0.5, 0.5, tr("actions.fig.agency.empty"), ha="center", va="center")
         return fig
     fig, ax = plt.subplots(figsize=(0.62 * grid.shape[1] + 4.5, 0.42 * grid.shape[0] + 3.6))
     shown = grid.where(grid > 0)
-    sns.heatmap(shown, annot=True, fmt=".0f", cmap="Greens", linewidths=0.5, linecolor="#eeeeee", cbar_kws={"label": "actions (n)", "shrink": 0.7}, ax=ax, vmin=0)
+    sns.heatmap(shown, annot=True, fmt=".0f", cmap="Greens", linewidths=0.5, linecolor="#eeeeee", cbar_kws={"label": tr("actions.fig.agency.cbar"), "shrink": 0.7}, ax=ax, vmin=0)
     ax.set_yticks(np.arange(grid.shape[0]) + 0.5, [names.get(a, a) for a in grid.index], rotation=0, fontsize=9)
     ax.set_xticks(np.arange(grid.shape[1]) + 0.5, [_wrap(f"{c} {col_names.get(c, c)}", 20) for c in grid.columns], rotation=90, fontsize=8)
-    what = "goal" if key == "goal_id" else "shock or stress"
+    what = "goals" if key == "goal_id" else "hazards"
     n_actions = int(t.loc[t["agency_id"].isin(grid.index), "_v"].sum()) if value == "n_actions" else None
     ax.grid(False)
-    ax.set(xlabel="", ylabel="Owner agency")
-    sub = f"{grid.shape[0]} agencies own actions" + (f" ({idle} own none and are not shown)" if idle else "") + "; blank = no action"
+    ax.set(xlabel="", ylabel=tr("actions.fig.agency.ylabel"))
+    sub = tr("actions.fig.agency.owners", n=grid.shape[0]) + (tr("actions.fig.agency.idle", n=idle) if idle else "") + tr("actions.fig.agency.blank")
     if n_actions is not None:
-        sub += f"; {n_actions} action-{'goal' if key == 'goal_id' else 'hazard'} links (an action addressing two appears in both)"
+        sub += tr(f"actions.fig.agency.links.{what}", n=n_actions)
     ax.set_title(sub, fontsize=9)
-    fig.suptitle(title or f"Who owns the actions addressing each {what}", fontsize=13, fontweight="bold")
+    fig.suptitle(title or tr(f"actions.fig.agency.title.{what}"), fontsize=13, fontweight="bold")
     fig.tight_layout()
     return fig
 
 
-def need_coverage_scatter(gap_table: pd.DataFrame, *, need_label: str = "Need (higher = more need)", title: str | None = None):
+def need_coverage_scatter(gap_table: pd.DataFrame, *, need_label: str | None = None, title: str | None = None):
     """Need against coverage, with the flagged gaps highlighted and named.
 
     Parameters
     ----------
     gap_table : pandas.DataFrame
         Output of :func:`gaps`.
-    need_label : str
-        What the need is, for the y axis (for example ``"Weakness: 5 - mean performance"``).
+    need_label : str, optional
+        What the need is, for the y axis (for example ``"Weakness: 5 - mean performance"``);
+        by default "Need (higher = more need)" in the report language.
     title : str, optional
 
     Returns
@@ -719,11 +717,12 @@ def need_coverage_scatter(gap_table: pd.DataFrame, *, need_label: str = "Need (h
     side.set_axis_off()
     if t.empty:
         ax.set_axis_off()
-        ax.text(0.5, 0.5, "No need scores were given.", ha="center", va="center")
+        ax.text(0.5, 0.5, tr("actions.fig.gaps.empty"), ha="center", va="center")
         return fig
     gap = t["is_gap"].astype(bool)
-    ax.scatter(t.loc[~gap, "coverage"], t.loc[~gap, "need"], s=55, color="#666666", label=f"{label}", zorder=3)
-    ax.scatter(t.loc[gap, "coverage"], t.loc[gap, "need"], s=80, color="#b2182b", label="gap (high need, few actions)", zorder=4)
+    what = "goals" if key == "goal_id" else "hazards"
+    ax.scatter(t.loc[~gap, "coverage"], t.loc[~gap, "need"], s=55, color="#666666", label=tr(f"actions.fig.gaps.point.{what}"), zorder=3)
+    ax.scatter(t.loc[gap, "coverage"], t.loc[gap, "need"], s=80, color="#b2182b", label=tr("actions.fig.gaps.gap"), zorder=4)
     for _, r in t.iterrows():
         ax.annotate(r[key], (r["coverage"], r["need"]), xytext=(5, 4), textcoords="offset points", fontsize=9,
                     fontweight="bold" if r["is_gap"] else "normal", color="#b2182b" if r["is_gap"] else "#222222")
@@ -732,14 +731,13 @@ def need_coverage_scatter(gap_table: pd.DataFrame, *, need_label: str = "Need (h
     top = t["coverage"].max()
     if hi > lo and top > 0:
         xs = np.linspace(0, top, 50)
-        ax.plot(xs, lo + (hi - lo) * xs / top, ls="--", color="#999999", lw=1, label="need = coverage (normalised)")
-    ax.set_xlabel("Coverage: existing actions (n)" if "coverage" in t else "Coverage")
-    ax.set_ylabel(need_label)
+        ax.plot(xs, lo + (hi - lo) * xs / top, ls="--", color="#999999", lw=1, label=tr("actions.fig.gaps.line"))
+    ax.set_xlabel(tr("actions.fig.gaps.xlabel"))
+    ax.set_ylabel(need_label or tr("actions.fig.gaps.ylabel"))
     ax.legend(fontsize=8.5, loc="lower right")
-    what = "goals" if key == "goal_id" else "shocks and stresses"
-    ax.set_title(f"{len(t)} {what} with a need score; gap score = normalised need - normalised coverage; red = flagged gaps", fontsize=9)
+    ax.set_title(tr(f"actions.fig.gaps.subtitle.{what}", n=len(t)), fontsize=9)
     yy = 0.98
-    side.text(0.02, yy, "Largest gaps (gap score)", fontsize=10, fontweight="bold", va="top", transform=side.transAxes)
+    side.text(0.02, yy, tr("actions.fig.gaps.side"), fontsize=10, fontweight="bold", va="top", transform=side.transAxes)
     yy -= 0.06
     for _, r in t.head(12).iterrows():
         colour = "#b2182b" if r["is_gap"] else "#222222"
@@ -747,6 +745,6 @@ def need_coverage_scatter(gap_table: pd.DataFrame, *, need_label: str = "Need (h
         side.text(0.02, yy, f"{r['gap_score']:+.2f}", fontsize=9, va="top", color=colour, transform=side.transAxes, fontweight="bold" if r["is_gap"] else "normal")
         side.text(0.2, yy, text, fontsize=8.5, va="top", color=colour, transform=side.transAxes)
         yy -= 0.035 * (text.count("\n") + 1) + 0.025
-    fig.suptitle(title or f"Need against action coverage, by {label}", fontsize=13, fontweight="bold")
+    fig.suptitle(title or tr(f"actions.fig.gaps.title.{what}"), fontsize=13, fontweight="bold")
     fig.subplots_adjust(top=0.88, left=0.07, right=0.99, bottom=0.09)
     return fig

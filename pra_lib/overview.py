@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .assessment import Assessment
+from .i18n import pick_all, t
 from .problems import PROBLEM_KINDS, Problem
 from .schema import TABLES
 
@@ -24,9 +25,23 @@ def participation(data: Assessment) -> pd.DataFrame:
     counts = people.groupby(["activity_id", "stakeholder_group"]).size()
     grid = pd.MultiIndex.from_product([meta.activities["activity_id"], meta.stakeholder_groups["stakeholder_group"]], names=["activity_id", "stakeholder_group"])
     out = counts.reindex(grid, fill_value=0).rename("n").reset_index()
-    out["activity"] = out["activity_id"].map(dict(zip(meta.activities["activity_id"], meta.activities["title"])))
-    out["group_label"] = out["stakeholder_group"].map(dict(zip(meta.stakeholder_groups["stakeholder_group"], meta.stakeholder_groups["label"])))
+    out["activity"] = out["activity_id"].map(activity_titles(meta))
+    out["group_label"] = out["stakeholder_group"].map(group_labels(meta))
     return out[["activity_id", "activity", "stakeholder_group", "group_label", "n"]]
+
+
+def activity_titles(meta) -> dict[str, str]:
+    """Activity id -> its title in the report language (``title`` / ``title_id``)."""
+    acts = meta.activities
+    ids = acts["title_id"] if "title_id" in acts else None
+    return dict(zip(acts["activity_id"], pick_all(acts["title"], ids)))
+
+
+def group_labels(meta) -> dict[str, str]:
+    """Stakeholder group id -> its label in the report language (``label`` / ``label_id``)."""
+    sg = meta.stakeholder_groups
+    ids = sg["label_id"] if "label_id" in sg else None
+    return dict(zip(sg["stakeholder_group"], pick_all(sg["label"], ids)))
 
 
 def channels(data: Assessment) -> pd.DataFrame:
@@ -52,7 +67,7 @@ def areas(data: Assessment, *, activity_id: str | None = None) -> pd.DataFrame:
     counts = people["area"].fillna("(city-wide)").value_counts()
     ids = list(meta.areas["area"]) + (["(city-wide)"] if "(city-wide)" in counts else [])
     out = pd.DataFrame({"area": ids})
-    out["name"] = out["area"].map(dict(zip(meta.areas["area"], meta.areas["name"]))).fillna(out["area"])
+    out["name"] = out["area"].map(dict(zip(meta.areas["area"], meta.areas["name"]))).fillna(out["area"].replace({"(city-wide)": t("overview.citywide")}))
     out["n"] = out["area"].map(counts).fillna(0).astype(int)
     out["share_of_respondents"] = out["n"] / max(int(out["n"].sum()), 1)
     pop = out["area"].map(dict(zip(meta.areas["area"], meta.areas["population"].astype(float))))
@@ -70,7 +85,7 @@ def completeness(data: Assessment) -> pd.DataFrame:
         rows.append(
             {
                 "table": spec.name,
-                "source": data.sources.get(spec.name, "(not provided)"),
+                "source": data.sources.get(spec.name, t("overview.not_provided")),
                 "required": spec.required,
                 "rows": len(frame),
                 "filled_share": filled,
@@ -89,7 +104,8 @@ def activities(data: Assessment) -> pd.DataFrame:
     """The assessment's activities with their dates and number of participants."""
     acts = data.metadata.activities.copy()
     acts["n"] = acts["activity_id"].map(data.participants["activity_id"].value_counts()).fillna(0).astype(int)
-    acts["date"] = acts["date"].fillna("(not published)")
+    acts["date"] = acts["date"].fillna(t("overview.not_published"))
+    acts["title"] = acts["activity_id"].map(activity_titles(data.metadata))
     return acts[["activity_id", "activity_type", "title", "date", "n"]]
 
 
@@ -102,15 +118,14 @@ def headline(data: Assessment) -> str:
     online = float((survey["channel"] == "online").mean()) if len(survey) else float("nan")
     interviews = int((q["channel"] == "interview").sum())
     lines = [
-        f"**{meta.title}.** {len(people):,} participations across {len(meta.activities)} activities "
-        f"and {len(meta.stakeholder_groups)} stakeholder groups.",
-        f"The questionnaires reached {len(survey):,} respondents ({online:.0%} online) and "
-        f"{interviews} key stakeholders were interviewed." if len(survey) else "No questionnaire responses were recorded.",
+        t("overview.headline.people", title=meta.title, n_people=f"{len(people):,}", n_activities=len(meta.activities), n_groups=len(meta.stakeholder_groups)),
+        t("overview.headline.survey", n_survey=f"{len(survey):,}", online=f"{online:.0%}", n_interviews=interviews)
+        if len(survey) else t("overview.headline.no_survey"),
     ]
     if meta.synthetic:
-        lines.append("*This assessment is synthetic sample data; it describes no real people.*")
+        lines.append(t("overview.headline.synthetic"))
     if data.problems:
-        lines.append(f"**Validation found {len(data.problems)} problem(s); see the last section before relying on the results.**")
+        lines.append(t("overview.headline.problems", n=len(data.problems)))
     else:
-        lines.append("Every table passed validation.")
+        lines.append(t("overview.headline.valid"))
     return "\n\n".join(lines)

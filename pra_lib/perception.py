@@ -53,6 +53,9 @@ import pandas as pd
 
 from . import crf, stats
 from .disclosure import DEFAULT_MIN_CELL_SIZE, SUPPRESSED
+from .i18n import dimension_label, goal_label, pick_all, plural, term
+from .i18n import t as tr  # t names tables in this module
+from .overview import group_labels
 from .scales import DEFAULT_SCALES
 
 __all__ = [
@@ -150,9 +153,9 @@ def _goal_table() -> pd.DataFrame:
         {
             "goal_id": g["goal_id"],
             "goal_number": g["goal_number"].astype(int),
-            "goal_label": g["short_name_en"],
+            "goal_label": [goal_label(x) for x in g["goal_id"]],
             "dimension_id": g["dimension_id"],
-            "dimension_label": g["dimension_name_en"],
+            "dimension_label": [dimension_label(x) for x in g["dimension_id"]],
         }
     )
 
@@ -741,12 +744,18 @@ def _round(frame: pd.DataFrame, digits: int = 6) -> pd.DataFrame:
 
 def _fmt_p(p: float) -> str:
     if pd.isna(p):
-        return "p not available"
+        return tr("perception.p_na")
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
+def _ci_label(ci: float, method: str, n_resamples: int) -> str:
+    """'95% percentile bootstrap (2000 resamples)', in the report language."""
+    name = tr(f"perception.ci_method.{method}") if method in ("percentile", "bca") else method
+    return tr("perception.ci_method", ci=f"{ci:.0%}", method=name, n=n_resamples)
+
+
 def _goal_name(goal_id: str) -> str:
-    return f"{goal_id} *{crf.goal_label(goal_id)}*"
+    return f"{goal_id} *{goal_label(goal_id)}*"
 
 
 # ---------------------------------------------------------------------------
@@ -812,9 +821,11 @@ def ratings_frame(assessment, *, activity_id: str | None = None, aspect: str | N
         out = out[out["channel"].isin(wanted)]
     groups = meta.stakeholder_groups
     areas = meta.areas
-    out["group_label"] = out["stakeholder_group"].map(dict(zip(groups["stakeholder_group"], groups["label"]))).fillna(out["stakeholder_group"])
+    group_names = group_labels(meta)
+    city_wide = tr("overview.citywide")
+    out["group_label"] = out["stakeholder_group"].map(group_names).fillna(out["stakeholder_group"])
     out["area"] = out["area"].fillna(CITY_WIDE)
-    out["area_name"] = out["area"].map(dict(zip(areas["area"], areas["name"]))).fillna(out["area"])
+    out["area_name"] = out["area"].map(dict(zip(areas["area"], areas["name"])) | {CITY_WIDE: city_wide}).fillna(out["area"])
     goals = _goal_table()
     out = out.merge(goals, on="goal_id", how="left", validate="many_to_one")
     out["rating"] = pd.to_numeric(out["rating"], errors="coerce").astype(float)
@@ -829,13 +840,13 @@ def ratings_frame(assessment, *, activity_id: str | None = None, aspect: str | N
     out = out[columns].sort_values(["respondent_id", "aspect", "goal_number"], kind="stable").reset_index(drop=True)
     out.attrs["category_order"] = {
         "stakeholder_group": list(groups["stakeholder_group"]),
-        "group_label": list(groups["label"]),
+        "group_label": [group_names[g] for g in groups["stakeholder_group"]],
         "area": [*areas["area"], CITY_WIDE],
-        "area_name": [*areas["name"], CITY_WIDE],
+        "area_name": [*areas["name"], city_wide],
         "channel": ["online", "offline", "interview", "workshop"],
         "aspect": ["performance", "importance"],
     }
-    out.attrs["scales"] = {name: list(scale.labels_en) for name, scale in meta.scales.items()}
+    out.attrs["scales"] = {name: list(pick_all(scale.labels_en, scale.labels_id)) for name, scale in meta.scales.items()}
     return out
 
 
@@ -985,7 +996,7 @@ def scores(
     grid = _grid(resp, level, by)
     # Cells are numbered in sorted order of their keys: the order bootstrap_ci draws groups in.
     cell, sizes, code_of = resp.cells(keys, sort=True)
-    ci_label = f"{ci:.0%} {method} bootstrap ({n_resamples} resamples)"
+    ci_label = _ci_label(ci, method, n_resamples)
     options = dict(method=method, n_resamples=n_resamples, ci=ci, seed=seed)
     if weights:
         boot, sums, dk, degenerate = _weighted_cells(resp, cell, weights, **options)
@@ -1087,8 +1098,9 @@ def likert_counts(data: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
         denom = np.where(is_dk, out["n"] + out["_dk"], out["n"]).astype(float)
         out["share"] = np.where(denom > 0, out["count"] / np.where(denom > 0, denom, 1), np.nan)
     aspect = data["aspect"].dropna().iloc[0] if "aspect" in data.columns and data["aspect"].notna().any() else "performance"
-    labels = data.attrs.get("scales", {}).get(aspect) or list(DEFAULT_SCALES.get(aspect, DEFAULT_SCALES["performance"]).labels_en)
-    cat_labels = {str(i + 1): lab for i, lab in enumerate(labels)} | {DONT_KNOW: "don't know"}
+    default = DEFAULT_SCALES.get(aspect, DEFAULT_SCALES["performance"])
+    labels = data.attrs.get("scales", {}).get(aspect) or pick_all(default.labels_en, default.labels_id)
+    cat_labels = {str(i + 1): lab for i, lab in enumerate(labels)} | {DONT_KNOW: tr("perception.dont_know")}
     out["category_label"] = out["category"].map(cat_labels)
     columns = ["goal_id", "goal_label", "dimension_id", "dimension_label", *by, "category", "category_label", "count", "share", "n"]
     order = _category_order(data) | {"category": ["1", "2", "3", "4", "5", DONT_KNOW]}
@@ -1452,10 +1464,10 @@ def agreement(data: pd.DataFrame, *, by: str | None = "stakeholder_group", overa
     out["interpretation"] = np.select(
         [out["alpha"] >= ALPHA_RELIABLE, out["alpha"] >= ALPHA_TENTATIVE, out["alpha"].notna()], ["reliable", "tentative", "low"], default="not available"
     )
-    out["method"] = "Krippendorff's alpha, ordinal (rank-based) metric; raters = respondents, units = goals"
+    out["method"] = tr("perception.agreement_method")
     labels = _labels_for(data, by_cols)
     if by in labels:
-        labels[by][1][ALL] = "All respondents"
+        labels[by][1][ALL] = tr("perception.all_respondents")
     return _round(_insert_labels(out, labels))
 
 
@@ -1541,11 +1553,11 @@ def _statements(assessment, activity_id: str | None) -> pd.DataFrame:
             raise ValueError(f"unknown activity {activity_id!r}; the assessment has {', '.join(known)}")
         out = out[out["activity_id"] == activity_id]
     groups = assessment.metadata.stakeholder_groups
-    out["group_label"] = out["stakeholder_group"].map(dict(zip(groups["stakeholder_group"], groups["label"]))).fillna(out["stakeholder_group"])
+    out["group_label"] = out["stakeholder_group"].map(group_labels(assessment.metadata)).fillna(out["stakeholder_group"])
     goals = _goal_table()
     out["goal_label"] = out["goal_id"].map(dict(zip(goals["goal_id"], goals["goal_label"])))
     hz = assessment.hazards
-    out["hazard_label"] = out["hazard_id"].map(dict(zip(hz["hazard_id"], hz["name_en"])))
+    out["hazard_label"] = out["hazard_id"].map(dict(zip(hz["hazard_id"], pick_all(hz["name_en"], hz["name_id"] if "name_id" in hz else None))))
     out.attrs["category_order"] = {"stakeholder_group": list(groups["stakeholder_group"]), "valence": ["weakness", "strength"]}
     return out.reset_index(drop=True)
 
@@ -1566,7 +1578,7 @@ def interview_summary(assessment, *, activity_id: str | None = None) -> pd.DataF
     """
     st = _statements(assessment, activity_id)
     order = st.attrs["category_order"]
-    labels = dict(zip(st["stakeholder_group"], st["group_label"])) | {ALL: "All interviewees"}
+    labels = dict(zip(st["stakeholder_group"], st["group_label"])) | {ALL: tr("perception.all_interviewees")}
 
     def summary(frame: pd.DataFrame) -> dict:
         return {
@@ -1714,7 +1726,7 @@ def top_weaknesses(assessment, *, k: int = 5, activity_id: str | None = None, va
         first = said[said["quote"] == text].iloc[0]
         quotes.append(text)
         big_enough = group_size.get(first["group_label"], 0) >= min_group_size
-        sources.append(f"an interviewee from {first['group_label']}" if big_enough else "an interviewee (group withheld: small group)")
+        sources.append(tr("perception.quote_from", group=first["group_label"]) if big_enough else tr("perception.quote_from_withheld"))
     out["quote"] = quotes
     out["quote_from"] = sources
     return _round(out[columns])
@@ -1774,13 +1786,33 @@ def code_cooccurrence(assessment, *, activity_id: str | None = None, valence: st
 # ---------------------------------------------------------------------------
 
 
-def _n_text(n: pd.Series, what: str = "respondents") -> str:
+def _n_text(n: pd.Series, what: str = "respondents", per: str = "per_cell") -> str:
+    """'n = 580 respondents' or 'n = 560–590 respondents per cell' (``per``: per_cell, per_goal, per_goal_group or None)."""
     vals = _num(n).dropna()
     vals = vals[vals > 0]
+    what = tr(f"perception.what.{what}")
     if vals.empty:
-        return "n below the suppression limit" if n.astype(object).eq(SUPPRESSED).any() else f"n = 0 {what}"
+        return tr("perception.n.below_limit") if n.astype(object).eq(SUPPRESSED).any() else tr("perception.n.zero", what=what)
     lo, hi = int(vals.min()), int(vals.max())
-    return f"n = {lo} {what}" if lo == hi else f"n = {lo}–{hi} {what} per cell"
+    if lo == hi:
+        return tr("perception.n.one", n=lo, what=what)
+    return tr("perception.n.range", lo=lo, hi=hi, what=what) + (tr(f"perception.n.{per}") if per else "")
+
+
+def _ci_short(ci_method: str | None) -> str:
+    """'95% CI, percentile bootstrap' from a ``ci_method`` label, in the report language."""
+    import re
+
+    if not isinstance(ci_method, str):
+        return tr("perception.fig.wheel.ci_bootstrap", ci=tr("perception.fig.wheel.ci"))
+    english = re.match(r"^(\d+%) (\w+) bootstrap \((\d+) resamples\)$", ci_method)
+    if english:  # a table computed in English, drawn in the current language
+        ci, method = english.group(1), english.group(2)
+        return tr("perception.ci_short", ci=ci, method=tr(f"perception.ci_method.{method}") if method in ("percentile", "bca") else method)
+    local = re.match(r"^bootstrap (\S+) (\d+%) \(", ci_method)
+    if local:
+        return tr("perception.ci_short", ci=local.group(2), method=local.group(1))
+    return ci_method.split(" (")[0].replace(" bootstrap", "").replace("%", "% CI,") + " bootstrap"
 
 
 def _score_cmap():
@@ -1844,7 +1876,7 @@ def resilience_wheel(goal_scores: pd.DataFrame, *, title: str | None = None, sub
         if suppressed.iloc[i] or pd.isna(mean.iloc[i]):
             # up to the neutral ring only, so a hidden goal never looks like a high score
             ax.bar(t, 3.0 - base, width=step * 0.9, bottom=base, color="#eeeeee", edgecolor="#bbbbbb", hatch="///", lw=0.5, zorder=2)
-            ax.text(t, 2.1, "suppressed" if suppressed.iloc[i] else "no ratings", rotation=0, ha="center", va="center", fontsize=7.5, color="#444444", zorder=5,
+            ax.text(t, 2.1, tr("common.suppressed") if suppressed.iloc[i] else tr("perception.no_ratings"), rotation=0, ha="center", va="center", fontsize=7.5, color="#444444", zorder=5,
                     bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
             continue
         m = float(mean.iloc[i])
@@ -1875,17 +1907,16 @@ def resilience_wheel(goal_scores: pd.DataFrame, *, title: str | None = None, sub
         n_lab = "" if pd.isna(n_i) else f" (n={int(n_i)})"
         label = f"{gid}{n_lab}\n{_wrap(goals.loc[gid, 'goal_label'], 22)}"
         ax.text(t, 5.72, label, ha=ha, va=va, fontsize=8.5, zorder=6, clip_on=False, linespacing=1.1)
-    handles = [Patch(color=dim_colors[d], label=nm) for d, nm in zip(dims["dimension_id"], dims["name_en"])]
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.02, 0.01), ncol=2, fontsize=9, title="Dimension (outer band)", frameon=False)
+    handles = [Patch(color=dim_colors[d], label=dimension_label(d)) for d in dims["dimension_id"]]
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.02, 0.01), ncol=2, fontsize=9, title=tr("perception.fig.wheel.dimension"), frameon=False)
     cax = fig.add_axes([0.62, 0.05, 0.32, 0.018])
     sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
     cb = fig.colorbar(sm, cax=cax, orientation="horizontal", extend="both")
     cb.set_ticks([1.5, 2, 2.5, 3, 3.5, 4, 4.5])
-    cb.set_label("Mean rating (1 very poor, 3 fair, 5 very good)", fontsize=9)
-    ci_method = str(goal_scores["ci_method"].iloc[0]) if "ci_method" in goal_scores and len(goal_scores) else "confidence interval"
-    ci_text = ci_method.split(" (")[0].replace(" bootstrap", "").replace("%", "% CI,") + " bootstrap"
-    sub = subtitle or f"{_n_text(table['n'], 'raters per goal').replace(' per cell', '')} · wedge length and colour: mean rating · whiskers: {ci_text} · dashed ring: fair (3)"
-    fig.suptitle(title or "Resilience wheel: how stakeholders rate the 12 CRF goals", fontsize=14, fontweight="bold", y=0.985)
+    cb.set_label(tr("perception.fig.wheel.cbar"), fontsize=9)
+    ci_method = str(goal_scores["ci_method"].iloc[0]) if "ci_method" in goal_scores and len(goal_scores) else None
+    sub = subtitle or tr("perception.fig.wheel.subtitle", n=_n_text(table["n"], "raters_per_goal", per=None), ci=_ci_short(ci_method))
+    fig.suptitle(title or tr("perception.fig.wheel.title"), fontsize=14, fontweight="bold", y=0.985)
     fig.text(0.5, 0.948, _wrap(sub, 150), ha="center", va="top", fontsize=9.5, color="#333333")
     return fig
 
@@ -1960,17 +1991,17 @@ def likert_bars(counts: pd.DataFrame, *, by: str | None = None, title: str | Non
         for yi, g in enumerate(goal_ids):
             if supp.iloc[yi]:
                 ax.barh(yi, 1.6, left=-0.8, color="#eeeeee", edgecolor="#bbbbbb", hatch="///", lw=0, height=0.72)
-                ax.text(0, yi, "suppressed", ha="center", va="center", fontsize=8, color="#555555")
+                ax.text(0, yi, tr("common.suppressed"), ha="center", va="center", fontsize=8, color="#555555")
             elif pd.isna(nn.iloc[yi]) or nn.iloc[yi] == 0:
-                ax.text(0, yi, "no ratings", ha="center", va="center", fontsize=8, color="#555555")
+                ax.text(0, yi, tr("perception.no_ratings"), ha="center", va="center", fontsize=8, color="#555555")
         ax.axvline(0, color="#333333", lw=0.8)
         ax.set_xlim(-1, 1)
         ax.set_xticks([-0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75])
         ax.set_xticklabels(["75%", "50%", "25%", "0", "25%", "50%", "75%"], fontsize=8)
-        ax.set_xlabel("← negative (1-2)   share of ratings   positive (4-5) →", fontsize=8.5)
+        ax.set_xlabel(tr("perception.fig.likert.xlabel"), fontsize=8.5)
         if panel is not None:
             lab = sub[label_col].iloc[0] if len(sub) else panel
-            ax.set_title(f"{_wrap(str(lab), 28)}\n({_n_text(sub['n'], 'resp.').replace(' per cell', ' per goal')})", fontsize=10)
+            ax.set_title(f"{_wrap(str(lab), 28)}\n({_n_text(sub['n'], 'resp', per='per_goal')})", fontsize=10)
         ax.grid(axis="y", visible=False)
     # don't know panel
     ax = axes[-1]
@@ -1986,7 +2017,7 @@ def likert_bars(counts: pd.DataFrame, *, by: str | None = None, title: str | Non
         ax.text((0 if pd.isna(v) else v) + 0.004, yi, "–" if pd.isna(v) else f"{v:.0%}", va="center", fontsize=7.5)
     top = float(np.nanmax([dk_share.max(), 0.05])) if dk_share.notna().any() else 0.05
     ax.set_xlim(0, top * 1.6)
-    ax.set_title("Don't know\n(share of answers" + (", all groups)" if by else ")"), fontsize=9.5)
+    ax.set_title(tr("perception.fig.likert.dk_title_groups") if by else tr("perception.fig.likert.dk_title"), fontsize=9.5)
     ax.set_xlabel("")
     ax.tick_params(axis="x", labelsize=7)
     from matplotlib.ticker import MaxNLocator, PercentFormatter
@@ -1997,11 +2028,11 @@ def likert_bars(counts: pd.DataFrame, *, by: str | None = None, title: str | Non
     axes[0].set_yticks(y)
     axes[0].set_yticklabels(ylabels, fontsize=8.5)
     axes[0].invert_yaxis()
-    handles = [Patch(color=colors[c], label=f"{c} {cat_labels.get(c, '')}") for c in cats] + [Patch(color="#969696", label="don't know")]
+    handles = [Patch(color=colors[c], label=f"{c} {cat_labels.get(c, '')}") for c in cats] + [Patch(color="#969696", label=tr("perception.dont_know"))]
     fig.legend(handles=handles, loc="lower center", ncol=6, fontsize=8.5, frameon=False, bbox_to_anchor=(0.5, 0.0))
-    n_text = _n_text(pd.concat(n_all), "respondents").replace(" per cell", " per goal" if not by else " per goal and group")
-    fig.suptitle(title or "Answers per goal", fontsize=13, fontweight="bold", y=1 - 0.12 / fig.get_size_inches()[1])
-    fig.text(0.5, 1 - 0.5 / fig.get_size_inches()[1], f"{n_text}; percentages shown on segments of at least {label_min:.0%}; neutral (3) is split across the centre line.", ha="center", fontsize=8.5, color="#333333")
+    n_text = _n_text(pd.concat(n_all), "respondents", per="per_goal_group" if by else "per_goal")
+    fig.suptitle(title or tr("perception.fig.likert.title"), fontsize=13, fontweight="bold", y=1 - 0.12 / fig.get_size_inches()[1])
+    fig.text(0.5, 1 - 0.5 / fig.get_size_inches()[1], tr("perception.fig.likert.subtitle", n=n_text, min=f"{label_min:.0%}"), ha="center", fontsize=8.5, color="#333333")
     height = fig.get_size_inches()[1]
     fig.subplots_adjust(bottom=1.05 / height, top=1 - 1.0 / height)
     return fig
@@ -2036,7 +2067,7 @@ def importance_performance_plot(ipa: pd.DataFrame, *, title: str | None = None):
     pc = float(t["performance_centre"].dropna().iloc[0]) if t["performance_centre"].notna().any() else 3.0
     ic = float(t["importance_centre"].dropna().iloc[0]) if t["importance_centre"].notna().any() else 3.0
     weak = shown["candidate_weakness"].astype(bool)
-    for is_weak, colour, label in ((False, "#4d4d4d", "goal"), (True, "#b2182b", "candidate weakness (high importance, low performance)")):
+    for is_weak, colour, label in ((False, "#4d4d4d", tr("perception.fig.ipa.goal")), (True, "#b2182b", tr("perception.fig.ipa.candidate"))):
         pts = shown[weak == is_weak]
         if pts.empty:
             continue
@@ -2058,28 +2089,28 @@ def importance_performance_plot(ipa: pd.DataFrame, *, title: str | None = None):
     ax.axvline(pc, color="#666666", ls="--", lw=1)
     ax.axhline(ic, color="#666666", ls="--", lw=1)
     corner = dict(fontsize=10, color="#777777", fontstyle="italic")
-    ax.text(x_lo + 0.02, y_hi - 0.02, "Concentrate here", ha="left", va="top", **corner)
-    ax.text(x_hi - 0.02, y_hi - 0.02, "Keep up the good work", ha="right", va="top", **corner)
-    ax.text(x_lo + 0.02, y_lo + 0.02, "Low priority", ha="left", va="bottom", **corner)
-    ax.text(x_hi - 0.02, y_lo + 0.02, "Possible overkill", ha="right", va="bottom", **corner)
-    centre_kind = "scale midpoint" if pc == 3.0 and ic == 3.0 else "mean of the goal means"
-    ax.set_xlabel("Performance: mean rating (1 very poor – 5 very good)")
-    ax.set_ylabel("Importance: mean rating (1 not important – 5 very important)")
+    ax.text(x_lo + 0.02, y_hi - 0.02, tr("perception.fig.ipa.concentrate"), ha="left", va="top", **corner)
+    ax.text(x_hi - 0.02, y_hi - 0.02, tr("perception.fig.ipa.keep"), ha="right", va="top", **corner)
+    ax.text(x_lo + 0.02, y_lo + 0.02, tr("perception.fig.ipa.low"), ha="left", va="bottom", **corner)
+    ax.text(x_hi - 0.02, y_lo + 0.02, tr("perception.fig.ipa.overkill"), ha="right", va="bottom", **corner)
+    centre_kind = tr("perception.fig.ipa.centre.midpoint") if pc == 3.0 and ic == 3.0 else tr("perception.fig.ipa.centre.means")
+    ax.set_xlabel(tr("perception.fig.ipa.xlabel"))
+    ax.set_ylabel(tr("perception.fig.ipa.ylabel"))
     ax.legend(loc="lower right", bbox_to_anchor=(1, 0.06), fontsize=8.5, frameon=True)
-    ax.set_title(f"{_n_text(t['n'], 'respondents').replace(' per cell', ' per goal')}; dashed lines: {centre_kind}; bars: 95% CI", fontsize=9.5)
+    ax.set_title(tr("perception.fig.ipa.subtitle", n=_n_text(t["n"], "respondents", per="per_goal"), centre=centre_kind), fontsize=9.5)
     key.set_axis_off()
     lines = []
     for _, r in t.iterrows():
         flag = "  ◀" if bool(r["candidate_weakness"]) else ""
-        state = "" if pd.notna(r["performance"]) and pd.notna(r["importance"]) else " (suppressed)"
+        state = "" if pd.notna(r["performance"]) and pd.notna(r["importance"]) else tr("perception.fig.ipa.suppressed")
         lines.append((r["goal_id"], _wrap(str(r["goal_label"]), 34) + state + flag, bool(r["candidate_weakness"])))
     yy = 0.98
     for gid, text, is_weak in lines:
         key.text(0.02, yy, gid, fontsize=9, fontweight="bold", va="top", color="#b2182b" if is_weak else "#222222", transform=key.transAxes)
         key.text(0.16, yy, text, fontsize=8.5, va="top", color="#b2182b" if is_weak else "#222222", transform=key.transAxes)
         yy -= 0.04 + 0.03 * text.count("\n")
-    key.text(0.02, yy - 0.02, "◀ candidate weakness", fontsize=8, color="#b2182b", transform=key.transAxes, va="top")
-    fig.suptitle(title or "Importance against performance of the 12 CRF goals", fontsize=13, fontweight="bold")
+    key.text(0.02, yy - 0.02, tr("perception.fig.ipa.key"), fontsize=8, color="#b2182b", transform=key.transAxes, va="top")
+    fig.suptitle(title or tr("perception.fig.ipa.title"), fontsize=13, fontweight="bold")
     return fig
 
 
@@ -2125,30 +2156,30 @@ def score_heatmap(group_scores: pd.DataFrame, *, by: str = "stakeholder_group", 
         lab = str(sub[label_col].iloc[0])
         n_sub = sub["_n"].dropna()
         if sub["_supp"].all():
-            n_lab = "n < suppression limit"
+            n_lab = tr("perception.fig.heat.n_below")
         elif n_sub.empty:
-            n_lab = "n = 0"
+            n_lab = tr("common.n_equals", n=0)
         else:
-            n_lab = f"n = {int(n_sub.max())}" if n_sub.min() == n_sub.max() else f"n = {int(n_sub.min())}–{int(n_sub.max())}"
+            n_lab = tr("common.n_equals", n=int(n_sub.max()) if n_sub.min() == n_sub.max() else f"{int(n_sub.min())}–{int(n_sub.max())}")
         col_labels.append(f"{_wrap(lab, 16)}\n({n_lab})")
     names = dict(zip(t[unit], t[unit_label]))
     fig, ax = plt.subplots(figsize=(2.0 + 1.45 * len(cols) + 3.2, 0.55 * len(rows) + 2.6))
     sns.heatmap(grid.astype(float), annot=True, fmt=".2f", cmap=cmap, norm=norm, vmin=1, vmax=5, linewidths=0.6, linecolor="white",
-                cbar_kws={"label": "Mean rating (1 very poor – 5 very good)", "shrink": 0.8, "extend": "both"}, ax=ax, annot_kws={"fontsize": 9})
+                cbar_kws={"label": tr("perception.fig.heat.cbar"), "shrink": 0.8, "extend": "both"}, ax=ax, annot_kws={"fontsize": 9})
     # Only suppressed cells are 'suppressed'; an empty cell is 'no ratings'.
     marked = grid.where(supp, 0.0).where(~supp, np.nan)
     mark_suppressed(ax, marked)
     for i, r in enumerate(rows):
         for j, c in enumerate(cols):
             if pd.isna(grid.loc[r, c]) and not supp.loc[r, c]:
-                ax.text(j + 0.5, i + 0.5, "no ratings", ha="center", va="center", fontsize=7, color="#555555")
+                ax.text(j + 0.5, i + 0.5, tr("perception.no_ratings"), ha="center", va="center", fontsize=7, color="#555555")
     ax.set_yticks(np.arange(len(rows)) + 0.5)
     ax.set_yticklabels([f"{r} {_wrap(str(names[r]), 36)}" for r in rows], rotation=0, fontsize=8.5)
     ax.set_xticks(np.arange(len(cols)) + 0.5)
     ax.set_xticklabels(col_labels, rotation=0, fontsize=8.5)
-    ax.set_xlabel(by.replace("_", " ").capitalize())
+    ax.set_xlabel(_by_text(by).capitalize())
     ax.set_ylabel("")
-    ax.set_title(title or f"Mean rating per goal and {by.replace('_', ' ')}", fontsize=12, fontweight="bold")
+    ax.set_title(title or tr("perception.fig.heat.title", by=_by_text(by)), fontsize=12, fontweight="bold")
     fig.tight_layout()
     return fig
 
@@ -2186,25 +2217,33 @@ def agreement_plot(table: pd.DataFrame, *, by: str | None = None, title: str | N
     lo = min(-0.1, float(np.nanmin(alpha)) - 0.05) if alpha.notna().any() else -0.1
     for i, (a, nn) in enumerate(zip(alpha, n)):
         if pd.isna(a):
-            txt = "suppressed" if str(nn) == SUPPRESSED else "not available"
+            txt = tr("common.suppressed") if str(nn) == SUPPRESSED else tr("perception.not_available")
             ax.text(0.02, i, txt, va="center", fontsize=8.5, color="#555555")
             continue
         colour = "#1a9850" if a >= ALPHA_RELIABLE else ("#fdae61" if a >= ALPHA_TENTATIVE else "#d73027")
         ax.hlines(i, 0, a, color=colour, lw=2)
         ax.plot(a, i, "o", color=colour, ms=8)
-        ax.text(max(a, 0) + 0.02, i, f"{a:.2f} (n = {nn})", va="center", fontsize=8.5)
-    ax.axvline(ALPHA_TENTATIVE, color="#fdae61", ls="--", lw=1, label="0.667: tentative")
-    ax.axvline(ALPHA_RELIABLE, color="#1a9850", ls="--", lw=1, label="0.800: reliable")
+        ax.text(max(a, 0) + 0.02, i, tr("perception.fig.agree.value", alpha=f"{a:.2f}", n=nn), va="center", fontsize=8.5)
+    ax.axvline(ALPHA_TENTATIVE, color="#fdae61", ls="--", lw=1, label=tr("perception.fig.agree.tentative"))
+    ax.axvline(ALPHA_RELIABLE, color="#1a9850", ls="--", lw=1, label=tr("perception.fig.agree.reliable"))
     ax.axvline(0, color="#333333", lw=0.8)
     ax.set_yticks(y)
     ax.set_yticklabels([_wrap(str(v), 28) for v in t[label_col]])
     ax.invert_yaxis()
     ax.set_xlim(lo, 1.0)
-    ax.set_xlabel("Krippendorff's alpha (ordinal); raters = respondents, units = goals")
+    ax.set_xlabel(tr("perception.fig.agree.xlabel"))
     ax.legend(loc="lower right", fontsize=8)
-    ax.set_title(title or f"Agreement on the goal ratings within each {by.replace('_', ' ')}", fontsize=12, fontweight="bold")
+    ax.set_title(title or tr("perception.fig.agree.title", by=_by_text(by)), fontsize=12, fontweight="bold")
     fig.tight_layout()
     return fig
+
+
+def _by_text(by: str, plural_form: bool = False) -> str:
+    """A grouping column in running text ('stakeholder group'), in the report language."""
+    family = "by_plural" if plural_form else "by"
+    if by in ("stakeholder_group", "area", "channel", "workshop_table"):
+        return tr(f"perception.{family}.{by}")
+    return by.replace("_", " ") + ("s" if plural_form else "")
 
 
 def _interviewees(summary: pd.DataFrame | None, n_interviewees: int | None) -> str:
@@ -2214,8 +2253,8 @@ def _interviewees(summary: pd.DataFrame | None, n_interviewees: int | None) -> s
     if n_interviewees is None:
         return ""
     if str(n_interviewees) == SUPPRESSED:
-        return " (n below the suppression limit)"
-    return f" (n = {int(n_interviewees)} interviewees)"
+        return tr("perception.fig.codes.n_below")
+    return tr("perception.fig.codes.n", n=int(n_interviewees))
 
 
 def code_bars(codes: pd.DataFrame, *, title: str | None = None, summary: pd.DataFrame | None = None, n_interviewees: int | None = None):
@@ -2259,17 +2298,17 @@ def code_bars(codes: pd.DataFrame, *, title: str | None = None, summary: pd.Data
     for i, r in t.iterrows():
         if r["_supp"]:
             ax.barh(i, xmax * 0.25, color="#eeeeee", edgecolor="#bbbbbb", hatch="///", height=0.7)
-            ax.text(xmax * 0.26, i, "suppressed", va="center", fontsize=8, color="#555555")
+            ax.text(xmax * 0.26, i, tr("common.suppressed"), va="center", fontsize=8, color="#555555")
         else:
-            ax.text(r["_n"] + xmax * 0.01, i, f"{int(r['_n'])} ({int(r['_s'])} statements)", va="center", fontsize=8)
+            ax.text(r["_n"] + xmax * 0.01, i, tr("perception.fig.codes.count", n=int(r["_n"]), statements=int(r["_s"])), va="center", fontsize=8)
     ax.set_yticks(y)
     ax.set_yticklabels([_wrap(str(c), 36) for c in t["code"]], fontsize=9)
     ax.invert_yaxis()
     ax.set_xlim(0, xmax * 1.3)
-    ax.set_xlabel("Interviewees who raised the code")
-    ax.legend(handles=[Patch(color=c, label=v) for v, c in colours.items()], loc="lower right", fontsize=9)
+    ax.set_xlabel(tr("perception.fig.codes.xlabel"))
+    ax.legend(handles=[Patch(color=c, label=term(v, "valence")) for v, c in colours.items()], loc="lower right", fontsize=9)
     n_text = _interviewees(summary, n_interviewees)
-    ax.set_title(title or f"What interviewees raised: weaknesses and strengths{n_text}", fontsize=12, fontweight="bold")
+    ax.set_title(title or tr("perception.fig.codes.title", n=n_text), fontsize=12, fontweight="bold")
     fig.tight_layout()
     return fig
 
@@ -2316,7 +2355,7 @@ def cooccurrence_heatmap(pairs: pd.DataFrame, *, title: str | None = None, summa
                 grid.loc[code, code] = v
     fig, ax = plt.subplots(figsize=(0.62 * len(codes) + 4.5, 0.55 * len(codes) + 2.6))
     mask = np.triu(np.ones_like(grid, dtype=bool), 1)
-    sns.heatmap(grid, mask=mask, annot=True, fmt=".0f", cmap="Purples", linewidths=0.5, linecolor="white", cbar_kws={"label": "Interviewees (n)", "shrink": 0.7}, ax=ax, annot_kws={"fontsize": 8})
+    sns.heatmap(grid, mask=mask, annot=True, fmt=".0f", cmap="Purples", linewidths=0.5, linecolor="white", cbar_kws={"label": tr("perception.fig.pairs.cbar"), "shrink": 0.7}, ax=ax, annot_kws={"fontsize": 8})
     ax.grid(False)
     lower_supp = supp.where(~mask, False)
     marked = grid.where(~lower_supp, np.nan).where(lower_supp, 0.0)
@@ -2324,7 +2363,7 @@ def cooccurrence_heatmap(pairs: pd.DataFrame, *, title: str | None = None, summa
     ax.set_xticklabels([_wrap(c, 16) for c in codes], rotation=90, fontsize=8)
     ax.set_yticklabels([_wrap(c, 30) for c in codes], rotation=0, fontsize=8)
     n_text = _interviewees(summary, n_interviewees)
-    ax.set_title(title or f"Codes raised by the same interviewee{n_text}\nDiagonal: interviewees raising the code", fontsize=11, fontweight="bold")
+    ax.set_title(title or tr("perception.fig.pairs.title", n=n_text), fontsize=11, fontweight="bold")
     fig.tight_layout()
     return fig
 
@@ -2345,29 +2384,28 @@ def _usable(table: pd.DataFrame, min_cell_size: int, value: str = "mean") -> pd.
 def _weakest_text(goal_scores: pd.DataFrame, min_cell_size: int, k: int = 3) -> list[str]:
     s = _usable(goal_scores, min_cell_size)
     if s.empty:
-        return ["No goal has enough ratings to report."]
+        return [tr("perception.find.no_goal")]
     s = s.assign(_lo=_num(s["ci_low"]), _hi=_num(s["ci_high"]))
     level_col = "goal_id" if "goal_id" in s.columns else "dimension_id"
     weakest = s.nsmallest(min(k, len(s)), "_v")
     strongest = s.nlargest(1, "_v").iloc[0]
 
     def item(r) -> str:
-        ci = f", CI {r['_lo']:.2f}–{r['_hi']:.2f}" if pd.notna(r["_lo"]) else ""
+        ci = tr("perception.find.ci", lo=f"{r['_lo']:.2f}", hi=f"{r['_hi']:.2f}") if pd.notna(r["_lo"]) else ""
         name = _goal_name(r[level_col]) if level_col == "goal_id" else f"*{r['dimension_label']}*"
-        return f"{name} (mean {r['_v']:.2f}{ci}, n = {int(r['_n'])})"
+        return tr("perception.find.item", name=name, mean=f"{r['_v']:.2f}", ci=ci, n=int(r["_n"]))
 
     below = s[s["_hi"] < 3]
     lines = [
-        f"**Weakest goals.** {'; '.join(item(r) for _, r in weakest.iterrows())}. "
-        f"The strongest is {item(strongest)}.",
-        f"{len(below)} of {len(s)} goals have a confidence interval entirely below the neutral rating 3 (fair)"
+        tr("perception.find.weakest", items="; ".join(item(r) for _, r in weakest.iterrows()), strongest=item(strongest)),
+        tr("perception.find.below", n=len(below), total=len(s))
         + (f": {', '.join(below.sort_values('_v')[level_col])}." if len(below) else "."),
     ]
     if "share_dont_know" in s:
         dk = _num(s["share_dont_know"])
         if dk.notna().any():
             hi = s.loc[dk.idxmax()]
-            lines.append(f"\"Don't know\" answers are {dk.min():.0%}–{dk.max():.0%} per goal (highest for {hi[level_col]}); they are left out of the means.")
+            lines.append(tr("perception.find.dont_know", lo=f"{dk.min():.0%}", hi=f"{dk.max():.0%}", goal=hi[level_col]))
     return lines
 
 
@@ -2376,25 +2414,29 @@ def _groups_text(differences: pd.DataFrame | None, group_scores: pd.DataFrame | 
         return []
     d = differences.copy()
     d["_p"] = _num(d["pvalue_adj"])
-    what = by.replace("_", " ") + "s"
-    method = _P_ADJUST_NAME.get(str(d["p_adjust"].iloc[0]), str(d["p_adjust"].iloc[0])) if len(d) else "Holm"
+    what = _by_text(by, plural_form=True)
+    method = _adjustment_name(str(d["p_adjust"].iloc[0])) if len(d) else tr("perception.adjust.holm")
     d["_e"] = _num(d["epsilon_sq"])
     sig = d[d["significant"].astype(str).str.lower() == "true"].sort_values("_p")
     if sig.empty:
-        return [f"**Differences between {what}.** No goal is rated differently by the {what} after {method} adjustment (Kruskal-Wallis per goal)."]
+        return [tr("perception.find.no_differences", what=what, method=method)]
     parts = []
     label_col = _LABEL_OF.get(by, by)
     for _, r in sig.iterrows():
-        text = f"{_goal_name(r['goal_id'])} (H = {_num(pd.Series([r['h']])).iloc[0]:.1f}, ε² = {r['_e']:.2f}, adjusted {_fmt_p(r['_p'])})"
+        text = tr("perception.find.difference", name=_goal_name(r["goal_id"]), h=f"{_num(pd.Series([r['h']])).iloc[0]:.1f}", epsilon=f"{r['_e']:.2f}", p=_fmt_p(r["_p"]))
         if group_scores is not None:
             g = _usable(group_scores[group_scores["goal_id"] == r["goal_id"]], min_cell_size)
             if len(g) >= 2:
                 lab = label_col if label_col in g.columns else by
                 hi, lo = g.loc[g["_v"].idxmax()], g.loc[g["_v"].idxmin()]
-                text += f": highest among {hi[lab]} ({hi['_v']:.2f}), lowest among {lo[lab]} ({lo['_v']:.2f})"
+                text += tr("perception.find.difference_range", hi=hi[lab], hi_mean=f"{hi['_v']:.2f}", lo=lo[lab], lo_mean=f"{lo['_v']:.2f}")
         parts.append(text)
-    return [f"**Differences between {what}.** {len(sig)} of {int(d['_p'].notna().sum())} goals {'is' if len(sig) == 1 else 'are'} rated differently "
-            f"(Kruskal-Wallis, {method}-adjusted p < 0.05): " + "; ".join(parts) + "."]
+    return [tr(f"perception.find.differences.{plural(len(sig) != 1)}", what=what, n=len(sig), total=int(d["_p"].notna().sum()), method=method, items="; ".join(parts))]
+
+
+def _adjustment_name(method: str) -> str:
+    """'Holm', 'Benjamini-Hochberg'... for the findings text, in the report language."""
+    return tr(f"perception.adjust.{method}") if method in _P_ADJUST_NAME else method
 
 
 def findings_questionnaire(
@@ -2438,28 +2480,27 @@ def findings_questionnaire(
     if mode is not None and len(mode):
         m = mode.copy()
         m["_p"] = _num(m["pvalue_adj"])
-        method = _P_ADJUST_NAME.get(str(m["p_adjust"].iloc[0]), str(m["p_adjust"].iloc[0]))
+        method = _adjustment_name(str(m["p_adjust"].iloc[0]))
         sig = m[(m["significant"].astype(str).str.lower() == "true") & (_num(m["n"]) >= min_cell_size)]
         if sig.empty:
-            lines.append(f"**Mode effect.** Online and paper (offline) answers do not differ on any goal after {method} adjustment (Mann-Whitney U per goal), so the two channels can be pooled.")
+            lines.append(tr("perception.find.no_mode", method=method))
         else:
             parts = []
             for _, r in sig.iterrows():
                 on, off = _num(pd.Series([r["mean_online"]])).iloc[0], _num(pd.Series([r["mean_offline"]])).iloc[0]
                 direction = "lower" if off < on else "higher"
-                parts.append(f"{_goal_name(r['goal_id'])}: offline respondents rate it {direction} (mean {off:.2f} against {on:.2f} online, "
-                             f"rank-biserial r = {_num(pd.Series([r['rank_biserial']])).iloc[0]:.2f}, adjusted {_fmt_p(r['_p'])})")
-            lines.append(f"**Mode effect.** {len(sig)} of {int(m['_p'].notna().sum())} goals {'differs' if len(sig) == 1 else 'differ'} between online and paper answers "
-                         f"(Mann-Whitney U, {method}-adjusted): " + "; ".join(parts) + ". Pooled means of these goals depend on the channel mix; "
-                         "check whether the channels also differ in who answered.")
+                parts.append(tr(f"perception.find.mode_item.{direction}", name=_goal_name(r["goal_id"]), offline=f"{off:.2f}", online=f"{on:.2f}",
+                                r=f"{_num(pd.Series([r['rank_biserial']])).iloc[0]:.2f}", p=_fmt_p(r["_p"])))
+            lines.append(tr(f"perception.find.mode.{plural(len(sig) != 1)}", n=len(sig), total=int(m["_p"].notna().sum()), method=method, items="; ".join(parts)))
     if ipa is not None and len(ipa):
         cand = ipa[ipa["candidate_weakness"].astype(str).str.lower() == "true"]
         cand = cand.assign(_gap=_num(cand["gap"])).sort_values("_gap", ascending=False)
         if cand.empty:
-            lines.append("**Importance against performance.** No goal is both more important and worse performing than average.")
+            lines.append(tr("perception.find.no_ipa"))
         else:
-            lines.append("**Importance against performance.** Candidate weaknesses (high importance, low performance): "
-                         + "; ".join(f"{_goal_name(r['goal_id'])} (importance {_num(pd.Series([r['importance']])).iloc[0]:.2f}, performance {_num(pd.Series([r['performance']])).iloc[0]:.2f})" for _, r in cand.iterrows()) + ".")
+            lines.append(tr("perception.find.ipa", items="; ".join(
+                tr("perception.find.ipa_item", name=_goal_name(r["goal_id"]), importance=f"{_num(pd.Series([r['importance']])).iloc[0]:.2f}",
+                   performance=f"{_num(pd.Series([r['performance']])).iloc[0]:.2f}") for _, r in cand.iterrows())))
     return "\n".join(f"- {line}" for line in lines)
 
 
@@ -2493,29 +2534,30 @@ def findings_interviews(top: pd.DataFrame, *, strengths: pd.DataFrame | None = N
         total = summary[summary["stakeholder_group"] == ALL]
         if len(total):
             r = total.iloc[0]
-            lines.append(f"**Interviews.** {r['n']} interviewees made {r['n_statements']} coded statements: {r['n_weakness']} weaknesses and {r['n_strength']} strengths.")
+            lines.append(tr("perception.find.interviews", n=r["n"], statements=r["n_statements"], weaknesses=r["n_weakness"], strengths=r["n_strength"]))
     t = _usable(top, min_cell_size, value="n")
     if t.empty:
-        lines.append("No weakness was raised by enough interviewees to report.")
+        lines.append(tr("perception.find.no_weakness"))
     else:
         first = t.iloc[0]
         about = ", ".join(str(x) for x in (first.get("goal_label"), first.get("hazard_label")) if isinstance(x, str) and x)
-        quote = f" As {first['quote_from']} put it: \"{first['quote']}\"" if isinstance(first.get("quote"), str) and first["quote"] else ""
-        lines.append(f"**Most-cited weakness.** *{first['code']}*{f' ({about})' if about else ''}, raised by {int(first['_n'])} interviewees "
-                     f"({_num(pd.Series([first['share_of_interviewees']])).iloc[0]:.0%}) in {int(_num(pd.Series([first['n_statements']])).iloc[0])} statements.{quote}")
+        quote = tr("perception.find.quote", who=first["quote_from"], quote=first["quote"]) if isinstance(first.get("quote"), str) and first["quote"] else ""
+        lines.append(tr("perception.find.top_weakness", code=first["code"], about=f" ({about})" if about else "", n=int(first["_n"]),
+                        share=f"{_num(pd.Series([first['share_of_interviewees']])).iloc[0]:.0%}",
+                        statements=int(_num(pd.Series([first["n_statements"]])).iloc[0]), quote=quote))
         rest = t.iloc[1:]
         if len(rest):
-            lines.append("**Next weaknesses.** " + "; ".join(f"*{r['code']}* ({int(r['_n'])} interviewees)" for _, r in rest.iterrows()) + ".")
+            lines.append(tr("perception.find.next_weaknesses", items="; ".join(tr("perception.find.code_item", code=r["code"], n=int(r["_n"])) for _, r in rest.iterrows())))
     if strengths is not None:
         s = _usable(strengths, min_cell_size, value="n")
         if len(s):
-            lines.append("**Strengths raised.** " + "; ".join(f"*{r['code']}* ({int(r['_n'])} interviewees)" for _, r in s.iterrows()) + ".")
+            lines.append(tr("perception.find.strengths", items="; ".join(tr("perception.find.code_item", code=r["code"], n=int(r["_n"])) for _, r in s.iterrows())))
     if pairs is not None and len(pairs):
         p = _usable(pairs, min_cell_size, value="n")
         p = p[p["_n"] > 0]
         if len(p):
             best = p.loc[p["_n"].idxmax()]
-            lines.append(f"**Codes raised together.** *{best['code_a']}* and *{best['code_b']}* were raised by the same {int(best['_n'])} interviewees, the most frequent pair.")
+            lines.append(tr("perception.find.pairs", a=best["code_a"], b=best["code_b"], n=int(best["_n"])))
     return "\n".join(f"- {line}" for line in lines)
 
 
@@ -2557,14 +2599,14 @@ def findings_workshop(
         if len(a):
             lo, hi = a.loc[a["_v"].idxmin()], a.loc[a["_v"].idxmax()]
             counts = a["interpretation"].value_counts()
-            summary = ", ".join(f"{counts[k]} {k}" for k in ("reliable", "tentative", "low") if k in counts)
-            text = (f"**Agreement within {by.replace('_', ' ')}s.** Krippendorff's ordinal alpha ranges from {lo['_v']:.2f} ({lo[by]}) to "
-                    f"{hi['_v']:.2f} ({hi[by]}) across {len(a)} {by.replace('_', ' ')}s ({summary}; reliable means alpha ≥ 0.800).")
+            summary = ", ".join(f"{counts[k]} {term(k, 'reading')}" for k in ("reliable", "tentative", "low") if k in counts)
+            text = tr("perception.find.agreement", what=_by_text(by, plural_form=True), lo=f"{lo['_v']:.2f}", lo_name=lo[by], hi=f"{hi['_v']:.2f}",
+                      hi_name=hi[by], n=len(a), summary=summary)
             if len(overall) and pd.notna(_num(overall["alpha"]).iloc[0]):
-                text += f" Across all participants alpha is {_num(overall['alpha']).iloc[0]:.2f}."
+                text += tr("perception.find.agreement_all", alpha=f"{_num(overall['alpha']).iloc[0]:.2f}")
             lines.append(text)
         else:
-            lines.append("**Agreement.** No table has enough raters to report its agreement.")
+            lines.append(tr("perception.find.no_agreement"))
     by = str(differences["between"].iloc[0]) if differences is not None and len(differences) else "stakeholder_group"
     lines += _groups_text(differences, group_scores, min_cell_size, by)
     return "\n".join(f"- {line}" for line in lines)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .disclosure import SUPPRESSED
+from .i18n import t, term
 
 
 def _setup():
@@ -34,7 +35,7 @@ def _numeric(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series.where(series != SUPPRESSED), errors="coerce")
 
 
-def participation_heatmap(table: pd.DataFrame, *, title: str = "Participants by activity and stakeholder group"):
+def participation_heatmap(table: pd.DataFrame, *, title: str | None = None):
     """Heatmap of participant counts; suppressed cells are marked, not drawn as 0.
 
     ``table`` is the output of :func:`pra_lib.overview.participation` (optionally suppressed).
@@ -44,11 +45,11 @@ def participation_heatmap(table: pd.DataFrame, *, title: str = "Participants by 
     grid = counts.pivot(index="activity", columns="group_label", values="n")
     grid = grid.reindex(index=pd.unique(counts["activity"]), columns=pd.unique(counts["group_label"]))
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(grid) + 2.2))
-    sns.heatmap(grid, annot=True, fmt=".0f", cmap="Blues", cbar_kws={"label": "participants (n)"}, linewidths=0.5, ax=ax)
+    sns.heatmap(grid, annot=True, fmt=".0f", cmap="Blues", cbar_kws={"label": t("overview.fig.participation.cbar")}, linewidths=0.5, ax=ax)
     mark_suppressed(ax, grid)
     ax.set_yticklabels([_wrap(t.get_text(), 34) for t in ax.get_yticklabels()], rotation=0)
     ax.set_xticklabels([_wrap(t.get_text(), 16) for t in ax.get_xticklabels()], rotation=0)
-    ax.set(title=title, xlabel="Stakeholder group", ylabel="")
+    ax.set(title=title or t("overview.fig.participation.title"), xlabel=t("common.stakeholder_group"), ylabel="")
     fig.tight_layout()
     return fig
 
@@ -60,22 +61,24 @@ def _wrap(text: str, width: int) -> str:
 
 
 def mark_suppressed(ax, grid: pd.DataFrame) -> None:
-    """Draw suppressed (missing) heatmap cells as hatched boxes labelled 'suppressed'."""
+    """Draw suppressed (missing) heatmap cells as hatched boxes labelled 'suppressed' (in the report language)."""
     from matplotlib.patches import Rectangle
 
+    label = t("common.suppressed")
     for i, row in enumerate(grid.index):
         for j, col in enumerate(grid.columns):
             if pd.isna(grid.loc[row, col]):
                 ax.add_patch(Rectangle((j, i), 1, 1, fill=True, facecolor="#eeeeee", hatch="///", edgecolor="#bbbbbb", lw=0))
-                ax.text(j + 0.5, i + 0.5, "suppressed", ha="center", va="center", fontsize=7, color="#555555")
+                ax.text(j + 0.5, i + 0.5, label, ha="center", va="center", fontsize=7, color="#555555")
 
 
-def channel_bars(table: pd.DataFrame, activity_labels: dict[str, str] | None = None, *, title: str = "How people took part"):
+def channel_bars(table: pd.DataFrame, activity_labels: dict[str, str] | None = None, *, title: str | None = None):
     """Stacked shares of channel per activity, from :func:`pra_lib.overview.channels`."""
     plt, sns = _setup()
     data = table.assign(n=_numeric(table["n"]))
     wide = data.pivot(index="activity_id", columns="channel", values="n").fillna(0)
     wide = wide.reindex(pd.unique(data["activity_id"]))
+    wide.columns = [term(c, "channel") for c in wide.columns]
     shares = wide.div(wide.sum(axis=1), axis=0)
     if activity_labels:
         shares.index = [activity_labels.get(a, a) for a in shares.index]
@@ -83,27 +86,27 @@ def channel_bars(table: pd.DataFrame, activity_labels: dict[str, str] | None = N
     shares.index = [_wrap(str(i), 34) for i in shares.index]
     shares.plot.barh(stacked=True, ax=ax, colormap="Set2", width=0.7)
     for i, total in enumerate(wide.sum(axis=1)):
-        ax.text(1.01, i, f"n = {int(total)}", va="center", fontsize=9)
+        ax.text(1.01, i, t("common.n_equals", n=int(total)), va="center", fontsize=9)
     ax.xaxis.set_major_formatter(matplotlib_percent())
-    ax.set(title=title, xlabel="Share of participants", ylabel="", xlim=(0, 1.15))
+    ax.set(title=title or t("overview.fig.channels.title"), xlabel=t("overview.fig.channels.xlabel"), ylabel="", xlim=(0, 1.15))
     ax.invert_yaxis()
-    ax.legend(title="Channel", loc="lower right", fontsize=8)
+    ax.legend(title=t("overview.fig.channels.legend"), loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig
 
 
-def area_representation(table: pd.DataFrame, *, title: str = "Respondents against population, by area"):
+def area_representation(table: pd.DataFrame, *, title: str | None = None):
     """Side-by-side bars of each area's share of respondents and of residents, from :func:`pra_lib.overview.areas`."""
     plt, sns = _setup()
     data = table.assign(n=_numeric(table["n"]), share_of_respondents=_numeric(table["share_of_respondents"]))
     long = data.melt(id_vars=["name", "n"], value_vars=["share_of_respondents", "share_of_population"], var_name="measure", value_name="share")
-    long["measure"] = long["measure"].map({"share_of_respondents": "respondents", "share_of_population": "population (2017, approx.)"})
+    long["measure"] = long["measure"].map({"share_of_respondents": t("overview.fig.areas.respondents"), "share_of_population": t("overview.fig.areas.population")})
     fig, ax = plt.subplots(figsize=(8.5, 4.2))
     sns.barplot(data=long, x="share", y="name", hue="measure", ax=ax, palette="Set2")
     for i, (name, n) in enumerate(zip(data["name"], data["n"])):
-        ax.text(ax.get_xlim()[1], i, " suppressed" if pd.isna(n) else f" n = {int(n)}", va="center", fontsize=9)
+        ax.text(ax.get_xlim()[1], i, " " + (t("common.suppressed") if pd.isna(n) else t("common.n_equals", n=int(n))), va="center", fontsize=9)
     ax.xaxis.set_major_formatter(matplotlib_percent())
-    ax.set(title=title, xlabel="Share", ylabel="Area")
+    ax.set(title=title or t("overview.fig.areas.title"), xlabel=t("overview.fig.areas.xlabel"), ylabel=t("common.area"))
     ax.legend(title="", fontsize=8)
     fig.tight_layout()
     return fig

@@ -23,6 +23,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from .i18n import pick, plural, term
+from .i18n import t as tr  # t names tables in this module
+
 __all__ = [
     "DEFAULT_ALPHA",
     "DEFAULT_BANDS",
@@ -117,7 +120,8 @@ def _num(series) -> pd.Series:
 def _names(hazards: pd.DataFrame | None) -> dict[str, str]:
     if hazards is None or hazards.empty or "name_en" not in hazards:
         return {}
-    return {h: (n if isinstance(n, str) and n else h) for h, n in zip(hazards["hazard_id"], hazards["name_en"])}
+    local = hazards["name_id"] if "name_id" in hazards else [None] * len(hazards)
+    return {h: (pick(n, i) if isinstance(n, str) and n else h) for h, n, i in zip(hazards["hazard_id"], hazards["name_en"], local)}
 
 
 def _hazard_ids(hazards: pd.DataFrame | None, hazard_type: str, ratings: pd.DataFrame, columns: list[str]) -> list[str]:
@@ -340,8 +344,9 @@ def _group_order(data, groups: list) -> list:
 def _group_labels(data) -> dict[str, str]:
     if not _is_assessment(data):
         return {}
-    sg = data.metadata.stakeholder_groups
-    return dict(zip(sg["stakeholder_group"], sg["label"]))
+    from .overview import group_labels
+
+    return group_labels(data.metadata)
 
 
 # --------------------------------------------------------------------------- shock scores
@@ -899,7 +904,8 @@ def impact_matrix(
     out["category"] = out["asset_id"].map(info["category"]) if "category" in info else None
     area = out["asset_id"].map(info["area"]) if "area" in info else pd.Series(None, index=out.index)
     out["area"] = area.astype(object).where(area.notna(), None)
-    out["area_name"] = out["area"].map(lambda a: area_names.get(a, a) if isinstance(a, str) else "(city-wide)")
+    citywide = tr("overview.citywide")
+    out["area_name"] = out["area"].map(lambda a: area_names.get(a, a) if isinstance(a, str) else citywide)
     out["criticality"] = _num(out["asset_id"].map(info["criticality"])) if "criticality" in info else np.nan
     out["shock"] = out["shock_id"].map(lambda h: names.get(h, h))
     out["impact"] = agg["median"].to_numpy(dtype=float)
@@ -1385,7 +1391,7 @@ def stress_centrality(graph, *, alpha: float = DEFAULT_ALPHA) -> pd.DataFrame:
                 "out_strength": float(strength[v]),
                 "risk_reach": float(reach[v]),
                 "compound_added": float(added),
-                "amplifies": ", ".join(f"{graph.nodes[e[1]].get('label', e[1])} ({_STRENGTH[int(e[2]['strength'])] if int(e[2]['strength']) in _STRENGTH else e[2]['strength']})" for e in out_edges),
+                "amplifies": ", ".join(f"{graph.nodes[e[1]].get('label', e[1])} ({_strength(e[2]['strength'])})" for e in out_edges),
             }
         )
     out = pd.DataFrame(rows, columns=columns[:-1])
@@ -1396,23 +1402,42 @@ def stress_centrality(graph, *, alpha: float = DEFAULT_ALPHA) -> pd.DataFrame:
 _STRENGTH = {1: "weak", 2: "moderate", 3: "strong"}
 
 
+def _strength(value) -> str:
+    """A link strength (1-3) as a word in the report language."""
+    return term(_STRENGTH[int(value)], "strength") if int(value) in _STRENGTH else str(value)
+
+
 # --------------------------------------------------------------------------- findings
 
 
 def _fmt(x, digits: int = 1) -> str:
     if x is None or (isinstance(x, float) and np.isnan(x)):
-        return "n/a"
+        return tr("common.not_available")
     x = float(x)
     return f"{x:.0f}" if x == round(x) else f"{x:.{digits}f}"
 
 
 def _pct(x) -> str:
-    return "n/a" if x is None or np.isnan(x) else f"{100 * x:.0f}%"
+    return tr("common.not_available") if x is None or np.isnan(x) else f"{100 * x:.0f}%"
 
 
 def _rank_text(low, high) -> str:
     low, high = _fmt(low), _fmt(high)
-    return f"rank {low}" if low == high else f"ranks {low}-{high}"
+    return tr("risk.rank_one", rank=low) if low == high else tr("risk.rank_range", low=low, high=high)
+
+
+def _categories_text(categories) -> str:
+    """'health, water' (the shock_reach column) with each asset category in the report language."""
+    if not isinstance(categories, str):
+        return categories
+    return ", ".join(term(c, "asset_category") for c in categories.split(", "))
+
+
+def _agreement_text(agreement: pd.DataFrame) -> str | None:
+    """'likelihood alpha = 0.71 (tentative); ...' or None when no alpha is defined."""
+    parts = [tr("risk.find.alpha_part", measure=term(m, "measure"), alpha=_fmt(a, 2), reading=term(reading, "reading"))
+             for m, a, reading in zip(agreement["measure"], _num(agreement["alpha"]), agreement["reading"]) if not np.isnan(a)]
+    return tr("risk.find.agreement", parts="; ".join(parts)) if parts else None
 
 
 def _published(frame: pd.DataFrame | None, value: str) -> pd.DataFrame:
@@ -1442,39 +1467,39 @@ def findings_shocks(
     """
     scored = _published(scores, "score")
     if scored.empty:
-        return "No shock was rated (or every rating rests on too few people to publish), so no shock can be ranked."
+        return tr("risk.find.no_shocks")
     scored = scored.assign(score_value=_num(scored["score"])).sort_values("score_value", ascending=False, kind="stable")
     r = _published(ranks, "rank_low").set_index("hazard_id") if ranks is not None and len(ranks) else pd.DataFrame()
     lines = []
     top = scored.iloc[0]
-    text = (f"**{top['hazard']}** is the highest-risk shock: median likelihood {_fmt(_num([top['likelihood']])[0])} x "
-            f"consequence {_fmt(_num([top['consequence']])[0])} gives a score of {_fmt(top['score_value'])} ({top['band']}), "
-            f"from {int(_num([top['n']])[0])} raters.")
+    text = tr("risk.find.top_shock", hazard=top["hazard"], likelihood=_fmt(_num([top["likelihood"]])[0]),
+              consequence=_fmt(_num([top["consequence"]])[0]), score=_fmt(top["score_value"]), band=term(top["band"], "band"),
+              n=int(_num([top["n"]])[0]))
     if top["hazard_id"] in r.index:
         t = r.loc[top["hazard_id"]]
-        text += (f" It is first in {_pct(_num([t['share_first']])[0])} of {int(_num([t['n_resamples']])[0]):,} bootstrap "
-                 f"resamples of the raters (95% interval: {_rank_text(_num([t['rank_low']])[0], _num([t['rank_high']])[0])}).")
+        text += " " + tr("risk.find.top_shock_first", share=_pct(_num([t["share_first"]])[0]), n_resamples=f"{int(_num([t['n_resamples']])[0]):,}",
+                         interval=_rank_text(_num([t["rank_low"]])[0], _num([t["rank_high"]])[0]))
     lines.append(text)
     if len(scored) > 1:
-        rest = [f"{row.hazard} ({_fmt(row.score_value)}, {row.band})" for row in scored.iloc[1:4].itertuples()]
-        lines.append("Next come " + ", ".join(rest) + ".")
+        rest = [f"{row.hazard} ({_fmt(row.score_value)}, {term(row.band, 'band')})" for row in scored.iloc[1:4].itertuples()]
+        lines.append(tr("risk.find.next", items=", ".join(rest)))
     bands = scored["band"].value_counts()
     high = int(bands.get("high", 0) + bands.get("extreme", 0))
-    lines.append(f"{high} of {len(scored)} shocks are in the high or extreme band.")
+    lines.append(tr("risk.find.high_bands", n=high, total=len(scored)))
     if len(r) > 1:
         ordered = r.sort_values("rank")
         close = []
         for (a, ra), (b, rb) in zip(ordered.iloc[:-1].iterrows(), ordered.iloc[1:].iterrows()):
             if _num([ra["rank_high"]])[0] >= _num([rb["rank_low"]])[0]:
-                close.append(f"{ra['hazard']} and {rb['hazard']}")
+                close.append(tr("risk.find.pair", a=ra["hazard"], b=rb["hazard"]))
         if close:
-            lines.append("The ratings cannot separate " + "; ".join(close) + ": their rank intervals overlap, so their order is not settled.")
+            lines.append(tr("risk.find.overlap", pairs="; ".join(close)))
         else:
-            lines.append("No two neighbouring shocks have overlapping rank intervals: the order is stable across resamples.")
+            lines.append(tr("risk.find.no_overlap"))
     if agreement is not None and len(agreement):
-        parts = [f"{m} alpha = {_fmt(a, 2)} ({reading})" for m, a, reading in zip(agreement["measure"], _num(agreement["alpha"]), agreement["reading"]) if not np.isnan(a)]
-        if parts:
-            lines.append("Agreement between raters (Krippendorff's ordinal alpha): " + "; ".join(parts) + ".")
+        text = _agreement_text(agreement)
+        if text:
+            lines.append(text)
     if groups is not None and len(groups):
         g = _published(groups, "score")
         if len(g):
@@ -1482,27 +1507,26 @@ def findings_shocks(
             tops = g.assign(score_value=_num(g["score"])).sort_values("score_value", ascending=False).groupby(key, sort=False).head(1)
             same = tops["hazard"].nunique() == 1
             if same:
-                lines.append(f"Every stakeholder group with enough raters to publish puts {tops['hazard'].iloc[0]} first.")
+                lines.append(tr("risk.find.groups_same", hazard=tops["hazard"].iloc[0]))
             else:
-                lines.append("Stakeholder groups differ on the top shock: " + "; ".join(f"{k}: {h}" for k, h in zip(tops[key], tops["hazard"])) + ".")
+                lines.append(tr("risk.find.groups_differ", items="; ".join(f"{k}: {h}" for k, h in zip(tops[key], tops["hazard"]))))
     if exposure is not None and len(exposure):
         e = exposure.assign(exposure_value=_num(exposure["exposure"])).dropna(subset=["exposure_value"])
         if len(e) and e["exposure_value"].max() > 0:
             best = e.sort_values("exposure_value", ascending=False).iloc[0]
-            lines.append(f"The most exposed asset is **{best['asset']}** ({best['category']}, {best['area_name']}; criticality "
-                         f"{_fmt(best['criticality'])}), chiefly through {best['top_shock']}.")
+            lines.append(tr("risk.find.most_exposed", asset=best["asset"], category=term(best["category"], "asset_category"), area=best["area_name"],
+                            criticality=_fmt(best["criticality"]), shock=best["top_shock"]))
     if reach is not None and len(reach):
         widest = reach.iloc[0]
         if int(widest["n_critical_hit"]) > 0:
-            lines.append(f"{widest['shock']} hits {int(widest['n_critical_hit'])} of {int(widest['n_critical'])} critical assets "
-                         f"(impact 3 or more), across {widest['categories']}.")
+            lines.append(tr("risk.find.reach", shock=widest["shock"], n=int(widest["n_critical_hit"]), total=int(widest["n_critical"]),
+                            categories=_categories_text(widest["categories"])))
     if no_path is not None:
         if len(no_path):
-            names = ", ".join(f"{a} ({reason})" for a, reason in zip(no_path["asset"], no_path["reason"]))
-            lines.append(f"**{len(no_path)} critical asset(s) sit on no risk path**: {names}. Check whether they are truly "
-                         "safe from every shock considered or were left out of the workshop.")
+            names = ", ".join(f"{a} ({term(reason, 'reason')})" for a, reason in zip(no_path["asset"], no_path["reason"]))
+            lines.append(tr("risk.find.no_path", n=len(no_path), names=names))
         else:
-            lines.append("Every critical asset is exposed to at least one shock.")
+            lines.append(tr("risk.find.all_exposed"))
     return "\n\n".join(lines)
 
 
@@ -1524,50 +1548,51 @@ def findings_stresses(
     """
     sev = _published(stresses, "severity")
     if sev.empty:
-        return "No stress was rated (or every rating rests on too few people to publish), so no stress can be assessed."
+        return tr("risk.find.no_stresses")
     sev = sev.assign(severity_value=_num(sev["severity"])).sort_values(["severity_value"], ascending=False, kind="stable")
     lines = []
     top_s = sev[sev["severity_value"] == sev["severity_value"].iloc[0]]
-    desc = [f"**{row.hazard}** ({_pct(_num([row.share_worsening])[0])} say worsening)" for row in top_s.itertuples()]
-    lines.append(f"The most severe stress{'es are' if len(desc) > 1 else ' is'} " + " and ".join(desc) +
-                 f", median severity {_fmt(sev['severity_value'].iloc[0])} of 5.")
+    desc = [tr("risk.find.stress_worsening", hazard=row.hazard, share=_pct(_num([row.share_worsening])[0])) for row in top_s.itertuples()]
+    lines.append(tr(f"risk.find.most_severe.{plural(len(desc) > 1)}", items=tr("risk.find.and").join(desc),
+                    severity=_fmt(sev["severity_value"].iloc[0])))
     worsening = sev[sev["worsening"].astype(str) == "True"]["hazard"].tolist()
     if worsening:
-        lines.append(f"{len(worsening)} of {len(sev)} stresses are mostly seen as worsening: {', '.join(worsening)}.")
+        lines.append(tr("risk.find.worsening", n=len(worsening), total=len(sev), names=", ".join(worsening)))
     if agreement is not None and len(agreement):
-        parts = [f"{m} alpha = {_fmt(a, 2)} ({reading})" for m, a, reading in zip(agreement["measure"], _num(agreement["alpha"]), agreement["reading"]) if not np.isnan(a)]
-        if parts:
-            lines.append("Agreement between raters (Krippendorff's ordinal alpha): " + "; ".join(parts) + ".")
+        text = _agreement_text(agreement)
+        if text:
+            lines.append(text)
     if centrality is not None and len(centrality):
         hub = centrality.iloc[0]
         if float(_num([hub["risk_reach"]])[0]) > 0:
-            lines.append(f"**{hub['hazard']}** is the hub of the stress-shock network: it amplifies {hub['amplifies']} "
-                         f"(risk reach {_fmt(_num([hub['risk_reach']])[0], 2)}, adding {_fmt(_num([hub['compound_added']])[0])} points of compound risk).")
+            lines.append(tr("risk.find.hub", hazard=hub["hazard"], amplifies=hub["amplifies"], reach=_fmt(_num([hub["risk_reach"]])[0], 2),
+                            added=_fmt(_num([hub["compound_added"]])[0])))
             if len(centrality) > 1:
-                lines.append("Next: " + ", ".join(f"{h} ({_fmt(x, 2)})" for h, x in zip(centrality["hazard"].iloc[1:3], _num(centrality["risk_reach"].iloc[1:3]))) + ".")
+                lines.append(tr("risk.find.hub_next", items=", ".join(f"{h} ({_fmt(x, 2)})" for h, x in zip(centrality["hazard"].iloc[1:3], _num(centrality["risk_reach"].iloc[1:3])))))
         isolated = centrality[_num(centrality["n_shocks"]) == 0]["hazard"].tolist()
         if isolated:
-            lines.append(f"{', '.join(isolated)} amplif{'y' if len(isolated) > 1 else 'ies'} no shock in the links recorded.")
+            lines.append(tr(f"risk.find.isolated.{plural(len(isolated) > 1)}", names=", ".join(isolated)))
     c = _published(compound, "compound")
     if len(c):
         c = c.assign(compound_value=_num(c["compound"]), rank_value=_num(c["rank"]), compound_rank_value=_num(c["compound_rank"]))
         top = c.sort_values("compound_value", ascending=False).iloc[0]
         alpha = float(_num([top["alpha"]])[0])
-        lines.append(f"With alpha = {_fmt(alpha, 2)}, compound risk puts **{top['hazard']}** first at {_fmt(top['compound_value'])} "
-                     f"(own score {_fmt(_num([top['score']])[0])}), amplified by {top['amplifiers'] or 'no stress'}.")
+        lines.append(tr("risk.find.compound_top", alpha=_fmt(alpha, 2), hazard=top["hazard"], compound=_fmt(top["compound_value"]),
+                        score=_fmt(_num([top["score"]])[0]), amplifiers=top["amplifiers"] or tr("risk.find.no_stress")))
         moved = c[(c["rank_value"] - c["compound_rank_value"]).abs() >= 0.5]
         if len(moved):
-            lines.append("Stresses reorder the shocks: " + "; ".join(f"{row.hazard} from rank {_fmt(row.rank_value)} to {_fmt(row.compound_rank_value)}" for row in moved.itertuples()) + ".")
+            lines.append(tr("risk.find.reorder", items="; ".join(tr("risk.find.reorder_item", hazard=row.hazard, before=_fmt(row.rank_value),
+                                                                      after=_fmt(row.compound_rank_value)) for row in moved.itertuples())))
         else:
-            lines.append("Stresses raise every shock's risk but do not change their order.")
+            lines.append(tr("risk.find.no_reorder"))
     if sensitivity is not None and len(sensitivity):
         rank_cols = [col for col in sensitivity.columns if col.startswith("compound_rank_")]
         firsts = {col[len("compound_rank_"):]: sensitivity.loc[_num(sensitivity[col]) == _num(sensitivity[col]).min(), "hazard"].tolist() for col in rank_cols}
         leaders = {", ".join(v) for v in firsts.values()}
         if len(leaders) == 1:
-            lines.append(f"The top shock stays {leaders.pop()} for every alpha tried ({', '.join(firsts)}).")
+            lines.append(tr("risk.find.alpha_stable", hazard=leaders.pop(), alphas=", ".join(firsts)))
         else:
-            lines.append("The top shock depends on alpha: " + "; ".join(f"alpha {a}: {', '.join(v)}" for a, v in firsts.items()) + ".")
+            lines.append(tr("risk.find.alpha_depends", items="; ".join(tr("risk.find.alpha_item", alpha=a, names=", ".join(v)) for a, v in firsts.items())))
     return "\n\n".join(lines)
 
 
@@ -1578,9 +1603,9 @@ def _label_n(name, n, width: int = 34) -> str:
     """A hazard or asset name wrapped to ``width``, with its n (or 'suppressed')."""
     from .plots import _wrap
 
-    count = "suppressed" if n is None or (isinstance(n, float) and np.isnan(n)) else f"{int(n)}"
-    text = f"{name} (n = {count})"
-    return text if len(text) <= width else f"{_wrap(str(name), width)}\n(n = {count})"
+    count = tr("common.suppressed") if n is None or (isinstance(n, float) and np.isnan(n)) else f"{int(n)}"
+    text = f"{name} ({tr('common.n_equals', n=count)})"
+    return text if len(text) <= width else f"{_wrap(str(name), width)}\n({tr('common.n_equals', n=count)})"
 
 
 def _empty_figure(message: str, title: str):
@@ -1613,7 +1638,7 @@ def risk_matrix_figure(
     *,
     boot: pd.DataFrame | None = None,
     bands=DEFAULT_BANDS,
-    title: str = "Shocks on the risk matrix",
+    title: str | None = None,
 ):
     """Each shock at its median likelihood and consequence on a banded 5 x 5 matrix.
 
@@ -1630,8 +1655,9 @@ def risk_matrix_figure(
 
     from .plots import _setup, _wrap
 
+    title = title or tr("risk.fig.matrix.title")
     if scores is None or scores.empty:
-        return _empty_figure("No shock ratings to place on the matrix.", title)
+        return _empty_figure(tr("risk.fig.matrix.empty"), title)
     plt, _ = _setup()
     colours = _band_colours(bands)
     data = scores.assign(**{c: _num(scores[c]) for c in ["likelihood", "consequence", "likelihood_q1", "likelihood_q3",
@@ -1668,25 +1694,25 @@ def risk_matrix_figure(
         ax.plot(px, py, "o", ms=17, color="#263238", mec="white", mew=1.2, zorder=3)
         ax.text(px, py, str(i), ha="center", va="center", color="white", fontsize=9, fontweight="bold", zorder=4)
         lines.append(f"{i:>2}  {_wrap(str(row.hazard), 30)}\n     {_fmt(row.likelihood)} x {_fmt(row.consequence)} = "
-                     f"{_fmt(row.score)} ({row.band}), n = {int(row.n)}")
+                     f"{_fmt(row.score)} ({term(row.band, 'band')}), {tr('common.n_equals', n=int(row.n))}")
     ax.set_xlim(0.5, 5.5)
     ax.set_ylim(0.5, 5.5)
-    ax.set_xticks(range(1, 6), [f"{i}\n{label}" for i, label in enumerate(LIKELIHOOD_LABELS, start=1)], fontsize=8)
-    ax.set_yticks(range(1, 6), [f"{label} {i}" for i, label in enumerate(CONSEQUENCE_LABELS, start=1)], fontsize=8)
+    ax.set_xticks(range(1, 6), [f"{i}\n{term(label, 'likelihood')}" for i, label in enumerate(LIKELIHOOD_LABELS, start=1)], fontsize=8)
+    ax.set_yticks(range(1, 6), [f"{term(label, 'consequence')} {i}" for i, label in enumerate(CONSEQUENCE_LABELS, start=1)], fontsize=8)
     ax.grid(False)
     ax.set_aspect("equal")
-    ax.set(xlabel="Likelihood (median of raters)", ylabel="Consequence (median of raters)", title=title)
+    ax.set(xlabel=tr("risk.fig.matrix.xlabel"), ylabel=tr("risk.fig.matrix.ylabel"), title=title)
     side.set_axis_off()
     if hidden.shape[0]:
-        lines.append(f"Not shown (suppressed or not rated): {', '.join(hidden['hazard'].astype(str))}")
+        lines.append(tr("risk.fig.matrix.hidden", names=", ".join(hidden["hazard"].astype(str))))
     side.text(0.0, 1.0, "\n".join(lines), va="top", ha="left", family="monospace", fontsize=8.5, transform=side.transAxes)
-    handles = [Patch(facecolor=c, alpha=0.55, label=f"{n} (up to {_fmt(u)})" if i < len(colours) - 1 else f"{n} (above {_fmt(prev)})")
+    handles = [Patch(facecolor=c, alpha=0.55, label=tr("risk.fig.matrix.band_up_to", band=term(n, "band"), value=_fmt(u)) if i < len(colours) - 1
+                     else tr("risk.fig.matrix.band_above", band=term(n, "band"), value=_fmt(prev)))
                for i, ((n, c), u, prev) in enumerate(zip(colours.items(), _check_bands(bands)[1], [0, *_check_bands(bands)[1][:-1]]))]
-    side.legend(handles=handles, title="Band (score = L x C)", loc="lower left", fontsize=8, title_fontsize=8, frameon=False)
-    note = "Whiskers: interquartile range of the raters' ratings."
+    side.legend(handles=handles, title=tr("risk.fig.matrix.legend"), loc="lower left", fontsize=8, title_fontsize=8, frameon=False)
+    note = tr("risk.fig.matrix.whiskers")
     if boot is not None and len(boot):
-        note += (f"\nGrey dots: the medians in {boot['resample'].nunique():,} bootstrap resamples of the\n"
-                 "raters; dots hidden under a marker mean its medians never moved.")
+        note += "\n" + tr("risk.fig.matrix.dots", n=f"{boot['resample'].nunique():,}")
     side.text(0.0, 0.22, note, fontsize=8, color="#455a64", transform=side.transAxes, va="bottom")
     fig.tight_layout()
     return fig
@@ -1703,10 +1729,10 @@ def rank_interval_figure(ranks: pd.DataFrame, *, title: str | None = None, what:
     """
     from .plots import _setup, _wrap
 
-    plural = "stresses" if what == "stress" else f"{what}s"
-    title = title or f"How sure is the ranking of {plural}?"
+    kind = "stresses" if what == "stress" else "shocks"
+    title = title or tr(f"risk.fig.ranks.title.{kind}")
     if ranks is None or ranks.empty:
-        return _empty_figure(f"No {plural} to rank.", title)
+        return _empty_figure(tr(f"risk.fig.ranks.empty.{kind}"), title)
     plt, _ = _setup()
     data = ranks.assign(**{c: _num(ranks[c]) for c in ["rank", "rank_median", "rank_low", "rank_high", "share_first", "n", "score"]})
     data = data.reset_index(drop=True)
@@ -1715,7 +1741,7 @@ def rank_interval_figure(ranks: pd.DataFrame, *, title: str | None = None, what:
     y = np.arange(k)
     for i, row in data.iterrows():
         if np.isnan(row["rank_low"]):
-            ax.text(1, i, "suppressed or not rated", va="center", fontsize=8, color="#777777")
+            ax.text(1, i, tr("risk.fig.not_shown"), va="center", fontsize=8, color="#777777")
             continue
         ax.plot([row["rank_low"], row["rank_high"]], [i, i], color="#90a4ae", lw=7, solid_capstyle="round", zorder=1)
         ax.plot(row["rank_median"], i, "o", color="#263238", ms=7, zorder=2)
@@ -1725,16 +1751,15 @@ def rank_interval_figure(ranks: pd.DataFrame, *, title: str | None = None, what:
     ax.invert_yaxis()
     for i, row in data.iterrows():
         if not np.isnan(row["share_first"]):
-            ax.text(k + 0.7, i, f"first in {_pct(row['share_first'])}", va="center", fontsize=8.5)
+            ax.text(k + 0.7, i, tr("risk.fig.ranks.first_in", share=_pct(row["share_first"])), va="center", fontsize=8.5)
     n_res = int(_num(ranks["n_resamples"]).max()) if "n_resamples" in ranks and _num(ranks["n_resamples"]).notna().any() else 0
-    ax.set(xlabel=f"Rank (1 = highest {'risk' if what == 'shock' else 'severity'}); bar: 95% interval over {n_res:,} resamples, dot: median rank",
-           ylabel="", title=title)
+    ax.set(xlabel=tr(f"risk.fig.ranks.xlabel.{kind}", n=f"{n_res:,}"), ylabel="", title=title)
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig
 
 
-def group_scores_figure(groups: pd.DataFrame, *, title: str = "Risk score of each shock, by stakeholder group"):
+def group_scores_figure(groups: pd.DataFrame, *, title: str | None = None):
     """Heatmap of shock scores per stakeholder group; suppressed cells are marked.
 
     ``groups`` is :func:`shock_scores` with ``by="stakeholder_group"`` (optionally suppressed).
@@ -1745,8 +1770,9 @@ def group_scores_figure(groups: pd.DataFrame, *, title: str = "Risk score of eac
     """
     from .plots import _setup, _wrap, mark_suppressed
 
+    title = title or tr("risk.fig.groups.title")
     if groups is None or groups.empty:
-        return _empty_figure("No ratings to split by group.", title)
+        return _empty_figure(tr("risk.fig.groups.empty"), title)
     plt, sns = _setup()
     key = "group_label" if "group_label" in groups else groups.columns[0]
     data = groups.assign(score=_num(groups["score"]), n=_num(groups["n"]))
@@ -1756,17 +1782,17 @@ def group_scores_figure(groups: pd.DataFrame, *, title: str = "Risk score of eac
     n_max = data.groupby(key, sort=False)["n"].max()
     fig, ax = plt.subplots(figsize=(1.9 * len(order_g) + 4, 0.5 * len(order_h) + 2.2))
     sns.heatmap(grid, annot=True, fmt=".3g", cmap="OrRd", vmin=0, vmax=MAX_SCORE, linewidths=0.5, ax=ax,
-                cbar_kws={"label": "risk score (median L x median C)"})
+                cbar_kws={"label": tr("risk.fig.groups.cbar")})
     mark_suppressed(ax, grid)
-    ax.set_xticklabels([_wrap(str(g), 18) + ("\nn = suppressed" if np.isnan(n_max[g]) else f"\nn = {int(n_max[g])}") for g in order_g], rotation=0, fontsize=8.5)
-    ax.set_yticklabels([_wrap(t.get_text(), 30) for t in ax.get_yticklabels()], rotation=0)
-    ax.set(title=title, xlabel="Stakeholder group", ylabel="")
+    ax.set_xticklabels([_wrap(str(g), 18) + "\n" + tr("common.n_equals", n=tr("common.suppressed") if np.isnan(n_max[g]) else int(n_max[g])) for g in order_g], rotation=0, fontsize=8.5)
+    ax.set_yticklabels([_wrap(label.get_text(), 30) for label in ax.get_yticklabels()], rotation=0)
+    ax.set(title=title, xlabel=tr("common.stakeholder_group"), ylabel="")
     fig.tight_layout()
     return fig
 
 
 def impact_heatmap(impacts: pd.DataFrame, *, exposure: pd.DataFrame | None = None, shock_scores: pd.DataFrame | None = None,
-                   critical: int = DEFAULT_CRITICAL, title: str = "How hard each shock hits each asset"):
+                   critical: int = DEFAULT_CRITICAL, title: str | None = None):
     """Heatmap of the asset x shock impact matrix.
 
     Assets are rows (most exposed first when ``exposure`` is given), labelled with their
@@ -1781,8 +1807,9 @@ def impact_heatmap(impacts: pd.DataFrame, *, exposure: pd.DataFrame | None = Non
 
     from .plots import _setup, _wrap
 
+    title = title or tr("risk.fig.impacts.title")
     if impacts is None or impacts.empty:
-        return _empty_figure("No assets or impact ratings.", title)
+        return _empty_figure(tr("risk.fig.impacts.empty"), title)
     plt, sns = _setup()
     data = impacts.assign(impact=_num(impacts["impact"]), criticality=_num(impacts["criticality"]))
     assets = list(dict.fromkeys(data["asset_id"]))
@@ -1796,12 +1823,13 @@ def impact_heatmap(impacts: pd.DataFrame, *, exposure: pd.DataFrame | None = Non
     grid = data.pivot_table(index="asset_id", columns="shock_id", values="impact", aggfunc="first", dropna=False).reindex(index=assets, columns=shocks)
     info = data.drop_duplicates("asset_id").set_index("asset_id")
     blank = grid.fillna(0).max(axis=1) <= 0
-    ylabels = [f"{info.loc[a, 'asset']} [{_fmt(info.loc[a, 'criticality'])}]" + ("  (no risk path)" if blank[a] and info.loc[a, "criticality"] >= critical else "") for a in assets]
+    no_path = "  " + tr("risk.fig.impacts.no_path")
+    ylabels = [f"{info.loc[a, 'asset']} [{_fmt(info.loc[a, 'criticality'])}]" + (no_path if blank[a] and info.loc[a, "criticality"] >= critical else "") for a in assets]
     shock_names = data.drop_duplicates("shock_id").set_index("shock_id")["shock"]
-    xlabels = [_wrap(str(shock_names[s]), 14) + (f"\n(score {_fmt(scores[s])})" if s in scores and not np.isnan(scores[s]) else "") for s in shocks]
+    xlabels = [_wrap(str(shock_names[s]), 14) + ("\n" + tr("risk.fig.impacts.score", score=_fmt(scores[s])) if s in scores and not np.isnan(scores[s]) else "") for s in shocks]
     fig, ax = plt.subplots(figsize=(1.05 * len(shocks) + 5.5, 0.3 * len(assets) + 2.6))
     sns.heatmap(grid, annot=True, fmt=".0f", cmap="Reds", vmin=0, vmax=5, linewidths=0.5, linecolor="white", ax=ax,
-                cbar_kws={"label": "impact (0 none .. 5 loss of function)", "shrink": 0.5}, annot_kws={"fontsize": 8})
+                cbar_kws={"label": tr("risk.fig.impacts.cbar"), "shrink": 0.5}, annot_kws={"fontsize": 8})
     for i, a in enumerate(assets):
         for j, s in enumerate(shocks):
             if np.isnan(grid.loc[a, s]):
@@ -1817,15 +1845,15 @@ def impact_heatmap(impacts: pd.DataFrame, *, exposure: pd.DataFrame | None = Non
         if text.get_text() == "0":
             text.set_color("#b0b0b0")  # 0 is a rating (no impact), shown quietly
     n_missing = int(grid.isna().to_numpy().sum())
-    order = "most exposed first" if exposure is not None and len(exposure) else "in table order"
-    sub = f"{len(assets)} assets, {order}; [criticality 1-5]" + (f"; hatched: {n_missing} impacts not rated" if n_missing else "")
+    order = tr("risk.fig.impacts.order.exposure") if exposure is not None and len(exposure) else tr("risk.fig.impacts.order.table")
+    sub = tr("risk.fig.impacts.subtitle", n=len(assets), order=order) + (tr("risk.fig.impacts.hatched", n=n_missing) if n_missing else "")
     ax.set(xlabel="", ylabel="")
     ax.set_title(f"{title}\n{sub}", fontsize=11)
     fig.tight_layout()
     return fig
 
 
-def stress_severity_figure(stresses: pd.DataFrame, *, title: str = "How severe each stress is, and where it is heading"):
+def stress_severity_figure(stresses: pd.DataFrame, *, title: str | None = None):
     """Median severity of each stress with its interquartile range, coloured by trend.
 
     Examples
@@ -1836,27 +1864,28 @@ def stress_severity_figure(stresses: pd.DataFrame, *, title: str = "How severe e
 
     from .plots import _setup, _wrap
 
+    title = title or tr("risk.fig.severity.title")
     if stresses is None or stresses.empty:
-        return _empty_figure("No stress ratings.", title)
+        return _empty_figure(tr("risk.fig.severity.empty"), title)
     plt, _ = _setup()
     data = stresses.assign(**{c: _num(stresses[c]) for c in ["severity", "severity_q1", "severity_q3", "share_worsening", "n"]}).reset_index(drop=True)
     k = len(data)
     fig, ax = plt.subplots(figsize=(9.5, 0.45 * k + 1.9))
     for i, row in data.iterrows():
         if np.isnan(row["severity"]):
-            ax.text(0.1, i, "suppressed or not rated", va="center", fontsize=8, color="#777777")
+            ax.text(0.1, i, tr("risk.fig.not_shown"), va="center", fontsize=8, color="#777777")
             continue
         colour = TREND_COLOURS.get(row["trend"], "#bdbdbd")
         ax.barh(i, row["severity"], color=colour, alpha=0.85, height=0.65)
         ax.plot([row["severity_q1"], row["severity_q3"]], [i, i], color="#212121", lw=1.4)
-        ax.text(5.1, i, f"{_pct(row['share_worsening'])} worsening", va="center", fontsize=8.5)
+        ax.text(5.1, i, tr("risk.fig.severity.worsening", share=_pct(row["share_worsening"])), va="center", fontsize=8.5)
     ax.set_yticks(range(k), [_label_n(h, n, 38) for h, n in zip(data["hazard"], data["n"])], fontsize=9)
     ax.invert_yaxis()
     ax.set_xlim(0, 6.2)
-    ax.set_xticks(range(0, 6), ["", "1 negligible", "2 minor", "3 moderate", "4 serious", "5 severe"], fontsize=8)
-    ax.legend(handles=[Patch(color=c, label=t) for t, c in TREND_COLOURS.items()], title="Most common trend", fontsize=8, title_fontsize=8,
+    ax.set_xticks(range(0, 6), ["", *(f"{i} {tr(f'risk.severity.{i}')}" for i in range(1, 6))], fontsize=8)
+    ax.legend(handles=[Patch(color=c, label=term(trend, "trend")) for trend, c in TREND_COLOURS.items()], title=tr("risk.fig.severity.legend"), fontsize=8, title_fontsize=8,
               loc="upper center", bbox_to_anchor=(0.5, -0.09 - 0.4 / max(k, 1)), ncol=4, frameon=False)
-    ax.set(xlabel="Median severity (line: interquartile range)", ylabel="", title=title)
+    ax.set(xlabel=tr("risk.fig.severity.xlabel"), ylabel="", title=title)
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig
@@ -1872,10 +1901,10 @@ def compound_figure(compound: pd.DataFrame, *, bands=DEFAULT_BANDS, title: str |
     from .plots import _setup, _wrap
 
     if compound is None or compound.empty:
-        return _empty_figure("No shock scores to compound.", title or "Compound risk")
+        return _empty_figure(tr("risk.fig.compound.empty"), title or tr("risk.fig.compound.short_title"))
     plt, _ = _setup()
     alpha = float(_num(compound["alpha"]).dropna().iloc[0]) if _num(compound["alpha"]).notna().any() else np.nan
-    title = title or f"Own risk and compound risk (alpha = {_fmt(alpha, 2)})"
+    title = title or tr("risk.fig.compound.title", alpha=_fmt(alpha, 2))
     data = compound.assign(score=_num(compound["score"]), compound=_num(compound["compound"]), n=_num(compound["n"])).reset_index(drop=True)
     colours = _band_colours(bands)
     names, uppers = _check_bands(bands)
@@ -1886,28 +1915,28 @@ def compound_figure(compound: pd.DataFrame, *, bands=DEFAULT_BANDS, title: str |
     for name, up in zip(names, uppers):
         hi = top if name == names[-1] else up
         ax.axvspan(lo, hi, color=colours[name], alpha=0.25, lw=0)
-        ax.text((lo + min(hi, top)) / 2, -0.75, name, ha="center", va="bottom", fontsize=8, color="#555555")
+        ax.text((lo + min(hi, top)) / 2, -0.75, term(name, "band"), ha="center", va="bottom", fontsize=8, color="#555555")
         lo = up
     for i, row in data.iterrows():
         if np.isnan(row["score"]):
-            ax.text(1, i, "suppressed or not rated", va="center", fontsize=8, color="#777777")
+            ax.text(1, i, tr("risk.fig.not_shown"), va="center", fontsize=8, color="#777777")
             continue
         ax.annotate("", xy=(row["compound"], i), xytext=(row["score"], i),
                     arrowprops=dict(arrowstyle="-|>", color="#455a64", lw=1.6, shrinkA=4, shrinkB=4))
         ax.plot(row["score"], i, "o", color="white", mec="#263238", ms=8, zorder=3)
         ax.plot(row["compound"], i, "o", color="#263238", ms=8, zorder=3)
-        amp = str(row["amplifiers"]) if isinstance(row["amplifiers"], str) and row["amplifiers"] else "no amplifying stress"
+        amp = str(row["amplifiers"]) if isinstance(row["amplifiers"], str) and row["amplifiers"] else tr("risk.fig.compound.no_amplifier")
         ax.text(row["compound"] + top * 0.015, i, _wrap(amp, 60), va="center", fontsize=7.5, color="#37474f")
     ax.set_yticks(range(k), [_label_n(h, n, 34) for h, n in zip(data["hazard"], data["n"])], fontsize=9)
     ax.set_ylim(k - 0.4, -1.0)
     ax.set_xlim(0, top * 1.45)
-    ax.set(xlabel="Risk score: open circle = own (median L x median C), filled = compound with the stresses", ylabel="", title=title)
+    ax.set(xlabel=tr("risk.fig.compound.xlabel"), ylabel="", title=title)
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig
 
 
-def stress_network_figure(graph, *, bands=DEFAULT_BANDS, title: str = "Which stresses amplify which shocks"):
+def stress_network_figure(graph, *, bands=DEFAULT_BANDS, title: str | None = None):
     """The stress -> shock network in two columns, hubs on top and drawn largest.
 
     Stresses (left) are ordered and sized by their risk reach (:func:`stress_centrality`)
@@ -1926,8 +1955,9 @@ def stress_network_figure(graph, *, bands=DEFAULT_BANDS, title: str = "Which str
 
     stresses = [v for v, d in graph.nodes(data=True) if d.get("kind") == "stress"]
     shocks = [v for v, d in graph.nodes(data=True) if d.get("kind") == "shock"]
+    title = title or tr("risk.fig.network.title")
     if not stresses or not shocks:
-        return _empty_figure("No stresses or shocks to link.", title)
+        return _empty_figure(tr("risk.fig.network.empty"), title)
     plt, _ = _setup()
     reach = dict(graph.out_degree(stresses, weight="risk_weight"))
     stresses = sorted(stresses, key=lambda v: (-reach[v], -np.nan_to_num(graph.nodes[v].get("severity", np.nan)), v))
@@ -1959,21 +1989,22 @@ def stress_network_figure(graph, *, bands=DEFAULT_BANDS, title: str = "Which str
     gap = {v: 0.03 + np.sqrt(size[v]) / 2 / points_per_unit for v in nodes}
     for v in stresses:
         d = graph.nodes[v]
-        text = f"{_wrap(str(d.get('label', v)), 34)}\nseverity {_fmt(d.get('severity', np.nan))}, reach {reach[v]:.2f}"
+        text = f"{_wrap(str(d.get('label', v)), 34)}\n" + tr("risk.fig.network.stress", severity=_fmt(d.get("severity", np.nan)), reach=f"{reach[v]:.2f}")
         ax.text(-gap[v], pos[v][1], text, ha="right", va="center", fontsize=8.5)
     for v in shocks:
         d = graph.nodes[v]
         n = d.get("n", 0)
-        text = f"{_wrap(str(d.get('label', v)), 34)}\nscore {_fmt(d.get('score', np.nan))} ({d.get('band') or 'not rated'}), n = {n}"
+        band = term(d.get("band"), "band") if d.get("band") else tr("risk.fig.network.not_rated")
+        text = f"{_wrap(str(d.get('label', v)), 34)}\n" + tr("risk.fig.network.shock", score=_fmt(d.get("score", np.nan)), band=band, n=n)
         ax.text(1.0 + gap[v], pos[v][1], text, ha="left", va="center", fontsize=8.5)
-    ax.text(0.0, 1.2, "STRESSES\n(size: risk reach)", ha="center", va="bottom", fontsize=9, fontweight="bold")
-    ax.text(1.0, 1.2, "SHOCKS\n(size: risk score)", ha="center", va="bottom", fontsize=9, fontweight="bold")
+    ax.text(0.0, 1.2, tr("risk.fig.network.stresses"), ha="center", va="bottom", fontsize=9, fontweight="bold")
+    ax.text(1.0, 1.2, tr("risk.fig.network.shocks"), ha="center", va="bottom", fontsize=9, fontweight="bold")
     ax.set_xlim(-0.95, 1.95)
     ax.set_ylim(-rows + 0.2, 2.4)
     ax.set_axis_off()
-    handles = [Patch(color=TREND_COLOURS[t], label=f"stress {t}") for t in ("worsening", "stable", "improving")]
-    handles += [Patch(color=c, label=f"shock {b}") for b, c in band_colour.items()]
-    handles += [Line2D([], [], color="#424242", lw=1.1 * s ** 1.3, label=f"{_STRENGTH[s]} link") for s in (1, 2, 3)]
+    handles = [Patch(color=TREND_COLOURS[trend], label=tr("risk.fig.network.legend_stress", trend=term(trend, "trend"))) for trend in ("worsening", "stable", "improving")]
+    handles += [Patch(color=c, label=tr("risk.fig.network.legend_shock", band=term(b, "band"))) for b, c in band_colour.items()]
+    handles += [Line2D([], [], color="#424242", lw=1.1 * s ** 1.3, label=tr("risk.fig.network.legend_link", strength=_strength(s))) for s in (1, 2, 3)]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=5, fontsize=8, frameon=False)
     ax.set_title(title)
     fig.tight_layout()

@@ -208,13 +208,24 @@ def _run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, 
     return NotebookResult(name, assessment_id, status, round(seconds, 2), str(final), error, cell)
 
 
+def _first_heading(nb) -> str | None:
+    """The report's title: the first Markdown heading, typed in a cell or computed by one."""
+    for cell in nb.cells:
+        texts = [cell.source] if cell.cell_type == "markdown" else [o.get("data", {}).get("text/markdown", "") for o in cell.get("outputs", [])]
+        for text in texts:
+            text = "".join(text) if isinstance(text, list) else text
+            if text.lstrip().startswith("#"):
+                return text.lstrip().lstrip("#").strip().splitlines()[0]
+    return None
+
+
 def _render_html(executed: Path, html_path: Path) -> None:
     import nbformat
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(executed, as_version=4)
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    title = next((c.source.lstrip("# ").splitlines()[0] for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("#")), executed.stem)
+    title = _first_heading(nb) or executed.stem
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     atomic_write_text(html_path, body)
 

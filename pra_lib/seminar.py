@@ -41,6 +41,7 @@ import pandas as pd
 
 from . import stats
 from .disclosure import DEFAULT_MIN_CELL_SIZE, SUPPRESSED
+from .i18n import pick_all, plural, t, term
 
 __all__ = [
     "SCHMIDT_BANDS",
@@ -163,12 +164,12 @@ def _grid(frame: pd.DataFrame, data: pd.DataFrame, keys: list[str]) -> pd.DataFr
 
 def _fmt_p(p: float) -> str:
     if p is None or np.isnan(p):
-        return "p undefined"
+        return t("seminar.p_undefined")
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def _pct(x: float) -> str:
-    return "n/a" if x is None or np.isnan(x) else f"{100 * x:.0f}%"
+    return t("common.not_available") if x is None or np.isnan(x) else f"{100 * x:.0f}%"
 
 
 def _empty_figure(message: str, title: str):
@@ -206,7 +207,7 @@ def votes_frame(assessment, *, activity_id: str = "pra_seminar") -> pd.DataFrame
     -------
     pandas.DataFrame
         One row per vote with ``respondent_id``, ``activity_id``, ``stakeholder_group``,
-        ``group_label``, ``focus_area_id``, ``focus_area`` (English name),
+        ``group_label``, ``focus_area_id``, ``focus_area`` (name in the report language),
         ``focus_area_name_id`` (Indonesian name), ``selected`` (whether the PRA finally
         selected it), ``support`` (float 1-5, NaN when not answered) and ``rank`` (float,
         1 = top, NaN when not ranked). ``attrs["category_order"]`` holds the metadata order
@@ -220,6 +221,8 @@ def votes_frame(assessment, *, activity_id: str = "pra_seminar") -> pd.DataFrame
     >>> votes.groupby("focus_area_id")["support"].mean().idxmax() # doctest: +SKIP
     'FA3'
     """
+    from .overview import group_labels
+
     meta = assessment.metadata
     known = list(meta.activities["activity_id"]) if meta.activities is not None else []
     if known and activity_id not in known:
@@ -238,8 +241,10 @@ def votes_frame(assessment, *, activity_id: str = "pra_seminar") -> pd.DataFrame
     people = assessment.participants.reindex(columns=["respondent_id", "stakeholder_group"]).drop_duplicates("respondent_id")
     out = votes.merge(people, on="respondent_id", how="left", validate="many_to_one")
     out = out.merge(fas, on="focus_area_id", how="left", validate="many_to_one")
-    out["group_label"] = out["stakeholder_group"].map(dict(zip(groups["stakeholder_group"], groups["label"])))
+    group_names = group_labels(meta)
+    out["group_label"] = out["stakeholder_group"].map(group_names)
     out["group_label"] = out["group_label"].where(out["group_label"].notna(), out["stakeholder_group"])
+    out["name_en"] = pick_all(out["name_en"], out["name_id"])
     out = out.rename(columns={"name_en": "focus_area", "name_id": "focus_area_name_id"})
     out["focus_area"] = out["focus_area"].where(out["focus_area"].notna(), out["focus_area_id"])
     out["support"] = pd.to_numeric(out["support"], errors="coerce").astype(float)
@@ -249,7 +254,7 @@ def votes_frame(assessment, *, activity_id: str = "pra_seminar") -> pd.DataFrame
     out = out.sort_values(["respondent_id", "_fa", "focus_area_id"], kind="stable")[_VOTE_COLUMNS].reset_index(drop=True)
     out.attrs["category_order"] = {
         "stakeholder_group": list(groups["stakeholder_group"]),
-        "group_label": list(groups["label"]),
+        "group_label": [group_names[g] for g in groups["stakeholder_group"]],
         "focus_area_id": fa_order,
     }
     return out
@@ -596,7 +601,7 @@ def consensus(
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).round(6)
     out = _with_labels(out, data, by_list)
     if by and "group_label" in out:
-        out.loc[out["scope"] == "all participants", "group_label"] = "All participants"
+        out.loc[out["scope"] == "all participants", "group_label"] = t("seminar.all_participants")
     return out
 
 
@@ -771,8 +776,8 @@ def seminar_changes(seminar_ranking: pd.DataFrame, session_ranking: pd.DataFrame
 def _label_n(name, n, width: int = 34) -> str:
     from .plots import _wrap
 
-    count = "suppressed" if n is None or np.isnan(n) else f"{int(n)}"
-    return f"{_wrap(str(name), width)}\n(n = {count})"
+    count = t("common.suppressed") if n is None or np.isnan(n) else f"{int(n)}"
+    return f"{_wrap(str(name), width)}\n({t('common.n_equals', n=count)})"
 
 
 def support_figure(table: pd.DataFrame, *, title: str | None = None):
@@ -787,9 +792,9 @@ def support_figure(table: pd.DataFrame, *, title: str | None = None):
     """
     from .plots import _setup, matplotlib_percent
 
-    title = title or "Support for each focus area at the PRA Seminar"
+    title = title or t("seminar.fig.support.title")
     if table is None or table.empty:
-        return _empty_figure("No seminar votes.", title)
+        return _empty_figure(t("seminar.fig.support.empty"), title)
     plt, sns = _setup()
     cols = ["n", "mean", "mean_ci_low", "mean_ci_high", "share_support", "share_support_ci_low", "share_support_ci_high", "share_oppose"]
     d = table.assign(**{c: _num(table[c]).to_numpy() for c in cols})
@@ -799,24 +804,24 @@ def support_figure(table: pd.DataFrame, *, title: str | None = None):
     blue, red = "#1f6f9f", "#c0392b"
     for i, r in d.iterrows():
         if np.isnan(r["mean"]):
-            ax1.text(3, i, "suppressed" if str(table.loc[table["focus_area_id"] == r["focus_area_id"], "n"].iloc[0]) == SUPPRESSED else "no answers",
+            ax1.text(3, i, t("common.suppressed") if str(table.loc[table["focus_area_id"] == r["focus_area_id"], "n"].iloc[0]) == SUPPRESSED else t("seminar.fig.no_answers"),
                      ha="center", va="center", fontsize=8, color="#777777")
             continue
         ax1.plot([r["mean_ci_low"], r["mean_ci_high"]], [i, i], color=blue, lw=2.5, alpha=0.6)
         ax1.plot(r["mean"], i, "o", color=blue, ms=8)
         ax1.text(r["mean_ci_high"] + 0.05, i, f"{r['mean']:.2f}", va="center", fontsize=8.5)
         ax2.plot([r["share_support_ci_low"], r["share_support_ci_high"]], [i, i], color=blue, lw=2.5, alpha=0.6)
-        ax2.plot(r["share_support"], i, "o", color=blue, ms=8, label="supporting (4-5)" if i == 0 else None)
-        ax2.plot(r["share_oppose"], i, "D", color=red, ms=6, mfc="white", label="opposing (1-2)" if i == 0 else None)
+        ax2.plot(r["share_support"], i, "o", color=blue, ms=8, label=t("seminar.fig.support.supporting") if i == 0 else None)
+        ax2.plot(r["share_oppose"], i, "D", color=red, ms=6, mfc="white", label=t("seminar.fig.support.opposing") if i == 0 else None)
     ax1.axvline(3, color="#999999", ls="--", lw=1)
     ax1.set_xlim(1, 5.4)
-    ax1.set_xticks([1, 2, 3, 4, 5], ["1\nstrongly\ndisagree", "2", "3\nneutral", "4", "5\nstrongly\nagree"], fontsize=8.5)
+    ax1.set_xticks([1, 2, 3, 4, 5], ["1\n" + t("seminar.fig.support.tick1"), "2", "3\n" + t("seminar.fig.support.tick3"), "4", "5\n" + t("seminar.fig.support.tick5")], fontsize=8.5)
     ax1.set_yticks(y, [_label_n(f, n) for f, n in zip(d["focus_area"], d["n"])], fontsize=9)
     ax1.invert_yaxis()
-    ax1.set(xlabel="Mean agreement that it should be a focus area", ylabel="", title="Mean support (95% CI)")
+    ax1.set(xlabel=t("seminar.fig.support.xlabel1"), ylabel="", title=t("seminar.fig.support.title1"))
     ax2.set_xlim(0, 1)
     ax2.xaxis.set_major_formatter(matplotlib_percent())
-    ax2.set(xlabel="Share of participants", title="Supporting (95% CI) and opposing")
+    ax2.set(xlabel=t("seminar.fig.support.xlabel2"), title=t("seminar.fig.support.title2"))
     if ax2.get_legend_handles_labels()[0]:
         ax2.legend(loc="lower right", fontsize=8, frameon=True)
     for ax in (ax1, ax2):
@@ -840,47 +845,48 @@ def support_heatmap(table: pd.DataFrame, *, by: str = "stakeholder_group", value
 
     if value not in ("mean", "share_support"):
         raise ValueError(f"support_heatmap: value must be 'mean' or 'share_support', not {value!r}")
-    what = "mean support" if value == "mean" else "share supporting"
-    title = title or f"{what.capitalize()} for each focus area, by {by.replace('_', ' ')}"
+    by_text = t("seminar.by.stakeholder_group") if by == "stakeholder_group" else by.replace("_", " ")
+    title = title or t(f"seminar.fig.heatmap.title.{value}", by=by_text)
     if table is None or table.empty:
-        return _empty_figure("No seminar votes to split by group.", title)
+        return _empty_figure(t("seminar.fig.heatmap.empty"), title)
     plt, sns = _setup()
-    t = table.copy()
-    label = _LABEL_OF.get(by) if _LABEL_OF.get(by) in t else by
-    t["_v"] = _num(t[value]).to_numpy()
-    t["_n"] = _num(t["n"]).to_numpy()
-    t["_supp"] = t["n"].astype(object).eq(SUPPRESSED).to_numpy()
-    rows = list(dict.fromkeys(t["focus_area_id"]))
-    cols = list(dict.fromkeys(t[by]))
-    grid = t.pivot_table(index="focus_area_id", columns=by, values="_v", aggfunc="first", dropna=False).reindex(index=rows, columns=cols)
-    supp = t.pivot_table(index="focus_area_id", columns=by, values="_supp", aggfunc="any", dropna=False).reindex(index=rows, columns=cols)
+    tab = table.copy()
+    label = _LABEL_OF.get(by) if _LABEL_OF.get(by) in tab else by
+    tab["_v"] = _num(tab[value]).to_numpy()
+    tab["_n"] = _num(tab["n"]).to_numpy()
+    tab["_supp"] = tab["n"].astype(object).eq(SUPPRESSED).to_numpy()
+    rows = list(dict.fromkeys(tab["focus_area_id"]))
+    cols = list(dict.fromkeys(tab[by]))
+    grid = tab.pivot_table(index="focus_area_id", columns=by, values="_v", aggfunc="first", dropna=False).reindex(index=rows, columns=cols)
+    supp = tab.pivot_table(index="focus_area_id", columns=by, values="_supp", aggfunc="any", dropna=False).reindex(index=rows, columns=cols)
     supp = supp.fillna(False).astype(bool)
-    names = dict(zip(t["focus_area_id"], t["focus_area"])) if "focus_area" in t else {}
+    names = dict(zip(tab["focus_area_id"], tab["focus_area"])) if "focus_area" in tab else {}
     col_labels = []
     for c in cols:
-        sub = t[t[by] == c]
+        sub = tab[tab[by] == c]
         ns = sub["_n"].dropna()
-        n_lab = "n suppressed" if ns.empty and sub["_supp"].any() else (f"n = {int(ns.max())}" if len(ns) else "n = 0")
+        n_lab = t("seminar.fig.n_suppressed") if ns.empty and sub["_supp"].any() else t("common.n_equals", n=int(ns.max()) if len(ns) else 0)
         col_labels.append(f"{_wrap(str(sub[label].iloc[0]), 16)}\n({n_lab})")
     kw = dict(cmap="RdBu", center=3, vmin=1, vmax=5, fmt=".2f") if value == "mean" else dict(cmap="Blues", vmin=0, vmax=1, fmt=".0%")
     fig, ax = plt.subplots(figsize=(1.5 * len(cols) + 5.2, 0.6 * len(rows) + 2.4))
     sns.heatmap(grid.astype(float), annot=True, linewidths=0.6, linecolor="white", ax=ax, annot_kws={"fontsize": 9},
-                cbar_kws={"label": "Mean agreement (1 strongly disagree – 5 strongly agree)" if value == "mean" else "Share supporting (4-5)", "shrink": 0.8}, **kw)
+                cbar_kws={"label": t(f"seminar.fig.heatmap.cbar.{value}"), "shrink": 0.8}, **kw)
     mark_suppressed(ax, grid.where(supp, 0.0).where(~supp, np.nan))
     for i, r in enumerate(rows):
         for j, c in enumerate(cols):
             if pd.isna(grid.loc[r, c]) and not supp.loc[r, c]:
-                ax.text(j + 0.5, i + 0.5, "no answers", ha="center", va="center", fontsize=7, color="#555555")
+                ax.text(j + 0.5, i + 0.5, t("seminar.fig.no_answers"), ha="center", va="center", fontsize=7, color="#555555")
     ax.set_yticks(np.arange(len(rows)) + 0.5, [f"{_wrap(str(names.get(r, r)), 34)}" for r in rows], rotation=0, fontsize=9)
     ax.set_xticks(np.arange(len(cols)) + 0.5, col_labels, rotation=0, fontsize=8.5)
-    ax.set(xlabel=by.replace("_", " ").capitalize(), ylabel="")
+    ax.set(xlabel=by_text.capitalize(), ylabel="")
     ax.set_title(title, fontsize=12, fontweight="bold")
     fig.tight_layout()
     return fig
 
 
 def _ordinal(i: int) -> str:
-    return f"{i}{'th' if 10 <= i % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(i % 10, 'th')}"
+    suffix = "th" if 10 <= i % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(i % 10, "th")
+    return t(f"seminar.ordinal.{suffix}", i=i)
 
 
 def rank_distribution_figure(table: pd.DataFrame, *, ranking: pd.DataFrame | None = None, title: str | None = None):
@@ -896,39 +902,40 @@ def rank_distribution_figure(table: pd.DataFrame, *, ranking: pd.DataFrame | Non
     """
     from .plots import _setup, mark_suppressed
 
-    title = title or "How the participants ranked the focus areas"
+    title = title or t("seminar.fig.dist.title")
     if table is None or table.empty:
-        return _empty_figure("Nobody ranked the focus areas.", title)
+        return _empty_figure(t("seminar.fig.dist.empty"), title)
     plt, sns = _setup()
-    t = table.assign(_share=_num(table["share"]).to_numpy(), _n=_num(table["n"]).to_numpy())
+    d = table.assign(_share=_num(table["share"]).to_numpy(), _n=_num(table["n"]).to_numpy())
     if ranking is not None and len(ranking):
-        rows = [f for f in ranking["focus_area_id"] if f in set(t["focus_area_id"])]
-        rows += [f for f in dict.fromkeys(t["focus_area_id"]) if f not in rows]
+        rows = [f for f in ranking["focus_area_id"] if f in set(d["focus_area_id"])]
+        rows += [f for f in dict.fromkeys(d["focus_area_id"]) if f not in rows]
     else:
-        first = t[t["position"] == 1].sort_values("_share", ascending=False, na_position="last", kind="stable")
+        first = d[d["position"] == 1].sort_values("_share", ascending=False, na_position="last", kind="stable")
         rows = list(dict.fromkeys(first["focus_area_id"]))
-    positions = sorted(t["position"].unique())
-    grid = t.pivot_table(index="focus_area_id", columns="position", values="_share", aggfunc="first", dropna=False).reindex(index=rows, columns=positions)
-    names = dict(zip(t["focus_area_id"], t["focus_area"])) if "focus_area" in t else {}
-    n_of = t.groupby("focus_area_id")["_n"].max()
+    positions = sorted(d["position"].unique())
+    grid = d.pivot_table(index="focus_area_id", columns="position", values="_share", aggfunc="first", dropna=False).reindex(index=rows, columns=positions)
+    names = dict(zip(d["focus_area_id"], d["focus_area"])) if "focus_area" in d else {}
+    n_of = d.groupby("focus_area_id")["_n"].max()
     fig, ax = plt.subplots(figsize=(1.0 * len(positions) + 5.5, 0.6 * len(rows) + 2.2))
     sns.heatmap(grid.astype(float), annot=True, fmt=".0%", cmap="Greens", vmin=0, vmax=max(0.5, float(np.nanmax(grid.to_numpy())) if grid.notna().any().any() else 1),
-                linewidths=0.6, linecolor="white", ax=ax, annot_kws={"fontsize": 9}, cbar_kws={"label": "Share of the participants who ranked it", "shrink": 0.8})
+                linewidths=0.6, linecolor="white", ax=ax, annot_kws={"fontsize": 9}, cbar_kws={"label": t("seminar.fig.dist.cbar"), "shrink": 0.8})
     mark_suppressed(ax, grid)
     ax.set_yticks(np.arange(len(rows)) + 0.5, [_label_n(names.get(r, r), n_of.get(r, np.nan), 40) for r in rows], rotation=0, fontsize=9)
     ax.set_xticks(np.arange(len(positions)) + 0.5, [_ordinal(int(p)) for p in positions], rotation=0)
-    order = "in the seminar's order" if ranking is not None and len(ranking) else "by the share putting it first"
-    ax.set(xlabel=f"Place given by the participant (1st = top); focus areas {order}", ylabel="")
+    order = t("seminar.fig.dist.order.seminar") if ranking is not None and len(ranking) else t("seminar.fig.dist.order.first")
+    ax.set(xlabel=t("seminar.fig.dist.xlabel", order=order), ylabel="")
     ax.set_title(title, fontsize=12, fontweight="bold")
     fig.tight_layout()
     return fig
 
 
-def slope_figure(changes: pd.DataFrame, *, title: str | None = None, left: str = "Working session", right: str = "PRA Seminar"):
+def slope_figure(changes: pd.DataFrame, *, title: str | None = None, left: str | None = None, right: str | None = None):
     """Slope chart from the working-session rank to the seminar rank of each focus area.
 
     ``changes`` is :func:`seminar_changes`. The focus areas both ranked are drawn on their
-    shared ranks; the others are listed under the chart.
+    shared ranks; the others are listed under the chart. ``left`` and ``right`` name the
+    two rankings (default "Working session" and "PRA Seminar", in the report language).
 
     Examples
     --------
@@ -936,9 +943,11 @@ def slope_figure(changes: pd.DataFrame, *, title: str | None = None, left: str =
     """
     from .plots import _setup, _wrap
 
-    title = title or "How the seminar reordered the focus areas"
+    title = title or t("seminar.fig.slope.title")
+    left = left or t("seminar.fig.slope.left")
+    right = right or t("seminar.fig.slope.right")
     if changes is None or changes.empty:
-        return _empty_figure("No rankings to compare.", title)
+        return _empty_figure(t("seminar.fig.slope.empty"), title)
     plt, _ = _setup()
     key = changes.columns[0]
     name_col = "focus_area" if "focus_area" in changes else key
@@ -956,14 +965,14 @@ def slope_figure(changes: pd.DataFrame, *, title: str | None = None, left: str =
                 ha="left", va="center", fontsize=9, color=c if shift else "#333333")
     ax.set_xlim(-0.9, 1.9)
     ax.set_ylim(k + 0.6, 0.4)
-    ax.set_xticks([0, 1], [f"{left}\nrank", f"{right}\nrank"], fontsize=10)
+    ax.set_xticks([0, 1], [t("seminar.fig.slope.tick", name=left), t("seminar.fig.slope.tick", name=right)], fontsize=10)
     ax.set_yticks([])
     ax.grid(False)
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
-    notes = [f"{change.capitalize()}: {', '.join(str(x) for x in others.loc[others['change'] == change, name_col])}."
+    notes = [f"{term(change, 'change').capitalize()}: {', '.join(str(x) for x in others.loc[others['change'] == change, name_col])}."
              for change in dict.fromkeys(others["change"])]
-    sub = "Ranks among the focus areas both ranked (1 = top); green moved up, red moved down at the seminar."
+    sub = t("seminar.fig.slope.subtitle")
     if notes:
         sub += " " + " ".join(notes)
     ax.set_title(title, fontsize=12, fontweight="bold")
@@ -1023,80 +1032,82 @@ def findings_seminar(
     lines = []
     s = _usable(support_table, "mean", min_cell_size)
     if s.empty:
-        lines.append("**Support.** No focus area has enough support answers to report.")
+        lines.append(t("seminar.find.no_support"))
     else:
         s = s.sort_values("_v", ascending=False)
         top = s.iloc[0]
         low_top = _num(pd.Series([top["mean_ci_low"]])).iloc[0]
         tied = s[_num(s["mean_ci_high"]) >= low_top].iloc[1:]
-        text = (f"**Strongest support.** {top['focus_area']} has the highest mean support, {top['_v']:.2f} "
-                f"(95% CI {low_top:.2f}-{_num(pd.Series([top['mean_ci_high']])).iloc[0]:.2f}, n = {int(top['_n'])}), "
-                f"with {_pct(_num(pd.Series([top['share_support']])).iloc[0])} supporting it")
+        text = t("seminar.find.strongest", name=top["focus_area"], mean=f"{top['_v']:.2f}", low=f"{low_top:.2f}",
+                 high=f"{_num(pd.Series([top['mean_ci_high']])).iloc[0]:.2f}", n=int(top["_n"]),
+                 share=_pct(_num(pd.Series([top["share_support"]])).iloc[0]))
         if len(tied):
-            text += ("; its interval overlaps that of " + ", ".join(f"{r['focus_area']} ({r['_v']:.2f})" for _, r in tied.iterrows())
-                     + ", so these cannot be told apart")
+            text += t("seminar.find.overlaps", names=", ".join(f"{r['focus_area']} ({r['_v']:.2f})" for _, r in tied.iterrows()))
         lines.append(text + ".")
         bottom = s.iloc[-1]
         if len(s) > 1:
-            lines.append(f"**Weakest support.** {bottom['focus_area']}: mean {bottom['_v']:.2f}, "
-                         f"{_pct(_num(pd.Series([bottom['share_support']])).iloc[0])} supporting and "
-                         f"{_pct(_num(pd.Series([bottom['share_oppose']])).iloc[0])} opposing. "
-                         + ("Every focus area has majority support." if (_num(s["share_support"]) > 0.5).all()
-                            else "Not every focus area has majority support."))
+            lines.append(t("seminar.find.weakest", name=bottom["focus_area"], mean=f"{bottom['_v']:.2f}",
+                           support=_pct(_num(pd.Series([bottom["share_support"]])).iloc[0]),
+                           oppose=_pct(_num(pd.Series([bottom["share_oppose"]])).iloc[0]))
+                         + " " + (t("seminar.find.all_majority") if (_num(s["share_support"]) > 0.5).all() else t("seminar.find.not_all_majority")))
     if ranking is not None and len(ranking):
         r = ranking.assign(_r=_num(ranking["rank"]).to_numpy())
         r = r[r["_r"].notna()].sort_values("_r")
         if len(r):
             basis = str(r["ranked_by"].iloc[0]) if "ranked_by" in r else "mean rank"
-            lines.append(f"**Seminar ranking** (by {basis}): " + "; ".join(f"{int(x['_r'])}. {x['focus_area']}" for _, x in r.iterrows()) + ".")
+            lines.append(t("seminar.find.ranking", basis=term(basis, "basis"), items="; ".join(f"{int(x['_r'])}. {x['focus_area']}" for _, x in r.iterrows())))
     if consensus_table is not None and len(consensus_table):
         c = consensus_table
         overall = c[c["scope"] == "all participants"].iloc[0]
         w = _num(pd.Series([overall["w"]])).iloc[0]
         if np.isnan(w):
-            lines.append("**Consensus.** Kendall's W is undefined: fewer than two participants ranked every focus area.")
+            lines.append(t("seminar.find.w_undefined"))
         else:
             p = _num(pd.Series([overall["pvalue"]])).iloc[0]
-            text = (f"**Consensus.** Agreement on the ranking is {overall['agreement']} (Kendall's W = {w:.2f}, tie-corrected, "
-                    f"chi2({int(_num(pd.Series([overall['dof']])).iloc[0])}) = {_num(pd.Series([overall['chi2']])).iloc[0]:.1f}, "
-                    f"{_fmt_p(p)}, n = {int(_num(pd.Series([overall['n']])).iloc[0])} participants; Schmidt 1997 bands)")
+            text = t("seminar.find.consensus", agreement=term(overall["agreement"], "agreement"), w=f"{w:.2f}",
+                     dof=int(_num(pd.Series([overall["dof"]])).iloc[0]), chi2=f"{_num(pd.Series([overall['chi2']])).iloc[0]:.1f}",
+                     p=_fmt_p(p), n=int(_num(pd.Series([overall["n"]])).iloc[0]))
             if p < 0.05 and w < 0.5:
-                text += ". The order is unlikely to be chance, but participants' individual rankings differ widely"
+                text += t("seminar.find.not_chance")
             groups = c[(c["scope"] != "all participants")]
             groups = groups.assign(_w=_num(groups["w"]).to_numpy(), _n=_num(groups["n"]).to_numpy())
             groups = groups[groups["_w"].notna() & (groups["_n"] >= min_cell_size)]
             if len(groups):
-                text += ". Within groups: " + ", ".join(f"{g['group_label']} W = {g['_w']:.2f} ({g['agreement']})" for _, g in groups.iterrows())
+                text += t("seminar.find.within_groups", items=", ".join(f"{g['group_label']} W = {g['_w']:.2f} ({term(g['agreement'], 'agreement')})" for _, g in groups.iterrows()))
             lines.append(text + ".")
     if differences is not None and len(differences):
         d = differences.assign(_p=_num(differences["pvalue_adj"]).to_numpy())
-        method = {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg", "bonferroni": "Bonferroni", "none": "no"}.get(str(d["p_adjust"].iloc[0]), str(d["p_adjust"].iloc[0]))
+        method = _adjustment_name(str(d["p_adjust"].iloc[0]))
         what = "rank" if str(d["value"].iloc[0]) == "rank" else "support"
         sig = d[d["significant"].astype(str).str.lower() == "true"]
         if sig.empty:
-            lines.append(f"**Stakeholder groups.** No focus area is {'ranked' if what == 'rank' else 'supported'} differently by the groups "
-                         f"after {method} adjustment (Kruskal-Wallis per focus area).")
+            lines.append(t(f"seminar.find.no_differences.{what}", method=method))
         else:
             parts = []
             for _, x in sig.iterrows():
-                unit = "mean rank" if what == "rank" else "mean support"
-                parts.append(f"{x['focus_area']}: {x['group_top']} {'ranks it highest' if what == 'rank' else 'supports it most'} "
-                             f"({unit} {_num(pd.Series([x['group_top_mean']])).iloc[0]:.2f}, against {_num(pd.Series([x['group_bottom_mean']])).iloc[0]:.2f} "
-                             f"for {x['group_bottom']}; epsilon² = {_num(pd.Series([x['epsilon_sq']])).iloc[0]:.2f}, adjusted {_fmt_p(x['_p'])})")
-            lines.append(f"**Stakeholder groups.** The groups differ on {len(sig)} focus area{'s' if len(sig) > 1 else ''} "
-                         f"(Kruskal-Wallis, {method}-adjusted): " + "; ".join(parts) + ".")
+                parts.append(t(f"seminar.find.difference.{what}", name=x["focus_area"], top=x["group_top"],
+                               top_mean=f"{_num(pd.Series([x['group_top_mean']])).iloc[0]:.2f}",
+                               bottom_mean=f"{_num(pd.Series([x['group_bottom_mean']])).iloc[0]:.2f}", bottom=x["group_bottom"],
+                               epsilon=f"{_num(pd.Series([x['epsilon_sq']])).iloc[0]:.2f}", p=_fmt_p(x["_p"])))
+            lines.append(t(f"seminar.find.differences.{plural(len(sig) > 1)}", n=len(sig), method=method, items="; ".join(parts)))
     if changes is not None and len(changes):
         name = "focus_area" if "focus_area" in changes else changes.columns[0]
         moved = changes[changes["change"].isin(["moved up", "moved down"])]
         if moved.empty:
-            lines.append("**Against the working session.** The seminar kept the working session's order of the focus areas both ranked.")
+            lines.append(t("seminar.find.session_kept"))
         else:
-            lines.append("**Against the working session.** " + "; ".join(
-                f"{x[name]} {x['change']} {abs(int(x['shift']))} place{'s' if abs(int(x['shift'])) > 1 else ''} "
-                f"({int(x['session_rank_shared'])} → {int(x['seminar_rank_shared'])})" for _, x in moved.iterrows()) + ".")
+            lines.append(t("seminar.find.session_changes", items="; ".join(
+                t(f"seminar.find.move.{plural(abs(int(x['shift'])) > 1)}", name=x[name], change=term(x["change"], "change"),
+                  n=abs(int(x["shift"])), before=int(x["session_rank_shared"]), after=int(x["seminar_rank_shared"])) for _, x in moved.iterrows())))
         dropped = changes[changes["change"] == "not ranked at seminar"]
         if len(dropped):
-            lines.append("Not put to the seminar: " + ", ".join(str(x) for x in dropped[name]) + ".")
+            lines.append(t("seminar.find.not_put", names=", ".join(str(x) for x in dropped[name])))
     else:
-        lines.append("**Against the working session.** The comparison with the working session's ranking is made in the synthesis report (notebook 08).")
+        lines.append(t("seminar.find.session_elsewhere"))
     return "\n".join(f"- {line}" for line in lines)
+
+
+def _adjustment_name(method: str) -> str:
+    """The name of a p-value adjustment for the findings text ("Holm", "Benjamini-Hochberg"...)."""
+    key = f"seminar.adjust.{method}"
+    return t(key) if method in ("holm", "fdr_bh", "bonferroni", "none") else method

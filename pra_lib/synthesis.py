@@ -42,6 +42,8 @@ import pandas as pd
 
 from . import actions, crf, perception, risk
 from .disclosure import DEFAULT_MIN_CELL_SIZE, SUPPRESSED
+from .i18n import english, get_language, goal_label, pick, plural, term
+from .i18n import t as tr  # t names tables in this module
 
 __all__ = [
     "AGGREGATIONS",
@@ -73,30 +75,8 @@ __all__ = [
 #: The evidence columns of :func:`evidence_matrix`: label, unit, and how each is computed.
 #: Every column is oriented so that a higher value is a stronger case for the focus area.
 EVIDENCE: dict[str, dict[str, str]] = {
-    "perception_weakness": {
-        "label": "Perception weakness",
-        "unit": "points below 'very good' (5 - mean performance rating; 0-4)",
-        "short": "5 - mean rating (0-4)",
-        "how": "5 minus the mean questionnaire performance rating of the goals it covers, averaged over those goals",
-    },
-    "linked_risk": {
-        "label": "Linked risk",
-        "unit": "risk points (likelihood x consequence; compound risk can exceed 25)",
-        "short": "risk points (L x C)",
-        "how": "the highest risk among the hazards it covers: a shock's compound risk, a stress's 5 x median severity",
-    },
-    "action_gap": {
-        "label": "Action gap",
-        "unit": "gap score of the actions chapter (need - coverage, -1 to 1)",
-        "short": "need - coverage (-1 to 1)",
-        "how": "the mean over its goals and hazards of the actions chapter's gap score: need (min-max) minus coverage (actions / the most actions)",
-    },
-    "interview_salience": {
-        "label": "Interview salience",
-        "unit": "share of interview weakness statements (0-1)",
-        "short": "share of weakness statements",
-        "how": "the share of the interviews' weakness statements tagged to one of its goals or hazards",
-    },
+    column: {field: english(f"synthesis.evidence.{column}.{field}") for field in ("label", "unit", "short", "how")}
+    for column in ("perception_weakness", "linked_risk", "action_gap", "interview_salience")
 }
 GOAL_EVIDENCE_COLUMNS = ("perception_weakness", "action_gap", "interview_salience")
 NORMALISATIONS = ("minmax", "zscore", "rank")
@@ -120,19 +100,11 @@ DEFAULT_ACTIVITIES = {
     "interviews": "questionnaire",
 }
 FACTORS = ("normalisation", "aggregation", "weights", "left_out")
-FACTOR_TEXT = {
-    "normalisation": "the normalisation method",
-    "aggregation": "the aggregation",
-    "weights": "the weights",
-    "left_out": "leaving out one evidence source",
-}
-FACTOR_LABELS = {
-    "normalisation": "Normalisation method",
-    "aggregation": "Aggregation (arithmetic or geometric mean)",
-    "weights": "Weights (drawn around the chosen weights)",
-    "left_out": "Leaving out one evidence source",
-}
-METHOD_LABELS = {"minmax": "min-max", "zscore": "z-score", "rank": "rank", "arithmetic": "arithmetic mean", "geometric": "geometric mean"}
+#: What each modelling choice is called in running text and in figure labels (English; the
+#: reports show them in their language through the catalogue, see :mod:`pra_lib.i18n`).
+FACTOR_TEXT = {f: english(f"synthesis.factor_text.{f}") for f in FACTORS}
+FACTOR_LABELS = {f: english(f"synthesis.factor_label.{f}") for f in FACTORS}
+METHOD_LABELS = {m: english(f"synthesis.method.{m}") for m in (*NORMALISATIONS, *AGGREGATIONS)}
 _KEYS = ("focus_area_id", "goal_id")
 _ID_COLUMNS = ("focus_area_id", "focus_area", "selected", "goal_id", "goal", "dimension_id")
 _NONE = "(none)"
@@ -176,14 +148,29 @@ def _truthy(value) -> bool:
 
 
 def _pct(x: float) -> str:
-    return "n/a" if x is None or np.isnan(x) else f"{100 * x:.0f}%"
+    return tr("common.not_available") if x is None or np.isnan(x) else f"{100 * x:.0f}%"
 
 
 def _fmt(x: float, digits: int = 1) -> str:
     if x is None or (isinstance(x, float) and np.isnan(x)):
-        return "n/a"
+        return tr("common.not_available")
     text = f"{x:.{digits}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _evidence(column: str, field: str) -> str:
+    """An evidence column's label, unit, short unit or definition in the report language."""
+    if column in EVIDENCE:
+        return tr(f"synthesis.evidence.{column}.{field}")
+    return column if field == "label" else ""
+
+
+def _factor_text(factor: str) -> str:
+    return tr(f"synthesis.factor_text.{factor}")
+
+
+def _method(method: str) -> str:
+    return tr(f"synthesis.method.{method}") if method in METHOD_LABELS else str(method)
 
 
 def _check_choice(name: str, value, choices: Sequence[str]) -> str:
@@ -258,6 +245,7 @@ def _competition_rank(scores: np.ndarray) -> np.ndarray:
 def _scopes(assessment) -> pd.DataFrame:
     """Each focus area with the goals and hazards it covers (focus_area_links)."""
     fas = assessment.focus_areas if assessment.has("focus_areas") else pd.DataFrame(columns=["focus_area_id", "name_en", "selected"])
+    fas = fas.assign(name_en=[pick(n, i) if pd.notna(n) else n for n, i in zip(fas["name_en"], fas["name_id"] if "name_id" in fas else [None] * len(fas))]) if "name_en" in fas else fas
     links = assessment.focus_area_links if assessment.has("focus_area_links") else pd.DataFrame(columns=["focus_area_id", "goal_id", "hazard_id"])
     ids = _ids(fas["focus_area_id"]) + [f for f in _ids(links["focus_area_id"]) if f not in set(_ids(fas["focus_area_id"]))]
     names = dict(zip(fas["focus_area_id"], fas["name_en"] if "name_en" in fas else fas["focus_area_id"]))
@@ -340,7 +328,7 @@ def hazard_risk(
     sev = stress_scores.set_index("hazard_id") if stress_scores is not None and len(stress_scores) else pd.DataFrame()
     rows = []
     for h in hz.itertuples(index=False):
-        name = getattr(h, "name_en", h.hazard_id)
+        name = pick(getattr(h, "name_en", h.hazard_id), getattr(h, "name_id", None))
         if h.hazard_type == "shock":
             if h.hazard_id in comp.index:
                 c = comp.loc[h.hazard_id]
@@ -349,24 +337,24 @@ def hazard_risk(
                 a = float(_num([c.get("alpha", alpha)]).iloc[0])
                 amp = float(_num([c.get("amplification", np.nan)]).iloc[0])
                 amplifiers = c.get("amplifiers", "")
-                basis = (f"compound risk = {_fmt(own)} x (1 + {_fmt(a, 2)} x {_fmt(amp, 2)})"
-                         + (f"; amplified by {amplifiers}" if isinstance(amplifiers, str) and amplifiers else "; no amplifying stress"))
+                basis = (tr("synthesis.basis.compound", own=_fmt(own), alpha=_fmt(a, 2), amp=_fmt(amp, 2))
+                         + (tr("synthesis.basis.amplified", names=amplifiers) if isinstance(amplifiers, str) and amplifiers else tr("synthesis.basis.no_amplifier")))
                 if np.isnan(value):
-                    basis = "not rated or suppressed"
+                    basis = tr("synthesis.not_rated_or_suppressed")
                 n = _num([c.get("n", np.nan)]).iloc[0]
             else:
-                value, basis, n = np.nan, "not rated", np.nan
+                value, basis, n = np.nan, tr("synthesis.not_rated"), np.nan
         else:
             if h.hazard_id in sev.index:
                 s = sev.loc[h.hazard_id]
                 severity = float(_num([s["severity"]]).iloc[0])
                 value = stress_likelihood * severity
                 trend = s.get("trend", None)
-                basis = (f"{_fmt(stress_likelihood)} x median severity {_fmt(severity)}" + (f", {trend}" if isinstance(trend, str) else "")
-                         if not np.isnan(severity) else "not rated or suppressed")
+                basis = (tr("synthesis.basis.stress", likelihood=_fmt(stress_likelihood), severity=_fmt(severity)) + (f", {term(trend, 'trend')}" if isinstance(trend, str) else "")
+                         if not np.isnan(severity) else tr("synthesis.not_rated_or_suppressed"))
                 n = _num([s.get("n", np.nan)]).iloc[0]
             else:
-                value, basis, n = np.nan, "not rated", np.nan
+                value, basis, n = np.nan, tr("synthesis.not_rated"), np.nan
         rows.append({"hazard_id": h.hazard_id, "hazard": name, "hazard_type": h.hazard_type, "n": n, "risk_points": value, "basis": basis})
     return pd.DataFrame(rows, columns=["hazard_id", "hazard", "hazard_type", "n", "risk_points", "basis"])
 
@@ -656,7 +644,7 @@ def goal_evidence(assessment, **options) -> pd.DataFrame:
         tagged = int((st["goal_id"] == gid).sum()) if n_weak else 0
         rows.append({
             "goal_id": gid,
-            "goal": crf.goal_label(gid),
+            "goal": goal_label(gid),
             "dimension_id": g.dimension_id,
             "focus_areas": " ".join(f for f, gl in zip(scopes["focus_area_id"], scopes["goals"]) if gid in gl),
             "n": n,
@@ -682,7 +670,7 @@ def evidence_definitions(columns: Sequence[str] | None = None) -> pd.DataFrame:
     ['perception_weakness', 'linked_risk', 'action_gap', 'interview_salience']
     """
     cols = list(columns) if columns is not None else list(EVIDENCE)
-    return pd.DataFrame([{"column": c, "evidence": EVIDENCE[c]["label"], "unit": EVIDENCE[c]["unit"], "how": EVIDENCE[c]["how"]}
+    return pd.DataFrame([{"column": c, "evidence": _evidence(c, "label"), "unit": _evidence(c, "unit"), "how": _evidence(c, "how")}
                          for c in cols if c in EVIDENCE])
 
 
@@ -701,8 +689,11 @@ def session_note(assessment, activity_id: str | None = "focus_areas_session", *,
     if len(row):
         r = row.iloc[0]
         title = r["title"] if isinstance(r.get("title"), str) else activity_id
-        local = f" (*{r['title_id']}*)" if isinstance(r.get("title_id"), str) else ""
-        date = str(r["date"]) if pd.notna(r.get("date")) and str(r.get("date")).strip() else "date not recorded"
+        other = r["title_id"] if isinstance(r.get("title_id"), str) else None
+        if other is not None and get_language() == "id":
+            title, other = other, title  # the Indonesian title leads an Indonesian report
+        local = f" (*{other}*)" if other is not None else ""
+        date = str(r["date"]) if pd.notna(r.get("date")) and str(r.get("date")).strip() else tr("synthesis.session.no_date")
         text = f"**{title}**{local}, {date}"
         if assessment.has("participants"):
             people = assessment.participants
@@ -710,21 +701,19 @@ def session_note(assessment, activity_id: str | None = "focus_areas_session", *,
             n = int(mine["respondent_id"].nunique())
             groups = int(mine["stakeholder_group"].nunique())
             if n >= min_cell_size:
-                text += f": {n} participants from {groups} stakeholder group{'s' if groups != 1 else ''}"
+                text += tr(f"synthesis.session.participants.{plural(groups != 1)}", n=n, groups=groups)
             elif n > 0:
-                text += ": fewer participants than can be published"
+                text += tr("synthesis.session.few")
         parts.append(text + ".")
     elif activity_id is not None:
-        parts.append(f"The assessment records no activity {activity_id!r}; the analysis rests on the evidence of the other activities.")
+        parts.append(tr("synthesis.session.no_activity", activity=repr(activity_id)))
     scopes = _scopes(assessment)
     if len(scopes):
         chosen = scopes[scopes["selected"]]
-        parts.append(f"The session weighed {len(scopes)} candidate focus areas"
-                     + (f", of which {len(chosen)} were agreed: " + ", ".join(f"{a} {b}" for a, b in zip(chosen["focus_area_id"], chosen["focus_area"]))
+        parts.append(tr("synthesis.session.weighed", n=len(scopes))
+                     + (tr("synthesis.session.agreed", n=len(chosen), names=", ".join(f"{a} {b}" for a, b in zip(chosen["focus_area_id"], chosen["focus_area"])))
                         if len(chosen) else "") + ".")
-    parts.append("Each candidate's case is built from the evidence of the earlier activities: how stakeholders rate its goals, "
-                 "the risk of its shocks and stresses, the gap between that need and the existing actions, and how often the "
-                 "interviews named its weaknesses.")
+    parts.append(tr("synthesis.session.evidence"))
     return " ".join(parts)
 
 
@@ -1428,23 +1417,23 @@ def _sensitivity(design: _Design, r0: np.ndarray, *, W_draw: np.ndarray, top_k: 
         return _rank_matrix(S)[0]
 
     for i, m in enumerate(design.normalisations):
-        rows.append({"factor": "normalisation", "option": METHOD_LABELS[m], "nominal": i == nom_n, "weight": 1.0 / len(design.normalisations),
+        rows.append({"factor": "normalisation", "option": _method(m), "nominal": i == nom_n, "weight": 1.0 / len(design.normalisations),
                      **_shift_stats(ranks_for(i, nom_a, w0), r0, top_k)})
     for j, a in enumerate(design.aggregations):
-        rows.append({"factor": "aggregation", "option": METHOD_LABELS[a], "nominal": j == nom_a, "weight": 1.0 / len(design.aggregations),
+        rows.append({"factor": "aggregation", "option": _method(a), "nominal": j == nom_a, "weight": 1.0 / len(design.aggregations),
                      **_shift_stats(ranks_for(nom_n, j, w0), r0, top_k)})
     for c in design.left_out_options:
         W = w0.copy()
         if c is not None:
             W[0, design.columns.index(c)] = 0.0
-        label = "nothing left out" if c is None else f"leave out {EVIDENCE.get(c, {}).get('label', c).lower()}"
+        label = tr("synthesis.option.nothing_left_out") if c is None else tr("synthesis.option.leave_out", evidence=_evidence(c, "label").lower())
         rows.append({"factor": "left_out", "option": label, "nominal": c is None, "weight": 1.0 / len(design.left_out_options),
                      **_shift_stats(ranks_for(nom_n, nom_a, W), r0, top_k)})
     Rw = ranks_for(nom_n, nom_a, W_draw)
     stats = _shift_stats(Rw, r0, top_k)
     if (~np.isnan(r0)).any():
         stats["mean_abs_rank_shift"] = float(np.mean(np.nanmean(np.abs(Rw - r0)[:, ~np.isnan(r0)], axis=1)))
-    rows.append({"factor": "weights", "option": f"{len(W_draw):,} Dirichlet draws", "nominal": False, "weight": 1.0, **stats})
+    rows.append({"factor": "weights", "option": tr("synthesis.option.dirichlet", n=f"{len(W_draw):,}"), "nominal": False, "weight": 1.0, **stats})
     options = pd.DataFrame(rows)
     factors = []
     for f in FACTORS:
@@ -1454,7 +1443,7 @@ def _sensitivity(design: _Design, r0: np.ndarray, *, W_draw: np.ndarray, top_k: 
         wts = sub["weight"].to_numpy()
         factors.append({
             "factor": f,
-            "label": FACTOR_LABELS[f],
+            "label": tr(f"synthesis.factor_label.{f}"),
             "mean_abs_rank_shift": float(np.sum(wts * sub["mean_abs_rank_shift"].to_numpy()) / wts.sum()),
             "max_abs_rank_shift": float(sub["max_abs_rank_shift"].max()),
             "share_leader_changed": float(np.sum(wts * sub["share_leader_changed"].to_numpy()) / wts.sum()),
@@ -1674,18 +1663,18 @@ def evidence_trail(
             n = float(_num([scores["n"].get(g, np.nan)]).iloc[0]) if g in scores.index else np.nan
             neg = float(_num([scores["share_negative"].get(g, np.nan)]).iloc[0]) if g in scores.index and "share_negative" in scores else np.nan
             label = scores["goal_label"].get(g, g) if g in scores.index and "goal_label" in scores else g
-            goal_rows.append(base | {"kind": "goal", "item_id": g, "item": label, "value": mean, "unit": "mean performance rating (1-5)",
-                                     "n": n, "detail": f"{_pct(neg)} rate it poor or very poor" if not np.isnan(neg) else "not rated or suppressed"})
+            goal_rows.append(base | {"kind": "goal", "item_id": g, "item": label, "value": mean, "unit": tr("synthesis.trail.unit.goal"),
+                                     "n": n, "detail": tr("synthesis.trail.poor", share=_pct(neg)) if not np.isnan(neg) else tr("synthesis.not_rated_or_suppressed")})
         rows += sorted(goal_rows, key=lambda r: (np.inf if np.isnan(r["value"]) else r["value"]))
         hazard_rows = []
         for h in fa.hazards:
             if h in haz.index:
                 x = haz.loc[h]
                 hazard_rows.append(base | {"kind": x["hazard_type"], "item_id": h, "item": x["hazard"], "value": x["risk_points"],
-                                           "unit": "risk points", "n": x["n"], "detail": x["basis"]})
+                                           "unit": tr("synthesis.trail.unit.risk"), "n": x["n"], "detail": x["basis"]})
             else:
-                hazard_rows.append(base | {"kind": "hazard", "item_id": h, "item": h, "value": np.nan, "unit": "risk points", "n": np.nan,
-                                           "detail": "not in the hazards table"})
+                hazard_rows.append(base | {"kind": "hazard", "item_id": h, "item": h, "value": np.nan, "unit": tr("synthesis.trail.unit.risk"), "n": np.nan,
+                                           "detail": tr("synthesis.trail.not_in_hazards")})
         rows += sorted(hazard_rows, key=lambda r: (-np.inf if np.isnan(r["value"]) else -r["value"]))
         if len(st):
             mine = st[st["goal_id"].isin(fa.goals) | st["hazard_id"].isin(fa.hazards)]
@@ -1696,15 +1685,15 @@ def evidence_trail(
             for c in by_code.itertuples(index=False):
                 tags = " ".join(t for t in (c.goal_id, c.hazard_id) if t)
                 rows.append(base | {"kind": "interview code", "item_id": None, "item": c.code, "value": float(c.n_statements),
-                                    "unit": "weakness statements", "n": float(c.n), "detail": f"tagged {tags}"})
+                                    "unit": tr("synthesis.trail.unit.statements"), "n": float(c.n), "detail": tr("synthesis.trail.tagged", tags=tags)})
         acts = _linked_actions(assessment, fa.goals, fa.hazards)
         status = acts["status"].fillna("not recorded").value_counts() if len(acts) else pd.Series(dtype=int)
         titles = [str(t) for t in acts["title"].head(int(n_titles)) if pd.notna(t)]
-        detail = ", ".join(f"{v} {k}" for k, v in status.items()) if len(acts) else "no action addresses its goals or hazards"
+        detail = ", ".join(f"{v} {term(k, 'status')}" for k, v in status.items()) if len(acts) else tr("synthesis.trail.no_action")
         if titles:
-            detail += "; e.g. " + "; ".join(titles)
-        rows.append(base | {"kind": "actions", "item_id": None, "item": "actions in the inventory", "value": float(len(acts)),
-                            "unit": "actions", "n": np.nan, "detail": detail})
+            detail += tr("synthesis.trail.for_example", titles="; ".join(titles))
+        rows.append(base | {"kind": "actions", "item_id": None, "item": tr("synthesis.trail.actions_item"), "value": float(len(acts)),
+                            "unit": tr("synthesis.trail.unit.actions"), "n": np.nan, "detail": detail})
     out = pd.DataFrame(rows, columns=["focus_area_id", "focus_area", "kind", "item_id", "item", "value", "unit", "n", "detail"])
     out["value"] = out["value"].astype(float)
     out["n"] = out["n"].astype(float)
@@ -1737,14 +1726,15 @@ def trail_summary(trail: pd.DataFrame, *, k: int = 3) -> pd.DataFrame:
         acts = t[t["kind"] == "actions"]
         code_text = "; ".join(f"{c} ({int(x)})" for c, x in zip(codes["item"].head(k), v[codes.index].head(k)))
         if n_hidden:
-            code_text += ("; " if code_text else "") + f"{n_hidden} code(s) raised by too few interviewees to show"
+            code_text += ("; " if code_text else "") + tr("synthesis.trail.hidden_codes", n=n_hidden)
+        none = tr("synthesis.none")
         rows.append({
             "focus_area_id": fa,
             "focus_area": name,
-            "goals": "; ".join(f"{g} {i} ({_fmt(x, 2)})" for g, i, x in zip(goals["item_id"], goals["item"], v[goals.index])) or "none",
-            "shocks_and_stresses": "; ".join(f"{i} ({_fmt(x)})" for i, x in zip(hz["item"], v[hz.index])) or "none",
-            "interview_codes": code_text or "none",
-            "actions": (f"{int(v[acts.index].iloc[0])}: {acts['detail'].iloc[0]}" if len(acts) else "none"),
+            "goals": "; ".join(f"{g} {i} ({_fmt(x, 2)})" for g, i, x in zip(goals["item_id"], goals["item"], v[goals.index])) or none,
+            "shocks_and_stresses": "; ".join(f"{i} ({_fmt(x)})" for i, x in zip(hz["item"], v[hz.index])) or none,
+            "interview_codes": code_text or none,
+            "actions": (f"{int(v[acts.index].iloc[0])}: {acts['detail'].iloc[0]}" if len(acts) else none),
         })
     return pd.DataFrame(rows, columns=["focus_area_id", "focus_area", "goals", "shocks_and_stresses", "interview_codes", "actions"])
 
@@ -1767,19 +1757,19 @@ def _empty_figure(message: str, title: str):
 
 def _raw_text(column: str, value: float, row: pd.Series) -> str:
     if np.isnan(value):
-        return "n/a"
+        return tr("common.not_available")
     if column == "perception_weakness":
         mp = row.get("mean_performance", np.nan)
-        return f"{value:.2f}\n(mean {mp:.2f})" if pd.notna(mp) else f"{value:.2f}"
+        return f"{value:.2f}\n" + tr("synthesis.fig.heat.mean", mean=f"{mp:.2f}") if pd.notna(mp) else f"{value:.2f}"
     if column == "linked_risk":
         top = row.get("top_hazard")
-        return f"{value:.1f}\n{_short(top, 24)}" if isinstance(top, str) else (f"{value:.0f}\n(no hazard)" if value == 0 else f"{value:.1f}")
+        return f"{value:.1f}\n{_short(top, 24)}" if isinstance(top, str) else (f"{value:.0f}\n" + tr("synthesis.fig.heat.no_hazard") if value == 0 else f"{value:.1f}")
     if column == "action_gap":
         n = row.get("n_actions", np.nan)
-        return f"{value:.2f}\n({int(n)} actions)" if pd.notna(n) else f"{value:.2f}"
+        return f"{value:.2f}\n" + tr("synthesis.fig.heat.actions", n=int(n)) if pd.notna(n) else f"{value:.2f}"
     if column == "interview_salience":
         n = row.get("n_weakness_statements", np.nan)
-        return f"{100 * value:.0f}%\n({int(n)} statements)" if pd.notna(n) else f"{100 * value:.0f}%"
+        return f"{100 * value:.0f}%\n" + tr("synthesis.fig.heat.statements", n=int(n)) if pd.notna(n) else f"{100 * value:.0f}%"
     return f"{value:.3g}"
 
 
@@ -1789,7 +1779,7 @@ def _short(text, width: int) -> str:
 
 
 def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = None, columns: Sequence[str] | None = None,
-                     title: str = "The evidence for each candidate focus area"):
+                     title: str | None = None):
     """Heatmap of focus areas x evidence: colour = min-max normalised (0-100), text = the raw value.
 
     Rows follow ``ranking`` (the nominal ranking, with its score in the label) when given.
@@ -1801,8 +1791,9 @@ def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = Non
     """
     from .plots import _setup, _wrap
 
+    title = title or tr("synthesis.fig.heat.title")
     if matrix is None or matrix.empty:
-        return _empty_figure("No candidate focus areas to show.", title)
+        return _empty_figure(tr("synthesis.fig.heat.empty"), title)
     plt, sns = _setup()
     cols = _evidence_columns(matrix, columns)
     m = matrix.reset_index(drop=True)
@@ -1817,37 +1808,36 @@ def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = Non
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         norm = normalise(m, method="minmax", columns=cols)
-    grid = pd.DataFrame(_values(norm, cols), columns=[EVIDENCE.get(c, {}).get("label", c) for c in cols])
+    grid = pd.DataFrame(_values(norm, cols), columns=[_evidence(c, "label") for c in cols])
     labels = []
     for i, lab in enumerate(_labels(m)):
         r = rank_of.get(m[key].iloc[i])
         prefix = f"{int(r)}. " if r is not None and pd.notna(r) else ""
         mark = " ★" if "selected" in m and bool(m["selected"].iloc[i]) else ""
         sc = score_of.get(m[key].iloc[i])
-        score = f"\n(score {sc:.1f})" if sc is not None and pd.notna(sc) else ""
+        score = "\n" + tr("synthesis.fig.heat.score", score=f"{sc:.1f}") if sc is not None and pd.notna(sc) else ""
         labels.append(_wrap(prefix + lab + mark, 36) + score)
     grid.index = labels
     annot = np.array([[_raw_text(c, float(_num([m[c].iloc[i]]).iloc[0]), m.iloc[i]) for c in cols] for i in range(len(m))])
     fig, ax = plt.subplots(figsize=(2.3 * len(cols) + 4.2, 0.78 * len(m) + 2.4))
     sns.heatmap(grid, annot=annot, fmt="", cmap="YlOrRd", vmin=0, vmax=100, linewidths=0.8, linecolor="white",
-                cbar_kws={"label": "Normalised (min-max, 0 = weakest case, 100 = strongest)"}, annot_kws={"fontsize": 8.5}, ax=ax)
+                cbar_kws={"label": tr("synthesis.fig.heat.cbar")}, annot_kws={"fontsize": 8.5}, ax=ax)
     from matplotlib.patches import Rectangle
 
     for i in range(len(m)):
         for j in range(len(cols)):
             if np.isnan(grid.iloc[i, j]):
                 ax.add_patch(Rectangle((j, i), 1, 1, facecolor="#eeeeee", hatch="///", edgecolor="#bbbbbb", lw=0))
-    units = [f"{EVIDENCE.get(c, {}).get('label', c)}\n[{EVIDENCE.get(c, {}).get('short', '')}]" for c in cols]
+    units = [f"{_evidence(c, 'label')}\n[{_evidence(c, 'short')}]" for c in cols]
     ax.set_xticklabels(units, rotation=0, fontsize=8.5)
     ax.set_yticklabels(ax.get_yticklabels(), rotation=0, fontsize=9)
     ax.set(xlabel="", ylabel="")
     ax.set_title(title, fontsize=13, fontweight="bold", loc="left")
-    note = ("Colour: each column min-max normalised across the focus areas. Cell text: the raw value and what lies behind it "
-            "(mean rating; the riskiest hazard; actions on its goals and hazards; weakness statements). Higher = stronger case.")
+    note = tr("synthesis.fig.heat.note")
     if "selected" in m:
-        note += "  ★ = agreed focus area."
+        note += "  " + tr("synthesis.fig.heat.note_selected")
     if rank_of:
-        note += "  Rows in nominal rank order."
+        note += "  " + tr("synthesis.fig.heat.note_order")
     fig.text(0.01, 0.005, _wrap(note, 150), fontsize=8.5, color="#455a64", va="bottom")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
@@ -1870,9 +1860,9 @@ def rank_distribution_figure(result: UncertaintyResult, *, title: str | None = N
     from .plots import _setup, _wrap
 
     s = result.summary
-    title = title or "How sure is the ranking of the focus areas?"
+    title = title or tr("synthesis.fig.rdist.title")
     if s is None or s.empty:
-        return _empty_figure("No focus areas to rank.", title)
+        return _empty_figure(tr("synthesis.fig.rdist.empty"), title)
     plt, _ = _setup()
     key = _key(s) or s.columns[0]
     F = len(s)
@@ -1885,14 +1875,14 @@ def rank_distribution_figure(result: UncertaintyResult, *, title: str | None = N
         colour = _SELECTED_COLOUR if bool(row.get("selected", False)) else _OTHER_COLOUR
         r = ranks.loc[ranks[key] == row[key], "rank"].dropna()
         if r.empty:
-            ax.text(1, i, "no evidence: not ranked", va="center", fontsize=8.5, color="#777777")
+            ax.text(1, i, tr("synthesis.fig.rdist.not_ranked"), va="center", fontsize=8.5, color="#777777")
             continue
         freq = r.value_counts(normalize=True)
         ax.scatter(freq.index, [i] * len(freq), s=1100 * freq.to_numpy(), color=colour, alpha=0.28, lw=0, zorder=1)
         ax.plot([row["rank_low"], row["rank_high"]], [i, i], color=colour, lw=4, alpha=0.85, solid_capstyle="round", zorder=2)
         ax.plot(row["rank_median"], i, "o", color="#212121", ms=7, zorder=3)
         ax.plot(row["nominal_rank"], i, "D", mfc="white", mec="#212121", ms=7, mew=1.4, zorder=4)
-        ax.text(F + 0.75, i, f"top {k}: {_pct(row['share_top_k']):>4}   first: {_pct(row['share_first']):>4}", va="center", fontsize=9,
+        ax.text(F + 0.75, i, tr("synthesis.fig.rdist.shares", k=k, top=f"{_pct(row['share_top_k']):>4}", first=f"{_pct(row['share_first']):>4}"), va="center", fontsize=9,
                 family="monospace")
     ax.set_yticks(range(F), [_wrap(t, 40) for t in _labels(s)], fontsize=9)
     ax.set_xlim(0.4, F + 0.6)
@@ -1900,19 +1890,19 @@ def rank_distribution_figure(result: UncertaintyResult, *, title: str | None = N
     ax.set_xticks(range(1, F + 1))
     if k < F:
         ax.axvline(k + 0.5, color="#b71c1c", ls="--", lw=1)
-        ax.text(k + 0.55, F - 0.5, f"top {k} | below", color="#b71c1c", fontsize=8.5, va="bottom")
+        ax.text(k + 0.55, F - 0.5, tr("synthesis.fig.rdist.cut", k=k), color="#b71c1c", fontsize=8.5, va="bottom")
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel(f"Rank (1 = strongest case)   bar: {ci:.0%} of runs   bubble area: share of runs at that rank")
+    ax.set_xlabel(tr("synthesis.fig.rdist.xlabel", ci=f"{ci:.0%}"))
     ax.set_title(title, fontsize=13, fontweight="bold", loc="left", pad=22)
     st = result.settings
-    varied = ", ".join(part for part, on in (
+    varied = ", ".join(tr(f"synthesis.fig.rdist.varied.{part}") for part, on in (
         ("normalisation", len(st.get("normalisations", ())) > 1), ("aggregation", len(st.get("aggregations", ())) > 1),
-        ("weights", True), ("one evidence source left out", len(st.get("left_out_options", ())) > 1)) if on)
-    ax.text(0, 1.02, f"{n_runs:,} Monte Carlo runs varying {varied}", transform=ax.transAxes, fontsize=9, color="#455a64")
-    handles = [Line2D([], [], marker="o", ls="", color="#212121", label="median rank"),
-               Line2D([], [], marker="D", ls="", mfc="white", mec="#212121", label="nominal rank"),
-               Line2D([], [], color=_SELECTED_COLOUR, lw=4, label="agreed focus area"),
-               Line2D([], [], color=_OTHER_COLOUR, lw=4, label="other candidate")]
+        ("weights", True), ("left_out", len(st.get("left_out_options", ())) > 1)) if on)
+    ax.text(0, 1.02, tr("synthesis.fig.rdist.runs", n=f"{n_runs:,}", varied=varied), transform=ax.transAxes, fontsize=9, color="#455a64")
+    handles = [Line2D([], [], marker="o", ls="", color="#212121", label=tr("synthesis.fig.rdist.median")),
+               Line2D([], [], marker="D", ls="", mfc="white", mec="#212121", label=tr("synthesis.fig.rdist.nominal")),
+               Line2D([], [], color=_SELECTED_COLOUR, lw=4, label=tr("synthesis.fig.rdist.agreed")),
+               Line2D([], [], color=_OTHER_COLOUR, lw=4, label=tr("synthesis.fig.rdist.other"))]
     fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=8.5, frameon=False)
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     return fig
@@ -1922,11 +1912,13 @@ def _option_label(factor: str, option: str) -> str:
     if factor == "left_out":
         return option[0].upper() + option[1:]
     if factor == "weights":
-        return f"Weights: {option} (mean)"
+        return tr("synthesis.fig.sens.weights_option", option=option)
+    if factor in ("normalisation", "aggregation"):
+        return tr(f"synthesis.fig.sens.option.{factor}", option=option)
     return f"{factor.capitalize()}: {option}"
 
 
-def sensitivity_figure(result: UncertaintyResult, *, title: str = "Which modelling choice moves the ranking most?"):
+def sensitivity_figure(result: UncertaintyResult, *, title: str | None = None):
     """Bars: the mean absolute rank shift each choice causes on its own (left), and per option (right).
 
     Each choice is varied alone, as the Monte Carlo draws it, with the other choices kept at
@@ -1939,8 +1931,9 @@ def sensitivity_figure(result: UncertaintyResult, *, title: str = "Which modelli
     from .plots import _setup, _wrap
 
     sens, opts = result.sensitivity, result.options
+    title = title or tr("synthesis.fig.sens.title")
     if sens is None or sens.empty:
-        return _empty_figure("No sensitivity analysis to show.", title)
+        return _empty_figure(tr("synthesis.fig.sens.empty"), title)
     plt, sns = _setup()
     opts = opts[~opts["nominal"]].copy()
     opts["label"] = [_option_label(f, o) for f, o in zip(opts["factor"], opts["option"])]
@@ -1949,18 +1942,18 @@ def sensitivity_figure(result: UncertaintyResult, *, title: str = "Which modelli
     cmap = dict(zip(FACTORS, sns.color_palette("Set2", len(FACTORS))))
     a1.barh([_wrap(x, 26) for x in sens["label"]], sens["mean_abs_rank_shift"], color=[cmap[f] for f in sens["factor"]])
     for i, (v, lead) in enumerate(zip(sens["mean_abs_rank_shift"], sens["share_leader_changed"])):
-        a1.text(v, i, f" {v:.2f}  (new leader in {_pct(lead)})", va="center", fontsize=8.5)
+        a1.text(v, i, " " + tr("synthesis.fig.sens.leader", shift=f"{v:.2f}", share=_pct(lead)), va="center", fontsize=8.5)
     a1.invert_yaxis()
     a1.set_xlim(0, max(0.5, float(sens["mean_abs_rank_shift"].max()) * 1.9))
-    a1.set(xlabel="Mean absolute rank shift from the nominal ranking\n(places per focus area, this choice varied alone)", ylabel="")
-    a1.set_title("By choice", loc="left", fontsize=11)
+    a1.set(xlabel=tr("synthesis.fig.sens.xlabel1"), ylabel="")
+    a1.set_title(tr("synthesis.fig.sens.title1"), loc="left", fontsize=11)
     a2.barh([_wrap(x, 40) for x in opts["label"]], opts["mean_abs_rank_shift"], color=[cmap[f] for f in opts["factor"]])
     for i, (v, mx) in enumerate(zip(opts["mean_abs_rank_shift"], opts["max_abs_rank_shift"])):
-        a2.text(v, i, f" {v:.2f}  (largest move {mx:.0f})", va="center", fontsize=8.5)
+        a2.text(v, i, " " + tr("synthesis.fig.sens.largest", shift=f"{v:.2f}", largest=f"{mx:.0f}"), va="center", fontsize=8.5)
     a2.invert_yaxis()
     a2.set_xlim(0, max(0.5, float(opts["mean_abs_rank_shift"].max()) * 1.55))
-    a2.set(xlabel="Mean absolute rank shift (places per focus area)", ylabel="")
-    a2.set_title("By option (the nominal options shift nothing and are not shown)", loc="left", fontsize=11)
+    a2.set(xlabel=tr("synthesis.fig.sens.xlabel2"), ylabel="")
+    a2.set_title(tr("synthesis.fig.sens.title2"), loc="left", fontsize=11)
     fig.suptitle(title, fontsize=13, fontweight="bold", x=0.01, ha="left")
     fig.tight_layout()
     return fig
@@ -1973,8 +1966,8 @@ def sensitivity_figure(result: UncertaintyResult, *, title: str = "Which modelli
 
 def _rank_text(low: float, high: float) -> str:
     if np.isnan(low) or np.isnan(high):
-        return "not ranked"
-    return f"rank {int(low)}" if low == high else f"ranks {int(low)}-{int(high)}"
+        return tr("synthesis.not_ranked")
+    return tr("risk.rank_one", rank=int(low)) if low == high else tr("risk.rank_range", low=int(low), high=int(high))
 
 
 def findings_focus_areas(ranking: pd.DataFrame, uncertainty: UncertaintyResult | None = None, *, matrix: pd.DataFrame | None = None) -> str:
@@ -2002,13 +1995,14 @@ def findings_focus_areas(ranking: pd.DataFrame, uncertainty: UncertaintyResult |
     r = ranking.assign(_rank=_num(ranking["rank"]).to_numpy(), _score=_num(ranking["score"]).to_numpy())
     ranked = r[r["_rank"].notna()].sort_values(["_rank", key])
     if ranked.empty:
-        return "- No focus area has evidence to rank."
+        return "- " + tr("synthesis.find.nothing")
     names = dict(zip(r[key], _labels(r)))
     lines = []
-    norm = METHOD_LABELS.get(str(ranked["normalisation"].iloc[0]), "") if "normalisation" in ranked else ""
-    agg = METHOD_LABELS.get(str(ranked["aggregation"].iloc[0]), "") if "aggregation" in ranked else ""
+    norm = _method(str(ranked["normalisation"].iloc[0])) if "normalisation" in ranked else ""
+    agg = _method(str(ranked["aggregation"].iloc[0])) if "aggregation" in ranked else ""
     order = "; ".join(f"{int(x['_rank'])}. {names[x[key]]} ({x['_score']:.1f})" for _, x in ranked.iterrows())
-    lines.append(f"**Nominal ranking** ({norm} normalisation, {agg}, {'equal' if _equal(ranking.attrs.get('weights')) else 'chosen'} weights): {order}.")
+    weights = tr("synthesis.find.weights.equal") if _equal(ranking.attrs.get("weights")) else tr("synthesis.find.weights.chosen")
+    lines.append(tr("synthesis.find.nominal", normalisation=norm, aggregation=agg, weights=weights, order=order))
     leader = ranked.iloc[0]
     if matrix is not None and key in matrix:
         cols = _evidence_columns(matrix, None)
@@ -2016,71 +2010,67 @@ def findings_focus_areas(ranking: pd.DataFrame, uncertainty: UncertaintyResult |
         if normcols:
             vals = {c[5:]: float(leader[c]) for c in normcols if pd.notna(leader[c])}
             strong = sorted(vals, key=vals.get, reverse=True)[:2]
-            lines.append(f"**{names[leader[key]]}** leads chiefly on " + " and ".join(EVIDENCE.get(c, {}).get("label", c).lower() for c in strong) + ".")
+            lines.append(tr("synthesis.find.leads", name=names[leader[key]], evidence=tr("risk.find.and").join(_evidence(c, "label").lower() for c in strong)))
     if "selected" in r and r["selected"].astype(bool).any():
         sel = r[r["selected"].astype(bool)]
         m = len(sel)
         in_top = ranked.head(m)[key].isin(sel[key]).all() if len(ranked) >= m else False
         outside = [names[x] for x in sel[key] if x not in set(ranked.head(m)[key])]
-        text = (f"The {m} agreed focus areas fill the top {m} places of the nominal ranking." if in_top
-                else f"Not every agreed focus area is in the nominal top {m}: " + ", ".join(outside) + " fall outside it.")
+        text = (tr("synthesis.find.agreed_top", m=m) if in_top else tr("synthesis.find.agreed_outside", m=m, names=", ".join(outside)))
         lines.append(text)
     if uncertainty is not None and len(uncertainty.summary):
         s = uncertainty.summary
         st = uncertainty.settings
         k = int(st.get("top_k", DEFAULT_TOP_K))
         n = int(st.get("n_runs", 0))
+        ci = f"{st.get('ci', DEFAULT_CI):.0%}"
         by_first = s.sort_values(["share_first", "rank_median"], ascending=[False, True])
         best = by_first.iloc[0]
-        design = "normalisation, aggregation, weights and leaving out one evidence source"
         if best["share_first"] >= 0.5:
-            lines.append(f"**Uncertainty** ({n:,} Monte Carlo runs over {design}): {names.get(best[key], best[key])} is first in "
-                         f"{_pct(best['share_first'])} of runs ({_rank_text(best['rank_low'], best['rank_high'])} in {st.get('ci', DEFAULT_CI):.0%} of runs).")
+            lines.append(tr("synthesis.find.uncertainty_first", n=f"{n:,}", name=names.get(best[key], best[key]), share=_pct(best["share_first"]),
+                            interval=_rank_text(best["rank_low"], best["rank_high"]), ci=ci))
         else:
             contenders = by_first[by_first["share_first"] >= 0.05]
-            lines.append(f"**Uncertainty** ({n:,} Monte Carlo runs over {design}): no focus area is first in most runs; first place goes to "
-                         + ", ".join(f"{names.get(x[key], x[key])} in {_pct(x['share_first'])}" for _, x in contenders.iterrows())
-                         + " of runs, so the evidence does not settle which comes first.")
+            lines.append(tr("synthesis.find.uncertainty_open", n=f"{n:,}",
+                            items=", ".join(tr("synthesis.find.share_item", name=names.get(x[key], x[key]), share=_pct(x["share_first"])) for _, x in contenders.iterrows())))
         parts = [f"{names.get(x[key], x[key])} {_pct(x['share_top_k'])} ({_rank_text(x['rank_low'], x['rank_high'])})" for _, x in s.iterrows()]
-        lines.append(f"Share of runs in the top {k} (and the {st.get('ci', DEFAULT_CI):.0%} rank interval): " + "; ".join(parts) + ".")
+        lines.append(tr("synthesis.find.top_k", k=k, ci=ci, items="; ".join(parts)))
         fill = st.get("share_selected_fill_top", np.nan)
         if np.isfinite(fill):
             m = st.get("n_selected")
-            lines.append(f"The {m} agreed focus areas fill the top {m} places in {_pct(fill)} of runs.")
+            lines.append(tr("synthesis.find.fill", m=m, share=_pct(fill)))
         if "selected" in s and (~s["selected"].astype(bool)).any():
             others = s[~s["selected"].astype(bool)]
-            lines.append("Other candidates: " + "; ".join(f"{names.get(x[key], x[key])} reaches the top {k} in {_pct(x['share_top_k'])} of runs "
-                                                          f"(median rank {_fmt(x['rank_median'])})" for _, x in others.iterrows()) + ".")
+            lines.append(tr("synthesis.find.others", items="; ".join(tr("synthesis.find.other_item", name=names.get(x[key], x[key]), k=k, share=_pct(x["share_top_k"]),
+                                                                          median=_fmt(x["rank_median"])) for _, x in others.iterrows())))
         wide = s[(s["rank_high"] - s["rank_low"]) >= 3]
         if len(wide):
-            lines.append(f"The {st.get('ci', DEFAULT_CI):.0%} rank intervals of " + ", ".join(names.get(x, x) for x in wide[key])
-                         + " span four places or more: where they come depends on the modelling choices.")
+            lines.append(tr("synthesis.find.wide", ci=ci, names=", ".join(names.get(x, x) for x in wide[key])))
         sens = uncertainty.sensitivity
         if sens is not None and len(sens):
             top = sens.iloc[0]
             close = sens.iloc[1:][sens["mean_abs_rank_shift"].iloc[1:] >= 0.9 * top["mean_abs_rank_shift"]]
             rest = sens.iloc[1:][sens["mean_abs_rank_shift"].iloc[1:] < 0.9 * top["mean_abs_rank_shift"]]
-            text = (f"**Sensitivity.** {FACTOR_TEXT[top['factor']][0].upper() + FACTOR_TEXT[top['factor']][1:]} moves the ranking most: varied alone, it shifts a focus area by "
-                    f"{top['mean_abs_rank_shift']:.2f} places on average and gives a new leader in {_pct(top['share_leader_changed'])} of draws")
+            factor = _factor_text(top["factor"])
+            text = tr("synthesis.find.sensitivity", factor=factor[0].upper() + factor[1:], shift=f"{top['mean_abs_rank_shift']:.2f}", share=_pct(top["share_leader_changed"]))
             if len(close):
-                text += ", closely followed by " + " and ".join(f"{FACTOR_TEXT[x['factor']]} ({x['mean_abs_rank_shift']:.2f})" for _, x in close.iterrows())
+                text += tr("synthesis.find.followed", items=tr("risk.find.and").join(f"{_factor_text(x['factor'])} ({x['mean_abs_rank_shift']:.2f})" for _, x in close.iterrows()))
             if len(rest):
-                text += "; then " + "; ".join(f"{FACTOR_TEXT[x['factor']]} ({x['mean_abs_rank_shift']:.2f})" for _, x in rest.iterrows())
+                text += tr("synthesis.find.then", items="; ".join(f"{_factor_text(x['factor'])} ({x['mean_abs_rank_shift']:.2f})" for _, x in rest.iterrows()))
             lines.append(text + ".")
             opts = uncertainty.options
             lo = opts[(opts["factor"] == "left_out") & ~opts["nominal"]].sort_values("mean_abs_rank_shift", ascending=False)
             if len(lo):
                 x = lo.iloc[0]
-                lines.append(f"Of the evidence sources, the ranking leans most on the one whose removal moves it most: to {x['option']} "
-                             f"shifts a focus area by {x['mean_abs_rank_shift']:.2f} places on average (at most {int(x['max_abs_rank_shift'])}).")
+                lines.append(tr("synthesis.find.leans", option=x["option"], shift=f"{x['mean_abs_rank_shift']:.2f}", most=int(x["max_abs_rank_shift"])))
     return "\n".join(f"- {line}" for line in lines)
 
 
 def _actions_text(n: float) -> str:
     if n is None or np.isnan(n):
-        return "actions unknown"
+        return tr("synthesis.actions.unknown")
     n = int(n)
-    return "no action" if n == 0 else ("1 action" if n == 1 else f"{n} actions")
+    return tr("synthesis.actions.none") if n == 0 else (tr("synthesis.actions.one") if n == 1 else tr("synthesis.actions.many", n=n))
 
 
 def _equal(weights) -> bool:
@@ -2146,7 +2136,7 @@ def executive_summary(
     >>> report.markdown(executive_summary(city="Jakarta", goal_scores=goals, ranking=ranking, uncertainty=u))  # doctest: +SKIP
     """
     lines = []
-    where = city or "the city"
+    where = city or tr("synthesis.exec.the_city")
     g = _published(goal_scores, "mean")
     if len(g):
         g = g.sort_values("_v")
@@ -2154,23 +2144,22 @@ def executive_summary(
         weakest = "; ".join(f"{x['goal_id']} *{x[label]}* ({x['_v']:.2f})" for _, x in g.head(k).iterrows())
         strongest = g.iloc[-1]
         below = int((g["_v"] < 3).sum())
-        lines.append(f"**How stakeholders see {where}.** {below} of {len(g)} resilience goals are rated below fair (3) on average. "
-                     f"The weakest are {weakest}; the strongest is {strongest['goal_id']} *{strongest[label]}* ({strongest['_v']:.2f}). "
-                     "(Mean performance rating, 1 very poor to 5 very good.)")
+        lines.append(tr("synthesis.exec.perceptions", city=where, below=below, n=len(g), weakest=weakest,
+                        strongest=f"{strongest['goal_id']} *{strongest[label]}* ({strongest['_v']:.2f})"))
     c = _published(compound, "compound")
     if len(c):
         c = c.sort_values("_v", ascending=False)
-        top = "; ".join(f"{x['hazard']} ({_fmt(x['_v'])}{', own score ' + _fmt(float(_num([x['score']]).iloc[0])) if 'score' in x else ''})"
+        top = "; ".join(f"{x['hazard']} ({_fmt(x['_v'])}{tr('synthesis.exec.own_score', score=_fmt(float(_num([x['score']]).iloc[0]))) if 'score' in x else ''})"
                         for _, x in c.head(k).iterrows())
-        lines.append(f"**Top shocks.** By compound risk (likelihood x consequence, raised by the stresses that amplify them): {top}.")
+        lines.append(tr("synthesis.exec.top_shocks_compound", items=top))
     elif len(_published(shocks, "score")):
         s = _published(shocks, "score").sort_values("_v", ascending=False)
-        lines.append("**Top shocks.** By risk score (likelihood x consequence): " + "; ".join(f"{x['hazard']} ({_fmt(x['_v'])}, {x['band']})" for _, x in s.head(k).iterrows()) + ".")
+        lines.append(tr("synthesis.exec.top_shocks", items="; ".join(f"{x['hazard']} ({_fmt(x['_v'])}, {term(x['band'], 'band')})" for _, x in s.head(k).iterrows())))
     s = _published(stresses, "severity")
     if len(s):
         s = s.sort_values(["_v", "share_worsening"] if "share_worsening" in s else ["_v"], ascending=False)
-        parts = [f"{x['hazard']} (severity {_fmt(x['_v'])}, {x['trend']})" if "trend" in x else f"{x['hazard']} ({_fmt(x['_v'])})" for _, x in s.head(k).iterrows()]
-        lines.append("**Top stresses.** By median severity (1-5): " + "; ".join(parts) + ".")
+        parts = [f"{x['hazard']} ({tr('synthesis.exec.severity', severity=_fmt(x['_v']))}, {term(x['trend'], 'trend')})" if "trend" in x else f"{x['hazard']} ({_fmt(x['_v'])})" for _, x in s.head(k).iterrows()]
+        lines.append(tr("synthesis.exec.top_stresses", items="; ".join(parts)))
     gap_parts = []
     for table, name in ((goal_gaps, "goal"), (hazard_gaps, "hazard")):
         t = _published(table, "gap_score")
@@ -2182,13 +2171,13 @@ def executive_summary(
                 label = f"{x['goal_id']} *{x['goal']}*" if name == "goal" else f"{x['hazard']}"
                 items.append(f"{label} ({_actions_text(_num([x['coverage']]).iloc[0])})")
             if items:
-                where = "among the goals, " if name == "goal" else "among the shocks and stresses, "
+                where = tr(f"synthesis.exec.among.{name}")
                 last = flagged["_v"].round(6).iloc[-1]
                 n_tied = int((flagged["_v"].round(6) == last).sum())
-                tie = f" (the last {n_tied} tie on gap score {last:+.2f})" if len(flagged) > k and n_tied > 1 else ""
+                tie = tr("synthesis.exec.tie", n=n_tied, gap=f"{last:+.2f}") if len(flagged) > k and n_tied > 1 else ""
                 gap_parts.append(where + "; ".join(items) + tie)
     if gap_parts:
-        lines.append("**Biggest action gaps** (great need, few existing actions): " + "; and ".join(gap_parts) + ".")
+        lines.append(tr("synthesis.exec.gaps", items=tr("synthesis.exec.gaps_and").join(gap_parts)))
     if ranking is not None and len(ranking):
         key = _key(ranking) or "focus_area_id"
         r = ranking.assign(_rank=_num(ranking["rank"]).to_numpy()).dropna(subset=["_rank"]).sort_values("_rank")
@@ -2200,37 +2189,37 @@ def executive_summary(
             text = f"{int(x['_rank'])}. {names[x[key]]}"
             if x[key] in u.index:
                 y = u.loc[x[key]]
-                text += f" (top {kk} in {_pct(y['share_top_k'])} of runs; {_rank_text(y['rank_low'], y['rank_high'])})"
+                text += tr("synthesis.exec.fa_uncertainty", k=kk, share=_pct(y["share_top_k"]), interval=_rank_text(y["rank_low"], y["rank_high"]))
             parts.append(text)
-        lead = "**Focus areas.** The evidence ranks the candidates: " + "; ".join(parts) + "."
+        lead = tr("synthesis.exec.focus_areas", items="; ".join(parts))
         if uncertainty is not None and np.isfinite(uncertainty.settings.get("share_selected_fill_top", np.nan)):
             m = uncertainty.settings["n_selected"]
-            lead += (f" The {m} agreed focus areas fill the top {m} places in {_pct(uncertainty.settings['share_selected_fill_top'])} "
-                     f"of {uncertainty.settings['n_runs']:,} Monte Carlo runs.")
+            lead += " " + tr("synthesis.exec.fill", m=m, share=_pct(uncertainty.settings["share_selected_fill_top"]), n=f"{uncertainty.settings['n_runs']:,}")
         if uncertainty is not None and len(uncertainty.sensitivity):
-            f0 = FACTOR_TEXT[uncertainty.sensitivity["factor"].iloc[0]]
-            lead += f" Of the modelling choices, {f0} moves the ranking most."
+            f0 = _factor_text(uncertainty.sensitivity["factor"].iloc[0])
+            lead += " " + tr("synthesis.exec.choice", factor=f0)
         lines.append(lead)
     if seminar_changes is not None and len(seminar_changes):
         ch = seminar_changes
         name = "focus_area" if "focus_area" in ch else ch.columns[0]
         moved = ch[ch["change"].isin(["moved up", "moved down"])]
-        text = "**What the seminar changed.** "
+        text = tr("synthesis.exec.seminar") + " "
         if seminar_ranking is not None and len(seminar_ranking):
             sr = seminar_ranking.assign(_r=_num(seminar_ranking["rank"]).to_numpy()).dropna(subset=["_r"]).sort_values("_r")
             if len(sr):
-                text += f"Seminar participants put {sr.iloc[0].get('focus_area', sr.iloc[0].get('focus_area_id'))} first. "
+                text += tr("synthesis.exec.seminar_first", name=sr.iloc[0].get("focus_area", sr.iloc[0].get("focus_area_id"))) + " "
         if moved.empty:
-            text += "The seminar kept the evidence ranking's order of the focus areas put to it."
+            text += tr("synthesis.exec.seminar_kept")
         else:
-            text += "Against the evidence ranking, " + "; ".join(
-                f"{x[name]} {x['change']} {abs(int(x['shift']))} place{'s' if abs(int(x['shift'])) != 1 else ''}" for _, x in moved.iterrows()) + "."
+            text += tr("synthesis.exec.seminar_moved", items="; ".join(
+                tr(f"synthesis.exec.move.{plural(abs(int(x['shift'])) != 1)}", name=x[name], change=term(x["change"], "change"), n=abs(int(x["shift"])))
+                for _, x in moved.iterrows()))
         dropped = ch[ch["change"] == "not ranked at seminar"]
         if len(dropped):
-            text += " Not put to the seminar: " + ", ".join(str(x) for x in dropped[name]) + "."
+            text += " " + tr("seminar.find.not_put", names=", ".join(str(x) for x in dropped[name]))
         lines.append(text)
     if not lines:
-        return "No results were passed to summarise."
+        return tr("synthesis.exec.nothing")
     return "\n".join(f"- {line}" for line in lines)
 
 
@@ -2243,29 +2232,21 @@ def methods_note(*, uncertainty: UncertaintyResult | None = None, ranking: pd.Da
     >>> report.markdown(methods_note(uncertainty=u, ranking=ranking, alpha=0.25, n_resamples=1000))  # doctest: +SKIP
     """
     lines = [
-        "**Perceptions.** Questionnaire performance ratings of the 12 City Resilience Framework goals (1 very poor to 5 very good); "
-        "\"don't know\" is missing, not a middle value. Means carry percentile bootstrap intervals"
-        + (f" ({n_resamples:,} resamples)." if n_resamples else "."),
-        "**Shocks and stresses.** Risk = median likelihood x median consequence on the 5 x 5 matrix (IEC 31010 style); "
-        f"compound risk raises a shock by the stresses that amplify it: score x (1 + {_fmt(alpha, 2)} x A). "
-        "A stress's risk is 5 (almost certain) x its median severity.",
-        "**Actions.** Coverage counts the existing actions linked to each goal and hazard; a gap is high need (weak rating or high risk) "
-        "with few actions (min-max need minus coverage relative to the best-covered).",
-        "**Focus areas.** Composite indicator after the OECD/JRC Handbook (Nardo et al. 2008) and COINr: four evidence columns "
-        "(perception weakness, linked risk, action gap, interview salience), normalised, weighted and aggregated; tied scores share the best rank.",
+        tr("synthesis.methods.perceptions") + (tr("synthesis.methods.resamples", n=f"{n_resamples:,}") if n_resamples else "."),
+        tr("synthesis.methods.risk", alpha=_fmt(alpha, 2)),
+        tr("synthesis.methods.actions"),
+        tr("synthesis.methods.focus_areas"),
     ]
     if ranking is not None and len(ranking) and "normalisation" in ranking:
         w = ranking.attrs.get("weights") or {}
-        wtext = ", ".join(f"{EVIDENCE.get(c, {}).get('label', c).lower()} {v:.2f}" for c, v in w.items())
-        lines.append(f"Nominal settings: {METHOD_LABELS[str(ranking['normalisation'].iloc[0])]} normalisation, "
-                     f"{METHOD_LABELS[str(ranking['aggregation'].iloc[0])]}, weights {wtext}.")
+        wtext = ", ".join(f"{_evidence(c, 'label').lower()} {v:.2f}" for c, v in w.items())
+        lines.append(tr("synthesis.methods.nominal", normalisation=_method(str(ranking["normalisation"].iloc[0])),
+                        aggregation=_method(str(ranking["aggregation"].iloc[0])), weights=wtext))
     if uncertainty is not None:
         st = uncertainty.settings
-        lines.append(f"**Uncertainty.** {st['n_runs']:,} Monte Carlo runs (seed {st['seed']}) draw the normalisation "
-                     f"({', '.join(METHOD_LABELS[m] for m in st['normalisations'])}), the aggregation "
-                     f"({', '.join(METHOD_LABELS[m] for m in st['aggregations'])}), the weights (Dirichlet, concentration "
-                     f"{_fmt(st['dirichlet_concentration'])}, centred on the nominal weights) and which evidence source to leave out "
-                     f"(or none). Rank intervals are the {st['ci']:.0%} range of the runs' ranks.")
-    lines.append(f"**Disclosure.** No published cell rests on fewer than {min_cell_size} people; smaller cells read *suppressed*."
-                 + (" The data are synthetic: they describe no real person or rating." if synthetic else ""))
+        lines.append(tr("synthesis.methods.uncertainty", n=f"{st['n_runs']:,}", seed=st["seed"],
+                        normalisations=", ".join(_method(m) for m in st["normalisations"]),
+                        aggregations=", ".join(_method(m) for m in st["aggregations"]),
+                        concentration=_fmt(st["dirichlet_concentration"]), ci=f"{st['ci']:.0%}"))
+    lines.append(tr("synthesis.methods.disclosure", n=min_cell_size) + (" " + tr("synthesis.methods.synthetic") if synthetic else ""))
     return "\n".join(f"- {line}" for line in lines if line)

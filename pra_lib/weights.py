@@ -58,6 +58,7 @@ import pandas as pd
 
 from . import perception
 from .disclosure import DEFAULT_MIN_CELL_SIZE, SUPPRESSED
+from .i18n import t, term
 from .schema import AGE_BANDS, CHANNELS, GENDERS
 
 __all__ = [
@@ -793,17 +794,17 @@ def comparison_plot(table: pd.DataFrame, *, title: str | None = None):
         part = part.set_index(unit).reindex(units)
         y = np.arange(len(units)) + offsets.get(estimate, 0)
         mean, lo, hi = _numeric(part["mean"].astype(object)), _numeric(part["ci_low"].astype(object)), _numeric(part["ci_high"].astype(object))
-        ax.errorbar(mean, y, xerr=[(mean - lo).clip(lower=0), (hi - mean).clip(lower=0)], fmt="o", color=colours.get(estimate), capsize=3, label=estimate, lw=1.6, ms=6)
+        ax.errorbar(mean, y, xerr=[(mean - lo).clip(lower=0), (hi - mean).clip(lower=0)], fmt="o", color=colours.get(estimate), capsize=3, label=term(estimate, "estimate"), lw=1.6, ms=6)
     first = table.drop_duplicates(unit).set_index(unit).reindex(units)
     labels = []
     for uid, row in first.iterrows():
         n = row["n"]
-        n_text = "suppressed" if str(n) == SUPPRESSED else f"n = {int(float(n))}"
+        n_text = t("common.suppressed") if str(n) == SUPPRESSED else t("common.n_equals", n=int(float(n)))
         labels.append(f"{uid} {_wrap(str(row[label_col]), 34)}\n({n_text})")
     suppressed = table.drop_duplicates(unit).set_index(unit).reindex(units)["mean"].astype(object).eq(SUPPRESSED)
     for i, is_supp in enumerate(suppressed):
         if is_supp:
-            ax.text(3, i, "suppressed", ha="center", va="center", fontsize=8, color="#555555", bbox=dict(facecolor="#eeeeee", edgecolor="#bbbbbb", hatch="///"))
+            ax.text(3, i, t("common.suppressed"), ha="center", va="center", fontsize=8, color="#555555", bbox=dict(facecolor="#eeeeee", edgecolor="#bbbbbb", hatch="///"))
     ax.axvline(3, color="grey", ls="--", lw=1)
     ax.grid(axis="y", visible=False)
     for i in range(len(units) - 1):
@@ -811,10 +812,10 @@ def comparison_plot(table: pd.DataFrame, *, title: str | None = None):
     ax.set_yticks(np.arange(len(units)), labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(1, 5)
-    ax.set_xticks([1, 2, 3, 4, 5], ["1\nvery poor", "2\npoor", "3\nfair", "4\ngood", "5\nvery good"])
-    ci_method = str(table["ci_method"].dropna().iloc[0]) if "ci_method" in table and table["ci_method"].notna().any() else "confidence interval"
-    ax.set(xlabel=f"Mean rating (whiskers: {ci_method})", ylabel="", title=title or "Goal means, unweighted and weighted to the population")
-    ax.legend(title="Estimate", loc="lower right", fontsize=8)
+    ax.set_xticks([1, 2, 3, 4, 5], [f"{i}\n{t(f'performance.{i}')}" for i in range(1, 6)])
+    ci_method = str(table["ci_method"].dropna().iloc[0]) if "ci_method" in table and table["ci_method"].notna().any() else t("weights.fig.ci")
+    ax.set(xlabel=t("weights.fig.xlabel", ci_method=ci_method), ylabel="", title=title or t("weights.fig.title"))
+    ax.legend(title=t("weights.fig.legend"), loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -845,30 +846,29 @@ def findings_weighted(table: pd.DataFrame, weights: pd.Series, *, min_cell_size:
     d = design_effect(pd.Series(weights).dropna())
     lines = []
     if report and report.get("iterations", 0) == 0:
-        lines.append("**Weights.** The metadata gives no population figures, so every respondent weighs 1 and the weighted estimates equal the unweighted ones.")
+        lines.append(t("weights.find.no_population"))
     else:
-        conv = (f"raking converged in {report['iterations']} cycle(s)" if report.get("converged", True) else
-                f"raking did **not** converge in {report.get('iterations')} cycles (largest margin error {report.get('max_error', float('nan')):.2g})") if report else "post-stratified"
-        lines.append(f"**Weights.** {d.n} respondents were weighted to the population ({conv}). Kish's design effect is {d.deff:.2f}, "
-                     f"so they carry about as much information as {d.n_effective:.0f} respondents of a simple random sample.")
+        conv = (t("weights.find.converged", n=report["iterations"]) if report.get("converged", True) else
+                t("weights.find.not_converged", n=report.get("iterations"), error=f"{report.get('max_error', float('nan')):.2g}")) if report else t("weights.find.post_stratified")
+        lines.append(t("weights.find.weights", n=d.n, how=conv, deff=f"{d.deff:.2f}", n_effective=f"{d.n_effective:.0f}"))
     if report.get("unmatched"):
         # A small count of people is itself a small cell.
-        count = str(report["unmatched"]) if report["unmatched"] >= min_cell_size else f"Fewer than {min_cell_size}"
-        lines.append(f"**Left out.** {count} respondent(s) had a category the population figures do not cover (for example no area) and are not in the weighted estimates.")
+        count = str(report["unmatched"]) if report["unmatched"] >= min_cell_size else t("weights.find.fewer_than", n=min_cell_size)
+        lines.append(t("weights.find.left_out", count=count))
     for col, cats in (report.get("dropped") or {}).items():
-        lines.append(f"**Empty categories.** No respondent came from {', '.join(map(str, cats))} ({col}); the weights cannot represent them.")
+        lines.append(t("weights.find.empty", categories=", ".join(map(str, cats)), column=col))
     wide = table.assign(_m=perception._num(table["mean"].astype(object)), _n=perception._num(table["n"].astype(object)))
     wide = wide[wide["_n"] >= min_cell_size].pivot_table(index=unit, columns="estimate", values="_m")
     if {"weighted", "unweighted"} <= set(wide.columns) and len(wide):
         diff = (wide["weighted"] - wide["unweighted"]).dropna()
         if len(diff):
             big = diff.abs().idxmax()
-            lines.append(f"**Effect on the means.** Weighting moves the goal means by at most {abs(diff[big]):.2f} points "
-                         f"({perception._goal_name(big) if unit == 'goal_id' else big}: {wide.loc[big, 'unweighted']:.2f} unweighted, {wide.loc[big, 'weighted']:.2f} weighted).")
+            lines.append(t("weights.find.effect", diff=f"{abs(diff[big]):.2f}", name=perception._goal_name(big) if unit == "goal_id" else big,
+                           unweighted=f"{wide.loc[big, 'unweighted']:.2f}", weighted=f"{wide.loc[big, 'weighted']:.2f}"))
             low_u, low_w = wide["unweighted"].idxmin(), wide["weighted"].idxmin()
             name = perception._goal_name if unit == "goal_id" else str
             if low_u == low_w:
-                lines.append(f"**Weakest goal.** {name(low_w)} is rated lowest with and without weights.")
+                lines.append(t("weights.find.weakest_same", name=name(low_w)))
             else:
-                lines.append(f"**Weakest goal.** Unweighted, {name(low_u)} is rated lowest; weighted, {name(low_w)} is. Read the two with their intervals.")
+                lines.append(t("weights.find.weakest_differ", unweighted=name(low_u), weighted=name(low_w)))
     return "\n".join(f"- {line}" for line in lines)

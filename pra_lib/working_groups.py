@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .actions import _ids, _table, _warn, agency_labels
+from .i18n import english, pick, plural, t, term
 
 __all__ = [
     "Comparison",
@@ -58,8 +59,8 @@ DEFAULT_ACTION_WEIGHT = 1 / 3
 DEFAULT_MIN_COORDINATOR_FIT = 0.3
 DEFAULT_MEMBERS_PER_GROUP = 4
 NON_GOVERNMENT = ("academia", "private", "community")
-GROUP_LABELS = {"government": "government", "academia": "academia", "private": "the private sector", "community": "community organisations"}
-BEST_FIT = "best fit"
+GROUP_LABELS = {g: english(f"wg.group.{g}") for g in ("government", "academia", "private", "community")}
+BEST_FIT = english("wg.option.best_fit")
 BAPPEDA_EVERYWHERE = "Bappeda everywhere"
 
 
@@ -87,7 +88,7 @@ def _focus_areas(data) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "focus_area_id": _ids(fa["focus_area_id"]),
-            "focus_area": [n if isinstance(n, str) and n else f for f, n in zip(_ids(fa["focus_area_id"]), fa["name_en"])],
+            "focus_area": [pick(n, i) if isinstance(n, str) and n else f for f, n, i in zip(_ids(fa["focus_area_id"]), fa["name_en"], fa["name_id"] if "name_id" in fa else [None] * len(fa))],
             "selected": fa["selected"].astype(object).map(lambda v: None if pd.isna(v) else bool(v)),
         }
     )
@@ -306,6 +307,11 @@ class WorkingGroups:
         return pd.DataFrame(rows, columns=["focus_area_id", "focus_area", "coordinator", "coordinator_fit", "meets_min_fit", "members", "n_members", "stakeholder_groups"])
 
 
+def _group_text(group) -> str:
+    """A stakeholder group as running text ("the private sector"), in the report language."""
+    return t(f"wg.group.{group}") if group in GROUP_LABELS else str(group)
+
+
 def _group_sort(groups) -> list[str]:
     """Stakeholder groups in the method's order (government, academia, private, community), others after."""
     order = {g: i for i, g in enumerate(GROUP_LABELS)}
@@ -384,14 +390,14 @@ def _members(coordinators: pd.DataFrame, fit_table: pd.DataFrame, fas: pd.DataFr
         coord = coordinators.set_index("focus_area_id").loc[fid, "agency_id"]
         fits = mat.loc[fid]
         ranked = sorted((a for a in orgs["agency_id"] if a != coord), key=lambda a: (-fits[a], order[a]))
-        chosen = [(coord, "coordinator", "coordinator")]
+        chosen = [(coord, "coordinator", t("wg.reason.coordinator"))]
         top = [a for a in ranked if fits[a] > 0][:members_per_group]
-        chosen += [(a, "member", "top fit") for a in top]
+        chosen += [(a, "member", t("wg.reason.top_fit")) for a in top]
         for group in require_groups:
             if any(group_of[a] == group for a, _, _ in chosen):
                 continue
             best = next(a for a in ranked if group_of[a] == group)
-            reason = f"represents {GROUP_LABELS.get(group, group)}" + ("" if fits[best] > 0 else " (no mandate or action in this focus area)")
+            reason = t("wg.reason.represents", group=_group_text(group)) + ("" if fits[best] > 0 else t("wg.reason.no_fit"))
             chosen.append((best, "member", reason))
         for a, role, reason in chosen:
             rows.append({"focus_area_id": fid, "focus_area": f["focus_area"], "agency_id": a, "agency": label_of[a], "stakeholder_group": group_of[a],
@@ -531,7 +537,7 @@ def propose_working_groups(
     coordinators = _coordinator_rows(assign, fit_table, fas, orgs, min_fit)
     members = _members(coordinators, fit_table, fas, orgs, members_per_group=members_per_group, require_groups=require_groups)
     return WorkingGroups(
-        option=BEST_FIT,
+        option=t("wg.option.best_fit"),
         coordinators=coordinators,
         members=members,
         total_fit=float(coordinators["fit"].sum()),
@@ -599,7 +605,7 @@ def bappeda_everywhere(
     members = _members(coordinators, fit_table, fas, orgs, members_per_group=members_per_group, require_groups=require_groups)
     label = dict(zip(orgs["agency_id"], orgs["agency"]))[coordinator]
     return WorkingGroups(
-        option=f"{label} everywhere",
+        option=t("wg.option.everywhere", agency=label),
         coordinators=coordinators,
         members=members,
         total_fit=float(coordinators["fit"].sum()),
@@ -762,13 +768,13 @@ def steering_committee(fit, agencies, *, size: int = 7, min_fit: float = 0.0, fo
     for g in groups:
         best = table[table["stakeholder_group"] == g].iloc[0]["agency_id"]
         seats.append(best)
-        reasons[best] = f"broadest of {GROUP_LABELS.get(g, g)}"
+        reasons[best] = t("wg.reason.broadest", group=_group_text(g))
     for a in table["agency_id"]:
         if len(seats) >= size:
             break
         if a not in seats:
             seats.append(a)
-            reasons[a] = "breadth"
+            reasons[a] = t("wg.reason.breadth")
     out = table.set_index("agency_id").loc[seats].reset_index()
     out["reason"] = [reasons[a] for a in out["agency_id"]]
     # Present in breadth order, keeping every group's seat.
@@ -805,51 +811,47 @@ def findings_working_groups(best: WorkingGroups, baseline: WorkingGroups, *, ste
     n = len(best.coordinators)
     lines = []
     diff = best.total_fit - baseline.total_fit
-    verb = "raises" if diff > 1e-12 else "lowers" if diff < -1e-12 else "leaves"
-    lines.append(
-        f"Best-fit coordination {verb} the total coordinator fit "
-        + (f"from **{baseline.total_fit:.2f}** ({baseline.option}) to **{best.total_fit:.2f}**" if verb != "leaves" else f"unchanged at **{best.total_fit:.2f}**")
-        + f", out of a possible {n} (fit 1 in each of the {n} working groups)."
-    )
+    if diff > 1e-12 or diff < -1e-12:
+        verb = "raises" if diff > 0 else "lowers"
+        lines.append(t(f"wg.find.total.{verb}", before=f"{baseline.total_fit:.2f}", option=baseline.option,
+                       after=f"{best.total_fit:.2f}", n=n))
+    else:
+        lines.append(t("wg.find.total.leaves", after=f"{best.total_fit:.2f}", n=n))
     base = baseline.coordinators.set_index("focus_area_id")
     per = []
     for _, c in best.coordinators.iterrows():
         b = base.loc[c["focus_area_id"]] if c["focus_area_id"] in base.index else None
         tail = f"; {b['agency']} {b['fit']:.2f}" if b is not None and b["agency_id"] != c["agency_id"] else ""
-        per.append(f"- **{c['agency']}** coordinates *{c['focus_area']}* (fit {c['fit']:.2f}{tail})")
-    lines.append("Under best fit:\n\n" + "\n".join(per))
+        per.append("- " + t("wg.find.coordinates", agency=c["agency"], focus_area=c["focus_area"], fit=f"{c['fit']:.2f}", tail=tail))
+    lines.append(t("wg.find.under_best") + "\n\n" + "\n".join(per))
     coord = baseline.parameters.get("coordinator")
     if coord is not None:
         weak = baseline.coordinators[~baseline.coordinators["meets_min_fit"].astype(bool)]
         label = baseline.coordinators["agency"].iloc[0] if len(baseline.coordinators) else coord
-        text = f"Under the January 2018 proposal {label} would coordinate all {n} groups"
+        text = t("wg.find.baseline", agency=label, n=n)
         if len(weak):
-            text += (f"; its fit is below the {baseline.min_coordinator_fit:.2f} minimum for a coordinator in {len(weak)} of them ("
-                     + ", ".join(f"*{f}*" for f in weak["focus_area"]) + ")")
+            text += t("wg.find.baseline_weak", minimum=f"{baseline.min_coordinator_fit:.2f}", n=len(weak), names=", ".join(f"*{f}*" for f in weak["focus_area"]))
         kept = best.coordinators[best.coordinators["agency_id"] == coord]
         if len(kept):
-            text += f". Best fit keeps {label} as coordinator of " + ", ".join(f"*{f}*" for f in kept["focus_area"])
+            text += t("wg.find.kept", agency=label, names=", ".join(f"*{f}*" for f in kept["focus_area"]))
         lines.append(text + ".")
     per_coord = best.coordinators["agency_id"].value_counts()
     most = int(per_coord.max())
-    lines.append(
-        f"Best fit spreads coordination over {best.coordinators['agency_id'].nunique()} organisations; "
-        + ("each coordinates one group." if most == 1 else f"none coordinates more than {most} groups.")
-    )
+    lines.append(t("wg.find.spread", n=best.coordinators["agency_id"].nunique())
+                 + (t("wg.find.spread_one") if most == 1 else t("wg.find.spread_most", n=most)))
     zero = best.members[(best.members["role"] == "member") & (best.members["fit"] <= 0)]
     if len(zero):
         who = zero.groupby(["agency", "stakeholder_group"], sort=False)["focus_area_id"].nunique().reset_index()
-        required = [GROUP_LABELS.get(g, g) for g in best.parameters.get("require_groups", ())]
-        opening = f"Every group includes {', '.join(required[:-1]) + ' and ' + required[-1] if len(required) > 1 else ''.join(required)}, but some" if required else "Some"
-        lines.append(
-            f"{opening} seats rest on representation alone (no mandate or action in the focus area): "
-            + "; ".join(f"{r['agency']} ({r['stakeholder_group']}, in {r['focus_area_id']} group{'s' if r['focus_area_id'] != 1 else ''})" for _, r in who.iterrows())
-            + ". Their roles should be agreed with them, since the PRA evidence says little about what they bring."
-        )
+        required = [_group_text(g) for g in best.parameters.get("require_groups", ())]
+        listed = t("wg.find.list", first=", ".join(required[:-1]), last=required[-1]) if len(required) > 1 else "".join(required)
+        opening = t("wg.find.every_group", groups=listed) if required else t("wg.find.some")
+        lines.append(t("wg.find.representation", opening=opening, items="; ".join(
+            t(f"wg.find.representation_item.{plural(r['focus_area_id'] != 1)}", agency=r["agency"], group=term(r["stakeholder_group"], "stakeholder_group"), n=r["focus_area_id"])
+            for _, r in who.iterrows())))
     if steering is not None and len(steering):
         groups = steering["stakeholder_group"].nunique()
-        lines.append(f"Proposed Steering Committee ({len(steering)} seats, {groups} stakeholder groups): " + ", ".join(steering["agency"]) + ".")
-    lines.append("*Fit is computed from mandates and the actions inventory only; it does not measure capacity, budget or willingness, so it informs, but does not replace, the Phase II decision.*")
+        lines.append(t("wg.find.steering", n=len(steering), groups=groups, names=", ".join(steering["agency"])))
+    lines.append(t("wg.find.caveat"))
     return "\n\n".join(lines)
 
 
@@ -898,16 +900,16 @@ def fit_heatmap(fit, groups: WorkingGroups | None = None, *, focus_areas: Sequen
     # Zeros are left blank so that the organisations that do fit stand out.
     annot = mat.map(lambda v: f"{v:.2f}" if pd.notna(v) and v > 0 else "")
     sns.heatmap(mat, annot=annot, fmt="", cmap="YlGnBu", vmin=0, vmax=1, linewidths=0.5, linecolor="#ffffff", annot_kws={"fontsize": 8},
-                cbar_kws={"label": "fit (0-1)", "shrink": 0.6}, ax=ax)
+                cbar_kws={"label": t("wg.fig.fit.cbar"), "shrink": 0.6}, ax=ax)
     ax.grid(False)
-    ax.set_yticks(np.arange(len(mat)) + 0.5, [_wrap(f"{a}  [{g}]", 44) for a, g in zip(orgs["agency"], orgs["stakeholder_group"])], rotation=0, fontsize=8.5)
+    ax.set_yticks(np.arange(len(mat)) + 0.5, [_wrap(f"{a}  [{term(g, 'stakeholder_group')}]", 44) for a, g in zip(orgs["agency"], orgs["stakeholder_group"])], rotation=0, fontsize=8.5)
     ax.set_xticks(np.arange(len(fas)) + 0.5, [_wrap(f"{f} {n}", 20) for f, n in zip(fas["focus_area_id"], fas["focus_area"])], rotation=0, fontsize=8.5)
     ax.xaxis.tick_top()
     # Lines between stakeholder groups.
     bounds = np.flatnonzero(np.diff(orgs["_g"].to_numpy())) + 1
     for b in bounds:
         ax.axhline(b, color="#333333", lw=1.2)
-    sub = f"{len(mat)} organisations x {len(fas)} focus areas; blank = fit 0 (no mandate or action there)"
+    sub = t("wg.fig.fit.subtitle", n=len(mat), k=len(fas))
     if groups is not None:
         rows = {a: i for i, a in enumerate(mat.index)}
         cols = {f: j for j, f in enumerate(mat.columns)}
@@ -919,10 +921,10 @@ def fit_heatmap(fit, groups: WorkingGroups | None = None, *, focus_areas: Sequen
                 ax.add_patch(Rectangle((j + 0.04, i + 0.06), 0.92, 0.88, fill=False, edgecolor="#d7301f", lw=2.4))
             else:
                 ax.plot(j + 0.9, i + 0.25, marker="o", ms=4, color="#d7301f")
-        sub += f"; red box = coordinator ({groups.option}), red dot = member"
+        sub += t("wg.fig.fit.marks", option=groups.option)
     ax.set(xlabel="", ylabel="")
     ax.set_title(sub, fontsize=9, pad=38)
-    fig.suptitle(title or "How well each organisation fits each focus area", fontsize=13, fontweight="bold")
+    fig.suptitle(title or t("wg.fig.fit.title"), fontsize=13, fontweight="bold")
     fig.tight_layout()
     return fig
 
@@ -960,18 +962,18 @@ def comparison_chart(comparison: Comparison, *, min_coordinator_fit: float | Non
         part = g[g["option"] == option].set_index("focus_area_id").reindex(fas)
         y = np.arange(len(fas)) + (k - 0.5) * height
         total = totals.loc[option, "total_fit"]
-        ax.barh(y, part["fit"].fillna(0), height=height * 0.95, color=colours[k], label=f"{option} (total {total:.2f})")
+        ax.barh(y, part["fit"].fillna(0), height=height * 0.95, color=colours[k], label=t("wg.fig.comp.option", option=option, total=f"{total:.2f}"))
         for yy, v, who in zip(y, part["fit"].fillna(0), part["agency"]):
             ax.text(v + 0.01, yy, f"{who} ({v:.2f})", va="center", fontsize=8.5)
     ax.set_yticks(np.arange(len(fas)), [_wrap(f"{f} {names[f]}", 30) for f in fas], fontsize=9)
     ax.invert_yaxis()
     if min_coordinator_fit is not None:
-        ax.axvline(min_coordinator_fit, color="#b2182b", ls="--", lw=1, label=f"minimum coordinator fit ({min_coordinator_fit:.2f})")
+        ax.axvline(min_coordinator_fit, color="#b2182b", ls="--", lw=1, label=t("wg.fig.comp.minimum", fit=f"{min_coordinator_fit:.2f}"))
     ax.set_xlim(0, 1.25)
-    ax.set_xlabel("Coordinator's fit to the focus area (0-1)")
+    ax.set_xlabel(t("wg.fig.comp.xlabel"))
     ax.grid(axis="y", visible=False)
     ax.legend(fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, frameon=False)
-    ax.set_title(f"{len(fas)} working groups, one per focus area; bars are labelled with the coordinator", fontsize=9.5)
-    fig.suptitle(title or "Who would coordinate each working group, and how well they fit", fontsize=13, fontweight="bold")
+    ax.set_title(t("wg.fig.comp.subtitle", n=len(fas)), fontsize=9.5)
+    fig.suptitle(title or t("wg.fig.comp.title"), fontsize=13, fontweight="bold")
     fig.tight_layout()
     return fig

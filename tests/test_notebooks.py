@@ -171,3 +171,9 @@ def test_notebook_runs_under_plain_papermill_with_its_defaults(book, tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert list((tmp_path / "out" / "tables").glob("*.csv"))
+
+
+def test_report_page_title_is_the_computed_heading(run_dir):
+    html = (run_dir / "00_data_overview" / "00_data_overview.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", html).group(1)
+    assert title and title != "00_data_overview"

@@ -17,7 +17,7 @@ OVERVIEW = REPO / "notebooks" / "00_data_overview.ipynb"
 
 
 def test_declared_parameters_are_read_from_the_tagged_cell():
-    assert declared_parameters(OVERVIEW) == {"assessment_path": "str", "output_dir": "str", "min_cell_size": "int"}
+    assert declared_parameters(OVERVIEW) == {"assessment_path": "str", "output_dir": "str", "min_cell_size": "int", "lang": "str"}
 
 
 def test_unknown_parameter_is_rejected_with_the_known_ones():

@@ -1,0 +1,425 @@
+"""The report language: one catalogue of labels and sentences, in English and Indonesian.
+
+Every figure title, axis label, table header and findings sentence the reports show comes
+from one catalogue, ``pra_lib/reference/i18n.csv`` (columns ``key``, ``en``, ``id``; UTF-8).
+The analysis modules ask for text by key with :func:`t`; the notebooks choose the language
+once, with :func:`set_language`, from their ``lang`` parameter (``pra run --lang id``).
+
+* An entry whose Indonesian text is still empty falls back to English followed by
+  ``" [EN]"``, so an untranslated label is visible in the report, never silent.
+* An unknown key raises :class:`KeyError`: a typo fails loudly (and a test checks that
+  every key the code uses is in the catalogue).
+* Goal and dimension names come from :mod:`pra_lib.crf`, not from this catalogue; names
+  recorded in the assessment (hazards, focus areas, activities, stakeholder groups) come
+  from their ``*_id`` columns through :func:`pick`.
+* Tables keep their stable English snake_case column names, because CSV files are for
+  machines and downstream functions rely on the names. Only their display changes:
+  :func:`install_display` shows translated headers (:func:`header`) in the notebooks.
+* Values that are part of the data vocabulary (a risk band ``"high"``, a trend
+  ``"worsening"``) stay English in the tables too, because code and users filter on them;
+  figures and findings show them through :func:`term`, and the notebook display of an
+  Indonesian report through :data:`VALUE_VOCABULARY`.
+
+Examples
+--------
+>>> from pra_lib import i18n
+>>> i18n.t("overview.fig.participation.title")
+'Participants by activity and stakeholder group'
+>>> with i18n.language("id"):
+...     i18n.t("overview.fig.participation.title")
+'Peserta menurut kegiatan dan kelompok pemangku kepentingan'
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from contextlib import contextmanager
+from functools import lru_cache
+from importlib import resources
+
+__all__ = [
+    "LANGUAGES",
+    "UNTRANSLATED",
+    "VALUE_VOCABULARY",
+    "catalogue",
+    "dimension_label",
+    "displayed",
+    "english",
+    "get_language",
+    "goal_label",
+    "header",
+    "install_display",
+    "language",
+    "pick",
+    "pick_all",
+    "plural",
+    "set_language",
+    "t",
+    "term",
+    "translated_share",
+]
+
+#: The report languages: English and Indonesian (Bahasa Indonesia).
+LANGUAGES: tuple[str, ...] = ("en", "id")
+#: Appended to English text shown in place of a missing Indonesian translation.
+UNTRANSLATED = " [EN]"
+
+_FILE = "i18n.csv"
+_current = "en"
+# A column name worth translating: snake_case (with digits and dots, e.g. compound_0.25).
+_COLUMN_NAME = re.compile(r"^[a-z][a-z0-9_.]*$")
+# Columns named after a parameter value: compound_rank_0.25, compound_0.25.
+_PARAMETRIC = (
+    (re.compile(r"^compound_rank_(.+)$"), "col.compound_rank_alpha"),
+    (re.compile(r"^compound_(\d.*)$"), "col.compound_alpha"),
+)
+
+
+def _check(lang) -> str:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown report language {lang!r}: use 'en' (English) or 'id' (Indonesian)")
+    return lang
+
+
+@lru_cache(maxsize=None)
+def _entries() -> dict[str, tuple[str, str]]:
+    """Key -> (English, Indonesian), read once from the packaged CSV."""
+    resource = resources.files("pra_lib") / "reference" / _FILE
+    with resource.open("r", encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != ["key", "en", "id"]:
+            raise ValueError(f"{_FILE}: expected the columns key, en, id; found {reader.fieldnames}")
+        out: dict[str, tuple[str, str]] = {}
+        for line, row in enumerate(reader, start=2):
+            key = row["key"]
+            if not key or not row["en"]:
+                raise ValueError(f"{_FILE}, line {line}: every entry needs a key and an English text")
+            if key in out:
+                raise ValueError(f"{_FILE}, line {line}: key {key!r} appears twice")
+            out[key] = (row["en"], row["id"] or "")
+    return out
+
+
+def catalogue():
+    """The whole catalogue as a DataFrame (``key``, ``en``, ``id``), in file order.
+
+    Examples
+    --------
+    >>> cat = catalogue()
+    >>> list(cat.columns)
+    ['key', 'en', 'id']
+    """
+    import pandas as pd
+
+    return pd.DataFrame([(k, en, id_) for k, (en, id_) in _entries().items()], columns=["key", "en", "id"])
+
+
+def translated_share() -> float:
+    """Share of catalogue entries that have an Indonesian text (0-1).
+
+    Examples
+    --------
+    >>> 0 <= translated_share() <= 1
+    True
+    """
+    entries = _entries()
+    return sum(1 for _, id_ in entries.values() if id_) / len(entries) if entries else 1.0
+
+
+def set_language(lang: str) -> str:
+    """Choose the report language for everything drawn or written from now on.
+
+    Parameters
+    ----------
+    lang : {"en", "id"}
+        English or Indonesian.
+
+    Returns
+    -------
+    str
+        The language chosen.
+
+    Raises
+    ------
+    ValueError
+        For any other value.
+
+    Examples
+    --------
+    >>> set_language("en")
+    'en'
+    """
+    global _current
+    _current = _check(lang)
+    return _current
+
+
+def get_language() -> str:
+    """The current report language, ``"en"`` unless :func:`set_language` chose another."""
+    return _current
+
+
+@contextmanager
+def language(lang: str):
+    """Use ``lang`` inside a ``with`` block, then restore the previous language.
+
+    Examples
+    --------
+    >>> with language("id"):
+    ...     get_language()
+    'id'
+    """
+    previous = _current
+    set_language(lang)
+    try:
+        yield lang
+    finally:
+        set_language(previous)
+
+
+def _text(key: str, lang: str) -> str:
+    try:
+        en, id_ = _entries()[key]
+    except KeyError:
+        raise KeyError(f"no entry {key!r} in the i18n catalogue (pra_lib/reference/{_FILE})") from None
+    if lang == "id":
+        return id_ if id_ else None
+    return en
+
+
+def t(key: str, /, **fields) -> str:
+    """The catalogue text of ``key`` in the current language, with ``fields`` filled in.
+
+    Texts are :meth:`str.format` templates, so numbers keep the format the template gives
+    them (``{share:.0%}``) in both languages. An entry without an Indonesian text gives the
+    English text followed by ``" [EN]"``.
+
+    Raises
+    ------
+    KeyError
+        For a key that is not in the catalogue.
+
+    Examples
+    --------
+    >>> t("common.n_equals", n=12)
+    'n = 12'
+    """
+    text = _text(key, _current)
+    if text is None:
+        return _entries()[key][0].format(**fields) + UNTRANSLATED
+    return text.format(**fields)
+
+
+def english(key: str, /, **fields) -> str:
+    """The English text of ``key``, whatever the current language (for English constants)."""
+    return _text(key, "en").format(**fields)
+
+
+def term(value, kind: str):
+    """A value of the data vocabulary (``kind`` ``"band"``, ``"trend"``...) in the current language.
+
+    The tables keep these values in English, because the code and users filter on them;
+    figures and findings show them through this function. A value the catalogue does not
+    know (for example a risk band a user named) is shown as given.
+
+    Examples
+    --------
+    >>> term("worsening", "trend")
+    'worsening'
+    >>> term("my own band", "band")
+    'my own band'
+    """
+    if not isinstance(value, str):
+        return value
+    key = f"{kind}.{value}"
+    if key not in _entries():
+        return value
+    return t(key)
+
+
+def plural(many: bool) -> str:
+    """``"many"`` or ``"one"``: the suffix of catalogue keys that have a singular and a plural form.
+
+    Examples
+    --------
+    >>> t(f"risk.find.isolated.{plural(False)}", names="Crime")
+    'Crime amplifies no shock in the links recorded.'
+    """
+    return "many" if many else "one"
+
+
+def pick(en, id_text=None):
+    """A name recorded in both languages (``name_en`` / ``name_id``): the current language's.
+
+    In Indonesian, a missing Indonesian name falls back visibly to the English one with
+    ``" [EN]"``. Missing English names (None, NaN) are returned as they are.
+
+    Examples
+    --------
+    >>> pick("Flooding", "Banjir")
+    'Flooding'
+    >>> with language("id"):
+    ...     pick("Flooding", "Banjir"), pick("Heatwave", None)
+    ('Banjir', 'Heatwave [EN]')
+    """
+    if _current != "id":
+        return en
+    if isinstance(id_text, str) and id_text.strip():
+        return id_text
+    if isinstance(en, str):
+        return en + UNTRANSLATED
+    return en
+
+
+def pick_all(en_values, id_values=None) -> list:
+    """:func:`pick` over two aligned sequences (``id_values`` may be None)."""
+    en_values = list(en_values)
+    id_values = [None] * len(en_values) if id_values is None else list(id_values)
+    return [pick(e, i) for e, i in zip(en_values, id_values)]
+
+
+def goal_label(goal_id, *, form: str = "short") -> str:
+    """A CRF goal's name in the current language (:func:`pra_lib.crf.goal_label`)."""
+    from . import crf
+
+    return crf.goal_label(goal_id, lang=_current, form=form)
+
+
+@lru_cache(maxsize=None)
+def _dimension_names() -> dict[str, tuple[str, str]]:
+    from . import crf
+
+    d = crf.dimensions()
+    return {r.dimension_id: (r.name_en, r.name_id if r.name_id_source != "untranslated" else "") for r in d.itertuples()}
+
+
+def dimension_label(dimension_id: str) -> str:
+    """A CRF dimension's name in the current language (from :func:`pra_lib.crf.dimensions`).
+
+    Examples
+    --------
+    >>> dimension_label("D1")
+    'Health & Wellbeing'
+    """
+    en, id_ = _dimension_names()[dimension_id]
+    return pick(en, id_)
+
+
+def header(column, lang: str | None = None) -> str:
+    """The display header of a table column in ``lang`` (default: the current language).
+
+    Columns in the catalogue (``col.<name>``) get its text; any other column gets a
+    readable form of its name (``share_positive`` -> ``Share positive``), followed by
+    ``" [EN]"`` in Indonesian.
+
+    Examples
+    --------
+    >>> header("mean")
+    'Mean'
+    >>> header("mean", "id")
+    'Rata-rata'
+    """
+    from .report import readable_header
+
+    lang = _current if lang is None else _check(lang)
+    name = str(column)
+    entries = _entries()
+    key, fields = f"col.{name}", {}
+    if key not in entries:
+        for pattern, family in _PARAMETRIC:
+            match = pattern.match(name)
+            if match and family in entries:
+                key, fields = family, {"value": match.group(1)}
+                break
+    if key in entries:
+        text = _text(key, lang)
+        return text.format(**fields) if text is not None else entries[key][0].format(**fields) + UNTRANSLATED
+    readable = readable_header(name)
+    return readable + UNTRANSLATED if lang == "id" else readable
+
+
+#: Columns whose values belong to the data vocabulary, and the vocabulary (:func:`term`) they use.
+#: The tables keep the English values; only their display in an Indonesian report changes.
+VALUE_VOCABULARY = {
+    "band": "band", "compound_band": "band", "trend": "trend", "reading": "reading", "measure": "measure",
+    "agreement": "agreement", "change": "change", "channel": "channel", "status": "status", "estimate": "estimate",
+    "reason": "reason", "kind": "kind", "hazard_type": "kind", "ranked_by": "basis", "valence": "valence",
+    "quadrant": "quadrant", "aspect": "aspect", "interpretation": "reading", "role": "role", "category": "asset_category",
+}
+
+
+def _display_value(value, kind: str | None):
+    import numpy as np
+
+    if isinstance(value, (bool, np.bool_)):
+        return t("common.yes") if value else t("common.no")
+    if isinstance(value, str):
+        if value == "suppressed":
+            return t("common.suppressed")
+        return term(value, kind) if kind else value
+    return value
+
+
+def _display_name(label):
+    return header(label) if isinstance(label, str) and _COLUMN_NAME.match(label) else label
+
+
+def displayed(frame):
+    """A copy of ``frame`` for display: headers (:func:`header`) for its column and index names.
+
+    Only names that look like column names (snake_case) are translated; data values used
+    as labels (focus area ids, agency names) are kept. In Indonesian, the values of the
+    vocabulary columns (:data:`VALUE_VOCABULARY`), true/false and "suppressed" are shown
+    in Indonesian too.
+    """
+    from pandas.api.types import is_bool_dtype, is_object_dtype, is_string_dtype
+
+    out = frame.rename(columns=_display_name)
+    out.columns = out.columns.set_names([_display_name(n) for n in out.columns.names])
+    out.index = out.index.set_names([_display_name(n) for n in out.index.names])
+    if _current == "id":
+        # Vocabulary values, yes/no and 'suppressed' in the report language (by position, so
+        # that repeated column names are no problem).
+        for j, column in enumerate(frame.columns):
+            values = frame.iloc[:, j]
+            if is_bool_dtype(values) or is_object_dtype(values) or is_string_dtype(values):
+                kind = VALUE_VOCABULARY.get(column) if isinstance(column, str) else None
+                out.isetitem(j, values.map(lambda v, kind=kind: _display_value(v, kind)).astype(object))
+    return out
+
+
+def _frame_html(frame):
+    return displayed(frame)._repr_html_()
+
+
+def install_display(lang: str | None = None) -> bool:
+    """Show DataFrames in the notebook with translated column headers.
+
+    Registers an IPython HTML formatter for :class:`pandas.DataFrame` that renders
+    :func:`displayed` copies, so the frames themselves keep their stable column names.
+    With ``lang`` it also calls :func:`set_language`.
+
+    Returns
+    -------
+    bool
+        ``True`` when a formatter was registered, ``False`` outside IPython.
+
+    Examples
+    --------
+    >>> install_display("en")   # in a plain Python session there is nothing to register
+    False
+    """
+    import pandas as pd
+
+    if lang is not None:
+        set_language(lang)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with the notebook dependencies
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, _frame_html)
+    return True
