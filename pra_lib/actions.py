@@ -34,6 +34,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .disclosure import published_numbers as _num  # suppressed cells read as NaN
 from . import crf
 from .i18n import goal_label, pick, t, term
 from .i18n import t as tr  # in the figure functions, t is the table
@@ -90,14 +91,6 @@ def _table(data, name: str) -> pd.DataFrame:
 def _ids(series: pd.Series) -> pd.Series:
     """Id columns as plain Python strings, missing as None (whatever the input dtype)."""
     return series.astype(object).where(series.notna(), None).map(lambda v: None if v is None or (isinstance(v, str) and not v.strip()) else str(v).strip())
-
-
-def _num(series) -> pd.Series:
-    """Numbers as float64; 'suppressed', labels and pd.NA become NaN."""
-    s = pd.Series(series)
-    if s.dtype == object:
-        s = s.where(s.map(lambda v: not isinstance(v, str)))
-    return pd.to_numeric(s, errors="coerce").astype("float64")
 
 
 def _check_by(by: str) -> str:

@@ -86,6 +86,20 @@ def suppress(
     return out
 
 
+def published_numbers(values) -> pd.Series:
+    """Numbers of a published column as float64: ``"suppressed"``, other text and missing
+    values become NaN, so that a suppressed cell is never read as a number.
+
+    Examples
+    --------
+    >>> published_numbers(pd.Series([3, "suppressed", None])).tolist()
+    [3.0, nan, nan]
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    series = series.where(series.astype(object) != SUPPRESSED)
+    return pd.to_numeric(series, errors="coerce").astype("float64")
+
+
 def margin_groups(data: pd.DataFrame, dims: list[str]) -> list[np.ndarray]:
     """Row positions of every public margin: the grand total, and each sum over one dim."""
     groups = [np.arange(len(data))]

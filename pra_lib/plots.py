@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .disclosure import SUPPRESSED
+from .disclosure import published_numbers
 from .i18n import t, term
 
 
@@ -32,7 +32,17 @@ def matplotlib_percent():
 
 def _numeric(series: pd.Series) -> pd.Series:
     """Suppressed cells become missing, so they are drawn as gaps, never as zeros."""
-    return pd.to_numeric(series.where(series != SUPPRESSED), errors="coerce")
+    return published_numbers(series)
+
+
+def empty_figure(message: str, title: str):
+    """A small figure that says why there is nothing to draw, instead of failing."""
+    plt, _ = _setup()
+    fig, ax = plt.subplots(figsize=(7, 2.2))
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color="#555555", wrap=True)
+    ax.set_axis_off()
+    ax.set_title(title)
+    return fig
 
 
 def participation_heatmap(table: pd.DataFrame, *, title: str | None = None):

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from .disclosure import published_numbers as _num  # suppressed cells read as NaN
 from .i18n import pick, plural, term
 from .i18n import t as tr  # t names tables in this module
 
@@ -105,16 +106,6 @@ def _aux(data, name: str, given):
     if _is_assessment(data):
         return data.table(name)
     return None
-
-
-def _num(series) -> pd.Series:
-    """Numbers as float; suppressed cells, labels and pd.NA become NaN."""
-    from .disclosure import SUPPRESSED
-
-    s = pd.Series(series)
-    if s.dtype == object:
-        s = s.where(s != SUPPRESSED)
-    return pd.to_numeric(s, errors="coerce").astype(float)
 
 
 def _names(hazards: pd.DataFrame | None) -> dict[str, str]:
@@ -1609,14 +1600,9 @@ def _label_n(name, n, width: int = 34) -> str:
 
 
 def _empty_figure(message: str, title: str):
-    from .plots import _setup
+    from .plots import empty_figure
 
-    plt, _ = _setup()
-    fig, ax = plt.subplots(figsize=(7, 2.2))
-    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color="#555555", wrap=True)
-    ax.set_axis_off()
-    ax.set_title(title)
-    return fig
+    return empty_figure(message, title)
 
 
 def _dodge(positions: list[tuple[float, float]], step: float = 0.22) -> list[tuple[float, float]]:
@@ -1727,7 +1713,7 @@ def rank_interval_figure(ranks: pd.DataFrame, *, title: str | None = None, what:
     --------
     >>> report.figure(rank_interval_figure(published_ranks), "shock_ranks")  # doctest: +SKIP
     """
-    from .plots import _setup, _wrap
+    from .plots import _setup
 
     kind = "stresses" if what == "stress" else "shocks"
     title = title or tr(f"risk.fig.ranks.title.{kind}")
@@ -1862,7 +1848,7 @@ def stress_severity_figure(stresses: pd.DataFrame, *, title: str | None = None):
     """
     from matplotlib.patches import Patch
 
-    from .plots import _setup, _wrap
+    from .plots import _setup
 
     title = title or tr("risk.fig.severity.title")
     if stresses is None or stresses.empty:

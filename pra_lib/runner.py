@@ -290,7 +290,6 @@ def run_reports(
     tasks = [(book, Path(a.path).resolve(), aid) for aid, a in loaded.items() for book in books]
     summary = RunSummary()
     started = datetime.now(timezone.utc)
-    total = len(tasks)
     with _run_key() as key_source:
         environment = {KEY_ENV: pseudonym_key()[0].decode("utf-8", "surrogateescape")}
         _run_tasks(tasks, per_book, summary, out_root=out_root, timeout=timeout, jobs=jobs, scheduler=scheduler, environment=environment, progress=progress, loaded=loaded, user=user, started=started, key_source=key_source)

@@ -39,6 +39,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .disclosure import published_numbers as _num  # suppressed cells read as NaN
 from . import stats
 from .disclosure import DEFAULT_MIN_CELL_SIZE, SUPPRESSED
 from .i18n import pick_all, plural, t, term
@@ -106,12 +107,6 @@ def _require(data: pd.DataFrame, columns: Sequence[str], func: str) -> None:
         raise ValueError(f"{func}: missing column(s) {', '.join(missing)}; pass the output of votes_frame")
 
 
-def _num(series) -> pd.Series:
-    """Numbers from a possibly published column: 'suppressed' and text become NaN."""
-    s = pd.Series(series)
-    return pd.to_numeric(s.where(s.astype(object) != SUPPRESSED), errors="coerce").astype(float)
-
-
 def _order(data: pd.DataFrame, column: str) -> list:
     """Values of ``column`` in the metadata order (``attrs``), then any others sorted."""
     present = [v for v in pd.unique(data[column]) if pd.notna(v)] if column in data else []
@@ -173,14 +168,9 @@ def _pct(x: float) -> str:
 
 
 def _empty_figure(message: str, title: str):
-    from .plots import _setup
+    from .plots import empty_figure
 
-    plt, _ = _setup()
-    fig, ax = plt.subplots(figsize=(7, 2.2))
-    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color="#555555", wrap=True)
-    ax.set_axis_off()
-    ax.set_title(title)
-    return fig
+    return empty_figure(message, title)
 
 
 # ---------------------------------------------------------------------------

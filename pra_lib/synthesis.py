@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .disclosure import published_numbers as _num  # suppressed cells read as NaN
 from . import actions, crf, perception, risk
 from .disclosure import DEFAULT_MIN_CELL_SIZE, SUPPRESSED
 from .i18n import english, get_language, goal_label, pick, plural, term
@@ -119,12 +120,6 @@ _OTHER_COLOUR = "#9e9e9e"
 
 def _warn(message: str) -> None:
     warnings.warn(message, RuntimeWarning, stacklevel=3)
-
-
-def _num(values) -> pd.Series:
-    """Numbers from a column that may hold 'suppressed' (which becomes NaN)."""
-    series = values if isinstance(values, pd.Series) else pd.Series(values)
-    return pd.to_numeric(series.where(series.astype(object) != SUPPRESSED), errors="coerce").astype(float)
 
 
 def _ids(values) -> list[str]:
@@ -1745,14 +1740,9 @@ def trail_summary(trail: pd.DataFrame, *, k: int = 3) -> pd.DataFrame:
 
 
 def _empty_figure(message: str, title: str):
-    from .plots import _setup
+    from .plots import empty_figure
 
-    plt, _ = _setup()
-    fig, ax = plt.subplots(figsize=(7, 2.2))
-    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color="#555555", wrap=True)
-    ax.set_axis_off()
-    ax.set_title(title)
-    return fig
+    return empty_figure(message, title)
 
 
 def _raw_text(column: str, value: float, row: pd.Series) -> str:
