@@ -22,7 +22,7 @@ _LAZY = {
     "generate_sample": "sample",
     "run_reports": "runner",
 }
-_MODULES = {"actions", "assessment", "cli", "crf", "datadict", "disclosure", "importers", "metadata", "overview", "perception", "plots", "privacy", "problems", "readers", "report", "risk", "runner", "sample", "scales", "schema", "seminar", "stats", "synthesis", "template", "weights", "working_groups"}
+_MODULES = {"actions", "assessment", "cli", "crf", "datadict", "disclosure", "i18n", "importers", "metadata", "overview", "perception", "plots", "privacy", "problems", "readers", "report", "risk", "runner", "sample", "scales", "schema", "seminar", "stats", "synthesis", "template", "weights", "working_groups"}
 
 __all__ = sorted(_LAZY) + ["__version__"]
 
