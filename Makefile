@@ -13,12 +13,14 @@ ASSESSMENT ?= data/sample
 
 venv: $(STAMP)
 
-# Reinstall whenever the dependencies change.
-$(STAMP): pyproject.toml
+# Reinstall whenever the dependencies or these install steps change.
+$(STAMP): pyproject.toml Makefile
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# The notebooks declare this kernel, so JupyterLab and plain papermill run them with pra_lib.
+	$(BIN)/python -m ipykernel install --sys-prefix --name pra --display-name "Python (pra)" >/dev/null
 	touch $(STAMP)
 
 report: $(STAMP)
@@ -30,7 +32,6 @@ test: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,lab]"
-	$(BIN)/python -m ipykernel install --user --name pra --display-name "Python (pra)"
 	$(BIN)/jupyter lab notebooks/
 
 # Benchmarks against peer libraries; never part of `make test`.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pra_lib import crf
+from pra_lib.assessment import crf
 
 GROUPS = ["government", "academia", "private", "community"]
 GROUP_LABELS = ["Government", "Academia", "Private sector", "Community and social organisations"]

@@ -13,16 +13,34 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 _LAZY = {
-    "load_assessment": "assessment",
-    "validate_assessment": "assessment",
-    "Assessment": "assessment",
-    "AssessmentError": "problems",
-    "Problem": "problems",
-    "Report": "report",
-    "generate_sample": "sample",
+    "load_assessment": "assessment.loading",
+    "validate_assessment": "assessment.loading",
+    "Assessment": "assessment.loading",
+    "AssessmentError": "assessment.problems",
+    "Problem": "assessment.problems",
+    "Report": "publishing.report",
+    "generate_sample": "assessment.sample",
     "run_reports": "runner",
 }
-_MODULES = {"actions", "assessment", "cli", "crf", "datadict", "disclosure", "i18n", "importers", "metadata", "overview", "perception", "plots", "privacy", "problems", "readers", "report", "risk", "runner", "sample", "scales", "schema", "seminar", "stats", "synthesis", "template", "weights", "working_groups"}
+# Layers and chapters, plus short names for the modules a notebook reaches for most.
+_MODULES = {
+    "actions": "actions",
+    "assessment": "assessment",
+    "cli": "cli",
+    "crf": "assessment.crf",
+    "i18n": "publishing.i18n",
+    "weights": "stats.weights",
+    "overview": "overview",
+    "perception": "perception",
+    "plots": "publishing.plots",
+    "publishing": "publishing",
+    "risk": "risk",
+    "runner": "runner",
+    "seminar": "seminar",
+    "stats": "stats",
+    "synthesis": "synthesis",
+    "working_groups": "working_groups",
+}
 
 __all__ = sorted(_LAZY) + ["__version__"]
 
@@ -31,5 +49,5 @@ def __getattr__(name):
     if name in _LAZY:
         return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     if name in _MODULES:
-        return import_module(f".{name}", __name__)
+        return import_module(f".{_MODULES[name]}", __name__)
     raise AttributeError(f"module 'pra_lib' has no attribute {name!r}")

@@ -34,11 +34,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .disclosure import published_numbers as _num  # suppressed cells read as NaN
-from . import crf
-from .i18n import goal_label, pick, t, term
-from .i18n import t as tr  # in the figure functions, t is the table
-from .schema import ACTION_STATUSES, table as _schema_table
+from .publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
+from .assessment import crf
+from .publishing.i18n import goal_label, pick, t, term
+from .publishing.i18n import t as tr  # in the figure functions, t is the table
+from .assessment.schema import ACTION_STATUSES, table as _schema_table
 
 __all__ = [
     "agency_labels",
@@ -541,7 +541,7 @@ def findings_actions(goal_coverage: pd.DataFrame, hazard_coverage: pd.DataFrame 
 
 
 def _row_labels(table: pd.DataFrame, width: int = 38) -> list[str]:
-    from .plots import _wrap
+    from .publishing.plots import _wrap
 
     if "goal_id" in table:
         return [_wrap(f"{g} {n}", width) for g, n in zip(table["goal_id"], table["goal"])]
@@ -575,7 +575,7 @@ def coverage_bars(coverage: pd.DataFrame, *, title: str | None = None):
     --------
     >>> report.figure(coverage_bars(coverage(a)), "actions_by_goal")  # doctest: +SKIP
     """
-    from .plots import _setup
+    from .publishing.plots import _setup
 
     plt, _ = _setup()
     t = coverage.reset_index(drop=True)
@@ -644,7 +644,7 @@ def agency_heatmap(by_agency: pd.DataFrame, *, value: str = "n_actions", title: 
     --------
     >>> report.figure(agency_heatmap(coverage_by_agency(a)), "actions_by_agency")  # doctest: +SKIP
     """
-    from .plots import _setup, _wrap
+    from .publishing.plots import _setup, _wrap
 
     plt, sns = _setup()
     key = "goal_id" if "goal_id" in by_agency else "hazard_id"
@@ -700,7 +700,7 @@ def need_coverage_scatter(gap_table: pd.DataFrame, *, need_label: str | None = N
     --------
     >>> report.figure(need_coverage_scatter(gaps(cov, need=need)), "gaps")  # doctest: +SKIP
     """
-    from .plots import _setup, _wrap
+    from .publishing.plots import _setup, _wrap
 
     plt, _ = _setup()
     key = "goal_id" if "goal_id" in gap_table else "hazard_id"

@@ -12,8 +12,8 @@ EXIT_INVALID = 2
 
 
 def _validate(args) -> int:
-    from .assessment import validate_assessment
-    from .problems import format_problems
+    from .assessment.loading import validate_assessment
+    from .assessment.problems import format_problems
 
     status = EXIT_OK
     for path in args.paths:
@@ -27,7 +27,7 @@ def _validate(args) -> int:
 
 
 def _sample(args) -> int:
-    from .sample import generate_sample
+    from .assessment.sample import generate_sample
 
     out = generate_sample(args.out, seed=args.seed, respondents=args.respondents, file_format=args.format)
     print(f"wrote synthetic assessment to {out} (seed {args.seed}, {args.respondents} respondents)")
@@ -35,7 +35,7 @@ def _sample(args) -> int:
 
 
 def _run(args) -> int:
-    from .problems import AssessmentError
+    from .assessment.problems import AssessmentError
     from .runner import ParameterError, run_reports
 
     try:
@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("-p", "--param", action="append", type=_name_value, metavar="NAME=VALUE", help="a notebook parameter, e.g. -p seed=7; checked against what the notebooks declare")
     r.set_defaults(func=_run)
 
-    from . import importers, template
+    from .assessment import importers, template
 
     importers.register_cli(sub)
     template.register_cli(sub)

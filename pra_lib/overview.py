@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .assessment import Assessment
-from .i18n import pick_all, t
-from .problems import PROBLEM_KINDS, Problem
-from .schema import TABLES
+from .assessment.loading import Assessment
+from .publishing.i18n import pick_all, t
+from .assessment.problems import PROBLEM_KINDS, Problem
+from .assessment.schema import TABLES
 
 
 def participation(data: Assessment) -> pd.DataFrame:

@@ -7,7 +7,7 @@ Perception Workshop.
 Every analysis of ratings takes the same input, the tidy frame returned by
 :func:`ratings_frame` (one row per respondent, goal or indicator, and aspect), and
 returns a tidy :class:`pandas.DataFrame` with stable column names.  Tables that count
-people carry an ``n`` column, so that :meth:`pra_lib.report.Report.table` can suppress
+people carry an ``n`` column, so that :meth:`pra_lib.publishing.report.Report.table` can suppress
 cells resting on fewer than ``min_cell_size`` respondents; the figures draw suppressed
 cells as *suppressed*.
 
@@ -51,12 +51,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import crf, stats
-from .disclosure import DEFAULT_MIN_CELL_SIZE, SUPPRESSED
-from .i18n import dimension_label, goal_label, pick_all, plural, term
-from .i18n import t as tr  # t names tables in this module
+from .assessment import crf
+
+from .stats import core as stats
+from .publishing.disclosure import DEFAULT_MIN_CELL_SIZE, SUPPRESSED
+from .publishing.i18n import dimension_label, goal_label, pick_all, plural, term
+from .publishing.i18n import t as tr  # t names tables in this module
 from .overview import group_labels
-from .scales import DEFAULT_SCALES
+from .assessment.scales import DEFAULT_SCALES
 
 __all__ = [
     "agreement",
@@ -1848,7 +1850,7 @@ def resilience_wheel(goal_scores: pd.DataFrame, *, title: str | None = None, sub
     """
     from matplotlib.patches import Patch
 
-    from .plots import _setup, _wrap
+    from .publishing.plots import _setup, _wrap
 
     plt, _ = _setup()
     cmap, norm = _score_cmap()
@@ -1950,7 +1952,7 @@ def likert_bars(counts: pd.DataFrame, *, by: str | None = None, title: str | Non
     """
     from matplotlib.patches import Patch
 
-    from .plots import _setup, _wrap
+    from .publishing.plots import _setup, _wrap
 
     plt, _ = _setup()
     data = counts.copy()
@@ -2056,7 +2058,7 @@ def importance_performance_plot(ipa: pd.DataFrame, *, title: str | None = None):
     --------
     >>> report.figure(importance_performance_plot(ipa), "ipa")  # doctest: +SKIP
     """
-    from .plots import _setup, _wrap
+    from .publishing.plots import _setup, _wrap
 
     plt, _ = _setup()
     t = ipa.copy()
@@ -2135,7 +2137,7 @@ def score_heatmap(group_scores: pd.DataFrame, *, by: str = "stakeholder_group", 
     --------
     >>> report.figure(score_heatmap(scores(q, by="stakeholder_group")), "heatmap")  # doctest: +SKIP
     """
-    from .plots import _setup, _wrap, mark_suppressed
+    from .publishing.plots import _setup, _wrap, mark_suppressed
 
     plt, sns = _setup()
     cmap, norm = _score_cmap()
@@ -2204,7 +2206,7 @@ def agreement_plot(table: pd.DataFrame, *, by: str | None = None, title: str | N
     --------
     >>> report.figure(agreement_plot(agreement(w, by="workshop_table")), "agreement")  # doctest: +SKIP
     """
-    from .plots import _setup, _wrap
+    from .publishing.plots import _setup, _wrap
 
     plt, _ = _setup()
     by = by or table.columns[0]
@@ -2282,7 +2284,7 @@ def code_bars(codes: pd.DataFrame, *, title: str | None = None, summary: pd.Data
     """
     from matplotlib.patches import Patch
 
-    from .plots import _setup, _wrap
+    from .publishing.plots import _setup, _wrap
 
     plt, _ = _setup()
     t = codes.copy()
@@ -2337,7 +2339,7 @@ def cooccurrence_heatmap(pairs: pd.DataFrame, *, title: str | None = None, summa
     --------
     >>> report.figure(cooccurrence_heatmap(code_cooccurrence(a)), "cooccurrence")  # doctest: +SKIP
     """
-    from .plots import _setup, _wrap, mark_suppressed
+    from .publishing.plots import _setup, _wrap, mark_suppressed
 
     plt, sns = _setup()
     t = pairs.copy()

@@ -1,7 +1,7 @@
 """Assets, shocks and stresses: the PRA chapter *Kerentanan Aset dan Risikonya*.
 
 Which shocks matter most, which city assets are exposed to them, and which chronic stresses
-make them worse. The analyses are pure functions on an :class:`~pra_lib.assessment.Assessment`
+make them worse. The analyses are pure functions on an :class:`~pra_lib.assessment.loading.Assessment`
 (or on its tables); the figure functions at the end of the module draw their results.
 
 Scoring follows the IEC 31010 consequence/likelihood matrix (method brief, section 4): each
@@ -23,9 +23,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from .disclosure import published_numbers as _num  # suppressed cells read as NaN
-from .i18n import pick, plural, term
-from .i18n import t as tr  # t names tables in this module
+from .publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
+from .publishing.i18n import pick, plural, term
+from .publishing.i18n import t as tr  # t names tables in this module
 
 __all__ = [
     "DEFAULT_ALPHA",
@@ -625,7 +625,7 @@ def rater_agreement(
     --------
     >>> rater_agreement(assessment, activity_id="assets_shocks_workshop")  # doctest: +SKIP
     """
-    from .stats import krippendorff_alpha
+    from .stats.core import krippendorff_alpha
 
     if hazard_type not in ("shock", "stress"):
         raise ValueError(f"hazard_type must be 'shock' or 'stress', got {hazard_type!r}")
@@ -1592,7 +1592,7 @@ def findings_stresses(
 
 def _label_n(name, n, width: int = 34) -> str:
     """A hazard or asset name wrapped to ``width``, with its n (or 'suppressed')."""
-    from .plots import _wrap
+    from .publishing.plots import _wrap
 
     count = tr("common.suppressed") if n is None or (isinstance(n, float) and np.isnan(n)) else f"{int(n)}"
     text = f"{name} ({tr('common.n_equals', n=count)})"
@@ -1600,7 +1600,7 @@ def _label_n(name, n, width: int = 34) -> str:
 
 
 def _empty_figure(message: str, title: str):
-    from .plots import empty_figure
+    from .publishing.plots import empty_figure
 
     return empty_figure(message, title)
 
@@ -1639,7 +1639,7 @@ def risk_matrix_figure(
     """
     from matplotlib.patches import Patch, Rectangle
 
-    from .plots import _setup, _wrap
+    from .publishing.plots import _setup, _wrap
 
     title = title or tr("risk.fig.matrix.title")
     if scores is None or scores.empty:
@@ -1713,7 +1713,7 @@ def rank_interval_figure(ranks: pd.DataFrame, *, title: str | None = None, what:
     --------
     >>> report.figure(rank_interval_figure(published_ranks), "shock_ranks")  # doctest: +SKIP
     """
-    from .plots import _setup
+    from .publishing.plots import _setup
 
     kind = "stresses" if what == "stress" else "shocks"
     title = title or tr(f"risk.fig.ranks.title.{kind}")
@@ -1754,7 +1754,7 @@ def group_scores_figure(groups: pd.DataFrame, *, title: str | None = None):
     --------
     >>> report.figure(group_scores_figure(published_groups), "scores_by_group")  # doctest: +SKIP
     """
-    from .plots import _setup, _wrap, mark_suppressed
+    from .publishing.plots import _setup, _wrap, mark_suppressed
 
     title = title or tr("risk.fig.groups.title")
     if groups is None or groups.empty:
@@ -1791,7 +1791,7 @@ def impact_heatmap(impacts: pd.DataFrame, *, exposure: pd.DataFrame | None = Non
     """
     from matplotlib.patches import Rectangle
 
-    from .plots import _setup, _wrap
+    from .publishing.plots import _setup, _wrap
 
     title = title or tr("risk.fig.impacts.title")
     if impacts is None or impacts.empty:
@@ -1848,7 +1848,7 @@ def stress_severity_figure(stresses: pd.DataFrame, *, title: str | None = None):
     """
     from matplotlib.patches import Patch
 
-    from .plots import _setup
+    from .publishing.plots import _setup
 
     title = title or tr("risk.fig.severity.title")
     if stresses is None or stresses.empty:
@@ -1884,7 +1884,7 @@ def compound_figure(compound: pd.DataFrame, *, bands=DEFAULT_BANDS, title: str |
     --------
     >>> report.figure(compound_figure(published_compound), "compound_risk")  # doctest: +SKIP
     """
-    from .plots import _setup, _wrap
+    from .publishing.plots import _setup, _wrap
 
     if compound is None or compound.empty:
         return _empty_figure(tr("risk.fig.compound.empty"), title or tr("risk.fig.compound.short_title"))
@@ -1937,7 +1937,7 @@ def stress_network_figure(graph, *, bands=DEFAULT_BANDS, title: str | None = Non
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from .plots import _setup, _wrap
+    from .publishing.plots import _setup, _wrap
 
     stresses = [v for v, d in graph.nodes(data=True) if d.get("kind") == "stress"]
     shocks = [v for v, d in graph.nodes(data=True) if d.get("kind") == "shock"]

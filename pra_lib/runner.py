@@ -18,9 +18,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .disclosure import DEFAULT_MIN_CELL_SIZE
-from .privacy import KEY_ENV, KEY_FILE_ENV, pseudonym_key
-from .report import atomic_write_text
+from .publishing.disclosure import DEFAULT_MIN_CELL_SIZE
+from .publishing.privacy import KEY_ENV, KEY_FILE_ENV, pseudonym_key
+from ._files import atomic_write_text
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 DEFAULT_TIMEOUT = 600
@@ -249,7 +249,7 @@ def run_reports(
     ----------
     assessments : list of str or Path
         Assessment folders. Each must validate; an invalid one raises
-        :class:`pra_lib.problems.AssessmentError` before anything runs.
+        :class:`pra_lib.assessment.problems.AssessmentError` before anything runs.
     out : str or Path
         Output root; reports go to ``out/<assessment-id>/<notebook>/``.
     only : list of str, optional
@@ -277,7 +277,7 @@ def run_reports(
     --------
     >>> run_reports(["data/sample"], out="outputs", jobs=2)  # doctest: +SKIP
     """
-    from .assessment import load_assessment
+    from .assessment.loading import load_assessment
 
     out_root = Path(out).resolve()
     books = discover_notebooks(notebooks_dir, only)

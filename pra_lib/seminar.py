@@ -8,7 +8,7 @@ ranking of the focus-areas working session (which :mod:`pra_lib.synthesis` compu
 
 Every analysis takes the tidy frame returned by :func:`votes_frame` (one row per participant
 and focus area) and returns a tidy :class:`pandas.DataFrame` with stable column names. Tables
-that count people carry an ``n`` column, so that :meth:`pra_lib.report.Report.table` can
+that count people carry an ``n`` column, so that :meth:`pra_lib.publishing.report.Report.table` can
 suppress cells resting on fewer than ``min_cell_size`` participants; the figures draw
 suppressed cells as *suppressed*.
 
@@ -39,10 +39,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .disclosure import published_numbers as _num  # suppressed cells read as NaN
-from . import stats
-from .disclosure import DEFAULT_MIN_CELL_SIZE, SUPPRESSED
-from .i18n import pick_all, plural, t, term
+from .publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
+from .stats import core as stats
+from .publishing.disclosure import DEFAULT_MIN_CELL_SIZE, SUPPRESSED
+from .publishing.i18n import pick_all, plural, t, term
 
 __all__ = [
     "SCHMIDT_BANDS",
@@ -168,7 +168,7 @@ def _pct(x: float) -> str:
 
 
 def _empty_figure(message: str, title: str):
-    from .plots import empty_figure
+    from .publishing.plots import empty_figure
 
     return empty_figure(message, title)
 
@@ -764,7 +764,7 @@ def seminar_changes(seminar_ranking: pd.DataFrame, session_ranking: pd.DataFrame
 
 
 def _label_n(name, n, width: int = 34) -> str:
-    from .plots import _wrap
+    from .publishing.plots import _wrap
 
     count = t("common.suppressed") if n is None or np.isnan(n) else f"{int(n)}"
     return f"{_wrap(str(name), width)}\n({t('common.n_equals', n=count)})"
@@ -780,7 +780,7 @@ def support_figure(table: pd.DataFrame, *, title: str | None = None):
     --------
     >>> report.figure(support_figure(published_support), "support")  # doctest: +SKIP
     """
-    from .plots import _setup, matplotlib_percent
+    from .publishing.plots import _setup, matplotlib_percent
 
     title = title or t("seminar.fig.support.title")
     if table is None or table.empty:
@@ -831,7 +831,7 @@ def support_heatmap(table: pd.DataFrame, *, by: str = "stakeholder_group", value
     --------
     >>> report.figure(support_heatmap(published_by_group), "support_by_group")  # doctest: +SKIP
     """
-    from .plots import _setup, _wrap, mark_suppressed
+    from .publishing.plots import _setup, _wrap, mark_suppressed
 
     if value not in ("mean", "share_support"):
         raise ValueError(f"support_heatmap: value must be 'mean' or 'share_support', not {value!r}")
@@ -890,7 +890,7 @@ def rank_distribution_figure(table: pd.DataFrame, *, ranking: pd.DataFrame | Non
     --------
     >>> report.figure(rank_distribution_figure(dist, ranking=ranking), "rank_distribution")  # doctest: +SKIP
     """
-    from .plots import _setup, mark_suppressed
+    from .publishing.plots import _setup, mark_suppressed
 
     title = title or t("seminar.fig.dist.title")
     if table is None or table.empty:
@@ -931,7 +931,7 @@ def slope_figure(changes: pd.DataFrame, *, title: str | None = None, left: str |
     --------
     >>> report.figure(slope_figure(seminar_changes(ranking, session)), "session_to_seminar")  # doctest: +SKIP
     """
-    from .plots import _setup, _wrap
+    from .publishing.plots import _setup, _wrap
 
     title = title or t("seminar.fig.slope.title")
     left = left or t("seminar.fig.slope.left")

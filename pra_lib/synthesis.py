@@ -40,11 +40,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .disclosure import published_numbers as _num  # suppressed cells read as NaN
-from . import actions, crf, perception, risk
-from .disclosure import DEFAULT_MIN_CELL_SIZE, SUPPRESSED
-from .i18n import english, get_language, goal_label, pick, plural, term
-from .i18n import t as tr  # t names tables in this module
+from .publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
+from . import actions, perception, risk
+from .assessment import crf
+from .publishing.disclosure import DEFAULT_MIN_CELL_SIZE, SUPPRESSED
+from .publishing.i18n import english, get_language, goal_label, pick, plural, term
+from .publishing.i18n import t as tr  # t names tables in this module
 
 __all__ = [
     "AGGREGATIONS",
@@ -102,7 +103,7 @@ DEFAULT_ACTIVITIES = {
 }
 FACTORS = ("normalisation", "aggregation", "weights", "left_out")
 #: What each modelling choice is called in running text and in figure labels (English; the
-#: reports show them in their language through the catalogue, see :mod:`pra_lib.i18n`).
+#: reports show them in their language through the catalogue, see :mod:`pra_lib.publishing.i18n`).
 FACTOR_TEXT = {f: english(f"synthesis.factor_text.{f}") for f in FACTORS}
 FACTOR_LABELS = {f: english(f"synthesis.factor_label.{f}") for f in FACTORS}
 METHOD_LABELS = {m: english(f"synthesis.method.{m}") for m in (*NORMALISATIONS, *AGGREGATIONS)}
@@ -1740,7 +1741,7 @@ def trail_summary(trail: pd.DataFrame, *, k: int = 3) -> pd.DataFrame:
 
 
 def _empty_figure(message: str, title: str):
-    from .plots import empty_figure
+    from .publishing.plots import empty_figure
 
     return empty_figure(message, title)
 
@@ -1779,7 +1780,7 @@ def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = Non
     --------
     >>> report.figure(evidence_heatmap(matrix, ranking=ranking), "evidence_heatmap")  # doctest: +SKIP
     """
-    from .plots import _setup, _wrap
+    from .publishing.plots import _setup, _wrap
 
     title = title or tr("synthesis.fig.heat.title")
     if matrix is None or matrix.empty:
@@ -1847,7 +1848,7 @@ def rank_distribution_figure(result: UncertaintyResult, *, title: str | None = N
     """
     from matplotlib.lines import Line2D
 
-    from .plots import _setup, _wrap
+    from .publishing.plots import _setup, _wrap
 
     s = result.summary
     title = title or tr("synthesis.fig.rdist.title")
@@ -1918,7 +1919,7 @@ def sensitivity_figure(result: UncertaintyResult, *, title: str | None = None):
     --------
     >>> report.figure(sensitivity_figure(uncertainty), "sensitivity")  # doctest: +SKIP
     """
-    from .plots import _setup, _wrap
+    from .publishing.plots import _setup, _wrap
 
     sens, opts = result.sensitivity, result.options
     title = title or tr("synthesis.fig.sens.title")

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .actions import _ids, _table, _warn, agency_labels
-from .i18n import english, pick, plural, t, term
+from .publishing.i18n import english, pick, plural, t, term
 
 __all__ = [
     "Comparison",
@@ -883,7 +883,7 @@ def fit_heatmap(fit, groups: WorkingGroups | None = None, *, focus_areas: Sequen
     """
     from matplotlib.patches import Rectangle
 
-    from .plots import _setup, _wrap
+    from .publishing.plots import _setup, _wrap
 
     plt, sns = _setup()
     fit_table = _check_fit(fit)
@@ -948,7 +948,7 @@ def comparison_chart(comparison: Comparison, *, min_coordinator_fit: float | Non
     --------
     >>> report.figure(comparison_chart(compare(best, baseline)), "comparison")  # doctest: +SKIP
     """
-    from .plots import _setup, _wrap
+    from .publishing.plots import _setup, _wrap
 
     plt, _ = _setup()
     g = comparison.groups

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pra_lib.sample import generate_sample
+from pra_lib.assessment.sample import generate_sample
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "sample"

@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pra_lib import actions, crf
-from pra_lib.assessment import load_assessment
+from pra_lib import actions
+from pra_lib.assessment import crf
+from pra_lib.assessment.loading import load_assessment
 
 NA = np.nan
 

@@ -13,8 +13,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from pra_lib.assessment import load_assessment, validate_assessment
-from pra_lib.problems import AssessmentError, format_problems, problems_frame
+from pra_lib.assessment.loading import load_assessment, validate_assessment
+from pra_lib.assessment.problems import AssessmentError, format_problems, problems_frame
 
 from .conftest import get_cell, read_rows, set_cell, write_rows
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pra_lib.assessment import load_assessment
+from pra_lib.assessment.loading import load_assessment
 from pra_lib.cli import main
 
 from .conftest import set_cell

@@ -1,4 +1,4 @@
-"""Tests for :mod:`pra_lib.crf`, the City Resilience Framework reference data.
+"""Tests for :mod:`pra_lib.assessment.crf`, the City Resilience Framework reference data.
 
 Source of the expected values: the project's method brief,
 ``/work/shared/domain/PRA_METHOD.md`` section 3 ("The City Resilience Framework
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pra_lib import crf
+from pra_lib.assessment import crf
 
 # Brief §3 table, column "Indonesian (Jakarta)".  Goals 3, 6, 9, 12 are "(to translate)".
 JAKARTA_GOAL_NAMES_ID = {

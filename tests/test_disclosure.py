@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pra_lib.disclosure import SUPPRESSED, audit, suppress
+from pra_lib.publishing.disclosure import SUPPRESSED, audit, suppress
 
 
 def test_primary_suppression_hides_small_counts_and_their_statistics():

@@ -14,7 +14,7 @@ import pytest
 from pra_lib import i18n, risk, seminar
 from pra_lib.cli import _run_parameters, build_parser
 from pra_lib.runner import run_reports
-from pra_lib.schema import ACTION_STATUSES, CHANNELS
+from pra_lib.assessment.schema import ACTION_STATUSES, CHANNELS
 
 from .conftest import REPO, SAMPLE
 

@@ -21,8 +21,8 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from pra_lib import importers
-from pra_lib.assessment import load_assessment, validate_assessment
+from pra_lib.assessment import importers
+from pra_lib.assessment.loading import load_assessment, validate_assessment
 from pra_lib.runner import run_reports
 
 from .conftest import REPO, SAMPLE

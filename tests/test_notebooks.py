@@ -18,8 +18,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from pra_lib.assessment import load_assessment
-from pra_lib.privacy import PERSONAL_COLUMNS
+from pra_lib.assessment.loading import load_assessment
+from pra_lib.publishing.privacy import PERSONAL_COLUMNS
 from pra_lib.runner import discover_notebooks, run_reports
 
 from .conftest import REPO, SAMPLE

@@ -9,7 +9,7 @@ import tomllib
 
 import yaml
 
-from pra_lib import datadict
+from pra_lib.assessment import datadict
 
 from .conftest import REPO
 
@@ -42,7 +42,7 @@ def test_pyproject_pins_lower_bounds_and_python():
 
 def test_data_dictionary_is_up_to_date():
     committed = (REPO / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
-    assert committed == datadict.render(), "regenerate: python -m pra_lib.datadict > docs/data-dictionary.md"
+    assert committed == datadict.render(), "regenerate: python -m pra_lib.assessment.datadict > docs/data-dictionary.md"
 
 
 def _notebooks():

@@ -19,8 +19,10 @@ import pandas as pd
 import pytest
 
 import pra_lib as pra
-from pra_lib import crf, perception, stats
-from pra_lib.disclosure import SUPPRESSED
+from pra_lib.assessment import crf
+from pra_lib import perception
+from pra_lib import stats
+from pra_lib.publishing.disclosure import SUPPRESSED
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 N_BOOT = 200  # enough for the tests; the notebooks use 2000

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pra_lib import privacy
-from pra_lib.privacy import PersonalDataError, check_no_personal_data, pseudonym_key, pseudonymise
+from pra_lib.publishing import privacy
+from pra_lib.publishing.privacy import PersonalDataError, check_no_personal_data, pseudonym_key, pseudonymise
 
 
 def test_pseudonyms_are_keyed_and_stable():

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from pra_lib.assessment import load_assessment, validate_assessment
-from pra_lib.readers import read_csv
+from pra_lib.assessment.loading import load_assessment, validate_assessment
+from pra_lib.assessment.readers import read_csv
 
 from .conftest import read_rows, set_cell, write_rows
 

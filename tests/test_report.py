@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pra_lib.privacy import PersonalDataError
-from pra_lib.report import Report, atomic_write_text, neutralise_formulas
+from pra_lib.publishing.privacy import PersonalDataError
+from pra_lib.publishing.report import Report, atomic_write_text, neutralise_formulas
 
 
 @pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\",\"click\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])

@@ -4,7 +4,7 @@ Hand-computed fixtures say in a comment how each expected value was obtained. Th
 matrix, its 1-25 score and the default bands (low 1-4, medium 5-10, high 12-16, extreme
 20-25) follow the method brief, ``/work/shared/domain/PRA_METHOD.md`` section 4 (IEC 31010
 style consequence/likelihood matrix). Quartiles are numpy's default (linear interpolation,
-Hyndman & Fan type 7). The planted structure of the sample is ``pra_lib.sample.PLANTED_EFFECTS``.
+Hyndman & Fan type 7). The planted structure of the sample is ``pra_lib.assessment.sample.PLANTED_EFFECTS``.
 """
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from pra_lib import risk, sample, stats  # noqa: E402
-from pra_lib.assessment import load_assessment  # noqa: E402
-from pra_lib.disclosure import SUPPRESSED, suppress  # noqa: E402
+from pra_lib import risk
+from pra_lib.assessment import sample
+from pra_lib import stats  # noqa: E402
+from pra_lib.assessment.loading import load_assessment  # noqa: E402
+from pra_lib.publishing.disclosure import SUPPRESSED, suppress  # noqa: E402
 
 from .conftest import SAMPLE  # noqa: E402
 

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from pra_lib.problems import AssessmentError
+from pra_lib.assessment.problems import AssessmentError
 from pra_lib.runner import ParameterError, check_parameters, declared_parameters, discover_notebooks, run_reports
 
 from .conftest import REPO

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from pra_lib.assessment import load_assessment
-from pra_lib.sample import PLANTED_EFFECTS, generate_sample
+from pra_lib.assessment.loading import load_assessment
+from pra_lib.assessment.sample import PLANTED_EFFECTS, generate_sample
 
 
 def _digests(folder):

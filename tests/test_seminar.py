@@ -21,8 +21,8 @@ import pandas as pd
 import pytest
 
 from pra_lib import seminar as sem
-from pra_lib.assessment import load_assessment
-from pra_lib.disclosure import SUPPRESSED, suppress
+from pra_lib.assessment.loading import load_assessment
+from pra_lib.publishing.disclosure import SUPPRESSED, suppress
 
 NA = np.nan
 

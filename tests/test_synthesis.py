@@ -19,9 +19,11 @@ import pytest
 
 matplotlib.use("Agg")
 
-from pra_lib import actions, perception, risk
+from pra_lib import actions
+from pra_lib import perception
+from pra_lib import risk
 from pra_lib import synthesis as syn
-from pra_lib.assessment import load_assessment
+from pra_lib.assessment.loading import load_assessment
 
 from .conftest import SAMPLE
 

@@ -9,10 +9,10 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from pra_lib import template
-from pra_lib.assessment import load_assessment
-from pra_lib.problems import AssessmentError
-from pra_lib.schema import CHANNELS, TABLES
+from pra_lib.assessment import template
+from pra_lib.assessment.loading import load_assessment
+from pra_lib.assessment.problems import AssessmentError
+from pra_lib.assessment.schema import CHANNELS, TABLES
 
 from .conftest import SAMPLE
 

@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pra_lib import perception, weights
-from pra_lib.assessment import load_assessment
+from pra_lib import perception
+from pra_lib.stats import weights
+from pra_lib.assessment.loading import load_assessment
 
 SEED = np.array([[40, 30, 20, 10], [35, 50, 100, 75], [30, 80, 70, 120], [20, 30, 40, 50]])
 ROWS = [150, 300, 400, 150]

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from pra_lib import working_groups as wg
-from pra_lib.assessment import load_assessment
+from pra_lib.assessment.loading import load_assessment
 
 GROUPS = ("academia", "private", "community")
 

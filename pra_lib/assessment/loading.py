@@ -1,7 +1,7 @@
 """Load and validate an assessment folder.
 
 Every table is read as text first, so nothing is coerced silently; each column is then
-converted by its definition in :mod:`pra_lib.schema`, and every value that does not fit is
+converted by its definition in :mod:`pra_lib.assessment.schema`, and every value that does not fit is
 reported with its file, spreadsheet row, column and the value itself.
 """
 

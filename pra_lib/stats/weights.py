@@ -56,10 +56,10 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from . import perception
-from .disclosure import DEFAULT_MIN_CELL_SIZE, SUPPRESSED
-from .i18n import t, term
-from .schema import AGE_BANDS, CHANNELS, GENDERS
+from .. import perception
+from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE, SUPPRESSED
+from ..publishing.i18n import t, term
+from ..assessment.schema import AGE_BANDS, CHANNELS, GENDERS
 
 __all__ = [
     "DesignEffect",
@@ -781,7 +781,7 @@ def comparison_plot(table: pd.DataFrame, *, title: str | None = None):
     --------
     >>> report.figure(comparison_plot(table), "weighted_goal_scores")  # doctest: +SKIP
     """
-    from .plots import _numeric, _setup, _wrap
+    from ..publishing.plots import _numeric, _setup, _wrap
 
     plt, sns = _setup()
     unit = "goal_id" if "goal_id" in table.columns else "dimension_id"

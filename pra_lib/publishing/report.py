@@ -16,7 +16,8 @@ import pandas as pd
 
 from .disclosure import DEFAULT_MIN_CELL_SIZE, suppress
 from .privacy import publishable
-from .schema import SAFE_ID_PATTERN
+from .._files import atomic_write_text
+from ..assessment.schema import SAFE_ID_PATTERN
 
 _SAFE_NAME = re.compile(SAFE_ID_PATTERN)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -45,19 +46,6 @@ def _check_name(name: str) -> str:
     if not isinstance(name, str) or not _SAFE_NAME.match(name):
         raise ValueError(f"output name {name!r} must be letters, digits, '-', '_' or '.', not starting with '.'")
     return name
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, so no half-written file remains."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class Report:
@@ -97,7 +85,7 @@ class Report:
         """Protect, write and return a published table.
 
         Small cells are suppressed (with complementary suppression over ``dims``; see
-        :func:`pra_lib.disclosure.suppress`), respondent ids are pseudonymised, personal
+        :func:`pra_lib.publishing.disclosure.suppress`), respondent ids are pseudonymised, personal
         data is refused, and the CSV is written atomically to ``tables/<name>.csv`` with
         spreadsheet formulas neutralised.
 

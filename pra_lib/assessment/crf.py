@@ -323,7 +323,7 @@ def normalise_goal_id(value: object) -> str:
 
     Examples
     --------
-    >>> from pra_lib.crf import normalise_goal_id
+    >>> from pra_lib.assessment.crf import normalise_goal_id
     >>> normalise_goal_id("g1"), normalise_goal_id(12), normalise_goal_id(3.0)
     ('G01', 'G12', 'G03')
     """
@@ -368,7 +368,7 @@ def normalise_indicator_id(value: object) -> str:
 
     Examples
     --------
-    >>> from pra_lib.crf import normalise_indicator_id
+    >>> from pra_lib.assessment.crf import normalise_indicator_id
     >>> normalise_indicator_id(" 10.1 ")
     '10.1'
     """
@@ -428,7 +428,7 @@ def goal_label(goal_id: object, *, lang: str = "en", form: str = "short") -> str
 
     Examples
     --------
-    >>> from pra_lib.crf import goal_label
+    >>> from pra_lib.assessment.crf import goal_label
     >>> goal_label("G01")
     'Meets basic needs'
     >>> goal_label(1, form="long")

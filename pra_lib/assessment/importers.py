@@ -923,7 +923,7 @@ def _expected_attribute(target: str, metadata, key: str, fname: str) -> str:
 def _build(source: _Source, plan: _Plan, metadata, fname: str):
     import pandas as pd
 
-    from .privacy import PersonalDataError, check_no_personal_data
+    from .personal_data import PersonalDataError, check_no_personal_data
     from .problems import Problem
     from .scales import PERCEPTION_SCALES, dont_know_labels, label_map
 
@@ -1019,7 +1019,7 @@ def _may_be_personal(column, question: _Question | None) -> bool:
     """Whether a column's answers may identify a person (free text, or they look like it)."""
     import pandas as pd
 
-    from .privacy import PersonalDataError, check_no_personal_data
+    from .personal_data import PersonalDataError, check_no_personal_data
 
     if question is not None and (question.type == "text" or question.type in KOBO_PERSONAL_META):
         return True
@@ -1153,7 +1153,7 @@ def _sheets_holding_tables(into: Path) -> list:
 
 def _stage_check(people, ratings, metadata_dir_file: Path | None, into: Path) -> list:
     """Load the new tables with the metadata in a scratch folder; keep their own problems."""
-    from .assessment import load_assessment
+    from .loading import load_assessment
     from .metadata import find_metadata_file
     from .problems import AssessmentError
 
@@ -1184,9 +1184,9 @@ def _atomic_copy(src: Path, dest: Path) -> None:
 
 
 def _run_import(tool: str, source_path: Path, *, form, mapping, into, metadata, force: bool, dry_run: bool) -> ImportResult:
-    from .assessment import validate_assessment
+    from .loading import validate_assessment
     from .problems import Problem
-    from .report import atomic_write_text
+    from .._files import atomic_write_text
 
     into = Path(into)
     source_path = Path(source_path)

@@ -1,7 +1,7 @@
 """An Excel input workbook for an assessment: one sheet per table, with dropdowns.
 
 ``pra template OUT.xlsx`` writes a workbook a city team can fill in by hand. Every table of
-:mod:`pra_lib.schema` has its own sheet, named as the loader expects, with the header in
+:mod:`pra_lib.assessment.schema` has its own sheet, named as the loader expects, with the header in
 row 1 (frozen), readable column widths, the column's description as a note on its header
 cell, and data validation: dropdowns for coded columns (channel, aspect, valence, hazard
 type, trend, status, role, gender, age band, goal and indicator ids, Likert codes and
@@ -164,7 +164,7 @@ def write_template(path, *, metadata=None, rows: int = DEFAULT_ROWS, overwrite: 
     path : str or Path
         The workbook to write; must end in ``.xlsx``.
     metadata : Metadata, str or Path, optional
-        The assessment's metadata (a :class:`pra_lib.metadata.Metadata`, its
+        The assessment's metadata (a :class:`pra_lib.assessment.metadata.Metadata`, its
         ``assessment.yaml`` or the assessment folder). Its activities, stakeholder groups
         and areas fill the dropdowns; without it, those of the bundled Jakarta sample.
     rows : int
@@ -181,7 +181,7 @@ def write_template(path, *, metadata=None, rows: int = DEFAULT_ROWS, overwrite: 
     ------
     FileExistsError
         When ``path`` exists and ``overwrite`` is false.
-    pra_lib.problems.AssessmentError
+    pra_lib.assessment.problems.AssessmentError
         When the given metadata file is invalid.
     ValueError
         When ``path`` does not end in ``.xlsx``.

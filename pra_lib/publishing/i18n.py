@@ -9,7 +9,7 @@ once, with :func:`set_language`, from their ``lang`` parameter (``pra run --lang
   ``" [EN]"``, so an untranslated label is visible in the report, never silent.
 * An unknown key raises :class:`KeyError`: a typo fails loudly (and a test checks that
   every key the code uses is in the catalogue).
-* Goal and dimension names come from :mod:`pra_lib.crf`, not from this catalogue; names
+* Goal and dimension names come from :mod:`pra_lib.assessment.crf`, not from this catalogue; names
   recorded in the assessment (hazards, focus areas, activities, stakeholder groups) come
   from their ``*_id`` columns through :func:`pick`.
 * Tables keep their stable English snake_case column names, because CSV files are for
@@ -280,22 +280,22 @@ def pick_all(en_values, id_values=None) -> list:
 
 
 def goal_label(goal_id, *, form: str = "short") -> str:
-    """A CRF goal's name in the current language (:func:`pra_lib.crf.goal_label`)."""
-    from . import crf
+    """A CRF goal's name in the current language (:func:`pra_lib.assessment.crf.goal_label`)."""
+    from ..assessment import crf
 
     return crf.goal_label(goal_id, lang=_current, form=form)
 
 
 @lru_cache(maxsize=None)
 def _dimension_names() -> dict[str, tuple[str, str]]:
-    from . import crf
+    from ..assessment import crf
 
     d = crf.dimensions()
     return {r.dimension_id: (r.name_en, r.name_id if r.name_id_source != "untranslated" else "") for r in d.itertuples()}
 
 
 def dimension_label(dimension_id: str) -> str:
-    """A CRF dimension's name in the current language (from :func:`pra_lib.crf.dimensions`).
+    """A CRF dimension's name in the current language (from :func:`pra_lib.assessment.crf.dimensions`).
 
     Examples
     --------
