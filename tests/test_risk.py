@@ -25,6 +25,7 @@ from pra_lib.assessment import sample
 from pra_lib import stats  # noqa: E402
 from pra_lib.assessment.loading import load_assessment  # noqa: E402
 from pra_lib.publishing.disclosure import SUPPRESSED, suppress  # noqa: E402
+from pra_lib.stats.ordinal import weighted_medians  # noqa: E402
 
 from .conftest import SAMPLE  # noqa: E402
 
@@ -251,7 +252,7 @@ def test_weighted_medians_match_numpy():
     values = rng.integers(1, 6, size=(25, 4)).astype(float)
     values[rng.random(values.shape) < 0.2] = nan
     weights = rng.multinomial(25, np.full(25, 1 / 25), size=50)
-    got = risk._weighted_medians(weights, values)
+    got = weighted_medians(weights, values)
     for b in range(50):
         drawn = np.repeat(values, weights[b], axis=0)
         with warnings.catch_warnings():
@@ -509,6 +510,24 @@ def test_sample_findings_quote_the_results(jakarta, jakarta_results):
     # Findings never quote a suppressed row.
     hidden = suppress(r["scores"], count="n", min_cell_size=100)
     assert "No shock was rated" in risk.findings_shocks(hidden, suppress(r["ranks"], count="n", min_cell_size=100))
+
+
+def test_tables_keep_english_words_and_findings_translate_them(jakarta_results):
+    # Tables hold the data vocabulary in English whatever the report language; the findings
+    # say it in the report language.
+    from pra_lib.publishing import i18n
+
+    r = jakarta_results
+    citywide = r["exposure"][r["exposure"]["area"].isna()]
+    assert len(citywide) and (citywide["area_name"] == "(city-wide)").all()
+    with i18n.language("id"):
+        centrality = risk.stress_centrality(r["graph"])
+        linked = centrality[centrality["n_shocks"] > 0]
+        assert len(linked) and linked["amplifies"].str.contains(r"\((?:weak|moderate|strong)\)").all()
+        text = risk.findings_stresses(r["stresses"], r["compound"], centrality)
+        assert "(kuat)" in text and "(strong)" not in text
+        text = risk.findings_shocks(r["scores"], r["ranks"], exposure=citywide)
+        assert "(seluruh kota)" in text and "(city-wide)" not in text
 
 
 # --------------------------------------------------------------------------- degenerate input

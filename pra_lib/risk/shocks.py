@@ -1,0 +1,398 @@
+"""Shock scores: how likely and how consequential each shock is, and how sure the ranking is.
+
+Scoring follows the IEC 31010 consequence/likelihood matrix (method brief, section 4): each
+rater gives a shock a likelihood and a consequence from 1 to 5; the shock's risk score is
+the median likelihood times the median consequence, banded low / medium / high / extreme.
+Raters' agreement (Krippendorff's alpha) and the bootstrap rank intervals over the raters
+("how sure is flooding's first rank?") are here too, for stresses as well as shocks.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from ..stats.ordinal import descending_ranks, quartiles, weighted_medians
+from ._common import _group_labels, _group_order, _matrix, _prepare, _warn
+from .bands import DEFAULT_BANDS, _check_bands, risk_band
+
+SCORE_METHODS = ("product_of_medians", "median_of_products")
+
+
+_SHOCK_COLUMNS = [
+    "hazard_id", "hazard", "n", "n_likelihood", "n_consequence",
+    "likelihood", "likelihood_q1", "likelihood_q3", "likelihood_iqr",
+    "consequence", "consequence_q1", "consequence_q3", "consequence_iqr",
+    "score_product_of_medians", "score_median_of_products", "score", "band", "rank",
+]
+
+
+def _shock_table(frame, ids, names, *, bands, score_method, ties="average") -> pd.DataFrame:
+    raters = sorted(frame["_rater"].unique().tolist()) if len(frame) else []
+    like = _matrix(frame, "likelihood", raters, ids)
+    cons = _matrix(frame, "consequence", raters, ids)
+    ones = np.ones((1, len(raters)))
+    med_l = weighted_medians(ones, like)[0] if ids else np.empty(0)
+    med_c = weighted_medians(ones, cons)[0] if ids else np.empty(0)
+    med_p = weighted_medians(ones, like * cons)[0] if ids else np.empty(0)
+    q1_l, q3_l = quartiles(like)
+    q1_c, q3_c = quartiles(cons)
+    out = pd.DataFrame(
+        {
+            "hazard_id": ids,
+            "hazard": [names.get(h, h) for h in ids],
+            "n": (~np.isnan(like) | ~np.isnan(cons)).sum(axis=0).astype(int),
+            "n_likelihood": (~np.isnan(like)).sum(axis=0).astype(int),
+            "n_consequence": (~np.isnan(cons)).sum(axis=0).astype(int),
+            "likelihood": med_l,
+            "likelihood_q1": q1_l,
+            "likelihood_q3": q3_l,
+            "likelihood_iqr": q3_l - q1_l,
+            "consequence": med_c,
+            "consequence_q1": q1_c,
+            "consequence_q3": q3_c,
+            "consequence_iqr": q3_c - q1_c,
+            "score_product_of_medians": med_l * med_c,
+            "score_median_of_products": med_p,
+        }
+    )
+    out["score"] = out[f"score_{score_method}"]
+    out["band"] = risk_band(out["score"], bands=bands).to_numpy() if len(out) else pd.Series(dtype=object)
+    out["rank"] = descending_ranks(out["score"].to_numpy(), ties)
+    return out
+
+
+def shock_scores(
+    data,
+    *,
+    activity_id: str | None = None,
+    hazards: pd.DataFrame | None = None,
+    by: str | None = None,
+    participants: pd.DataFrame | None = None,
+    bands=DEFAULT_BANDS,
+    score_method: str = "product_of_medians",
+) -> pd.DataFrame:
+    """Risk score of each shock from the raters' likelihood and consequence.
+
+    Parameters
+    ----------
+    data : Assessment or DataFrame
+        The assessment, or its ``hazard_ratings`` table.
+    activity_id : str, optional
+        Keep only the ratings of this workshop (for example ``"assets_shocks_workshop"``).
+    hazards : DataFrame, optional
+        The hazards table (names, and which hazards are shocks). Taken from ``data`` when it
+        is an Assessment; without it, every hazard with a likelihood or consequence is a shock.
+    by : str, optional
+        Split the scores: ``"stakeholder_group"`` (joined from the participants on
+        ``respondent_id``) or a column of the ratings such as ``"workshop_table"``. Ratings
+        whose group is unknown form the group ``"not recorded"``.
+    participants : DataFrame, optional
+        Needed for ``by="stakeholder_group"`` when ``data`` is a DataFrame.
+    bands : mapping
+        Risk bands, see :func:`risk_band`.
+    score_method : {"product_of_medians", "median_of_products"}
+        Which of the two scores is ``score``. The default, median likelihood x median
+        consequence, is the shock's position on the risk matrix, so the table and the
+        figure agree; the median of each rater's own L x C is reported alongside.
+
+    Returns
+    -------
+    DataFrame
+        One row per shock (and group), highest score first: ``hazard_id``, ``hazard``,
+        ``n`` (raters who rated it), ``n_likelihood``, ``n_consequence``, the median,
+        quartiles (``_q1``, ``_q3``) and ``_iqr`` of ``likelihood`` and ``consequence``,
+        ``score_product_of_medians``, ``score_median_of_products``, ``score``, ``band`` and
+        ``rank`` (1 = highest risk; tied scores share the average rank). A shock nobody
+        rated has ``n = 0`` and a missing score, with a :class:`RuntimeWarning`.
+
+    Examples
+    --------
+    >>> scores = shock_scores(assessment, activity_id="assets_shocks_workshop")  # doctest: +SKIP
+    >>> scores[["hazard", "score", "band"]].head(2)                             # doctest: +SKIP
+                      hazard  score     band
+    0               Flooding   25.0  extreme
+    1   Tidal flooding (rob)   16.0     high
+    """
+    if score_method not in SCORE_METHODS:
+        raise ValueError(f"score_method must be one of {SCORE_METHODS}, got {score_method!r}")
+    _check_bands(bands)
+    frame, ids, names = _prepare(data, hazard_type="shock", activity_id=activity_id, hazards=hazards, participants=participants, by=by)
+    if by is None:
+        out = _shock_table(frame, ids, names, bands=bands, score_method=score_method)
+        unrated = out.loc[out["n"] == 0, "hazard"].tolist()
+        if unrated and len(frame):
+            _warn(f"nobody rated {len(unrated)} shock(s) ({', '.join(unrated)}); their scores are missing")
+        elif not len(frame):
+            _warn("there are no shock ratings to score")
+        return out.sort_values(["rank", "hazard_id"], na_position="last", kind="stable").reset_index(drop=True)
+    groups = _group_order(data, frame["_group"].unique().tolist()) if len(frame) else []
+    parts = []
+    for g in groups:
+        part = _shock_table(frame[frame["_group"] == g], ids, names, bands=bands, score_method=score_method)
+        part.insert(0, by, g)
+        parts.append(part.sort_values(["rank", "hazard_id"], na_position="last", kind="stable"))
+    if not parts:
+        _warn("there are no shock ratings to score")
+        return pd.DataFrame(columns=[by] + _SHOCK_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)
+    labels = _group_labels(data)
+    if by == "stakeholder_group" and labels:
+        out.insert(1, "group_label", out[by].map(labels).fillna(out[by]))
+    return out
+
+
+# --------------------------------------------------------------------------- agreement
+
+
+def _reading(alpha: float) -> str:
+    # Krippendorff (2004, p. 241): rely on alpha >= .800; draw tentative conclusions from .667.
+    if np.isnan(alpha):
+        return "undefined"
+    if alpha >= 0.8:
+        return "reliable"
+    if alpha >= 0.667:
+        return "tentative"
+    return "low agreement"
+
+
+def rater_agreement(
+    data,
+    *,
+    hazard_type: str = "shock",
+    activity_id: str | None = None,
+    hazards: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """How far the raters agree, as Krippendorff's ordinal alpha over the hazards.
+
+    The reliability data are raters x units = participants x hazards: alpha asks whether the
+    raters agree on which hazards are more likely, more consequential, or more severe.
+
+    Parameters
+    ----------
+    data : Assessment or DataFrame
+        The assessment, or its ``hazard_ratings`` table.
+    hazard_type : {"shock", "stress"}
+        Shocks give one row each for likelihood and consequence; stresses for severity and
+        trend (trend is ordinal: improving < stable < worsening).
+    activity_id, hazards
+        As in :func:`shock_scores`.
+
+    Returns
+    -------
+    DataFrame
+        ``measure``, ``level`` ("ordinal"), ``alpha``, ``reading`` (reliable from 0.800,
+        tentative from 0.667, else low agreement; Krippendorff 2004), ``n`` (raters),
+        ``n_hazards`` and ``n_ratings``. Fewer than two raters give ``alpha = NaN`` with a
+        warning.
+
+    Examples
+    --------
+    >>> rater_agreement(assessment, activity_id="assets_shocks_workshop")  # doctest: +SKIP
+    """
+    from ..stats import krippendorff_alpha
+
+    if hazard_type not in ("shock", "stress"):
+        raise ValueError(f"hazard_type must be 'shock' or 'stress', got {hazard_type!r}")
+    frame, ids, _ = _prepare(data, hazard_type=hazard_type, activity_id=activity_id, hazards=hazards)
+    measures = ["likelihood", "consequence"] if hazard_type == "shock" else ["severity", "trend"]
+    raters = sorted(frame["_rater"].unique().tolist()) if len(frame) else []
+    rows = []
+    for measure in measures:
+        grid = _matrix(frame, measure, raters, ids)
+        observed = ~np.isnan(grid)
+        n_raters = int(observed.any(axis=1).sum())
+        if n_raters < 2 or observed.sum() == 0:
+            _warn(f"agreement on {measure}: needs at least two raters, got {n_raters}; alpha is NaN")
+            alpha = float("nan")
+        else:
+            alpha = krippendorff_alpha(grid[observed.any(axis=1)], level="ordinal")
+        rows.append(
+            {
+                "measure": measure,
+                "level": "ordinal",
+                "alpha": alpha,
+                "reading": _reading(alpha),
+                "n": n_raters,
+                "n_hazards": int(observed.any(axis=0).sum()),
+                "n_ratings": int(observed.sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- bootstrap ranks
+
+
+def _boot(data, *, hazard_type, activity_id, hazards, n_resamples, seed, score_method):
+    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
+        raise ValueError(f"n_resamples must be a positive integer, got {n_resamples!r}")
+    if hazard_type not in ("shock", "stress"):
+        raise ValueError(f"hazard_type must be 'shock' or 'stress', got {hazard_type!r}")
+    if score_method not in SCORE_METHODS:
+        raise ValueError(f"score_method must be one of {SCORE_METHODS}, got {score_method!r}")
+    frame, ids, names = _prepare(data, hazard_type=hazard_type, activity_id=activity_id, hazards=hazards)
+    raters = sorted(frame["_rater"].unique().tolist()) if len(frame) else []
+    n_raters = len(raters)
+    rng = np.random.default_rng(seed)
+    if n_raters == 0:
+        weights = np.zeros((n_resamples, 0))
+    else:
+        # Resampling raters with replacement = drawing how often each is picked.
+        weights = rng.multinomial(n_raters, np.full(n_raters, 1.0 / n_raters), size=n_resamples)
+    ones = np.ones((1, n_raters))
+    result = {"ids": ids, "names": names, "n_raters": n_raters}
+    if hazard_type == "shock":
+        like = _matrix(frame, "likelihood", raters, ids)
+        cons = _matrix(frame, "consequence", raters, ids)
+        result["n"] = (~np.isnan(like) | ~np.isnan(cons)).sum(axis=0)
+        result["likelihood"] = weighted_medians(weights, like)
+        result["consequence"] = weighted_medians(weights, cons)
+        if score_method == "product_of_medians":
+            result["score"] = result["likelihood"] * result["consequence"]
+            result["observed"] = weighted_medians(ones, like)[0] * weighted_medians(ones, cons)[0]
+        else:
+            result["score"] = weighted_medians(weights, like * cons)
+            result["observed"] = weighted_medians(ones, like * cons)[0]
+    else:
+        sev = _matrix(frame, "severity", raters, ids)
+        result["n"] = (~np.isnan(sev)).sum(axis=0)
+        result["severity"] = weighted_medians(weights, sev)
+        result["score"] = result["severity"]
+        result["observed"] = weighted_medians(ones, sev)[0]
+    return result
+
+
+def bootstrap_scores(
+    data,
+    *,
+    hazard_type: str = "shock",
+    activity_id: str | None = None,
+    hazards: pd.DataFrame | None = None,
+    n_resamples: int = 2000,
+    seed: int = 2017,
+    score_method: str = "product_of_medians",
+) -> pd.DataFrame:
+    """Scores recomputed on bootstrap resamples of the raters.
+
+    Each resample draws as many raters as there are, with replacement (a seeded
+    ``numpy.random.Generator``), keeping each rater's ratings of all hazards together.
+
+    Returns
+    -------
+    DataFrame
+        Long: ``resample``, ``hazard_id``, ``hazard``, then ``likelihood``,
+        ``consequence`` and ``score`` (shocks) or ``severity`` and ``score`` (stresses).
+
+    Examples
+    --------
+    >>> boot = bootstrap_scores(assessment, activity_id="assets_shocks_workshop", n_resamples=200)  # doctest: +SKIP
+    """
+    b = _boot(data, hazard_type=hazard_type, activity_id=activity_id, hazards=hazards, n_resamples=n_resamples, seed=seed, score_method=score_method)
+    ids = b["ids"]
+    out = pd.DataFrame(
+        {
+            "resample": np.repeat(np.arange(n_resamples), len(ids)),
+            "hazard_id": np.tile(np.asarray(ids, dtype=object), n_resamples),
+            "hazard": np.tile(np.asarray([b["names"].get(h, h) for h in ids], dtype=object), n_resamples),
+        }
+    )
+    cols = ["likelihood", "consequence", "score"] if hazard_type == "shock" else ["severity", "score"]
+    for col in cols:
+        out[col] = b[col].ravel()
+    return out
+
+
+def rank_intervals(
+    data,
+    *,
+    hazard_type: str = "shock",
+    activity_id: str | None = None,
+    hazards: pd.DataFrame | None = None,
+    n_resamples: int = 2000,
+    seed: int = 2017,
+    ci: float = 0.95,
+    ties: str = "average",
+    score_method: str = "product_of_medians",
+) -> pd.DataFrame:
+    """How sure the ranking of hazards is: bootstrap rank intervals over the raters.
+
+    The raters are resampled with replacement ``n_resamples`` times; in each resample every
+    hazard's score (shocks: median likelihood x median consequence; stresses: median
+    severity) is recomputed and the hazards are ranked, 1 = highest.
+
+    Parameters
+    ----------
+    data : Assessment or DataFrame
+        The assessment, or its ``hazard_ratings`` table.
+    hazard_type : {"shock", "stress"}
+    activity_id, hazards
+        As in :func:`shock_scores`.
+    n_resamples : int
+        Number of bootstrap resamples.
+    seed : int
+        Seed of the random generator; the same seed gives the same result.
+    ci : float
+        Coverage of the rank interval (0.95 gives the 2.5th and 97.5th percentiles).
+    ties : {"average", "min"}
+        Rank of tied scores. ``"average"`` (default) gives two hazards tied for first the
+        rank 1.5 each; ``"min"`` gives both rank 1.
+    score_method : {"product_of_medians", "median_of_products"}
+        As in :func:`shock_scores` (shocks only).
+
+    Returns
+    -------
+    DataFrame
+        Per hazard, best rank first: ``hazard_id``, ``hazard``, ``n`` (raters), ``score``
+        (observed), ``rank`` (observed), ``rank_median``, ``rank_low``, ``rank_high`` (the
+        interval, as observed ranks: inverted-CDF percentiles), ``share_first`` (share of
+        resamples in which the hazard has the highest score; a tie for first is shared, so
+        two hazards tied in every resample get 0.5 each and the shares sum to 1) and
+        ``n_resamples``.
+
+    Examples
+    --------
+    >>> ranks = rank_intervals(assessment, activity_id="assets_shocks_workshop", seed=2017)  # doctest: +SKIP
+    >>> ranks.loc[0, ["hazard", "share_first"]].tolist()                                     # doctest: +SKIP
+    ['Flooding', 1.0]
+    """
+    if not 0 < float(ci) < 1:
+        raise ValueError(f"ci must be strictly between 0 and 1, got {ci!r}")
+    b = _boot(data, hazard_type=hazard_type, activity_id=activity_id, hazards=hazards, n_resamples=n_resamples, seed=seed, score_method=score_method)
+    ids = b["ids"]
+    scores = b["score"]
+    columns = ["hazard_id", "hazard", "n", "score", "rank", "rank_median", "rank_low", "rank_high", "share_first", "n_resamples"]
+    if not ids:
+        _warn("there are no hazards to rank")
+        return pd.DataFrame(columns=columns)
+    ranks = descending_ranks(scores, ties)
+    top = np.nanmax(np.where(np.isnan(scores), -np.inf, scores), axis=1, keepdims=True)
+    is_top = (scores == top) & ~np.isnan(scores)
+    n_top = is_top.sum(axis=1, keepdims=True)
+    share_first = np.where(n_top > 0, is_top / np.maximum(n_top, 1), 0.0).mean(axis=0)
+    tail = (1.0 - float(ci)) / 2.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a hazard never rated: all-NaN column
+        low = np.nanquantile(ranks, tail, axis=0, method="inverted_cdf")
+        high = np.nanquantile(ranks, 1.0 - tail, axis=0, method="inverted_cdf")
+        median = np.nanmedian(ranks, axis=0)
+    unrated = [b["names"].get(h, h) for h, n in zip(ids, b["n"]) if n == 0]
+    if unrated and b["n_raters"]:
+        _warn(f"nobody rated {', '.join(unrated)}; not ranked")
+    out = pd.DataFrame(
+        {
+            "hazard_id": ids,
+            "hazard": [b["names"].get(h, h) for h in ids],
+            "n": np.asarray(b["n"], dtype=int),
+            "score": b["observed"],
+            "rank": descending_ranks(b["observed"], ties),
+            "rank_median": median,
+            "rank_low": low,
+            "rank_high": high,
+            "share_first": share_first,
+            "n_resamples": int(n_resamples),
+        }
+    )
+    return out.sort_values(["rank", "share_first", "hazard_id"], ascending=[True, False, True], na_position="last", kind="stable").reset_index(drop=True)
