@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 from pra_lib import seminar as sem
+from pra_lib.seminar.votes import _VOTE_COLUMNS
 from pra_lib.assessment.loading import load_assessment
 from pra_lib.publishing.disclosure import SUPPRESSED, suppress
 
@@ -55,7 +56,7 @@ def sample_votes(sample_dir):
 
 
 def test_votes_frame_joins_groups_and_names_without_personal_columns(sample_votes):
-    assert list(sample_votes.columns) == sem._VOTE_COLUMNS
+    assert list(sample_votes.columns) == _VOTE_COLUMNS
     assert not {"name", "phone", "email", "nik", "organisation"} & set(sample_votes.columns)
     # The sample has 100 seminar participants voting on the five selected focus areas.
     assert sample_votes["respondent_id"].nunique() == 100 and len(sample_votes) == 500
@@ -73,7 +74,7 @@ def test_votes_frame_unknown_activity_raises(sample_dir):
 def test_votes_frame_other_activity_is_empty_with_warning(sample_dir):
     with pytest.warns(RuntimeWarning, match="no seminar votes"):
         votes = sem.votes_frame(load_assessment(sample_dir), activity_id="questionnaire")
-    assert votes.empty and list(votes.columns) == sem._VOTE_COLUMNS
+    assert votes.empty and list(votes.columns) == _VOTE_COLUMNS
 
 
 # ---------------------------------------------------------------------------

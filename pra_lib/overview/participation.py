@@ -1,13 +1,20 @@
-"""The data overview: who took part, through which channel, from where, and how complete the data is."""
+"""Tables of the data overview: who took part, through which channel, from where, and how complete the data is.
+
+Pure computation on a loaded :class:`~pra_lib.assessment.loading.Assessment`. The cells a
+report fills with words in its language (the name of the city-wide row, "not provided",
+"not published") are left to :mod:`pra_lib.overview.findings`, which passes them in.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from .assessment.loading import Assessment
-from .publishing.i18n import pick_all, t
-from .assessment.problems import PROBLEM_KINDS, Problem
-from .assessment.schema import TABLES
+from ..assessment.loading import Assessment
+from ..assessment.problems import PROBLEM_KINDS, Problem
+from ..assessment.schema import TABLES
+from ..publishing.i18n import pick_all
+
+CITYWIDE = "(city-wide)"
 
 
 def participation(data: Assessment) -> pd.DataFrame:
@@ -53,21 +60,21 @@ def channels(data: Assessment) -> pd.DataFrame:
     return out.sort_values(["activity_id", "channel"], key=lambda s: s.map(order) if s.name == "activity_id" else s).reset_index(drop=True)
 
 
-def areas(data: Assessment, *, activity_id: str | None = None) -> pd.DataFrame:
+def area_shares(data: Assessment, *, activity_id: str | None = None, citywide_name=None) -> pd.DataFrame:
     """Participants per area against each area's share of the population.
 
-    ``share_of_respondents`` over ``share_of_population`` shows which areas a survey
-    over- or under-represents. People with no area (city-wide roles) are counted as
-    ``(city-wide)``.
+    The table behind :func:`pra_lib.overview.areas`, which passes ``citywide_name`` (the
+    name of the ``(city-wide)`` row in the report language); without it that row's name is
+    missing.
     """
     meta = data.metadata
     people = data.participants
     if activity_id is not None:
         people = people[people["activity_id"] == activity_id]
-    counts = people["area"].fillna("(city-wide)").value_counts()
-    ids = list(meta.areas["area"]) + (["(city-wide)"] if "(city-wide)" in counts else [])
+    counts = people["area"].fillna(CITYWIDE).value_counts()
+    ids = list(meta.areas["area"]) + ([CITYWIDE] if CITYWIDE in counts else [])
     out = pd.DataFrame({"area": ids})
-    out["name"] = out["area"].map(dict(zip(meta.areas["area"], meta.areas["name"]))).fillna(out["area"].replace({"(city-wide)": t("overview.citywide")}))
+    out["name"] = out["area"].map(dict(zip(meta.areas["area"], meta.areas["name"]))).fillna(out["area"].replace({CITYWIDE: citywide_name}))
     out["n"] = out["area"].map(counts).fillna(0).astype(int)
     out["share_of_respondents"] = out["n"] / max(int(out["n"].sum()), 1)
     pop = out["area"].map(dict(zip(meta.areas["area"], meta.areas["population"].astype(float))))
@@ -75,8 +82,12 @@ def areas(data: Assessment, *, activity_id: str | None = None) -> pd.DataFrame:
     return out
 
 
-def completeness(data: Assessment) -> pd.DataFrame:
-    """Per table: its source file, rows, and the share of filled cells in its non-personal columns."""
+def table_completeness(data: Assessment, *, not_provided=None) -> pd.DataFrame:
+    """Per table: its source file, rows, and the share of filled cells in its non-personal columns.
+
+    The table behind :func:`pra_lib.overview.completeness`, which passes ``not_provided``
+    (the source shown for a table the assessment does not have, in the report language).
+    """
     rows = []
     for spec in TABLES:
         frame = data.tables[spec.name]
@@ -85,7 +96,7 @@ def completeness(data: Assessment) -> pd.DataFrame:
         rows.append(
             {
                 "table": spec.name,
-                "source": data.sources.get(spec.name, t("overview.not_provided")),
+                "source": data.sources.get(spec.name, not_provided),
                 "required": spec.required,
                 "rows": len(frame),
                 "filled_share": filled,
@@ -100,32 +111,14 @@ def validation_summary(problems: list[Problem]) -> pd.DataFrame:
     return pd.DataFrame({"kind": PROBLEM_KINDS, "problems": [int(counts.get(k, 0)) for k in PROBLEM_KINDS]})
 
 
-def activities(data: Assessment) -> pd.DataFrame:
-    """The assessment's activities with their dates and number of participants."""
+def activity_list(data: Assessment, *, not_published=None) -> pd.DataFrame:
+    """The assessment's activities with their dates and number of participants.
+
+    The table behind :func:`pra_lib.overview.activities`, which passes ``not_published``
+    (the date shown for an activity without one, in the report language).
+    """
     acts = data.metadata.activities.copy()
     acts["n"] = acts["activity_id"].map(data.participants["activity_id"].value_counts()).fillna(0).astype(int)
-    acts["date"] = acts["date"].fillna(t("overview.not_published"))
+    acts["date"] = acts["date"].fillna(not_published)
     acts["title"] = acts["activity_id"].map(activity_titles(data.metadata))
     return acts[["activity_id", "activity_type", "title", "date", "n"]]
-
-
-def headline(data: Assessment) -> str:
-    """A short paragraph, computed from the data, that opens the overview report."""
-    meta = data.metadata
-    people = data.participants
-    q = people[people["activity_id"].isin(meta.activity_ids("questionnaire"))]
-    survey = q[q["channel"].isin(["online", "offline"])]
-    online = float((survey["channel"] == "online").mean()) if len(survey) else float("nan")
-    interviews = int((q["channel"] == "interview").sum())
-    lines = [
-        t("overview.headline.people", title=meta.title, n_people=f"{len(people):,}", n_activities=len(meta.activities), n_groups=len(meta.stakeholder_groups)),
-        t("overview.headline.survey", n_survey=f"{len(survey):,}", online=f"{online:.0%}", n_interviews=interviews)
-        if len(survey) else t("overview.headline.no_survey"),
-    ]
-    if meta.synthetic:
-        lines.append(t("overview.headline.synthetic"))
-    if data.problems:
-        lines.append(t("overview.headline.problems", n=len(data.problems)))
-    else:
-        lines.append(t("overview.headline.valid"))
-    return "\n\n".join(lines)

@@ -1,0 +1,62 @@
+"""The PRA Seminar (notebook 07): support for the focus areas, their ranking, and how far people agree.
+
+At the PRA Seminar (*Seminar Penilaian Awal Ketahanan*, Jakarta 11 October 2017) the
+participants said how far they agree that each candidate focus area should be a focus area
+(agreement, 1 strongly disagree .. 5 strongly agree) and, optionally, ranked the focus areas
+(1 = top). This chapter summarises those votes and compares the seminar's ranking with the
+ranking of the focus-areas working session (which :mod:`pra_lib.synthesis` computes).
+
+Every analysis takes the tidy frame returned by :func:`votes_frame` (one row per participant
+and focus area) and returns a tidy :class:`pandas.DataFrame` with stable column names. Tables
+that count people carry an ``n`` column, so that :meth:`pra_lib.publishing.report.Report.table` can
+suppress cells resting on fewer than ``min_cell_size`` participants; the figures draw
+suppressed cells as *suppressed*. Methods: ``docs/methods.md``, section "The PRA Seminar",
+and the docstrings of the modules below.
+
+Where things are
+----------------
+votes
+    :func:`votes_frame`, the votes joined with groups and focus-area names.
+support_scores
+    :func:`support` (mean agreement, shares supporting / opposing, bootstrap CIs).
+ranking
+    :func:`seminar_ranking` (mean rank or Borda count) and :func:`rank_distribution`.
+kendall
+    :func:`consensus_level` and the Kendall's W table behind :func:`consensus`.
+differences
+    :func:`group_differences` (Kruskal-Wallis per focus area).
+changes
+    :func:`seminar_changes` against the working-session ranking.
+findings
+    :func:`findings_seminar`, and :func:`consensus` (its overall row labelled in the
+    report language).
+figures
+    :func:`support_figure`, :func:`support_heatmap`, :func:`rank_distribution_figure`,
+    :func:`slope_figure` (matplotlib loads when a figure is drawn).
+"""
+
+from .changes import CHANGES, seminar_changes
+from .differences import group_differences
+from .figures import rank_distribution_figure, slope_figure, support_figure, support_heatmap
+from .findings import consensus, findings_seminar
+from .kendall import SCHMIDT_BANDS, consensus_level
+from .ranking import RANK_METHODS, rank_distribution, seminar_ranking
+from .support_scores import OPPOSE_THRESHOLD, SUPPORT_THRESHOLD, support
+from .votes import votes_frame
+
+__all__ = [
+    "SCHMIDT_BANDS",
+    "consensus",
+    "consensus_level",
+    "findings_seminar",
+    "group_differences",
+    "rank_distribution",
+    "rank_distribution_figure",
+    "seminar_changes",
+    "seminar_ranking",
+    "slope_figure",
+    "support",
+    "support_figure",
+    "support_heatmap",
+    "votes_frame",
+]

@@ -1,0 +1,196 @@
+"""Findings of the PRA Seminar: markdown sentences computed from the result tables.
+
+Also :func:`consensus`, the Kendall's W table of :mod:`pra_lib.seminar.kendall` with its
+overall row labelled in the report language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE
+from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
+from ..publishing.i18n import plural, t, term
+from .kendall import SCHMIDT_BANDS, consensus_table
+
+
+def consensus(
+    data: pd.DataFrame,
+    *,
+    by: str | None = "stakeholder_group",
+    incomplete: str = "drop",
+    bands: Sequence[tuple[float, str]] = SCHMIDT_BANDS,
+) -> pd.DataFrame:
+    """How far the participants agree on the ranking: Kendall's W, overall and per group.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Output of :func:`votes_frame`.
+    by : str or None, default "stakeholder_group"
+        Also compute W within each group; ``None`` gives the overall row only.
+    incomplete : {"drop", "tie_last"}, default "drop"
+        What to do with a participant who ranked only some of the focus areas: leave them
+        out (listwise, the usual choice), or count the areas they left out as tied below
+        their last rank (for "rank your top 3" ballots).
+    bands : sequence of (lower bound, label)
+        Reading of W; default :data:`SCHMIDT_BANDS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``scope`` ("all participants" or the ``by`` name), the ``by`` column (missing on the
+        overall row) with ``group_label``, ``n`` (raters whose ballots count),
+        ``n_incomplete`` (ballots left out), ``n_focus_areas`` (objects ranked), ``w``
+        (tie-corrected Kendall's W, rows = focus areas, columns = participants), ``chi2``,
+        ``dof``, ``pvalue`` and ``agreement`` (the band). W is NaN, and agreement
+        "undefined", with fewer than two raters or two focus areas, or when nobody ranked.
+
+    Examples
+    --------
+    >>> votes = pd.DataFrame({"respondent_id": list("aabbcc"), "focus_area_id": ["FA1", "FA2"] * 3,
+    ...                       "rank": [1, 2] * 3})
+    >>> consensus(votes, by=None)[["n", "w", "agreement"]].values.tolist()
+    [[3, 1.0, 'unusually strong']]
+    """
+    return consensus_table(data, by=by, incomplete=incomplete, bands=bands, overall_label=t("seminar.all_participants"))
+
+
+def _fmt_p(p: float) -> str:
+    if p is None or np.isnan(p):
+        return t("seminar.p_undefined")
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _pct(x: float) -> str:
+    return t("common.not_available") if x is None or np.isnan(x) else f"{100 * x:.0f}%"
+
+
+def _usable(table: pd.DataFrame | None, value: str, min_cell_size: int) -> pd.DataFrame:
+    if table is None or table.empty or value not in table:
+        return pd.DataFrame()
+    t = table.assign(_v=_num(table[value]).to_numpy(), _n=_num(table["n"]).to_numpy() if "n" in table else np.inf)
+    return t[t["_v"].notna() & (t["_n"] >= min_cell_size)]
+
+
+def findings_seminar(
+    support_table: pd.DataFrame,
+    *,
+    consensus_table: pd.DataFrame | None = None,
+    ranking: pd.DataFrame | None = None,
+    differences: pd.DataFrame | None = None,
+    changes: pd.DataFrame | None = None,
+    min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
+) -> str:
+    """Findings of the PRA Seminar, as markdown computed from the result tables.
+
+    Parameters
+    ----------
+    support_table : pandas.DataFrame
+        :func:`support` without ``by`` (published or not).
+    consensus_table : pandas.DataFrame, optional
+        :func:`consensus`.
+    ranking : pandas.DataFrame, optional
+        :func:`seminar_ranking` without ``by``.
+    differences : pandas.DataFrame, optional
+        :func:`group_differences`.
+    changes : pandas.DataFrame, optional
+        :func:`seminar_changes` against the working-session ranking; without it the text
+        says where that comparison is made.
+    min_cell_size : int
+        Rows resting on fewer participants are never quoted.
+
+    Returns
+    -------
+    str
+        Markdown bullet list.
+
+    Examples
+    --------
+    >>> report.markdown(findings_seminar(sup, consensus_table=cons, ranking=rk, differences=diff))  # doctest: +SKIP
+    """
+    lines = []
+    s = _usable(support_table, "mean", min_cell_size)
+    if s.empty:
+        lines.append(t("seminar.find.no_support"))
+    else:
+        s = s.sort_values("_v", ascending=False)
+        top = s.iloc[0]
+        low_top = _num(pd.Series([top["mean_ci_low"]])).iloc[0]
+        tied = s[_num(s["mean_ci_high"]) >= low_top].iloc[1:]
+        text = t("seminar.find.strongest", name=top["focus_area"], mean=f"{top['_v']:.2f}", low=f"{low_top:.2f}",
+                 high=f"{_num(pd.Series([top['mean_ci_high']])).iloc[0]:.2f}", n=int(top["_n"]),
+                 share=_pct(_num(pd.Series([top["share_support"]])).iloc[0]))
+        if len(tied):
+            text += t("seminar.find.overlaps", names=", ".join(f"{r['focus_area']} ({r['_v']:.2f})" for _, r in tied.iterrows()))
+        lines.append(text + ".")
+        bottom = s.iloc[-1]
+        if len(s) > 1:
+            lines.append(t("seminar.find.weakest", name=bottom["focus_area"], mean=f"{bottom['_v']:.2f}",
+                           support=_pct(_num(pd.Series([bottom["share_support"]])).iloc[0]),
+                           oppose=_pct(_num(pd.Series([bottom["share_oppose"]])).iloc[0]))
+                         + " " + (t("seminar.find.all_majority") if (_num(s["share_support"]) > 0.5).all() else t("seminar.find.not_all_majority")))
+    if ranking is not None and len(ranking):
+        r = ranking.assign(_r=_num(ranking["rank"]).to_numpy())
+        r = r[r["_r"].notna()].sort_values("_r")
+        if len(r):
+            basis = str(r["ranked_by"].iloc[0]) if "ranked_by" in r else "mean rank"
+            lines.append(t("seminar.find.ranking", basis=term(basis, "basis"), items="; ".join(f"{int(x['_r'])}. {x['focus_area']}" for _, x in r.iterrows())))
+    if consensus_table is not None and len(consensus_table):
+        c = consensus_table
+        overall = c[c["scope"] == "all participants"].iloc[0]
+        w = _num(pd.Series([overall["w"]])).iloc[0]
+        if np.isnan(w):
+            lines.append(t("seminar.find.w_undefined"))
+        else:
+            p = _num(pd.Series([overall["pvalue"]])).iloc[0]
+            text = t("seminar.find.consensus", agreement=term(overall["agreement"], "agreement"), w=f"{w:.2f}",
+                     dof=int(_num(pd.Series([overall["dof"]])).iloc[0]), chi2=f"{_num(pd.Series([overall['chi2']])).iloc[0]:.1f}",
+                     p=_fmt_p(p), n=int(_num(pd.Series([overall["n"]])).iloc[0]))
+            if p < 0.05 and w < 0.5:
+                text += t("seminar.find.not_chance")
+            groups = c[(c["scope"] != "all participants")]
+            groups = groups.assign(_w=_num(groups["w"]).to_numpy(), _n=_num(groups["n"]).to_numpy())
+            groups = groups[groups["_w"].notna() & (groups["_n"] >= min_cell_size)]
+            if len(groups):
+                text += t("seminar.find.within_groups", items=", ".join(f"{g['group_label']} W = {g['_w']:.2f} ({term(g['agreement'], 'agreement')})" for _, g in groups.iterrows()))
+            lines.append(text + ".")
+    if differences is not None and len(differences):
+        d = differences.assign(_p=_num(differences["pvalue_adj"]).to_numpy())
+        method = _adjustment_name(str(d["p_adjust"].iloc[0]))
+        what = "rank" if str(d["value"].iloc[0]) == "rank" else "support"
+        sig = d[d["significant"].astype(str).str.lower() == "true"]
+        if sig.empty:
+            lines.append(t(f"seminar.find.no_differences.{what}", method=method))
+        else:
+            parts = []
+            for _, x in sig.iterrows():
+                parts.append(t(f"seminar.find.difference.{what}", name=x["focus_area"], top=x["group_top"],
+                               top_mean=f"{_num(pd.Series([x['group_top_mean']])).iloc[0]:.2f}",
+                               bottom_mean=f"{_num(pd.Series([x['group_bottom_mean']])).iloc[0]:.2f}", bottom=x["group_bottom"],
+                               epsilon=f"{_num(pd.Series([x['epsilon_sq']])).iloc[0]:.2f}", p=_fmt_p(x["_p"])))
+            lines.append(t(f"seminar.find.differences.{plural(len(sig) > 1)}", n=len(sig), method=method, items="; ".join(parts)))
+    if changes is not None and len(changes):
+        name = "focus_area" if "focus_area" in changes else changes.columns[0]
+        moved = changes[changes["change"].isin(["moved up", "moved down"])]
+        if moved.empty:
+            lines.append(t("seminar.find.session_kept"))
+        else:
+            lines.append(t("seminar.find.session_changes", items="; ".join(
+                t(f"seminar.find.move.{plural(abs(int(x['shift'])) > 1)}", name=x[name], change=term(x["change"], "change"),
+                  n=abs(int(x["shift"])), before=int(x["session_rank_shared"]), after=int(x["seminar_rank_shared"])) for _, x in moved.iterrows())))
+        dropped = changes[changes["change"] == "not ranked at seminar"]
+        if len(dropped):
+            lines.append(t("seminar.find.not_put", names=", ".join(str(x) for x in dropped[name])))
+    else:
+        lines.append(t("seminar.find.session_elsewhere"))
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def _adjustment_name(method: str) -> str:
+    """The name of a p-value adjustment for the findings text ("Holm", "Benjamini-Hochberg"...)."""
+    key = f"seminar.adjust.{method}"
+    return t(key) if method in ("holm", "fdr_bh", "bonferroni", "none") else method

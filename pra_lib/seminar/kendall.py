@@ -1,0 +1,128 @@
+"""How far the participants agree on the ranking: Kendall's W, overall and per group.
+
+Kendall's W, tie-corrected (:func:`pra_lib.stats.kendall_w`): rows are the focus areas being
+ranked, columns the participants. By default only complete ballots (participants who ranked
+every focus area ranked at the seminar) count. W is read with Schmidt's (1997) bands
+(:data:`SCHMIDT_BANDS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import stats
+from ._common import _as_list, _order, _prepare, _require, _warn, _with_labels
+from .ranking import _ranked_set
+
+#: Schmidt (1997) reading of Kendall's W: 0.1 very weak, 0.3 weak, 0.5 moderate,
+#: 0.7 strong, 0.9 unusually strong agreement. A label holds from its value up to the next;
+#: W below 0.3 is "very weak".
+SCHMIDT_BANDS: tuple[tuple[float, str], ...] = (
+    (0.0, "very weak"),
+    (0.3, "weak"),
+    (0.5, "moderate"),
+    (0.7, "strong"),
+    (0.9, "unusually strong"),
+)
+
+
+def consensus_level(w: float, *, bands: Sequence[tuple[float, str]] = SCHMIDT_BANDS) -> str:
+    """Name the agreement a Kendall's W shows, with Schmidt's (1997) bands by default.
+
+    Parameters
+    ----------
+    w : float
+        Kendall's W (0 .. 1).
+    bands : sequence of (lower bound, label)
+        Ascending lower bounds; a label holds from its bound up to the next one.
+
+    Returns
+    -------
+    str
+        The label, or ``"undefined"`` for NaN.
+
+    Examples
+    --------
+    >>> consensus_level(0.2), consensus_level(0.55), consensus_level(1.0)
+    ('very weak', 'moderate', 'unusually strong')
+    """
+    if w is None or np.isnan(w):
+        return "undefined"
+    label = bands[0][1]
+    for lower, name in bands:
+        if w >= lower - 1e-12:
+            label = name
+    return label
+
+
+def _ballots(frame: pd.DataFrame, ranked_set: list, incomplete: str) -> tuple[pd.DataFrame, int]:
+    """Focus areas x participants matrix of ranks, and how many incomplete ballots were left out."""
+    ranked = frame[frame["rank"].notna() & frame["focus_area_id"].isin(ranked_set)]
+    if ranked.empty:
+        return pd.DataFrame(index=ranked_set), 0
+    wide = ranked.pivot_table(index="focus_area_id", columns="respondent_id", values="rank", aggfunc="first").reindex(ranked_set)
+    complete = wide.notna().all(axis=0)
+    if incomplete == "drop":
+        return wide.loc[:, complete], int((~complete).sum())
+    # tie_last: the areas a participant left out share the places below their last rank.
+    return wide.fillna(wide.max(axis=0) + 1), 0
+
+
+def consensus_table(
+    data: pd.DataFrame,
+    *,
+    by: str | None = "stakeholder_group",
+    incomplete: str = "drop",
+    bands: Sequence[tuple[float, str]] = SCHMIDT_BANDS,
+    overall_label: str | None = None,
+) -> pd.DataFrame:
+    """Kendall's W of the participants' rankings, overall and per group.
+
+    The table behind :func:`pra_lib.seminar.consensus` (parameters and columns there).
+    ``overall_label`` is the ``group_label`` of the overall row (when ``by`` is given);
+    :func:`pra_lib.seminar.consensus` passes "All participants" in the report language,
+    and without it that cell is missing.
+
+    Examples
+    --------
+    >>> votes = pd.DataFrame({"respondent_id": list("aabbcc"), "focus_area_id": ["FA1", "FA2"] * 3,
+    ...                       "rank": [1, 2] * 3})
+    >>> consensus_table(votes, by=None)[["n", "w", "agreement"]].values.tolist()
+    [[3, 1.0, 'unusually strong']]
+    """
+    if incomplete not in ("drop", "tie_last"):
+        raise ValueError(f"consensus: incomplete must be 'drop' or 'tie_last', not {incomplete!r}")
+    by_list = _as_list(by)
+    if len(by_list) > 1:
+        raise ValueError("consensus: by takes one column")
+    _require(data, ["rank"], "consensus")
+    frame = _prepare(data, by_list, "consensus")
+    ranked_set = _ranked_set(frame)
+    if frame["rank"].notna().sum() == 0 and len(frame):
+        _warn("consensus: nobody ranked the focus areas; Kendall's W is undefined")
+
+    def one(sub: pd.DataFrame) -> dict:
+        wide, n_out = _ballots(sub, ranked_set, incomplete)
+        m, k = wide.shape[1], len(ranked_set)
+        if m >= 2 and k >= 2:
+            res = stats.kendall_w(wide.to_numpy(dtype=float), correct_ties=True)
+            w, chi2, dof, p = res.w, res.chi2, res.dof, res.pvalue
+        else:
+            w, chi2, dof, p = np.nan, np.nan, max(k - 1, 0), np.nan
+        return {"n": m, "n_incomplete": n_out, "n_focus_areas": k, "w": w, "chi2": chi2, "dof": dof, "pvalue": p,
+                "agreement": consensus_level(w, bands=bands)}
+
+    rows = [{"scope": "all participants", **({by: None} if by else {}), **one(frame)}]
+    if by:
+        for group in _order(frame if len(frame) else data, by):
+            rows.append({"scope": by, by: group, **one(frame[frame[by] == group])})
+    out = pd.DataFrame(rows)
+    for col in ("w", "chi2", "pvalue"):
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).round(6)
+    out = _with_labels(out, data, by_list)
+    if by and "group_label" in out and overall_label is not None:
+        out.loc[out["scope"] == "all participants", "group_label"] = overall_label
+    return out
