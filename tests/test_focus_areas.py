@@ -1,4 +1,4 @@
-"""From evidence to focus areas: composite-indicator steps, uncertainty analysis, and the sample.
+"""From evidence to focus areas (pra_lib.focus_areas): composite-indicator steps, uncertainty analysis, and the sample.
 
 Hand-computed fixtures say in a comment how the expected value was computed. The published
 reference is the worked example of the UNDP Human Development Report 2020, Technical notes,
@@ -22,7 +22,7 @@ matplotlib.use("Agg")
 from pra_lib import actions
 from pra_lib import perception
 from pra_lib import risk
-from pra_lib import synthesis as syn
+from pra_lib import focus_areas
 from pra_lib.assessment.loading import load_assessment
 
 from .conftest import SAMPLE
@@ -38,17 +38,17 @@ def sample():
 
 @pytest.fixture(scope="module")
 def matrix(sample):
-    return syn.evidence_matrix(sample)
+    return focus_areas.evidence_matrix(sample)
 
 
 @pytest.fixture(scope="module")
 def ranking(matrix):
-    return syn.rank_focus_areas(matrix)
+    return focus_areas.rank_focus_areas(matrix)
 
 
 @pytest.fixture(scope="module")
 def uncertainty(matrix):
-    return syn.uncertainty_analysis(matrix, n_runs=1000, seed=2017)
+    return focus_areas.uncertainty_analysis(matrix, n_runs=1000, seed=2017)
 
 
 def frame(**columns) -> pd.DataFrame:
@@ -63,37 +63,37 @@ def frame(**columns) -> pd.DataFrame:
 
 def test_minmax_by_hand():
     # (x - min) / (max - min) x 100: (2-2)/8 = 0, (4-2)/8 = 0.25, (10-2)/8 = 1
-    out = syn.normalise(frame(x=[2.0, 4.0, 10.0]), columns=["x"])
+    out = focus_areas.normalise(frame(x=[2.0, 4.0, 10.0]), columns=["x"])
     assert out["x"].tolist() == [0.0, 25.0, 100.0]
     # onto [1, 100] for geometric aggregation: 1 + 0.25 x 99 = 25.75
-    out = syn.normalise(frame(x=[2.0, 4.0, 10.0]), columns=["x"], scale=(1, 100))
+    out = focus_areas.normalise(frame(x=[2.0, 4.0, 10.0]), columns=["x"], scale=(1, 100))
     assert out["x"].tolist() == pytest.approx([1.0, 25.75, 100.0])
 
 
 def test_zscore_by_hand_uses_the_sample_standard_deviation():
     # mean 4; sample sd = sqrt(((2-4)^2 + 0 + (6-4)^2) / 2) = 2, so z = -1, 0, 1 (R's sd, COINr's n_zscore)
-    out = syn.normalise(frame(x=[2.0, 4.0, 6.0]), columns=["x"], method="zscore")
+    out = focus_areas.normalise(frame(x=[2.0, 4.0, 6.0]), columns=["x"], method="zscore")
     assert out["x"].tolist() == pytest.approx([-1.0, 0.0, 1.0])
     # mean 10, sd 2: 10 + 2z
-    out = syn.normalise(frame(x=[2.0, 4.0, 6.0]), columns=["x"], method="zscore", scale=(10, 2))
+    out = focus_areas.normalise(frame(x=[2.0, 4.0, 6.0]), columns=["x"], method="zscore", scale=(10, 2))
     assert out["x"].tolist() == pytest.approx([8.0, 10.0, 12.0])
 
 
 def test_rank_by_hand_ties_share_the_average_rank():
     # sorted: 1 (rank 1), 2 (rank 2), 3, 3 (ranks 3 and 4, average 3.5)
-    out = syn.normalise(frame(x=[3.0, 1.0, 3.0, 2.0]), columns=["x"], method="rank")
+    out = focus_areas.normalise(frame(x=[3.0, 1.0, 3.0, 2.0]), columns=["x"], method="rank")
     assert out["x"].tolist() == [3.5, 1.0, 3.5, 2.0]
 
 
 def test_missing_values_stay_missing():
-    out = syn.normalise(frame(x=[1.0, np.nan, 3.0]), columns=["x"])
+    out = focus_areas.normalise(frame(x=[1.0, np.nan, 3.0]), columns=["x"])
     assert out["x"].iloc[0] == 0 and np.isnan(out["x"].iloc[1]) and out["x"].iloc[2] == 100
 
 
 @pytest.mark.parametrize("method, expected", [("minmax", 50.0), ("zscore", 0.0), ("rank", 2.0)])
 def test_constant_column_takes_the_middle_of_the_scale_without_dividing_by_zero(method, expected):
     with pytest.warns(RuntimeWarning, match="same for every row"):
-        out = syn.normalise(frame(x=[0.3, 0.3, 0.3], y=[1.0, 2.0, 3.0]), columns=["x", "y"], method=method)
+        out = focus_areas.normalise(frame(x=[0.3, 0.3, 0.3], y=[1.0, 2.0, 3.0]), columns=["x", "y"], method=method)
     assert out["x"].tolist() == [expected] * 3  # the middle: (0+100)/2, the mean 0, (n+1)/2
     assert np.isfinite(out["y"]).all()
 
@@ -101,19 +101,19 @@ def test_constant_column_takes_the_middle_of_the_scale_without_dividing_by_zero(
 def test_normalise_rejects_bad_arguments():
     m = frame(x=[1.0, 2.0])
     with pytest.raises(ValueError, match="method"):
-        syn.normalise(m, columns=["x"], method="borda")
+        focus_areas.normalise(m, columns=["x"], method="borda")
     with pytest.raises(ValueError, match="not in the matrix"):
-        syn.normalise(m, columns=["nope"])
+        focus_areas.normalise(m, columns=["nope"])
     with pytest.raises(ValueError, match="hi > lo"):
-        syn.normalise(m, columns=["x"], scale=(100, 0))
+        focus_areas.normalise(m, columns=["x"], scale=(100, 0))
     with pytest.raises(ValueError, match="unknown column"):
-        syn.normalise(m, columns=["x"], goalposts={"y": (0, 1)})
+        focus_areas.normalise(m, columns=["x"], goalposts={"y": (0, 1)})
 
 
 def test_evidence_correlations_by_hand():
     # b rises with a (Spearman 1), c falls with a (-1); a constant column has no correlation
     m = frame(a=[1.0, 2.0, 3.0, 4.0], b=[2.0, 4.0, 6.0, 9.0], c=[4.0, 3.0, 2.0, 1.0], d=[1.0, 1.0, 1.0, 1.0])
-    rho = syn.evidence_correlations(m, columns=["a", "b", "c", "d"]).set_index(["column_a", "column_b"])["rho"]
+    rho = focus_areas.evidence_correlations(m, columns=["a", "b", "c", "d"]).set_index(["column_a", "column_b"])["rho"]
     assert rho[("a", "b")] == pytest.approx(1.0) and rho[("a", "c")] == pytest.approx(-1.0)
     assert np.isnan(rho[("a", "d")])
 
@@ -125,24 +125,24 @@ def test_evidence_correlations_by_hand():
 
 def test_weights_are_validated_and_rescaled():
     # 2 : 1 : 1 sums to 4, so 0.5, 0.25, 0.25
-    assert syn.check_weights({"a": 2, "b": 1, "c": 1}, ["a", "b", "c"]).tolist() == [0.5, 0.25, 0.25]
-    assert syn.check_weights(None, ["a", "b", "c", "d"]).tolist() == [0.25] * 4
-    assert syn.check_weights({"a": 0, "b": 3}, ["a", "b"]).tolist() == [0.0, 1.0]
+    assert focus_areas.check_weights({"a": 2, "b": 1, "c": 1}, ["a", "b", "c"]).tolist() == [0.5, 0.25, 0.25]
+    assert focus_areas.check_weights(None, ["a", "b", "c", "d"]).tolist() == [0.25] * 4
+    assert focus_areas.check_weights({"a": 0, "b": 3}, ["a", "b"]).tolist() == [0.0, 1.0]
     with pytest.raises(ValueError, match="unknown evidence column.*'risk'"):
-        syn.check_weights({"a": 1, "risk": 1}, ["a"])
+        focus_areas.check_weights({"a": 1, "risk": 1}, ["a"])
     with pytest.raises(ValueError, match="negative"):
-        syn.check_weights({"a": 1, "b": -0.5}, ["a", "b"])
+        focus_areas.check_weights({"a": 1, "b": -0.5}, ["a", "b"])
     with pytest.raises(ValueError, match="no weight to b"):
-        syn.check_weights({"a": 1}, ["a", "b"])
+        focus_areas.check_weights({"a": 1}, ["a", "b"])
     with pytest.raises(ValueError, match="all zero"):
-        syn.check_weights({"a": 0, "b": 0}, ["a", "b"])
+        focus_areas.check_weights({"a": 0, "b": 0}, ["a", "b"])
     with pytest.raises(ValueError, match="finite"):
-        syn.check_weights({"a": np.inf, "b": 1}, ["a", "b"])
+        focus_areas.check_weights({"a": np.inf, "b": 1}, ["a", "b"])
 
 
 def test_arithmetic_aggregation_by_hand():
     m = frame(a=[10.0, 10.0], b=[20.0, np.nan], c=[30.0, 30.0])
-    score = syn.aggregate(m, columns=["a", "b", "c"], weights={"a": 1, "b": 1, "c": 2})
+    score = focus_areas.aggregate(m, columns=["a", "b", "c"], weights={"a": 1, "b": 1, "c": 2})
     # (1 x 10 + 1 x 20 + 2 x 30) / 4 = 22.5; a missing value is skipped: (10 + 60) / 3 = 23.33
     assert score.tolist() == pytest.approx([22.5, 70 / 3])
 
@@ -150,11 +150,11 @@ def test_arithmetic_aggregation_by_hand():
 def test_geometric_aggregation_by_hand():
     m = frame(a=[1.0, 4.0], b=[8.0, 9.0])
     # sqrt(1 x 8) = 2.828; sqrt(4 x 9) = 6
-    assert syn.aggregate(m, columns=["a", "b"], method="geometric").tolist() == pytest.approx([math.sqrt(8), 6.0])
+    assert focus_areas.aggregate(m, columns=["a", "b"], method="geometric").tolist() == pytest.approx([math.sqrt(8), 6.0])
     # weights 1 : 2 -> 1^(1/3) x 8^(2/3) = 4
-    assert syn.aggregate(m.head(1), columns=["a", "b"], method="geometric", weights={"a": 1, "b": 2}).iloc[0] == pytest.approx(4.0)
+    assert focus_areas.aggregate(m.head(1), columns=["a", "b"], method="geometric", weights={"a": 1, "b": 2}).iloc[0] == pytest.approx(4.0)
     with pytest.raises(ValueError, match="strictly positive"):
-        syn.aggregate(frame(a=[0.0, 1.0], b=[1.0, 1.0]), columns=["a", "b"], method="geometric")
+        focus_areas.aggregate(frame(a=[0.0, 1.0], b=[1.0, 1.0]), columns=["a", "b"], method="geometric")
 
 
 def test_hdi_worked_example_of_the_hdr_2020_technical_notes():
@@ -164,16 +164,16 @@ def test_hdi_worked_example_of_the_hdr_2020_technical_notes():
     # (2017 PPP $). The life-expectancy and schooling inputs behind 0.6971 and 0.3447 could not
     # be confirmed, so the test starts from the printed dimension indices.
     income = pd.DataFrame({"country": ["example"], "log_gni": [math.log(3829)]})
-    index = syn.normalise(income, columns=["log_gni"], scale=(0, 1), goalposts={"log_gni": (math.log(100), math.log(75000))})
+    index = focus_areas.normalise(income, columns=["log_gni"], scale=(0, 1), goalposts={"log_gni": (math.log(100), math.log(75000))})
     assert round(index["log_gni"].iloc[0], 4) == 0.5506
     dims = pd.DataFrame({"health": [0.6971], "education": [0.3447], "income": [0.5506]})
-    hdi = syn.aggregate(dims, columns=["health", "education", "income"], method="geometric")
+    hdi = focus_areas.aggregate(dims, columns=["health", "education", "income"], method="geometric")
     assert round(hdi.iloc[0], 3) == 0.510
 
 
 def test_goalposts_clip_values_outside_them():
     # The HDI caps expected years of schooling at the 18-year goalpost: 20 years gives index 1.
-    out = syn.normalise(frame(eys=[20.0, 9.0]), columns=["eys"], scale=(0, 1), goalposts={"eys": (0, 18)})
+    out = focus_areas.normalise(frame(eys=[20.0, 9.0]), columns=["eys"], scale=(0, 1), goalposts={"eys": (0, 18)})
     assert out["eys"].tolist() == [1.0, 0.5]
 
 
@@ -185,25 +185,25 @@ def test_goalposts_clip_values_outside_them():
 def test_rank_focus_areas_by_hand():
     m = frame(a=[1.0, 2.0, 3.0], b=[30.0, 10.0, 20.0])
     # min-max: a = 0, 50, 100; b = 100, 0, 50; equal weights: 50, 25, 75 -> ranks 2, 3, 1
-    r = syn.rank_focus_areas(m, columns=["a", "b"]).set_index("focus_area_id")
+    r = focus_areas.rank_focus_areas(m, columns=["a", "b"]).set_index("focus_area_id")
     assert r["score"].to_dict() == pytest.approx({"F1": 50.0, "F2": 25.0, "F3": 75.0})
     assert r["rank"].to_dict() == {"F1": 2, "F2": 3, "F3": 1}
     # geometric on [1, 100]: a = 1, 50.5, 100; b = 100, 1, 50.5 -> sqrt: 10, 7.11, 71.06
-    g = syn.rank_focus_areas(m, columns=["a", "b"], aggregation="geometric").set_index("focus_area_id")
+    g = focus_areas.rank_focus_areas(m, columns=["a", "b"], aggregation="geometric").set_index("focus_area_id")
     assert g["score"].to_dict() == pytest.approx({"F1": 10.0, "F2": math.sqrt(50.5), "F3": math.sqrt(5050)})
 
 
 def test_tied_scores_share_the_best_rank():
     m = frame(a=[3.0, 1.0, 3.0, 2.0])
-    r = syn.rank_focus_areas(m, columns=["a"]).set_index("focus_area_id")
+    r = focus_areas.rank_focus_areas(m, columns=["a"]).set_index("focus_area_id")
     assert r["rank"].to_dict() == {"F1": 1, "F3": 1, "F4": 3, "F2": 4}  # competition ranking 1, 1, 3, 4
 
 
 def test_weights_change_the_ranking():
     m = frame(a=[1.0, 0.0], b=[0.0, 1.0])
-    first = syn.rank_focus_areas(m, columns=["a", "b"], weights={"a": 3, "b": 1})
+    first = focus_areas.rank_focus_areas(m, columns=["a", "b"], weights={"a": 3, "b": 1})
     assert first["focus_area_id"].iloc[0] == "F1"
-    first = syn.rank_focus_areas(m, columns=["a", "b"], weights={"a": 1, "b": 3})
+    first = focus_areas.rank_focus_areas(m, columns=["a", "b"], weights={"a": 1, "b": 3})
     assert first["focus_area_id"].iloc[0] == "F2"
 
 
@@ -222,7 +222,7 @@ def constructed() -> pd.DataFrame:
 
 
 def test_clear_leader_is_stable_and_a_tie_has_a_wide_interval():
-    u = syn.uncertainty_analysis(constructed(), columns=["a", "b", "c"], n_runs=1000, seed=1, top_k=2)
+    u = focus_areas.uncertainty_analysis(constructed(), columns=["a", "b", "c"], n_runs=1000, seed=1, top_k=2)
     s = u.summary.set_index("focus_area_id")
     # F1 is best on every column: any monotone normalisation and any positive weights keep it first.
     assert s.loc["F1", "share_first"] == 1.0
@@ -239,9 +239,9 @@ def test_clear_leader_is_stable_and_a_tie_has_a_wide_interval():
 
 
 def test_uncertainty_is_seeded_and_reproducible(matrix):
-    a = syn.uncertainty_analysis(matrix, n_runs=300, seed=7)
-    b = syn.uncertainty_analysis(matrix, n_runs=300, seed=7)
-    c = syn.uncertainty_analysis(matrix, n_runs=300, seed=8)
+    a = focus_areas.uncertainty_analysis(matrix, n_runs=300, seed=7)
+    b = focus_areas.uncertainty_analysis(matrix, n_runs=300, seed=7)
+    c = focus_areas.uncertainty_analysis(matrix, n_runs=300, seed=8)
     pd.testing.assert_frame_equal(a.summary, b.summary)
     pd.testing.assert_frame_equal(a.runs, b.runs)
     pd.testing.assert_frame_equal(a.sensitivity, b.sensitivity)
@@ -250,9 +250,9 @@ def test_uncertainty_is_seeded_and_reproducible(matrix):
 
 def test_uncertainty_design_draws_every_option(uncertainty):
     runs = uncertainty.runs
-    assert set(runs["normalisation"]) == set(syn.NORMALISATIONS)
-    assert set(runs["aggregation"]) == set(syn.AGGREGATIONS)
-    assert set(runs["left_out"]) == {"(none)", *syn.EVIDENCE}
+    assert set(runs["normalisation"]) == set(focus_areas.NORMALISATIONS)
+    assert set(runs["aggregation"]) == set(focus_areas.AGGREGATIONS)
+    assert set(runs["left_out"]) == {"(none)", *focus_areas.EVIDENCE}
     weights = runs.filter(like="weight_")
     assert np.allclose(weights.sum(axis=1), 1.0)
     # the left-out column has weight 0 in its runs
@@ -265,7 +265,7 @@ def test_uncertainty_design_draws_every_option(uncertainty):
 
 def test_default_uncertainty_runs_fast(matrix):
     start = time.perf_counter()
-    syn.uncertainty_analysis(matrix, n_runs=1000, seed=2017)
+    focus_areas.uncertainty_analysis(matrix, n_runs=1000, seed=2017)
     assert time.perf_counter() - start < 2.0
 
 
@@ -284,7 +284,7 @@ def test_one_factor_at_a_time_by_hand():
     m = frame(a=[4.0, 3.0, 2.0, 1.0], b=[1.0, 2.0, 4.0, 3.0])
     # min-max: a = 100, 66.7, 33.3, 0; b = 0, 33.3, 100, 66.7; equal weights: 50, 50, 66.7, 33.3
     # -> nominal ranks F3 1, F1 2, F2 2 (tie), F4 4.
-    u = syn.uncertainty_analysis(m, columns=["a", "b"], n_runs=50, seed=0, normalisations=["minmax"], aggregations=["arithmetic"])
+    u = focus_areas.uncertainty_analysis(m, columns=["a", "b"], n_runs=50, seed=0, normalisations=["minmax"], aggregations=["arithmetic"])
     assert u.summary.set_index("focus_area_id")["nominal_rank"].to_dict() == {"F1": 2, "F2": 2, "F3": 1, "F4": 4}
     opts = u.options.set_index("option")
     # leave out b: a alone ranks F1 1, F2 2, F3 3, F4 4 -> shifts 1, 0, 2, 0: mean 3/4, max 2
@@ -302,22 +302,22 @@ def test_one_factor_at_a_time_by_hand():
 
 def test_uncertainty_rejects_bad_arguments(matrix):
     with pytest.raises(ValueError, match="n_runs"):
-        syn.uncertainty_analysis(matrix, n_runs=0)
+        focus_areas.uncertainty_analysis(matrix, n_runs=0)
     with pytest.raises(ValueError, match="concentration"):
-        syn.uncertainty_analysis(matrix, dirichlet_concentration=0)
+        focus_areas.uncertainty_analysis(matrix, dirichlet_concentration=0)
     with pytest.raises(ValueError, match="top_k"):
-        syn.uncertainty_analysis(matrix, top_k=0)
+        focus_areas.uncertainty_analysis(matrix, top_k=0)
     with pytest.raises(ValueError, match="normalisations"):
-        syn.uncertainty_analysis(matrix, normalisations=["borda"])
+        focus_areas.uncertainty_analysis(matrix, normalisations=["borda"])
     with pytest.raises(ValueError, match="unknown evidence column"):
-        syn.uncertainty_analysis(matrix, weights={"linked_risk": 1, "salience": 1})
+        focus_areas.uncertainty_analysis(matrix, weights={"linked_risk": 1, "salience": 1})
 
 
 def test_sobol_indices_needs_salib_and_says_how_to_install_it(matrix, monkeypatch):
     for name in ("SALib", "SALib.analyze", "SALib.sample", "SALib.util"):
         monkeypatch.setitem(sys.modules, name, None)  # makes `import SALib...` raise ImportError
     with pytest.raises(ImportError, match=r"pip install SALib"):
-        syn.sobol_indices(matrix)
+        focus_areas.sobol_indices(matrix)
 
 
 # ---------------------------------------------------------------------------
@@ -329,7 +329,7 @@ def test_evidence_matrix_on_the_sample(sample, matrix):
     m = matrix.set_index("focus_area_id")
     assert list(m.index) == AGREED + EXTRA
     assert m.loc[AGREED, "selected"].all() and not m.loc[EXTRA, "selected"].any()
-    assert matrix.attrs["evidence"] == list(syn.EVIDENCE)
+    assert matrix.attrs["evidence"] == list(focus_areas.EVIDENCE)
     # Hand check of FA4 (G09; ST02, ST08): perception weakness = 5 - mean rating of G09,
     # linked risk = the higher stress risk, 5 x median severity of traffic congestion (5) = 25.
     q = perception.ratings_frame(sample, activity_id="questionnaire", aspect="performance", channels=["online", "offline"])
@@ -359,7 +359,7 @@ def test_action_gap_is_the_actions_chapters_gap_score(sample, matrix):
     # FA6 = G02, G06, ST11: mean of the goal gap scores of actions.gaps (need = 5 - mean) and the hazard gap score
     goals = perception.scores(perception.ratings_frame(sample, activity_id="questionnaire", channels=["online", "offline"]), n_resamples=10)
     goal_gaps = actions.gaps(actions.coverage(sample, by="goal"), need=actions.need_from_scores(goals), k=None).set_index("goal_id")
-    need = syn.hazard_risk(sample)[["hazard_id", "risk_points"]].rename(columns={"risk_points": "need"})
+    need = focus_areas.hazard_risk(sample)[["hazard_id", "risk_points"]].rename(columns={"risk_points": "need"})
     hazard_gaps = actions.gaps(actions.coverage(sample, by="hazard"), need=need, k=None).set_index("hazard_id")
     expected = np.mean([goal_gaps.loc["G02", "gap_score"], goal_gaps.loc["G06", "gap_score"], hazard_gaps.loc["ST11", "gap_score"]])
     assert matrix.set_index("focus_area_id").loc["FA6", "action_gap"] == pytest.approx(expected)
@@ -388,18 +388,18 @@ def test_agreed_focus_areas_outrank_the_extras_in_most_runs(uncertainty):
 
 
 def test_goal_evidence_on_the_sample(sample):
-    g = syn.goal_evidence(sample).set_index("goal_id")
+    g = focus_areas.goal_evidence(sample).set_index("goal_id")
     assert len(g) == 12 and g.attrs["evidence"] == ["perception_weakness", "action_gap", "interview_salience"]
     assert g["perception_weakness"].idxmax() == "G09"
     assert g["interview_salience"].idxmax() == "G11"  # 27 weakness statements, the most
     assert g.loc["G05", "focus_areas"] == "FA1 FA5"
-    r = syn.rank_focus_areas(g.reset_index())
+    r = focus_areas.rank_focus_areas(g.reset_index())
     assert r["goal_id"].iloc[0] == "G11"
     assert g["perception_weakness"].idxmin() == "G06"  # G06 economic prosperity is rated best
 
 
 def test_evidence_trail_explains_a_focus_area(sample, matrix):
-    t = syn.evidence_trail(sample, "FA2")
+    t = focus_areas.evidence_trail(sample, "FA2")
     assert set(t["focus_area_id"]) == {"FA2"}
     assert t["kind"].tolist()[:3] == ["goal", "goal", "goal"]
     flood = t[t["item"] == "Flooding"].iloc[0]
@@ -408,21 +408,21 @@ def test_evidence_trail_explains_a_focus_area(sample, matrix):
     assert codes.loc["flood early warning", "value"] == 14  # the second most cited weakness
     acts = t[t["kind"] == "actions"].iloc[0]
     assert acts["value"] == matrix.set_index("focus_area_id").loc["FA2", "n_actions"] and "e.g." in acts["detail"]
-    everyone = syn.evidence_trail(sample)
+    everyone = focus_areas.evidence_trail(sample)
     assert list(pd.unique(everyone["focus_area_id"])) == AGREED + EXTRA
-    summary = syn.trail_summary(everyone).set_index("focus_area_id")
+    summary = focus_areas.trail_summary(everyone).set_index("focus_area_id")
     assert "Flooding (40.8)" in summary.loc["FA2", "shocks_and_stresses"]
     assert summary.loc["FA1", "shocks_and_stresses"] == "none"
     with pytest.raises(ValueError, match="unknown focus area"):
-        syn.evidence_trail(sample, "FA99")
+        focus_areas.evidence_trail(sample, "FA99")
 
 
 def test_session_note_counts_the_participants(sample):
     people = sample.participants
     n = people.loc[people["activity_id"] == "focus_areas_session", "respondent_id"].nunique()
-    text = syn.session_note(sample, "focus_areas_session")
+    text = focus_areas.session_note(sample, "focus_areas_session")
     assert f"{n} participants from 4 stakeholder groups" in text and "7 candidate focus areas, of which 5 were agreed" in text
-    assert "fewer participants than can be published" in syn.session_note(sample, "focus_areas_session", min_cell_size=n + 1)
+    assert "fewer participants than can be published" in focus_areas.session_note(sample, "focus_areas_session", min_cell_size=n + 1)
 
 
 # ---------------------------------------------------------------------------
@@ -436,13 +436,13 @@ def test_focus_area_with_no_links(assessment_copy):
         handle.write("FA8,An empty candidate,Kandidat kosong,false\n")
     a = load_assessment(assessment_copy)
     with pytest.warns(RuntimeWarning, match="FA8 have no goal or hazard links"):
-        m = syn.evidence_matrix(a)
+        m = focus_areas.evidence_matrix(a)
     row = m.set_index("focus_area_id").loc["FA8"]
-    assert row[list(syn.EVIDENCE)].isna().all()
-    r = syn.rank_focus_areas(m).set_index("focus_area_id")
+    assert row[list(focus_areas.EVIDENCE)].isna().all()
+    r = focus_areas.rank_focus_areas(m).set_index("focus_area_id")
     assert pd.isna(r.loc["FA8", "rank"]) and np.isnan(r.loc["FA8", "score"]) and r.loc["FA8", "n_evidence"] == 0
     assert r["rank"].dropna().max() == 7  # the others are ranked among themselves
-    u = syn.uncertainty_analysis(m, n_runs=100, seed=0).summary.set_index("focus_area_id")
+    u = focus_areas.uncertainty_analysis(m, n_runs=100, seed=0).summary.set_index("focus_area_id")
     assert np.isnan(u.loc["FA8", "rank_median"]) and u.loc["FA8", "share_top_k"] == 0
     assert u["share_top_k"].sum() == pytest.approx(5)
 
@@ -450,17 +450,17 @@ def test_focus_area_with_no_links(assessment_copy):
 def test_constant_evidence_column_does_not_change_the_ranking():
     m = frame(a=[1.0, 3.0, 2.0], b=[5.0, 1.0, 4.0], flat=[0.2, 0.2, 0.2])
     with pytest.warns(RuntimeWarning, match="flat"):
-        with_flat = syn.rank_focus_areas(m, columns=["a", "b", "flat"])
-    without = syn.rank_focus_areas(m, columns=["a", "b"])
+        with_flat = focus_areas.rank_focus_areas(m, columns=["a", "b", "flat"])
+    without = focus_areas.rank_focus_areas(m, columns=["a", "b"])
     assert with_flat["focus_area_id"].tolist() == without["focus_area_id"].tolist()
     assert with_flat["norm_flat"].tolist() == [50.0] * 3
 
 
 def test_single_focus_area():
     m = frame(a=[0.4], b=[12.0])
-    r = syn.rank_focus_areas(m, columns=["a", "b"])
+    r = focus_areas.rank_focus_areas(m, columns=["a", "b"])
     assert r["rank"].tolist() == [1] and r["score"].tolist() == [50.0]
-    u = syn.uncertainty_analysis(m, columns=["a", "b"], n_runs=50, seed=0)
+    u = focus_areas.uncertainty_analysis(m, columns=["a", "b"], n_runs=50, seed=0)
     s = u.summary.iloc[0]
     assert (s["rank_low"], s["rank_high"], s["share_first"], s["share_top_k"]) == (1, 1, 1.0, 1.0)
     assert (u.sensitivity["mean_abs_rank_shift"] == 0).all()
@@ -468,8 +468,8 @@ def test_single_focus_area():
 
 def test_empty_matrix_gives_empty_results():
     m = pd.DataFrame({"focus_area_id": pd.Series(dtype=object), "a": pd.Series(dtype=float)})
-    assert syn.rank_focus_areas(m, columns=["a"]).empty
-    assert syn.uncertainty_analysis(m, columns=["a"], n_runs=10).summary.empty
+    assert focus_areas.rank_focus_areas(m, columns=["a"]).empty
+    assert focus_areas.uncertainty_analysis(m, columns=["a"], n_runs=10).summary.empty
 
 
 # ---------------------------------------------------------------------------
@@ -480,23 +480,23 @@ def test_empty_matrix_gives_empty_results():
 def test_figures_are_labelled_with_focus_area_names(matrix, ranking, uncertainty):
     import matplotlib.pyplot as plt
 
-    fig = syn.evidence_heatmap(matrix, ranking=ranking)
+    fig = focus_areas.evidence_heatmap(matrix, ranking=ranking)
     labels = " ".join(t.get_text() for t in fig.axes[0].get_yticklabels())
     assert "FA2 A culture of preparedness" in labels and "1. FA2" in labels
-    fig2 = syn.rank_distribution_figure(uncertainty)
+    fig2 = focus_areas.rank_distribution_figure(uncertainty)
     assert "FA6 Economic diversification and jobs" in " ".join(t.get_text() for t in fig2.axes[0].get_yticklabels())
-    fig3 = syn.sensitivity_figure(uncertainty)
+    fig3 = focus_areas.sensitivity_figure(uncertainty)
     assert any("Weights" in t.get_text() for t in fig3.axes[0].get_yticklabels())
     for f in (fig, fig2, fig3):
         plt.close(f)
 
 
 def test_findings_are_computed_from_the_results(matrix, ranking, uncertainty):
-    text = syn.findings_focus_areas(ranking, uncertainty, matrix=matrix)
+    text = focus_areas.findings_focus_areas(ranking, uncertainty, matrix=matrix)
     assert "1. FA2 A culture of preparedness for shocks" in text
     share = uncertainty.settings["share_selected_fill_top"]
     assert f"fill the top 5 places in {100 * share:.0f}% of runs" in text
-    top_factor = syn.FACTOR_TEXT[uncertainty.sensitivity["factor"].iloc[0]]
+    top_factor = focus_areas.FACTOR_TEXT[uncertainty.sensitivity["factor"].iloc[0]]
     assert top_factor[0].upper() + top_factor[1:] + " moves the ranking most" in text
 
 
@@ -508,10 +508,10 @@ def test_executive_summary_names_the_headlines(sample, ranking, uncertainty):
     comp = risk.compound_risk(shocks, stresses, sample, activity_id="stresses_session")
     changes = pd.DataFrame({"focus_area_id": ["FA3", "FA2"], "focus_area": ["Water", "Preparedness"], "shift": [1.0, -1.0],
                             "change": ["moved up", "moved down"]})
-    text = syn.executive_summary(city="Jakarta", goal_scores=goals, shocks=shocks, stresses=stresses, compound=comp,
+    text = focus_areas.executive_summary(city="Jakarta", goal_scores=goals, shocks=shocks, stresses=stresses, compound=comp,
                                  ranking=ranking, uncertainty=uncertainty, seminar_changes=changes)
     assert "G09 *Provides reliable communication & mobility*" in text  # the weakest goal
     assert text.index("Flooding") < text.index("Tidal flooding")
     assert "Land subsidence (severity 5, worsening)" in text
     assert "1. FA2" in text and "Water moved up 1 place" in text
-    assert syn.executive_summary() == "No results were passed to summarise."
+    assert focus_areas.executive_summary() == "No results were passed to summarise."

@@ -1,0 +1,144 @@
+"""Shared pieces of the focus-areas chapter: the evidence columns, defaults and small helpers.
+
+A tables module: no figures and no prose. The labels and short texts some tables carry
+(the basis of a hazard's risk points, the units and details of the evidence trail, the
+options of the sensitivity analysis) are data in English, like the values of the data
+vocabulary; figures and findings show them in the report language through
+:mod:`pra_lib.focus_areas.findings_text`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..publishing.i18n import english
+from ..stats.composite import AGGREGATIONS, NORMALISATIONS, check_choice as _check_choice, indicator_columns, indicator_values
+
+#: The evidence columns of :func:`evidence_matrix`: label, unit, and how each is computed.
+#: Every column is oriented so that a higher value is a stronger case for the focus area.
+EVIDENCE: dict[str, dict[str, str]] = {
+    column: {field: english(f"synthesis.evidence.{column}.{field}") for field in ("label", "unit", "short", "how")}
+    for column in ("perception_weakness", "linked_risk", "action_gap", "interview_salience")
+}
+GOAL_EVIDENCE_COLUMNS = ("perception_weakness", "action_gap", "interview_salience")
+RISK_SUMMARIES = ("max", "mean")
+DEFAULT_CONCENTRATION = 20.0
+DEFAULT_TOP_K = 5
+DEFAULT_CI = 0.90
+STRESS_LIKELIHOOD = 5  # a stress is present now: "almost certain" on the likelihood scale
+DEFAULT_ACTIVITIES = {
+    "perception": "questionnaire",
+    "shocks": "assets_shocks_workshop",
+    "stresses": "stresses_session",
+    "interviews": "questionnaire",
+}
+FACTORS = ("normalisation", "aggregation", "weights", "left_out")
+#: What each modelling choice is called in running text and in figure labels (English; the
+#: reports show them in their language through the catalogue, see :mod:`pra_lib.publishing.i18n`).
+FACTOR_TEXT = {f: english(f"synthesis.factor_text.{f}") for f in FACTORS}
+FACTOR_LABELS = {f: english(f"synthesis.factor_label.{f}") for f in FACTORS}
+METHOD_LABELS = {m: english(f"synthesis.method.{m}") for m in (*NORMALISATIONS, *AGGREGATIONS)}
+_KEYS = ("focus_area_id", "goal_id")
+_ID_COLUMNS = ("focus_area_id", "focus_area", "selected", "goal_id", "goal", "dimension_id")
+_NONE = "(none)"
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, RuntimeWarning, stacklevel=3)
+
+
+def _ids(values) -> list[str]:
+    """Distinct non-empty ids, in order of first appearance."""
+    out: list[str] = []
+    for v in values:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+            continue
+        s = str(v).strip()
+        if s and s not in out:
+            out.append(s)
+    return out
+
+
+def _truthy(value) -> bool:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return False
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes", "y")
+    return bool(value)
+
+
+def _fmt(x: float, digits: int = 1) -> str:
+    """A number as the tables' English texts quote it (trailing zeros dropped)."""
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return english("common.not_available")
+    text = f"{x:.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _pct(x: float) -> str:
+    return english("common.not_available") if x is None or np.isnan(x) else f"{100 * x:.0f}%"
+
+
+def _term(value, kind: str):
+    """A value of the data vocabulary (a trend, a status) as the English catalogue shows it."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return english(f"{kind}.{value}")
+    except KeyError:
+        return value
+
+
+def _evidence_label(column: str) -> str:
+    return EVIDENCE[column]["label"] if column in EVIDENCE else column
+
+
+def _method(method: str) -> str:
+    return METHOD_LABELS.get(method, str(method))
+
+
+def _key(frame: pd.DataFrame) -> str | None:
+    return next((k for k in _KEYS if k in frame.columns), None)
+
+
+def _evidence_columns(matrix: pd.DataFrame, columns: Sequence[str] | None) -> list[str]:
+    """The evidence columns to use: given, recorded by the matrix, or the known ones present."""
+    return indicator_columns(matrix, columns, known=list(EVIDENCE))
+
+
+def _values(matrix: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    return indicator_values(matrix, columns)
+
+
+def _labels(matrix: pd.DataFrame) -> list[str]:
+    """Row labels 'FA2 A culture of preparedness...' (or the goal's), for figures and text."""
+    key = _key(matrix)
+    if key is None:
+        return [str(i) for i in matrix.index]
+    name = "focus_area" if key == "focus_area_id" else "goal"
+    if name not in matrix:
+        return matrix[key].astype(str).tolist()
+    return [f"{k} {n}" if pd.notna(n) and str(n) != str(k) else str(k) for k, n in zip(matrix[key], matrix[name])]
+
+
+def _activity(assessment, wanted: str | None, what: str) -> str | None:
+    """An activity id: as given, or the first activity of that type; None (all rows) otherwise."""
+    if wanted is None:
+        return None
+    acts = assessment.metadata.activities
+    if wanted in set(acts["activity_id"]):
+        return wanted
+    typed = acts.loc[acts["activity_type"] == wanted, "activity_id"]
+    if len(typed):
+        return str(typed.iloc[0])
+    _warn(f"{what}: the assessment has no activity {wanted!r}; every row of the table is used")
+    return None
+
+
+def _id_frame(matrix: pd.DataFrame) -> pd.DataFrame:
+    cols = [c for c in _ID_COLUMNS if c in matrix.columns]
+    return matrix[cols].copy() if cols else pd.DataFrame({"row": matrix.index}, index=matrix.index)

@@ -1,0 +1,500 @@
+"""The evidence for each candidate focus area (Handbook steps 1-4).
+
+:func:`evidence_matrix` sets the evidence gathered by the other chapters (perceptions,
+risk, actions, interviews) against each candidate focus area, one row per focus area;
+:func:`goal_evidence` gives the same view per CRF goal; :func:`hazard_risk` puts every
+shock and stress on one scale of risk points; :func:`evidence_correlations` checks for
+double counting. A tables module: no figures and no prose (the short ``basis`` text of
+:func:`hazard_risk` is data, in English).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import actions, perception, risk
+from ..assessment import crf
+from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
+from ..publishing.i18n import english, goal_label, pick
+from ._common import (
+    DEFAULT_ACTIVITIES,
+    EVIDENCE,
+    GOAL_EVIDENCE_COLUMNS,
+    RISK_SUMMARIES,
+    STRESS_LIKELIHOOD,
+    _activity,
+    _check_choice,
+    _evidence_columns,
+    _fmt,
+    _ids,
+    _term,
+    _truthy,
+    _values,
+    _warn,
+)
+
+__all__ = ["evidence_correlations", "evidence_matrix", "goal_evidence", "hazard_risk"]
+
+
+# ---------------------------------------------------------------------------
+# Inputs from the other chapters
+# ---------------------------------------------------------------------------
+
+
+def _scopes(assessment) -> pd.DataFrame:
+    """Each focus area with the goals and hazards it covers (focus_area_links)."""
+    fas = assessment.focus_areas if assessment.has("focus_areas") else pd.DataFrame(columns=["focus_area_id", "name_en", "selected"])
+    fas = fas.assign(name_en=[pick(n, i) if pd.notna(n) else n for n, i in zip(fas["name_en"], fas["name_id"] if "name_id" in fas else [None] * len(fas))]) if "name_en" in fas else fas
+    links = assessment.focus_area_links if assessment.has("focus_area_links") else pd.DataFrame(columns=["focus_area_id", "goal_id", "hazard_id"])
+    ids = _ids(fas["focus_area_id"]) + [f for f in _ids(links["focus_area_id"]) if f not in set(_ids(fas["focus_area_id"]))]
+    names = dict(zip(fas["focus_area_id"], fas["name_en"] if "name_en" in fas else fas["focus_area_id"]))
+    chosen = dict(zip(fas["focus_area_id"], fas["selected"])) if "selected" in fas else {}
+    rows = []
+    for fa in ids:
+        mine = links[links["focus_area_id"] == fa]
+        rows.append({
+            "focus_area_id": fa,
+            "focus_area": names.get(fa) if pd.notna(names.get(fa)) else fa,
+            "selected": _truthy(chosen.get(fa)),
+            "goals": _ids(mine["goal_id"]) if "goal_id" in mine else [],
+            "hazards": _ids(mine["hazard_id"]) if "hazard_id" in mine else [],
+        })
+    return pd.DataFrame(rows, columns=["focus_area_id", "focus_area", "selected", "goals", "hazards"])
+
+
+def _goal_scores(assessment, activity: str | None, channels) -> pd.DataFrame:
+    q = perception.ratings_frame(assessment, activity_id=activity, aspect="performance", channels=list(channels) if channels else None)
+    with warnings.catch_warnings():
+        # Interval warnings (single rater, identical ratings) do not concern the means used here.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return perception.scores(q, n_resamples=50, seed=0)
+
+
+def hazard_risk(
+    assessment,
+    *,
+    shock_scores: pd.DataFrame | None = None,
+    stress_scores: pd.DataFrame | None = None,
+    compound: pd.DataFrame | None = None,
+    shocks_activity: str | None = DEFAULT_ACTIVITIES["shocks"],
+    stresses_activity: str | None = DEFAULT_ACTIVITIES["stresses"],
+    alpha: float = risk.DEFAULT_ALPHA,
+    stress_likelihood: float = STRESS_LIKELIHOOD,
+) -> pd.DataFrame:
+    """The risk of every shock and stress on one scale of risk points.
+
+    A shock's risk is its compound risk (:func:`pra_lib.risk.compound_risk`: median
+    likelihood x median consequence, raised by the stresses that amplify it). A stress is a
+    chronic pressure that is present now, so its likelihood is "almost certain" (5) and its
+    risk is ``stress_likelihood x median severity`` (1-5 severity plays the consequence).
+
+    Parameters
+    ----------
+    assessment : Assessment
+        The loaded assessment (for the hazards table and, when the score tables are not
+        given, the ratings).
+    shock_scores, stress_scores, compound : DataFrame, optional
+        Tables already computed (published or not; suppressed values count as missing).
+    shocks_activity, stresses_activity : str or None
+        Activities whose ratings are scored when the tables are not given.
+    alpha : float
+        Amplification weight of :func:`pra_lib.risk.compound_risk`.
+    stress_likelihood : float
+        The likelihood given to a stress (default 5, almost certain).
+
+    Returns
+    -------
+    DataFrame
+        One row per hazard of the hazards table: ``hazard_id``, ``hazard``,
+        ``hazard_type``, ``n`` (raters), ``risk_points`` and ``basis`` (how the value was
+        reached). A hazard nobody rated has missing risk points.
+
+    Examples
+    --------
+    >>> hazard_risk(load_assessment("data/sample")).iloc[0][["hazard", "risk_points"]]  # doctest: +SKIP
+    """
+    hz = assessment.hazards if assessment.has("hazards") else pd.DataFrame(columns=["hazard_id", "hazard_type", "name_en"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # unrated hazards are reported by the risk chapter
+        if shock_scores is None and compound is None:
+            shock_scores = risk.shock_scores(assessment, activity_id=_activity(assessment, shocks_activity, "hazard_risk"))
+        if stress_scores is None:
+            stress_scores = risk.stress_scores(assessment, activity_id=_activity(assessment, stresses_activity, "hazard_risk"))
+        if compound is None:
+            compound = risk.compound_risk(shock_scores, stress_scores, assessment, alpha=alpha,
+                                          activity_id=_activity(assessment, stresses_activity, "hazard_risk"))
+    comp = compound.set_index("hazard_id") if compound is not None and len(compound) else pd.DataFrame()
+    sev = stress_scores.set_index("hazard_id") if stress_scores is not None and len(stress_scores) else pd.DataFrame()
+    rows = []
+    for h in hz.itertuples(index=False):
+        name = pick(getattr(h, "name_en", h.hazard_id), getattr(h, "name_id", None))
+        if h.hazard_type == "shock":
+            if h.hazard_id in comp.index:
+                c = comp.loc[h.hazard_id]
+                value = float(_num([c["compound"]]).iloc[0])
+                own = float(_num([c["score"]]).iloc[0])
+                a = float(_num([c.get("alpha", alpha)]).iloc[0])
+                amp = float(_num([c.get("amplification", np.nan)]).iloc[0])
+                amplifiers = c.get("amplifiers", "")
+                basis = (english("synthesis.basis.compound", own=_fmt(own), alpha=_fmt(a, 2), amp=_fmt(amp, 2))
+                         + (english("synthesis.basis.amplified", names=amplifiers) if isinstance(amplifiers, str) and amplifiers else english("synthesis.basis.no_amplifier")))
+                if np.isnan(value):
+                    basis = english("synthesis.not_rated_or_suppressed")
+                n = _num([c.get("n", np.nan)]).iloc[0]
+            else:
+                value, basis, n = np.nan, english("synthesis.not_rated"), np.nan
+        else:
+            if h.hazard_id in sev.index:
+                s = sev.loc[h.hazard_id]
+                severity = float(_num([s["severity"]]).iloc[0])
+                value = stress_likelihood * severity
+                trend = s.get("trend", None)
+                basis = (english("synthesis.basis.stress", likelihood=_fmt(stress_likelihood), severity=_fmt(severity)) + (f", {_term(trend, 'trend')}" if isinstance(trend, str) else "")
+                         if not np.isnan(severity) else english("synthesis.not_rated_or_suppressed"))
+                n = _num([s.get("n", np.nan)]).iloc[0]
+            else:
+                value, basis, n = np.nan, english("synthesis.not_rated"), np.nan
+        rows.append({"hazard_id": h.hazard_id, "hazard": name, "hazard_type": h.hazard_type, "n": n, "risk_points": value, "basis": basis})
+    return pd.DataFrame(rows, columns=["hazard_id", "hazard", "hazard_type", "n", "risk_points", "basis"])
+
+
+def _weakness_statements(assessment, activity: str | None) -> pd.DataFrame:
+    if not assessment.has("interview_statements"):
+        return pd.DataFrame(columns=["statement_id", "respondent_id", "goal_id", "hazard_id", "valence", "code"])
+    st = assessment.interview_statements
+    if activity is not None and assessment.has("participants"):
+        people = assessment.participants
+        st = st[st["respondent_id"].isin(set(people.loc[people["activity_id"] == activity, "respondent_id"]))]
+    return st[st["valence"] == "weakness"].reset_index(drop=True)
+
+
+def _linked_actions(assessment, goals: list[str], hazards: list[str]) -> pd.DataFrame:
+    """The distinct actions linked to any of these goals or hazards, with their title and status."""
+    if not assessment.has("action_links") or not assessment.has("actions"):
+        return pd.DataFrame(columns=["action_id", "title", "status", "n_links"])
+    links = assessment.action_links
+    hit = links[links["goal_id"].isin(goals) | links["hazard_id"].isin(hazards)]
+    counts = hit.groupby("action_id").size().rename("n_links")
+    acts = assessment.actions.drop_duplicates("action_id").set_index("action_id")
+    out = acts.reindex(counts.index)[["title", "status"]].join(counts).reset_index()
+    return out.sort_values(["n_links", "action_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+@dataclass
+class _Inputs:
+    goal_scores: pd.DataFrame
+    hazards: pd.DataFrame
+    coverage_goal: pd.DataFrame
+    coverage_hazard: pd.DataFrame
+    statements: pd.DataFrame
+
+
+def _inputs(assessment, *, goal_scores, shock_scores, stress_scores, compound, coverage_goal, coverage_hazard,
+            perception_activity, perception_channels, shocks_activity, stresses_activity, interview_activity,
+            alpha, stress_likelihood) -> _Inputs:
+    if goal_scores is None:
+        goal_scores = _goal_scores(assessment, _activity(assessment, perception_activity, "evidence_matrix"), perception_channels)
+    # A goal table split by group would give several means per goal: keep the overall rows.
+    if goal_scores is not None and goal_scores["goal_id"].duplicated().any():
+        raise ValueError("goal_scores has several rows per goal; pass perception.scores(...) without by=")
+    haz = hazard_risk(assessment, shock_scores=shock_scores, stress_scores=stress_scores, compound=compound,
+                      shocks_activity=shocks_activity, stresses_activity=stresses_activity, alpha=alpha,
+                      stress_likelihood=stress_likelihood)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an empty inventory is reported by the actions chapter
+        if coverage_goal is None:
+            coverage_goal = actions.coverage(assessment, by="goal")
+        if coverage_hazard is None:
+            coverage_hazard = actions.coverage(assessment, by="hazard")
+    statements = _weakness_statements(assessment, _activity(assessment, interview_activity, "evidence_matrix"))
+    return _Inputs(goal_scores, haz, coverage_goal, coverage_hazard, statements)
+
+
+def _goal_gaps(goal_scores: pd.DataFrame, coverage_goal: pd.DataFrame) -> pd.Series:
+    """The actions chapter's gap score per goal, with need = 5 - mean performance."""
+    need = actions.need_from_scores(goal_scores, key="goal_id", value="mean", invert_from=5.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # unrated goals are reported by the perception chapter
+        gaps = actions.gaps(coverage_goal, need=need, k=None)
+    return pd.Series(_num(gaps["gap_score"]).to_numpy(), index=gaps["goal_id"].astype(str).to_numpy())
+
+
+def _hazard_gaps(hazards: pd.DataFrame, coverage_hazard: pd.DataFrame) -> pd.Series:
+    """The actions chapter's gap score per hazard, with need = its risk points (:func:`hazard_risk`)."""
+    need = pd.DataFrame({"hazard_id": hazards["hazard_id"].astype(str), "need": _num(hazards["risk_points"]).to_numpy()})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # unrated hazards are reported by the risk chapter
+        gaps = actions.gaps(coverage_hazard, need=need, k=None)
+    return pd.Series(_num(gaps["gap_score"]).to_numpy(), index=gaps["hazard_id"].astype(str).to_numpy())
+
+
+# ---------------------------------------------------------------------------
+# 1. The evidence matrix
+# ---------------------------------------------------------------------------
+
+
+def evidence_matrix(
+    assessment,
+    *,
+    goal_scores: pd.DataFrame | None = None,
+    shock_scores: pd.DataFrame | None = None,
+    stress_scores: pd.DataFrame | None = None,
+    compound: pd.DataFrame | None = None,
+    coverage_goal: pd.DataFrame | None = None,
+    coverage_hazard: pd.DataFrame | None = None,
+    perception_activity: str | None = DEFAULT_ACTIVITIES["perception"],
+    perception_channels: Sequence[str] | None = ("online", "offline"),
+    shocks_activity: str | None = DEFAULT_ACTIVITIES["shocks"],
+    stresses_activity: str | None = DEFAULT_ACTIVITIES["stresses"],
+    interview_activity: str | None = DEFAULT_ACTIVITIES["interviews"],
+    alpha: float = risk.DEFAULT_ALPHA,
+    risk_summary: str = "max",
+    stress_likelihood: float = STRESS_LIKELIHOOD,
+) -> pd.DataFrame:
+    """The evidence for each candidate focus area, one row per focus area.
+
+    A focus area covers a set of CRF goals and hazards (``focus_area_links``). Its four
+    evidence columns are oriented so that **higher = a stronger case** (see
+    :data:`EVIDENCE`):
+
+    * ``perception_weakness`` = mean over its goals of (5 - mean performance rating), from
+      the questionnaire (:func:`pra_lib.perception.scores`). 0 means every respondent rates
+      its goals very good, 4 very poor.
+    * ``linked_risk`` = the highest risk among its hazards (``risk_summary="mean"`` takes
+      the mean): a shock's compound risk, a stress's ``5 x median severity``
+      (:func:`hazard_risk`). A focus area that covers no hazard has linked risk 0: it
+      covers none of the rated risks.
+    * ``action_gap`` = mean over its goals and hazards of the actions chapter's gap score
+      (:func:`pra_lib.actions.gaps`): ``need_norm - coverage_norm``, where need is
+      ``5 - mean performance`` for a goal and the risk points for a hazard (min-max over
+      the goals, or over the hazards), and coverage is ``n_actions / max n_actions``. It
+      runs from -1 (well covered, little need) to +1 (great need, no action). A neglected
+      area that nobody rates weak or risky is therefore no gap; the price is that the gap
+      partly repeats the perception and risk evidence (see :func:`evidence_correlations`).
+    * ``interview_salience`` = the share of all weakness statements in the interviews that
+      are tagged to one of its goals or hazards (each statement counts once).
+
+    Parameters
+    ----------
+    assessment : Assessment
+        A loaded assessment with ``focus_areas`` and ``focus_area_links``.
+    goal_scores, shock_scores, stress_scores, compound, coverage_goal, coverage_hazard : DataFrame, optional
+        Tables already computed by the other chapters (published or not: suppressed values
+        count as missing). Computed from the assessment when not given.
+    perception_activity, perception_channels : str, sequence of str
+        Which performance ratings are the perception evidence (default: the online and
+        offline questionnaire).
+    shocks_activity, stresses_activity, interview_activity : str
+        Activity ids (or activity types) of the shock ratings, the stress ratings and
+        amplifications, and the interviews. An id the assessment lacks means "all rows".
+    alpha : float
+        Amplification weight of the compound risk.
+    risk_summary : {"max", "mean"}
+        How the risks of a focus area's hazards are summarised.
+    stress_likelihood : float
+        The likelihood given to a stress (5, almost certain).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``focus_area_id``, ``focus_area``, ``selected``, ``n_goals``, ``n_hazards``,
+        ``goals``, ``hazards`` (ids, space-separated), then per evidence the raw values and
+        the evidence column: ``mean_performance`` (1-5) and ``perception_weakness``;
+        ``top_hazard`` and ``linked_risk``; ``n_actions`` (distinct actions on its goals
+        and hazards), ``actions_per_item`` and ``action_gap``; ``n_weakness_statements``
+        and ``interview_salience``. ``attrs["evidence"]`` lists the evidence columns and
+        ``attrs["units"]`` their units. A focus area with no links has missing evidence
+        (and a warning); a goal nobody rated is left out of its focus area's mean.
+
+    Examples
+    --------
+    >>> m = evidence_matrix(load_assessment("data/sample"))       # doctest: +SKIP
+    >>> m.set_index("focus_area_id").loc["FA2", "top_hazard"]      # doctest: +SKIP
+    'Flooding'
+    """
+    _check_choice("risk_summary", risk_summary, RISK_SUMMARIES)
+    inp = _inputs(assessment, goal_scores=goal_scores, shock_scores=shock_scores, stress_scores=stress_scores, compound=compound,
+                  coverage_goal=coverage_goal, coverage_hazard=coverage_hazard, perception_activity=perception_activity,
+                  perception_channels=perception_channels, shocks_activity=shocks_activity, stresses_activity=stresses_activity,
+                  interview_activity=interview_activity, alpha=alpha, stress_likelihood=stress_likelihood)
+    scopes = _scopes(assessment)
+    means = pd.Series(_num(inp.goal_scores["mean"]).to_numpy(), index=inp.goal_scores["goal_id"].astype(str).to_numpy())
+    hrisk = inp.hazards.set_index("hazard_id")
+    goal_gap = _goal_gaps(inp.goal_scores, inp.coverage_goal)
+    haz_gap = _hazard_gaps(inp.hazards, inp.coverage_hazard)
+    goal_n = pd.Series(_num(inp.coverage_goal["n_actions"]).to_numpy(), index=inp.coverage_goal["goal_id"].astype(str).to_numpy())
+    haz_n = pd.Series(_num(inp.coverage_hazard["n_actions"]).to_numpy(), index=inp.coverage_hazard["hazard_id"].astype(str).to_numpy())
+    st = inp.statements
+    n_weak = len(st)
+    rows, empty = [], []
+    for fa in scopes.itertuples(index=False):
+        goals, hazards = list(fa.goals), list(fa.hazards)
+        row = {"focus_area_id": fa.focus_area_id, "focus_area": fa.focus_area, "selected": fa.selected,
+               "n_goals": len(goals), "n_hazards": len(hazards), "goals": " ".join(goals), "hazards": " ".join(hazards)}
+        if not goals and not hazards:
+            empty.append(fa.focus_area_id)
+            rows.append(row | {"mean_performance": np.nan, "perception_weakness": np.nan, "top_hazard": None, "linked_risk": np.nan,
+                               "n_actions": 0, "actions_per_item": np.nan, "action_gap": np.nan, "n_weakness_statements": 0,
+                               "interview_salience": np.nan})
+            continue
+        perf = means.reindex(goals).dropna()
+        mean_perf = float(perf.mean()) if len(perf) else np.nan
+        risks = hrisk["risk_points"].reindex(hazards).dropna() if len(hrisk) else pd.Series(dtype=float)
+        if not hazards:
+            linked, top = 0.0, None  # covers no hazard: no rated risk makes its case
+        elif risks.empty:
+            linked, top = np.nan, None
+        else:
+            linked = float(risks.max() if risk_summary == "max" else risks.mean())
+            top = hrisk.loc[risks.idxmax(), "hazard"]
+        gap = [goal_gap.get(g, np.nan) for g in goals] + [haz_gap.get(h, np.nan) for h in hazards]
+        gap = [x for x in gap if not np.isnan(x)]
+        counts = [goal_n.get(g, np.nan) for g in goals] + [haz_n.get(h, np.nan) for h in hazards]
+        counts = [c for c in counts if not np.isnan(c)]
+        tagged = st["goal_id"].isin(goals) | st["hazard_id"].isin(hazards) if n_weak else pd.Series(dtype=bool)
+        rows.append(row | {
+            "mean_performance": mean_perf,
+            "perception_weakness": 5.0 - mean_perf,
+            "top_hazard": top,
+            "linked_risk": linked,
+            "n_actions": len(_linked_actions(assessment, goals, hazards)),
+            "actions_per_item": float(np.mean(counts)) if counts else np.nan,
+            "action_gap": float(np.mean(gap)) if gap else np.nan,
+            "n_weakness_statements": int(tagged.sum()) if n_weak else 0,
+            "interview_salience": float(tagged.sum()) / n_weak if n_weak else np.nan,
+        })
+    columns = ["focus_area_id", "focus_area", "selected", "n_goals", "n_hazards", "goals", "hazards",
+               "mean_performance", "perception_weakness", "top_hazard", "linked_risk", "n_actions", "actions_per_item",
+               "action_gap", "n_weakness_statements", "interview_salience"]
+    out = pd.DataFrame(rows, columns=columns)
+    if out.empty:
+        _warn("evidence_matrix: the assessment has no focus areas")
+    if empty:
+        _warn(f"evidence_matrix: focus area(s) {', '.join(empty)} have no goal or hazard links; they have no evidence and are not ranked")
+    if n_weak == 0 and len(out):
+        _warn("evidence_matrix: the interviews have no weakness statements; interview salience is missing")
+    for col in ("mean_performance", "perception_weakness", "linked_risk", "actions_per_item", "action_gap", "interview_salience"):
+        out[col] = out[col].astype(float)
+    out.attrs["evidence"] = list(EVIDENCE)
+    out.attrs["units"] = {c: EVIDENCE[c]["unit"] for c in EVIDENCE}
+    out.attrs["risk_summary"] = risk_summary
+    return out
+
+
+def goal_evidence(assessment, **options) -> pd.DataFrame:
+    """The same evidence per CRF goal: the finer view under the focus areas.
+
+    A goal has no hazards of its own, so the goal view has three evidence columns:
+    ``perception_weakness`` (5 - mean performance), ``action_gap`` (the actions chapter's
+    gap score of the goal, need = 5 - mean performance) and ``interview_salience`` (share
+    of weakness statements tagged to the goal). It can be normalised, aggregated and ranked like the focus-area
+    matrix.
+
+    Parameters
+    ----------
+    assessment : Assessment
+        A loaded assessment.
+    **options
+        As in :func:`evidence_matrix` (``goal_scores``, ``coverage_goal``,
+        ``perception_activity``, ``interview_activity``...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per CRF goal: ``goal_id``, ``goal``, ``dimension_id``, ``focus_areas``
+        (the focus areas covering it), ``n`` (respondents who rated it),
+        ``mean_performance``, ``perception_weakness``, ``n_actions``, ``action_gap``,
+        ``n_weakness_statements``, ``interview_salience``; ``attrs["evidence"]`` lists the
+        three evidence columns.
+
+    Examples
+    --------
+    >>> goal_evidence(load_assessment("data/sample")).nlargest(1, "perception_weakness")["goal_id"]  # doctest: +SKIP
+    """
+    allowed = {"goal_scores", "coverage_goal", "perception_activity", "perception_channels", "interview_activity"}
+    unknown = sorted(set(options) - allowed - {"shock_scores", "stress_scores", "compound", "coverage_hazard", "shocks_activity",
+                                                 "stresses_activity", "alpha", "risk_summary", "stress_likelihood"})
+    if unknown:
+        raise ValueError(f"goal_evidence: unknown option(s) {', '.join(unknown)}")
+    goal_scores = options.get("goal_scores")
+    if goal_scores is None:
+        goal_scores = _goal_scores(assessment, _activity(assessment, options.get("perception_activity", DEFAULT_ACTIVITIES["perception"]), "goal_evidence"),
+                                   options.get("perception_channels", ("online", "offline")))
+    if goal_scores["goal_id"].duplicated().any():
+        raise ValueError("goal_scores has several rows per goal; pass perception.scores(...) without by=")
+    coverage_goal = options.get("coverage_goal")
+    if coverage_goal is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            coverage_goal = actions.coverage(assessment, by="goal")
+    st = _weakness_statements(assessment, _activity(assessment, options.get("interview_activity", DEFAULT_ACTIVITIES["interviews"]), "goal_evidence"))
+    scopes = _scopes(assessment)
+
+    goals = crf.goals()
+    gap = _goal_gaps(goal_scores, coverage_goal)
+    n_act = pd.Series(_num(coverage_goal["n_actions"]).to_numpy(), index=coverage_goal["goal_id"].astype(str).to_numpy())
+    scores = goal_scores.set_index("goal_id")
+    n_weak = len(st)
+    rows = []
+    for g in goals.itertuples(index=False):
+        gid = g.goal_id
+        mean = float(_num([scores["mean"].get(gid, np.nan)]).iloc[0]) if gid in scores.index else np.nan
+        n = float(_num([scores["n"].get(gid, np.nan)]).iloc[0]) if gid in scores.index else np.nan
+        tagged = int((st["goal_id"] == gid).sum()) if n_weak else 0
+        rows.append({
+            "goal_id": gid,
+            "goal": goal_label(gid),
+            "dimension_id": g.dimension_id,
+            "focus_areas": " ".join(f for f, gl in zip(scopes["focus_area_id"], scopes["goals"]) if gid in gl),
+            "n": n,
+            "mean_performance": mean,
+            "perception_weakness": 5.0 - mean,
+            "n_actions": n_act.get(gid, 0.0),
+            "action_gap": gap.get(gid, np.nan),
+            "n_weakness_statements": tagged,
+            "interview_salience": tagged / n_weak if n_weak else np.nan,
+        })
+    out = pd.DataFrame(rows)
+    out.attrs["evidence"] = list(GOAL_EVIDENCE_COLUMNS)
+    out.attrs["units"] = {c: EVIDENCE[c]["unit"] for c in GOAL_EVIDENCE_COLUMNS}
+    return out
+
+
+def evidence_correlations(matrix: pd.DataFrame, *, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Spearman rank correlation between each pair of evidence columns (Handbook step 4).
+
+    Two strongly correlated columns say nearly the same thing, so together they weigh
+    more than their weights suggest (double counting). With a handful of focus areas the
+    correlations are rough; they are a check, not a test.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``column_a``, ``column_b``, ``rho`` and ``n`` (rows with both values); ``rho`` is
+        NaN when a column is constant or fewer than 3 rows have both values.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [2.0, 4, 6, 9], "c": [4.0, 3, 2, 1]})
+    >>> evidence_correlations(m, columns=["a", "b", "c"])["rho"].round(2).tolist()
+    [1.0, -1.0, -1.0]
+    """
+    cols = _evidence_columns(matrix, columns)
+    X = _values(matrix, cols)
+    rows = []
+    for i in range(len(cols)):
+        for j in range(i + 1, len(cols)):
+            both = ~np.isnan(X[:, i]) & ~np.isnan(X[:, j])
+            a, b = X[both, i], X[both, j]
+            rho = np.nan
+            if both.sum() >= 3 and np.ptp(a) > 0 and np.ptp(b) > 0:
+                from scipy.stats import spearmanr
+
+                rho = float(spearmanr(a, b).statistic)
+            rows.append({"column_a": cols[i], "column_b": cols[j], "rho": rho, "n": int(both.sum())})
+    return pd.DataFrame(rows, columns=["column_a", "column_b", "rho", "n"])

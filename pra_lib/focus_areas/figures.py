@@ -1,0 +1,236 @@
+"""Figures of the focus-areas chapter: the evidence heatmap, the rank distribution and the sensitivity bars.
+
+Each figure draws a table or result already computed (:func:`evidence_matrix`,
+:func:`rank_focus_areas`, :func:`uncertainty_analysis`); matplotlib and seaborn load only
+when a figure is drawn.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
+from ..publishing.i18n import t as tr  # t names tables in this chapter
+from ..stats.composite import normalise
+from ._common import DEFAULT_CI, DEFAULT_TOP_K, FACTORS, _evidence_columns, _key, _labels, _values
+from .findings_text import _evidence, _factor_label, _option_text, _pct
+from .uncertainty import UncertaintyResult
+
+__all__ = ["evidence_heatmap", "rank_distribution_figure", "sensitivity_figure"]
+
+_SELECTED_COLOUR = "#1565c0"
+_OTHER_COLOUR = "#9e9e9e"
+
+
+def _empty_figure(message: str, title: str):
+    from ..publishing.plots import empty_figure
+
+    return empty_figure(message, title)
+
+
+def _raw_text(column: str, value: float, row: pd.Series) -> str:
+    if np.isnan(value):
+        return tr("common.not_available")
+    if column == "perception_weakness":
+        mp = row.get("mean_performance", np.nan)
+        return f"{value:.2f}\n" + tr("synthesis.fig.heat.mean", mean=f"{mp:.2f}") if pd.notna(mp) else f"{value:.2f}"
+    if column == "linked_risk":
+        top = row.get("top_hazard")
+        return f"{value:.1f}\n{_short(top, 24)}" if isinstance(top, str) else (f"{value:.0f}\n" + tr("synthesis.fig.heat.no_hazard") if value == 0 else f"{value:.1f}")
+    if column == "action_gap":
+        n = row.get("n_actions", np.nan)
+        return f"{value:.2f}\n" + tr("synthesis.fig.heat.actions", n=int(n)) if pd.notna(n) else f"{value:.2f}"
+    if column == "interview_salience":
+        n = row.get("n_weakness_statements", np.nan)
+        return f"{100 * value:.0f}%\n" + tr("synthesis.fig.heat.statements", n=int(n)) if pd.notna(n) else f"{100 * value:.0f}%"
+    return f"{value:.3g}"
+
+
+def _short(text, width: int) -> str:
+    text = str(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = None, columns: Sequence[str] | None = None,
+                     title: str | None = None):
+    """Heatmap of focus areas x evidence: colour = min-max normalised (0-100), text = the raw value.
+
+    Rows follow ``ranking`` (the nominal ranking, with its score in the label) when given.
+    Agreed focus areas (``selected``) are marked. A missing value is hatched.
+
+    Examples
+    --------
+    >>> report.figure(evidence_heatmap(matrix, ranking=ranking), "evidence_heatmap")  # doctest: +SKIP
+    """
+    from ..publishing.plots import _setup, _wrap
+
+    title = title or tr("synthesis.fig.heat.title")
+    if matrix is None or matrix.empty:
+        return _empty_figure(tr("synthesis.fig.heat.empty"), title)
+    plt, sns = _setup()
+    cols = _evidence_columns(matrix, columns)
+    m = matrix.reset_index(drop=True)
+    key = _key(m) or "focus_area_id"
+    if ranking is not None and key in ranking:
+        order = [k for k in ranking[key] if k in set(m[key])] + [k for k in m[key] if k not in set(ranking[key])]
+        m = m.set_index(key).loc[order].reset_index()
+        rank_of = dict(zip(ranking[key], ranking["rank"]))
+        score_of = dict(zip(ranking[key], _num(ranking["score"])))
+    else:
+        rank_of, score_of = {}, {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        norm = normalise(m, method="minmax", columns=cols)
+    grid = pd.DataFrame(_values(norm, cols), columns=[_evidence(c, "label") for c in cols])
+    labels = []
+    for i, lab in enumerate(_labels(m)):
+        r = rank_of.get(m[key].iloc[i])
+        prefix = f"{int(r)}. " if r is not None and pd.notna(r) else ""
+        mark = " ★" if "selected" in m and bool(m["selected"].iloc[i]) else ""
+        sc = score_of.get(m[key].iloc[i])
+        score = "\n" + tr("synthesis.fig.heat.score", score=f"{sc:.1f}") if sc is not None and pd.notna(sc) else ""
+        labels.append(_wrap(prefix + lab + mark, 36) + score)
+    grid.index = labels
+    annot = np.array([[_raw_text(c, float(_num([m[c].iloc[i]]).iloc[0]), m.iloc[i]) for c in cols] for i in range(len(m))])
+    fig, ax = plt.subplots(figsize=(2.3 * len(cols) + 4.2, 0.78 * len(m) + 2.4))
+    sns.heatmap(grid, annot=annot, fmt="", cmap="YlOrRd", vmin=0, vmax=100, linewidths=0.8, linecolor="white",
+                cbar_kws={"label": tr("synthesis.fig.heat.cbar")}, annot_kws={"fontsize": 8.5}, ax=ax)
+    from matplotlib.patches import Rectangle
+
+    for i in range(len(m)):
+        for j in range(len(cols)):
+            if np.isnan(grid.iloc[i, j]):
+                ax.add_patch(Rectangle((j, i), 1, 1, facecolor="#eeeeee", hatch="///", edgecolor="#bbbbbb", lw=0))
+    units = [f"{_evidence(c, 'label')}\n[{_evidence(c, 'short')}]" for c in cols]
+    ax.set_xticklabels(units, rotation=0, fontsize=8.5)
+    ax.set_yticklabels(ax.get_yticklabels(), rotation=0, fontsize=9)
+    ax.set(xlabel="", ylabel="")
+    ax.set_title(title, fontsize=13, fontweight="bold", loc="left")
+    note = tr("synthesis.fig.heat.note")
+    if "selected" in m:
+        note += "  " + tr("synthesis.fig.heat.note_selected")
+    if rank_of:
+        note += "  " + tr("synthesis.fig.heat.note_order")
+    fig.text(0.01, 0.005, _wrap(note, 150), fontsize=8.5, color="#455a64", va="bottom")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def rank_distribution_figure(result: UncertaintyResult, *, title: str | None = None):
+    """Each focus area's rank across the Monte Carlo runs.
+
+    Bubbles show how often the focus area takes each rank; the bar is the rank interval
+    (90% by default), the dark dot the median rank and the open diamond the nominal rank.
+    The right margin gives the share of runs in the top k and in first place. Agreed focus
+    areas are blue, other candidates grey.
+
+    Examples
+    --------
+    >>> report.figure(rank_distribution_figure(uncertainty), "rank_distribution")  # doctest: +SKIP
+    """
+    from matplotlib.lines import Line2D
+
+    from ..publishing.plots import _setup, _wrap
+
+    s = result.summary
+    title = title or tr("synthesis.fig.rdist.title")
+    if s is None or s.empty:
+        return _empty_figure(tr("synthesis.fig.rdist.empty"), title)
+    plt, _ = _setup()
+    key = _key(s) or s.columns[0]
+    F = len(s)
+    k = int(result.settings.get("top_k", DEFAULT_TOP_K))
+    ci = float(result.settings.get("ci", DEFAULT_CI))
+    n_runs = int(result.settings.get("n_runs", 0))
+    fig, ax = plt.subplots(figsize=(11, 0.66 * F + 2.6))
+    ranks = result.ranks
+    for i, row in s.iterrows():
+        colour = _SELECTED_COLOUR if bool(row.get("selected", False)) else _OTHER_COLOUR
+        r = ranks.loc[ranks[key] == row[key], "rank"].dropna()
+        if r.empty:
+            ax.text(1, i, tr("synthesis.fig.rdist.not_ranked"), va="center", fontsize=8.5, color="#777777")
+            continue
+        freq = r.value_counts(normalize=True)
+        ax.scatter(freq.index, [i] * len(freq), s=1100 * freq.to_numpy(), color=colour, alpha=0.28, lw=0, zorder=1)
+        ax.plot([row["rank_low"], row["rank_high"]], [i, i], color=colour, lw=4, alpha=0.85, solid_capstyle="round", zorder=2)
+        ax.plot(row["rank_median"], i, "o", color="#212121", ms=7, zorder=3)
+        ax.plot(row["nominal_rank"], i, "D", mfc="white", mec="#212121", ms=7, mew=1.4, zorder=4)
+        ax.text(F + 0.75, i, tr("synthesis.fig.rdist.shares", k=k, top=f"{_pct(row['share_top_k']):>4}", first=f"{_pct(row['share_first']):>4}"), va="center", fontsize=9,
+                family="monospace")
+    ax.set_yticks(range(F), [_wrap(t, 40) for t in _labels(s)], fontsize=9)
+    ax.set_xlim(0.4, F + 0.6)
+    ax.set_ylim(F - 0.4, -0.6)
+    ax.set_xticks(range(1, F + 1))
+    if k < F:
+        ax.axvline(k + 0.5, color="#b71c1c", ls="--", lw=1)
+        ax.text(k + 0.55, F - 0.5, tr("synthesis.fig.rdist.cut", k=k), color="#b71c1c", fontsize=8.5, va="bottom")
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(tr("synthesis.fig.rdist.xlabel", ci=f"{ci:.0%}"))
+    ax.set_title(title, fontsize=13, fontweight="bold", loc="left", pad=22)
+    st = result.settings
+    varied = ", ".join(tr(f"synthesis.fig.rdist.varied.{part}") for part, on in (
+        ("normalisation", len(st.get("normalisations", ())) > 1), ("aggregation", len(st.get("aggregations", ())) > 1),
+        ("weights", True), ("left_out", len(st.get("left_out_options", ())) > 1)) if on)
+    ax.text(0, 1.02, tr("synthesis.fig.rdist.runs", n=f"{n_runs:,}", varied=varied), transform=ax.transAxes, fontsize=9, color="#455a64")
+    handles = [Line2D([], [], marker="o", ls="", color="#212121", label=tr("synthesis.fig.rdist.median")),
+               Line2D([], [], marker="D", ls="", mfc="white", mec="#212121", label=tr("synthesis.fig.rdist.nominal")),
+               Line2D([], [], color=_SELECTED_COLOUR, lw=4, label=tr("synthesis.fig.rdist.agreed")),
+               Line2D([], [], color=_OTHER_COLOUR, lw=4, label=tr("synthesis.fig.rdist.other"))]
+    fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=8.5, frameon=False)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig
+
+
+def _option_label(factor: str, option: str) -> str:
+    if factor == "left_out":
+        return option[0].upper() + option[1:]
+    if factor == "weights":
+        return tr("synthesis.fig.sens.weights_option", option=option)
+    if factor in ("normalisation", "aggregation"):
+        return tr(f"synthesis.fig.sens.option.{factor}", option=option)
+    return f"{factor.capitalize()}: {option}"
+
+
+def sensitivity_figure(result: UncertaintyResult, *, title: str | None = None):
+    """Bars: the mean absolute rank shift each choice causes on its own (left), and per option (right).
+
+    Each choice is varied alone, as the Monte Carlo draws it, with the other choices kept at
+    their nominal settings; the shift is measured from the nominal ranking.
+
+    Examples
+    --------
+    >>> report.figure(sensitivity_figure(uncertainty), "sensitivity")  # doctest: +SKIP
+    """
+    from ..publishing.plots import _setup, _wrap
+
+    sens, opts = result.sensitivity, result.options
+    title = title or tr("synthesis.fig.sens.title")
+    if sens is None or sens.empty:
+        return _empty_figure(tr("synthesis.fig.sens.empty"), title)
+    plt, sns = _setup()
+    opts = opts[~opts["nominal"]].copy()
+    opts["label"] = [_option_label(f, _option_text(f, o, result.settings.get("n_runs"))) for f, o in zip(opts["factor"], opts["option"])]
+    opts = opts.sort_values("mean_abs_rank_shift", ascending=False, kind="stable")
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, max(3.8, 0.42 * len(opts) + 2.0)), gridspec_kw={"width_ratios": [1, 1.15]})
+    cmap = dict(zip(FACTORS, sns.color_palette("Set2", len(FACTORS))))
+    a1.barh([_wrap(_factor_label(f), 26) for f in sens["factor"]], sens["mean_abs_rank_shift"], color=[cmap[f] for f in sens["factor"]])
+    for i, (v, lead) in enumerate(zip(sens["mean_abs_rank_shift"], sens["share_leader_changed"])):
+        a1.text(v, i, " " + tr("synthesis.fig.sens.leader", shift=f"{v:.2f}", share=_pct(lead)), va="center", fontsize=8.5)
+    a1.invert_yaxis()
+    a1.set_xlim(0, max(0.5, float(sens["mean_abs_rank_shift"].max()) * 1.9))
+    a1.set(xlabel=tr("synthesis.fig.sens.xlabel1"), ylabel="")
+    a1.set_title(tr("synthesis.fig.sens.title1"), loc="left", fontsize=11)
+    a2.barh([_wrap(x, 40) for x in opts["label"]], opts["mean_abs_rank_shift"], color=[cmap[f] for f in opts["factor"]])
+    for i, (v, mx) in enumerate(zip(opts["mean_abs_rank_shift"], opts["max_abs_rank_shift"])):
+        a2.text(v, i, " " + tr("synthesis.fig.sens.largest", shift=f"{v:.2f}", largest=f"{mx:.0f}"), va="center", fontsize=8.5)
+    a2.invert_yaxis()
+    a2.set_xlim(0, max(0.5, float(opts["mean_abs_rank_shift"].max()) * 1.55))
+    a2.set(xlabel=tr("synthesis.fig.sens.xlabel2"), ylabel="")
+    a2.set_title(tr("synthesis.fig.sens.title2"), loc="left", fontsize=11)
+    fig.suptitle(title, fontsize=13, fontweight="bold", x=0.01, ha="left")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,254 @@
+"""Findings of the focus-areas working session, as markdown and readable tables.
+
+:func:`findings_focus_areas` (the ranking and how firm it is), :func:`session_note` (the
+working session and its candidates), :func:`evidence_definitions` (what each evidence
+column measures), :func:`trail_summary` (the evidence trail as one readable row per focus
+area) and :func:`methods_note` (the settings used, for the overall report). All are built
+from published tables through the catalogue of :mod:`pra_lib.publishing.i18n`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import risk
+from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE, SUPPRESSED
+from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
+from ..publishing.i18n import get_language, plural
+from ..publishing.i18n import t as tr  # t names tables in this chapter
+from ._common import DEFAULT_CI, DEFAULT_TOP_K, EVIDENCE, _evidence_columns, _key, _labels
+from .evidence import _scopes
+from .findings_text import _evidence, _factor_text, _fmt, _method, _option_text, _pct, _rank_text
+from .uncertainty import UncertaintyResult
+
+__all__ = ["evidence_definitions", "findings_focus_areas", "methods_note", "session_note", "trail_summary"]
+
+
+def evidence_definitions(columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """What each evidence column measures: label, unit and how it is computed.
+
+    Examples
+    --------
+    >>> evidence_definitions()["column"].tolist()
+    ['perception_weakness', 'linked_risk', 'action_gap', 'interview_salience']
+    """
+    cols = list(columns) if columns is not None else list(EVIDENCE)
+    return pd.DataFrame([{"column": c, "evidence": _evidence(c, "label"), "unit": _evidence(c, "unit"), "how": _evidence(c, "how")}
+                         for c in cols if c in EVIDENCE])
+
+
+def session_note(assessment, activity_id: str | None = "focus_areas_session", *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> str:
+    """A short markdown note on the working session and the candidates it weighed.
+
+    The number of participants is given only when it reaches ``min_cell_size``.
+
+    Examples
+    --------
+    >>> report.markdown(session_note(assessment, "focus_areas_session"))  # doctest: +SKIP
+    """
+    acts = assessment.metadata.activities
+    row = acts[acts["activity_id"] == activity_id]
+    parts = []
+    if len(row):
+        r = row.iloc[0]
+        title = r["title"] if isinstance(r.get("title"), str) else activity_id
+        other = r["title_id"] if isinstance(r.get("title_id"), str) else None
+        if other is not None and get_language() == "id":
+            title, other = other, title  # the Indonesian title leads an Indonesian report
+        local = f" (*{other}*)" if other is not None else ""
+        date = str(r["date"]) if pd.notna(r.get("date")) and str(r.get("date")).strip() else tr("synthesis.session.no_date")
+        text = f"**{title}**{local}, {date}"
+        if assessment.has("participants"):
+            people = assessment.participants
+            mine = people[people["activity_id"] == activity_id]
+            n = int(mine["respondent_id"].nunique())
+            groups = int(mine["stakeholder_group"].nunique())
+            if n >= min_cell_size:
+                text += tr(f"synthesis.session.participants.{plural(groups != 1)}", n=n, groups=groups)
+            elif n > 0:
+                text += tr("synthesis.session.few")
+        parts.append(text + ".")
+    elif activity_id is not None:
+        parts.append(tr("synthesis.session.no_activity", activity=repr(activity_id)))
+    scopes = _scopes(assessment)
+    if len(scopes):
+        chosen = scopes[scopes["selected"]]
+        parts.append(tr("synthesis.session.weighed", n=len(scopes))
+                     + (tr("synthesis.session.agreed", n=len(chosen), names=", ".join(f"{a} {b}" for a, b in zip(chosen["focus_area_id"], chosen["focus_area"])))
+                        if len(chosen) else "") + ".")
+    parts.append(tr("synthesis.session.evidence"))
+    return " ".join(parts)
+
+
+def trail_summary(trail: pd.DataFrame, *, k: int = 3) -> pd.DataFrame:
+    """One readable row per focus area from :func:`evidence_trail` (published or not).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``focus_area_id``, ``focus_area``, ``goals`` (each with its mean rating, weakest
+        first), ``shocks_and_stresses`` (each with its risk points, highest first),
+        ``interview_codes`` (the ``k`` most frequent, with their statement counts;
+        suppressed codes are counted, not named) and ``actions``.
+
+    Examples
+    --------
+    >>> trail_summary(evidence_trail(a))  # doctest: +SKIP
+    """
+    rows = []
+    for (fa, name), t in trail.groupby(["focus_area_id", "focus_area"], sort=False):
+        v = _num(t["value"])
+        hidden = t["value"].astype(object).eq(SUPPRESSED)
+        goals = t[t["kind"] == "goal"]
+        hz = t[t["kind"].isin(["shock", "stress", "hazard"])]
+        codes = t[(t["kind"] == "interview code") & ~hidden]
+        n_hidden = int(((t["kind"] == "interview code") & hidden).sum())
+        acts = t[t["kind"] == "actions"]
+        code_text = "; ".join(f"{c} ({int(x)})" for c, x in zip(codes["item"].head(k), v[codes.index].head(k)))
+        if n_hidden:
+            code_text += ("; " if code_text else "") + tr("synthesis.trail.hidden_codes", n=n_hidden)
+        none = tr("synthesis.none")
+        rows.append({
+            "focus_area_id": fa,
+            "focus_area": name,
+            "goals": "; ".join(f"{g} {i} ({_fmt(x, 2)})" for g, i, x in zip(goals["item_id"], goals["item"], v[goals.index])) or none,
+            "shocks_and_stresses": "; ".join(f"{i} ({_fmt(x)})" for i, x in zip(hz["item"], v[hz.index])) or none,
+            "interview_codes": code_text or none,
+            "actions": (f"{int(v[acts.index].iloc[0])}: {acts['detail'].iloc[0]}" if len(acts) else none),
+        })
+    return pd.DataFrame(rows, columns=["focus_area_id", "focus_area", "goals", "shocks_and_stresses", "interview_codes", "actions"])
+
+
+def findings_focus_areas(ranking: pd.DataFrame, uncertainty: UncertaintyResult | None = None, *, matrix: pd.DataFrame | None = None) -> str:
+    """Findings of the focus-area synthesis, as markdown computed from the results.
+
+    Parameters
+    ----------
+    ranking : pandas.DataFrame
+        :func:`rank_focus_areas`.
+    uncertainty : UncertaintyResult, optional
+        :func:`uncertainty_analysis` of the same matrix and settings.
+    matrix : pandas.DataFrame, optional
+        :func:`evidence_matrix`, to name what drives the leader's case.
+
+    Returns
+    -------
+    str
+        A markdown bullet list.
+
+    Examples
+    --------
+    >>> report.markdown(findings_focus_areas(ranking, uncertainty, matrix=matrix))  # doctest: +SKIP
+    """
+    key = _key(ranking) or "focus_area_id"
+    r = ranking.assign(_rank=_num(ranking["rank"]).to_numpy(), _score=_num(ranking["score"]).to_numpy())
+    ranked = r[r["_rank"].notna()].sort_values(["_rank", key])
+    if ranked.empty:
+        return "- " + tr("synthesis.find.nothing")
+    names = dict(zip(r[key], _labels(r)))
+    lines = []
+    norm = _method(str(ranked["normalisation"].iloc[0])) if "normalisation" in ranked else ""
+    agg = _method(str(ranked["aggregation"].iloc[0])) if "aggregation" in ranked else ""
+    order = "; ".join(f"{int(x['_rank'])}. {names[x[key]]} ({x['_score']:.1f})" for _, x in ranked.iterrows())
+    weights = tr("synthesis.find.weights.equal") if _equal(ranking.attrs.get("weights")) else tr("synthesis.find.weights.chosen")
+    lines.append(tr("synthesis.find.nominal", normalisation=norm, aggregation=agg, weights=weights, order=order))
+    leader = ranked.iloc[0]
+    if matrix is not None and key in matrix:
+        cols = _evidence_columns(matrix, None)
+        normcols = [f"norm_{c}" for c in cols if f"norm_{c}" in ranked]
+        if normcols:
+            vals = {c[5:]: float(leader[c]) for c in normcols if pd.notna(leader[c])}
+            strong = sorted(vals, key=vals.get, reverse=True)[:2]
+            lines.append(tr("synthesis.find.leads", name=names[leader[key]], evidence=tr("risk.find.and").join(_evidence(c, "label").lower() for c in strong)))
+    if "selected" in r and r["selected"].astype(bool).any():
+        sel = r[r["selected"].astype(bool)]
+        m = len(sel)
+        in_top = ranked.head(m)[key].isin(sel[key]).all() if len(ranked) >= m else False
+        outside = [names[x] for x in sel[key] if x not in set(ranked.head(m)[key])]
+        text = (tr("synthesis.find.agreed_top", m=m) if in_top else tr("synthesis.find.agreed_outside", m=m, names=", ".join(outside)))
+        lines.append(text)
+    if uncertainty is not None and len(uncertainty.summary):
+        s = uncertainty.summary
+        st = uncertainty.settings
+        k = int(st.get("top_k", DEFAULT_TOP_K))
+        n = int(st.get("n_runs", 0))
+        ci = f"{st.get('ci', DEFAULT_CI):.0%}"
+        by_first = s.sort_values(["share_first", "rank_median"], ascending=[False, True])
+        best = by_first.iloc[0]
+        if best["share_first"] >= 0.5:
+            lines.append(tr("synthesis.find.uncertainty_first", n=f"{n:,}", name=names.get(best[key], best[key]), share=_pct(best["share_first"]),
+                            interval=_rank_text(best["rank_low"], best["rank_high"]), ci=ci))
+        else:
+            contenders = by_first[by_first["share_first"] >= 0.05]
+            lines.append(tr("synthesis.find.uncertainty_open", n=f"{n:,}",
+                            items=", ".join(tr("synthesis.find.share_item", name=names.get(x[key], x[key]), share=_pct(x["share_first"])) for _, x in contenders.iterrows())))
+        parts = [f"{names.get(x[key], x[key])} {_pct(x['share_top_k'])} ({_rank_text(x['rank_low'], x['rank_high'])})" for _, x in s.iterrows()]
+        lines.append(tr("synthesis.find.top_k", k=k, ci=ci, items="; ".join(parts)))
+        fill = st.get("share_selected_fill_top", np.nan)
+        if np.isfinite(fill):
+            m = st.get("n_selected")
+            lines.append(tr("synthesis.find.fill", m=m, share=_pct(fill)))
+        if "selected" in s and (~s["selected"].astype(bool)).any():
+            others = s[~s["selected"].astype(bool)]
+            lines.append(tr("synthesis.find.others", items="; ".join(tr("synthesis.find.other_item", name=names.get(x[key], x[key]), k=k, share=_pct(x["share_top_k"]),
+                                                                          median=_fmt(x["rank_median"])) for _, x in others.iterrows())))
+        wide = s[(s["rank_high"] - s["rank_low"]) >= 3]
+        if len(wide):
+            lines.append(tr("synthesis.find.wide", ci=ci, names=", ".join(names.get(x, x) for x in wide[key])))
+        sens = uncertainty.sensitivity
+        if sens is not None and len(sens):
+            top = sens.iloc[0]
+            close = sens.iloc[1:][sens["mean_abs_rank_shift"].iloc[1:] >= 0.9 * top["mean_abs_rank_shift"]]
+            rest = sens.iloc[1:][sens["mean_abs_rank_shift"].iloc[1:] < 0.9 * top["mean_abs_rank_shift"]]
+            factor = _factor_text(top["factor"])
+            text = tr("synthesis.find.sensitivity", factor=factor[0].upper() + factor[1:], shift=f"{top['mean_abs_rank_shift']:.2f}", share=_pct(top["share_leader_changed"]))
+            if len(close):
+                text += tr("synthesis.find.followed", items=tr("risk.find.and").join(f"{_factor_text(x['factor'])} ({x['mean_abs_rank_shift']:.2f})" for _, x in close.iterrows()))
+            if len(rest):
+                text += tr("synthesis.find.then", items="; ".join(f"{_factor_text(x['factor'])} ({x['mean_abs_rank_shift']:.2f})" for _, x in rest.iterrows()))
+            lines.append(text + ".")
+            opts = uncertainty.options
+            lo = opts[(opts["factor"] == "left_out") & ~opts["nominal"]].sort_values("mean_abs_rank_shift", ascending=False)
+            if len(lo):
+                x = lo.iloc[0]
+                lines.append(tr("synthesis.find.leans", option=_option_text("left_out", x["option"]), shift=f"{x['mean_abs_rank_shift']:.2f}", most=int(x["max_abs_rank_shift"])))
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def _equal(weights) -> bool:
+    if not weights:
+        return True
+    v = np.array(list(weights.values()), dtype=float)
+    return bool(np.allclose(v, v[0]))
+
+
+def methods_note(*, uncertainty: UncertaintyResult | None = None, ranking: pd.DataFrame | None = None, alpha: float = risk.DEFAULT_ALPHA,
+                 n_resamples: int | None = None, min_cell_size: int = DEFAULT_MIN_CELL_SIZE, synthetic: bool = False) -> str:
+    """A short methods note for the overall report, with the settings actually used.
+
+    Examples
+    --------
+    >>> report.markdown(methods_note(uncertainty=u, ranking=ranking, alpha=0.25, n_resamples=1000))  # doctest: +SKIP
+    """
+    lines = [
+        tr("synthesis.methods.perceptions") + (tr("synthesis.methods.resamples", n=f"{n_resamples:,}") if n_resamples else "."),
+        tr("synthesis.methods.risk", alpha=_fmt(alpha, 2)),
+        tr("synthesis.methods.actions"),
+        tr("synthesis.methods.focus_areas"),
+    ]
+    if ranking is not None and len(ranking) and "normalisation" in ranking:
+        w = ranking.attrs.get("weights") or {}
+        wtext = ", ".join(f"{_evidence(c, 'label').lower()} {v:.2f}" for c, v in w.items())
+        lines.append(tr("synthesis.methods.nominal", normalisation=_method(str(ranking["normalisation"].iloc[0])),
+                        aggregation=_method(str(ranking["aggregation"].iloc[0])), weights=wtext))
+    if uncertainty is not None:
+        st = uncertainty.settings
+        lines.append(tr("synthesis.methods.uncertainty", n=f"{st['n_runs']:,}", seed=st["seed"],
+                        normalisations=", ".join(_method(m) for m in st["normalisations"]),
+                        aggregations=", ".join(_method(m) for m in st["aggregations"]),
+                        concentration=_fmt(st["dirichlet_concentration"]), ci=f"{st['ci']:.0%}"))
+    lines.append(tr("synthesis.methods.disclosure", n=min_cell_size) + (" " + tr("synthesis.methods.synthetic") if synthetic else ""))
+    return "\n".join(f"- {line}" for line in lines if line)

@@ -1,0 +1,170 @@
+"""The executive summary of the whole PRA (the overall report, notebook 08).
+
+:func:`executive_summary` reads the published tables of every chapter (perceptions,
+shocks and stresses, action gaps, the focus areas and the seminar) and writes one page of
+markdown; a suppressed value is never quoted.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
+from ..publishing.i18n import plural, term
+from ..publishing.i18n import t as tr  # t names tables in this chapter
+from ._common import DEFAULT_TOP_K, _key, _labels
+from .findings_text import _factor_text, _fmt, _pct, _rank_text
+from .uncertainty import UncertaintyResult
+
+__all__ = ["executive_summary"]
+
+
+def _actions_text(n: float) -> str:
+    if n is None or np.isnan(n):
+        return tr("synthesis.actions.unknown")
+    n = int(n)
+    return tr("synthesis.actions.none") if n == 0 else (tr("synthesis.actions.one") if n == 1 else tr("synthesis.actions.many", n=n))
+
+
+def _published(table: pd.DataFrame | None, value: str) -> pd.DataFrame:
+    if table is None or table.empty or value not in table:
+        return pd.DataFrame()
+    t = table.assign(_v=_num(table[value]).to_numpy())
+    return t[t["_v"].notna()]
+
+
+def executive_summary(
+    *,
+    city: str | None = None,
+    goal_scores: pd.DataFrame | None = None,
+    shocks: pd.DataFrame | None = None,
+    stresses: pd.DataFrame | None = None,
+    compound: pd.DataFrame | None = None,
+    goal_gaps: pd.DataFrame | None = None,
+    hazard_gaps: pd.DataFrame | None = None,
+    ranking: pd.DataFrame | None = None,
+    uncertainty: UncertaintyResult | None = None,
+    seminar_changes: pd.DataFrame | None = None,
+    seminar_ranking: pd.DataFrame | None = None,
+    k: int = 3,
+) -> str:
+    """A one-page executive summary of the whole PRA, as markdown computed from the results.
+
+    Pass the published (suppressed) tables: a suppressed value is never quoted.
+
+    Parameters
+    ----------
+    city : str, optional
+        The city's name.
+    goal_scores : DataFrame, optional
+        :func:`pra_lib.perception.scores` per goal.
+    shocks, stresses, compound : DataFrame, optional
+        :func:`pra_lib.risk.shock_scores`, :func:`pra_lib.risk.stress_scores`,
+        :func:`pra_lib.risk.compound_risk`.
+    goal_gaps, hazard_gaps : DataFrame, optional
+        :func:`pra_lib.actions.gaps` by goal and by hazard.
+    ranking : DataFrame, optional
+        :func:`rank_focus_areas`.
+    uncertainty : UncertaintyResult, optional
+        :func:`uncertainty_analysis`.
+    seminar_changes, seminar_ranking : DataFrame, optional
+        :func:`pra_lib.seminar.seminar_changes` and :func:`pra_lib.seminar.seminar_ranking`.
+    k : int
+        How many goals, shocks, stresses and gaps to name.
+
+    Returns
+    -------
+    str
+        Markdown: a lead paragraph and one bullet per part of the assessment.
+
+    Examples
+    --------
+    >>> report.markdown(executive_summary(city="Jakarta", goal_scores=goals, ranking=ranking, uncertainty=u))  # doctest: +SKIP
+    """
+    lines = []
+    where = city or tr("synthesis.exec.the_city")
+    g = _published(goal_scores, "mean")
+    if len(g):
+        g = g.sort_values("_v")
+        label = "goal_label" if "goal_label" in g else "goal_id"
+        weakest = "; ".join(f"{x['goal_id']} *{x[label]}* ({x['_v']:.2f})" for _, x in g.head(k).iterrows())
+        strongest = g.iloc[-1]
+        below = int((g["_v"] < 3).sum())
+        lines.append(tr("synthesis.exec.perceptions", city=where, below=below, n=len(g), weakest=weakest,
+                        strongest=f"{strongest['goal_id']} *{strongest[label]}* ({strongest['_v']:.2f})"))
+    c = _published(compound, "compound")
+    if len(c):
+        c = c.sort_values("_v", ascending=False)
+        top = "; ".join(f"{x['hazard']} ({_fmt(x['_v'])}{tr('synthesis.exec.own_score', score=_fmt(float(_num([x['score']]).iloc[0]))) if 'score' in x else ''})"
+                        for _, x in c.head(k).iterrows())
+        lines.append(tr("synthesis.exec.top_shocks_compound", items=top))
+    elif len(_published(shocks, "score")):
+        s = _published(shocks, "score").sort_values("_v", ascending=False)
+        lines.append(tr("synthesis.exec.top_shocks", items="; ".join(f"{x['hazard']} ({_fmt(x['_v'])}, {term(x['band'], 'band')})" for _, x in s.head(k).iterrows())))
+    s = _published(stresses, "severity")
+    if len(s):
+        s = s.sort_values(["_v", "share_worsening"] if "share_worsening" in s else ["_v"], ascending=False)
+        parts = [f"{x['hazard']} ({tr('synthesis.exec.severity', severity=_fmt(x['_v']))}, {term(x['trend'], 'trend')})" if "trend" in x else f"{x['hazard']} ({_fmt(x['_v'])})" for _, x in s.head(k).iterrows()]
+        lines.append(tr("synthesis.exec.top_stresses", items="; ".join(parts)))
+    gap_parts = []
+    for table, name in ((goal_gaps, "goal"), (hazard_gaps, "hazard")):
+        t = _published(table, "gap_score")
+        if len(t):
+            flagged = t[t["is_gap"].astype(str).str.lower() == "true"] if "is_gap" in t else t.sort_values("_v", ascending=False).head(k)
+            flagged = flagged.sort_values("_v", ascending=False)
+            items = []
+            for _, x in flagged.iterrows():
+                label = f"{x['goal_id']} *{x['goal']}*" if name == "goal" else f"{x['hazard']}"
+                items.append(f"{label} ({_actions_text(_num([x['coverage']]).iloc[0])})")
+            if items:
+                where = tr(f"synthesis.exec.among.{name}")
+                last = flagged["_v"].round(6).iloc[-1]
+                n_tied = int((flagged["_v"].round(6) == last).sum())
+                tie = tr("synthesis.exec.tie", n=n_tied, gap=f"{last:+.2f}") if len(flagged) > k and n_tied > 1 else ""
+                gap_parts.append(where + "; ".join(items) + tie)
+    if gap_parts:
+        lines.append(tr("synthesis.exec.gaps", items=tr("synthesis.exec.gaps_and").join(gap_parts)))
+    if ranking is not None and len(ranking):
+        key = _key(ranking) or "focus_area_id"
+        r = ranking.assign(_rank=_num(ranking["rank"]).to_numpy()).dropna(subset=["_rank"]).sort_values("_rank")
+        names = dict(zip(r[key], _labels(r)))
+        u = uncertainty.summary.set_index(key) if uncertainty is not None and len(uncertainty.summary) else pd.DataFrame()
+        kk = int(uncertainty.settings.get("top_k", DEFAULT_TOP_K)) if uncertainty is not None else DEFAULT_TOP_K
+        parts = []
+        for _, x in r.iterrows():
+            text = f"{int(x['_rank'])}. {names[x[key]]}"
+            if x[key] in u.index:
+                y = u.loc[x[key]]
+                text += tr("synthesis.exec.fa_uncertainty", k=kk, share=_pct(y["share_top_k"]), interval=_rank_text(y["rank_low"], y["rank_high"]))
+            parts.append(text)
+        lead = tr("synthesis.exec.focus_areas", items="; ".join(parts))
+        if uncertainty is not None and np.isfinite(uncertainty.settings.get("share_selected_fill_top", np.nan)):
+            m = uncertainty.settings["n_selected"]
+            lead += " " + tr("synthesis.exec.fill", m=m, share=_pct(uncertainty.settings["share_selected_fill_top"]), n=f"{uncertainty.settings['n_runs']:,}")
+        if uncertainty is not None and len(uncertainty.sensitivity):
+            f0 = _factor_text(uncertainty.sensitivity["factor"].iloc[0])
+            lead += " " + tr("synthesis.exec.choice", factor=f0)
+        lines.append(lead)
+    if seminar_changes is not None and len(seminar_changes):
+        ch = seminar_changes
+        name = "focus_area" if "focus_area" in ch else ch.columns[0]
+        moved = ch[ch["change"].isin(["moved up", "moved down"])]
+        text = tr("synthesis.exec.seminar") + " "
+        if seminar_ranking is not None and len(seminar_ranking):
+            sr = seminar_ranking.assign(_r=_num(seminar_ranking["rank"]).to_numpy()).dropna(subset=["_r"]).sort_values("_r")
+            if len(sr):
+                text += tr("synthesis.exec.seminar_first", name=sr.iloc[0].get("focus_area", sr.iloc[0].get("focus_area_id"))) + " "
+        if moved.empty:
+            text += tr("synthesis.exec.seminar_kept")
+        else:
+            text += tr("synthesis.exec.seminar_moved", items="; ".join(
+                tr(f"synthesis.exec.move.{plural(abs(int(x['shift'])) != 1)}", name=x[name], change=term(x["change"], "change"), n=abs(int(x["shift"])))
+                for _, x in moved.iterrows()))
+        dropped = ch[ch["change"] == "not ranked at seminar"]
+        if len(dropped):
+            text += " " + tr("seminar.find.not_put", names=", ".join(str(x) for x in dropped[name]))
+        lines.append(text)
+    if not lines:
+        return tr("synthesis.exec.nothing")
+    return "\n".join(f"- {line}" for line in lines)
