@@ -245,7 +245,7 @@ def test_weighted_comparison_side_by_side(survey):
     a, q = survey
     people = weights.respondents(a, q)
     w = weights.rake(people, margins={"gender": {"female": 0.8, "male": 0.2}})
-    table = weights.weighted_comparison(q, w, n_resamples=200)
+    table = perception.weighted_comparison(q, w, n_resamples=200)
     assert len(table) == 24 and list(table["estimate"][:2]) == ["unweighted", "weighted"]
     assert list(table.columns[:5]) == ["goal_id", "goal_label", "dimension_id", "dimension_label", "estimate"]
     g01 = table[table.goal_id == "G01"].set_index("estimate")
@@ -255,9 +255,9 @@ def test_weighted_comparison_side_by_side(survey):
     assert g01.loc["weighted", "n"] == g01.loc["unweighted", "n"]
     assert g01.loc["weighted", "n_effective"] < g01.loc["unweighted", "n_effective"]
     # Equal weights change nothing.
-    flat = weights.weighted_comparison(q, pd.Series(1.0, index=people["respondent_id"]), n_resamples=200).pivot(index="goal_id", columns="estimate", values="mean")
+    flat = perception.weighted_comparison(q, pd.Series(1.0, index=people["respondent_id"]), n_resamples=200).pivot(index="goal_id", columns="estimate", values="mean")
     np.testing.assert_allclose(flat["weighted"], flat["unweighted"])
-    text = weights.findings_weighted(table, w)
+    text = perception.findings_weighted(table, w)
     assert "design effect" in text and "at most" in text
 
 
@@ -284,7 +284,7 @@ def test_sample_is_drawn_in_proportion_to_area_populations(sample_dir):
     assert 1.0 <= weights.design_effect(w).deff < 1.05
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        table = weights.weighted_comparison(q, w, n_resamples=200)
+        table = perception.weighted_comparison(q, w, n_resamples=200)
     means = table.pivot(index="goal_id", columns="estimate", values="mean")
     assert means["weighted"].idxmin() == means["unweighted"].idxmin() == "G09"
     assert (means["weighted"] - means["unweighted"]).abs().max() < 0.05

@@ -8,6 +8,10 @@ imbalance, at the price of some precision (Kish's design effect).
 The weights feed the *same* perception analyses as the unweighted estimates: add them to
 the ratings frame with :func:`add_weights` and pass ``weights="weight"`` to
 :func:`pra_lib.perception.scores` (or :func:`pra_lib.perception.importance_performance`).
+This module is statistics core and knows no chapter: the questionnaire's weighted and
+unweighted goal means side by side, their figure and findings are
+:func:`pra_lib.perception.weighted_comparison`, :func:`pra_lib.perception.comparison_plot`
+and :func:`pra_lib.perception.findings_weighted`.
 
 Methods
 -------
@@ -56,24 +60,18 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from .. import perception
-from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE, SUPPRESSED
-from ..publishing.i18n import t, term
 from ..assessment.schema import AGE_BANDS, CHANNELS, GENDERS
 
 __all__ = [
     "DesignEffect",
     "add_weights",
-    "comparison_plot",
     "design_effect",
-    "findings_weighted",
     "margin_table",
     "margins_from_metadata",
     "post_stratify",
     "rake",
     "respondents",
     "weight_summary",
-    "weighted_comparison",
 ]
 
 WEIGHT = "weight"
@@ -690,185 +688,3 @@ def margin_table(respondents: pd.DataFrame, weights: pd.Series, *, margins: Mapp
         )
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["method", "variable", "category", "n", "sample_share", "population_share", "weighted_share"])
     return out.round(6)
-
-
-# ---------------------------------------------------------------------------
-# Weighted against unweighted estimates
-# ---------------------------------------------------------------------------
-
-
-def weighted_comparison(
-    data: pd.DataFrame,
-    weights: pd.Series,
-    *,
-    level: str = "goal",
-    ci: float = 0.95,
-    n_resamples: int = 2000,
-    seed: Any = 0,
-    method: str = "percentile",
-) -> pd.DataFrame:
-    """Unweighted and weighted mean ratings per goal, side by side in one tidy table.
-
-    Both estimates come from :func:`pra_lib.perception.scores` on the same respondents
-    (those with a weight); the weighted one passes ``weights="weight"``.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        :func:`pra_lib.perception.ratings_frame` for one aspect.
-    weights : pandas.Series
-        Weights indexed by ``respondent_id``.
-    level : {"goal", "dimension"}
-        Passed to :func:`pra_lib.perception.scores`.
-    ci, n_resamples, seed, method
-        Passed to :func:`pra_lib.perception.scores` (the same seed for both estimates).
-
-    Returns
-    -------
-    pandas.DataFrame
-        The goal (or dimension) columns, ``estimate`` (``"unweighted"`` or
-        ``"weighted"``), ``n`` (respondents with a rating), ``n_effective`` (Kish's
-        effective sample size of those respondents: ``n`` when unweighted), ``mean``,
-        ``ci_low``, ``ci_high``, ``share_positive``, ``share_negative`` and ``ci_method``.
-
-    Examples
-    --------
-    >>> table = weighted_comparison(q, rake(people, margins=m), n_resamples=500)  # doctest: +SKIP
-    """
-    weighted = add_weights(data, weights)
-    no_weight = weighted[WEIGHT].isna()
-    if no_weight.any():
-        weighted = weighted[~no_weight]
-    if weighted.empty:
-        raise ValueError("weighted_comparison: no respondent in data has a weight")
-    options = dict(level=level, ci=ci, n_resamples=n_resamples, seed=seed, method=method)
-    unit = perception._UNIT[perception._check_level(level)]
-    front = list(perception._unit_table(level).columns)
-    stats_cols = ["n", "mean", "ci_low", "ci_high", "share_positive", "share_negative", "ci_method"]
-    plain = perception.scores(weighted.drop(columns=[WEIGHT]), **options)[[*front, *stats_cols]]
-    with warnings.catch_warnings():
-        # The same cells warn (single respondent, no ratings) for both estimates; say it once.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        heavy = perception.scores(weighted, weights=WEIGHT, **options)[[*front, *stats_cols]]
-    plain.insert(len(front), "estimate", "unweighted")
-    heavy.insert(len(front), "estimate", "weighted")
-    plain.insert(len(front) + 2, "n_effective", plain["n"].astype(float))
-    rated = weighted[pd.to_numeric(weighted["rating"], errors="coerce").notna()]
-    per_unit = rated.groupby([unit, "respondent_id"], sort=False)[WEIGHT].first().groupby(level=0).agg(lambda w: design_effect(w).n_effective if w.sum() > 0 else np.nan)
-    # Whole respondents: an exact effective size would say too much about small cells.
-    heavy.insert(len(front) + 2, "n_effective", heavy[unit].map(per_unit).astype(float).round())
-    out = pd.concat([plain, heavy], ignore_index=True)
-    out = perception._sort(out, [unit, "estimate"], {"estimate": ["unweighted", "weighted"]})
-    return perception._round(out)
-
-
-def comparison_plot(table: pd.DataFrame, *, title: str | None = None):
-    """Dot-and-whisker chart of unweighted and weighted goal means with their intervals.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        Output of :func:`weighted_comparison` (published or not); suppressed goals are
-        labelled *suppressed*.
-    title : str, optional
-        Figure title.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Examples
-    --------
-    >>> report.figure(comparison_plot(table), "weighted_goal_scores")  # doctest: +SKIP
-    """
-    from ..publishing.plots import _numeric, _setup, _wrap
-
-    plt, sns = _setup()
-    unit = "goal_id" if "goal_id" in table.columns else "dimension_id"
-    label_col = "goal_label" if unit == "goal_id" else "dimension_label"
-    units = list(pd.unique(table[unit]))
-    colours = dict(zip(["unweighted", "weighted"], ["#7f7f7f", "#1f5fa8"]))
-    offsets = {"unweighted": -0.17, "weighted": 0.17}
-    fig, ax = plt.subplots(figsize=(9, 0.52 * len(units) + 2.0))
-    for estimate, part in table.groupby("estimate", sort=False):
-        part = part.set_index(unit).reindex(units)
-        y = np.arange(len(units)) + offsets.get(estimate, 0)
-        mean, lo, hi = _numeric(part["mean"].astype(object)), _numeric(part["ci_low"].astype(object)), _numeric(part["ci_high"].astype(object))
-        ax.errorbar(mean, y, xerr=[(mean - lo).clip(lower=0), (hi - mean).clip(lower=0)], fmt="o", color=colours.get(estimate), capsize=3, label=term(estimate, "estimate"), lw=1.6, ms=6)
-    first = table.drop_duplicates(unit).set_index(unit).reindex(units)
-    labels = []
-    for uid, row in first.iterrows():
-        n = row["n"]
-        n_text = t("common.suppressed") if str(n) == SUPPRESSED else t("common.n_equals", n=int(float(n)))
-        labels.append(f"{uid} {_wrap(str(row[label_col]), 34)}\n({n_text})")
-    suppressed = table.drop_duplicates(unit).set_index(unit).reindex(units)["mean"].astype(object).eq(SUPPRESSED)
-    for i, is_supp in enumerate(suppressed):
-        if is_supp:
-            ax.text(3, i, t("common.suppressed"), ha="center", va="center", fontsize=8, color="#555555", bbox=dict(facecolor="#eeeeee", edgecolor="#bbbbbb", hatch="///"))
-    ax.axvline(3, color="grey", ls="--", lw=1)
-    ax.grid(axis="y", visible=False)
-    for i in range(len(units) - 1):
-        ax.axhline(i + 0.5, color="#dddddd", lw=0.8)
-    ax.set_yticks(np.arange(len(units)), labels, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlim(1, 5)
-    ax.set_xticks([1, 2, 3, 4, 5], [f"{i}\n{t(f'performance.{i}')}" for i in range(1, 6)])
-    ci_method = str(table["ci_method"].dropna().iloc[0]) if "ci_method" in table and table["ci_method"].notna().any() else t("weights.fig.ci")
-    ax.set(xlabel=t("weights.fig.xlabel", ci_method=ci_method), ylabel="", title=title or t("weights.fig.title"))
-    ax.legend(title=t("weights.fig.legend"), loc="lower right", fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def findings_weighted(table: pd.DataFrame, weights: pd.Series, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> str:
-    """What weighting changes, as markdown computed from :func:`weighted_comparison`.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        Output of :func:`weighted_comparison` (published or not).
-    weights : pandas.Series
-        The weights (their ``attrs["raking"]`` report is quoted when present).
-    min_cell_size : int
-        Goals resting on fewer respondents are never quoted.
-
-    Returns
-    -------
-    str
-        Markdown bullet list.
-
-    Examples
-    --------
-    >>> Markdown(findings_weighted(table, w))  # doctest: +SKIP
-    """
-    unit = "goal_id" if "goal_id" in table.columns else "dimension_id"
-    report = getattr(weights, "attrs", {}).get("raking", {})
-    d = design_effect(pd.Series(weights).dropna())
-    lines = []
-    if report and report.get("iterations", 0) == 0:
-        lines.append(t("weights.find.no_population"))
-    else:
-        conv = (t("weights.find.converged", n=report["iterations"]) if report.get("converged", True) else
-                t("weights.find.not_converged", n=report.get("iterations"), error=f"{report.get('max_error', float('nan')):.2g}")) if report else t("weights.find.post_stratified")
-        lines.append(t("weights.find.weights", n=d.n, how=conv, deff=f"{d.deff:.2f}", n_effective=f"{d.n_effective:.0f}"))
-    if report.get("unmatched"):
-        # A small count of people is itself a small cell.
-        count = str(report["unmatched"]) if report["unmatched"] >= min_cell_size else t("weights.find.fewer_than", n=min_cell_size)
-        lines.append(t("weights.find.left_out", count=count))
-    for col, cats in (report.get("dropped") or {}).items():
-        lines.append(t("weights.find.empty", categories=", ".join(map(str, cats)), column=col))
-    wide = table.assign(_m=perception._num(table["mean"].astype(object)), _n=perception._num(table["n"].astype(object)))
-    wide = wide[wide["_n"] >= min_cell_size].pivot_table(index=unit, columns="estimate", values="_m")
-    if {"weighted", "unweighted"} <= set(wide.columns) and len(wide):
-        diff = (wide["weighted"] - wide["unweighted"]).dropna()
-        if len(diff):
-            big = diff.abs().idxmax()
-            lines.append(t("weights.find.effect", diff=f"{abs(diff[big]):.2f}", name=perception._goal_name(big) if unit == "goal_id" else big,
-                           unweighted=f"{wide.loc[big, 'unweighted']:.2f}", weighted=f"{wide.loc[big, 'weighted']:.2f}"))
-            low_u, low_w = wide["unweighted"].idxmin(), wide["weighted"].idxmin()
-            name = perception._goal_name if unit == "goal_id" else str
-            if low_u == low_w:
-                lines.append(t("weights.find.weakest_same", name=name(low_w)))
-            else:
-                lines.append(t("weights.find.weakest_differ", unweighted=name(low_u), weighted=name(low_w)))
-    return "\n".join(f"- {line}" for line in lines)

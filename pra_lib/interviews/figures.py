@@ -1,0 +1,139 @@
+"""Figures of the key-stakeholder interviews.
+
+:func:`code_bars` draws :func:`pra_lib.interviews.interview_codes`;
+:func:`cooccurrence_heatmap` draws :func:`pra_lib.interviews.code_cooccurrence`
+(published or not: suppressed cells are marked). matplotlib is imported inside the
+functions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..perception._common import ALL, _num
+from ..publishing.disclosure import SUPPRESSED
+from ..publishing.i18n import term
+from ..publishing.i18n import t as tr  # t is a common name for a table in this chapter
+
+
+def _interviewees(summary: pd.DataFrame | None, n_interviewees: int | None) -> str:
+    if n_interviewees is None and summary is not None and len(summary):
+        total = summary.loc[summary["stakeholder_group"] == ALL, "n"]
+        n_interviewees = total.iloc[0] if len(total) else None
+    if n_interviewees is None:
+        return ""
+    if str(n_interviewees) == SUPPRESSED:
+        return tr("perception.fig.codes.n_below")
+    return tr("perception.fig.codes.n", n=int(n_interviewees))
+
+
+def code_bars(codes: pd.DataFrame, *, title: str | None = None, summary: pd.DataFrame | None = None, n_interviewees: int | None = None):
+    """Horizontal bars: interviewees raising each code, weaknesses and strengths.
+
+    Parameters
+    ----------
+    codes : pandas.DataFrame
+        Output of :func:`interview_codes` with ``level="code"`` and no ``by``
+        (published or not).
+    title : str, optional
+        Figure title.
+    summary : pandas.DataFrame, optional
+        :func:`interview_summary`, for the number of interviewees in the title.
+    n_interviewees : int, optional
+        Total interviewees, when ``summary`` is not given.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> report.figure(code_bars(interview_codes(a)), "codes")  # doctest: +SKIP
+    """
+    from matplotlib.patches import Patch
+
+    from ..publishing.plots import _setup, _wrap
+
+    plt, _ = _setup()
+    t = codes.copy()
+    t["_n"] = _num(t["n"])
+    t["_s"] = _num(t["n_statements"])
+    t["_supp"] = t["n"].astype(object).eq(SUPPRESSED)
+    t = t.sort_values(["valence", "_n"], ascending=[False, False], key=lambda s: s.map({"weakness": 1, "strength": 0}) if s.name == "valence" else s, na_position="last").reset_index(drop=True)
+    colours = {"weakness": "#d6604d", "strength": "#4393c3"}
+    fig, ax = plt.subplots(figsize=(9.5, 0.42 * len(t) + 2.0))
+    y = np.arange(len(t))
+    ax.barh(y, t["_n"].fillna(0), color=[colours.get(v, "#999999") for v in t["valence"]], height=0.7)
+    xmax = float(t["_n"].max()) if t["_n"].notna().any() else 5.0
+    for i, r in t.iterrows():
+        if r["_supp"]:
+            ax.barh(i, xmax * 0.25, color="#eeeeee", edgecolor="#bbbbbb", hatch="///", height=0.7)
+            ax.text(xmax * 0.26, i, tr("common.suppressed"), va="center", fontsize=8, color="#555555")
+        else:
+            ax.text(r["_n"] + xmax * 0.01, i, tr("perception.fig.codes.count", n=int(r["_n"]), statements=int(r["_s"])), va="center", fontsize=8)
+    ax.set_yticks(y)
+    ax.set_yticklabels([_wrap(str(c), 36) for c in t["code"]], fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlim(0, xmax * 1.3)
+    ax.set_xlabel(tr("perception.fig.codes.xlabel"))
+    ax.legend(handles=[Patch(color=c, label=term(v, "valence")) for v, c in colours.items()], loc="lower right", fontsize=9)
+    n_text = _interviewees(summary, n_interviewees)
+    ax.set_title(title or tr("perception.fig.codes.title", n=n_text), fontsize=12, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def cooccurrence_heatmap(pairs: pd.DataFrame, *, title: str | None = None, summary: pd.DataFrame | None = None, n_interviewees: int | None = None):
+    """Matrix of codes raised by the same interviewee; suppressed cells are marked.
+
+    The diagonal holds the number of interviewees who raised each code.
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        Output of :func:`code_cooccurrence` (published or not).
+    title : str, optional
+        Figure title.
+    summary : pandas.DataFrame, optional
+        :func:`interview_summary`, for the number of interviewees in the title.
+    n_interviewees : int, optional
+        Total interviewees, when ``summary`` is not given.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> report.figure(cooccurrence_heatmap(code_cooccurrence(a)), "cooccurrence")  # doctest: +SKIP
+    """
+    from ..publishing.plots import _setup, _wrap, mark_suppressed
+
+    plt, sns = _setup()
+    t = pairs.copy()
+    codes = list(dict.fromkeys([*t["code_a"], *t["code_b"]]))
+    grid = pd.DataFrame(np.nan, index=codes, columns=codes)
+    supp = pd.DataFrame(False, index=codes, columns=codes)
+    for _, r in t.iterrows():
+        val = _num(pd.Series([r["n"]])).iloc[0]
+        grid.loc[r["code_a"], r["code_b"]] = grid.loc[r["code_b"], r["code_a"]] = val
+        s = str(r["n"]) == SUPPRESSED
+        supp.loc[r["code_a"], r["code_b"]] = supp.loc[r["code_b"], r["code_a"]] = s
+        for code, n_col in ((r["code_a"], "n_a"), (r["code_b"], "n_b")):
+            v = _num(pd.Series([r[n_col]])).iloc[0]
+            if pd.notna(v):
+                grid.loc[code, code] = v
+    fig, ax = plt.subplots(figsize=(0.62 * len(codes) + 4.5, 0.55 * len(codes) + 2.6))
+    mask = np.triu(np.ones_like(grid, dtype=bool), 1)
+    sns.heatmap(grid, mask=mask, annot=True, fmt=".0f", cmap="Purples", linewidths=0.5, linecolor="white", cbar_kws={"label": tr("perception.fig.pairs.cbar"), "shrink": 0.7}, ax=ax, annot_kws={"fontsize": 8})
+    ax.grid(False)
+    lower_supp = supp.where(~mask, False)
+    marked = grid.where(~lower_supp, np.nan).where(lower_supp, 0.0)
+    mark_suppressed(ax, marked)
+    ax.set_xticklabels([_wrap(c, 16) for c in codes], rotation=90, fontsize=8)
+    ax.set_yticklabels([_wrap(c, 30) for c in codes], rotation=0, fontsize=8)
+    n_text = _interviewees(summary, n_interviewees)
+    ax.set_title(title or tr("perception.fig.pairs.title", n=n_text), fontsize=11, fontweight="bold")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,258 @@
+"""Coded statements of the key-stakeholder interviews, counted.
+
+:func:`interview_summary` (interviewees and statements per stakeholder group),
+:func:`interview_codes` (statements and interviewees per code, goal or hazard),
+:func:`top_weaknesses` (the most-cited codes, with a quote attributed to a stakeholder
+group only) and :func:`code_cooccurrence` (codes raised by the same interviewee). No
+respondent id or person is ever named. The labels the tables carry ("All interviewees",
+who said a quote) stay in English, as the rest of the data vocabulary; the findings
+translate them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..overview import group_labels
+from ..perception._common import ALL, _as_list, _goal_table, _insert_labels, _round, _sort, _warn
+from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE
+from ..publishing.i18n import english, pick_all
+
+
+def _statements(assessment, activity_id: str | None) -> pd.DataFrame:
+    st = assessment.interview_statements
+    people = assessment.participants.reindex(columns=["respondent_id", "activity_id", "stakeholder_group", "channel"])
+    out = st.drop(columns=["source_row"], errors="ignore").merge(people, on="respondent_id", how="left")
+    if activity_id is not None:
+        known = list(assessment.metadata.activities["activity_id"])
+        if activity_id not in known:
+            raise ValueError(f"unknown activity {activity_id!r}; the assessment has {', '.join(known)}")
+        out = out[out["activity_id"] == activity_id]
+    groups = assessment.metadata.stakeholder_groups
+    out["group_label"] = out["stakeholder_group"].map(group_labels(assessment.metadata)).fillna(out["stakeholder_group"])
+    goals = _goal_table()
+    out["goal_label"] = out["goal_id"].map(dict(zip(goals["goal_id"], goals["goal_label"])))
+    hz = assessment.hazards
+    out["hazard_label"] = out["hazard_id"].map(dict(zip(hz["hazard_id"], pick_all(hz["name_en"], hz["name_id"] if "name_id" in hz else None))))
+    out.attrs["category_order"] = {"stakeholder_group": list(groups["stakeholder_group"]), "valence": ["weakness", "strength"]}
+    return out.reset_index(drop=True)
+
+
+def interview_summary(assessment, *, activity_id: str | None = None) -> pd.DataFrame:
+    """Interviewees and coded statements per stakeholder group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``stakeholder_group``, ``group_label``, ``n`` (interviewees with at least
+        one coded statement), ``n_statements``, ``n_weakness``, ``n_strength``, and
+        a last row ``"(all)"`` for everyone.
+
+    Examples
+    --------
+    >>> interview_summary(a, activity_id="questionnaire")  # doctest: +SKIP
+    """
+    st = _statements(assessment, activity_id)
+    order = st.attrs["category_order"]
+    labels = dict(zip(st["stakeholder_group"], st["group_label"])) | {ALL: english("perception.all_interviewees")}
+
+    def summary(frame: pd.DataFrame) -> dict:
+        return {
+            "n": int(frame["respondent_id"].nunique()),
+            "n_statements": int(len(frame)),
+            "n_weakness": int((frame["valence"] == "weakness").sum()),
+            "n_strength": int((frame["valence"] == "strength").sum()),
+        }
+
+    rows = [{"stakeholder_group": g, **summary(f)} for g, f in st.groupby("stakeholder_group", sort=False)]
+    out = _sort(pd.DataFrame(rows, columns=["stakeholder_group", "n", "n_statements", "n_weakness", "n_strength"]), ["stakeholder_group"], order)
+    out = pd.concat([out, pd.DataFrame([{"stakeholder_group": ALL, **summary(st)}])], ignore_index=True)
+    out.insert(1, "group_label", out["stakeholder_group"].map(labels))
+    return _round(out)
+
+
+def interview_codes(assessment, *, level: str = "code", by: str | None = None, activity_id: str | None = None) -> pd.DataFrame:
+    """Coded interview statements counted by code, goal or hazard, and valence.
+
+    Parameters
+    ----------
+    assessment : Assessment
+        A loaded assessment.
+    level : {"code", "goal", "hazard"}
+        Count per thematic code (with its goal and hazard), per CRF goal, or per
+        shock or stress.
+    by : {"stakeholder_group", None}
+        Also split by the interviewees' stakeholder group.
+    activity_id : str, optional
+        Keep the interviews of this activity (interviewees are participants of it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The level's columns (``code``, ``goal_id``, ``goal_label``, ``hazard_id``,
+        ``hazard_label``), ``valence``, the ``by`` columns (with ``group_label``),
+        ``n_statements``, ``n`` (distinct interviewees, the count suppression reads)
+        and ``share_of_interviewees`` (of the interviewees in the same group).
+        No respondent id or quote is included.
+
+    Examples
+    --------
+    >>> interview_codes(a, level="goal", by="stakeholder_group")  # doctest: +SKIP
+    """
+    if level not in ("code", "goal", "hazard"):
+        raise ValueError(f"level must be 'code', 'goal' or 'hazard', not {level!r}")
+    by_cols = _as_list(by)
+    st = _statements(assessment, activity_id)
+    keys = {"code": ["code", "goal_id", "hazard_id"], "goal": ["goal_id"], "hazard": ["hazard_id"]}[level]
+    if level != "code":
+        st = st[st[keys[0]].notna()]
+    group_keys = [*keys, "valence", *by_cols]
+    g = st.groupby(group_keys, sort=False, dropna=False)
+    out = g.agg(n_statements=("statement_id", "size"), n=("respondent_id", "nunique")).reset_index()
+    base = st.groupby(by_cols, sort=False)["respondent_id"].nunique() if by_cols else st["respondent_id"].nunique()
+    if by_cols:
+        out["_base"] = out.set_index(by_cols).index.map(base).to_numpy()
+    else:
+        out["_base"] = base
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["share_of_interviewees"] = out["n"] / out["_base"].replace(0, np.nan)
+    goals = _goal_table()
+    hz = assessment.hazards
+    if "goal_id" in out:
+        out.insert(out.columns.get_loc("goal_id") + 1, "goal_label", out["goal_id"].map(dict(zip(goals["goal_id"], goals["goal_label"]))))
+    if "hazard_id" in out:
+        out.insert(out.columns.get_loc("hazard_id") + 1, "hazard_label", out["hazard_id"].map(dict(zip(hz["hazard_id"], hz["name_en"]))))
+    out = out.drop(columns="_base")
+    order = st.attrs["category_order"]
+    out = out.sort_values(["n", "n_statements"], ascending=False, kind="stable")
+    out = _sort(out, ["valence", *by_cols], order)
+    labels = {"stakeholder_group": ("group_label", dict(zip(st["stakeholder_group"], st["group_label"])))} if by_cols else {}
+    return _round(_insert_labels(out, labels))
+
+
+def top_weaknesses(assessment, *, k: int = 5, activity_id: str | None = None, valence: str = "weakness", min_group_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.DataFrame:
+    """The most-cited weaknesses (or strengths) in the interviews, with a quote.
+
+    Codes are ranked by the number of interviewees who raised them, then by the number
+    of statements.  The quote shown is the code's most frequent verbatim excerpt; it is
+    attributed only to a stakeholder group, and only when that group counts at least
+    ``min_group_size`` interviewees (otherwise the attribution is withheld).
+
+    Parameters
+    ----------
+    assessment : Assessment
+        A loaded assessment.
+    k : int
+        Number of codes.
+    activity_id : str, optional
+        Keep the interviews of this activity.
+    valence : {"weakness", "strength"}
+        Rank weaknesses or strengths.
+    min_group_size : int
+        Smallest group a quote may be attributed to.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rank``, ``code``, ``goal_id``, ``goal_label``, ``hazard_id``,
+        ``hazard_label``, ``n_statements``, ``n`` (interviewees),
+        ``share_of_interviewees``, ``quote`` and ``quote_from`` (e.g. "a
+        interviewee from Government").
+
+    Examples
+    --------
+    >>> top_weaknesses(a, k=3)["code"].tolist()  # doctest: +SKIP
+    ['inter-agency coordination', 'clean water access', 'traffic congestion']
+    """
+    if valence not in ("weakness", "strength"):
+        raise ValueError(f"valence must be 'weakness' or 'strength', not {valence!r}")
+    if int(k) < 1:
+        raise ValueError(f"k must be at least 1, not {k!r}")
+    st = _statements(assessment, activity_id)
+    st = st[st["valence"] == valence]
+    columns = ["rank", "code", "goal_id", "goal_label", "hazard_id", "hazard_label", "n_statements", "n", "share_of_interviewees", "quote", "quote_from"]
+    if st.empty:
+        _warn(f"top_weaknesses: no statement is coded as a {valence}")
+        return pd.DataFrame(columns=columns)
+    total = _statements(assessment, activity_id)["respondent_id"].nunique()
+    group_size = _statements(assessment, activity_id).groupby("group_label")["respondent_id"].nunique()
+    g = st.groupby("code", sort=False)
+    out = pd.DataFrame(
+        {
+            "n_statements": g.size(),
+            "n": g["respondent_id"].nunique(),
+            "goal_id": g["goal_id"].agg(lambda s: s.mode().iloc[0] if s.notna().any() else None),
+            "hazard_id": g["hazard_id"].agg(lambda s: s.mode().iloc[0] if s.notna().any() else None),
+        }
+    ).reset_index()
+    out = out.sort_values(["n", "n_statements", "code"], ascending=[False, False, True], kind="stable").head(int(k)).reset_index(drop=True)
+    out["rank"] = np.arange(1, len(out) + 1)
+    out["share_of_interviewees"] = out["n"] / total
+    goals = _goal_table()
+    out["goal_label"] = out["goal_id"].map(dict(zip(goals["goal_id"], goals["goal_label"])))
+    out["hazard_label"] = out["hazard_id"].map(dict(zip(assessment.hazards["hazard_id"], assessment.hazards["name_en"])))
+    quotes, sources = [], []
+    for code in out["code"]:
+        said = st[(st["code"] == code) & st["quote"].notna() & (st["quote"].astype(str).str.strip() != "")].sort_values("statement_id")
+        if said.empty:
+            quotes.append(None)
+            sources.append(None)
+            continue
+        text = said["quote"].value_counts(sort=True).index[0]
+        first = said[said["quote"] == text].iloc[0]
+        quotes.append(text)
+        big_enough = group_size.get(first["group_label"], 0) >= min_group_size
+        sources.append(english("perception.quote_from", group=first["group_label"]) if big_enough else english("perception.quote_from_withheld"))
+    out["quote"] = quotes
+    out["quote_from"] = sources
+    return _round(out[columns])
+
+
+def code_cooccurrence(assessment, *, activity_id: str | None = None, valence: str | None = None) -> pd.DataFrame:
+    """Pairs of codes raised by the same interviewee.
+
+    Parameters
+    ----------
+    assessment : Assessment
+        A loaded assessment.
+    activity_id : str, optional
+        Keep the interviews of this activity.
+    valence : {"weakness", "strength"}, optional
+        Keep only weaknesses or strengths.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unordered pair of codes (``code_a`` before ``code_b`` in order of
+        how many interviewees raised them): ``n`` (interviewees who raised both),
+        ``n_a``, ``n_b`` and ``jaccard`` (``n / (n_a + n_b - n)``).  All pairs are
+        listed, also those never raised together (``n = 0``).
+
+    Examples
+    --------
+    >>> code_cooccurrence(a).sort_values("n").tail(1)  # doctest: +SKIP
+    """
+    st = _statements(assessment, activity_id)
+    if valence is not None:
+        st = st[st["valence"] == valence]
+    cols = ["code_a", "code_b", "n", "n_a", "n_b", "jaccard"]
+    if st.empty:
+        return pd.DataFrame(columns=cols)
+    incidence = pd.crosstab(st["respondent_id"], st["code"]).clip(upper=1)
+    per_code = incidence.sum(axis=0)
+    codes = sorted(per_code.index, key=lambda c: (-per_code[c], c))
+    incidence = incidence[codes]
+    both = incidence.T @ incidence
+    ia, ib = np.triu_indices(len(codes), 1)
+    out = pd.DataFrame(
+        {
+            "code_a": [codes[i] for i in ia],
+            "code_b": [codes[j] for j in ib],
+            "n": both.to_numpy()[ia, ib].astype(int),
+            "n_a": per_code[codes].to_numpy()[ia].astype(int),
+            "n_b": per_code[codes].to_numpy()[ib].astype(int),
+        }
+    )
+    out["jaccard"] = out["n"] / (out["n_a"] + out["n_b"] - out["n"])
+    return _round(out[cols])

@@ -1,0 +1,217 @@
+"""Differences between groups of respondents, per goal or dimension.
+
+:func:`group_differences` (Kruskal-Wallis H with effect sizes, p adjusted across goals),
+:func:`posthoc` (Dunn's pairwise z-tests) and :func:`mode_effect` (online against offline
+answers, Mann-Whitney U with the rank-biserial correlation).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import stats
+from ..stats.ratings import _ByUnit
+from ._common import _P_ADJUST_NAME, _UNIT, _check_level, _check_p_adjust, _labels_for, _respondent_level, _round, _unit_table, _warn
+
+
+def group_differences(data: pd.DataFrame, *, between: str = "stakeholder_group", p_adjust: str = "holm", level: str = "goal", alpha: float = 0.05) -> pd.DataFrame:
+    """Kruskal-Wallis test per goal: do the groups rate the goal differently?
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Output of :func:`ratings_frame` for one aspect.
+    between : str
+        The grouping column (``"stakeholder_group"``, ``"channel"``, ``"area"``,
+        ``"workshop_table"``).
+    p_adjust : {"holm", "bh", "fdr_bh", "bonferroni", "none"}
+        Adjustment of the p-values across the goals (or dimensions) tested:
+        Holm's step-down (family-wise error) or Benjamini-Hochberg (false
+        discovery rate, ``"bh"``).
+    level : {"goal", "dimension"}
+        Test per goal, or per dimension on each respondent's mean (see :func:`scores`).
+    alpha : float
+        Level of the ``significant`` column (on the adjusted p-value).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per goal: ``between`` (the column tested), ``h`` (tie-corrected),
+        ``dof``, ``pvalue``, ``pvalue_adj``, ``p_adjust``, ``significant``,
+        ``epsilon_sq`` (``H / (n - 1)``), ``eta_sq_h`` (``(H - k + 1) / (n - k)``),
+        ``n`` (respondents with a rating), ``k`` (groups) and ``method``.  A goal
+        with fewer than two groups, or with identical ratings, gets NaN (with a
+        warning) and does not count towards the adjustment.
+
+    Examples
+    --------
+    >>> group_differences(q).query("significant")["goal_id"].tolist()  # doctest: +SKIP
+    ['G01', 'G10']
+    """
+    method = _check_p_adjust(p_adjust)
+    _check_level(level)
+    unit = _UNIT[level]
+    resp = _respondent_level(data, level, [between], "group_differences")
+    units = _ByUnit(resp, between)
+    rows = []
+    for uid in _unit_table(level)[unit]:
+        sub = units.frame(uid)
+        if sub.empty:
+            _warn(f"group_differences: nobody rated {uid}; its test is NaN")
+            rows.append({unit: uid, "h": np.nan, "dof": 0, "pvalue": np.nan, "epsilon_sq": np.nan, "eta_sq_h": np.nan, "n": 0, "k": 0})
+            continue
+        res = stats.kruskal_wallis(sub, dv="rating", between=between)
+        rows.append({unit: uid, "h": res.h, "dof": res.dof, "pvalue": res.pvalue, "epsilon_sq": res.epsilon_sq, "eta_sq_h": res.eta_sq_h, "n": res.n, "k": res.k})
+    out = _unit_table(level).merge(pd.DataFrame(rows), on=unit, how="left")
+    out.insert(len(_unit_table(level).columns), "between", between)
+    out["pvalue_adj"] = stats.p_adjust(out["pvalue"].to_numpy(dtype=float), method=method)
+    out["p_adjust"] = method
+    out["significant"] = out["pvalue_adj"] < alpha
+    m = int(out["pvalue"].notna().sum())
+    out["method"] = (
+        f"Kruskal-Wallis H (tie-corrected; chi-squared, k - 1 df); effect sizes epsilon² = H/(n-1) and "
+        f"eta²_H = (H-k+1)/(n-k); p adjusted across {m} {level}s ({_P_ADJUST_NAME[method]})"
+    )
+    columns = [*_unit_table(level).columns, "between", "h", "dof", "pvalue", "pvalue_adj", "p_adjust", "significant", "epsilon_sq", "eta_sq_h", "n", "k", "method"]
+    out[["dof", "n", "k"]] = out[["dof", "n", "k"]].astype(int)
+    return _round(out[columns])
+
+
+def posthoc(data: pd.DataFrame, *, between: str = "stakeholder_group", p_adjust: str = "holm", level: str = "goal", significant_only: bool = False, alpha: float = 0.05) -> pd.DataFrame:
+    """Dunn's pairwise tests per goal, after :func:`group_differences`.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Output of :func:`ratings_frame` for one aspect.
+    between : str
+        The grouping column.
+    p_adjust : {"holm", "bh", "fdr_bh", "bonferroni", "none"}
+        Adjustment across the pairs of each goal (:func:`pra_lib.stats.dunn`).
+    level : {"goal", "dimension"}
+        As in :func:`group_differences`.
+    significant_only : bool
+        Test only the goals whose Kruskal-Wallis test is significant after
+        adjustment across goals (same ``p_adjust`` and ``alpha``).
+    alpha : float
+        Level of ``significant``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per goal and pair: ``group_a``, ``group_b`` (with ``label_a`` / ``label_b``
+        for stakeholder groups), ``mean_a``, ``mean_b``, ``z`` (positive: group a
+        has the higher mean rank), ``pvalue``, ``pvalue_adj``, ``p_adjust``,
+        ``significant``, ``n_a``, ``n_b``, ``n`` (the smaller of the two, for
+        suppression) and ``method``.
+
+    Examples
+    --------
+    >>> posthoc(q, significant_only=True)  # doctest: +SKIP
+    """
+    method = _check_p_adjust(p_adjust)
+    _check_level(level)
+    unit = _UNIT[level]
+    resp = _respondent_level(data, level, [between], "posthoc")
+    by_unit = _ByUnit(resp, between)
+    units = list(_unit_table(level)[unit])
+    if significant_only:
+        kw = group_differences(data, between=between, p_adjust=p_adjust, level=level, alpha=alpha)
+        units = list(kw.loc[kw["significant"], unit])
+    parts = []
+    for uid in units:
+        sub = by_unit.frame(uid)
+        if sub[between].nunique() < 2:
+            continue
+        d = stats.dunn(sub, dv="rating", between=between, p_adjust=method)
+        size = sub.groupby(between, observed=True)["rating"].agg(["size", "mean"])
+        size.index = pd.Index(size.index.to_numpy())
+        d.insert(0, unit, uid)
+        d["n_a"] = d["group_a"].map(size["size"]).astype(int)
+        d["n_b"] = d["group_b"].map(size["size"]).astype(int)
+        d["mean_a"] = d["group_a"].map(size["mean"])
+        d["mean_b"] = d["group_b"].map(size["mean"])
+        parts.append(d)
+    cols = [unit, "group_a", "group_b", "z", "pvalue", "pvalue_adj", "p_adjust", "n_a", "n_b", "mean_a", "mean_b"]
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+    out = _unit_table(level).merge(out, on=unit, how="inner")
+    out["n"] = out[["n_a", "n_b"]].min(axis=1).astype(int) if len(out) else pd.Series(dtype=int)
+    out["significant"] = out["pvalue_adj"].astype(float) < alpha
+    out["method"] = f"Dunn's z (tie-corrected); p adjusted across the pairs of each {level} ({_P_ADJUST_NAME[method]})"
+    labels = _labels_for(data, [between])
+    columns = [*_unit_table(level).columns, "group_a", "group_b", "mean_a", "mean_b", "z", "pvalue", "pvalue_adj", "p_adjust", "significant", "n_a", "n_b", "n", "method"]
+    out = out[columns]
+    if between in labels:
+        mapping = labels[between][1]
+        out.insert(out.columns.get_loc("group_b") + 1, "label_b", out["group_b"].map(mapping))
+        out.insert(out.columns.get_loc("group_a") + 1, "label_a", out["group_a"].map(mapping))
+    return _round(out.reset_index(drop=True))
+
+
+def mode_effect(data: pd.DataFrame, *, p_adjust: str = "holm", level: str = "goal", alpha: float = 0.05) -> pd.DataFrame:
+    """Online against offline (paper) answers, per goal: is there a mode effect?
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Output of :func:`ratings_frame` for one aspect, holding the ``channel`` column.
+    p_adjust : {"holm", "bh", "fdr_bh", "bonferroni", "none"}
+        Adjustment of the p-values across goals.
+    level : {"goal", "dimension"}
+        As in :func:`group_differences`.
+    alpha : float
+        Level of ``significant``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per goal: ``n_online``, ``n_offline``, ``n`` (the smaller of the two, for
+        suppression), ``mean_online``, ``mean_offline``, ``mean_difference``
+        (online minus offline), ``u`` (Mann-Whitney U of the online sample),
+        ``rank_biserial`` (positive: online answers tend to be higher), ``pvalue``,
+        ``pvalue_adj``, ``p_adjust``, ``significant`` and ``method``.
+
+    Notes
+    -----
+    The comparison is not adjusted for the make-up of the two channels (e.g. more
+    community respondents on paper); read a mode effect together with the group
+    differences.
+
+    Examples
+    --------
+    >>> mode_effect(q).query("significant")["goal_id"].tolist()  # doctest: +SKIP
+    ['G09']
+    """
+    method = _check_p_adjust(p_adjust)
+    _check_level(level)
+    unit = _UNIT[level]
+    resp = _respondent_level(data, level, ["channel"], "mode_effect")
+    units = _ByUnit(resp, "channel")
+    online, offline = units.categories.get_indexer(["online", "offline"])
+    rows = []
+    for uid in _unit_table(level)[unit]:
+        rating, channel = units.part(uid)
+        x = rating[channel == online] if online >= 0 else rating[:0]
+        y = rating[channel == offline] if offline >= 0 else rating[:0]
+        res = stats.mann_whitney(x, y)
+        rows.append(
+            {
+                unit: uid, "n_online": res.n_x, "n_offline": res.n_y,
+                "mean_online": x.mean() if x.size else np.nan, "mean_offline": y.mean() if y.size else np.nan,
+                "u": res.u, "rank_biserial": res.rank_biserial, "pvalue": res.pvalue,
+            }
+        )
+    out = _unit_table(level).merge(pd.DataFrame(rows), on=unit, how="left")
+    out["n"] = out[["n_online", "n_offline"]].min(axis=1).astype(int)
+    out["mean_difference"] = out["mean_online"] - out["mean_offline"]
+    out["pvalue_adj"] = stats.p_adjust(out["pvalue"].to_numpy(dtype=float), method=method)
+    out["p_adjust"] = method
+    out["significant"] = out["pvalue_adj"] < alpha
+    m = int(out["pvalue"].notna().sum())
+    out["method"] = (
+        "Mann-Whitney U of the online sample (normal approximation, tie and continuity corrected); "
+        f"rank-biserial r = 2U/(n_online n_offline) - 1; p adjusted across {m} {level}s ({_P_ADJUST_NAME[method]})"
+    )
+    columns = [*_unit_table(level).columns, "n_online", "n_offline", "n", "mean_online", "mean_offline", "mean_difference", "u", "rank_biserial", "pvalue", "pvalue_adj", "p_adjust", "significant", "method"]
+    return _round(out[columns])

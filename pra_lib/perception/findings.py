@@ -1,0 +1,284 @@
+"""Findings of the questionnaire and the City Perception Workshop, as markdown.
+
+Sentences are built from the published tables (suppressed cells and cells below
+``min_cell_size`` are never quoted) through the report language's catalogue
+(:mod:`pra_lib.publishing.i18n`): :func:`findings_questionnaire`,
+:func:`findings_workshop` and :func:`findings_weighted` (what population weights change).
+The tables keep a few catalogue words in English, as the rest of the data vocabulary
+("(city-wide)", "All respondents", the interval method); :func:`_shown` and the figures
+translate them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE
+from ..publishing.i18n import english, goal_label, plural, term
+from ..publishing.i18n import t as tr  # t is a common name for a table in this chapter
+from ..stats.weights import design_effect
+from ._common import _LABEL_OF, _P_ADJUST_NAME, ALL, _num, _usable
+
+
+# ---------------------------------------------------------------------------
+# Text helpers
+# ---------------------------------------------------------------------------
+
+
+def _shown(value):
+    """A label the tables keep in English ("(city-wide)", "All respondents"), in the report language."""
+    for key in ("overview.citywide", "perception.all_respondents"):
+        if value == english(key):
+            return tr(key)
+    return value
+
+
+def _fmt_p(p: float) -> str:
+    if pd.isna(p):
+        return tr("perception.p_na")
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _goal_name(goal_id: str) -> str:
+    return f"{goal_id} *{goal_label(goal_id)}*"
+
+
+def _by_text(by: str, plural_form: bool = False) -> str:
+    """A grouping column in running text ('stakeholder group'), in the report language."""
+    family = "by_plural" if plural_form else "by"
+    if by in ("stakeholder_group", "area", "channel", "workshop_table"):
+        return tr(f"perception.{family}.{by}")
+    return by.replace("_", " ") + ("s" if plural_form else "")
+
+
+def _adjustment_name(method: str) -> str:
+    """'Holm', 'Benjamini-Hochberg'... for the findings text, in the report language."""
+    return tr(f"perception.adjust.{method}") if method in _P_ADJUST_NAME else method
+
+
+def _weakest_text(goal_scores: pd.DataFrame, min_cell_size: int, k: int = 3) -> list[str]:
+    s = _usable(goal_scores, min_cell_size)
+    if s.empty:
+        return [tr("perception.find.no_goal")]
+    s = s.assign(_lo=_num(s["ci_low"]), _hi=_num(s["ci_high"]))
+    level_col = "goal_id" if "goal_id" in s.columns else "dimension_id"
+    weakest = s.nsmallest(min(k, len(s)), "_v")
+    strongest = s.nlargest(1, "_v").iloc[0]
+
+    def item(r) -> str:
+        ci = tr("perception.find.ci", lo=f"{r['_lo']:.2f}", hi=f"{r['_hi']:.2f}") if pd.notna(r["_lo"]) else ""
+        name = _goal_name(r[level_col]) if level_col == "goal_id" else f"*{r['dimension_label']}*"
+        return tr("perception.find.item", name=name, mean=f"{r['_v']:.2f}", ci=ci, n=int(r["_n"]))
+
+    below = s[s["_hi"] < 3]
+    lines = [
+        tr("perception.find.weakest", items="; ".join(item(r) for _, r in weakest.iterrows()), strongest=item(strongest)),
+        tr("perception.find.below", n=len(below), total=len(s))
+        + (f": {', '.join(below.sort_values('_v')[level_col])}." if len(below) else "."),
+    ]
+    if "share_dont_know" in s:
+        dk = _num(s["share_dont_know"])
+        if dk.notna().any():
+            hi = s.loc[dk.idxmax()]
+            lines.append(tr("perception.find.dont_know", lo=f"{dk.min():.0%}", hi=f"{dk.max():.0%}", goal=hi[level_col]))
+    return lines
+
+
+def _groups_text(differences: pd.DataFrame | None, group_scores: pd.DataFrame | None, min_cell_size: int, by: str) -> list[str]:
+    if differences is None:
+        return []
+    d = differences.copy()
+    d["_p"] = _num(d["pvalue_adj"])
+    what = _by_text(by, plural_form=True)
+    method = _adjustment_name(str(d["p_adjust"].iloc[0])) if len(d) else tr("perception.adjust.holm")
+    d["_e"] = _num(d["epsilon_sq"])
+    sig = d[d["significant"].astype(str).str.lower() == "true"].sort_values("_p")
+    if sig.empty:
+        return [tr("perception.find.no_differences", what=what, method=method)]
+    parts = []
+    label_col = _LABEL_OF.get(by, by)
+    for _, r in sig.iterrows():
+        text = tr("perception.find.difference", name=_goal_name(r["goal_id"]), h=f"{_num(pd.Series([r['h']])).iloc[0]:.1f}", epsilon=f"{r['_e']:.2f}", p=_fmt_p(r["_p"]))
+        if group_scores is not None:
+            g = _usable(group_scores[group_scores["goal_id"] == r["goal_id"]], min_cell_size)
+            if len(g) >= 2:
+                lab = label_col if label_col in g.columns else by
+                hi, lo = g.loc[g["_v"].idxmax()], g.loc[g["_v"].idxmin()]
+                text += tr("perception.find.difference_range", hi=_shown(hi[lab]), hi_mean=f"{hi['_v']:.2f}", lo=_shown(lo[lab]), lo_mean=f"{lo['_v']:.2f}")
+        parts.append(text)
+    return [tr(f"perception.find.differences.{plural(len(sig) != 1)}", what=what, n=len(sig), total=int(d["_p"].notna().sum()), method=method, items="; ".join(parts))]
+
+
+# ---------------------------------------------------------------------------
+# Findings
+# ---------------------------------------------------------------------------
+
+
+def findings_questionnaire(
+    goal_scores: pd.DataFrame,
+    *,
+    group_scores: pd.DataFrame | None = None,
+    differences: pd.DataFrame | None = None,
+    mode: pd.DataFrame | None = None,
+    ipa: pd.DataFrame | None = None,
+    min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
+) -> str:
+    """Findings of the questionnaire, as markdown computed from the result tables.
+
+    Parameters
+    ----------
+    goal_scores : pandas.DataFrame
+        :func:`scores` per goal (published or not).
+    group_scores : pandas.DataFrame, optional
+        :func:`scores` by stakeholder group, to say which groups rate highest and lowest.
+    differences : pandas.DataFrame, optional
+        :func:`group_differences`.
+    mode : pandas.DataFrame, optional
+        :func:`mode_effect`.
+    ipa : pandas.DataFrame, optional
+        :func:`importance_performance`.
+    min_cell_size : int
+        Cells with fewer respondents are never quoted.
+
+    Returns
+    -------
+    str
+        Markdown bullet list.
+
+    Examples
+    --------
+    >>> Markdown(findings_questionnaire(goal_scores, differences=kw, mode=mode))  # doctest: +SKIP
+    """
+    lines = _weakest_text(goal_scores, min_cell_size)
+    by = str(differences["between"].iloc[0]) if differences is not None and len(differences) else "stakeholder_group"
+    lines += _groups_text(differences, group_scores, min_cell_size, by)
+    if mode is not None and len(mode):
+        m = mode.copy()
+        m["_p"] = _num(m["pvalue_adj"])
+        method = _adjustment_name(str(m["p_adjust"].iloc[0]))
+        sig = m[(m["significant"].astype(str).str.lower() == "true") & (_num(m["n"]) >= min_cell_size)]
+        if sig.empty:
+            lines.append(tr("perception.find.no_mode", method=method))
+        else:
+            parts = []
+            for _, r in sig.iterrows():
+                on, off = _num(pd.Series([r["mean_online"]])).iloc[0], _num(pd.Series([r["mean_offline"]])).iloc[0]
+                direction = "lower" if off < on else "higher"
+                parts.append(tr(f"perception.find.mode_item.{direction}", name=_goal_name(r["goal_id"]), offline=f"{off:.2f}", online=f"{on:.2f}",
+                                r=f"{_num(pd.Series([r['rank_biserial']])).iloc[0]:.2f}", p=_fmt_p(r["_p"])))
+            lines.append(tr(f"perception.find.mode.{plural(len(sig) != 1)}", n=len(sig), total=int(m["_p"].notna().sum()), method=method, items="; ".join(parts)))
+    if ipa is not None and len(ipa):
+        cand = ipa[ipa["candidate_weakness"].astype(str).str.lower() == "true"]
+        cand = cand.assign(_gap=_num(cand["gap"])).sort_values("_gap", ascending=False)
+        if cand.empty:
+            lines.append(tr("perception.find.no_ipa"))
+        else:
+            lines.append(tr("perception.find.ipa", items="; ".join(
+                tr("perception.find.ipa_item", name=_goal_name(r["goal_id"]), importance=f"{_num(pd.Series([r['importance']])).iloc[0]:.2f}",
+                   performance=f"{_num(pd.Series([r['performance']])).iloc[0]:.2f}") for _, r in cand.iterrows())))
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def findings_workshop(
+    goal_scores: pd.DataFrame,
+    *,
+    agreement_tables: pd.DataFrame | None = None,
+    group_scores: pd.DataFrame | None = None,
+    differences: pd.DataFrame | None = None,
+    min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
+) -> str:
+    """Findings of a City Perception Workshop, as markdown computed from the tables.
+
+    Parameters
+    ----------
+    goal_scores : pandas.DataFrame
+        :func:`scores` per goal.
+    agreement_tables : pandas.DataFrame, optional
+        :func:`agreement` by ``workshop_table``.
+    group_scores, differences : pandas.DataFrame, optional
+        :func:`scores` by stakeholder group and :func:`group_differences`.
+    min_cell_size : int
+        Cells with fewer participants are never quoted.
+
+    Returns
+    -------
+    str
+        Markdown bullet list.
+
+    Examples
+    --------
+    >>> Markdown(findings_workshop(goal_scores, agreement_tables=alpha))  # doctest: +SKIP
+    """
+    lines = _weakest_text(goal_scores, min_cell_size)
+    if agreement_tables is not None and len(agreement_tables):
+        by = agreement_tables.columns[0]
+        a = _usable(agreement_tables[agreement_tables[by] != ALL], min_cell_size, value="alpha")
+        overall = agreement_tables[agreement_tables[by] == ALL]
+        if len(a):
+            lo, hi = a.loc[a["_v"].idxmin()], a.loc[a["_v"].idxmax()]
+            counts = a["interpretation"].value_counts()
+            summary = ", ".join(f"{counts[k]} {term(k, 'reading')}" for k in ("reliable", "tentative", "low") if k in counts)
+            text = tr("perception.find.agreement", what=_by_text(by, plural_form=True), lo=f"{lo['_v']:.2f}", lo_name=lo[by], hi=f"{hi['_v']:.2f}",
+                      hi_name=hi[by], n=len(a), summary=summary)
+            if len(overall) and pd.notna(_num(overall["alpha"]).iloc[0]):
+                text += tr("perception.find.agreement_all", alpha=f"{_num(overall['alpha']).iloc[0]:.2f}")
+            lines.append(text)
+        else:
+            lines.append(tr("perception.find.no_agreement"))
+    by = str(differences["between"].iloc[0]) if differences is not None and len(differences) else "stakeholder_group"
+    lines += _groups_text(differences, group_scores, min_cell_size, by)
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def findings_weighted(table: pd.DataFrame, weights: pd.Series, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> str:
+    """What weighting changes, as markdown computed from :func:`weighted_comparison`.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`weighted_comparison` (published or not).
+    weights : pandas.Series
+        The weights (their ``attrs["raking"]`` report is quoted when present).
+    min_cell_size : int
+        Goals resting on fewer respondents are never quoted.
+
+    Returns
+    -------
+    str
+        Markdown bullet list.
+
+    Examples
+    --------
+    >>> Markdown(findings_weighted(table, w))  # doctest: +SKIP
+    """
+    unit = "goal_id" if "goal_id" in table.columns else "dimension_id"
+    report = getattr(weights, "attrs", {}).get("raking", {})
+    d = design_effect(pd.Series(weights).dropna())
+    lines = []
+    if report and report.get("iterations", 0) == 0:
+        lines.append(tr("weights.find.no_population"))
+    else:
+        conv = (tr("weights.find.converged", n=report["iterations"]) if report.get("converged", True) else
+                tr("weights.find.not_converged", n=report.get("iterations"), error=f"{report.get('max_error', float('nan')):.2g}")) if report else tr("weights.find.post_stratified")
+        lines.append(tr("weights.find.weights", n=d.n, how=conv, deff=f"{d.deff:.2f}", n_effective=f"{d.n_effective:.0f}"))
+    if report.get("unmatched"):
+        # A small count of people is itself a small cell.
+        count = str(report["unmatched"]) if report["unmatched"] >= min_cell_size else tr("weights.find.fewer_than", n=min_cell_size)
+        lines.append(tr("weights.find.left_out", count=count))
+    for col, cats in (report.get("dropped") or {}).items():
+        lines.append(tr("weights.find.empty", categories=", ".join(map(str, cats)), column=col))
+    wide = table.assign(_m=_num(table["mean"].astype(object)), _n=_num(table["n"].astype(object)))
+    wide = wide[wide["_n"] >= min_cell_size].pivot_table(index=unit, columns="estimate", values="_m")
+    if {"weighted", "unweighted"} <= set(wide.columns) and len(wide):
+        diff = (wide["weighted"] - wide["unweighted"]).dropna()
+        if len(diff):
+            big = diff.abs().idxmax()
+            lines.append(tr("weights.find.effect", diff=f"{abs(diff[big]):.2f}", name=_goal_name(big) if unit == "goal_id" else big,
+                           unweighted=f"{wide.loc[big, 'unweighted']:.2f}", weighted=f"{wide.loc[big, 'weighted']:.2f}"))
+            low_u, low_w = wide["unweighted"].idxmin(), wide["weighted"].idxmin()
+            name = _goal_name if unit == "goal_id" else str
+            if low_u == low_w:
+                lines.append(tr("weights.find.weakest_same", name=name(low_w)))
+            else:
+                lines.append(tr("weights.find.weakest_differ", unweighted=name(low_u), weighted=name(low_w)))
+    return "\n".join(f"- {line}" for line in lines)

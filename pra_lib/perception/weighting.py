@@ -1,0 +1,83 @@
+"""Weighted estimates for the questionnaire: unweighted and weighted goal means side by side.
+
+The weights themselves (raking, post-stratification, margins, Kish's design effect) are
+statistics core, in :mod:`pra_lib.stats.weights`; :func:`weighted_comparison` runs
+:func:`pra_lib.perception.scores` with and without them on the same respondents.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..stats.weights import WEIGHT, add_weights, design_effect
+from ._common import _UNIT, _check_level, _round, _sort, _unit_table
+from .scoring import scores
+
+
+def weighted_comparison(
+    data: pd.DataFrame,
+    weights: pd.Series,
+    *,
+    level: str = "goal",
+    ci: float = 0.95,
+    n_resamples: int = 2000,
+    seed: Any = 0,
+    method: str = "percentile",
+) -> pd.DataFrame:
+    """Unweighted and weighted mean ratings per goal, side by side in one tidy table.
+
+    Both estimates come from :func:`pra_lib.perception.scores` on the same respondents
+    (those with a weight); the weighted one passes ``weights="weight"``.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        :func:`pra_lib.perception.ratings_frame` for one aspect.
+    weights : pandas.Series
+        Weights indexed by ``respondent_id``.
+    level : {"goal", "dimension"}
+        Passed to :func:`pra_lib.perception.scores`.
+    ci, n_resamples, seed, method
+        Passed to :func:`pra_lib.perception.scores` (the same seed for both estimates).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The goal (or dimension) columns, ``estimate`` (``"unweighted"`` or
+        ``"weighted"``), ``n`` (respondents with a rating), ``n_effective`` (Kish's
+        effective sample size of those respondents: ``n`` when unweighted), ``mean``,
+        ``ci_low``, ``ci_high``, ``share_positive``, ``share_negative`` and ``ci_method``.
+
+    Examples
+    --------
+    >>> table = weighted_comparison(q, rake(people, margins=m), n_resamples=500)  # doctest: +SKIP
+    """
+    weighted = add_weights(data, weights)
+    no_weight = weighted[WEIGHT].isna()
+    if no_weight.any():
+        weighted = weighted[~no_weight]
+    if weighted.empty:
+        raise ValueError("weighted_comparison: no respondent in data has a weight")
+    options = dict(level=level, ci=ci, n_resamples=n_resamples, seed=seed, method=method)
+    unit = _UNIT[_check_level(level)]
+    front = list(_unit_table(level).columns)
+    stats_cols = ["n", "mean", "ci_low", "ci_high", "share_positive", "share_negative", "ci_method"]
+    plain = scores(weighted.drop(columns=[WEIGHT]), **options)[[*front, *stats_cols]]
+    with warnings.catch_warnings():
+        # The same cells warn (single respondent, no ratings) for both estimates; say it once.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        heavy = scores(weighted, weights=WEIGHT, **options)[[*front, *stats_cols]]
+    plain.insert(len(front), "estimate", "unweighted")
+    heavy.insert(len(front), "estimate", "weighted")
+    plain.insert(len(front) + 2, "n_effective", plain["n"].astype(float))
+    rated = weighted[pd.to_numeric(weighted["rating"], errors="coerce").notna()]
+    per_unit = rated.groupby([unit, "respondent_id"], sort=False)[WEIGHT].first().groupby(level=0).agg(lambda w: design_effect(w).n_effective if w.sum() > 0 else np.nan)
+    # Whole respondents: an exact effective size would say too much about small cells.
+    heavy.insert(len(front) + 2, "n_effective", heavy[unit].map(per_unit).astype(float).round())
+    out = pd.concat([plain, heavy], ignore_index=True)
+    out = _sort(out, [unit, "estimate"], {"estimate": ["unweighted", "weighted"]})
+    return _round(out)
