@@ -9,7 +9,7 @@ JOBS ?= 2
 OUT ?= outputs
 ASSESSMENT ?= data/sample
 
-.PHONY: report test venv lab kernel bench clean
+.PHONY: report test venv lab kernel bench clean lock locked
 
 venv: $(STAMP)
 
@@ -38,6 +38,38 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python benchmarks/run.py
+
+# Locked environments, for reproducing a published run exactly (README: "Reproducing a
+# published PRA"). requirements/lock-pyX.Y.txt pins every package of the dev extra, with the
+# SHA-256 of each wheel and sdist for every platform, one file per supported Python; uv
+# makes them from pyproject.toml. `make lock` regenerates them after a dependency change,
+# keeping the pins it can (`make lock LOCK_FLAGS=--upgrade` moves them to the newest
+# releases). `make locked` makes .venv exactly the locked set for its Python; `make report`
+# and `make test` then use it, and otherwise keep installing from the lower bounds.
+# There is no conda lock: it must be resolved against the conda-forge channel, which the
+# machine that made these locks could not reach. environment.yml keeps lower bounds only.
+LOCK_PYTHONS := 3.11 3.12 3.13
+LOCK_FLAGS ?=
+
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet "uv>=0.5"
+	mkdir -p requirements
+	for v in $(LOCK_PYTHONS); do \
+	  $(BIN)/python -m uv pip compile pyproject.toml --extra dev --universal --generate-hashes \
+	    --python-version $$v --custom-compile-command "make lock" --quiet $(LOCK_FLAGS) \
+	    -o requirements/lock-py$$v.txt || exit 1; \
+	done
+
+locked:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@lock=requirements/lock-py$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])').txt; \
+	test -f $$lock || { echo "no $$lock: locks exist for Python $(LOCK_PYTHONS); set PYTHON=python3.12 (and remove $(VENV)) to use one"; exit 1; }; \
+	echo "installing $$lock"; \
+	$(BIN)/python -m pip install --quiet --require-hashes -r $$lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name pra --display-name "Python (pra)" >/dev/null
+	touch $(STAMP)
 
 clean:
 	rm -rf $(OUT)/*/ .pytest_cache

@@ -1,4 +1,4 @@
-"""The ``pra`` command: validate an assessment, generate the sample, run the reports."""
+"""The ``pra`` command: validate an assessment, generate the sample, run the reports, reproduce a run."""
 
 from __future__ import annotations
 
@@ -55,6 +55,17 @@ def _run(args) -> int:
     return EXIT_OK
 
 
+def _reproduce(args) -> int:
+    from .reproduce import ManifestError, reproduce
+
+    try:
+        result = reproduce(args.manifest, assessment=args.assessment, out=args.out, jobs=args.jobs, timeout=args.timeout)
+    except ManifestError as exc:
+        print(f"pra reproduce: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    return result.exit_code
+
+
 def _run_parameters(args) -> dict:
     """The notebook parameters of ``pra run``: ``-p NAME=VALUE`` pairs, plus ``lang`` from ``--lang``."""
     parameters = dict(args.param or [])
@@ -105,6 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--lang", choices=("en", "id"), help="report language: en (English, the default) or id (Indonesian); passed to the notebooks as their lang parameter")
     r.add_argument("-p", "--param", action="append", type=_name_value, metavar="NAME=VALUE", help="a notebook parameter, e.g. -p seed=7; checked against what the notebooks declare")
     r.set_defaults(func=_run)
+
+    rp = sub.add_parser("reproduce", help="run again what a manifest.json records and compare every published file")
+    rp.add_argument("manifest", help="the manifest.json of the run to reproduce")
+    rp.add_argument("--assessment", metavar="PATH", help="the assessment folder (default: the path the manifest records)")
+    rp.add_argument("--out", metavar="DIR", help="a new folder for the reproduction (default: reproduced/<assessment-id>-<time>)")
+    rp.add_argument("--jobs", type=_positive_int, default=1, help="notebooks to run in parallel (default 1); does not change the outputs")
+    rp.add_argument("--timeout", type=_positive_int, default=600, help="seconds one cell may run (default 600)")
+    rp.set_defaults(func=_reproduce)
 
     from .assessment import importers, template
 

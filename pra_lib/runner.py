@@ -176,8 +176,9 @@ def _run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, 
     start = time.perf_counter()
     error = cell = None
     try:
+        source = _translated(notebook, parameters.get("lang"), staging_root)
         pm.execute_notebook(
-            str(notebook),
+            str(source),
             str(executed),
             parameters=params,
             kernel_name="python3",
@@ -208,6 +209,21 @@ def _run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, 
     return NotebookResult(name, assessment_id, status, round(seconds, 2), str(final), error, cell)
 
 
+def _translated(notebook: Path, lang, folder: Path) -> Path:
+    """The notebook to execute: ``notebook`` itself, or a copy in ``folder`` whose Markdown
+    narrative is translated into ``lang`` (``pra run --lang id``)."""
+    if lang in (None, "en"):
+        return notebook
+    import nbformat
+
+    from .publishing.i18n_tools import translate_notebook
+
+    translated = translate_notebook(nbformat.read(notebook, as_version=4), lang, name=notebook.stem)
+    path = folder / f"{notebook.stem}.{lang}.ipynb"
+    nbformat.write(translated, path)
+    return path
+
+
 def _first_heading(nb) -> str | None:
     """The report's title: the first Markdown heading, typed in a cell or computed by one."""
     for cell in nb.cells:
@@ -224,6 +240,11 @@ def _render_html(executed: Path, html_path: Path) -> None:
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(executed, as_version=4)
+    for cell in nb.cells:
+        # papermill gives the injected cell a random id, which the HTML would carry; a fixed
+        # one keeps the report byte-identical between runs (pra reproduce compares it).
+        if INJECTED_TAG in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = INJECTED_TAG
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     title = _first_heading(nb) or executed.stem
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
@@ -292,7 +313,8 @@ def run_reports(
     started = datetime.now(timezone.utc)
     with _run_key() as key_source:
         environment = {KEY_ENV: pseudonym_key()[0].decode("utf-8", "surrogateescape")}
-        _run_tasks(tasks, per_book, summary, out_root=out_root, timeout=timeout, jobs=jobs, scheduler=scheduler, environment=environment, progress=progress, loaded=loaded, user=user, started=started, key_source=key_source)
+        record = {"key_source": key_source, "key_fingerprint": key_fingerprint(pseudonym_key()[0]), "per_book": per_book, "notebooks_dir": notebooks_dir}
+        _run_tasks(tasks, per_book, summary, out_root=out_root, timeout=timeout, jobs=jobs, scheduler=scheduler, environment=environment, progress=progress, loaded=loaded, user=user, started=started, record=record)
     return summary
 
 
@@ -312,10 +334,10 @@ def _run_key():
         os.environ.pop(KEY_ENV, None)
 
 
-def _run_tasks(tasks, per_book, summary, *, out_root, timeout, jobs, scheduler, environment, progress, loaded, user, started, key_source):
+def _run_tasks(tasks, per_book, summary, *, out_root, timeout, jobs, scheduler, environment, progress, loaded, user, started, record):
     total = len(tasks)
     for aid, assessment in loaded.items():
-        _write_manifest(out_root, assessment, user, started, [], status="incomplete", key_source=key_source)
+        _write_manifest(out_root, assessment, user, started, [], status="incomplete", record=record)
 
     def report(i, result):
         mark = "ok" if result.status == "ok" else "FAILED"
@@ -337,7 +359,7 @@ def _run_tasks(tasks, per_book, summary, *, out_root, timeout, jobs, scheduler, 
     for aid, assessment in loaded.items():
         results = [r for r in summary.results if r.assessment_id == aid]
         status = "complete" if results and all(r.status == "ok" for r in results) else "failed"
-        _write_manifest(out_root, assessment, user, started, results, status=status, key_source=key_source)
+        _write_manifest(out_root, assessment, user, started, results, status=status, record=record)
 
 
 def _execute(calls, *, jobs, scheduler, progress):
@@ -369,6 +391,9 @@ def _execute(calls, *, jobs, scheduler, progress):
 
 
 KEY_PACKAGES = ("numpy", "pandas", "scipy", "matplotlib", "seaborn", "pandera", "papermill", "nbconvert", "ipykernel", "networkx")
+MANIFEST_VERSION = 2
+INJECTED_TAG = "injected-parameters"
+REQUIREMENTS_DIR = Path(__file__).resolve().parent.parent / "requirements"
 
 
 def _versions() -> dict[str, str]:
@@ -382,7 +407,91 @@ def _versions() -> dict[str, str]:
             found[name] = version(name)
         except PackageNotFoundError:
             found[name] = "not installed"
+    try:  # the font rasteriser matplotlib was built with; it shapes every PNG
+        from matplotlib import ft2font
+
+        found["freetype"] = ft2font.__freetype_version__
+    except ImportError:
+        found["freetype"] = "not installed"
     return found
+
+
+def _normalise_name(name: str) -> str:
+    import re
+
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def installed_packages() -> dict[str, str]:
+    """Every installed distribution, as normalised name -> version, sorted by name."""
+    from importlib.metadata import distributions
+
+    found: dict[str, str] = {}
+    for dist in distributions():
+        name = dist.metadata["Name"]
+        if name:
+            found.setdefault(_normalise_name(name), dist.version)
+    return dict(sorted(found.items()))
+
+
+def lock_file(python: str | None = None) -> Path:
+    """The hashed lock file for a Python version (``"3.12"``; default: the running one)."""
+    python = python or f"{sys.version_info.major}.{sys.version_info.minor}"
+    return REQUIREMENTS_DIR / f"lock-py{python}.txt"
+
+
+def _locked_pins(path: Path) -> dict[str, str]:
+    """``name==version`` pins of a lock file that apply to this interpreter and platform."""
+    import re
+
+    try:
+        from packaging.markers import Marker
+    except ImportError:  # pragma: no cover - packaging comes with matplotlib
+        Marker = None
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        found = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)\s*(?:;\s*([^\\]+?))?\s*\\?\s*$", line)
+        if not found:
+            continue
+        name, version, marker = found.groups()
+        if marker and Marker is not None and not Marker(marker).evaluate():
+            continue
+        pins[_normalise_name(name)] = version
+    return pins
+
+
+def _lock_record(packages: dict[str, str]) -> dict:
+    """The lock file for this Python, its digest, and whether the installed set matches it."""
+    path = lock_file()
+    if not path.is_file():
+        return {"file": None, "sha256": None, "in_force": False, "differences": [f"no lock file {path.name} in {REQUIREMENTS_DIR}"]}
+    differences = []
+    for name, version in _locked_pins(path).items():
+        installed = packages.get(name)
+        if installed != version:
+            differences.append(f"{name}: locked {version}, installed {installed or 'nothing'}")
+    return {"file": f"{REQUIREMENTS_DIR.name}/{path.name}", "sha256": _sha256(path), "in_force": not differences, "differences": differences}
+
+
+def _python_and_platform() -> tuple[dict, dict]:
+    import platform
+
+    python = {"version": platform.python_version(), "implementation": platform.python_implementation(), "compiler": platform.python_compiler()}
+    libc = " ".join(x for x in platform.libc_ver() if x)
+    system = {"system": platform.system(), "release": platform.release(), "machine": platform.machine(), "libc": libc or None, "platform": platform.platform()}
+    return python, system
+
+
+def _library_digest() -> str:
+    """One SHA-256 over pra_lib's own source and reference files, so that code that
+    differs from the git commit (or a copy installed without git) is still identified."""
+    import hashlib
+
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".py", ".csv"} and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + _sha256(path).encode("ascii") + b"\n")
+    return digest.hexdigest()
 
 
 def _git_commit() -> dict | None:
@@ -409,22 +518,128 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_manifest(out_root: Path, assessment, parameters: dict, started, results: list[NotebookResult], *, status: str, key_source: str) -> None:
-    """Record what produced the reports. Written as 'incomplete' first, so an interrupted
-    run is visibly marked; rewritten at the end with each notebook's outcome."""
+def key_fingerprint(key: bytes) -> str:
+    """A check value of the pseudonymisation key (HMAC-SHA256 of a fixed text, 16 hex digits).
+
+    It tells whether two runs used the same key without revealing the key: anyone able to
+    test guesses against it could test them as well against the published pseudonyms.
+    """
+    import hashlib
+    import hmac
+
+    return hmac.new(key, b"pra_lib pseudonym key fingerprint", hashlib.sha256).hexdigest()[:16]
+
+
+def parameter_defaults(notebook: Path) -> dict:
+    """The default values in a notebook's ``parameters`` cell (literals; other expressions as their source)."""
+    import ast
+
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    cells = [c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        return {}
+    source = cells[0]["source"]
+    defaults = {}
+    for node in ast.parse(source if isinstance(source, str) else "".join(source)).body:
+        targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets if isinstance(node, ast.Assign) else []
+        if node_value := getattr(node, "value", None):
+            try:
+                value = ast.literal_eval(node_value)
+            except ValueError:
+                value = ast.unparse(node_value)
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    defaults[target.id] = value
+    return defaults
+
+
+def executed_notebook_digest(path: Path) -> str:
+    """SHA-256 of an executed notebook's content, without what records the run itself.
+
+    Left out: papermill's and the kernel's timings (``metadata.papermill``, each cell's
+    ``execution`` and ``papermill`` metadata), the random id of the injected-parameters
+    cell, and the folders the runner passes (``assessment_path``, ``output_dir``). What is
+    left, every cell's source and output and the kernel description, is compared.
+    """
+    import hashlib
+    import re
+
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    nb.get("metadata", {}).pop("papermill", None)
+    runner_lines = re.compile(r"^(\s*(?:%s)\s*=).*$" % "|".join(RUNNER_PARAMETERS), re.MULTILINE)
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata", {})
+        meta.pop("papermill", None)
+        meta.pop("execution", None)
+        if INJECTED_TAG in meta.get("tags", []):
+            cell["id"] = INJECTED_TAG
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            cell["source"] = runner_lines.sub(r"\1 <set by the runner>", source)
+        elif isinstance(cell.get("source"), list):
+            cell["source"] = "".join(cell["source"])
+    text = json.dumps(nb, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def published_files(folder: Path, notebook: str) -> tuple[dict[str, str], str | None]:
+    """SHA-256 of every file a notebook published, by path inside its folder; and the
+    content digest of its executed notebook (see :func:`executed_notebook_digest`)."""
+    folder = Path(folder)
+    executed = folder / f"{notebook}.ipynb"
+    files = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        relative = path.relative_to(folder)
+        if path == executed or any(part.startswith(".") for part in relative.parts):
+            continue
+        files[relative.as_posix()] = _sha256(path)
+    return files, (executed_notebook_digest(executed) if executed.is_file() else None)
+
+
+def _notebook_record(result: NotebookResult, book: Path | None, passed: dict) -> dict:
+    record = asdict(result)
+    if book is not None:
+        record["source_sha256"] = _sha256(book)
+        defaults = {k: v for k, v in parameter_defaults(book).items() if k not in RUNNER_PARAMETERS}
+        record["parameters"] = {**defaults, **passed}
+    files, executed = published_files(Path(result.output_dir), result.notebook)
+    record["files"] = files
+    record["executed_notebook_sha256"] = executed
+    return record
+
+
+def _write_manifest(out_root: Path, assessment, parameters: dict, started, results: list[NotebookResult], *, status: str, record: dict) -> None:
+    """Record what produced the reports, enough for ``pra reproduce`` to run them again and
+    compare. Written as 'incomplete' first, so an interrupted run is visibly marked;
+    rewritten at the end with each notebook's outcome, parameters and published files."""
+    import shlex
+
     folder = _inside(out_root / assessment.assessment_id, out_root)
     root = Path(assessment.path).resolve()
+    books = {book.stem: (book, passed) for book, passed in record["per_book"].items()}
+    packages = installed_packages()
+    python, system = _python_and_platform()
     manifest = {
+        "manifest_version": MANIFEST_VERSION,
         "assessment_id": assessment.assessment_id,
         "status": status,
+        "command": shlex.join(sys.argv),
+        "working_directory": os.getcwd(),
         "assessment_path": str(root),
         "inputs": {str(p.resolve().relative_to(root)): _sha256(p) for p in assessment.input_files()},
         "parameters": parameters,
+        "notebooks_dir": None if record["notebooks_dir"] is None else str(Path(record["notebooks_dir"]).resolve()),
+        "python": python,
+        "platform": system,
         "versions": _versions(),
+        "packages": packages,
+        "lock": _lock_record(packages),
+        "library_sha256": _library_digest(),
         "git": _git_commit(),
-        "pseudonym_key_source": key_source,
+        "pseudonym_key_source": record["key_source"],
+        "pseudonym_key_fingerprint": record["key_fingerprint"],
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds") if status != "incomplete" else None,
-        "notebooks": [asdict(r) for r in results],
+        "notebooks": [_notebook_record(r, *books.get(r.notebook, (None, {}))) for r in results],
     }
     atomic_write_text(folder / "manifest.json", json.dumps(manifest, indent=2) + "\n")

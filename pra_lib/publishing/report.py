@@ -10,6 +10,7 @@ import html
 import os
 import re
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -158,7 +159,9 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
     """Write tables to one XLSX workbook, one sheet per table, with readable headers.
 
     Text that a spreadsheet would evaluate as a formula is stored as text, never as a
-    formula. The file is written atomically.
+    formula. The file is written atomically, and without timestamps: the document
+    properties and the zip entries carry a fixed date, so the same tables give the same
+    bytes (``pra reproduce`` compares them).
     """
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
@@ -188,9 +191,42 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
+    wb.properties.created = _WORKBOOK_DATE
     try:
-        wb.save(tmp)
+        with open(tmp, "wb") as handle:
+            handle.write(_without_timestamps(wb))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# The earliest date a zip entry can carry; also used for the workbook's document properties.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_WORKBOOK_DATE = datetime(*_ZIP_EPOCH)
+
+
+def _without_timestamps(wb) -> bytes:
+    """The workbook's XLSX bytes with the save time replaced by a fixed date.
+
+    openpyxl stamps ``dcterms:modified`` with the time of saving and each zip entry with
+    the local time; both are set to 1980-01-01 here, keeping the entries' order and content.
+    """
+    import io
+    import re
+    import zipfile
+
+    saved = io.BytesIO()
+    wb.save(saved)
+    fixed = _WORKBOOK_DATE.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            if entry.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(<)", rb"\g<1>" + fixed + rb"\g<2>", data)
+            info = zipfile.ZipInfo(entry.filename, date_time=_ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = entry.external_attr
+            target.writestr(info, data)
+    return out.getvalue()
