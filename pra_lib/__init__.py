@@ -28,7 +28,9 @@ _MODULES = {
     "assessment": "assessment",
     "cli": "cli",
     "crf": "assessment.crf",
+    "focus_areas": "focus_areas",
     "i18n": "publishing.i18n",
+    "interviews": "interviews",
     "weights": "stats.weights",
     "overview": "overview",
     "perception": "perception",
@@ -38,7 +40,7 @@ _MODULES = {
     "runner": "runner",
     "seminar": "seminar",
     "stats": "stats",
-    "synthesis": "synthesis",
+    "synthesis": "focus_areas",  # the chapter's earlier name
     "working_groups": "working_groups",
 }
 
