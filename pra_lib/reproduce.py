@@ -246,9 +246,6 @@ def reproduce(manifest_path, *, assessment=None, out=None, jobs: int = 1, timeou
     _section(progress, f"Inputs ({root})", result.inputs, f"all {len(manifest['inputs'])} file(s) identical")
     result.environment = compare_environment(manifest, current_environment())
     _section(progress, "Environment", result.environment, "same Python, platform, packages, lock file and code")
-    key_note = _key_note(manifest)
-    if key_note:
-        result.notes.append(key_note)
 
     names = [nb["notebook"] for nb in manifest["notebooks"]]
     notebooks_dir = manifest.get("notebooks_dir")
@@ -265,6 +262,9 @@ def reproduce(manifest_path, *, assessment=None, out=None, jobs: int = 1, timeou
     aid = summary.results[0].assessment_id if summary.results else manifest["assessment_id"]
     again = read_manifest(out / aid / "manifest.json")
     _compare_runs(manifest, again, manifest_path, result)
+    key_note = _key_note(manifest)
+    if key_note and result.of_kind("table", DIFFERENT):
+        result.notes.append(key_note)
     _finish(result, progress)
     return result
 
@@ -276,7 +276,7 @@ def _key_note(manifest: dict) -> str | None:
 
     source = manifest.get("pseudonym_key_source")
     if source == "random key for this run":
-        return "the original run pseudonymised respondent ids with a random key; tables holding them cannot be reproduced"
+        return "the original run pseudonymised respondent ids with a random key; a table holding them cannot be reproduced"
     if source and not (os.environ.get(KEY_ENV) or os.environ.get(KEY_FILE_ENV)):
         return f"the original run took its pseudonymisation key from the {source}; none is set here, so tables holding respondent ids will differ"
     return None

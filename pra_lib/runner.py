@@ -557,9 +557,9 @@ def executed_notebook_digest(path: Path) -> str:
     """SHA-256 of an executed notebook's content, without what records the run itself.
 
     Left out: papermill's and the kernel's timings (``metadata.papermill``, each cell's
-    ``execution`` and ``papermill`` metadata), the random id of the injected-parameters
-    cell, and the folders the runner passes (``assessment_path``, ``output_dir``). What is
-    left, every cell's source and output and the kernel description, is compared.
+    ``execution`` and ``papermill`` metadata), the random ids of the cells papermill adds
+    (injected parameters, the note on a failed cell), and the folders the runner passes
+    (``assessment_path``, ``output_dir``). What is left, every cell's source and output and the kernel description, is compared.
     """
     import hashlib
     import re
@@ -571,6 +571,8 @@ def executed_notebook_digest(path: Path) -> str:
         meta = cell.get("metadata", {})
         meta.pop("papermill", None)
         meta.pop("execution", None)
+        if "papermill-error-cell-tag" in meta.get("tags", []):  # papermill's note on a failed cell
+            cell["id"] = "papermill-error-cell"
         if INJECTED_TAG in meta.get("tags", []):
             cell["id"] = INJECTED_TAG
             source = cell.get("source", "")
