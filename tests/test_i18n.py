@@ -1,26 +1,45 @@
-"""The report language: one catalogue, visible fallbacks, and Indonesian reports end to end."""
+"""The report language: gettext catalogues, silent but recorded fallbacks, and Indonesian reports end to end."""
 
 from __future__ import annotations
 
-import csv
 import json
+import os
 import re
+import shutil
 import string
+import subprocess
+import sys
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
+from babel.messages.pofile import read_po
 
 from pra_lib import i18n, risk, seminar
 from pra_lib.cli import _run_parameters, build_parser
+from pra_lib.publishing import i18n_tools
 from pra_lib.runner import run_reports
 from pra_lib.assessment.schema import ACTION_STATUSES, CHANNELS
 
 from .conftest import REPO, SAMPLE
 
-CATALOGUE = REPO / "pra_lib" / "reference" / "i18n.csv"
+LOCALE = REPO / "pra_lib" / "locale"
+TEMPLATE = LOCALE / "pra.pot"
 # t("key"), tr("key"), english("key"), i18n.t("key"): literal keys and f-string keys.
 KEY_CALL = re.compile(r'\b(?:t|tr|english)\(\s*(f?)"([^"]+)"')
+
+
+def _catalog(lang: str | None = None, locale: Path = LOCALE):
+    """The template (lang None) or a language's catalogue, read with Babel."""
+    path = locale / "pra.pot" if lang is None else locale / lang / "LC_MESSAGES" / "pra.po"
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def _entries(catalog) -> dict:
+    """(context, msgid) -> msgstr of the active (not obsolete) entries."""
+    return {(m.context, m.id): m.string for m in catalog if m.id}
 
 
 @pytest.fixture(autouse=True)
@@ -31,16 +50,17 @@ def english_afterwards():
 
 
 def _rows() -> list[dict]:
-    with CATALOGUE.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    """The keyed messages as rows: key, English (en/pra.po), Indonesian (id/pra.po)."""
+    en, id_ = _entries(_catalog("en")), _entries(_catalog("id"))
+    return [{"key": key, "en": text, "id": id_.get((None, key), "")} for (context, key), text in en.items() if context is None]
 
 
 def _keys_used() -> list[tuple[str, str, bool]]:
     """(where, key, is_fstring) for every catalogue lookup in the library and the notebooks."""
     found = []
-    for path in sorted((REPO / "pra_lib").glob("*.py")):
+    for path in sorted((REPO / "pra_lib").rglob("*.py")):
         for match in KEY_CALL.finditer(path.read_text(encoding="utf-8")):
-            found.append((path.name, match.group(2), bool(match.group(1))))
+            found.append((str(path.relative_to(REPO)), match.group(2), bool(match.group(1))))
     for path in sorted((REPO / "notebooks").glob("*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             for match in KEY_CALL.finditer("".join(cell["source"])):
@@ -53,7 +73,7 @@ def test_every_key_the_code_uses_is_in_the_catalogue():
     used = _keys_used()
     assert len(used) > 400, "the scan finds the lookups"
     missing = [f"{where}: {key}" for where, key, fstring in used if not fstring and key not in keys]
-    assert not missing, "keys missing from i18n.csv:\n" + "\n".join(missing)
+    assert not missing, "keys missing from en/pra.po:\n" + "\n".join(missing)
     # An f-string key such as f"actions.find.gaps.{what}" must match at least one entry.
     for where, key, fstring in used:
         if fstring:
@@ -61,18 +81,91 @@ def test_every_key_the_code_uses_is_in_the_catalogue():
             assert any(pattern.match(k) for k in keys), f"{where}: no catalogue entry matches {key!r}"
 
 
+def _fields(text):
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+
+
 def test_catalogue_has_unique_keys_english_texts_and_matching_fields():
     rows = _rows()
     keys = [row["key"] for row in rows]
     assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
     assert all(row["en"] for row in rows), "every entry has an English text"
-
-    def fields(text):
-        return {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
-
     # Both languages fill in the same fields, so a translation can never drop a number.
-    differ = [row["key"] for row in rows if row["id"] and fields(row["en"]) != fields(row["id"])]
+    differ = [row["key"] for row in rows if row["id"] and _fields(row["en"]) != _fields(row["id"])]
     assert not differ, differ
+
+
+def test_every_message_of_the_template_has_a_text_in_english_and_indonesian():
+    template = {key for key in _entries(_catalog())}
+    assert len(template) > 1000
+    for lang in i18n.LANGUAGES:
+        catalog = _catalog(lang)
+        texts = _entries(catalog)
+        assert set(texts) == template, f"{lang}/pra.po differs from pra.pot: run make translations"
+        empty = [context or msgid for (context, msgid), text in texts.items() if not text]
+        assert not empty, f"{lang}/pra.po: entries without a text: {empty[:20]}"
+        fuzzy = [m.context or m.id for m in catalog if m.id and m.fuzzy]
+        assert not fuzzy, f"{lang}/pra.po: fuzzy entries (never shown): {fuzzy[:20]}"
+    english, indonesian = _entries(_catalog("en")), _entries(_catalog("id"))
+    for (context, msgid), text in indonesian.items():
+        source = english[(context, msgid)] if context is None else msgid  # a cell's English is its msgid
+        assert _fields(source) == _fields(text), f"{context or msgid}: the fields differ between en and id"
+    # Notebook cells are their own English; keyed messages give the English as a comment in id.
+    assert all(text == msgid for (context, msgid), text in english.items() if context is not None)
+    comments = {m.id: "\n".join(m.auto_comments) for m in _catalog("id") if m.id and not m.context}
+    assert comments["risk.fig.matrix.title"] == "Shocks on the risk matrix"
+
+
+def test_extraction_and_update_keep_every_entry(tmp_path):
+    """pybabel extract + update, as `make translations` runs them, lose no entry (also no key built at run time)."""
+    locale = tmp_path / "locale"
+    shutil.copytree(LOCALE, locale, ignore=shutil.ignore_patterns("*.mo"))
+    pybabel = str(Path(sys.executable).parent / "pybabel")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    extract = subprocess.run([pybabel, "extract", "-F", "babel.cfg", "-o", str(locale / "pra.pot"), "-w", "76", "."],
+                             cwd=REPO, capture_output=True, text=True, env=env)
+    assert extract.returncode == 0, extract.stderr[-2000:]
+    update = subprocess.run([pybabel, "update", "-i", str(locale / "pra.pot"), "-d", str(locale), "-D", "pra", "-w", "76", "--no-fuzzy-matching"],
+                            cwd=REPO, capture_output=True, text=True, env=env)
+    assert update.returncode == 0, update.stderr[-2000:]
+    assert i18n_tools.fill_english(locale) == 0, "en/pra.po holds every notebook cell's English"
+    for lang in i18n.LANGUAGES:
+        before, after = _entries(_catalog(lang)), _entries(_catalog(lang, locale))
+        lost = sorted(context or msgid for (context, msgid) in set(before) - set(after))
+        assert not lost, f"{lang}: extraction would retire {lost[:20]} (register keys built at run time in i18n_tools.DYNAMIC_KEYS)"
+        changed = [context or msgid for key, text in before.items() if after.get(key, text) != text for context, msgid in [key]]
+        assert not changed, changed
+    assert set(_entries(_catalog(None, locale))) == set(_entries(_catalog())), "the committed pra.pot is up to date: run make translations"
+
+
+def test_compiled_catalogues_say_what_the_po_files_say(tmp_path, monkeypatch):
+    locale = tmp_path / "locale"
+    shutil.copytree(LOCALE, locale, ignore=shutil.ignore_patterns("*.mo"))
+    written = i18n_tools.compile_catalogues(locale)
+    assert sorted(p.parent.parent.name for p in written) == ["en", "id"]
+    for mo in written:
+        assert i18n._read_mo(mo) == i18n._read_po(mo.with_suffix(".po"))
+    # The .mo is used while it is not older than its .po; an edited .po is read directly.
+    monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
+    po = locale / "id" / "LC_MESSAGES" / "pra.po"
+    mo = po.with_suffix(".mo")
+    mo.write_bytes(mo.read_bytes().replace("Guncangan pada matriks risiko".encode(), "GUNCANGAN PADA MATRIKS RISIKO".encode()))
+    os.utime(po, (1_000_000_000, 1_000_000_000))
+    i18n._messages.cache_clear()
+    i18n._entries.cache_clear()
+    try:
+        with i18n.language("id"):
+            assert i18n.t("risk.fig.matrix.title") == "GUNCANGAN PADA MATRIKS RISIKO", "the compiled catalogue is read"
+        os.utime(po, None)
+        os.utime(mo, (1_000_000_000, 1_000_000_000))
+        i18n._messages.cache_clear()
+        i18n._entries.cache_clear()
+        with i18n.language("id"):
+            assert i18n.t("risk.fig.matrix.title") == "Guncangan pada matriks risiko", "a newer .po wins over its .mo"
+    finally:
+        monkeypatch.undo()
+        i18n._messages.cache_clear()
+        i18n._entries.cache_clear()
 
 
 def test_vocabulary_of_the_data_has_a_term_for_every_value():
@@ -117,19 +210,55 @@ def test_unknown_key_raises():
         i18n.t("risk.fig.no_such_title")
 
 
-def test_untranslated_entries_fall_back_to_english_visibly(monkeypatch):
+def test_untranslated_entries_fall_back_to_english_silently_and_are_recorded(monkeypatch):
     entries = dict(i18n._entries())
     entries["risk.fig.matrix.title"] = ("Shocks on the risk matrix", "")
     monkeypatch.setattr(i18n, "_entries", lambda: entries)
+    monkeypatch.setattr(i18n, "_missing", set())
     assert i18n.t("risk.fig.matrix.title") == "Shocks on the risk matrix"  # English never carries the marker
+    assert i18n.missing_translations() == []
     i18n.set_language("id")
-    assert i18n.t("risk.fig.matrix.title") == "Shocks on the risk matrix [EN]"
-    # Names and headers fall back visibly too; goal names come from crf, which does the same.
+    assert i18n.t("risk.fig.matrix.title") == "Shocks on the risk matrix", "the reader sees the English, no marker"
+    assert i18n.header("a_column_nobody_named") == "A column nobody named"
+    assert i18n.missing_translations() == ["col.a_column_nobody_named", "risk.fig.matrix.title"]
+    # Names recorded in the assessment, and goal names (from crf), still mark a missing Indonesian name.
     assert i18n.pick("Heatwave", None) == "Heatwave [EN]"
     assert i18n.pick("Flooding", "Banjir") == "Banjir"
-    assert i18n.header("a_column_nobody_named") == "A column nobody named [EN]"
     assert i18n.goal_label("G01") == "Pemenuhan kebutuhan dasar"
     assert i18n.goal_label("G03").endswith(" [EN]")
+
+
+def _markdown_cells(path: Path):
+    return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"]
+
+
+def test_notebook_narrative_is_markdown_translated_by_cell_id(monkeypatch):
+    indonesian = _entries(_catalog("id"))
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+        assert (nb.nbformat, nb.nbformat_minor) >= (4, 5), path.name
+        assert nb.metadata["kernelspec"] == {"name": "pra", "display_name": "Python (pra)", "language": "python"}, path.name
+        cells = _markdown_cells(path)
+        assert cells and cells[0].source.startswith("# "), f"{path.name}: the report opens with its title as a heading"
+        for cell in cells:
+            context = i18n_tools.notebook_context(path.stem, cell.id)
+            assert indonesian.get((context, cell.source)), f"{context}: no Indonesian text for this cell's English"
+        static = [c.id for c in nb.cells if c.cell_type == "code" and re.fullmatch(r'\s*report\.markdown\(i18n\.t\("[^"]+"\)\)\s*', c.source)]
+        assert not static, f"{path.name}: static narrative belongs in Markdown cells: {static}"
+    book = REPO / "notebooks" / "04_assets_shocks_workshop.ipynb"
+    nb = nbformat.read(book, as_version=4)
+    translated = i18n_tools.translate_notebook(nb, "id", name=book.stem)
+    assert translated.cells[2].source.startswith("# Aset dan guncangan")
+    assert nb.cells[2].source.startswith("# Assets and shocks"), "the notebook itself is left as it was"
+    assert [c.source for c in translated.cells if c.cell_type == "code"] == [c.source for c in nb.cells if c.cell_type == "code"]
+    assert i18n_tools.translate_notebook(nb, "id").cells[2].source == translated.cells[2].source, "found by cell id alone"
+    assert i18n_tools.translate_notebook(nb, "en") == nb
+    # A cell whose English changed since it was translated keeps its English, with no marker, and is recorded.
+    monkeypatch.setattr(i18n, "_missing", set())
+    nb.cells[2].source += "\n\nA new sentence."
+    assert i18n_tools.translate_notebook(nb, "id", name=book.stem).cells[2].source == nb.cells[2].source
+    assert i18n.missing_translations() == [f"{book.stem}#{nb.cells[2].id}"]
 
 
 def test_share_of_the_catalogue_translated_is_reported_and_high(capsys):
@@ -170,7 +299,7 @@ def test_every_notebook_declares_lang_and_switches_right_after_its_imports():
         assert 'lang: str = "en"' in "".join(params["source"]), path.name
         imports = "".join(cells[cells.index(params) + 1]["source"])
         assert "i18n.set_language(lang)" in imports and "i18n.install_display(lang)" in imports, path.name
-        assert not [c for c in cells if c["cell_type"] == "markdown"], f"{path.name}: narrative comes from the catalogue"
+        assert len([c for c in cells if "parameters" in c["metadata"].get("tags", [])]) == 1, path.name
 
 
 @pytest.fixture(scope="module")

@@ -177,3 +177,13 @@ def test_report_page_title_is_the_computed_heading(run_dir):
     html = (run_dir / "00_data_overview" / "00_data_overview.html").read_text(encoding="utf-8")
     title = re.search(r"<title>(.*?)</title>", html).group(1)
     assert title and title != "00_data_overview"
+
+
+def test_narrative_headings_are_markdown_headings_in_the_report(run_dir):
+    """The narrative is written as Markdown cells, so JupyterLab's table of contents and the report show real headings."""
+    html = (run_dir / "04_assets_shocks_workshop" / "04_assets_shocks_workshop.html").read_text(encoding="utf-8")
+    assert re.search(r"<h1[^>]*>Assets and shocks", html)
+    assert re.search(r"<h2[^>]*>Risk score of each shock", html)
+    book = nbformat.read(REPO / "notebooks" / "04_assets_shocks_workshop.ipynb", as_version=4)
+    headings = [c.source.splitlines()[0] for c in book.cells if c.cell_type == "markdown"]
+    assert headings[0] == "# Assets and shocks" and "## Findings" in headings

@@ -1,17 +1,26 @@
-"""The report language: one catalogue of labels and sentences, in English and Indonesian.
+"""The report language: gettext catalogues in English and Indonesian.
 
 Every figure title, axis label, table header and findings sentence the reports show comes
-from one catalogue, ``pra_lib/reference/i18n.csv`` (columns ``key``, ``en``, ``id``; UTF-8).
-The analysis modules ask for text by key with :func:`t`; the notebooks choose the language
-once, with :func:`set_language`, from their ``lang`` parameter (``pra run --lang id``).
+from the gettext catalogues under ``pra_lib/locale`` (domain ``pra``, managed with Babel:
+see :mod:`pra_lib.publishing.i18n_tools`). The analysis modules ask for text by key with
+:func:`t`; the English text of a key is its entry in ``en/LC_MESSAGES/pra.po``, the
+Indonesian its entry in ``id/LC_MESSAGES/pra.po``. The notebooks choose the language once,
+with :func:`set_language`, from their ``lang`` parameter (``pra run --lang id``). Their
+narrative is Markdown written in the notebooks, translated before they run
+(:func:`pra_lib.publishing.i18n_tools.translate_notebook`).
 
-* An entry whose Indonesian text is still empty falls back to English followed by
-  ``" [EN]"``, so an untranslated label is visible in the report, never silent.
+* The compiled ``.mo`` file of a language is read when it is there and not older than its
+  ``.po``; otherwise the ``.po`` is read directly (with Babel), so a fresh checkout works
+  before ``python -m pra_lib.publishing.i18n_tools compile`` has run.
+* An entry without an Indonesian text shows the English text, with no marker in the
+  report; the keys seen missing are recorded (:func:`missing_translations`) and logged at
+  debug level.
 * An unknown key raises :class:`KeyError`: a typo fails loudly (and a test checks that
   every key the code uses is in the catalogue).
 * Goal and dimension names come from :mod:`pra_lib.assessment.crf`, not from this catalogue; names
   recorded in the assessment (hazards, focus areas, activities, stakeholder groups) come
-  from their ``*_id`` columns through :func:`pick`.
+  from their ``*_id`` columns through :func:`pick`. Both mark a missing Indonesian name
+  with ``" [EN]"``.
 * Tables keep their stable English snake_case column names, because CSV files are for
   machines and downstream functions rely on the names. Only their display changes:
   :func:`install_display` shows translated headers (:func:`header`) in the notebooks.
@@ -32,14 +41,17 @@ Examples
 
 from __future__ import annotations
 
-import csv
+import logging
 import re
+import struct
 from contextlib import contextmanager
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 __all__ = [
+    "DOMAIN",
     "LANGUAGES",
+    "LOCALE_DIR",
     "UNTRANSLATED",
     "VALUE_VOCABULARY",
     "catalogue",
@@ -51,6 +63,8 @@ __all__ = [
     "header",
     "install_display",
     "language",
+    "missing_translations",
+    "notebook_text",
     "pick",
     "pick_all",
     "plural",
@@ -62,11 +76,16 @@ __all__ = [
 
 #: The report languages: English and Indonesian (Bahasa Indonesia).
 LANGUAGES: tuple[str, ...] = ("en", "id")
-#: Appended to English text shown in place of a missing Indonesian translation.
+#: Appended to a name recorded only in English (:func:`pick`) in an Indonesian report.
 UNTRANSLATED = " [EN]"
+#: The catalogues: ``<LOCALE_DIR>/<lang>/LC_MESSAGES/<DOMAIN>.po`` (and ``.mo``).
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+#: The gettext domain of the reports.
+DOMAIN = "pra"
 
-_FILE = "i18n.csv"
+_log = logging.getLogger(__name__)
 _current = "en"
+_missing: set[str] = set()
 # A column name worth translating: snake_case (with digits and dots, e.g. compound_0.25).
 _COLUMN_NAME = re.compile(r"^[a-z][a-z0-9_.]*$")
 # Columns named after a parameter value: compound_rank_0.25, compound_0.25.
@@ -82,23 +101,94 @@ def _check(lang) -> str:
     return lang
 
 
+def _read_mo(path: Path) -> dict:
+    """The translated entries of a compiled gettext catalogue (GNU ``.mo`` format)."""
+    data = path.read_bytes()
+    order = {0x950412DE: "<", 0xDE120495: ">"}.get(struct.unpack("<I", data[:4])[0])
+    if order is None:
+        raise ValueError(f"{path}: not a gettext .mo file")
+    count, ids, strs = struct.unpack(order + "3I", data[8:20])
+    out = {}
+    for i in range(count):
+        id_len, id_at = struct.unpack(order + "2I", data[ids + 8 * i : ids + 8 * i + 8])
+        str_len, str_at = struct.unpack(order + "2I", data[strs + 8 * i : strs + 8 * i + 8])
+        msgid = data[id_at : id_at + id_len].decode("utf-8")
+        if not msgid:
+            continue  # the header
+        context, _, text = msgid.rpartition("\x04")
+        out[(context, text) if context else text] = data[str_at : str_at + str_len].decode("utf-8")
+    return out
+
+
+def _read_po(path: Path) -> dict:
+    """The translated, non-fuzzy entries of a ``.po`` file, read with Babel."""
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    return {
+        ((m.context, m.id) if m.context else m.id): m.string
+        for m in catalog
+        if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
+    }
+
+
+@lru_cache(maxsize=None)
+def _messages(lang: str) -> dict:
+    """msgid -> text of ``lang``: keys as str, notebook cells as (context, English)."""
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo = po.with_suffix(".mo")
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        return _read_mo(mo)
+    if not po.exists():
+        raise FileNotFoundError(f"no catalogue for {lang!r}: {po}")
+    return _read_po(po)
+
+
 @lru_cache(maxsize=None)
 def _entries() -> dict[str, tuple[str, str]]:
-    """Key -> (English, Indonesian), read once from the packaged CSV."""
-    resource = resources.files("pra_lib") / "reference" / _FILE
-    with resource.open("r", encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames != ["key", "en", "id"]:
-            raise ValueError(f"{_FILE}: expected the columns key, en, id; found {reader.fieldnames}")
-        out: dict[str, tuple[str, str]] = {}
-        for line, row in enumerate(reader, start=2):
-            key = row["key"]
-            if not key or not row["en"]:
-                raise ValueError(f"{_FILE}, line {line}: every entry needs a key and an English text")
-            if key in out:
-                raise ValueError(f"{_FILE}, line {line}: key {key!r} appears twice")
-            out[key] = (row["en"], row["id"] or "")
-    return out
+    """Key -> (English, Indonesian or ""), for the keyed messages of the catalogues."""
+    indonesian = _messages("id")
+    return {key: (en, indonesian.get(key, "")) for key, en in _messages("en").items() if isinstance(key, str)}
+
+
+def _record_missing(key: str, lang: str) -> None:
+    if key not in _missing:
+        _missing.add(key)
+        _log.debug("no %s translation of %r: the English is shown", lang, key)
+
+
+def missing_translations() -> list[str]:
+    """The keys (and notebook cells, ``"<notebook>#<cell id>"``) shown in English in this
+    process because their Indonesian text is missing, sorted.
+
+    Examples
+    --------
+    >>> isinstance(missing_translations(), list)
+    True
+    """
+    return sorted(_missing)
+
+
+def notebook_text(source: str, lang: str, *, context: str | None = None, cell_id: str | None = None) -> str | None:
+    """The ``lang`` text of a notebook Markdown cell whose English is ``source``, or None.
+
+    Looked up by ``context`` (``"<notebook stem>#<cell id>"``), or, without it, by the cell
+    id in any notebook. A missing translation is recorded (:func:`missing_translations`).
+    """
+    lang = _check(lang)
+    if lang == "en":
+        return source
+    messages = _messages(lang)
+    if context is not None:
+        found = messages.get((context, source))
+    else:
+        found = next((text for key, text in messages.items() if isinstance(key, tuple) and key[1] == source
+                      and key[0].endswith(f"#{cell_id}")), None)
+    if not found:
+        _record_missing(context or f"?#{cell_id}", lang)
+        return None
+    return found
 
 
 def catalogue():
@@ -179,12 +269,15 @@ def language(lang: str):
 
 
 def _text(key: str, lang: str) -> str:
+    """The text of ``key`` in ``lang``; English, recorded as missing, without a translation."""
     try:
         en, id_ = _entries()[key]
     except KeyError:
-        raise KeyError(f"no entry {key!r} in the i18n catalogue (pra_lib/reference/{_FILE})") from None
+        raise KeyError(f"no entry {key!r} in the i18n catalogue (pra_lib/locale/en/LC_MESSAGES/{DOMAIN}.po)") from None
     if lang == "id":
-        return id_ if id_ else None
+        if id_:
+            return id_
+        _record_missing(key, lang)
     return en
 
 
@@ -193,7 +286,7 @@ def t(key: str, /, **fields) -> str:
 
     Texts are :meth:`str.format` templates, so numbers keep the format the template gives
     them (``{share:.0%}``) in both languages. An entry without an Indonesian text gives the
-    English text followed by ``" [EN]"``.
+    English text, and is recorded (:func:`missing_translations`).
 
     Raises
     ------
@@ -205,10 +298,7 @@ def t(key: str, /, **fields) -> str:
     >>> t("common.n_equals", n=12)
     'n = 12'
     """
-    text = _text(key, _current)
-    if text is None:
-        return _entries()[key][0].format(**fields) + UNTRANSLATED
-    return text.format(**fields)
+    return _text(key, _current).format(**fields)
 
 
 def english(key: str, /, **fields) -> str:
@@ -310,8 +400,8 @@ def header(column, lang: str | None = None) -> str:
     """The display header of a table column in ``lang`` (default: the current language).
 
     Columns in the catalogue (``col.<name>``) get its text; any other column gets a
-    readable form of its name (``share_positive`` -> ``Share positive``), followed by
-    ``" [EN]"`` in Indonesian.
+    readable form of its name (``share_positive`` -> ``Share positive``), in Indonesian
+    recorded as missing (:func:`missing_translations`) as ``col.<name>``.
 
     Examples
     --------
@@ -333,10 +423,10 @@ def header(column, lang: str | None = None) -> str:
                 key, fields = family, {"value": match.group(1)}
                 break
     if key in entries:
-        text = _text(key, lang)
-        return text.format(**fields) if text is not None else entries[key][0].format(**fields) + UNTRANSLATED
-    readable = readable_header(name)
-    return readable + UNTRANSLATED if lang == "id" else readable
+        return _text(key, lang).format(**fields)
+    if lang == "id":
+        _record_missing(key, lang)
+    return readable_header(name)
 
 
 #: Columns whose values belong to the data vocabulary, and the vocabulary (:func:`term`) they use.
