@@ -9,7 +9,7 @@ JOBS ?= 2
 OUT ?= outputs
 ASSESSMENT ?= data/sample
 
-.PHONY: report test venv lab kernel bench clean lock locked
+.PHONY: report test venv lab bench clean lock locked translations
 
 venv: $(STAMP)
 
@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pra_lib.publishing.i18n_tools compile
 	# The notebooks declare this kernel, so JupyterLab and plain papermill run them with pra_lib.
 	$(BIN)/python -m ipykernel install --sys-prefix --name pra --display-name "Python (pra)" >/dev/null
 	touch $(STAMP)
@@ -68,8 +69,19 @@ locked:
 	echo "installing $$lock"; \
 	$(BIN)/python -m pip install --quiet --require-hashes -r $$lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pra_lib.publishing.i18n_tools compile
 	$(BIN)/python -m ipykernel install --sys-prefix --name pra --display-name "Python (pra)" >/dev/null
 	touch $(STAMP)
+
+# Report text: extract messages from the code and the notebooks' Markdown into
+# pra_lib/locale/pra.pot, merge them into the en and id catalogues, compile, and list what
+# still needs a translation (docs/architecture.md, "Translation").
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -o pra_lib/locale/pra.pot --project=pra_lib --version=0.1.0 --copyright-holder="pra_lib contributors" -w 76 .
+	$(BIN)/pybabel update -i pra_lib/locale/pra.pot -d pra_lib/locale -D pra -w 76 --no-fuzzy-matching
+	$(BIN)/python -m pra_lib.publishing.i18n_tools fill-english
+	$(BIN)/python -m pra_lib.publishing.i18n_tools compile
+	$(BIN)/python -m pra_lib.publishing.i18n_tools status
 
 clean:
 	rm -rf $(OUT)/*/ .pytest_cache
