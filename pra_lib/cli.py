@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("reproduce", help="run again what a manifest.json records and compare every published file")
     rp.add_argument("manifest", help="the manifest.json of the run to reproduce")
     rp.add_argument("--assessment", metavar="PATH", help="the assessment folder (default: the path the manifest records)")
-    rp.add_argument("--out", metavar="DIR", help="a new folder for the reproduction (default: reproduced/<assessment-id>-<time>)")
+    rp.add_argument("--out", metavar="DIR", help="a new folder for the reproduction (default: outputs/reproduced/<assessment-id>-<time>)")
     rp.add_argument("--jobs", type=_positive_int, default=1, help="notebooks to run in parallel (default 1); does not change the outputs")
     rp.add_argument("--timeout", type=_positive_int, default=600, help="seconds one cell may run (default 600)")
     rp.set_defaults(func=_reproduce)

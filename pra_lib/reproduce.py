@@ -192,7 +192,7 @@ def compare_environment(recorded: dict, current: dict) -> list[str]:
 
 def _default_out(assessment_id: str) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return Path("reproduced") / f"{assessment_id}-{stamp}"
+    return Path("outputs") / "reproduced" / f"{assessment_id}-{stamp}"
 
 
 def reproduce(manifest_path, *, assessment=None, out=None, jobs: int = 1, timeout: int = runner.DEFAULT_TIMEOUT, progress=print) -> Reproduction:
@@ -206,7 +206,7 @@ def reproduce(manifest_path, *, assessment=None, out=None, jobs: int = 1, timeou
         The assessment folder (default: the path the manifest records).
     out : str or Path, optional
         A new, empty folder for the reproduction (default:
-        ``reproduced/<assessment-id>-<UTC time>``).
+        ``outputs/reproduced/<assessment-id>-<UTC time>``).
     jobs, timeout : int
         As for :func:`pra_lib.runner.run_reports`; neither changes the outputs.
     progress : callable

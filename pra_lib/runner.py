@@ -559,7 +559,8 @@ def executed_notebook_digest(path: Path) -> str:
     Left out: papermill's and the kernel's timings (``metadata.papermill``, each cell's
     ``execution`` and ``papermill`` metadata), the random ids of the cells papermill adds
     (injected parameters, the note on a failed cell), and the folders the runner passes
-    (``assessment_path``, ``output_dir``). What is left, every cell's source and output and the kernel description, is compared.
+    (``assessment_path``, ``output_dir``). What is left, every cell's source and output and
+    the kernel description, is compared.
     """
     import hashlib
     import re
