@@ -43,7 +43,7 @@ LAYERS = [
     ("stats", {"stats"}),
     ("publishing", {"publishing"}),
     ("chapters", set(CHAPTERS) | set(OLD_CHAPTER_NAMES)),
-    ("runner/cli", {"runner", "cli", "__main__"}),
+    ("runner/cli", {"runner", "cli", "reproduce", "__main__"}),
 ]
 LAYER_OF = {name: (i, layer) for i, (layer, names) in enumerate(LAYERS) for name in names}
 LAYER_TEXT = " -> ".join(layer for layer, _ in LAYERS)
@@ -66,7 +66,7 @@ CHAPTER_ORDER_EXCEPTIONS = {
 PLOTTING = {"matplotlib", "seaborn"}
 I18N = "pra_lib.publishing.i18n"
 PLOTS = "pra_lib.publishing.plots"
-I18N_LABELS = {"pick", "pick_all", "goal_label", "dimension_label", "english", "get_language"}
+I18N_LABELS = {"pick", "pick_all", "goal_label", "dimension_label", "cell_label", "english", "get_language"}
 MAX_LINES = 1000
 
 

@@ -512,18 +512,21 @@ def test_sample_findings_quote_the_results(jakarta, jakarta_results):
     assert "No shock was rated" in risk.findings_shocks(hidden, suppress(r["ranks"], count="n", min_cell_size=100))
 
 
-def test_tables_keep_english_words_and_findings_translate_them(jakarta_results):
-    # Tables hold the data vocabulary in English whatever the report language; the findings
-    # say it in the report language.
+def test_table_labels_and_findings_follow_the_report_language(jakarta, jakarta_results):
+    # Labels in table cells ("(city-wide)", link strengths) and the findings both speak the
+    # report language; the vocabulary columns (band, trend) stay English for filtering.
     from pra_lib.publishing import i18n
 
     r = jakarta_results
     citywide = r["exposure"][r["exposure"]["area"].isna()]
     assert len(citywide) and (citywide["area_name"] == "(city-wide)").all()
     with i18n.language("id"):
+        matrix = risk.impact_matrix(jakarta, activity_id="assets_shocks_workshop")
+        assert (matrix.loc[matrix["area"].isna(), "area_name"] == "(seluruh kota)").all()
         centrality = risk.stress_centrality(r["graph"])
         linked = centrality[centrality["n_shocks"] > 0]
-        assert len(linked) and linked["amplifies"].str.contains(r"\((?:weak|moderate|strong)\)").all()
+        assert len(linked) and linked["amplifies"].str.contains(r"\((?:lemah|sedang|kuat)\)").all()
+        assert not linked["amplifies"].str.contains(r"\((?:weak|moderate|strong)\)").any()
         text = risk.findings_stresses(r["stresses"], r["compound"], centrality)
         assert "(kuat)" in text and "(strong)" not in text
         text = risk.findings_shocks(r["scores"], r["ranks"], exposure=citywide)

@@ -20,7 +20,7 @@ import pandas as pd
 from .. import actions, perception, risk
 from ..assessment import crf
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
-from ..publishing.i18n import english, goal_label, pick
+from ..publishing.i18n import cell_label, goal_label, pick
 from ._common import (
     DEFAULT_ACTIVITIES,
     EVIDENCE,
@@ -141,24 +141,24 @@ def hazard_risk(
                 a = float(_num([c.get("alpha", alpha)]).iloc[0])
                 amp = float(_num([c.get("amplification", np.nan)]).iloc[0])
                 amplifiers = c.get("amplifiers", "")
-                basis = (english("synthesis.basis.compound", own=_fmt(own), alpha=_fmt(a, 2), amp=_fmt(amp, 2))
-                         + (english("synthesis.basis.amplified", names=amplifiers) if isinstance(amplifiers, str) and amplifiers else english("synthesis.basis.no_amplifier")))
+                basis = (cell_label("synthesis.basis.compound", own=_fmt(own), alpha=_fmt(a, 2), amp=_fmt(amp, 2))
+                         + (cell_label("synthesis.basis.amplified", names=amplifiers) if isinstance(amplifiers, str) and amplifiers else cell_label("synthesis.basis.no_amplifier")))
                 if np.isnan(value):
-                    basis = english("synthesis.not_rated_or_suppressed")
+                    basis = cell_label("synthesis.not_rated_or_suppressed")
                 n = _num([c.get("n", np.nan)]).iloc[0]
             else:
-                value, basis, n = np.nan, english("synthesis.not_rated"), np.nan
+                value, basis, n = np.nan, cell_label("synthesis.not_rated"), np.nan
         else:
             if h.hazard_id in sev.index:
                 s = sev.loc[h.hazard_id]
                 severity = float(_num([s["severity"]]).iloc[0])
                 value = stress_likelihood * severity
                 trend = s.get("trend", None)
-                basis = (english("synthesis.basis.stress", likelihood=_fmt(stress_likelihood), severity=_fmt(severity)) + (f", {_term(trend, 'trend')}" if isinstance(trend, str) else "")
-                         if not np.isnan(severity) else english("synthesis.not_rated_or_suppressed"))
+                basis = (cell_label("synthesis.basis.stress", likelihood=_fmt(stress_likelihood), severity=_fmt(severity)) + (f", {_term(trend, 'trend')}" if isinstance(trend, str) else "")
+                         if not np.isnan(severity) else cell_label("synthesis.not_rated_or_suppressed"))
                 n = _num([s.get("n", np.nan)]).iloc[0]
             else:
-                value, basis, n = np.nan, english("synthesis.not_rated"), np.nan
+                value, basis, n = np.nan, cell_label("synthesis.not_rated"), np.nan
         rows.append({"hazard_id": h.hazard_id, "hazard": name, "hazard_type": h.hazard_type, "n": n, "risk_points": value, "basis": basis})
     return pd.DataFrame(rows, columns=["hazard_id", "hazard", "hazard_type", "n", "risk_points", "basis"])
 

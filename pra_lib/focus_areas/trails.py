@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import risk
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
-from ..publishing.i18n import english
+from ..publishing.i18n import cell_label
 from ._common import DEFAULT_ACTIVITIES, STRESS_LIKELIHOOD, _ids, _pct, _term
 from .evidence import _inputs, _linked_actions, _scopes
 
@@ -94,18 +94,18 @@ def evidence_trail(
             n = float(_num([scores["n"].get(g, np.nan)]).iloc[0]) if g in scores.index else np.nan
             neg = float(_num([scores["share_negative"].get(g, np.nan)]).iloc[0]) if g in scores.index and "share_negative" in scores else np.nan
             label = scores["goal_label"].get(g, g) if g in scores.index and "goal_label" in scores else g
-            goal_rows.append(base | {"kind": "goal", "item_id": g, "item": label, "value": mean, "unit": english("synthesis.trail.unit.goal"),
-                                     "n": n, "detail": english("synthesis.trail.poor", share=_pct(neg)) if not np.isnan(neg) else english("synthesis.not_rated_or_suppressed")})
+            goal_rows.append(base | {"kind": "goal", "item_id": g, "item": label, "value": mean, "unit": cell_label("synthesis.trail.unit.goal"),
+                                     "n": n, "detail": cell_label("synthesis.trail.poor", share=_pct(neg)) if not np.isnan(neg) else cell_label("synthesis.not_rated_or_suppressed")})
         rows += sorted(goal_rows, key=lambda r: (np.inf if np.isnan(r["value"]) else r["value"]))
         hazard_rows = []
         for h in fa.hazards:
             if h in haz.index:
                 x = haz.loc[h]
                 hazard_rows.append(base | {"kind": x["hazard_type"], "item_id": h, "item": x["hazard"], "value": x["risk_points"],
-                                           "unit": english("synthesis.trail.unit.risk"), "n": x["n"], "detail": x["basis"]})
+                                           "unit": cell_label("synthesis.trail.unit.risk"), "n": x["n"], "detail": x["basis"]})
             else:
-                hazard_rows.append(base | {"kind": "hazard", "item_id": h, "item": h, "value": np.nan, "unit": english("synthesis.trail.unit.risk"), "n": np.nan,
-                                           "detail": english("synthesis.trail.not_in_hazards")})
+                hazard_rows.append(base | {"kind": "hazard", "item_id": h, "item": h, "value": np.nan, "unit": cell_label("synthesis.trail.unit.risk"), "n": np.nan,
+                                           "detail": cell_label("synthesis.trail.not_in_hazards")})
         rows += sorted(hazard_rows, key=lambda r: (-np.inf if np.isnan(r["value"]) else -r["value"]))
         if len(st):
             mine = st[st["goal_id"].isin(fa.goals) | st["hazard_id"].isin(fa.hazards)]
@@ -116,15 +116,15 @@ def evidence_trail(
             for c in by_code.itertuples(index=False):
                 tags = " ".join(t for t in (c.goal_id, c.hazard_id) if t)
                 rows.append(base | {"kind": "interview code", "item_id": None, "item": c.code, "value": float(c.n_statements),
-                                    "unit": english("synthesis.trail.unit.statements"), "n": float(c.n), "detail": english("synthesis.trail.tagged", tags=tags)})
+                                    "unit": cell_label("synthesis.trail.unit.statements"), "n": float(c.n), "detail": cell_label("synthesis.trail.tagged", tags=tags)})
         acts = _linked_actions(assessment, fa.goals, fa.hazards)
         status = acts["status"].fillna("not recorded").value_counts() if len(acts) else pd.Series(dtype=int)
         titles = [str(t) for t in acts["title"].head(int(n_titles)) if pd.notna(t)]
-        detail = ", ".join(f"{v} {_term(k, 'status')}" for k, v in status.items()) if len(acts) else english("synthesis.trail.no_action")
+        detail = ", ".join(f"{v} {_term(k, 'status')}" for k, v in status.items()) if len(acts) else cell_label("synthesis.trail.no_action")
         if titles:
-            detail += english("synthesis.trail.for_example", titles="; ".join(titles))
-        rows.append(base | {"kind": "actions", "item_id": None, "item": english("synthesis.trail.actions_item"), "value": float(len(acts)),
-                            "unit": english("synthesis.trail.unit.actions"), "n": np.nan, "detail": detail})
+            detail += cell_label("synthesis.trail.for_example", titles="; ".join(titles))
+        rows.append(base | {"kind": "actions", "item_id": None, "item": cell_label("synthesis.trail.actions_item"), "value": float(len(acts)),
+                            "unit": cell_label("synthesis.trail.unit.actions"), "n": np.nan, "detail": detail})
     out = pd.DataFrame(rows, columns=["focus_area_id", "focus_area", "kind", "item_id", "item", "value", "unit", "n", "detail"])
     out["value"] = out["value"].astype(float)
     out["n"] = out["n"].astype(float)

@@ -17,7 +17,7 @@ import pandas as pd
 from ..overview import group_labels
 from ..perception._common import ALL, _as_list, _goal_table, _insert_labels, _round, _sort, _warn
 from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE
-from ..publishing.i18n import english, pick_all
+from ..publishing.i18n import cell_label, pick_all
 
 
 def _statements(assessment, activity_id: str | None) -> pd.DataFrame:
@@ -55,7 +55,7 @@ def interview_summary(assessment, *, activity_id: str | None = None) -> pd.DataF
     """
     st = _statements(assessment, activity_id)
     order = st.attrs["category_order"]
-    labels = dict(zip(st["stakeholder_group"], st["group_label"])) | {ALL: english("perception.all_interviewees")}
+    labels = dict(zip(st["stakeholder_group"], st["group_label"])) | {ALL: cell_label("perception.all_interviewees")}
 
     def summary(frame: pd.DataFrame) -> dict:
         return {
@@ -203,7 +203,7 @@ def top_weaknesses(assessment, *, k: int = 5, activity_id: str | None = None, va
         first = said[said["quote"] == text].iloc[0]
         quotes.append(text)
         big_enough = group_size.get(first["group_label"], 0) >= min_group_size
-        sources.append(english("perception.quote_from", group=first["group_label"]) if big_enough else english("perception.quote_from_withheld"))
+        sources.append(cell_label("perception.quote_from", group=first["group_label"]) if big_enough else cell_label("perception.quote_from_withheld"))
     out["quote"] = quotes
     out["quote_from"] = sources
     return _round(out[columns])

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..assessment import crf
-from ..publishing.i18n import english
+from ..publishing.i18n import cell_label
 from ..stats import krippendorff_alpha
 from ..stats._base import _warn as _stats_warn
 from ..stats.agreement import _alpha_from_table
@@ -108,10 +108,10 @@ def agreement(data: pd.DataFrame, *, by: str | None = "stakeholder_group", overa
     out["interpretation"] = np.select(
         [out["alpha"] >= ALPHA_RELIABLE, out["alpha"] >= ALPHA_TENTATIVE, out["alpha"].notna()], ["reliable", "tentative", "low"], default="not available"
     )
-    out["method"] = english("perception.agreement_method")
+    out["method"] = cell_label("perception.agreement_method")
     labels = _labels_for(data, by_cols)
     if by in labels:
-        labels[by][1][ALL] = english("perception.all_respondents")  # figures translate
+        labels[by][1][ALL] = cell_label("perception.all_respondents")  # figures translate
     return _round(_insert_labels(out, labels))
 
 

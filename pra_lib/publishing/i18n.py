@@ -58,6 +58,7 @@ __all__ = [
     "dimension_label",
     "displayed",
     "english",
+    "cell_label",
     "get_language",
     "goal_label",
     "header",
@@ -299,6 +300,25 @@ def t(key: str, /, **fields) -> str:
     'n = 12'
     """
     return _text(key, _current).format(**fields)
+
+
+def cell_label(key: str, /, **fields) -> str:
+    """A table cell's label in the report language: a unit, a method, a category name.
+
+    Tables modules may name things in the reader's language (as :func:`goal_label` and
+    :func:`pick` do) but hold no sentences: those are built in findings modules with
+    :func:`t` and :func:`plural`. ``label`` is :func:`t` under the name that says which use
+    is meant, so the architecture test can tell the two apart.
+
+    Examples
+    --------
+    >>> cell_label("overview.citywide")
+    '(city-wide)'
+    >>> with language("id"):
+    ...     cell_label("overview.citywide")
+    '(seluruh kota)'
+    """
+    return t(key, **fields)
 
 
 def english(key: str, /, **fields) -> str:

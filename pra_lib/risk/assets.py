@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
-from ..publishing.i18n import english
+from ..publishing.i18n import cell_label
 from ..stats.ordinal import descending_ranks
 from ._common import _aux, _filter_activity, _hazard_ids, _is_assessment, _names, _primary, _score_lookup, _warn
 from .bands import MAX_SCORE
@@ -81,7 +81,7 @@ def impact_matrix(
     out["category"] = out["asset_id"].map(info["category"]) if "category" in info else None
     area = out["asset_id"].map(info["area"]) if "area" in info else pd.Series(None, index=out.index)
     out["area"] = area.astype(object).where(area.notna(), None)
-    citywide = english("overview.citywide")  # tables keep English; findings translate
+    citywide = cell_label("overview.citywide")  # tables keep English; findings translate
     out["area_name"] = out["area"].map(lambda a: area_names.get(a, a) if isinstance(a, str) else citywide)
     out["criticality"] = _num(out["asset_id"].map(info["criticality"])) if "criticality" in info else np.nan
     out["shock"] = out["shock_id"].map(lambda h: names.get(h, h))

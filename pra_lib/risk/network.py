@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
+from ..publishing.i18n import cell_label
 from ..stats.ordinal import descending_ranks
 from .bands import MAX_SCORE, risk_band
 from .shocks import _SHOCK_COLUMNS
@@ -18,6 +19,11 @@ _STRENGTH = {1: "weak", 2: "moderate", 3: "strong"}
 def _strength_word(value) -> str:
     """A link strength (1-3) as its English vocabulary word."""
     return _STRENGTH[int(value)] if int(value) in _STRENGTH else str(value)
+
+
+def _strength_label(value) -> str:
+    """A link strength (1-3) as a label in the report language."""
+    return cell_label(f"strength.{_STRENGTH[int(value)]}") if int(value) in _STRENGTH else str(value)
 
 
 def _risk_reach(graph, stresses: list) -> dict:
@@ -136,7 +142,7 @@ def stress_centrality(graph, *, alpha: float = DEFAULT_ALPHA) -> pd.DataFrame:
                 "out_strength": float(strength[v]),
                 "risk_reach": float(reach[v]),
                 "compound_added": float(added),
-                "amplifies": ", ".join(f"{graph.nodes[e[1]].get('label', e[1])} ({_strength_word(e[2]['strength'])})" for e in out_edges),
+                "amplifies": ", ".join(f"{graph.nodes[e[1]].get('label', e[1])} ({_strength_label(e[2]['strength'])})" for e in out_edges),
             }
         )
     out = pd.DataFrame(rows, columns=columns[:-1])
