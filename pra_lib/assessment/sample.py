@@ -48,7 +48,7 @@ HAZARDS = [
     ("SH02", "shock", "Tidal flooding (rob)", "Banjir rob", "hydro-meteorological", 4, 4),
     ("SH03", "shock", "Earthquake", "Gempa bumi", "geophysical", 2, 5),
     ("SH04", "shock", "Fire in dense settlements", "Kebakaran permukiman padat", "technological", 4, 3),
-    ("SH05", "shock", "Social conflict", "Konflik sosial", "social", 2, 4),
+    ("SH05", "shock", "Social conflict", "Konflik sosial", "social", 3, 5),
     ("SH06", "shock", "Disease outbreak (dengue)", "Wabah penyakit (DBD)", "biological", 4, 3),
     ("SH07", "shock", "Infrastructure failure", "Kegagalan infrastruktur", "technological", 3, 3),
     ("SH08", "shock", "Extreme weather", "Cuaca ekstrem", "hydro-meteorological", 3, 2),
@@ -150,7 +150,7 @@ FOCUS_AREAS = [
 ]
 
 # Perception model, on the latent 1-5 scale: offset of each goal from 3 (performance).
-PERFORMANCE_OFFSET = dict(zip(GOAL_IDS, [-0.2, 0.3, 0.1, -0.4, -0.1, 0.6, -0.3, -0.6, -0.7, -0.5, -0.5, -0.2]))
+PERFORMANCE_OFFSET = dict(zip(GOAL_IDS, [-0.2, 0.3, 0.1, -0.4, -0.1, 0.6, -0.3, -0.6, -0.7, -0.8, -0.6, -0.2]))
 IMPORTANCE_OFFSET = dict(zip(GOAL_IDS, [1.6, 1.0, 1.2, 0.8, 1.0, 0.6, 1.3, 1.5, 1.3, 1.1, 0.9, 0.7]))
 GROUP_EFFECT = {("community", "G01"): -0.8, ("government", "G01"): 0.6, ("government", "G10"): 0.7}
 CHANNEL_EFFECT = {("offline", "G09"): -0.6}
@@ -167,7 +167,7 @@ PLANTED_EFFECTS = [
     ("risk", "Flooding (SH01) is the highest-risk shock (median likelihood 5, consequence 5), ahead of tidal flooding (SH02)."),
     ("risk", "Land subsidence (ST01) amplifies flooding and tidal flooding strongly; it is the most severe, worsening stress with congestion."),
     ("risk", "Three critical assets sit on no risk path (all impacts 0)."),
-    ("actions", "Flooding and G07/G08 have many actions; G04 cohesion, G11 empowerment and social conflict (SH05) have few, so they are the action gaps."),
+    ("actions", "Flooding and G07/G08 have many actions; G04 cohesion, G10 leadership, G11 empowerment and social conflict (SH05) have few, so they are the action gaps."),
     ("focus areas", "The five real focus areas (FA1-FA5) outrank the two extra candidates (FA6, FA7)."),
     ("seminar", "Seminar participants give most support to FA2 preparedness and FA3 water; community participants rank FA5 social cohesion higher than others do."),
     ("working groups", "BPBD fits FA2, PAM Jaya/DSDA fit FA3, Dishub fits FA4 and Dinas Sosial fits FA5 better than Bappeda does, so best-fit coordination beats 'Bappeda everywhere'."),
@@ -263,19 +263,19 @@ def _perception_ratings(rng, people, aspects, dont_know_rate=0.04):
 
 
 INTERVIEW_CODES = [
-    # code, goal, hazard, valence, weight, quote
-    ("inter-agency coordination", "G10", "", "weakness", 9, "Koordinasi antar dinas masih lemah, setiap dinas bekerja sendiri-sendiri."),
-    ("flood early warning", "G11", "SH01", "weakness", 6, "Peringatan dini banjir belum sampai ke warga di bantaran sungai."),
-    ("clean water access", "G01", "ST04", "weakness", 5, "Banyak warga masih membeli air dari pedagang keliling."),
-    ("traffic congestion", "G09", "ST02", "weakness", 5, "Waktu tempuh ke tempat kerja terus bertambah."),
-    ("waste collection", "G08", "ST05", "weakness", 4, "Sampah menyumbat saluran dan memperparah genangan."),
-    ("land subsidence awareness", "G12", "ST01", "weakness", 3, "Penurunan muka tanah belum masuk dalam rencana tata ruang."),
-    ("community participation", "G11", "", "weakness", 3, "Warga jarang dilibatkan sejak awal perencanaan."),
-    ("community solidarity (gotong royong)", "G04", "", "strength", 4, "Gotong royong warga sangat kuat saat banjir datang."),
-    ("growing economy", "G06", "", "strength", 3, "Ekonomi kota tumbuh dan menarik investasi."),
-    ("new mass transit", "G09", "", "strength", 3, "MRT dan TransJakarta memberi pilihan transportasi baru."),
-    ("fire response in dense areas", "G03", "SH04", "weakness", 2, "Mobil pemadam sulit masuk ke gang sempit."),
-    ("social tension", "G05", "SH05", "weakness", 2, "Ketegangan sosial mudah tersulut oleh kabar bohong."),
+    # code, goal, hazard, valence, percent of interviewees who name it, quote
+    ("inter-agency coordination", "G10", "", "weakness", 90, "Koordinasi antar dinas masih lemah, setiap dinas bekerja sendiri-sendiri."),
+    ("flood early warning", "G11", "SH01", "weakness", 72, "Peringatan dini banjir belum sampai ke warga di bantaran sungai."),
+    ("clean water access", "G01", "ST04", "weakness", 40, "Banyak warga masih membeli air dari pedagang keliling."),
+    ("traffic congestion", "G09", "ST02", "weakness", 40, "Waktu tempuh ke tempat kerja terus bertambah."),
+    ("waste collection", "G08", "ST05", "weakness", 32, "Sampah menyumbat saluran dan memperparah genangan."),
+    ("land subsidence awareness", "G12", "ST01", "weakness", 28, "Penurunan muka tanah belum masuk dalam rencana tata ruang."),
+    ("community participation", "G11", "", "weakness", 28, "Warga jarang dilibatkan sejak awal perencanaan."),
+    ("community solidarity (gotong royong)", "G04", "", "strength", 40, "Gotong royong warga sangat kuat saat banjir datang."),
+    ("growing economy", "G06", "", "strength", 30, "Ekonomi kota tumbuh dan menarik investasi."),
+    ("new mass transit", "G09", "", "strength", 30, "MRT dan TransJakarta memberi pilihan transportasi baru."),
+    ("fire response in dense areas", "G03", "SH04", "weakness", 20, "Mobil pemadam sulit masuk ke gang sempit."),
+    ("social tension", "G05", "SH05", "weakness", 20, "Ketegangan sosial mudah tersulut oleh kabar bohong."),
 ]
 
 
@@ -409,13 +409,16 @@ def _write_metadata(out: Path, *, seed: int, respondents: int) -> None:
 
 
 def _interviews(rng, interviewees):
-    weights = np.array([c[4] for c in INTERVIEW_CODES], dtype=float)
+    # Each interviewee names each code independently with its planted probability, so the
+    # order of the most-cited codes is the planted one, not an accident of a few draws.
+    share = np.array([c[4] for c in INTERVIEW_CODES], dtype=float) / 100.0
     rows = []
     sid = 1
     for rid in interviewees["respondent_id"]:
-        k = int(rng.integers(4, 9))
-        picks = rng.choice(len(INTERVIEW_CODES), size=k, replace=False, p=weights / weights.sum())
-        for i in sorted(picks):
+        picks = np.flatnonzero(rng.random(len(share)) < share)
+        if not len(picks):
+            picks = [int(np.argmax(rng.random(len(share)) * share))]
+        for i in picks:
             code, goal, hazard, valence, _, quote = INTERVIEW_CODES[i]
             rows.append((f"S{sid:04d}", rid, goal, hazard, valence, code, quote))
             sid += 1
@@ -526,7 +529,7 @@ def _mandates():
 def _actions(rng, n=120):
     # Topics and how often they occur: flooding and water dominate, cohesion is thin.
     topics = [
-        ("Normalisasi sungai", "dsda", "G07 SH01", 14),
+        ("Normalisasi sungai", "dsda", "G07 SH01", 11),
         ("Pembangunan waduk dan situ", "dsda", "G07 SH01 ST01", 8),
         ("Tanggul pantai NCICD", "dsda", "G07 SH02 ST01", 6),
         ("Pompa dan drainase", "dsda", "G08 SH01", 8),
@@ -537,8 +540,8 @@ def _actions(rng, n=120):
         ("Integrasi TransJakarta", "transjakarta", "G09 ST02", 7),
         ("Manajemen lalu lintas", "dishub", "G09 ST02 ST08", 5),
         ("Rusunawa untuk warga bantaran", "dprkp", "G01 ST07 SH04", 6),
-        ("Sistem peringatan dini banjir", "bpbd", "G10 SH01", 5),
-        ("Latihan kesiapsiagaan bencana", "bpbd", "G11 SH03", 3),
+        ("Sistem peringatan dini banjir", "bpbd", "G07 SH01", 5),
+        ("Latihan kesiapsiagaan bencana", "bpbd", "G03 SH03", 3),
         ("Proteksi kebakaran permukiman", "gulkarmat", "G03 SH04", 4),
         ("Pengendalian DBD", "dinkes", "G03 SH06", 5),
         ("Jaminan kesehatan daerah", "dinkes", "G03 G01", 4),
@@ -548,10 +551,14 @@ def _actions(rng, n=120):
         ("Rencana tata ruang dan zonasi", "citata", "G12 ST01", 3),
         ("Forum warga dan musrenbang", "bappeda", "G11 G04", 2),
         ("Kerukunan antarwarga", "dinsos", "G04 SH05", 2),
-        ("Ketertiban umum", "satpolpp", "G05 ST03", 2),
+        ("Ketertiban umum", "satpolpp", "G05 ST03", 5),
     ]
-    weights = np.array([t[3] for t in topics], dtype=float)
-    picks = rng.choice(len(topics), size=n, p=weights / weights.sum())
+    # Each topic occurs in proportion to its count (exactly, when the counts sum to n), so the
+    # planted coverage does not hinge on the luck of n independent draws.
+    counts = np.array([t[3] for t in topics], dtype=float)
+    counts = np.floor(counts / counts.sum() * n).astype(int)
+    counts[: n - counts.sum()] += 1
+    picks = rng.permutation(np.repeat(np.arange(len(topics)), counts))
     actions, links = [], []
     for i, t in enumerate(picks, start=1):
         title, owner, refs, _ = topics[t]

@@ -77,13 +77,13 @@ from ._common import (
     RISK_SUMMARIES,
     STRESS_LIKELIHOOD,
 )
-from .evidence import evidence_correlations, evidence_matrix, goal_evidence, hazard_risk
+from .evidence import evidence_correlations, evidence_matrix, evidence_variants, goal_evidence, hazard_risk
 from .figures import evidence_heatmap, rank_distribution_figure, sensitivity_figure
 from .findings import evidence_definitions, findings_focus_areas, methods_note, session_note, trail_summary
 from .findings_overall import executive_summary
 from .ranking import aggregate, normalise, rank_focus_areas
 from .trails import evidence_trail
-from .uncertainty import UncertaintyResult, sobol_indices, uncertainty_analysis
+from .uncertainty import UncertaintyResult, settled_places, sobol_indices, uncertainty_analysis
 
 __all__ = [
     "AGGREGATIONS",
@@ -96,6 +96,7 @@ __all__ = [
     "evidence_correlations",
     "evidence_definitions",
     "evidence_matrix",
+    "evidence_variants",
     "evidence_trail",
     "executive_summary",
     "findings_focus_areas",
@@ -107,6 +108,7 @@ __all__ = [
     "rank_focus_areas",
     "sensitivity_figure",
     "session_note",
+    "settled_places",
     "sobol_indices",
     "trail_summary",
     "uncertainty_analysis",

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..publishing.i18n import english
+from ..publishing.i18n import cell_label, english
 from ..stats.composite import AGGREGATIONS, NORMALISATIONS, check_choice as _check_choice, indicator_columns, indicator_values
 
 #: The evidence columns of :func:`evidence_matrix`: label, unit, and how each is computed.
@@ -36,7 +36,16 @@ DEFAULT_ACTIVITIES = {
     "stresses": "stresses_session",
     "interviews": "questionnaire",
 }
-FACTORS = ("normalisation", "aggregation", "weights", "left_out")
+FACTORS = ("normalisation", "aggregation", "weights", "left_out", "alpha", "stress_likelihood", "shift", "missing", "candidates")
+#: The options the uncertainty analysis draws for the choices made before the composite:
+#: the amplification weight of compound risk, the likelihood given to a stress, the lower
+#: bound of min-max normalisation before a geometric mean, and whether a focus area that
+#: covers no hazard has missing linked risk (the rule) or zero (the earlier rule).
+ALPHAS = (0.0, 0.25, 0.5, 1.0)
+STRESS_LIKELIHOODS = (3, 4, 5)
+SHIFTS = (0.1, 1.0, 10.0, 25.0)
+MISSING_RULES = ("missing", "zero")
+MATRIX_MAX = 25.0  # the top cell of the 5 x 5 risk matrix: likelihood 5 x consequence 5
 #: What each modelling choice is called in running text and in figure labels (English; the
 #: reports show them in their language through the catalogue, see :mod:`pra_lib.publishing.i18n`).
 FACTOR_TEXT = {f: english(f"synthesis.factor_text.{f}") for f in FACTORS}
@@ -72,29 +81,30 @@ def _truthy(value) -> bool:
 
 
 def _fmt(x: float, digits: int = 1) -> str:
-    """A number as the tables' English texts quote it (trailing zeros dropped)."""
+    """A number as the tables' texts quote it (trailing zeros dropped)."""
     if x is None or (isinstance(x, float) and np.isnan(x)):
-        return english("common.not_available")
+        return cell_label("common.not_available")
     text = f"{x:.{digits}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _pct(x: float) -> str:
-    return english("common.not_available") if x is None or np.isnan(x) else f"{100 * x:.0f}%"
+    return cell_label("common.not_available") if x is None or np.isnan(x) else f"{100 * x:.0f}%"
 
 
 def _term(value, kind: str):
-    """A value of the data vocabulary (a trend, a status) as the English catalogue shows it."""
+    """A value of the data vocabulary (a trend, a status) in the report language."""
     if not isinstance(value, str):
         return value
     try:
-        return english(f"{kind}.{value}")
+        return cell_label(f"{kind}.{value}")
     except KeyError:
         return value
 
 
 def _evidence_label(column: str) -> str:
-    return EVIDENCE[column]["label"] if column in EVIDENCE else column
+    """An evidence column's label in the report language (the column name if unknown)."""
+    return cell_label(f"synthesis.evidence.{column}.label") if column in EVIDENCE else column
 
 
 def _method(method: str) -> str:

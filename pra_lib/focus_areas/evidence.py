@@ -24,8 +24,11 @@ from ..publishing.i18n import cell_label, goal_label, pick
 from ._common import (
     DEFAULT_ACTIVITIES,
     EVIDENCE,
+    ALPHAS,
     GOAL_EVIDENCE_COLUMNS,
+    MATRIX_MAX,
     RISK_SUMMARIES,
+    STRESS_LIKELIHOODS,
     STRESS_LIKELIHOOD,
     _activity,
     _check_choice,
@@ -38,7 +41,7 @@ from ._common import (
     _warn,
 )
 
-__all__ = ["evidence_correlations", "evidence_matrix", "goal_evidence", "hazard_risk"]
+__all__ = ["evidence_correlations", "evidence_matrix", "evidence_variants", "goal_evidence", "hazard_risk"]
 
 
 # ---------------------------------------------------------------------------
@@ -69,10 +72,7 @@ def _scopes(assessment) -> pd.DataFrame:
 
 def _goal_scores(assessment, activity: str | None, channels) -> pd.DataFrame:
     q = perception.ratings_frame(assessment, activity_id=activity, aspect="performance", channels=list(channels) if channels else None)
-    with warnings.catch_warnings():
-        # Interval warnings (single rater, identical ratings) do not concern the means used here.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return perception.scores(q, n_resamples=50, seed=0)
+    return perception.scores(q, n_resamples=50, seed=0)
 
 
 def hazard_risk(
@@ -86,12 +86,20 @@ def hazard_risk(
     alpha: float = risk.DEFAULT_ALPHA,
     stress_likelihood: float = STRESS_LIKELIHOOD,
 ) -> pd.DataFrame:
-    """The risk of every shock and stress on one scale of risk points.
+    """The risk of every shock and stress on one scale: the 5 x 5 risk matrix (1-25 points).
 
     A shock's risk is its compound risk (:func:`pra_lib.risk.compound_risk`: median
-    likelihood x median consequence, raised by the stresses that amplify it). A stress is a
-    chronic pressure that is present now, so its likelihood is "almost certain" (5) and its
-    risk is ``stress_likelihood x median severity`` (1-5 severity plays the consequence).
+    likelihood x median consequence, raised by the stresses that amplify it), capped at
+    25, the matrix's top cell: amplification can lift a shock to the worst cell, not beyond
+    it, so a shock and a stress are compared on the same scale. A stress is a chronic
+    pressure that is present now, so its likelihood is "almost certain" (5) and its risk is
+    ``stress_likelihood x median severity`` (1-5 severity plays the consequence), at most 25
+    too.
+
+    Evidence that drops out is named, not lost silently: an amplifying stress whose
+    severity is missing or suppressed is listed in ``dropped`` (its push is left out of
+    the compound risk), a hazard whose own rating is suppressed or missing has missing
+    risk points and says so in ``dropped``. Warnings from the risk chapter pass through.
 
     Parameters
     ----------
@@ -111,23 +119,23 @@ def hazard_risk(
     -------
     DataFrame
         One row per hazard of the hazards table: ``hazard_id``, ``hazard``,
-        ``hazard_type``, ``n`` (raters), ``risk_points`` and ``basis`` (how the value was
-        reached). A hazard nobody rated has missing risk points.
+        ``hazard_type``, ``n`` (raters), ``risk_points`` (1-25), ``capped`` (compound risk
+        above 25, capped), ``basis`` (how the value was reached) and ``dropped`` (the
+        evidence that dropped out, empty when none). A hazard nobody rated has missing
+        risk points.
 
     Examples
     --------
     >>> hazard_risk(load_assessment("data/sample")).iloc[0][["hazard", "risk_points"]]  # doctest: +SKIP
     """
     hz = assessment.hazards if assessment.has("hazards") else pd.DataFrame(columns=["hazard_id", "hazard_type", "name_en"])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # unrated hazards are reported by the risk chapter
-        if shock_scores is None and compound is None:
-            shock_scores = risk.shock_scores(assessment, activity_id=_activity(assessment, shocks_activity, "hazard_risk"))
-        if stress_scores is None:
-            stress_scores = risk.stress_scores(assessment, activity_id=_activity(assessment, stresses_activity, "hazard_risk"))
-        if compound is None:
-            compound = risk.compound_risk(shock_scores, stress_scores, assessment, alpha=alpha,
-                                          activity_id=_activity(assessment, stresses_activity, "hazard_risk"))
+    if shock_scores is None and compound is None:
+        shock_scores = risk.shock_scores(assessment, activity_id=_activity(assessment, shocks_activity, "hazard_risk"))
+    if stress_scores is None:
+        stress_scores = risk.stress_scores(assessment, activity_id=_activity(assessment, stresses_activity, "hazard_risk"))
+    if compound is None:
+        compound = risk.compound_risk(shock_scores, stress_scores, assessment, alpha=alpha,
+                                      activity_id=_activity(assessment, stresses_activity, "hazard_risk"))
     comp = compound.set_index("hazard_id") if compound is not None and len(compound) else pd.DataFrame()
     sev = stress_scores.set_index("hazard_id") if stress_scores is not None and len(stress_scores) else pd.DataFrame()
     rows = []
@@ -143,11 +151,16 @@ def hazard_risk(
                 amplifiers = c.get("amplifiers", "")
                 basis = (cell_label("synthesis.basis.compound", own=_fmt(own), alpha=_fmt(a, 2), amp=_fmt(amp, 2))
                          + (cell_label("synthesis.basis.amplified", names=amplifiers) if isinstance(amplifiers, str) and amplifiers else cell_label("synthesis.basis.no_amplifier")))
+                lost = c.get("missing_amplifiers", "")
+                dropped = cell_label("synthesis.dropped.amplifiers", names=lost) if isinstance(lost, str) and lost else ""
                 if np.isnan(value):
                     basis = cell_label("synthesis.not_rated_or_suppressed")
+                    dropped = cell_label("synthesis.dropped.rating", name=name)
+                elif value > MATRIX_MAX:
+                    basis += cell_label("synthesis.basis.capped", value=_fmt(value), cap=_fmt(MATRIX_MAX))
                 n = _num([c.get("n", np.nan)]).iloc[0]
             else:
-                value, basis, n = np.nan, cell_label("synthesis.not_rated"), np.nan
+                value, basis, n, dropped = np.nan, cell_label("synthesis.not_rated"), np.nan, ""
         else:
             if h.hazard_id in sev.index:
                 s = sev.loc[h.hazard_id]
@@ -156,11 +169,14 @@ def hazard_risk(
                 trend = s.get("trend", None)
                 basis = (cell_label("synthesis.basis.stress", likelihood=_fmt(stress_likelihood), severity=_fmt(severity)) + (f", {_term(trend, 'trend')}" if isinstance(trend, str) else "")
                          if not np.isnan(severity) else cell_label("synthesis.not_rated_or_suppressed"))
+                dropped = cell_label("synthesis.dropped.rating", name=name) if np.isnan(severity) else ""
                 n = _num([s.get("n", np.nan)]).iloc[0]
             else:
-                value, basis, n = np.nan, cell_label("synthesis.not_rated"), np.nan
-        rows.append({"hazard_id": h.hazard_id, "hazard": name, "hazard_type": h.hazard_type, "n": n, "risk_points": value, "basis": basis})
-    return pd.DataFrame(rows, columns=["hazard_id", "hazard", "hazard_type", "n", "risk_points", "basis"])
+                value, basis, n, dropped = np.nan, cell_label("synthesis.not_rated"), np.nan, ""
+        rows.append({"hazard_id": h.hazard_id, "hazard": name, "hazard_type": h.hazard_type, "n": n,
+                     "risk_points": min(value, MATRIX_MAX) if not np.isnan(value) else np.nan,
+                     "capped": bool(value > MATRIX_MAX) if not np.isnan(value) else False, "basis": basis, "dropped": dropped})
+    return pd.DataFrame(rows, columns=["hazard_id", "hazard", "hazard_type", "n", "risk_points", "capped", "basis", "dropped"])
 
 
 def _weakness_statements(assessment, activity: str | None) -> pd.DataFrame:
@@ -205,12 +221,10 @@ def _inputs(assessment, *, goal_scores, shock_scores, stress_scores, compound, c
     haz = hazard_risk(assessment, shock_scores=shock_scores, stress_scores=stress_scores, compound=compound,
                       shocks_activity=shocks_activity, stresses_activity=stresses_activity, alpha=alpha,
                       stress_likelihood=stress_likelihood)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # an empty inventory is reported by the actions chapter
-        if coverage_goal is None:
-            coverage_goal = actions.coverage(assessment, by="goal")
-        if coverage_hazard is None:
-            coverage_hazard = actions.coverage(assessment, by="hazard")
+    if coverage_goal is None:
+        coverage_goal = actions.coverage(assessment, by="goal")
+    if coverage_hazard is None:
+        coverage_hazard = actions.coverage(assessment, by="hazard")
     statements = _weakness_statements(assessment, _activity(assessment, interview_activity, "evidence_matrix"))
     return _Inputs(goal_scores, haz, coverage_goal, coverage_hazard, statements)
 
@@ -218,18 +232,14 @@ def _inputs(assessment, *, goal_scores, shock_scores, stress_scores, compound, c
 def _goal_gaps(goal_scores: pd.DataFrame, coverage_goal: pd.DataFrame) -> pd.Series:
     """The actions chapter's gap score per goal, with need = 5 - mean performance."""
     need = actions.need_from_scores(goal_scores, key="goal_id", value="mean", invert_from=5.0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # unrated goals are reported by the perception chapter
-        gaps = actions.gaps(coverage_goal, need=need, k=None)
+    gaps = actions.gaps(coverage_goal, need=need, k=None)
     return pd.Series(_num(gaps["gap_score"]).to_numpy(), index=gaps["goal_id"].astype(str).to_numpy())
 
 
 def _hazard_gaps(hazards: pd.DataFrame, coverage_hazard: pd.DataFrame) -> pd.Series:
     """The actions chapter's gap score per hazard, with need = its risk points (:func:`hazard_risk`)."""
     need = pd.DataFrame({"hazard_id": hazards["hazard_id"].astype(str), "need": _num(hazards["risk_points"]).to_numpy()})
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # unrated hazards are reported by the risk chapter
-        gaps = actions.gaps(coverage_hazard, need=need, k=None)
+    gaps = actions.gaps(coverage_hazard, need=need, k=None)
     return pd.Series(_num(gaps["gap_score"]).to_numpy(), index=gaps["hazard_id"].astype(str).to_numpy())
 
 
@@ -266,9 +276,11 @@ def evidence_matrix(
       the questionnaire (:func:`pra_lib.perception.scores`). 0 means every respondent rates
       its goals very good, 4 very poor.
     * ``linked_risk`` = the highest risk among its hazards (``risk_summary="mean"`` takes
-      the mean): a shock's compound risk, a stress's ``5 x median severity``
-      (:func:`hazard_risk`). A focus area that covers no hazard has linked risk 0: it
-      covers none of the rated risks.
+      the mean), on the 5 x 5 risk matrix (1-25): a shock's compound risk capped at 25, a
+      stress's ``5 x median severity`` (:func:`hazard_risk`). A focus area that covers no
+      hazard has *missing* linked risk, not 0: the risk evidence says nothing about it,
+      and aggregation re-weights its other evidence (the OECD/JRC Handbook's rule for a
+      missing indicator; see :func:`pra_lib.stats.composite.aggregate`).
     * ``action_gap`` = mean over its goals and hazards of the actions chapter's gap score
       (:func:`pra_lib.actions.gaps`): ``need_norm - coverage_norm``, where need is
       ``5 - mean performance`` for a goal and the risk points for a hazard (min-max over
@@ -307,8 +319,10 @@ def evidence_matrix(
         the evidence column: ``mean_performance`` (1-5) and ``perception_weakness``;
         ``top_hazard`` and ``linked_risk``; ``n_actions`` (distinct actions on its goals
         and hazards), ``actions_per_item`` and ``action_gap``; ``n_weakness_statements``
-        and ``interview_salience``. ``attrs["evidence"]`` lists the evidence columns and
-        ``attrs["units"]`` their units. A focus area with no links has missing evidence
+        and ``interview_salience``; ``dropped`` names the goals and hazards whose value is
+        missing or suppressed (left out of the means and maxima). ``attrs["evidence"]``
+        lists the evidence columns, ``attrs["units"]`` their units, ``attrs["alpha"]`` and
+        ``attrs["stress_likelihood"]`` the settings used. A focus area with no links has missing evidence
         (and a warning); a goal nobody rated is left out of its focus area's mean.
 
     Examples
@@ -338,7 +352,7 @@ def evidence_matrix(
                "n_goals": len(goals), "n_hazards": len(hazards), "goals": " ".join(goals), "hazards": " ".join(hazards)}
         if not goals and not hazards:
             empty.append(fa.focus_area_id)
-            rows.append(row | {"mean_performance": np.nan, "perception_weakness": np.nan, "top_hazard": None, "linked_risk": np.nan,
+            rows.append(row | {"dropped": "", "mean_performance": np.nan, "perception_weakness": np.nan, "top_hazard": None, "linked_risk": np.nan,
                                "n_actions": 0, "actions_per_item": np.nan, "action_gap": np.nan, "n_weakness_statements": 0,
                                "interview_salience": np.nan})
             continue
@@ -346,18 +360,20 @@ def evidence_matrix(
         mean_perf = float(perf.mean()) if len(perf) else np.nan
         risks = hrisk["risk_points"].reindex(hazards).dropna() if len(hrisk) else pd.Series(dtype=float)
         if not hazards:
-            linked, top = 0.0, None  # covers no hazard: no rated risk makes its case
+            linked, top = np.nan, None  # covers no hazard: the risk evidence is silent, not zero
         elif risks.empty:
             linked, top = np.nan, None
         else:
             linked = float(risks.max() if risk_summary == "max" else risks.mean())
-            top = hrisk.loc[risks.idxmax(), "hazard"]
+            top = ", ".join(hrisk.loc[risks.index[risks == risks.max()], "hazard"])  # a tie at the top names every tied hazard
         gap = [goal_gap.get(g, np.nan) for g in goals] + [haz_gap.get(h, np.nan) for h in hazards]
         gap = [x for x in gap if not np.isnan(x)]
         counts = [goal_n.get(g, np.nan) for g in goals] + [haz_n.get(h, np.nan) for h in hazards]
         counts = [c for c in counts if not np.isnan(c)]
         tagged = st["goal_id"].isin(goals) | st["hazard_id"].isin(hazards) if n_weak else pd.Series(dtype=bool)
+        lost = [g for g in goals if g not in perf.index] + [h for h in hazards if h not in risks.index]
         rows.append(row | {
+            "dropped": " ".join(lost),
             "mean_performance": mean_perf,
             "perception_weakness": 5.0 - mean_perf,
             "top_hazard": top,
@@ -368,7 +384,7 @@ def evidence_matrix(
             "n_weakness_statements": int(tagged.sum()) if n_weak else 0,
             "interview_salience": float(tagged.sum()) / n_weak if n_weak else np.nan,
         })
-    columns = ["focus_area_id", "focus_area", "selected", "n_goals", "n_hazards", "goals", "hazards",
+    columns = ["focus_area_id", "focus_area", "selected", "n_goals", "n_hazards", "goals", "hazards", "dropped",
                "mean_performance", "perception_weakness", "top_hazard", "linked_risk", "n_actions", "actions_per_item",
                "action_gap", "n_weakness_statements", "interview_salience"]
     out = pd.DataFrame(rows, columns=columns)
@@ -383,6 +399,77 @@ def evidence_matrix(
     out.attrs["evidence"] = list(EVIDENCE)
     out.attrs["units"] = {c: EVIDENCE[c]["unit"] for c in EVIDENCE}
     out.attrs["risk_summary"] = risk_summary
+    out.attrs["alpha"] = float(alpha)
+    out.attrs["stress_likelihood"] = float(stress_likelihood)
+    return out
+
+
+def evidence_variants(
+    assessment,
+    *,
+    alphas: Sequence[float] = ALPHAS,
+    stress_likelihoods: Sequence[float] = STRESS_LIKELIHOODS,
+    **options,
+) -> dict[tuple[float, float], pd.DataFrame]:
+    """The evidence matrix under every compound-risk alpha and stress likelihood, for the uncertainty analysis.
+
+    Alpha (:func:`pra_lib.risk.compound_risk`) and the likelihood given to a stress change
+    the linked risk and, through the hazards' need, the action gap. Each pair gives one
+    matrix; :func:`uncertainty_analysis` draws among them.
+
+    Parameters
+    ----------
+    assessment : Assessment
+        A loaded assessment.
+    alphas, stress_likelihoods : sequence of float
+        The values tried (the nominal ones, ``options["alpha"]`` and
+        ``options["stress_likelihood"]``, are added).
+    **options
+        As in :func:`evidence_matrix`; ``compound`` is recomputed for each alpha from
+        ``shock_scores`` and ``stress_scores`` and so cannot be given.
+
+    Returns
+    -------
+    dict
+        ``{(alpha, stress_likelihood): evidence matrix}``.
+
+    Examples
+    --------
+    >>> v = evidence_variants(load_assessment("data/sample"))  # doctest: +SKIP
+    >>> v[(0.0, 5.0)].set_index("focus_area_id")["linked_risk"]  # doctest: +SKIP
+    """
+    if options.get("compound") is not None:
+        raise ValueError("evidence_variants recomputes compound risk for each alpha: pass shock_scores and stress_scores, not compound")
+    options.pop("compound", None)
+    a0 = float(options.pop("alpha", risk.DEFAULT_ALPHA))
+    sl0 = float(options.pop("stress_likelihood", STRESS_LIKELIHOOD))
+    alphas = sorted({float(a) for a in alphas} | {a0})
+    likelihoods = sorted({float(x) for x in stress_likelihoods} | {sl0})
+    for x in likelihoods:
+        if not 1 <= x <= 5:
+            raise ValueError(f"a stress likelihood is on the 1-5 scale, not {x:g}")
+    # The chapters' inputs are computed once; only compound risk depends on alpha.
+    if options.get("goal_scores") is None:
+        options["goal_scores"] = _goal_scores(assessment, _activity(assessment, options.get("perception_activity", DEFAULT_ACTIVITIES["perception"]), "evidence_variants"),
+                                              options.get("perception_channels", ("online", "offline")))
+    shocks_activity = options.get("shocks_activity", DEFAULT_ACTIVITIES["shocks"])
+    stresses_activity = _activity(assessment, options.get("stresses_activity", DEFAULT_ACTIVITIES["stresses"]), "evidence_variants")
+    if options.get("shock_scores") is None:
+        options["shock_scores"] = risk.shock_scores(assessment, activity_id=_activity(assessment, shocks_activity, "evidence_variants"))
+    if options.get("stress_scores") is None:
+        options["stress_scores"] = risk.stress_scores(assessment, activity_id=stresses_activity)
+    for name, by in (("coverage_goal", "goal"), ("coverage_hazard", "hazard")):
+        if options.get(name) is None:
+            options[name] = actions.coverage(assessment, by=by)
+    out = {}
+    for a in alphas:
+        with warnings.catch_warnings():
+            # A stress without severity is named by the nominal run (compound_risk warns there); not once per alpha.
+            if a != a0:
+                warnings.filterwarnings("ignore", message=".*amplify shocks but have no severity.*")
+            compound = risk.compound_risk(options["shock_scores"], options["stress_scores"], assessment, alpha=a, activity_id=stresses_activity)
+            for sl in likelihoods:
+                out[(a, sl)] = evidence_matrix(assessment, compound=compound, alpha=a, stress_likelihood=sl, **options)
     return out
 
 
@@ -429,9 +516,7 @@ def goal_evidence(assessment, **options) -> pd.DataFrame:
         raise ValueError("goal_scores has several rows per goal; pass perception.scores(...) without by=")
     coverage_goal = options.get("coverage_goal")
     if coverage_goal is None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            coverage_goal = actions.coverage(assessment, by="goal")
+        coverage_goal = actions.coverage(assessment, by="goal")
     st = _weakness_statements(assessment, _activity(assessment, options.get("interview_activity", DEFAULT_ACTIVITIES["interviews"]), "goal_evidence"))
     scopes = _scopes(assessment)
 

@@ -22,9 +22,9 @@ from ..publishing.i18n import t as tr  # t names tables in this chapter
 from ._common import DEFAULT_CI, DEFAULT_TOP_K, EVIDENCE, _evidence_columns, _key, _labels
 from .evidence import _scopes
 from .findings_text import _evidence, _factor_text, _fmt, _method, _option_text, _pct, _rank_text
-from .uncertainty import UncertaintyResult
+from .uncertainty import UncertaintyResult, settled_places
 
-__all__ = ["evidence_definitions", "findings_focus_areas", "methods_note", "session_note", "trail_summary"]
+__all__ = ["evidence_definitions", "findings_focus_areas", "methods_note", "session_note", "settled_text", "trail_summary"]
 
 
 def evidence_definitions(columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -198,8 +198,21 @@ def findings_focus_areas(ranking: pd.DataFrame, uncertainty: UncertaintyResult |
         wide = s[(s["rank_high"] - s["rank_low"]) >= 3]
         if len(wide):
             lines.append(tr("synthesis.find.wide", ci=ci, names=", ".join(names.get(x, x) for x in wide[key])))
+        settled = settled_text(uncertainty, names)
+        if settled:
+            lines.append(settled)
         sens = uncertainty.sensitivity
-        if sens is not None and len(sens):
+        if sens is not None and len(sens) and "sobol_total" in sens and sens["sobol_total"].notna().any():
+            sob = sens.dropna(subset=["sobol_total"])
+            lines.append(tr("synthesis.find.sobol", n=f"{st.get('sobol_runs', 0):,}", items="; ".join(
+                tr("synthesis.find.sobol_item", factor=_factor_text(x["factor"]), total=f"{x['sobol_total']:.2f}", first=f"{x['sobol_first']:.2f}")
+                for _, x in sob.iterrows())))
+            opts = uncertainty.options
+            lo = opts[(opts["factor"] == "left_out") & ~opts["nominal"]].sort_values("mean_abs_rank_shift", ascending=False)
+            if len(lo):
+                x = lo.iloc[0]
+                lines.append(tr("synthesis.find.leans", option=_option_text("left_out", x["option"]), shift=f"{x['mean_abs_rank_shift']:.2f}", most=int(x["max_abs_rank_shift"])))
+        elif sens is not None and len(sens):
             top = sens.iloc[0]
             close = sens.iloc[1:][sens["mean_abs_rank_shift"].iloc[1:] >= 0.9 * top["mean_abs_rank_shift"]]
             rest = sens.iloc[1:][sens["mean_abs_rank_shift"].iloc[1:] < 0.9 * top["mean_abs_rank_shift"]]
@@ -216,6 +229,35 @@ def findings_focus_areas(ranking: pd.DataFrame, uncertainty: UncertaintyResult |
                 x = lo.iloc[0]
                 lines.append(tr("synthesis.find.leans", option=_option_text("left_out", x["option"]), shift=f"{x['mean_abs_rank_shift']:.2f}", most=int(x["max_abs_rank_shift"])))
     return "\n".join(f"- {line}" for line in lines)
+
+
+def settled_text(uncertainty: UncertaintyResult, names: dict | None = None, *, threshold: float = 0.9) -> str | None:
+    """What the uncertainty analysis settles, as one sentence: settled places and the sets it leaves in no order.
+
+    A tier of one focus area is a settled place ("7. FA6, in 94% of runs"); a larger tier
+    is reported as a set, not an order, with the share of runs in which each member takes
+    the set's first place (:func:`settled_places`).
+
+    Examples
+    --------
+    >>> settled_text(uncertainty)  # doctest: +SKIP
+    """
+    tiers = settled_places(uncertainty, threshold=threshold)
+    if tiers.empty:
+        return None
+    key = tiers.columns[0]
+    names = names or {}
+    parts = []
+    for _, g in tiers.groupby("tier", sort=True):
+        x = g.iloc[0]
+        if bool(x["settled"]):
+            parts.append(tr("synthesis.settled.place", place=int(x["place_low"]), name=names.get(x[key], x[key]), share=_pct(x["share_in_places"])))
+        else:
+            g = g.sort_values("share_place_low", ascending=False, kind="stable")
+            members = ", ".join(tr("synthesis.find.share_item", name=names.get(y[key], y[key]), share=_pct(y["share_place_low"])) for _, y in g.iterrows())
+            parts.append(tr("synthesis.settled.set", low=int(x["place_low"]), high=int(x["place_high"]), share=_pct(x["share_tier"]),
+                            place=int(x["place_low"]), items=members))
+    return tr("synthesis.settled.lead", threshold=_pct(threshold), items="; ".join(parts))
 
 
 def _equal(weights) -> bool:
@@ -250,5 +292,11 @@ def methods_note(*, uncertainty: UncertaintyResult | None = None, ranking: pd.Da
                         normalisations=", ".join(_method(m) for m in st["normalisations"]),
                         aggregations=", ".join(_method(m) for m in st["aggregations"]),
                         concentration=_fmt(st["dirichlet_concentration"]), ci=f"{st['ci']:.0%}"))
+        if "alphas" in st:
+            lines.append(tr("synthesis.methods.choices", alphas=", ".join(_fmt(a, 2) for a in st["alphas"]),
+                            likelihoods=", ".join(_fmt(x) for x in st["stress_likelihoods"]), shifts=", ".join(_fmt(x, 1) for x in st["shifts"]),
+                            n_sets=st.get("candidate_sets", 1)))
+        if st.get("sobol_runs"):
+            lines.append(tr("synthesis.methods.sobol", n=f"{st['sobol_runs']:,}", base=st["sobol_base"]))
     lines.append(tr("synthesis.methods.disclosure", n=min_cell_size) + (" " + tr("synthesis.methods.synthetic") if synthetic else ""))
     return "\n".join(f"- {line}" for line in lines if line)

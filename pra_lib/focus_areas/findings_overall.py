@@ -14,6 +14,7 @@ from ..publishing.disclosure import published_numbers as _num  # suppressed cell
 from ..publishing.i18n import plural, term
 from ..publishing.i18n import t as tr  # t names tables in this chapter
 from ._common import DEFAULT_TOP_K, _key, _labels
+from .findings import settled_text
 from .findings_text import _factor_text, _fmt, _pct, _rank_text
 from .uncertainty import UncertaintyResult
 
@@ -76,13 +77,25 @@ def executive_summary(
     Returns
     -------
     str
-        Markdown: a lead paragraph and one bullet per part of the assessment.
+        Markdown, one bullet per part of the assessment. It opens with what the evidence
+        settles: the places and sets of focus areas that hold in at least 90% of the
+        uncertainty analysis's runs (:func:`settled_places`); an order the analysis does
+        not settle is given as a set with the share of runs behind each place, and the
+        nominal ranking follows as one set of modelling choices among many.
 
     Examples
     --------
     >>> report.markdown(executive_summary(city="Jakarta", goal_scores=goals, ranking=ranking, uncertainty=u))  # doctest: +SKIP
     """
     lines = []
+    if uncertainty is not None and len(uncertainty.summary) and ranking is not None and len(ranking):
+        key = _key(ranking) or "focus_area_id"
+        lead = settled_text(uncertainty, dict(zip(ranking[key], _labels(ranking))))
+        if lead:
+            if np.isfinite(uncertainty.settings.get("share_selected_fill_top", np.nan)):
+                m = uncertainty.settings["n_selected"]
+                lead += " " + tr("synthesis.exec.fill", m=m, share=_pct(uncertainty.settings["share_selected_fill_top"]), n=f"{uncertainty.settings['n_runs']:,}")
+            lines.append(lead)
     where = city or tr("synthesis.exec.the_city")
     g = _published(goal_scores, "mean")
     if len(g):
@@ -138,10 +151,8 @@ def executive_summary(
                 y = u.loc[x[key]]
                 text += tr("synthesis.exec.fa_uncertainty", k=kk, share=_pct(y["share_top_k"]), interval=_rank_text(y["rank_low"], y["rank_high"]))
             parts.append(text)
-        lead = tr("synthesis.exec.focus_areas", items="; ".join(parts))
-        if uncertainty is not None and np.isfinite(uncertainty.settings.get("share_selected_fill_top", np.nan)):
-            m = uncertainty.settings["n_selected"]
-            lead += " " + tr("synthesis.exec.fill", m=m, share=_pct(uncertainty.settings["share_selected_fill_top"]), n=f"{uncertainty.settings['n_runs']:,}")
+        items = "; ".join(parts)
+        lead = tr("synthesis.exec.focus_areas_nominal", items=items) if uncertainty is not None else tr("synthesis.exec.focus_areas", items=items)
         if uncertainty is not None and len(uncertainty.sensitivity):
             f0 = _factor_text(uncertainty.sensitivity["factor"].iloc[0])
             lead += " " + tr("synthesis.exec.choice", factor=f0)

@@ -69,6 +69,18 @@ def _option_text(factor: str, option: str, n_runs: int | None = None) -> str:
             if option == english("synthesis.option.leave_out", evidence=EVIDENCE[c]["label"].lower()):
                 return tr("synthesis.option.leave_out", evidence=_evidence(c, "label").lower())
         return option
+    if factor == "missing":
+        for code in ("missing", "zero"):
+            if option == english(f"synthesis.option.missing.{code}"):
+                return tr(f"synthesis.option.missing.{code}")
+        return option
+    if factor == "candidates":
+        if option == english("synthesis.option.all_candidates"):
+            return tr("synthesis.option.all_candidates")
+        before, _, after = english("synthesis.option.without", name="\x00").partition("\x00")
+        if option.startswith(before) and option.endswith(after):
+            return tr("synthesis.option.without", name=option[len(before):len(option) - len(after)])
+        return option
     if factor == "weights" and n_runs is not None and option == english("synthesis.option.dirichlet", n=f"{n_runs:,}"):
         return tr("synthesis.option.dirichlet", n=f"{n_runs:,}")
     return option

@@ -192,7 +192,10 @@ def compound_risk(
         One row per shock, highest compound risk first: ``hazard_id``, ``hazard``, ``n``
         (shock raters), ``score``, ``band``, ``rank``, ``n_amplifiers``, ``amplifiers``
         (strongest push first), ``amplification`` (A), ``alpha``, ``compound``,
-        ``compound_band``, ``compound_rank`` and ``uplift`` (compound - score).
+        ``compound_band``, ``compound_rank``, ``uplift`` (compound - score) and
+        ``missing_amplifiers`` (linked stresses left out because their severity is
+        missing or suppressed; empty when none), so the loss is named where the number is
+        used.
 
     Examples
     --------
@@ -203,7 +206,7 @@ def compound_risk(
     if not np.isfinite(alpha) or alpha < 0:
         raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
     columns = ["hazard_id", "hazard", "n", "score", "band", "rank", "n_amplifiers", "amplifiers", "amplification", "alpha",
-               "compound", "compound_band", "compound_rank", "uplift"]
+               "compound", "compound_band", "compound_rank", "uplift", "missing_amplifiers"]
     if shock_scores is None or shock_scores.empty:
         _warn("there are no shock scores to compound")
         return pd.DataFrame(columns=columns)
@@ -226,6 +229,8 @@ def compound_risk(
     out["compound_band"] = risk_band(out["compound"], bands=bands).to_numpy()
     out["compound_rank"] = descending_ranks(out["compound"].to_numpy(), "average")
     out["uplift"] = out["compound"] - out["score"]
+    lost = edges[edges["severity"].isna()].sort_values("stress_id").groupby("shock_id")["stress"].agg(lambda s: ", ".join(s)).to_dict()
+    out["missing_amplifiers"] = [lost.get(h, "") for h in out["hazard_id"]]
     return out.sort_values(["compound_rank", "hazard_id"], na_position="last", kind="stable").reset_index(drop=True)[columns]
 
 
@@ -260,7 +265,9 @@ def compound_sensitivity(
     base = None
     for a in alphas:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # reported once by compound_risk
+            # The same missing severity for every alpha: compound_risk warns once, for the first.
+            if base is not None:
+                warnings.filterwarnings("ignore", message=".*amplify shocks but have no severity.*")
             res = compound_risk(shock_scores, stress_scores, amplifications, alpha=a, activity_id=activity_id)
         res = res.set_index("hazard_id")
         if base is None:
