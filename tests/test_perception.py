@@ -121,13 +121,24 @@ def test_scores_by_group_and_single_respondent():
 
 def test_scores_identical_ratings_defined():
     df = _frame([(r, "G01", 3) for r in "abcde"])
+    s = perception.scores(df, n_resamples=N_BOOT).set_index("goal_id")
+    # Five 3s: no zero-width interval. The variance floor mixes them with half an answer at
+    # 1..5 (weight 7.5, mean 3, variance 0.5 * 10 / 7.5 = 2/3), so the t interval is
+    # 3 +- t(0.975, 4) * sqrt((2/3) / 5) = 3 +- 2.776445 * 0.365148 = 3 +- 1.013809.
+    assert s.loc["G01", "mean"] == 3.0
+    assert s.loc["G01", "ci_low"] == pytest.approx(3 - 1.013809, abs=1e-5)
+    assert s.loc["G01", "ci_high"] == pytest.approx(3 + 1.013809, abs=1e-5)
+    assert s.loc["G01", "ci_method"].startswith("95% t interval")
+
+
+def test_scores_identical_ratings_bootstrap_has_no_interval():
+    # The bootstrap of five equal answers has nothing to resample: NaN, and a warning says so.
+    df = _frame([(r, "G01", 3) for r in "abcde"])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        s = perception.scores(df, n_resamples=N_BOOT).set_index("goal_id")
+        s = perception.scores(df, method="percentile", n_resamples=N_BOOT).set_index("goal_id")
     assert any("same rating" in str(w.message) for w in caught)
-    # mean of five 3s is 3; the bootstrap interval collapses on it
-    assert s.loc["G01", "mean"] == 3.0
-    assert s.loc["G01", "ci_low"] == s.loc["G01", "ci_high"] == 3.0
+    assert np.isnan(s.loc["G01", "ci_low"]) and np.isnan(s.loc["G01", "ci_high"])
 
 
 def test_scores_dimension_level_averages_respondent_first():
@@ -282,7 +293,51 @@ def test_posthoc_columns_and_n():
     assert g1["n"].tolist() == [2, 3, 2]
     assert g1["mean_a"].iloc[0] == approx(5 / 3)  # group a: 1, 2, 2
     expected = stats.dunn(_kw_fixture().query("goal_id == 'G01'"), dv="rating", between="stakeholder_group")
-    assert g1["pvalue_adj"].to_numpy() == approx(expected["pvalue_adj"].to_numpy())
+    assert g1["pvalue"].to_numpy() == approx(expected["pvalue"].to_numpy())
+    # on request, Holm within the pairs of each goal (the former default)
+    per_goal = perception.posthoc(_kw_fixture(), between="stakeholder_group", family="unit")
+    assert per_goal.loc[per_goal["goal_id"] == "G01", "pvalue_adj"].to_numpy() == approx(expected["pvalue_adj"].to_numpy())
+
+
+def test_posthoc_adjusts_across_the_whole_table_by_default():
+    # Holm (1979) over every raw p-value of the table at once: stats.p_adjust on the pooled
+    # column (p_adjust itself is checked against R's p.adjust in test_stats.py).
+    ph = perception.posthoc(_kw_fixture(), between="stakeholder_group")
+    assert ph["goal_id"].nunique() >= 2
+    pooled = stats.p_adjust(ph["pvalue"].to_numpy(dtype=float), method="holm")
+    assert ph["pvalue_adj"].to_numpy() == approx(pooled)
+    assert (ph["pvalue_adj"] >= ph["pvalue"] - 1e-12).all()
+    assert "across all" in ph["method"].iloc[0]
+    raw = perception.posthoc(_kw_fixture(), between="stakeholder_group", p_adjust="none")
+    assert raw["pvalue_adj"].to_numpy() == approx(raw["pvalue"].to_numpy())
+    with pytest.raises(ValueError, match="family"):
+        perception.posthoc(_kw_fixture(), family="goal")
+
+
+def test_posthoc_family_wise_error_under_the_null():
+    # 12 goals x 4 groups of 15 respondents, every answer from the same distribution: no
+    # true difference. Issue 13 measured "at least one significant pair" in 37% of tables
+    # with Holm within each goal. Across the table Holm keeps it at most alpha = 0.05
+    # (Holm 1979); with 80 seeded tables the estimate's standard error is about 0.025.
+    rng = np.random.default_rng(2026)
+    goals = [f"G{i:02d}" for i in range(1, 13)]
+    table_hits = unit_hits = 0
+    n_tables = 80
+    for _ in range(n_tables):
+        ratings = rng.choice([1, 2, 3, 4, 5], size=(60, 12), p=[0.1, 0.2, 0.3, 0.25, 0.15])
+        frame = pd.DataFrame({
+            "respondent_id": np.repeat([f"r{i}" for i in range(60)], 12),
+            "goal_id": np.tile(goals, 60),
+            "rating": ratings.ravel().astype(float),
+            "dont_know": False,
+            "stakeholder_group": np.repeat(list("abcd"), 15 * 12),
+        })
+        ph = perception.posthoc(frame)
+        table_hits += bool(ph["significant"].any())
+        per_goal = ph.groupby("goal_id")["pvalue"].transform(lambda p: stats.p_adjust(p.to_numpy(dtype=float), method="holm"))
+        unit_hits += bool((per_goal < 0.05).any())
+    assert table_hits / n_tables <= 0.09
+    assert unit_hits / n_tables >= 0.2  # what the default used to be
 
 
 def test_mode_effect_hand_computed():

@@ -84,8 +84,11 @@ def test_votes_frame_other_activity_is_empty_with_warning(sample_dir):
 
 def test_support_hand_computed():
     # FA1: answers 5, 4, 2, 3 and one missing -> n = 4, mean 14/4 = 3.5, supporting (4-5)
-    # 2/4, neutral 1/4, opposing (1-2) 1/4. FA2: 4, 4, 4, 4 -> mean 4, all supporting, and
-    # the bootstrap interval collapses to the estimate.
+    # 2/4, neutral 1/4, opposing (1-2) 1/4. FA2: 4, 4, 4, 4 -> mean 4, all supporting; the
+    # interval does not collapse. Mean: the variance floor mixes the four 4s with half an
+    # answer at 1..5 (weight 6.5, mean 23.5/6.5, variance 6.538/6.5 = 1.00592), so the t
+    # interval is 4 - t(0.975, 3) * sqrt(1.00592 / 4) = 4 - 3.18245 * 0.50148 = 2.4041,
+    # clipped to 5 above. Share: Clopper-Pearson for 4 of 4 is [0.025 ** (1/4), 1] = [0.3976, 1].
     votes = _votes([
         ("a", "government", "FA1", 5, NA), ("b", "government", "FA1", 4, NA), ("c", "community", "FA1", 2, NA),
         ("d", "community", "FA1", 3, NA), ("e", "community", "FA1", NA, NA),
@@ -97,7 +100,20 @@ def test_support_hand_computed():
     assert out.loc["FA1", "mean_ci_low"] <= 3.5 <= out.loc["FA1", "mean_ci_high"]
     assert out.loc["FA1", "mean_ci_low"] < out.loc["FA1", "mean_ci_high"]
     assert out.loc["FA1", "share_support_ci_low"] <= 0.5 <= out.loc["FA1", "share_support_ci_high"]
-    assert out.loc["FA2", ["mean", "mean_ci_low", "mean_ci_high", "share_support"]].tolist() == [4.0, 4.0, 4.0, 1.0]
+    assert out.loc["FA2", ["mean", "mean_ci_high", "share_support", "share_support_ci_high"]].tolist() == [4.0, 5.0, 1.0, 1.0]
+    assert out.loc["FA2", "mean_ci_low"] == pytest.approx(2.4041, abs=1e-4)
+    assert out.loc["FA2", "share_support_ci_low"] == pytest.approx(0.025 ** 0.25, abs=1e-6)
+
+
+def test_support_warns_instead_of_silencing_degenerate_cells():
+    # One answer: a share still has its Clopper-Pearson interval [0.025, 1] (x = 1 of 1),
+    # a mean has none, and the library says why instead of hiding it.
+    votes = _votes([("a", "government", "FA1", 5, NA)])
+    with pytest.warns(RuntimeWarning, match="single answer"):
+        out = sem.support(votes).set_index("focus_area_id")
+    assert np.isnan(out.loc["FA1", "mean_ci_low"]) and np.isnan(out.loc["FA1", "mean_ci_high"])
+    assert out.loc["FA1", "share_support_ci_low"] == pytest.approx(0.025, abs=1e-6)
+    assert out.loc["FA1", "share_support_ci_high"] == 1.0
 
 
 def test_support_by_group_lists_every_cell_and_empty_cells_have_n_zero():

@@ -31,6 +31,8 @@ from pra_lib.stats import (
     kruskal_wallis,
     mann_whitney,
     p_adjust,
+    proportion_ci,
+    rating_ci,
 )
 
 NA = np.nan
@@ -783,7 +785,10 @@ def test_bootstrap_ci_degenerate_groups():
     messages = " ".join(str(w.message) for w in record)
     assert "no non-missing ratings" in messages and "identical" in messages
     assert np.isnan(out.loc["b", "estimate"]) and out.loc["b", "n"] == 0
-    assert out.loc["c", "ci_low"] == out.loc["c", "ci_high"] == out.loc["c", "estimate"] == 4.0
+    # identical ratings: nothing to resample, so no interval rather than a zero-width one
+    # (scipy.stats.bootstrap returns NaN with a DegenerateDataWarning here too)
+    assert out.loc["c", "estimate"] == 4.0
+    assert np.isnan(out.loc["c", "ci_low"]) and np.isnan(out.loc["c", "ci_high"])
     with pytest.warns(RuntimeWarning, match="no non-missing ratings"):
         all_missing = bootstrap_ci(pd.DataFrame({"r": [NA, NA]}), value="r")
     assert len(all_missing) == 1 and np.isnan(all_missing.estimate.item())
@@ -806,3 +811,125 @@ def test_bootstrap_ci_malformed_arguments_raise():
         bootstrap_ci(df, value="r", weights="w")
     with pytest.raises(ValueError, match="n_resamples"):
         bootstrap_ci(df, value="r", n_resamples=0)
+
+
+# ---------------------------------------------------------------------------
+# Analytic intervals: t, Wilson, Clopper-Pearson (rating_ci, proportion_ci)
+# ---------------------------------------------------------------------------
+
+# Newcombe, R. G. (1998). Two-sided confidence intervals for the single proportion:
+# comparison of seven methods. Statistics in Medicine 17, 857-872: the worked examples
+# 81/263, 15/148, 0/20 and 1/29, method 3 (Wilson score) and method 5 (Clopper-Pearson
+# "exact"), printed to 4 decimals.
+NEWCOMBE = [
+    # x, n, Wilson low, Wilson high, Clopper-Pearson low, Clopper-Pearson high
+    (81, 263, 0.2553, 0.3662, 0.2527, 0.3676),
+    (15, 148, 0.0624, 0.1605, 0.0578, 0.1617),
+    (0, 20, 0.0000, 0.1611, 0.0000, 0.1684),
+    (1, 29, 0.0061, 0.1718, 0.0009, 0.1776),
+]
+
+
+@pytest.mark.parametrize("x, n, w_lo, w_hi, cp_lo, cp_hi", NEWCOMBE)
+def test_proportion_ci_matches_newcombe_1998(x, n, w_lo, w_hi, cp_lo, cp_hi):
+    lo, hi = proportion_ci(x, n, method="wilson")
+    assert (round(float(lo[0]), 4), round(float(hi[0]), 4)) == (w_lo, w_hi)
+    lo, hi = proportion_ci(x, n, method="clopper-pearson")
+    assert (round(float(lo[0]), 4), round(float(hi[0]), 4)) == (cp_lo, cp_hi)
+
+
+def test_proportion_ci_matches_r_binom_test():
+    # R help page ?binom.test, Mendel's peas: binom.test(682, 925, p = 0.75) prints
+    # "95 percent confidence interval: 0.7076683 0.7654066".
+    lo, hi = proportion_ci(682, 925)
+    assert float(lo[0]) == pytest.approx(0.7076683, abs=5e-8)
+    assert float(hi[0]) == pytest.approx(0.7654066, abs=5e-8)
+
+
+def test_proportion_ci_all_successes_is_honest():
+    # 8 of 8: Clopper-Pearson lower bound (alpha/2)^(1/n) = 0.025^(1/8) = 0.6306 (the
+    # issue's [0.63, 1]), not the [1, 1] of a percentile bootstrap; n = 0 gives NaN.
+    lo, hi = proportion_ci([8, 0], [8, 0])
+    assert lo[0] == pytest.approx(0.025 ** (1 / 8), abs=1e-12) and hi[0] == 1.0
+    assert np.isnan(lo[1]) and np.isnan(hi[1])
+    with pytest.raises(ValueError):
+        proportion_ci(5, 4)
+    with pytest.raises(ValueError, match="method"):
+        proportion_ci(1, 4, method="wald")
+
+
+def test_rating_ci_t_matches_r_t_test_sleep():
+    # R help page ?t.test: t.test(extra ~ group, data = sleep, paired = TRUE), i.e. the
+    # one-sample t interval of the 10 differences, prints "95 percent confidence interval:
+    # -2.4598858 -0.7001142", "mean difference -1.58". scale=None: the plain Student t.
+    g1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
+    g2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
+    d = pd.DataFrame({"d": np.subtract(g1, g2)})
+    out = rating_ci(d, value="d", scale=None).iloc[0]
+    assert out.estimate == pytest.approx(-1.58, abs=1e-12)
+    assert out.ci_low == pytest.approx(-2.4598858, abs=5e-8)
+    assert out.ci_high == pytest.approx(-0.7001142, abs=5e-8)
+    assert out.method == "t"
+
+
+def test_rating_ci_floor_only_binds_for_small_or_uniform_samples():
+    # 40 answers spread over the scale: the sample variance exceeds the floor, so the
+    # interval is the plain t interval (scipy.stats.t.interval at test time).
+    rng = np.random.default_rng(3)
+    r = rng.choice([1, 2, 3, 4, 5], size=40, p=[0.1, 0.2, 0.3, 0.2, 0.2])
+    out = rating_ci(pd.DataFrame({"r": r}), value="r").iloc[0]
+    lo, hi = sps.t.interval(0.95, r.size - 1, loc=r.mean(), scale=sps.sem(r))
+    assert (out.ci_low, out.ci_high) == (pytest.approx(lo, abs=1e-12), pytest.approx(hi, abs=1e-12))
+
+
+def test_rating_ci_degenerate_samples():
+    df = pd.DataFrame({"r": [4, 4, 4, 4, 4, 5], "g": list("aaaaab")})
+    with pytest.warns(RuntimeWarning, match="single answer"):
+        out = rating_ci(df, value="r", by="g").set_index("g")
+    # five equal answers: an interval of honest width, inside the scale, never [4, 4]
+    assert out.loc["a", "ci_low"] < 4.0 < out.loc["a", "ci_high"] <= 5.0
+    # one answer: no interval for a mean
+    assert np.isnan(out.loc["b", "ci_low"]) and np.isnan(out.loc["b", "ci_high"])
+    # ... but a share has one: Clopper-Pearson for 1 of 1 is [0.025, 1]
+    share = rating_ci(df, value="r", by="g", statistic="share_positive").set_index("g")
+    assert share.loc["b", "ci_low"] == pytest.approx(0.025, abs=1e-12)
+    assert share.loc["a", "method"] == "clopper-pearson"
+    # without a scale, equal answers give NaN and a warning saying why
+    with pytest.warns(RuntimeWarning, match="identical"):
+        plain = rating_ci(df[df.g == "a"], value="r", scale=None).iloc[0]
+    assert np.isnan(plain.ci_low)
+
+
+def test_rating_ci_weighted_uses_kish_effective_n():
+    # Weights 1, 1, 2, 2 on answers 5, 4, 2, 1: weighted mean 15/6 = 2.5, Kish
+    # n_eff = 6**2 / 10 = 3.6; variance sum w (x - m)^2 / sum w * n_eff / (n_eff - 1)
+    # = (6.25 + 2.25 + 0.5 + 4.5) / 6 * 3.6 / 2.6 = 3.11538 (above the floor); at 50% (so
+    # that the scale does not clip) half width t(0.75, 2.6) * sqrt(3.11538 / 3.6), t from scipy. Share >= 4: 2/6, Clopper-Pearson
+    # on x = 3.6 / 3 = 1.2 of 3.6 (Korn & Graubard 1998), from scipy's beta quantiles.
+    df = pd.DataFrame({"r": [5, 4, 2, 1], "w": [1.0, 1.0, 2.0, 2.0]})
+    out = rating_ci(df, value="r", weights="w", ci=0.5).iloc[0]
+    half = sps.t.ppf(0.75, 2.6) * np.sqrt((13.5 / 6 * 3.6 / 2.6) / 3.6)
+    assert out.estimate == pytest.approx(2.5)
+    assert out.ci_low == pytest.approx(2.5 - half, abs=1e-10)
+    assert out.ci_high == pytest.approx(2.5 + half, abs=1e-10)
+    share = rating_ci(df, value="r", weights="w", statistic="share_positive").iloc[0]
+    assert share.ci_low == pytest.approx(sps.beta.ppf(0.025, 1.2, 3.6 - 1.2 + 1), abs=1e-9)
+    assert share.ci_high == pytest.approx(sps.beta.ppf(0.975, 1.2 + 1, 3.6 - 1.2), abs=1e-9)
+    # equal weights give the unweighted interval
+    same = rating_ci(df.assign(w=2.0), value="r", weights="w").iloc[0]
+    plain = rating_ci(df, value="r").iloc[0]
+    assert (same.ci_low, same.ci_high) == (pytest.approx(plain.ci_low), pytest.approx(plain.ci_high))
+
+
+def test_rating_ci_rejects_mismatched_options():
+    df = pd.DataFrame({"r": [1, 2, 3]})
+    with pytest.raises(ValueError, match="for means"):
+        rating_ci(df, value="r", statistic="share_positive", method="t")
+    with pytest.raises(ValueError, match="for shares"):
+        rating_ci(df, value="r", method="wilson")
+    with pytest.raises(ValueError, match="outside the scale"):
+        rating_ci(pd.DataFrame({"r": [1, 7]}), value="r")
+    with pytest.raises(ValueError, match="scale"):
+        rating_ci(df, value="r", scale=(5, 1))
+    with pytest.raises(ValueError, match="method"):
+        bootstrap_ci(df, value="r", method="t")  # the bootstrap peer of scipy stays a bootstrap

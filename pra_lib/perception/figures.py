@@ -43,11 +43,14 @@ def _n_text(n: pd.Series, what: str = "respondents", per: str = "per_cell") -> s
 
 
 def _ci_short(ci_method: str | None) -> str:
-    """'95% CI, percentile bootstrap' from a ``ci_method`` label, in the report language."""
+    """'95% CI, t interval' or '95% CI, percentile bootstrap' from a ``ci_method`` label, in the report language."""
     import re
 
     if not isinstance(ci_method, str):
         return tr("perception.fig.wheel.ci_bootstrap", ci=tr("perception.fig.wheel.ci"))
+    t_label = re.match(r"^(\d+%) t interval\b", ci_method)
+    if t_label:
+        return tr("perception.ci_short_t", ci=t_label.group(1))
     english = re.match(r"^(\d+%) (\w+) bootstrap \((\d+) resamples\)$", ci_method)
     if english:  # a table computed in English, drawn in the current language
         ci, method = english.group(1), english.group(2)
@@ -63,6 +66,9 @@ def _ci_long(ci_method: str) -> str:
     the tables) in the report language."""
     import re
 
+    t_label = re.match(r"^(\d+%) t interval\b", ci_method)
+    if t_label:
+        return tr("perception.ci_method.t_label", ci=t_label.group(1))
     english_label = re.match(r"^(\d+%) (\w+) bootstrap \((\d+) resamples\)$", ci_method)
     if not english_label:
         return ci_method

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..assessment.scales import DEFAULT_SCALES
 from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE
-from ..publishing.i18n import english, pick_all
+from ..publishing.i18n import cell_label, pick_all
 from ..stats.ratings import _count_entries, _counted_cells, _weighted_cells
 from ._common import (
     _UNIT,
@@ -40,10 +40,13 @@ from ._common import (
 
 
 def _ci_label(ci: float, method: str, n_resamples: int) -> str:
-    """'95% percentile bootstrap (2000 resamples)', kept in English as the rest of the data
-    vocabulary (the figures show it in the report language)."""
-    name = english(f"perception.ci_method.{method}") if method in ("percentile", "bca") else method
-    return english("perception.ci_method", ci=f"{ci:.0%}", method=name, n=n_resamples)
+    """'95% t interval (variance floor: half an answer per scale point)' or '95% percentile
+    bootstrap (2000 resamples)', kept in English as the rest of the data vocabulary (the
+    figures show it in the report language)."""
+    if method == "t":
+        return cell_label("perception.ci_method.t_label", ci=f"{ci:.0%}")
+    name = cell_label(f"perception.ci_method.{method}") if method in ("percentile", "bca") else method
+    return cell_label("perception.ci_method", ci=f"{ci:.0%}", method=name, n=n_resamples)
 
 
 def scores(
@@ -54,10 +57,10 @@ def scores(
     ci: float = 0.95,
     n_resamples: int = 2000,
     seed: Any = 0,
-    method: str = "percentile",
+    method: str = "auto",
     weights: str | None = None,
 ) -> pd.DataFrame:
-    """Mean rating per goal (or dimension), with a bootstrap CI and the answer shares.
+    """Mean rating per goal (or dimension), with a confidence interval and the answer shares.
 
     Parameters
     ----------
@@ -74,8 +77,13 @@ def scores(
         when <= 2.
     ci : float
         Confidence level of the interval of the mean.
-    n_resamples, seed, method : int, int, {"percentile", "bca"}
-        Passed to :func:`pra_lib.stats.bootstrap_ci`.
+    method : {"auto", "t", "percentile", "bca"}, default "auto"
+        Interval of the mean (:func:`pra_lib.stats.rating_ci`): ``"auto"`` and ``"t"``
+        give the t interval with a variance floor on the 1-5 scale, which covers at
+        least 93% at n = 5 (``tests/test_coverage.py``); the bootstrap methods are
+        kept for comparison.
+    n_resamples, seed : int, int
+        Bootstrap resamples and seed (bootstrap methods only).
     weights : str, optional
         Column of respondent (survey) weights; means, medians and shares are
         weighted, ``n`` stays the number of respondents.
@@ -91,8 +99,9 @@ def scores(
         respondents who answered, rating or "don't know"; the other shares
         exclude "don't know") and ``ci_method``.  Every goal appears, with
         ``n = 0`` and NaN statistics (and a warning) when nobody rated it.  A cell
-        with a single respondent has no interval (NaN, with a warning); identical
-        ratings give an interval collapsed on the mean (with a warning).
+        with a single respondent has no interval (NaN, with a warning). With the t
+        interval, identical ratings still get an interval of honest width; with a
+        bootstrap method they get none (NaN, with a warning).
 
     Examples
     --------
@@ -117,6 +126,10 @@ def scores(
     grid = _grid(resp, level, by)
     # Cells are numbered in sorted order of their keys: the order bootstrap_ci draws groups in.
     cell, sizes, code_of = resp.cells(keys, sort=True)
+    if method == "auto":
+        method = "t"
+    if method not in ("t", "percentile", "bca"):
+        raise ValueError(f"method must be one of ['auto', 'bca', 'percentile', 't'], got {method!r}")
     ci_label = _ci_label(ci, method, n_resamples)
     options = dict(method=method, n_resamples=n_resamples, ci=ci, seed=seed, positive_min=POSITIVE_MIN, negative_max=NEGATIVE_MAX)
     if weights:
@@ -142,7 +155,7 @@ def scores(
     single = out["n"] == 1
     if single.any():
         out.loc[single, ["ci_low", "ci_high"]] = np.nan
-        _warn(f"scores: {int(single.sum())} cell(s) rest on a single respondent; their confidence interval is NaN")
+        _warn(f"scores: {int(single.sum())} cell(s) rest on a single respondent; a mean of one answer has no confidence interval (NaN)")
     empty = out["n"] == 0
     if empty.any():
         cells = out.loc[empty, keys].astype(str).agg("/".join, axis=1).tolist()
@@ -151,9 +164,9 @@ def scores(
     if identical:
         # Cells below the publication limit are suppressed anyway; a warning about them
         # would itself say something about a small group in the rendered report.
-        n_ident = int(((out["ci_low"] == out["ci_high"]) & (out["n"] >= DEFAULT_MIN_CELL_SIZE)).sum())
+        n_ident = int((out["ci_low"].isna() & (out["n"] >= DEFAULT_MIN_CELL_SIZE)).sum())
         if n_ident:
-            _warn(f"scores: in {n_ident} cell(s) every respondent gave the same rating; the interval collapses on the mean")
+            _warn(f"scores: in {n_ident} cell(s) every respondent gave the same rating, so the bootstrap has no interval (NaN); method='t' gives one")
     out["ci_method"] = ci_label
     front = list(_unit_table(level).columns)
     columns = [*front, *by, "n", "mean", "ci_low", "ci_high", "median", "share_positive", "share_neutral", "share_negative", "n_dont_know", "share_dont_know", "ci_method"]
@@ -221,7 +234,7 @@ def likert_counts(data: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
     aspect = data["aspect"].dropna().iloc[0] if "aspect" in data.columns and data["aspect"].notna().any() else "performance"
     default = DEFAULT_SCALES.get(aspect, DEFAULT_SCALES["performance"])
     labels = data.attrs.get("scales", {}).get(aspect) or pick_all(default.labels_en, default.labels_id)
-    cat_labels = {str(i + 1): lab for i, lab in enumerate(labels)} | {DONT_KNOW: english("perception.dont_know")}
+    cat_labels = {str(i + 1): lab for i, lab in enumerate(labels)} | {DONT_KNOW: cell_label("perception.dont_know")}
     out["category_label"] = out["category"].map(cat_labels)
     columns = ["goal_id", "goal_label", "dimension_id", "dimension_label", *by, "category", "category_label", "count", "share", "n"]
     order = _category_order(data) | {"category": ["1", "2", "3", "4", "5", DONT_KNOW]}
@@ -252,7 +265,7 @@ def importance_performance(
         Where the quadrant lines cross: the grand means (mean of the goal means,
         each goal weighing the same), or the scale midpoint 3.
     ci, n_resamples, seed, weights
-        Passed to :func:`scores`.
+        Passed to :func:`scores` (the t interval of each mean).
 
     Returns
     -------

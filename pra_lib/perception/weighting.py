@@ -26,7 +26,7 @@ def weighted_comparison(
     ci: float = 0.95,
     n_resamples: int = 2000,
     seed: Any = 0,
-    method: str = "percentile",
+    method: str = "auto",
 ) -> pd.DataFrame:
     """Unweighted and weighted mean ratings per goal, side by side in one tidy table.
 
@@ -66,11 +66,13 @@ def weighted_comparison(
     unit = _UNIT[_check_level(level)]
     front = list(_unit_table(level).columns)
     stats_cols = ["n", "mean", "ci_low", "ci_high", "share_positive", "share_negative", "ci_method"]
-    plain = scores(weighted.drop(columns=[WEIGHT]), **options)[[*front, *stats_cols]]
-    with warnings.catch_warnings():
-        # The same cells warn (single respondent, no ratings) for both estimates; say it once.
-        warnings.simplefilter("ignore", RuntimeWarning)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plain = scores(weighted.drop(columns=[WEIGHT]), **options)[[*front, *stats_cols]]
         heavy = scores(weighted, weights=WEIGHT, **options)[[*front, *stats_cols]]
+    # The same cells warn (single respondent, no ratings) for both estimates: say each thing once.
+    for message in dict.fromkeys((str(w.message), w.category) for w in caught):
+        warnings.warn(message[0], message[1], stacklevel=2)
     plain.insert(len(front), "estimate", "unweighted")
     heavy.insert(len(front), "estimate", "weighted")
     plain.insert(len(front) + 2, "n_effective", plain["n"].astype(float))

@@ -18,7 +18,7 @@ Where things are
 votes
     :func:`votes_frame`, the votes joined with groups and focus-area names.
 support_scores
-    :func:`support` (mean agreement, shares supporting / opposing, bootstrap CIs).
+    :func:`support` (mean agreement, shares supporting / opposing, t and Clopper-Pearson intervals).
 ranking
     :func:`seminar_ranking` (mean rank or Borda count) and :func:`rank_distribution`.
 kendall

@@ -1,14 +1,13 @@
 """Support for each focus area: mean agreement and the shares supporting and opposing.
 
-Per focus area: mean agreement with a bootstrap CI, share *supporting* (4 agree or 5
-strongly agree) with a bootstrap CI, share *neutral* (3) and share *opposing* (1 or 2).
-Missing answers are not in the denominator. CIs come from :func:`pra_lib.stats.bootstrap_ci`
-(multinomial bootstrap over participants, percentile).
+Per focus area: mean agreement with a t interval (variance floor on the 1-5 scale), share
+*supporting* (4 agree or 5 strongly agree) with a Clopper-Pearson interval, share *neutral*
+(3) and share *opposing* (1 or 2). Missing answers are not in the denominator. Intervals
+come from :func:`pra_lib.stats.rating_ci`; they hold at seminar group sizes (n = 5).
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 
 import pandas as pd
@@ -30,11 +29,11 @@ def support(data: pd.DataFrame, *, by: str | Sequence[str] | None = None, ci: fl
     by : str or list of str, optional
         Grouping column(s), e.g. ``"stakeholder_group"``.
     ci : float, default 0.95
-        Confidence level of the bootstrap intervals.
+        Confidence level of the intervals.
     n_resamples : int, default 2000
-        Bootstrap resamples.
+        Kept for the run-level parameters; the intervals are analytic and draw nothing.
     seed : int, default 0
-        Seed of the bootstrap.
+        Kept for the run-level parameters.
 
     Returns
     -------
@@ -44,7 +43,9 @@ def support(data: pd.DataFrame, *, by: str | Sequence[str] | None = None, ci: fl
         ``mean_ci_high``, ``share_support`` (4-5) with ``share_support_ci_low`` and
         ``share_support_ci_high``, ``share_neutral`` (3) and ``share_oppose`` (1-2).
         Every combination of group and focus area is listed; one nobody answered has
-        ``n = 0`` and NaN statistics. Percentile intervals.
+        ``n = 0`` and NaN statistics. The mean has a t interval with a variance floor,
+        the share of support a Clopper-Pearson interval (:func:`pra_lib.stats.rating_ci`);
+        a single answer gives a share interval but no mean interval (NaN, with a warning).
 
     Examples
     --------
@@ -68,12 +69,11 @@ def support(data: pd.DataFrame, *, by: str | Sequence[str] | None = None, ci: fl
         out = out.reindex(columns=columns)
         out["n"] = 0
     else:
-        opts = dict(value="support", by=keys, ci=ci, n_resamples=n_resamples, seed=seed)
-        with warnings.catch_warnings():
-            # A cell whose answers are all identical collapses to its estimate; that is expected for small groups.
-            warnings.filterwarnings("ignore", message=".*identical.*", category=RuntimeWarning)
-            mean = stats.bootstrap_ci(answered, statistic="mean", **opts)
-            share = stats.bootstrap_ci(answered, statistic="share_positive", positive_threshold=SUPPORT_THRESHOLD, **opts)
+        # t interval with a variance floor and Clopper-Pearson: both hold at the 5-9 people of a
+        # seminar group, and a group whose answers are all equal still gets an honest interval.
+        opts = dict(value="support", by=keys, ci=ci, n_resamples=n_resamples, seed=seed, scale=(1, 5))
+        mean = stats.rating_ci(answered, statistic="mean", method="t", **opts)
+        share = stats.rating_ci(answered, statistic="share_positive", method="clopper-pearson", positive_threshold=SUPPORT_THRESHOLD, **opts)
         mean = mean[[*keys, "n", "estimate", "ci_low", "ci_high"]].rename(columns={"estimate": "mean", "ci_low": "mean_ci_low", "ci_high": "mean_ci_high"})
         share = share[[*keys, "estimate", "ci_low", "ci_high"]].rename(
             columns={"estimate": "share_support", "ci_low": "share_support_ci_low", "ci_high": "share_support_ci_high"})

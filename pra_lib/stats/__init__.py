@@ -14,7 +14,9 @@ Families
     Rank-based tests and post-hoc comparisons: :func:`kruskal_wallis`,
     :func:`mann_whitney`, :func:`p_adjust`, :func:`dunn`.
 ``intervals``
-    Confidence intervals: the multinomial bootstrap :func:`bootstrap_ci` (percentile, BCa).
+    Confidence intervals: :func:`rating_ci` (the intervals reports print: t with a
+    variance floor for means, Clopper-Pearson for shares), :func:`proportion_ci`
+    (Clopper-Pearson, Wilson) and the multinomial bootstrap :func:`bootstrap_ci`.
 ``ratings``
     Fast-path array helpers for ratings (factorising, grouping codes, first-appearance
     order, cell counts) that the chapters build their tables on.
@@ -49,7 +51,7 @@ Conventions
 
 from .agreement import CronbachAlphaResult, KendallWResult, cronbach_alpha, fleiss_kappa, kendall_w, krippendorff_alpha
 from .inference import KruskalWallisResult, MannWhitneyResult, dunn, kruskal_wallis, mann_whitney, p_adjust
-from .intervals import bootstrap_ci
+from .intervals import bootstrap_ci, proportion_ci, rating_ci
 
 __all__ = [
     "CronbachAlphaResult",
@@ -65,4 +67,6 @@ __all__ = [
     "kruskal_wallis",
     "mann_whitney",
     "p_adjust",
+    "proportion_ci",
+    "rating_ci",
 ]

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ._base import _check_choice, _check_ci, _codes_sorted
-from .intervals import _bootstrap_cells, _stat_from_counts, bootstrap_ci
+from .intervals import DEFAULT_SCALE, METHODS, _bootstrap_cells, _stat_from_counts, bootstrap_ci, rating_ci
 
 
 _DENSE = 50_000_000  # largest dense count table (cells)
@@ -355,8 +355,8 @@ class _ByUnit:
 
 
 def _check_bootstrap_options(method: str, n_resamples: Any, ci: float) -> float:
-    """The argument checks of :func:`pra_lib.stats.bootstrap_ci`, with its messages."""
-    _check_choice("method", method, ("percentile", "bca"))
+    """The argument checks of :func:`pra_lib.stats.rating_ci`, with its messages."""
+    _check_choice("method", method, METHODS)
     ci = _check_ci(ci)
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
         raise ValueError(f"n_resamples must be a positive integer, got {n_resamples!r}")
@@ -364,7 +364,7 @@ def _check_bootstrap_options(method: str, n_resamples: Any, ci: float) -> float:
 
 
 def _counted_cells(resp: _Ratings, cell: np.ndarray, *, method: str, n_resamples: int, ci: float, seed: Any,
-                   positive_min: float, negative_max: float):
+                   positive_min: float, negative_max: float, scale=DEFAULT_SCALE):
     """Bootstrap, answer sums and "don't know" counts of every cell, from one count table.
 
     Unweighted ratings: a cell is summarised by how many respondents gave each rating, so
@@ -421,7 +421,7 @@ def _counted_cells(resp: _Ratings, cell: np.ndarray, *, method: str, n_resamples
         warnings.simplefilter("always")
         rows = _bootstrap_cells(
             entry_counts, entry_x, ones, bounds, statistic="mean", method=method, n_resamples=n_resamples, ci=ci,
-            rng=np.random.default_rng(seed), threshold=threshold, label=lambda gi: f"cell {cells[gi]}",
+            rng=np.random.default_rng(seed), threshold=threshold, label=lambda gi: f"cell {cells[gi]}", scale=scale,
         )
     degenerate = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
     n = np.add.reduceat(entry_counts, bounds[:-1])
@@ -442,7 +442,7 @@ def _counted_cells(resp: _Ratings, cell: np.ndarray, *, method: str, n_resamples
 
 
 def _weighted_cells(resp: _Ratings, cell: np.ndarray, weights: str, *, method: str, n_resamples: int, ci: float, seed: Any,
-                    positive_min: float, negative_max: float):
+                    positive_min: float, negative_max: float, scale=DEFAULT_SCALE):
     """As :func:`_counted_cells` for survey weights, with pandas sums and bootstrap_ci."""
     rated = ~np.isnan(resp.rating) & (cell >= 0)
     w = resp.weight
@@ -460,7 +460,7 @@ def _weighted_cells(resp: _Ratings, cell: np.ndarray, weights: str, *, method: s
     boot_data = frame[["_cell", "rating", weights]]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        boot = bootstrap_ci(boot_data, value="rating", by="_cell", weights=weights, statistic="mean", method=method, n_resamples=n_resamples, ci=ci, seed=seed)
+        boot = rating_ci(boot_data, value="rating", by="_cell", weights=weights, statistic="mean", method=method, scale=scale, n_resamples=n_resamples, ci=ci, seed=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         med = bootstrap_ci(boot_data, value="rating", by="_cell", weights=weights, statistic="median", n_resamples=1, ci=ci, seed=seed)
