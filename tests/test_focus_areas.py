@@ -623,3 +623,47 @@ def test_executive_summary_names_the_headlines(sample, ranking, uncertainty):
     assert text.startswith("- **What the evidence settles**")
     assert text.index("What the evidence settles") < text.index("nominal ranking") and "1. FA1" in text
     assert focus_areas.executive_summary() == "No results were passed to summarise."
+
+
+# ---------------------------------------------------------------------------
+# No silent loss of evidence (issue 13, item 4) and ties (item 6)
+# ---------------------------------------------------------------------------
+
+
+def test_hazard_risk_names_what_dropped_out_and_lets_warnings_through(sample):
+    shocks = risk.shock_scores(sample, activity_id="assets_shocks_workshop")
+    stresses = risk.stress_scores(sample, activity_id="stresses_session").astype({"severity": object})
+    stresses.loc[stresses["hazard_id"] == "ST01", "severity"] = "suppressed"
+    with pytest.warns(RuntimeWarning, match="Land subsidence"):  # compound_risk's warning is not swallowed
+        h = focus_areas.hazard_risk(sample, shock_scores=shocks, stress_scores=stresses).set_index("hazard_id")
+    assert np.isnan(h.loc["ST01", "risk_points"]) and "Land subsidence" in h.loc["ST01", "dropped"]
+    assert "Land subsidence" in h.loc["SH01", "dropped"] and h.loc["SH02", "dropped"].endswith("Land subsidence")
+    # SH01 without ST01: 25 x (1 + 0.25 x 0.63) = 29.2, still above the matrix top: capped, and it says so
+    assert h.loc["SH01", "risk_points"] == 25 and h.loc["SH01", "capped"] and "capped at 25" in h.loc["SH01", "basis"]
+    assert (h["risk_points"].dropna() <= 25).all()
+    with pytest.warns(RuntimeWarning):
+        m = focus_areas.evidence_matrix(sample, shock_scores=shocks, stress_scores=stresses)
+    assert m.set_index("focus_area_id").loc["FA3", "dropped"] == "ST01"
+    text = focus_areas.findings_focus_areas(focus_areas.rank_focus_areas(m), matrix=m)
+    assert "Evidence that dropped out" in text and "FA3: ST01" in text
+
+
+def test_a_tie_at_the_top_is_named(matrix, variants):
+    m = matrix.set_index("focus_area_id")
+    assert m.loc["FA5", "top_hazard"] == "Social conflict"  # 15 x (1 + 0.25 x 1.0) = 18.75, alone at the top
+    # without amplification social conflict (3 x 5 = 15) ties with crime and inequality (5 x 3 = 15): all three are named
+    tied = variants[(0.0, 5.0)].set_index("focus_area_id")
+    assert tied.loc["FA5", "linked_risk"] == 15
+    assert set(tied.loc["FA5", "top_hazard"].split(", ")) == {"Social conflict", "Social inequality", "Crime"}
+
+
+def test_executive_summary_names_a_tie_among_the_top_stresses(sample):
+    stresses = risk.stress_scores(sample, activity_id="stresses_session")
+    text = focus_areas.executive_summary(stresses=stresses, k=3)
+    sev = stresses.set_index("hazard")["severity"]
+    third = sev.sort_values(ascending=False).iloc[2]
+    tied = sev[sev == third].index
+    assert len(tied) > 1  # the sample has a tie at the third place (four stresses at median severity 4)
+    for name in tied:  # all of them are named, none cut by table order
+        assert name in text
+    assert f"{len(tied)} stresses at median severity {third:g}" in text

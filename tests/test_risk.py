@@ -289,8 +289,13 @@ def test_rank_intervals_exactly_tied_hazards_share_first_place():
     avg = risk.rank_intervals(data, hazards=_hazards(), n_resamples=300, seed=1).set_index("hazard_id")
     assert avg.loc["H1", "share_first"] == 0.5 and avg.loc["H2", "share_first"] == 0.5
     assert avg.loc["H1", "rank_median"] == 1.5 and avg.loc["H2", "rank"] == 1.5
+    # the interval shows the places the tie spans, 1-2, not a point that hides the tie
+    assert (avg.loc["H1", "rank_low"], avg.loc["H1", "rank_high"]) == (1, 2)
+    assert avg.loc["H1", "share_tied"] == 1.0 and avg.loc["H1", "tied_with"] == "Fire"
+    assert avg.loc["H3", "share_tied"] == 0.0 and avg.loc["H3", "tied_with"] == ""
     low = risk.rank_intervals(data, hazards=_hazards(), n_resamples=300, seed=1, ties="min").set_index("hazard_id")
-    assert low.loc["H1", "rank_high"] == 1 and low.loc["H2", "rank_high"] == 1
+    assert low.loc["H1", "rank"] == 1 and low.loc["H2", "rank"] == 1
+    assert (low.loc["H1", "rank_low"], low.loc["H1", "rank_high"]) == (1, 2)
     with pytest.raises(ValueError, match="ties"):
         risk.rank_intervals(data, hazards=_hazards(), ties="dense")
 
@@ -630,3 +635,40 @@ def test_figures_draw_results_suppressed_cells_and_empty_input(jakarta, jakarta_
     for fig in figures:
         assert fig.axes
         plt.close(fig)
+
+
+def test_a_suppressed_amplifier_is_named_not_lost(sample_dir):
+    """Issue 13: when ST01's severity is suppressed, SH01's compound risk falls from 40.8 to 32.5; the loss is named."""
+    from pra_lib.assessment.loading import load_assessment
+
+    a = load_assessment(sample_dir)
+    shocks = risk.shock_scores(a, activity_id="assets_shocks_workshop")
+    stresses = risk.stress_scores(a, activity_id="stresses_session")
+    full = risk.compound_risk(shocks, stresses, a, activity_id="stresses_session").set_index("hazard_id")
+    published = stresses.astype({"severity": object})
+    published.loc[published["hazard_id"] == "ST01", "severity"] = "suppressed"  # as a published table reads when n < min_cell_size
+    with pytest.warns(RuntimeWarning, match="Land subsidence"):
+        cut = risk.compound_risk(shocks, published, a, activity_id="stresses_session").set_index("hazard_id")
+    # SH01 = 25 x (1 + 0.25 A); ST01 (strong link, severity 5) adds 1 to A: 0.25 x 25 = 6.25 points lost
+    assert full.loc["SH01", "compound"] - cut.loc["SH01", "compound"] == pytest.approx(6.25)
+    assert cut.loc["SH01", "missing_amplifiers"] == "Land subsidence" and full.loc["SH01", "missing_amplifiers"] == ""
+    text = risk.findings_stresses(published, cut.reset_index(), pd.DataFrame())
+    assert "Evidence left out" in text and "Flooding: Land subsidence" in text
+
+
+def test_findings_say_when_the_top_shock_is_a_tie():
+    rows = []
+    for i in range(20):
+        like = 3 + (i % 2)
+        rows += [(f"r{i}", "H1", like, 4, None, None), (f"r{i}", "H2", like, 4, None, None), (f"r{i}", "H3", 1, 1, None, None)]
+    data = _ratings(rows)
+    scores = risk.shock_scores(data, hazards=_hazards())
+    ranks = risk.rank_intervals(data, hazards=_hazards(), n_resamples=200, seed=1)
+    text = risk.findings_shocks(scores, ranks)
+    top = scores.sort_values("score", ascending=False, kind="stable").iloc[0]["hazard"]
+    other = {"Flood": "Fire", "Fire": "Flood"}[top]
+    assert f"It shares its score with {other}: a tie" in text and "ranks 1-2" in text
+    # no tie, no such sentence
+    clear = [(f"r{i}", h, v, v, None, None) for i in range(20) for h, v in (("H1", 5), ("H2", 3), ("H3", 1))]
+    d2 = _ratings(clear)
+    assert "a tie" not in risk.findings_shocks(risk.shock_scores(d2, hazards=_hazards()), risk.rank_intervals(d2, hazards=_hazards(), n_resamples=100))

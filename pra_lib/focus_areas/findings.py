@@ -163,6 +163,14 @@ def findings_focus_areas(ranking: pd.DataFrame, uncertainty: UncertaintyResult |
             vals = {c[5:]: float(leader[c]) for c in normcols if pd.notna(leader[c])}
             strong = sorted(vals, key=vals.get, reverse=True)[:2]
             lines.append(tr("synthesis.find.leads", name=names[leader[key]], evidence=tr("risk.find.and").join(_evidence(c, "label").lower() for c in strong)))
+    if matrix is not None and "dropped" in matrix and key in matrix:
+        lost = matrix[matrix["dropped"].fillna("").astype(str) != ""]
+        if len(lost):
+            lines.append(tr("synthesis.find.dropped", items="; ".join(f"{x[key]}: {x['dropped']}" for _, x in lost.iterrows())))
+    if matrix is not None and "n_hazards" in matrix and "linked_risk" in matrix and key in matrix:
+        none = matrix[(pd.to_numeric(matrix["n_hazards"], errors="coerce") == 0) & _num(matrix["linked_risk"]).isna().to_numpy()]
+        if len(none):
+            lines.append(tr("synthesis.find.no_hazard", names=", ".join(names.get(x, x) for x in none[key])))
     if "selected" in r and r["selected"].astype(bool).any():
         sel = r[r["selected"].astype(bool)]
         m = len(sel)

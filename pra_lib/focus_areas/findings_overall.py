@@ -118,8 +118,15 @@ def executive_summary(
     s = _published(stresses, "severity")
     if len(s):
         s = s.sort_values(["_v", "share_worsening"] if "share_worsening" in s else ["_v"], ascending=False)
-        parts = [f"{x['hazard']} ({tr('synthesis.exec.severity', severity=_fmt(x['_v']))}, {term(x['trend'], 'trend')})" if "trend" in x else f"{x['hazard']} ({_fmt(x['_v'])})" for _, x in s.head(k).iterrows()]
-        lines.append(tr("synthesis.exec.top_stresses", items="; ".join(parts)))
+        # a tie at the k-th severity is named in full, not cut by the order of the table
+        shown = s[s["_v"] >= s["_v"].iloc[min(k, len(s)) - 1]]
+        parts = [f"{x['hazard']} ({tr('synthesis.exec.severity', severity=_fmt(x['_v']))}, {term(x['trend'], 'trend')})" if "trend" in x else f"{x['hazard']} ({_fmt(x['_v'])})" for _, x in shown.iterrows()]
+        text = tr("synthesis.exec.top_stresses", items="; ".join(parts))
+        ties = shown.groupby("_v").size()
+        ties = ties[ties > 1]
+        if len(ties):
+            text += " " + tr("synthesis.exec.stress_ties", items="; ".join(tr("synthesis.exec.stress_tie", n=int(n), severity=_fmt(v)) for v, n in ties.sort_index(ascending=False).items()))
+        lines.append(text)
     gap_parts = []
     for table, name in ((goal_gaps, "goal"), (hazard_gaps, "hazard")):
         t = _published(table, "gap_score")

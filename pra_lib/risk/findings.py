@@ -105,6 +105,9 @@ def findings_shocks(
         t = r.loc[top["hazard_id"]]
         text += " " + tr("risk.find.top_shock_first", share=_pct(_num([t["share_first"]])[0]), n_resamples=f"{int(_num([t['n_resamples']])[0]):,}",
                          interval=_rank_text(_num([t["rank_low"]])[0], _num([t["rank_high"]])[0]))
+        tied = t.get("tied_with", "")
+        if isinstance(tied, str) and tied:
+            text += " " + tr("risk.find.top_tied", hazard=top["hazard"], names=tied)
     lines.append(text)
     if len(scored) > 1:
         rest = [f"{row.hazard} ({_fmt(row.score_value)}, {term(row.band, 'band')})" for row in scored.iloc[1:4].itertuples()]
@@ -205,6 +208,10 @@ def findings_stresses(
         alpha = float(_num([top["alpha"]])[0])
         lines.append(tr("risk.find.compound_top", alpha=_fmt(alpha, 2), hazard=top["hazard"], compound=_fmt(top["compound_value"]),
                         score=_fmt(_num([top["score"]])[0]), amplifiers=top["amplifiers"] or tr("risk.find.no_stress")))
+        if "missing_amplifiers" in c:
+            lost = c[c["missing_amplifiers"].fillna("").astype(str) != ""]
+            if len(lost):
+                lines.append(tr("risk.find.missing_amplifiers", items="; ".join(f"{row.hazard}: {row.missing_amplifiers}" for row in lost.itertuples())))
         moved = c[(c["rank_value"] - c["compound_rank_value"]).abs() >= 0.5]
         if len(moved):
             lines.append(tr("risk.find.reorder", items="; ".join(tr("risk.find.reorder_item", hazard=row.hazard, before=_fmt(row.rank_value),

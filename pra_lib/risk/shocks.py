@@ -347,10 +347,14 @@ def rank_intervals(
     DataFrame
         Per hazard, best rank first: ``hazard_id``, ``hazard``, ``n`` (raters), ``score``
         (observed), ``rank`` (observed), ``rank_median``, ``rank_low``, ``rank_high`` (the
-        interval, as observed ranks: inverted-CDF percentiles), ``share_first`` (share of
-        resamples in which the hazard has the highest score; a tie for first is shared, so
-        two hazards tied in every resample get 0.5 each and the shares sum to 1) and
-        ``n_resamples``.
+        interval: inverted-CDF percentiles of the best place a hazard shares in each
+        resample for the low end and of the worst place for the high end, so a hazard tied
+        with another shows the places the tie spans, [1, 2] for a two-way tie for first,
+        not a point), ``share_first`` (share of resamples in which the hazard has the
+        highest score; a tie for first is shared, so two hazards tied in every resample get
+        0.5 each and the shares sum to 1), ``share_tied`` (share of resamples in which it
+        shares its score with another hazard), ``tied_with`` (the hazards with the same
+        observed score, empty when none) and ``n_resamples``.
 
     Examples
     --------
@@ -363,24 +367,35 @@ def rank_intervals(
     b = _boot(data, hazard_type=hazard_type, activity_id=activity_id, hazards=hazards, n_resamples=n_resamples, seed=seed, score_method=score_method)
     ids = b["ids"]
     scores = b["score"]
-    columns = ["hazard_id", "hazard", "n", "score", "rank", "rank_median", "rank_low", "rank_high", "share_first", "n_resamples"]
+    columns = ["hazard_id", "hazard", "n", "score", "rank", "rank_median", "rank_low", "rank_high", "share_first", "share_tied", "tied_with",
+               "n_resamples"]
     if not ids:
         _warn("there are no hazards to rank")
         return pd.DataFrame(columns=columns)
     ranks = descending_ranks(scores, ties)
+    best = descending_ranks(scores, "min")  # the best place a tie group holds
+    worst = best + (descending_ranks(scores, "average") - best) * 2.0  # ... and its worst: min + (size - 1)
     top = np.nanmax(np.where(np.isnan(scores), -np.inf, scores), axis=1, keepdims=True)
     is_top = (scores == top) & ~np.isnan(scores)
     n_top = is_top.sum(axis=1, keepdims=True)
     share_first = np.where(n_top > 0, is_top / np.maximum(n_top, 1), 0.0).mean(axis=0)
     tail = (1.0 - float(ci)) / 2.0
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a hazard never rated: all-NaN column
-        low = np.nanquantile(ranks, tail, axis=0, method="inverted_cdf")
-        high = np.nanquantile(ranks, 1.0 - tail, axis=0, method="inverted_cdf")
+        # A hazard never rated has an all-NaN column; it is named in the warning below.
+        warnings.filterwarnings("ignore", message="All-NaN slice encountered")
+        low = np.nanquantile(best, tail, axis=0, method="inverted_cdf")
+        high = np.nanquantile(worst, 1.0 - tail, axis=0, method="inverted_cdf")
         median = np.nanmedian(ranks, axis=0)
     unrated = [b["names"].get(h, h) for h, n in zip(ids, b["n"]) if n == 0]
     if unrated and b["n_raters"]:
         _warn(f"nobody rated {', '.join(unrated)}; not ranked")
+    valid = ~np.isnan(scores)
+    same = (scores[:, :, None] == scores[:, None, :]) & valid[:, :, None] & valid[:, None, :]
+    share_tied = ((same.sum(axis=2) - 1) > 0).mean(axis=0)
+    observed = np.asarray(b["observed"], dtype=float)
+    names = [b["names"].get(h, h) for h in ids]
+    tied_with = [", ".join(n for j, n in enumerate(names) if j != i and observed[j] == observed[i]) if not np.isnan(observed[i]) else ""
+                 for i in range(len(ids))]
     out = pd.DataFrame(
         {
             "hazard_id": ids,
@@ -392,6 +407,8 @@ def rank_intervals(
             "rank_low": low,
             "rank_high": high,
             "share_first": share_first,
+            "share_tied": share_tied,
+            "tied_with": tied_with,
             "n_resamples": int(n_resamples),
         }
     )

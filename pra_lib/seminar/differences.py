@@ -44,7 +44,8 @@ def group_differences(
         Level for ``significant`` (on the adjusted p-value).
     min_group_size : int, default 5
         Only groups with at least this many answers are named in ``group_top`` and
-        ``group_bottom``, so that no small group is singled out.
+        ``group_bottom``, so that no small group is singled out. When fewer than two
+        groups reach it, no group is named (a warning says so in one sentence).
 
     Returns
     -------
@@ -65,20 +66,26 @@ def group_differences(
     frame = frame[frame[value].notna()]
     labels = _labels(data, between)
     rows = []
+    unnamed = []
     for fa in _order(frame, "focus_area_id"):
         sub = frame[frame["focus_area_id"] == fa]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            res = stats.kruskal_wallis(sub, dv=value, between=between)
+        res = stats.kruskal_wallis(sub, dv=value, between=between)
         means = sub.groupby(between)[value].agg(["mean", "size"])
         means = means[means["size"] >= min_group_size]["mean"]
-        best, worst = (means.idxmin(), means.idxmax()) if value == "rank" else (means.idxmax(), means.idxmin())
+        named = len(means) >= 2
+        if named:
+            best, worst = (means.idxmin(), means.idxmax()) if value == "rank" else (means.idxmax(), means.idxmin())
+        else:
+            unnamed.append(str(fa))
         rows.append({"focus_area_id": fa, "value": value, "n": res.n, "k": res.k, "h": res.h, "dof": res.dof,
                      "pvalue": res.pvalue, "epsilon_sq": res.epsilon_sq,
-                     "group_top": labels.get(best, best) if len(means) >= 2 else None,
-                     "group_top_mean": means.get(best, np.nan) if len(means) >= 2 else np.nan,
-                     "group_bottom": labels.get(worst, worst) if len(means) >= 2 else None,
-                     "group_bottom_mean": means.get(worst, np.nan) if len(means) >= 2 else np.nan})
+                     "group_top": labels.get(best, best) if named else None,
+                     "group_top_mean": means[best] if named else np.nan,
+                     "group_bottom": labels.get(worst, worst) if named else None,
+                     "group_bottom_mean": means[worst] if named else np.nan})
+    if unnamed:
+        warnings.warn(f"group_differences: fewer than two groups have at least {min_group_size} answers for {', '.join(unnamed)}, "
+                      "so no group is named there", RuntimeWarning, stacklevel=2)
     columns = ["focus_area_id", "value", "n", "k", "h", "dof", "pvalue", "pvalue_adj", "p_adjust", "epsilon_sq", "significant",
                "group_top", "group_top_mean", "group_bottom", "group_bottom_mean"]
     out = pd.DataFrame(rows, columns=[c for c in columns if c not in ("pvalue_adj", "p_adjust", "significant")])
