@@ -9,6 +9,8 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
+EXIT_BUSY = 3  # another run holds the output folder
+EXIT_INTERRUPTED = 130
 
 
 def _validate(args) -> int:
@@ -36,23 +38,31 @@ def _sample(args) -> int:
 
 def _run(args) -> int:
     from .assessment.problems import AssessmentError
-    from .runner import ParameterError, run_reports
+    from .runner import OutputError, ParameterError, RunBusy, RunInterrupted, run_reports
 
     try:
-        summary = run_reports(args.paths, out=args.out, only=args.only, jobs=args.jobs, timeout=args.timeout, min_cell_size=args.min_cell_size, parameters=_run_parameters(args), scheduler=args.scheduler)
+        summary = run_reports(args.paths, out=args.out, only=args.only, jobs=args.jobs, timeout=args.timeout, min_cell_size=args.min_cell_size, parameters=_run_parameters(args), scheduler=args.scheduler, wait=args.wait)
     except AssessmentError as exc:
         print(str(exc), file=sys.stderr)
         print("Nothing was run. Fix the problems above, then run again (pra validate checks without running).", file=sys.stderr)
         return EXIT_INVALID
-    except (ParameterError, ValueError, FileNotFoundError) as exc:
+    except RunBusy as exc:
+        print(f"pra run: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    except RunInterrupted:
+        print(f"pra run: stopped on request; finished reports are in place, and {Path(args.out) / '<assessment-id>' / 'manifest.json'} says which", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except (ParameterError, ValueError, FileNotFoundError, OutputError) as exc:
         print(f"pra run: {exc}", file=sys.stderr)
         return EXIT_INVALID
     failed = summary.failed
     print(f"{len(summary.results) - len(failed)} of {len(summary.results)} notebook(s) succeeded; reports in {Path(args.out).resolve()}")
+    for problem in summary.problems:
+        print(f"pra run: {problem}", file=sys.stderr)
     if failed:
         print("Failed: " + ", ".join(f"{r.assessment_id}/{r.notebook}" for r in failed), file=sys.stderr)
         return EXIT_FAILED
-    return EXIT_OK
+    return EXIT_FAILED if summary.problems else EXIT_OK
 
 
 def _reproduce(args) -> int:
@@ -112,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--jobs", type=_positive_int, default=1, help="notebooks to run in parallel (default 1)")
     r.add_argument("--timeout", type=_positive_int, default=600, help="seconds one cell may run (default 600)")
     r.add_argument("--min-cell-size", type=_positive_int, default=5, help="suppress cells resting on fewer respondents (default 5)")
+    r.add_argument("--wait", type=float, default=0, metavar="SECONDS", help="if another pra run is writing to the same --out, wait up to this long for it (default: refuse at once, exit 3)")
     r.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask distributed cluster, e.g. tcp://scheduler:8786 (needs the dask extra)")
     r.add_argument("--lang", choices=("en", "id"), help="report language: en (English, the default) or id (Indonesian); passed to the notebooks as their lang parameter")
     r.add_argument("-p", "--param", action="append", type=_name_value, metavar="NAME=VALUE", help="a notebook parameter, e.g. -p seed=7; checked against what the notebooks declare")

@@ -1,8 +1,11 @@
 """Run the report notebooks on an assessment with papermill and render them with nbconvert.
 
-Each notebook runs in its own staging folder. Only a notebook that finished is moved into
-place as ``<out>/<assessment-id>/<notebook>/``; a failed one is kept, marked failed, for
-debugging. One failing notebook never stops the others.
+Each notebook is a transaction. It runs in a staging folder; only a notebook that finished
+replaces ``<out>/<assessment-id>/<notebook>/``, in one rename. A failed, timed-out or killed
+attempt is kept beside it as ``<notebook>.failed-<UTC time>/`` and the last good report
+stays. ``manifest.json`` is derived from the folder itself (see :func:`describe_folder`).
+One run at a time holds an output folder (a ``flock`` the kernel releases if the run dies);
+workers and kernels end with the run. One failing notebook never stops the others.
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import socket
 import sys
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -20,7 +25,7 @@ from pathlib import Path
 
 from .publishing.disclosure import DEFAULT_MIN_CELL_SIZE
 from .publishing.privacy import KEY_ENV, KEY_FILE_ENV, pseudonym_key
-from ._files import atomic_write_text
+from ._files import FolderBusy, OutputError, atomic_write_text, die_with_parent, environment_set, exclusive_lock, kill_children, run_in_processes, usable_folder
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 DEFAULT_TIMEOUT = 600
@@ -34,7 +39,7 @@ class NotebookResult:
     assessment_id: str
     status: str  # "ok" or "failed"
     seconds: float
-    output_dir: str
+    output_dir: str | None  # the report folder, or the failed attempt's; None if nothing could be written
     error: str | None = None
     cell: int | None = None
 
@@ -42,6 +47,13 @@ class NotebookResult:
 @dataclass
 class RunSummary:
     results: list[NotebookResult] = field(default_factory=list)
+    run_id: str = ""
+    problems: list[str] = field(default_factory=list)  # the output folder could not be written
+
+    def problem(self, message: str, progress) -> None:
+        if message not in self.problems:
+            self.problems.append(message)
+            progress(f"WARNING: {message}")
 
     @property
     def ok(self) -> bool:
@@ -135,78 +147,227 @@ def _inside(path: Path, root: Path) -> Path:
     return resolved
 
 
-def run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, out_root: Path, parameters: dict, timeout: int, environment: dict | None = None) -> NotebookResult:
-    """Execute one notebook, render its HTML, and move its outputs into place.
+class RunBusy(RuntimeError):
+    """Another ``pra run`` is writing to the same output folder."""
 
+
+START_TIMEOUT = 180  # seconds a kernel may take to start; a loaded shared server is slow
+KEPT_FAILURES = 3  # failed attempts kept per notebook; older ones are removed
+RUNS_DIR = ".pra-runs"  # one folder per run: its header and the record of each folder it published
+MARKER = ".pra-run-"  # an empty folder inside each report folder, named after the run that made it
+LOCK_FILE = ".pra-run.lock"
+_PUBLISHING = threading.Lock()  # held while a folder is swapped and the manifest rewritten
+
+
+def run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, out_root: Path, parameters: dict, timeout: int, environment: dict | None = None, run_id: str | None = None) -> NotebookResult:
+    """Execute one notebook, render its HTML, and publish its folder.
+
+    A notebook that finished replaces ``<out>/<assessment-id>/<notebook>/`` in one rename; one
+    that failed, timed out or was interrupted is kept beside it as
+    ``<notebook>.failed-<UTC time>/`` with a ``FAILED.txt``, and the last good report stays.
+    The manifest is rewritten right after, so that it describes the folder as it now is.
     ``environment`` is added to the kernel's environment (the run's pseudonymisation key
     travels this way, so that it is never recorded as a parameter).
     """
-    with _environment(environment or {}):
-        return _run_notebook(notebook, assessment_path=assessment_path, assessment_id=assessment_id, out_root=out_root, parameters=parameters, timeout=timeout)
+    with environment_set(environment or {}):
+        return _run_notebook(notebook, assessment_path=assessment_path, assessment_id=assessment_id, out_root=out_root, parameters=parameters, timeout=timeout, run_id=run_id or _new_run_id())
 
 
-@contextmanager
-def _environment(values: dict):
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+def _new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ") + f"-{os.getpid()}"
 
 
-def _run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, out_root: Path, parameters: dict, timeout: int) -> NotebookResult:
+def _utc_stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+
+
+def _staging_root(out_root: Path, assessment_id: str, name: str, pid: int) -> Path:
+    return out_root / assessment_id / f".staging-{name}-{pid}"
+
+
+_KERNEL_START_FAILURES = ("kernel died before replying to kernel_info", "kernel didn't respond in", "kernel_info")
+
+
+def _kernel_did_not_start(exc: BaseException) -> bool:
+    """A kernel that never answered (start-up timed out on a loaded machine), as opposed to
+    a notebook that ran and failed: worth one more try."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return False
+    text = str(exc).lower()
+    return any(phrase in text for phrase in _KERNEL_START_FAILURES)
+
+
+def _execute_notebook(source: Path, executed: Path, *, params: dict, cwd: Path, timeout: int) -> None:
     import papermill as pm
+
+    for attempt in (1, 2):
+        try:
+            pm.execute_notebook(
+                str(source),
+                str(executed),
+                parameters=params,
+                kernel_name="python3",
+                language="python",
+                cwd=str(cwd),
+                execution_timeout=timeout,
+                start_timeout=START_TIMEOUT,
+                progress_bar=False,
+                log_output=False,
+                report_mode=False,
+            )
+            return
+        except Exception as exc:
+            if attempt == 2 or not _kernel_did_not_start(exc):
+                raise
+
+
+def _run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, out_root: Path, parameters: dict, timeout: int, run_id: str) -> NotebookResult:
     from papermill.exceptions import PapermillExecutionError
 
     name = notebook.stem
-    final = _inside(out_root / assessment_id / name, out_root)
+    folder = _inside(out_root / assessment_id, out_root)
+    final = _inside(folder / name, out_root)
     # The staging folder carries the notebook's own name, so outputs named after their
     # folder (the XLSX workbook) are the same in staging and in place.
-    staging_root = _inside(out_root / assessment_id / f".staging-{name}-{os.getpid()}", out_root)
-    shutil.rmtree(staging_root, ignore_errors=True)
+    staging_root = _inside(_staging_root(out_root, assessment_id, name, os.getpid()), out_root)
     staging = staging_root / name
-    staging.mkdir(parents=True)
     executed = staging / f"{name}.ipynb"
     params = {"assessment_path": str(assessment_path), "output_dir": str(staging), **parameters}
     start = time.perf_counter()
     error = cell = None
     try:
+        shutil.rmtree(staging_root, ignore_errors=True)
+        staging.mkdir(parents=True)
         source = _translated(notebook, parameters.get("lang"), staging_root)
-        pm.execute_notebook(
-            str(source),
-            str(executed),
-            parameters=params,
-            kernel_name="python3",
-            language="python",
-            cwd=str(notebook.parent),
-            execution_timeout=timeout,
-            progress_bar=False,
-            log_output=False,
-            report_mode=False,
-        )
+        _execute_notebook(source, executed, params=params, cwd=notebook.parent, timeout=timeout)
         _render_html(executed, staging / f"{name}.html")
     except PapermillExecutionError as exc:
         cell = exc.exec_count
         error = f"{exc.ename}: {exc.evalue}"
-    except Exception as exc:  # timeouts, dead kernels, rendering errors
-        error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
-    seconds = time.perf_counter() - start
-    status = "ok" if error is None else "failed"
-    if status == "failed":
-        atomic_write_text(staging / "FAILED.txt", f"{name} failed" + (f" in cell {cell}" if cell else "") + f":\n{error}\n")
-    # Swap the finished folder into place; the previous report stays until then.
-    trash = out_root / assessment_id / f".{name}.old-{os.getpid()}"
-    if final.exists():
-        final.rename(trash)
-    staging.rename(final)
-    shutil.rmtree(staging_root, ignore_errors=True)
-    shutil.rmtree(trash, ignore_errors=True)
-    return NotebookResult(name, assessment_id, status, round(seconds, 2), str(final), error, cell)
+    except Exception as exc:  # timeouts, dead kernels, rendering errors, a full disk
+        error = _one_line(exc)
+    except BaseException:  # interrupted: nothing of this attempt is published
+        shutil.rmtree(staging_root, ignore_errors=True)
+        raise
+    seconds = round(time.perf_counter() - start, 2)
+    result = NotebookResult(name, assessment_id, "ok" if error is None else "failed", seconds, str(final), error, cell)
+    try:
+        return _publish(result, staging, notebook=notebook, parameters=parameters, run_id=run_id)
+    finally:
+        shutil.rmtree(staging_root, ignore_errors=True)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
+
+
+def _failed_name(name: str) -> str:
+    return f"{name}.failed-{_utc_stamp()}"
+
+
+def _publish(result: NotebookResult, staging: Path, *, notebook: Path | None, parameters: dict, run_id: str) -> NotebookResult:
+    """Move a finished attempt into place and rewrite the manifest, with signals held off
+    so that a stop request cannot fall between the two."""
+    folder = Path(result.output_dir).parent
+    name = result.notebook
+    if result.status != "ok":
+        try:
+            staging.mkdir(parents=True, exist_ok=True)
+            where = f" in cell {result.cell}" if result.cell else ""
+            atomic_write_text(staging / "FAILED.txt", f"{name} failed{where}:\n{result.error}\n")
+        except OSError as exc:  # a full disk: the failure is still recorded in the manifest
+            result.error = f"{result.error}; FAILED.txt could not be written ({exc.strerror or exc})"
+    target = folder / name if result.status == "ok" else folder / _failed_name(name)
+    result.output_dir = str(target)
+    try:
+        try:
+            record = _notebook_record(result, notebook, parameters, files_from=staging)
+        except ValueError:  # an executed notebook cut short by a full disk is not JSON
+            record = {**asdict(result), "files": {}, "executed_notebook_sha256": None}
+        record["run"] = run_id
+        runs = folder / RUNS_DIR / run_id
+        runs.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(runs / f"{target.name}.json", json.dumps(record, indent=1) + "\n")
+        (staging / f"{MARKER}{run_id}").mkdir(exist_ok=True)
+    except OSError as exc:
+        return _unpublished(result, exc)
+    try:
+        with _PUBLISHING, _manifest_lock(folder), _signals_held():
+            try:
+                _swap(staging, target, replace=result.status == "ok")
+            finally:
+                try:
+                    _rebuild_manifest(folder, run_id)
+                except OSError:
+                    pass  # the parent rewrites it again, and says so if it cannot
+    except OSError as exc:
+        return _unpublished(result, exc)
+    return result
+
+
+def _swap(staging: Path, target: Path, *, replace: bool) -> None:
+    if replace and target.exists():
+        trash = target.parent / f".{target.name}.old-{os.getpid()}"
+        shutil.rmtree(trash, ignore_errors=True)
+        target.rename(trash)
+        staging.rename(target)
+        shutil.rmtree(trash, ignore_errors=True)
+    else:
+        staging.rename(target)
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """The run was asked to stop (SIGTERM, SIGHUP or Ctrl-C)."""
+
+
+_STOP = threading.Event()  # a stop request that arrived while a folder was being published
+
+
+@contextmanager
+def _signals_held():
+    """Let a stop request that arrives in this block take effect only after it."""
+    try:
+        yield
+    finally:
+        if _STOP.is_set() and threading.current_thread() is threading.main_thread():
+            _STOP.clear()
+            _stop_now()
+
+
+def _stop_now():
+    if _IN_WORKER:
+        kill_children()
+        os._exit(1)
+    raise RunInterrupted("the run was asked to stop")
+
+
+_IN_WORKER = False
+
+
+def _on_stop(signum, frame):
+    if _PUBLISHING.locked():
+        _STOP.set()
+        return
+    _stop_now()
+
+
+def _unpublished(result: NotebookResult, exc: OSError) -> NotebookResult:
+    result.status = "failed"
+    reason = exc.strerror or str(exc)
+    result.error = (f"{result.error}; " if result.error else "") + f"its outputs could not be written ({reason})"
+    result.output_dir = None
+    return result
+
+
+@contextmanager
+def _manifest_lock(folder: Path):
+    from ._files import exclusive_lock
+
+    with exclusive_lock(folder / ".manifest.lock", wait=600, poll=0.05):
+        yield
 
 
 def _translated(notebook: Path, lang, folder: Path) -> Path:
@@ -262,9 +423,16 @@ def run_reports(
     parameters: dict | None = None,
     scheduler=None,
     notebooks_dir=None,
+    wait: float = 0,
     progress=print,
 ) -> RunSummary:
     """Run every report notebook on every assessment folder.
+
+    Each notebook is a transaction: its report folder is replaced only by a complete,
+    successful report; a failed, timed-out or interrupted attempt is kept beside it as
+    ``<notebook>.failed-<UTC time>/`` and the last good report stays. ``manifest.json``
+    describes the folder as it is, report by report, with the run that made each (see
+    :func:`describe_folder`). One run at a time writes to an output folder.
 
     Parameters
     ----------
@@ -276,7 +444,7 @@ def run_reports(
     only : list of str, optional
         Notebook names (``00_data_overview``) or prefixes (``00``) to run.
     jobs : int
-        Notebooks run in parallel processes.
+        Notebooks run in parallel processes, which end when this process ends.
     timeout : int
         Seconds one cell may run before the notebook is failed.
     min_cell_size : int
@@ -289,6 +457,8 @@ def run_reports(
         scheduler address such as ``"tcp://10.0.0.5:8786"``, or a ``Client``. The workers
         need this project installed and the assessment and output folders on a shared
         file system. ``jobs`` is then ignored.
+    wait : float
+        Seconds to wait for another run writing to ``out`` to finish; then :class:`RunBusy`.
 
     Returns
     -------
@@ -300,22 +470,50 @@ def run_reports(
     """
     from .assessment.loading import load_assessment
 
-    out_root = Path(out).resolve()
     books = discover_notebooks(notebooks_dir, only)
     user = {"min_cell_size": min_cell_size, **(parameters or {})}
     per_book = check_parameters(user, books)
-    loaded = {}
+    loaded, paths = {}, {}
     for path in assessments:
         assessment = load_assessment(path)  # raises, listing every problem, when invalid
-        loaded[assessment.assessment_id] = assessment
-    tasks = [(book, Path(a.path).resolve(), aid) for aid, a in loaded.items() for book in books]
-    summary = RunSummary()
+        aid = assessment.assessment_id
+        if aid in loaded:
+            raise ValueError(f"{path} and {paths[aid]} have the same assessment_id '{aid}'; their reports would overwrite each other. Give each assessment its own id in assessment.yaml.")
+        loaded[aid], paths[aid] = assessment, path
+    out_root = usable_folder(Path(out))
+    summary = RunSummary(run_id=_new_run_id())
     started = datetime.now(timezone.utc)
-    with _run_key() as key_source:
-        environment = {KEY_ENV: pseudonym_key()[0].decode("utf-8", "surrogateescape")}
-        record = {"key_source": key_source, "key_fingerprint": key_fingerprint(pseudonym_key()[0]), "per_book": per_book, "notebooks_dir": notebooks_dir}
-        _run_tasks(tasks, per_book, summary, out_root=out_root, timeout=timeout, jobs=jobs, scheduler=scheduler, environment=environment, progress=progress, loaded=loaded, user=user, started=started, record=record)
+    note = f"pid {os.getpid()} on {socket.gethostname()}, started {started.isoformat(timespec='seconds')}: {' '.join(sys.argv)}"
+    try:
+        lock = exclusive_lock(out_root / LOCK_FILE, wait=wait, note=note, on_stale=lambda old: progress(f"note: took over the lock of a run that ended without releasing it ({old.splitlines()[0][:120]})"))
+        lock.__enter__()
+    except FolderBusy as busy:
+        raise RunBusy(f"another pra run is writing to {out_root} ({busy}); wait for it to finish, or pass --wait SECONDS to wait for it") from None
+    except OSError as exc:
+        raise OutputError(f"cannot use the output folder {out_root}: {exc.strerror or exc}") from None
+    handlers = _catch_stop_requests()
+    try:
+        tasks = [(book, Path(a.path).resolve(), aid) for aid, a in loaded.items() for book in books]
+        with _run_key() as key_source:
+            environment = {KEY_ENV: pseudonym_key()[0].decode("utf-8", "surrogateescape")}
+            record = {"key_source": key_source, "key_fingerprint": key_fingerprint(pseudonym_key()[0]), "per_book": per_book, "notebooks_dir": notebooks_dir}
+            _run_tasks(tasks, per_book, summary, out_root=out_root, timeout=timeout, jobs=jobs, scheduler=scheduler, environment=environment, progress=progress, loaded=loaded, user=user, started=started, record=record)
+    finally:
+        lock.__exit__(None, None, None)
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
     return summary
+
+
+def _catch_stop_requests() -> dict:
+    """Turn SIGTERM and SIGHUP (a scheduler stopping the job) into :class:`RunInterrupted`,
+    so that the run records how it ended; returns the handlers to restore."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    saved = {}
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        saved[signum] = signal.signal(signum, _on_stop)
+    return saved
 
 
 @contextmanager
@@ -336,8 +534,18 @@ def _run_key():
 
 def _run_tasks(tasks, per_book, summary, *, out_root, timeout, jobs, scheduler, environment, progress, loaded, user, started, record):
     total = len(tasks)
+    run_id = summary.run_id
+    headers = {}
     for aid, assessment in loaded.items():
-        _write_manifest(out_root, assessment, user, started, [], status="incomplete", record=record)
+        folder = _inside(out_root / aid, out_root)
+        headers[aid] = _run_header(assessment, user, started, record, run_id)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / ".manifest.lock").touch()
+            _tidy(folder, run_id=run_id)
+            _write_header(folder, headers[aid])
+        except OSError as exc:
+            summary.problem(f"cannot write to {folder}: {exc.strerror or exc}", progress)
 
     def report(i, result):
         mark = "ok" if result.status == "ok" else "FAILED"
@@ -345,21 +553,40 @@ def _run_tasks(tasks, per_book, summary, *, out_root, timeout, jobs, scheduler, 
         if result.error:
             where = f" in cell {result.cell}" if result.cell else ""
             progress(f"    {result.notebook} failed{where}: {result.error}")
-            progress(f"    executed notebook kept at {result.output_dir}/{result.notebook}.ipynb")
+            if result.output_dir:
+                kept = Path(result.output_dir) / f"{result.notebook}.ipynb"
+                progress(f"    attempt kept at {result.output_dir}" + (f" (executed notebook {kept.name})" if kept.exists() else ""))
 
     calls = [
-        (run_notebook, book, dict(assessment_path=apath, assessment_id=aid, parameters=per_book[book], out_root=out_root, timeout=timeout, environment=environment))
+        (run_notebook, book, dict(assessment_path=apath, assessment_id=aid, parameters=per_book[book], out_root=out_root, timeout=timeout, environment=environment, run_id=run_id))
         for book, apath, aid in tasks
     ]
-    for i, result in enumerate(_execute(calls, jobs=jobs, scheduler=scheduler, progress=progress), start=1):
-        summary.results.append(result)
-        report(i, result)
-    order = {(aid, b.stem): k for k, (b, _, aid) in enumerate(tasks)}
-    summary.results.sort(key=lambda r: order[(r.assessment_id, r.notebook)])
-    for aid, assessment in loaded.items():
-        results = [r for r in summary.results if r.assessment_id == aid]
-        status = "complete" if results and all(r.status == "ok" for r in results) else "failed"
-        _write_manifest(out_root, assessment, user, started, results, status=status, record=record)
+    interrupted = True
+    try:
+        for i, result in enumerate(_execute(calls, jobs=jobs, scheduler=scheduler, progress=progress), start=1):
+            summary.results.append(result)
+            report(i, result)
+        interrupted = False
+    finally:
+        order = {(aid, b.stem): k for k, (b, _, aid) in enumerate(tasks)}
+        summary.results.sort(key=lambda r: order[(r.assessment_id, r.notebook)])
+        for aid, header in headers.items():
+            results = [r for r in summary.results if r.assessment_id == aid]
+            header["status"] = "interrupted" if interrupted else "complete" if results and all(r.status == "ok" for r in results) else "failed"
+            header["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            folder = out_root / aid
+            try:
+                with _PUBLISHING, _manifest_lock(folder), _signals_held():
+                    _write_header(folder, header)
+                    _rebuild_manifest(folder, run_id)
+            except OSError as exc:
+                summary.problem(f"cannot update {folder / 'manifest.json'}: {exc.strerror or exc}", progress)
+
+
+def _write_header(folder: Path, header: dict) -> None:
+    runs = folder / RUNS_DIR / header["run_id"]
+    runs.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(runs / "run.json", json.dumps(header, indent=1) + "\n")
 
 
 def _execute(calls, *, jobs, scheduler, progress):
@@ -382,12 +609,36 @@ def _execute(calls, *, jobs, scheduler, progress):
             progress(f"    running {kwargs['assessment_id']}/{arg.stem}")
             yield func(arg, **kwargs)
         return
-    import multiprocessing
+    yield from run_in_processes(calls, jobs=jobs, setup=_start_worker, on_death=_worker_died)
 
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(func, arg, **kwargs) for func, arg, kwargs in calls]
-        for future in as_completed(futures):
-            yield future.result()
+
+def _worker_died(call, process) -> NotebookResult:
+    """The result of a worker that died without answering: its staging folder becomes a
+    failed attempt, and the manifest says so."""
+    _, notebook, kwargs = call
+    name = notebook.stem
+    code = process.exitcode
+    how = f"killed by signal {-code}" if code is not None and code < 0 else f"exited with status {code}"
+    out_root, aid = Path(kwargs["out_root"]), kwargs["assessment_id"]
+    result = NotebookResult(name, aid, "failed", 0.0, str(out_root / aid / name), f"the worker process running it died ({how})")
+    staging_root = _staging_root(out_root, aid, name, process.pid)
+    published = out_root / aid / name
+    if not staging_root.exists() and _folder_run(published) == kwargs["run_id"]:
+        record = _read_json(out_root / aid / RUNS_DIR / kwargs["run_id"] / f"{name}.json") or {}
+        result.status, result.error, result.output_dir = record.get("status", "ok"), record.get("error"), str(published)
+        return result  # it died after publishing
+    try:
+        return _publish(result, staging_root / name, notebook=notebook, parameters=kwargs["parameters"], run_id=kwargs["run_id"])
+    finally:
+        shutil.rmtree(staging_root, ignore_errors=True)
+
+
+def _start_worker(parent: int) -> None:
+    """Set up a spawned worker: it ends, with its kernel, when the run that spawned it ends,
+    but never while it publishes a folder."""
+    global _IN_WORKER
+    _IN_WORKER = True
+    die_with_parent(parent, on_stop=_on_stop, guard=_PUBLISHING)
 
 
 KEY_PACKAGES = ("numpy", "pandas", "scipy", "matplotlib", "seaborn", "pandera", "papermill", "nbconvert", "ipykernel", "networkx")
@@ -599,33 +850,30 @@ def published_files(folder: Path, notebook: str) -> tuple[dict[str, str], str | 
     return files, (executed_notebook_digest(executed) if executed.is_file() else None)
 
 
-def _notebook_record(result: NotebookResult, book: Path | None, passed: dict) -> dict:
+def _notebook_record(result: NotebookResult, book: Path | None, passed: dict, *, files_from: Path | None = None) -> dict:
     record = asdict(result)
     if book is not None:
         record["source_sha256"] = _sha256(book)
         defaults = {k: v for k, v in parameter_defaults(book).items() if k not in RUNNER_PARAMETERS}
         record["parameters"] = {**defaults, **passed}
-    files, executed = published_files(Path(result.output_dir), result.notebook)
+    files, executed = published_files(Path(files_from or result.output_dir), result.notebook)
     record["files"] = files
     record["executed_notebook_sha256"] = executed
     return record
 
 
-def _write_manifest(out_root: Path, assessment, parameters: dict, started, results: list[NotebookResult], *, status: str, record: dict) -> None:
-    """Record what produced the reports, enough for ``pra reproduce`` to run them again and
-    compare. Written as 'incomplete' first, so an interrupted run is visibly marked;
-    rewritten at the end with each notebook's outcome, parameters and published files."""
+def _run_header(assessment, parameters: dict, started, record: dict, run_id: str) -> dict:
+    """What a run records once for each assessment: command, inputs, environment, key."""
     import shlex
 
-    folder = _inside(out_root / assessment.assessment_id, out_root)
     root = Path(assessment.path).resolve()
-    books = {book.stem: (book, passed) for book, passed in record["per_book"].items()}
     packages = installed_packages()
     python, system = _python_and_platform()
-    manifest = {
+    return {
         "manifest_version": MANIFEST_VERSION,
         "assessment_id": assessment.assessment_id,
-        "status": status,
+        "run_id": run_id,
+        "status": "incomplete",
         "command": shlex.join(sys.argv),
         "working_directory": os.getcwd(),
         "assessment_path": str(root),
@@ -642,7 +890,101 @@ def _write_manifest(out_root: Path, assessment, parameters: dict, started, resul
         "pseudonym_key_source": record["key_source"],
         "pseudonym_key_fingerprint": record["key_fingerprint"],
         "started": started.isoformat(timespec="seconds"),
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds") if status != "incomplete" else None,
-        "notebooks": [_notebook_record(r, *books.get(r.notebook, (None, {}))) for r in results],
+        "finished": None,
+        "notebooks_run": [book.stem for book in record["per_book"]],
     }
-    atomic_write_text(folder / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _folder_run(folder: Path) -> str | None:
+    """The run that produced a report folder, from the marker it carries."""
+    try:
+        for entry in folder.iterdir():
+            if entry.name.startswith(MARKER):
+                return entry.name[len(MARKER):]
+    except OSError:
+        pass
+    return None
+
+
+def describe_folder(folder: Path, *, run_id: str | None = None) -> dict:
+    """The manifest of an assessment's output folder, derived from what is in it.
+
+    Every report folder carries the id of the run that made it; the record that run kept of
+    it (status, parameters, published files) becomes its entry. ``notebooks`` has one entry per
+    notebook: its report when there is one, else its latest failed attempt. Every
+    ``<notebook>.failed-<time>/`` folder is listed under ``failed_attempts``. The top level
+    describes the run ``run_id`` (default: the latest), and ``runs`` each run that made a
+    folder, so that a report left by another run is never taken for this one's.
+
+    Examples
+    --------
+    >>> describe_folder(Path("outputs/jakarta-2017-synthetic"))["status"]  # doctest: +SKIP
+    'complete'
+    """
+    folder = Path(folder)
+    runs_dir = folder / RUNS_DIR
+    legacy = {nb.get("notebook"): nb for nb in ((_read_json(folder / "manifest.json") or {}).get("notebooks") or []) if isinstance(nb, dict)}
+    reports, failed, used = {}, [], set()
+    for entry in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        name, _, stamp = entry.name.partition(".failed-")
+        made_by = _folder_run(entry)
+        record = _read_json(runs_dir / made_by / f"{entry.name}.json") if made_by else None
+        if record is None:
+            old = legacy.get(name) if not stamp else None
+            record = dict(old, run=None) if old else {"notebook": name, "status": "failed" if stamp else "unknown", "error": "no record of the run that made this folder", "run": made_by}
+        record["output_dir"] = str(entry)
+        if made_by:
+            used.add(made_by)
+        if stamp:
+            failed.append(record)
+        else:
+            reports[name] = record
+    latest_failed = {}
+    for record in sorted(failed, key=lambda r: r["output_dir"]):
+        latest_failed[record["notebook"]] = record
+    notebooks = {**{k: v for k, v in latest_failed.items() if k not in reports}, **reports}
+    headers = {rid: _read_json(runs_dir / rid / "run.json") for rid in sorted(used | ({run_id} if run_id else set()))}
+    headers = {rid: h for rid, h in headers.items() if h}
+    if run_id is None and headers:
+        run_id = max(headers, key=lambda rid: headers[rid].get("started") or "")
+    manifest = dict(headers.get(run_id) or {"manifest_version": MANIFEST_VERSION, "assessment_id": folder.name, "status": "incomplete"})
+    manifest["notebooks"] = [notebooks[k] for k in sorted(notebooks)]
+    manifest["failed_attempts"] = sorted(failed, key=lambda r: r["output_dir"])
+    summary_keys = ("status", "started", "finished", "command", "parameters", "inputs", "pseudonym_key_fingerprint", "notebooks_run")
+    manifest["runs"] = {rid: {k: h.get(k) for k in summary_keys} for rid, h in headers.items()}
+    others = sorted({nb["notebook"] for nb in manifest["notebooks"] if nb.get("run") != run_id})
+    manifest["reports_from_other_runs"] = others
+    return manifest
+
+
+def _rebuild_manifest(folder: Path, run_id: str | None) -> None:
+    atomic_write_text(folder / "manifest.json", json.dumps(describe_folder(folder, run_id=run_id), indent=2) + "\n")
+
+
+def _tidy(folder: Path, *, run_id: str) -> None:
+    """Remove staging folders of dead runs, failed attempts beyond the newest few, and the
+    records of runs no folder comes from any more. Called with the output folder locked."""
+    for entry in folder.iterdir():
+        if entry.name.startswith(".staging-") or ".old-" in entry.name:
+            shutil.rmtree(entry, ignore_errors=True)
+    attempts: dict[str, list[Path]] = {}
+    for entry in folder.iterdir():
+        if entry.is_dir() and ".failed-" in entry.name and not entry.name.startswith("."):
+            attempts.setdefault(entry.name.partition(".failed-")[0], []).append(entry)
+    for entries in attempts.values():
+        for entry in sorted(entries)[:-KEPT_FAILURES]:
+            shutil.rmtree(entry, ignore_errors=True)
+    used = {_folder_run(p) for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")} | {run_id}
+    runs_dir = folder / RUNS_DIR
+    if runs_dir.is_dir():
+        for entry in runs_dir.iterdir():
+            if entry.name not in used:
+                shutil.rmtree(entry, ignore_errors=True)

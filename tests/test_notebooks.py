@@ -142,9 +142,10 @@ def test_a_failing_notebook_does_not_stop_the_others(small_sample, tmp_path, not
     assert status["03_dies"].status == "failed" and "kernel" in status["03_dies"].error.lower()
     assert not summary.ok
     folder = out / "jakarta-2017-synthetic"
-    assert (folder / "01_broken" / "01_broken.ipynb").exists(), "the executed notebook is kept for debugging"
-    assert "planted failure" in (folder / "01_broken" / "FAILED.txt").read_text()
-    assert not (folder / "01_broken" / "01_broken.html").exists()
+    (attempt,) = folder.glob("01_broken.failed-*")  # kept beside the report, which it never replaces
+    assert (attempt / "01_broken.ipynb").exists(), "the executed notebook is kept for debugging"
+    assert "planted failure" in (attempt / "FAILED.txt").read_text()
+    assert not (attempt / "01_broken.html").exists() and not (folder / "01_broken").exists()
     assert any("01_broken failed in cell" in line for line in lines)
     manifest = json.loads((folder / "manifest.json").read_text())
     assert {n["notebook"]: n["status"] for n in manifest["notebooks"]} == {"00_data_overview": "ok", "01_broken": "failed", "02_slow": "failed", "03_dies": "failed"}
