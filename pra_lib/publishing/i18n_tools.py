@@ -54,7 +54,7 @@ __all__ = [
 from .i18n import DOMAIN, LOCALE_DIR  # where the catalogues live: <LOCALE_DIR>/<lang>/LC_MESSAGES/<DOMAIN>.po
 #: The functions whose first argument is a catalogue key (``t`` is imported as ``tr`` in
 #: modules where ``t`` names a table).
-KEYWORDS = ("t", "tr", "english")
+KEYWORDS = ("t", "tr", "english", "cell_label")
 
 #: Catalogue keys looked up by names only known at run time, outside a call of ``t`` with an f-string key:
 #: pattern (:mod:`fnmatch`) -> where the key is built. The extractor yields every entry of
