@@ -200,19 +200,20 @@ def test_likert_counts_keeps_empty_categories(tiny):
 # --------------------------------------------------------------------------- importance-performance
 
 
-def _ipa_fixture():
-    # Each goal rated by two respondents with the same value, so goal means are exact:
+def _ipa_fixture(spec=None, raters=40):
+    # Each goal rated by 40 respondents with the same value, so goal means are exact and
+    # the intervals narrow (half-width about 0.1):
     #   goal  perf  imp   -> centres: perf (2+4+2+4)/4 = 3, imp (5+5+3+3)/4 = 4
     #   G01   2     5     high importance, low performance -> concentrate here
     #   G02   4     5     keep up the good work
     #   G03   2     3     low priority
     #   G04   4     3     possible overkill
-    spec = {"G01": (2, 5), "G02": (4, 5), "G03": (2, 3), "G04": (4, 3)}
+    spec = spec or {"G01": (2, 5), "G02": (4, 5), "G03": (2, 3), "G04": (4, 3)}
     rows = []
     for goal, (perf, imp) in spec.items():
-        for rid in ("a", "b"):
-            rows.append((rid, goal, perf, {"aspect": "performance"}))
-            rows.append((rid, goal, imp, {"aspect": "importance"}))
+        for rid in range(raters):
+            rows.append((f"r{rid}", goal, perf, {"aspect": "performance"}))
+            rows.append((f"r{rid}", goal, imp, {"aspect": "importance"}))
     return _frame(rows)
 
 
@@ -224,8 +225,37 @@ def test_importance_performance_quadrants():
     assert ipa.loc[["G01", "G02", "G03", "G04"], "quadrant"].tolist() == ["concentrate here", "keep up the good work", "low priority", "possible overkill"]
     assert ipa["candidate_weakness"].sum() == 1 and ipa.loc["G01", "candidate_weakness"]
     assert ipa.loc["G01", "gap"] == approx(3.0)
-    assert ipa.loc["G01", "n"] == 2
+    assert ipa.loc["G01", "n"] == 40
     assert pd.isna(ipa.loc["G05", "quadrant"])  # nobody rated G05
+
+
+def test_importance_performance_labels_are_decided_by_the_intervals():
+    # G01 importance 3, 5, 4, 5, 3 from five people: mean 4.0 >= the centre, but its
+    # interval straddles the line, so no quadrant is claimed (the point estimate alone
+    # would make it a candidate weakness).
+    data = _ipa_fixture({"G02": (4, 5), "G03": (2, 3), "G04": (4, 3)})
+    rows = [(f"s{i}", "G01", 2, {"aspect": "performance"}) for i in range(5)]
+    rows += [(f"s{i}", "G01", v, {"aspect": "importance"}) for i, v in enumerate([3, 5, 4, 5, 3])]
+    data = pd.concat([data, _frame(rows)], ignore_index=True)
+    with pytest.warns(RuntimeWarning):
+        ipa = perception.importance_performance(data).set_index("goal_id")
+    assert ipa.loc["G01", "importance"] >= ipa.loc["G01", "importance_centre"]
+    assert ipa.loc["G01", "importance_ci_low"] < ipa.loc["G01", "importance_centre"] < ipa.loc["G01", "importance_ci_high"]
+    assert ipa.loc["G01", "quadrant"] == "uncertain" and not ipa.loc["G01", "candidate_weakness"]
+    assert ipa.loc["G04", "quadrant"] == "possible overkill"
+
+
+def test_importance_performance_below_fair_is_never_overkill():
+    # Performance 1, 2, 1 -> centre 1.33; importance 5, 2, 5 -> centre 4. G02 (perf 2, imp
+    # 2) lies above the performance centre with its whole interval, but below fair (3):
+    # not "possible overkill" (the issue's G05 2.90 and G12 2.81), but uncertain.
+    data = _ipa_fixture({"G01": (1, 5), "G02": (2, 2), "G03": (1, 5)})
+    with pytest.warns(RuntimeWarning):
+        ipa = perception.importance_performance(data).set_index("goal_id")
+    assert ipa.loc["G02", "performance_ci_low"] > ipa.loc["G02", "performance_centre"]
+    assert ipa.loc["G02", "performance_ci_high"] < 3
+    assert ipa.loc["G02", "quadrant"] == "uncertain"
+    assert ipa.loc["G01", "quadrant"] == "concentrate here"
 
 
 def test_importance_performance_midpoint_and_two_frames():
@@ -234,9 +264,12 @@ def test_importance_performance_midpoint_and_two_frames():
         ipa = perception.importance_performance(
             data[data["aspect"] == "performance"], data[data["aspect"] == "importance"], centre="midpoint", n_resamples=N_BOOT
         ).set_index("goal_id")
-    # around the midpoint 3: G03 (perf 2, imp 3) sits on the importance line -> counts as high importance
-    assert ipa.loc["G03", "quadrant"] == "concentrate here"
-    assert ipa.loc["G04", "quadrant"] == "keep up the good work"
+    # around the midpoint 3: G03 (perf 2, imp 3) has its importance interval across the
+    # line (3 +- 0.1), so no quadrant is claimed; G04's performance 4 lies above it
+    assert ipa.loc["G03", "quadrant"] == "uncertain"
+    assert ipa.loc["G04", "quadrant"] == "uncertain"  # importance 3: on the line as well
+    assert ipa.loc["G01", "quadrant"] == "concentrate here"
+    assert ipa.loc["G02", "quadrant"] == "keep up the good work"
 
 
 # --------------------------------------------------------------------------- tests between groups
@@ -656,3 +689,19 @@ def test_figures_draw_with_suppressed_cells(sample, survey, tmp_path):
     assert heat_texts.count("suppressed") == 12  # Kepulauan Seribu, every goal
     for fig in figs:
         plt.close(fig)
+
+
+def test_consensus_per_group_hand_computed():
+    # Group x: G01 answers 1, 5 -> split between the ends: consensus 0. Group y: G01
+    # answers 3, 3, 3 -> 1. All five together: mean 3, |x - 3| / 4 = 0.5, 0.5, 0, 0, 0
+    # -> 1 + 0.4 * log2(0.5) = 0.6.
+    rows = [("a", "G01", 1, {"stakeholder_group": "x"}), ("b", "G01", 5, {"stakeholder_group": "x"})]
+    rows += [(r, "G01", 3, {"stakeholder_group": "y"}) for r in "cde"]
+    c = perception.consensus(_frame(rows), by="stakeholder_group")
+    g1 = c[c["goal_id"] == "G01"].set_index("stakeholder_group")
+    assert g1.loc["x", "consensus"] == approx(0.0)
+    assert g1.loc["y", "consensus"] == approx(1.0)
+    assert g1.loc["(all)", "consensus"] == approx(0.6)
+    assert g1.loc["(all)", "n"] == 5
+    g2 = c[c["goal_id"] == "G02"]
+    assert (g2["n"] == 0).all() and g2["consensus"].isna().all()

@@ -933,3 +933,31 @@ def test_rating_ci_rejects_mismatched_options():
         rating_ci(df, value="r", scale=(5, 1))
     with pytest.raises(ValueError, match="method"):
         bootstrap_ci(df, value="r", method="t")  # the bootstrap peer of scipy stays a bootstrap
+
+
+# ---------------------------------------------------------------------------
+# Consensus of Likert answers (Tastle & Wierman 2007)
+# ---------------------------------------------------------------------------
+
+
+def test_likert_consensus_matches_agrmt_example():
+    # R package agrmt, help page ?consensus: V <- c(30,40,210,130,530,50,10);
+    # consensus(V) "The degree of consensus is given as 0.7256876".
+    from pra_lib.stats import likert_consensus
+
+    assert likert_consensus([30, 40, 210, 130, 530, 50, 10]) == pytest.approx(0.7256876, abs=5e-8)
+
+
+def test_likert_consensus_bounds_from_tastle_wierman():
+    # Tastle & Wierman (2007): 1 when every answer is the same, 0 when the answers split
+    # equally between the two ends of the scale; an even spread over 5 points gives
+    # 1 + 0.2 * (2 log2(1/2) + 2 log2(3/4)) = 0.433985.
+    from pra_lib.stats import likert_consensus
+
+    out = likert_consensus([[0, 0, 9, 0, 0], [4, 0, 0, 0, 4], [1, 1, 1, 1, 1]])
+    assert out.tolist() == pytest.approx([1.0, 0.0, 1 + 0.2 * (2 * np.log2(0.5) + 2 * np.log2(0.75))])
+    assert likert_consensus([0, 0, 0, 0, 7]) == 1.0  # mean at the end of the scale: no log(0)
+    with pytest.warns(RuntimeWarning, match="no answers"):
+        assert np.isnan(likert_consensus([[0, 0, 0, 0, 0], [1, 0, 0, 0, 0]])[0])
+    with pytest.raises(ValueError):
+        likert_consensus([1, -1, 2])

@@ -290,3 +290,34 @@ def test_sample_is_drawn_in_proportion_to_area_populations(sample_dir):
     assert (means["weighted"] - means["unweighted"]).abs().max() < 0.05
     summary = weights.weight_summary(w)
     assert summary.loc[0, "n"] == q["respondent_id"].nunique() and bool(summary.loc[0, "converged"])
+
+
+def test_rake_trims_weights_when_margins_are_inconsistent():
+    # Every man lives in "n" (no man in "s"), so a gender margin of 80% men cannot be met
+    # with an area margin of 50/50. Untrimmed, raking drives the weights of the women in
+    # "n" towards 0 without bound (issue 13: 3e-121 to 3.2); trimmed (the default cap of
+    # 5 times the mean weight; Izrael, Hoaglin & Battaglia 2000), they stay within
+    # [mean / 5, mean * 5] and the cap is reported.
+    people = pd.DataFrame({"respondent_id": [f"p{i}" for i in range(9)], "area": list("nnnnnssss"), "gender": list("fffmmffff")})
+    margins = {"area": {"n": 0.5, "s": 0.5}, "gender": {"f": 0.2, "m": 0.8}}
+    with pytest.warns(RuntimeWarning, match="no convergence"):
+        wild = weights.rake(people, margins=margins, trim=None)
+    assert wild.max() / wild.min() > 1e6
+    with pytest.warns(RuntimeWarning) as record:
+        w = weights.rake(people, margins=margins)
+    assert any("trimmed" in str(r.message) for r in record) and any("no convergence" in str(r.message) for r in record)
+    assert w.max() <= 5 * w.mean() * (1 + 1e-9) and w.min() >= w.mean() / 5 * (1 - 1e-9)
+    assert w.attrs["raking"]["trim"] == 5.0 and w.attrs["raking"]["trimmed"] > 0
+    summary = weights.weight_summary(w)
+    assert summary.loc[0, "trim_cap"] == 5.0 and bool(summary.loc[0, "trimmed"])
+    with pytest.raises(ValueError, match="trim"):
+        weights.rake(people, margins=margins, trim=1)
+
+
+def test_rake_trim_leaves_consistent_weights_alone():
+    # The docstring example: weights well inside the cap, so trimming changes nothing.
+    people = pd.DataFrame({"respondent_id": list("abcdef"), "area": list("nnnsss"), "gender": list("ffmfmm")})
+    margins = {"area": {"n": 0.5, "s": 0.5}, "gender": {"f": 0.6, "m": 0.4}}
+    trimmed, plain = weights.rake(people, margins=margins), weights.rake(people, margins=margins, trim=None)
+    assert np.allclose(trimmed.to_numpy(), plain.to_numpy())
+    assert trimmed.attrs["raking"]["trimmed"] == 0 and not weights.weight_summary(trimmed).loc[0, "trimmed"]

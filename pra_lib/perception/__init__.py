@@ -71,6 +71,7 @@ from ._common import (
     POSITIVE_MIN,
     QUADRANTS,
 )
+from .consensus import consensus
 from .differences import group_differences, mode_effect, posthoc
 from .figures import agreement_plot, comparison_plot, importance_performance_plot, likert_bars, resilience_wheel, score_heatmap
 from .findings import findings_questionnaire, findings_weighted, findings_workshop
@@ -98,6 +99,7 @@ __all__ = [
     "code_bars",
     "code_cooccurrence",
     "comparison_plot",
+    "consensus",
     "cooccurrence_heatmap",
     "findings_interviews",
     "findings_questionnaire",

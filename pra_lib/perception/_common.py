@@ -43,6 +43,7 @@ QUADRANTS = {
     (False, False): "low priority",
     (False, True): "possible overkill",
 }
+UNCERTAIN = "uncertain"  # an interval straddles a quadrant line: no quadrant is claimed
 
 
 # ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from ._common import (
     NEGATIVE_MAX,
     POSITIVE_MIN,
     QUADRANTS,
+    UNCERTAIN,
     _as_list,
     _category_order,
     _check_level,
@@ -37,6 +38,9 @@ from ._common import (
     _unit_table,
     _warn,
 )
+
+
+FAIR = 3.0  # the scale's "fair": performance below it is not high, whatever the centre line
 
 
 def _ci_label(ci: float, method: str, n_resamples: int) -> str:
@@ -274,9 +278,19 @@ def importance_performance(
         ``n_performance``, ``importance``, ``importance_ci_low``,
         ``importance_ci_high``, ``n_importance``, ``n`` (the smaller of the two, for
         suppression), ``gap`` (importance minus performance), ``performance_centre``,
-        ``importance_centre``, ``quadrant`` and ``candidate_weakness`` (``True`` in the
-        "concentrate here" quadrant: high importance, low performance).  A goal on a
-        centre line counts as high on that axis.
+        ``importance_centre``, ``quadrant`` and ``candidate_weakness``
+        (``True`` in the "concentrate here" quadrant: high importance, low performance).
+
+    Notes
+    -----
+    ``quadrant`` is decided by the confidence intervals, not by the point estimates: a
+    goal is high (low) on an axis only when its whole interval lies on or above (below)
+    that axis' centre line, and high performance also needs the interval not below
+    fair (3), so that a goal rated below fair is never called "possible overkill" or
+    "keep up the good work". A goal whose interval straddles a line on either axis is
+    ``"uncertain"``; so is one without an interval. The centre lines are treated as
+    fixed. ``candidate_weakness`` is therefore a claim the data support at the
+    interval's level, not a point-estimate reading.
 
     Examples
     --------
@@ -307,10 +321,18 @@ def importance_performance(
     else:
         out["performance_centre"] = 3.0
         out["importance_centre"] = 3.0
-    high_imp = out["importance"] >= out["importance_centre"]
-    high_perf = out["performance"] >= out["performance_centre"]
     known = out["importance"].notna() & out["performance"].notna()
-    out["quadrant"] = [QUADRANTS[(bool(i), bool(p))] if k else None for i, p, k in zip(high_imp, high_perf, known)]
+    # Decided by the intervals: NaN bounds compare False, so a goal without an interval is uncertain.
+    sure_high_imp = out["importance_ci_low"] >= out["importance_centre"]
+    sure_low_imp = out["importance_ci_high"] < out["importance_centre"]
+    sure_high_perf = (out["performance_ci_low"] >= out["performance_centre"]) & (out["performance_ci_low"] >= FAIR)
+    sure_low_perf = out["performance_ci_high"] < out["performance_centre"]
+    imp_side = np.where(sure_high_imp, 1, np.where(sure_low_imp, 0, -1))
+    perf_side = np.where(sure_high_perf, 1, np.where(sure_low_perf, 0, -1))
+    out["quadrant"] = [
+        (QUADRANTS[(bool(i), bool(p))] if i >= 0 and p >= 0 else UNCERTAIN) if k else None
+        for i, p, k in zip(imp_side, perf_side, known)
+    ]
     out["candidate_weakness"] = out["quadrant"] == "concentrate here"
     if (~known).any():
         _warn(f"importance_performance: {int((~known).sum())} goal(s) lack importance or performance ratings; no quadrant")

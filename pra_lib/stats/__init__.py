@@ -9,7 +9,8 @@ Families
 --------
 ``agreement``
     Reliability and agreement: :func:`cronbach_alpha`, :func:`krippendorff_alpha`,
-    :func:`fleiss_kappa`, :func:`kendall_w` and their result records.
+    :func:`fleiss_kappa`, :func:`kendall_w`, :func:`likert_consensus` (Tastle & Wierman)
+    and their result records.
 ``inference``
     Rank-based tests and post-hoc comparisons: :func:`kruskal_wallis`,
     :func:`mann_whitney`, :func:`p_adjust`, :func:`dunn`.
@@ -49,7 +50,7 @@ Conventions
   are documented in ``docs/methods.md`` (section "Statistics").
 """
 
-from .agreement import CronbachAlphaResult, KendallWResult, cronbach_alpha, fleiss_kappa, kendall_w, krippendorff_alpha
+from .agreement import CronbachAlphaResult, KendallWResult, cronbach_alpha, fleiss_kappa, kendall_w, krippendorff_alpha, likert_consensus
 from .inference import KruskalWallisResult, MannWhitneyResult, dunn, kruskal_wallis, mann_whitney, p_adjust
 from .intervals import bootstrap_ci, proportion_ci, rating_ci
 
@@ -64,6 +65,7 @@ __all__ = [
     "fleiss_kappa",
     "kendall_w",
     "krippendorff_alpha",
+    "likert_consensus",
     "kruskal_wallis",
     "mann_whitney",
     "p_adjust",

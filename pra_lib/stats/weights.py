@@ -194,6 +194,17 @@ def _target_shares(spec, name: str, func: str) -> pd.Series:
     return shares
 
 
+def _trim(w: np.ndarray, cap: float) -> np.ndarray:
+    """Clip weights to [mean / cap, mean * cap]; clipping moves the mean, so repeat until it holds."""
+    for _ in range(100):
+        mean = w.mean()
+        clipped = np.clip(w, mean / cap, mean * cap)
+        if np.allclose(clipped, w, rtol=1e-12, atol=0):
+            return clipped
+        w = clipped
+    return w
+
+
 def _finish(weights: np.ndarray, frame: pd.DataFrame, scale: str, total: float | None) -> pd.Series:
     kept = ~np.isnan(weights)
     if scale == "mean":
@@ -329,8 +340,13 @@ def rake(
     scale: str = "mean",
     unmatched: str = "error",
     empty: str = "error",
+    trim: float | None = 5.0,
 ) -> pd.Series:
     """Raking (iterative proportional fitting) weights that reproduce known margins.
+
+    Weights are trimmed to ``[mean / trim, mean * trim]`` after each raking cycle and
+    raked again (trim-and-rake; Izrael, Hoaglin & Battaglia 2000), so that margins the
+    sample cannot meet give capped weights and a warning, not weights from 1e-121 to 3.
 
     Parameters
     ----------
@@ -358,14 +374,19 @@ def rake(
     empty : {"error", "drop"}
         A margin category with a positive target but no respondent: raise, or drop the
         category and rake the others to their shares among themselves.
+    trim : float or None, default 5.0
+        Cap on a weight relative to the mean weight (and floor at mean / ``trim``);
+        ``None`` rakes without trimming. A cap of 5 is a common convention (Battaglia et
+        al. 2009), not a law: the cap and how many weights reached it are reported.
 
     Returns
     -------
     pandas.Series
         Weights named ``weight`` indexed by ``respondent_id``. ``attrs["raking"]`` holds
         the convergence report: ``converged``, ``iterations``, ``max_error``, ``tol``,
-        ``unmatched`` (respondents left out) and ``dropped`` (``{column: [categories]}``
-        left out as empty). A run that does not converge warns.
+        ``unmatched`` (respondents left out), ``dropped`` (``{column: [categories]}``
+        left out as empty), ``trim`` (the cap) and ``trimmed`` (weights at the cap or
+        floor). A run that does not converge warns; so does one whose weights were trimmed.
 
     Raises
     ------
@@ -391,12 +412,15 @@ def rake(
         raise ValueError(f"max_iter must be a whole number of at least 1, not {max_iter!r}")
     if not (isinstance(tol, (int, float)) and tol > 0):
         raise ValueError(f"tol must be a positive number, not {tol!r}")
+    if trim is not None and not (isinstance(trim, (int, float)) and not isinstance(trim, bool) and trim > 1):
+        raise ValueError(f"trim must be a number above 1 (a cap relative to the mean weight) or None, not {trim!r}")
     if not isinstance(margins, Mapping):
         raise ValueError(f"rake: margins must map column names to {{category: target}}, got {type(margins).__name__}")
     columns = [str(c) for c in margins]
     frame = _one_per_respondent(respondents, columns, "rake")
     base = _base(frame, base_weights, "rake")
-    report: dict[str, Any] = {"converged": True, "iterations": 0, "max_error": 0.0, "tol": tol, "unmatched": 0, "dropped": {}}
+    report: dict[str, Any] = {"converged": True, "iterations": 0, "max_error": 0.0, "tol": tol, "unmatched": 0, "dropped": {},
+                              "trim": None if trim is None else float(trim), "trimmed": 0}
     if not columns:
         _warn("rake: no population margins were given; every respondent weighs 1")
         out = _finish(base.copy(), frame, "mean", None)
@@ -454,14 +478,25 @@ def rake(
             current = np.bincount(codes[col], weights=w, minlength=len(target_arrays[col]))
             factor = np.divide(target_arrays[col] * w.sum(), current, out=np.zeros_like(current), where=current > 0)
             w = w * factor[codes[col]]
+        if trim is not None:
+            w = _trim(w, trim)
         total = w.sum()
         error = max(float(np.max(np.abs(np.bincount(codes[col], weights=w, minlength=len(target_arrays[col])) / total - target_arrays[col]))) for col in columns)
         if error < tol:
             break
-    report.update(converged=bool(error < tol), iterations=iteration, max_error=error)
+    trimmed = 0
+    if trim is not None:
+        mean = w.mean()
+        # relative tolerance: a weight clipped in the last cycle sits at the bound up to rounding
+        trimmed = int(np.sum((w >= mean * trim * (1 - 1e-6)) | (w <= mean / trim * (1 + 1e-6))))
+    report.update(converged=bool(error < tol), iterations=iteration, max_error=error, trimmed=trimmed)
     if not report["converged"]:
         _warn(f"rake: no convergence after {max_iter} cycles (largest margin error {error:.3g}, tolerance {tol:g}); "
               "the margins may be inconsistent with the sample (e.g. cross-classified cells with no respondent)")
+    if trimmed:
+        # No count in the warning: a rendered report shows warnings, and a small count is a small cell.
+        _warn(f"rake: some weights reached the cap of {trim:g} times the mean weight (or its inverse) and were trimmed; "
+              "attrs['raking']['trimmed'] says how many, and the margins are met only as far as the cap allows")
     full = np.full(len(frame), np.nan)
     full[keep] = w
     first_total = _first_total(margins[columns[0]])
@@ -597,6 +632,9 @@ def weight_summary(weights: pd.Series) -> pd.DataFrame:
             "n_effective": [float(round(d.n_effective))],
             "converged": [bool(report.get("converged", True))],
             "iterations": [int(report.get("iterations", 0))],
+            # the cap is part of the method; only whether it bit is shown, not how often
+            "trim_cap": [np.nan if report.get("trim") is None else float(report["trim"])],
+            "trimmed": [bool(report.get("trimmed", 0))],
         }
     )
 
