@@ -83,7 +83,8 @@ def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = Non
     else:
         rank_of, score_of = {}, {}
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+        # colours only: a constant column is already reported by rank_focus_areas on the same matrix
+        warnings.filterwarnings("ignore", message="normalise: .* is the same for every row")
         norm = normalise(m, method="minmax", columns=cols)
     grid = pd.DataFrame(_values(norm, cols), columns=[_evidence(c, "label") for c in cols])
     labels = []
