@@ -188,13 +188,21 @@ def test_cronbach_alpha_pairwise_missing_matches_psych_pairwise():
 
 
 def test_cronbach_alpha_listwise_uses_complete_cases():
-    """pingouin.cronbach_alpha docstring: ``psych::alpha(data[complete.cases(data), ])`` gives
-    0.8016949152542373 with CI [0.533, 0.947]; the Feldt n is the 9 complete cases
-    (method brief section 5)."""
+    """pingouin 0.7 ``cronbach_alpha`` docstring (``psych::alpha(data, use="complete.obs")``):
+    alpha 0.8016949152542373, CI [0.581, 0.933]. That interval puts all 12 rows into the
+    Feldt n; we use the 9 complete cases (method brief section 5), so our interval is the
+    Feldt formula at n = 9, [0.533, 0.947], computed here from scipy's F quantiles, and the
+    documented one is the same formula at n = 12."""
     res = cronbach_alpha(CRONBACH_WIDE_MISSING, nan_policy="listwise")
     assert round(res.alpha, 6) == 0.801695
-    assert (round(res.ci_low, 3), round(res.ci_high, 3)) == (0.533, 0.947)
     assert res.n_obs == 9
+
+    def feldt(n, k=11, a=res.alpha):
+        return 1 - (1 - a) * sps.f.ppf(0.975, n - 1, (n - 1) * (k - 1)), 1 - (1 - a) * sps.f.ppf(0.025, n - 1, (n - 1) * (k - 1))
+
+    assert (res.ci_low, res.ci_high) == (pytest.approx(feldt(9)[0], abs=1e-12), pytest.approx(feldt(9)[1], abs=1e-12))
+    assert tuple(round(v, 3) for v in feldt(12)) == (0.581, 0.933)  # pingouin's documented interval
+    assert (round(res.ci_low, 3), round(res.ci_high, 3)) == (0.533, 0.947)
 
 
 def test_cronbach_alpha_pairwise_ignores_fully_empty_rows():

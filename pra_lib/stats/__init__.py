@@ -54,7 +54,12 @@ from .agreement import CronbachAlphaResult, KendallWResult, cronbach_alpha, flei
 from .inference import KruskalWallisResult, MannWhitneyResult, dunn, kruskal_wallis, mann_whitney, p_adjust
 from .intervals import bootstrap_ci, proportion_ci, rating_ci
 
+# One set of run-level statistical parameters: every notebook declares these defaults, so
+# the same estimate agrees between reports (tests/test_run_parameters.py checks it).
+RUN_PARAMETERS = {"seed": 2017, "n_resamples": 2000, "n_runs": 1000}
+
 __all__ = [
+    "RUN_PARAMETERS",
     "CronbachAlphaResult",
     "KendallWResult",
     "KruskalWallisResult",
