@@ -14,17 +14,24 @@ EXIT_INTERRUPTED = 130
 
 
 def _validate(args) -> int:
-    from .assessment.loading import validate_assessment
-    from .assessment.problems import format_problems
+    from .assessment.loading import load_assessment
+    from .assessment.problems import AssessmentError, format_problems
 
     status = EXIT_OK
     for path in args.paths:
-        problems = validate_assessment(path)
+        notes: list[str] = []
+        try:
+            loaded = load_assessment(path, errors="collect")
+            problems, notes = loaded.problems, loaded.notes
+        except AssessmentError as exc:
+            problems = exc.problems
         if problems:
             status = EXIT_INVALID
             print(format_problems(problems, header=f"{path}: INVALID, {len(problems)} problem(s)", limit_per_group=args.max_rows))
         else:
             print(f"{path}: valid")
+        for note in notes:
+            print(f"  note: {note}")
     return status
 
 
@@ -41,7 +48,7 @@ def _run(args) -> int:
     from .runner import OutputError, ParameterError, RunBusy, RunInterrupted, run_reports
 
     try:
-        summary = run_reports(args.paths, out=args.out, only=args.only, jobs=args.jobs, timeout=args.timeout, min_cell_size=args.min_cell_size, parameters=_run_parameters(args), scheduler=args.scheduler, wait=args.wait)
+        summary = run_reports(args.paths, out=args.out, only=args.only, jobs=args.jobs, timeout=args.timeout, min_cell_size=args.min_cell_size, parameters=_run_parameters(args), scheduler=args.scheduler, wait=args.wait, allow_small_cells=args.allow_small_cells)
     except AssessmentError as exc:
         print(str(exc), file=sys.stderr)
         print("Nothing was run. Fix the problems above, then run again (pra validate checks without running).", file=sys.stderr)
@@ -121,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks (name or number prefix, e.g. 00_data_overview or 00)")
     r.add_argument("--jobs", type=_positive_int, default=1, help="notebooks to run in parallel (default 1)")
     r.add_argument("--timeout", type=_positive_int, default=600, help="seconds one cell may run (default 600)")
-    r.add_argument("--min-cell-size", type=_positive_int, default=5, help="suppress cells resting on fewer respondents (default 5)")
+    r.add_argument("--min-cell-size", type=_positive_int, default=5, help="suppress cells resting on fewer respondents (default 5; below 3 needs --allow-small-cells)")
+    r.add_argument("--allow-small-cells", action="store_true", help="allow a --min-cell-size (or -p min_cell_size) below 3, which publishes counts of one or two people")
     r.add_argument("--wait", type=float, default=0, metavar="SECONDS", help="if another pra run is writing to the same --out, wait up to this long for it (default: refuse at once, exit 3)")
     r.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask distributed cluster, e.g. tcp://scheduler:8786 (needs the dask extra)")
     r.add_argument("--lang", choices=("en", "id"), help="report language: en (English, the default) or id (Indonesian); passed to the notebooks as their lang parameter")

@@ -70,7 +70,10 @@ def discover_notebooks(notebooks_dir: Path | None = None, only: list[str] | None
     books = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
     if not books:
         raise FileNotFoundError(f"no report notebooks (NN_name.ipynb) found in {folder}")
+    if only is not None and not [o for o in only if o.strip()]:
+        raise ValueError("--only names no notebook; give names or number prefixes such as 00 or 00_data_overview")
     if only:
+        only = [o.strip() for o in only if o.strip()]
         chosen = [p for p in books if any(p.stem == o or p.stem.startswith(o) or p.stem.split("_", 1)[1] == o for o in only)]
         unknown = [o for o in only if not any(p.stem == o or p.stem.startswith(o) or p.stem.split("_", 1)[1] == o for p in books)]
         if unknown:
@@ -424,6 +427,7 @@ def run_reports(
     scheduler=None,
     notebooks_dir=None,
     wait: float = 0,
+    allow_small_cells: bool = False,
     progress=print,
 ) -> RunSummary:
     """Run every report notebook on every assessment folder.
@@ -459,6 +463,8 @@ def run_reports(
         file system. ``jobs`` is then ignored.
     wait : float
         Seconds to wait for another run writing to ``out`` to finish; then :class:`RunBusy`.
+    allow_small_cells : bool
+        Needed for a ``min_cell_size`` below 3, which publishes counts of one or two people.
 
     Returns
     -------
@@ -473,6 +479,7 @@ def run_reports(
     books = discover_notebooks(notebooks_dir, only)
     user = {"min_cell_size": min_cell_size, **(parameters or {})}
     per_book = check_parameters(user, books)
+    _check_min_cell_size(per_book, allow_small_cells=allow_small_cells, progress=progress)
     loaded, paths = {}, {}
     for path in assessments:
         assessment = load_assessment(path)  # raises, listing every problem, when invalid
@@ -516,6 +523,20 @@ def _catch_stop_requests() -> dict:
     return saved
 
 
+SMALLEST_SAFE_CELL = 3  # a published count of 1 or 2 can identify a person
+
+
+def _check_min_cell_size(per_book: dict, *, allow_small_cells: bool, progress) -> None:
+    sizes = {p["min_cell_size"] for p in per_book.values() if "min_cell_size" in p}
+    for size in sizes:
+        if size < 1:
+            raise ParameterError(f"min_cell_size must be at least 1, not {size}")
+        if size < SMALLEST_SAFE_CELL and not allow_small_cells:
+            raise ParameterError(f"min_cell_size {size} publishes cells of fewer than {SMALLEST_SAFE_CELL} respondents, which can identify them; pass --allow-small-cells if that is intended")
+        if size < SMALLEST_SAFE_CELL:
+            progress(f"WARNING: min_cell_size is {size}: cells resting on {size} respondent(s) are published (--allow-small-cells); the manifest records it")
+
+
 @contextmanager
 def _run_key():
     """One pseudonymisation key for every notebook of a run, passed to kernels through the
@@ -542,8 +563,10 @@ def _run_tasks(tasks, per_book, summary, *, out_root, timeout, jobs, scheduler, 
         try:
             folder.mkdir(parents=True, exist_ok=True)
             (folder / ".manifest.lock").touch()
-            _tidy(folder, run_id=run_id)
-            _write_header(folder, headers[aid])
+            with _PUBLISHING, _manifest_lock(folder), _signals_held():
+                _tidy(folder, run_id=run_id)
+                _write_header(folder, headers[aid])
+                _rebuild_manifest(folder, run_id)
         except OSError as exc:
             summary.problem(f"cannot write to {folder}: {exc.strerror or exc}", progress)
 

@@ -317,3 +317,135 @@ def test_header_only_optional_table_with_a_likert_column(assessment_copy):
     write_rows(path, read_rows(path)[:1])
     a = load_assessment(assessment_copy)
     assert a.seminar_votes.empty and str(a.seminar_votes["support"].dtype) == "Int8"
+
+
+# --- hostile and mistaken metadata (issue 16) ------------------------------------------------
+
+
+def _edit_meta(folder, old, new):
+    meta = folder / "assessment.yaml"
+    text = meta.read_text()
+    assert old in text, old
+    meta.write_text(text.replace(old, new, 1))
+
+
+def test_a_yaml_alias_bomb_is_refused_quickly_with_a_message(assessment_copy):
+    """The billion-laughs pattern: 9 aliases per level, 10 levels, about 3.5e9 values."""
+    levels = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    levels += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    meta = assessment_copy / "assessment.yaml"
+    meta.write_text(meta.read_text().replace("city: ", "\n".join(levels) + "\ncity: *a9\nignored: ", 1))
+    problems = validate_assessment(assessment_copy)
+    assert len(problems) == 1 and problems[0].file == "assessment.yaml"
+    assert "expands to more than 100,000 values" in problems[0].expected
+
+
+def test_too_many_yaml_aliases_are_refused(assessment_copy):
+    meta = assessment_copy / "assessment.yaml"
+    meta.write_text(meta.read_text() + "anchor: &v 1\nmany: [" + ",".join(["*v"] * 101) + "]\n")
+    (problem,) = validate_assessment(assessment_copy)
+    assert "more than 100 aliases" in problem.expected
+
+
+def test_duplicate_yaml_keys_are_refused(assessment_copy):
+    meta = assessment_copy / "assessment.yaml"
+    meta.write_text(meta.read_text() + "city: Somewhere else\n")
+    (problem,) = validate_assessment(assessment_copy)
+    assert problem.file == "assessment.yaml" and "the key 'city' appears twice" in problem.expected
+
+
+def test_yaml_and_toml_together_are_refused(assessment_copy):
+    (assessment_copy / "assessment.toml").write_text('city = "x"\n')
+    (problem,) = validate_assessment(assessment_copy)
+    assert problem.kind == "duplicate" and "assessment.yaml" in problem.file and "assessment.toml" in problem.file
+
+
+@pytest.mark.parametrize("bad", ["2017-99-99", "2017-02-30", "2017-13", "2017-00-10"])
+def test_impossible_dates_are_refused(assessment_copy, bad):
+    meta = assessment_copy / "assessment.yaml"
+    text = meta.read_text()
+    import re
+
+    first = re.search(r"date: \S+", text)
+    assert first, "the sample's activities carry dates"
+    meta.write_text(text.replace(first.group(0), f"date: '{bad}'", 1))
+    problems = validate_assessment(assessment_copy)
+    assert [p.value for p in problems if p.column and p.column.endswith(".date")] == [bad]
+
+
+def test_a_population_with_thousands_separators_is_a_problem_not_a_traceback(assessment_copy):
+    meta = assessment_copy / "assessment.yaml"
+    text = meta.read_text()
+    import re
+
+    first = re.search(r"population: \d+", text)
+    assert first, "the sample's areas carry populations"
+    meta.write_text(text.replace(first.group(0), "population: '920,000'", 1))
+    problems = validate_assessment(assessment_copy)
+    (problem,) = [p for p in problems if p.column and p.column.endswith(".population")]
+    assert problem.value == "920,000" and "920000, not '920,000'" in problem.expected
+
+
+# --- hostile and mistaken tables (issue 16) --------------------------------------------------
+
+
+def test_a_duplicated_respondent_id_is_a_problem_not_a_traceback(assessment_copy):
+    path = assessment_copy / "participants.csv"
+    rows = read_rows(path)
+    rows.append(list(rows[1]))  # the same respondent twice
+    write_rows(path, rows)
+    problems = validate_assessment(assessment_copy)
+    dup = only(problems, file="participants.csv", column="respondent_id", kind="duplicate")
+    assert dup and dup[0].value == rows[1][rows[0].index("respondent_id")]
+
+
+def test_a_near_miss_header_gets_a_hint(assessment_copy):
+    path = assessment_copy / "participants.csv"
+    rows = read_rows(path)
+    rows[0][rows[0].index("respondent_id")] = "Respondent ID"
+    write_rows(path, rows)
+    problems = validate_assessment(assessment_copy)
+    (missing,) = only(problems, file="participants.csv", kind="missing_column", column="respondent_id")
+    assert "found 'Respondent ID', rename it to respondent_id" in missing.expected
+
+
+def test_a_title_row_above_the_header_is_named_once(assessment_copy):
+    path = assessment_copy / "hazards.csv"
+    rows = read_rows(path)
+    write_rows(path, [["Hazards of Jakarta, 2017"] + [""] * (len(rows[0]) - 1), *rows])
+    problems = [p for p in validate_assessment(assessment_copy) if p.file == "hazards.csv"]
+    assert len(problems) == 1, problems[:5]
+    assert problems[0].row == 2 and "it is on row 2: delete the 1 row(s) above it" in problems[0].expected
+
+
+def test_a_folder_named_like_a_table_is_said_to_be_a_folder(assessment_copy):
+    (assessment_copy / "hazards.csv").unlink()
+    (assessment_copy / "hazards.csv").mkdir()
+    (problem,) = only(validate_assessment(assessment_copy), file="hazards.csv")
+    assert problem.value == "a folder" and "taken by a folder" in problem.expected
+
+
+def test_a_table_linked_from_outside_the_folder_is_refused_at_validation(assessment_copy, tmp_path):
+    outside = tmp_path / "elsewhere.csv"
+    shutil.move(assessment_copy / "hazards.csv", outside)
+    (assessment_copy / "hazards.csv").symlink_to(outside)
+    (problem,) = only(validate_assessment(assessment_copy), file="hazards.csv")
+    assert problem.value == "link outside the folder"
+
+
+def test_a_workbook_name_with_brackets_is_an_input_file(assessment_copy):
+    """The manifest lists input files by splitting the sheet off the source name."""
+    from openpyxl import Workbook
+
+    rows = read_rows(assessment_copy / "hazards.csv")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "hazards"
+    for row in rows:
+        sheet.append(row)
+    book.save(assessment_copy / "PRA data [final].xlsx")
+    (assessment_copy / "hazards.csv").unlink()
+    loaded = load_assessment(assessment_copy)
+    assert loaded.sources["hazards"] == "PRA data [final].xlsx [sheet hazards]"
+    assert assessment_copy / "PRA data [final].xlsx" in loaded.input_files()
+    assert all(p.is_file() for p in loaded.input_files())

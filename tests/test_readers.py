@@ -7,6 +7,7 @@ traceback, a hang or silent corruption.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -86,10 +87,12 @@ def test_duplicated_header_names(assessment_copy):
 
 def test_ragged_rows_name_the_line(assessment_copy):
     path = assessment_copy / "hazards.csv"
+    line = len(path.read_text().splitlines()) + 1
     path.write_text(path.read_text() + "SH99,shock,Extra,Ekstra,natural,unexpected,fields\n")
     problems = validate_assessment(assessment_copy)
     hit = only(problems, file="hazards.csv", kind="unreadable")
-    assert hit and "line" in hit[0].expected
+    assert hit and f"line {line}" in hit[0].expected and hit[0].row == line
+    assert hit[0].column == "column 6 (no header)" and "'unexpected'" in hit[0].value and "after the last column 'category'" in hit[0].expected
 
 
 def test_mixed_codes_and_labels_in_one_likert_column(assessment_copy):
@@ -239,3 +242,76 @@ def test_parquet_problems_name_the_record(assessment_copy):
     (assessment_copy / "assets.csv").unlink()
     problems = validate_assessment(assessment_copy)
     assert only(problems, file="assets.parquet", row=4, column="criticality", value="vital")
+
+
+# --- limits on hostile input (issue 16) ------------------------------------------------------
+
+
+def test_a_sheet_with_one_cell_at_the_last_column_and_row_is_refused_before_reading(assessment_copy):
+    """A 5 KB workbook whose used range is 16,384 columns x 1,048,576 rows: refused from its
+    XML, before openpyxl builds a single row."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "hazards"
+    for row in read_rows(assessment_copy / "hazards.csv"):
+        sheet.append(row)
+    sheet["XFD1048576"] = "x"
+    book.save(assessment_copy / "pra.xlsx")
+    (assessment_copy / "hazards.csv").unlink()
+    (problem,) = only(validate_assessment(assessment_copy), file="pra.xlsx [sheet hazards]")
+    assert "16,384 columns" in problem.value and "at most 500 columns" in problem.expected
+
+
+def test_a_csv_with_a_million_columns_is_refused_with_its_width(assessment_copy):
+    (assessment_copy / "hazards.csv").write_text(",".join(f"c{i}" for i in range(1_000_000)) + "\n1\n")
+    (problem,) = only(validate_assessment(assessment_copy), file="hazards.csv")
+    assert problem.value == "1,000,000 columns" and "at most 500 columns" in problem.expected
+
+
+def test_an_unrelated_workbook_is_not_opened(assessment_copy, monkeypatch):
+    """Only workbooks with a sheet named after a table are read, and each is opened once."""
+    import openpyxl
+
+    book = Workbook()
+    book.active.title = "budget"
+    book.active["A1"] = "not a PRA table"
+    book.save(assessment_copy / "budget.xlsx")
+    hazards = Workbook()
+    hazards.active.title = "hazards"
+    for row in read_rows(assessment_copy / "hazards.csv"):
+        hazards.active.append(row)
+    hazards.save(assessment_copy / "tables.xlsx")
+    (assessment_copy / "hazards.csv").unlink()
+    opened = []
+    real = openpyxl.load_workbook
+
+    def counting(path, *args, **kwargs):
+        opened.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", counting)
+    assert validate_assessment(assessment_copy) == []
+    assert opened == ["tables.xlsx"]
+
+
+def test_a_formula_without_a_saved_result_is_still_found(assessment_copy):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "hazards"
+    rows = read_rows(assessment_copy / "hazards.csv")
+    for row in rows:
+        sheet.append(row)
+    sheet.cell(row=3, column=rows[0].index("name_en") + 1, value="=UPPER(C2)")  # openpyxl saves no result
+    book.save(assessment_copy / "pra.xlsx")
+    (assessment_copy / "hazards.csv").unlink()
+    (problem,) = only(validate_assessment(assessment_copy), file="pra.xlsx [sheet hazards]")
+    assert problem.row == 3 and problem.column == "name_en" and problem.value == "=UPPER(C2)"
+
+
+def test_cells_that_would_become_formulas_after_a_separator_are_made_inert():
+    """`x;=1+1` in a comma CSV is split at ';' by a spreadsheet set to Indonesian, and its
+    second half evaluated (OWASP, CSV injection)."""
+    from pra_lib.publishing.report import neutralise_formulas
+
+    out = neutralise_formulas(pd.DataFrame({"t": ["x;=1+1", "a,@SUM(A1)", "b;+A1", "1,-2", "a, -b", 7]}))["t"].tolist()
+    assert out == ["x;'=1+1", "a,'@SUM(A1)", "b;'+A1", "1,-2", "a, -b", 7]

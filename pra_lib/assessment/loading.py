@@ -20,6 +20,7 @@ from .scales import PERCEPTION_SCALES, dont_know_labels, label_map
 from .readers import read_tables
 from .schema import TABLES, TABLES_BY_NAME, Column, Table
 
+MISPLACED_HEADER = "the header on row 1;"
 _TRUE = {"true", "yes", "ya", "1", "y"}
 _FALSE = {"false", "no", "tidak", "0", "n"}
 
@@ -61,7 +62,7 @@ class Assessment:
 
     def input_files(self) -> list[Path]:
         """Every file the assessment was read from."""
-        files = {Path(self.path) / src.split(" [")[0] for src in self.sources.values()}
+        files = {Path(self.path) / src.rsplit(" [sheet ", 1)[0] for src in self.sources.values()}
         meta = find_metadata_file(Path(self.path))
         if meta is not None:
             files.add(meta)
@@ -100,18 +101,23 @@ def load_assessment(path, *, errors: str = "raise") -> Assessment:
     problems += raw.problems
     sources = raw.sources
     tables: dict[str, pd.DataFrame] = {}
+    unusable: set[str] = set()
     for spec in TABLES:
         if spec.name in raw.frames:
             frame, table_problems = _convert(raw.frames[spec.name], spec, sources[spec.name], metadata, decimal_comma=spec.name in raw.decimal_comma)
             problems += table_problems
+            if any(p.expected.startswith(MISPLACED_HEADER) for p in table_problems):
+                unusable.add(spec.name)  # its rows are not read; references to it are not checked
         else:
             frame = _empty(spec)
-            if spec.required:
+            unreadable = any(p.file in (f"{spec.name}.csv", f"{spec.name}.parquet") for p in raw.problems)
+            if spec.required and not unreadable:
                 problems.append(Problem(file=f"{spec.name}.csv", kind="missing_file", expected=f"the required table '{spec.name}' as {spec.name}.csv or a sheet named {spec.name}"))
         tables[spec.name] = frame
     if metadata is not None:
-        problems += _check_references(tables, sources, metadata)
-        problems += _check_rules(tables, sources)
+        checked = {k: v for k, v in sources.items() if k not in unusable}
+        problems += _check_references(tables, checked, metadata)
+        problems += _check_rules(tables, checked)
     if metadata is None:
         raise AssessmentError(folder, problems)
     assessment = Assessment(folder, metadata, tables, sources, problems, raw.notes)
@@ -153,15 +159,23 @@ def _dtype(col: Column) -> str:
 
 def _convert(raw: pd.DataFrame, spec: Table, source: str, metadata: Metadata | None, *, decimal_comma: bool = False):
     problems: list[Problem] = []
+    header_row = _header_row_below(raw, spec)
+    if header_row is not None:
+        names = ", ".join(str(v) for v in raw.loc[header_row].tolist() if str(v))[:120]
+        problems.append(Problem(file=source, row=header_row, kind="missing_column", value=names, expected=f"{MISPLACED_HEADER} it is on row {header_row}: delete the {header_row - 1} row(s) above it (a title?)"))
+        return _empty(spec), problems
     present = set(raw.columns)
     dupes = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
     for name in dupes:
         problems.append(Problem(file=source, row=1, column=name, kind="duplicate", value=name, expected="each column name once in the header"))
     if dupes:
         raw = raw.loc[:, ~raw.columns.duplicated()]
+    unclaimed = [c for c in raw.columns if c not in {col.name for col in spec.columns}]
     for col in spec.columns:
         if col.required and col.name not in present:
-            problems.append(Problem(file=source, row=1, column=col.name, kind="missing_column", expected=f"a column '{col.name}': {col.description}"))
+            hint = _near_miss(col.name, unclaimed)
+            also = f"; found '{hint}', rename it to {col.name}" if hint else ""
+            problems.append(Problem(file=source, row=1, column=col.name, kind="missing_column", expected=f"a column '{col.name}': {col.description}{also}"))
     out = pd.DataFrame(index=raw.index)
     failed: dict[str, set[int]] = {}
     for col in spec.columns:
@@ -184,6 +198,36 @@ def _convert(raw: pd.DataFrame, spec: Table, source: str, metadata: Metadata | N
     if len(raw) == 0 and spec.required:
         problems.append(Problem(file=source, kind="empty", expected=f"at least one row in the required table '{spec.name}'"))
     return out.reset_index(names="source_row"), problems
+
+
+def _normal_header(name: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "_", str(name).casefold()).strip("_")
+
+
+def _near_miss(name: str, candidates: list[str]) -> str | None:
+    """A header that is probably ``name`` misspelt: 'Respondent ID' for respondent_id."""
+    import difflib
+
+    normal = {_normal_header(c): c for c in candidates if str(c)}
+    if name in normal:
+        return normal[name]
+    close = difflib.get_close_matches(name, list(normal), n=1, cutoff=0.8)
+    return normal[close[0]] if close else None
+
+
+def _header_row_below(raw: pd.DataFrame, spec: Table) -> int | None:
+    """The spreadsheet row of the real header when title rows sit above it: the first of the
+    next ten rows that names most required columns, while row 1 names almost none."""
+    required = {c.name for c in spec.columns if c.required}
+    if not required or len(required & {_normal_header(c) for c in raw.columns}) * 2 >= len(required):
+        return None
+    for row in raw.index[:10]:
+        names = {_normal_header(v) for v in raw.loc[row]}
+        if len(required & names) * 2 > len(required):
+            return int(row)
+    return None
 
 
 def _convert_column(values: pd.Series, col: Column, source: str, metadata: Metadata | None, spec: Table, *, decimal_comma: bool = False):
@@ -408,7 +452,7 @@ def _check_rules(tables, sources) -> list[Problem]:
         for row, ind, goal in zip(ratings.loc[wrong, "source_row"], ratings.loc[wrong, "indicator_id"], expected_goal[wrong]):
             problems.append(Problem(file=sources["perception_ratings"], row=int(row), column="goal_id", kind="reference", value=ind, expected=f"goal {goal}, the goal of indicator {ind}"))
         # The activity must be the respondent's.
-        people = tables["participants"]
+        people = tables["participants"].drop_duplicates("respondent_id")  # a repeated id is reported as such
         position = pd.Index(people["respondent_id"]).get_indexer(ratings["respondent_id"])
         theirs = pd.Series(np.append(people["activity_id"].to_numpy(dtype=object), None)[position], index=ratings.index)
         wrong = theirs.notna() & ratings["activity_id"].notna() & (theirs != ratings["activity_id"])

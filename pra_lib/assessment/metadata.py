@@ -15,6 +15,9 @@ from .scales import DEFAULT_SCALES, DONT_KNOW_LABELS, Scale
 from .schema import ACTIVITY_TYPES, SAFE_ID_PATTERN
 
 METADATA_FILES = ("assessment.yaml", "assessment.yml", "assessment.toml")
+MAX_METADATA_BYTES = 1_000_000  # a PRA's metadata is a few kilobytes
+MAX_YAML_ALIASES = 100  # anchors reused more often than this are an expansion bomb, not metadata
+MAX_YAML_VALUES = 100_000  # values once every alias is expanded
 _SAFE_ID = re.compile(SAFE_ID_PATTERN)
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -47,6 +50,48 @@ def find_metadata_file(folder: Path) -> Path | None:
     return None
 
 
+def _bounded_yaml(text: str):
+    """``yaml.safe_load`` that refuses duplicate keys, more than ``MAX_YAML_ALIASES`` aliases,
+    and documents that expand to more than ``MAX_YAML_VALUES`` values (a few hundred bytes of
+    nested aliases expand to gigabytes)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        aliases = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                Loader.aliases += 1
+                if Loader.aliases > MAX_YAML_ALIASES:
+                    raise ValueError(f"more than {MAX_YAML_ALIASES} aliases (*name); write the values out")
+            return super().compose_node(parent, index)
+
+        def construct_document(self, node):
+            sizes: dict[int, int] = {}
+
+            def size(n) -> int:  # values once expanded; shared nodes are counted once per use
+                if id(n) not in sizes:
+                    sizes[id(n)] = 0  # a recursive alias counts as nothing more
+                    children = [c for pair in n.value for c in pair] if isinstance(n, yaml.MappingNode) else n.value if isinstance(n, yaml.SequenceNode) else []
+                    sizes[id(n)] = 1 + sum(size(c) for c in children)
+                return sizes[id(n)]
+
+            if size(node) > MAX_YAML_VALUES:
+                raise ValueError(f"it expands to more than {MAX_YAML_VALUES:,} values through its aliases (*name); write the values out")
+            return super().construct_document(node)
+
+        def construct_mapping(self, node, deep=False):
+            seen = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if isinstance(key, (str, int, float, bool)) and key in seen:
+                    raise ValueError(f"the key '{key}' appears twice in one mapping (line {key_node.start_mark.line + 1}); keep one")
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return yaml.load(text, Loader=Loader)
+
+
 def read_metadata(folder: Path) -> tuple[Metadata | None, list[Problem]]:
     """Read and check the metadata file in ``folder``; never raises for bad content."""
     path = find_metadata_file(folder)
@@ -58,21 +103,35 @@ def read_metadata(folder: Path) -> tuple[Metadata | None, list[Problem]]:
                 expected=f"a metadata file named one of {', '.join(METADATA_FILES)}",
             )
         ]
+    present = [name for name in METADATA_FILES if (folder / name).is_file()]
+    if len(present) > 1:
+        return None, [Problem(file=", ".join(present), kind="duplicate", expected=f"one metadata file; remove all but one of {', '.join(present)}")]
     try:
+        if path.stat().st_size > MAX_METADATA_BYTES:
+            return None, [Problem(file=path.name, kind="unreadable", value=f"{path.stat().st_size:,} bytes", expected=f"a metadata file of at most {MAX_METADATA_BYTES:,} bytes")]
         text = path.read_text(encoding="utf-8-sig")
-        if path.suffix == ".toml":
-            raw = tomllib.loads(text)
-        else:
-            import yaml
-
-            raw = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return None, [Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a readable UTF-8 {path.suffix[1:].upper()} file ({exc})")]
+        raw = tomllib.loads(text) if path.suffix == ".toml" else _bounded_yaml(text)
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        return None, [Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a readable UTF-8 {path.suffix[1:].upper()} file ({str(exc)[:300]})")]
     except Exception as exc:  # yaml.YAMLError and friends
-        return None, [Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"valid YAML ({exc})")]
+        return None, [Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"valid YAML ({str(exc)[:300]})")]
     if not isinstance(raw, dict):
         return None, [Problem(file=path.name, kind="type", value=type(raw).__name__, expected="a mapping of keys such as city, assessment_id, activities")]
     return _parse(raw, path.name)
+
+
+def _valid_date(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a real month and day."""
+    from datetime import date
+
+    if not _DATE.match(text):
+        return False
+    parts = [int(p) for p in text.split("-")] + [1, 1]
+    try:
+        date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return False
+    return True
 
 
 def _parse(raw: dict[str, Any], fname: str) -> tuple[Metadata | None, list[Problem]]:
@@ -101,7 +160,7 @@ def _parse(raw: dict[str, Any], fname: str) -> tuple[Metadata | None, list[Probl
         if act.get("type") not in ACTIVITY_TYPES:
             problems.append(Problem(file=fname, column=f"{where}.type", kind="unknown_code", value=act.get("type"), expected="one of " + ", ".join(ACTIVITY_TYPES)))
         date = act.get("date")
-        if date is not None and not _DATE.match(str(date)):
+        if date is not None and not _valid_date(str(date)):
             problems.append(Problem(file=fname, column=f"{where}.date", kind="type", value=date, expected="a date as YYYY, YYYY-MM or YYYY-MM-DD, or no date"))
     for label, records in (("activities", activities), ("stakeholder_groups", groups), ("areas", areas)):
         seen: set[str] = set()
@@ -115,10 +174,15 @@ def _parse(raw: dict[str, Any], fname: str) -> tuple[Metadata | None, list[Probl
     for i, rec in enumerate(areas, start=1):
         pop = rec.get("population")
         if pop is not None and (not isinstance(pop, (int, float)) or isinstance(pop, bool) or pop < 0):
-            problems.append(Problem(file=fname, column=f"areas[{i}].population", kind="type", value=pop, expected="a non-negative number of residents"))
+            problems.append(Problem(file=fname, column=f"areas[{i}].population", kind="type", value=pop, expected="a non-negative number of residents, written without thousands separators (920000, not '920,000')"))
+            rec["population"] = None
 
     scales = dict(DEFAULT_SCALES)
-    for name, spec in (raw.get("scales") or {}).items():
+    declared_scales = raw.get("scales") or {}
+    if not isinstance(declared_scales, dict):
+        problems.append(Problem(file=fname, column="scales", kind="type", value=type(declared_scales).__name__, expected="a mapping of scale names to labels"))
+        declared_scales = {}
+    for name, spec in declared_scales.items():
         try:
             scales[name] = Scale(
                 name,

@@ -22,6 +22,9 @@ from .schema import TABLES, TABLES_BY_NAME
 
 FIRST_DATA_ROW = 2  # the header is row 1 in a spreadsheet
 MAX_FIELD = 1_000_000  # characters; a longer cell is almost certainly not a PRA record
+MAX_COLUMNS = 500  # the widest PRA table has about 20 columns
+MAX_ROWS = 5_000_000  # rows in one sheet or file
+MAX_SHEET_CELLS = 50_000_000  # rows x columns of one worksheet, checked before it is read
 
 
 @dataclass
@@ -43,31 +46,63 @@ class RawTables:
 
 
 def read_tables(folder: Path) -> RawTables:
-    """Read every table the folder holds, as CSV files or as sheets of XLSX workbooks."""
+    """Read every table the folder holds, as CSV files or as sheets of XLSX workbooks.
+
+    A file that is a folder, or a link to a file outside ``folder``, is a problem and is not read.
+    """
     raw = RawTables()
     for spec in TABLES:
-        path = folder / f"{spec.name}.csv"
-        if path.is_file():
-            frame, problem, notes, comma = read_csv(path)
-            raw.notes += notes
+        for path in (folder / f"{spec.name}.csv", folder / f"{spec.name}.parquet"):
+            if not path.exists() and not path.is_symlink():
+                continue
+            problem = unusable_file(path, folder)
             if problem:
                 raw.problems.append(problem)
+            elif path.suffix == ".csv":
+                frame, problem, notes, comma = read_csv(path)
+                raw.notes += notes
+                if problem:
+                    raw.problems.append(problem)
+                else:
+                    raw.add(spec.name, frame, path.name)
+                    if comma:
+                        raw.decimal_comma.add(spec.name)
             else:
-                raw.add(spec.name, frame, path.name)
-                if comma:
-                    raw.decimal_comma.add(spec.name)
-        parquet = folder / f"{spec.name}.parquet"
-        if parquet.is_file():
-            frame, problem = read_parquet(parquet)
-            if problem:
-                raw.problems.append(problem)
-            else:
-                raw.add(spec.name, frame, parquet.name)
+                frame, problem = read_parquet(path)
+                if problem:
+                    raw.problems.append(problem)
+                else:
+                    raw.add(spec.name, frame, path.name)
     for book in sorted(folder.glob("*.xlsx")):
         if book.name.startswith("~$"):  # Excel's lock file while a workbook is open
             continue
+        problem = unusable_file(book, folder)
+        if problem:
+            raw.problems.append(problem)
+            continue
         _read_workbook(book, raw)
     return raw
+
+
+def unusable_file(path: Path, folder: Path) -> Problem | None:
+    """Why ``path`` cannot be read as an input of the assessment in ``folder``, or None.
+
+    Examples
+    --------
+    >>> unusable_file(Path("data/sample/participants.csv"), Path("data/sample")) is None  # doctest: +SKIP
+    True
+    """
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return Problem(file=path.name, kind="unreadable", value="broken link", expected="a file that exists (this is a link to a missing file)")
+    if not resolved.is_relative_to(Path(folder).resolve()):
+        return Problem(file=path.name, kind="unreadable", value="link outside the folder", expected="a file inside the assessment folder; copy it in instead of linking to it (outputs and manifests record only files inside the folder)")
+    if resolved.is_dir():
+        return Problem(file=path.name, kind="unreadable", value="a folder", expected="a file; this name is taken by a folder")
+    if not resolved.is_file():
+        return Problem(file=path.name, kind="unreadable", value="not a regular file", expected="a regular file")
+    return None
 
 
 def _decode(data: bytes, name: str) -> tuple[str | None, Problem | None, list[str]]:
@@ -113,6 +148,9 @@ def read_csv(path: Path) -> tuple[pd.DataFrame | None, Problem | None, list[str]
     utf8 = notes == ["utf-8"]
     notes = [] if utf8 else notes
     sep = _sniff_delimiter(text)
+    width = _header_width(text, sep)
+    if width > MAX_COLUMNS:
+        return None, Problem(file=path.name, row=1, kind="unreadable", value=f"{width:,} columns", expected=f"at most {MAX_COLUMNS} columns (check the delimiter, or that this is a PRA table)"), notes, False
     if sep != ",":
         notes.append(f"{path.name} uses {'a semicolon' if sep == ';' else repr(sep)} as delimiter" + ("; decimal commas are read as decimal points" if sep == ";" else ""))
     grid = _read_grid_fast(data, text, sep) if utf8 else None
@@ -120,7 +158,7 @@ def read_csv(path: Path) -> tuple[pd.DataFrame | None, Problem | None, list[str]
         try:
             grid = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, header=None, keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c")
         except pd.errors.ParserError as exc:
-            return None, Problem(file=path.name, kind="unreadable", value="ragged rows", expected=f"the same number of fields in every row ({_parser_message(exc)})"), notes, False
+            return None, _ragged(text, sep, path.name, exc), notes, False
         except (ValueError, OverflowError) as exc:
             return None, Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a delimited text file ({exc})"), notes, False
     frame, problem = frame_from_grid(grid, path.name)
@@ -185,6 +223,41 @@ def read_parquet(path: Path) -> tuple[pd.DataFrame | None, Problem | None]:
     return frame_from_grid(pd.concat([header, grid], ignore_index=True) if len(grid) else header, path.name)
 
 
+def _header_width(text: str, sep: str) -> int:
+    """Fields in the first line, counted without parsing the rest of the file."""
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
+    return first.count(sep) + 1
+
+
+def _ragged(text: str, sep: str, name: str, exc: Exception) -> Problem:
+    """A row with more fields than the header: its line and the column where it overflows."""
+    import re
+
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+    if not found:
+        return Problem(file=name, kind="unreadable", value="ragged rows", expected=f"the same number of fields in every row ({_parser_message(exc)})")
+    expected, line, saw = map(int, found.groups())
+    header = next(csv.reader([text[: 100_000].splitlines()[0]], delimiter=sep), [])
+    extra = ""
+    try:
+        for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=sep), start=1):
+            if number == line:
+                extra = row[expected] if len(row) > expected else ""
+                break
+    except csv.Error:
+        pass
+    after = f" after the last column '{header[-1]}'" if header else ""
+    return Problem(
+        file=name,
+        row=line,
+        column=f"column {expected + 1} (no header)",
+        kind="unreadable",
+        value=f"{saw} fields, the header has {expected}" + (f"; the extra value is {extra[:60]!r}" if extra else ""),
+        expected=f"{expected} fields on line {line}, as in the header: {saw - expected} value(s){after} are too many (an unquoted {sep!r} inside a value?)",
+    )
+
+
 def _parser_message(exc: Exception) -> str:
     text = str(exc).strip().replace("Error tokenizing data. C error: ", "")
     return text[:200]
@@ -228,35 +301,54 @@ def _strip(column: pd.Series) -> pd.Series:
 
 
 def _read_workbook(book: Path, raw: RawTables) -> None:
+    """Read the sheets of a workbook that are named after a table, opening it once.
+
+    The sheet names and sizes are checked in the file's XML first: a workbook with no table
+    sheet is not opened, and a sheet whose used range is huge (one cell at XFD1048576 makes
+    17 billion cells) is refused before a row is read."""
     import warnings
 
     from openpyxl import load_workbook
 
     try:
+        layout = _workbook_layout(book)
+    except Exception as exc:  # zipfile and XML errors of a corrupt file
+        raw.problems.append(Problem(file=book.name, kind="unreadable", value=type(exc).__name__, expected=f"a readable XLSX workbook ({str(exc)[:150]})"))
+        return
+    wanted = {title: info for title, info in layout.items() if title in TABLES_BY_NAME}
+    if not wanted:
+        return
+    too_big = False
+    for title, info in wanted.items():
+        rows, columns = info["size"]
+        if columns > MAX_COLUMNS or rows > MAX_ROWS or rows * columns > MAX_SHEET_CELLS:
+            too_big = True
+            raw.problems.append(Problem(file=f"{book.name} [sheet {title}]", kind="unreadable", value=f"a used range of {rows:,} rows x {columns:,} columns ({info['ref']})", expected=f"at most {MAX_COLUMNS} columns and {MAX_ROWS:,} rows; delete stray cells far to the right or below the table"))
+    if too_big:
+        return
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
             values = load_workbook(book, data_only=True)
-            formulas = load_workbook(book, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a corrupt file
         raw.problems.append(Problem(file=book.name, kind="unreadable", value=type(exc).__name__, expected=f"a readable XLSX workbook ({str(exc)[:150]})"))
         return
     for ws in values.worksheets:
-        if ws.title not in TABLES_BY_NAME:
+        if ws.title not in wanted:
             continue
         source = f"{book.name} [sheet {ws.title}]"
+        if ws.max_column > MAX_COLUMNS or ws.max_row > MAX_ROWS:
+            raw.problems.append(Problem(file=source, kind="unreadable", value=f"{ws.max_row:,} rows x {ws.max_column:,} columns", expected=f"at most {MAX_COLUMNS} columns and {MAX_ROWS:,} rows; delete stray cells far to the right or below the table"))
+            continue
         merged = [str(r) for r in ws.merged_cells.ranges if r.min_row == 1]
         if merged:
             raw.problems.append(Problem(file=source, row=1, kind="unreadable", value=", ".join(merged), expected="one header cell per column (unmerge the header cells)"))
             continue
         rows = [[cell.value for cell in row] for row in ws.iter_rows()]
         problems = []
-        fws = formulas[ws.title]
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is None:
-                    f = fws.cell(row=r, column=c).value
-                    if isinstance(f, str) and f.startswith("="):
-                        problems.append(Problem(file=source, row=r, column=str(rows[0][c - 1]) if rows else None, kind="unreadable", value=f, expected="a value; this formula has no saved result (open and save the workbook in Excel or LibreOffice)"))
+        for r, c, formula in wanted[ws.title]["unsaved_formulas"]:
+            if r <= len(rows) and c <= len(rows[r - 1]) and rows[r - 1][c - 1] is None:
+                problems.append(Problem(file=source, row=r, column=str(rows[0][c - 1]) if rows and c <= len(rows[0]) else None, kind="unreadable", value=f"={formula}", expected="a value; this formula has no saved result (open and save the workbook in Excel or LibreOffice)"))
         if problems:
             raw.problems += problems
             continue
@@ -269,6 +361,61 @@ def _read_workbook(book: Path, raw: RawTables) -> None:
             raw.problems.append(problem)
         else:
             raw.add(ws.title, frame, source)
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _workbook_layout(book: Path) -> dict[str, dict]:
+    """Each sheet's title -> its used size (rows, columns), as recorded or as its cells reach,
+    and the formulas without a saved result, read from the XLSX's XML without openpyxl."""
+    import posixpath
+    import zipfile
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    def position(ref: str) -> tuple[int, int]:
+        letters, row = coordinate_from_string(ref.split(":")[-1].replace("$", ""))
+        return row, column_index_from_string(letters)
+
+    layout = {}
+    with zipfile.ZipFile(book) as archive:
+        with archive.open("xl/_rels/workbook.xml.rels") as handle:
+            targets = {el.get("Id"): el.get("Target") for _, el in iterparse(handle) if el.tag.endswith("Relationship")}
+        with archive.open("xl/workbook.xml") as handle:
+            sheets = [(el.get("name"), el.get(f"{_REL}id")) for _, el in iterparse(handle) if el.tag == f"{_MAIN}sheet"]
+        for title, rid in sheets:
+            target = targets.get(rid, "")
+            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            info = {"size": (0, 0), "ref": "", "unsaved_formulas": []}
+            layout[title] = info
+            if title not in TABLES_BY_NAME:
+                continue  # only sheets named after a table are sized and read
+            rows = columns = 0
+            with archive.open(member) as handle:
+                for _, el in iterparse(handle):
+                    if el.tag == f"{_MAIN}dimension":
+                        info["ref"] = el.get("ref", "")
+                    elif el.tag == f"{_MAIN}c":
+                        r, c = position(el.get("r", "A1"))
+                        rows, columns = max(rows, r), max(columns, c)
+                        formula, value = el.find(f"{_MAIN}f"), el.find(f"{_MAIN}v")
+                        if formula is not None and formula.text and (value is None or value.text in (None, "")):
+                            info["unsaved_formulas"].append((r, c, formula.text))
+                        el.clear()
+                        if columns > MAX_COLUMNS or rows > MAX_ROWS:
+                            break
+            info["size"] = (rows, columns)
+            info["ref"] = info["ref"] or f"up to {get_column_letter(columns)}{rows}"
+    return layout
+
+
+def get_column_letter(index: int) -> str:
+    from openpyxl.utils.cell import get_column_letter as letter
+
+    return letter(max(index, 1))
 
 
 def _cell_text(value) -> str:

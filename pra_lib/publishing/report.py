@@ -29,7 +29,9 @@ def neutralise_formulas(data: pd.DataFrame) -> pd.DataFrame:
 
     A text cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
     leading apostrophe, which Excel and LibreOffice read as "this is text"; the rest of the
-    text is kept. Numbers are left alone.
+    text is kept. So does such a start after a ``;`` or ``,`` inside the cell (``x;=1+1``
+    becomes ``x;'=1+1``), since a spreadsheet set to split on ``;`` would evaluate it.
+    Numbers are left alone.
 
     Examples
     --------
@@ -39,8 +41,21 @@ def neutralise_formulas(data: pd.DataFrame) -> pd.DataFrame:
     out = data.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+            out[col] = out[col].map(_inert)
     return out
+
+
+# A formula after a ';' or ',' inside a cell: a spreadsheet whose list separator is ';'
+# (Indonesian and most European settings) splits the cell there and evaluates the rest.
+_FORMULA_AFTER_SEPARATOR = re.compile(r"([;,])(?=[=@\t\r]|[+-][^\d\s])")
+
+
+def _inert(value):
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    return _FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
 
 
 def _check_name(name: str) -> str:
