@@ -631,7 +631,7 @@ def test_executive_summary_names_the_headlines(sample, ranking, uncertainty):
     assert "Land subsidence (severity 5, worsening)" in text
     assert "Water moved up 1 place" in text
     # it opens with what the evidence settles; the nominal order follows, flagged as one setting among many
-    assert text.startswith("- **What the evidence settles**")
+    assert text.startswith("- **Robust to who took part**") and text.split("\n")[1].startswith("- **What the evidence settles**")
     assert text.index("What the evidence settles") < text.index("nominal ranking") and "1. FA1" in text
     assert focus_areas.executive_summary() == "No results were passed to summarise."
 
@@ -678,3 +678,22 @@ def test_executive_summary_names_a_tie_among_the_top_stresses(sample):
     for name in tied:  # all of them are named, none cut by table order
         assert name in text
     assert f"{len(tied)} stresses at median severity {third:g}" in text
+
+
+def test_executive_summary_opens_with_what_resampling_does_not_move(sample, ranking, uncertainty):
+    q = perception.ratings_frame(sample, activity_id="questionnaire", aspect="performance", channels=["online", "offline"])
+    goals = perception.scores(q, n_resamples=200, seed=1)
+    ranks = risk.rank_intervals(sample, activity_id="assets_shocks_workshop", n_resamples=300, seed=1)
+    text = focus_areas.executive_summary(goal_scores=goals, shock_ranks=ranks, ranking=ranking, uncertainty=uncertainty)
+    first, second = text.split("\n")[:2]
+    g = goals.set_index("goal_id")
+    others_low = g.drop("G09")["ci_low"].min()
+    assert g.loc["G09", "ci_high"] < others_low  # the sample's weakest goal is clear of the others: a robust finding
+    assert first.startswith("- **Robust to who took part**") and "G09" in first and "Flooding is the highest-risk shock" in first
+    assert second.startswith("- **What the evidence settles**")
+    # a weakest goal whose interval overlaps the next one is not called robust
+    overlapping = goals.assign(ci_high=goals["ci_high"].where(goals["goal_id"] != "G09", others_low + 0.01))
+    assert "rated weakest" not in focus_areas.executive_summary(goal_scores=overlapping)
+    # nor is a top shock that is tied
+    tied = ranks.assign(tied_with=["Tidal flooding (rob)"] + [""] * (len(ranks) - 1))
+    assert "highest-risk shock" not in focus_areas.executive_summary(shock_ranks=tied)

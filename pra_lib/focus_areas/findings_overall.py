@@ -35,6 +35,27 @@ def _published(table: pd.DataFrame | None, value: str) -> pd.DataFrame:
     return t[t["_v"].notna()]
 
 
+def _robust(goal_scores: pd.DataFrame | None, shock_ranks: pd.DataFrame | None, *, settled: float = 0.9) -> list[str]:
+    """Findings the sampling variation does not move: a weakest goal clear of the others, a top shock first in most resamples."""
+    out = []
+    g = _published(goal_scores, "mean")
+    if len(g) >= 2 and {"ci_low", "ci_high"} <= set(g.columns):
+        g = g.assign(_lo=_num(g["ci_low"]).to_numpy(), _hi=_num(g["ci_high"]).to_numpy()).sort_values("_v")
+        weakest, rest = g.iloc[0], g.iloc[1:]
+        if np.isfinite(weakest["_hi"]) and (weakest["_hi"] < rest["_lo"]).all():
+            label = "goal_label" if "goal_label" in g else "goal_id"
+            out.append(tr("synthesis.exec.robust_goal", goal=f"{weakest['goal_id']} *{weakest[label]}*", mean=f"{weakest['_v']:.2f}",
+                          low=f"{weakest['_lo']:.2f}", high=f"{weakest['_hi']:.2f}"))
+    r = _published(shock_ranks, "share_first")
+    if len(r):
+        top = r.sort_values("_v", ascending=False).iloc[0]
+        tied = top.get("tied_with", "")
+        if top["_v"] >= settled and not (isinstance(tied, str) and tied):
+            n = _num([top.get("n_resamples", np.nan)]).iloc[0]
+            out.append(tr("synthesis.exec.robust_shock", hazard=top["hazard"], share=_pct(top["_v"]), n=f"{int(n):,}" if np.isfinite(n) else "?"))
+    return out
+
+
 def executive_summary(
     *,
     city: str | None = None,
@@ -48,6 +69,7 @@ def executive_summary(
     uncertainty: UncertaintyResult | None = None,
     seminar_changes: pd.DataFrame | None = None,
     seminar_ranking: pd.DataFrame | None = None,
+    shock_ranks: pd.DataFrame | None = None,
     k: int = 3,
 ) -> str:
     """A one-page executive summary of the whole PRA, as markdown computed from the results.
@@ -71,6 +93,9 @@ def executive_summary(
         :func:`uncertainty_analysis`.
     seminar_changes, seminar_ranking : DataFrame, optional
         :func:`pra_lib.seminar.seminar_changes` and :func:`pra_lib.seminar.seminar_ranking`.
+    shock_ranks : DataFrame, optional
+        :func:`pra_lib.risk.rank_intervals` of the shocks: the top shock is quoted among the
+        settled findings when it is first, untied, in at least 90% of the resamples.
     k : int
         How many goals, shocks, stresses and gaps to name.
 
@@ -88,6 +113,9 @@ def executive_summary(
     >>> report.markdown(executive_summary(city="Jakarta", goal_scores=goals, ranking=ranking, uncertainty=u))  # doctest: +SKIP
     """
     lines = []
+    robust = _robust(goal_scores, shock_ranks)
+    if robust:
+        lines.append(tr("synthesis.exec.robust", items="; ".join(robust)))
     if uncertainty is not None and len(uncertainty.summary) and ranking is not None and len(ranking):
         key = _key(ranking) or "focus_area_id"
         lead = settled_text(uncertainty, dict(zip(ranking[key], _labels(ranking))))
