@@ -16,7 +16,9 @@ R package COINr (method brief, section 4):
 4. **Aggregation** (:func:`aggregate`): weighted arithmetic or geometric mean.
 5. **Ranking** (:func:`rank_focus_areas`).
 6. **Uncertainty and sensitivity analysis** (:func:`uncertainty_analysis`,
-   :func:`sobol_indices`): Monte Carlo over the modelling choices.
+   :func:`sobol_indices`, :func:`evidence_variants`): Monte Carlo over every modelling
+   choice that moves the ranking, Sobol indices (SALib) as the sensitivity measure, and
+   :func:`settled_places`: what the runs settle, and which places they leave as a set.
 7. **Evidence trail** (:func:`evidence_trail`): which goals, hazards, interview codes and
    actions make each focus area's case.
 
@@ -33,14 +35,15 @@ interviewees behind each row), so interview codes raised by few interviewees are
 Where things are
 ----------------
 ``evidence.py``
-    :func:`evidence_matrix`, :func:`goal_evidence`, :func:`hazard_risk`,
-    :func:`evidence_correlations` (tables).
+    :func:`evidence_matrix`, :func:`evidence_variants`, :func:`goal_evidence`,
+    :func:`hazard_risk`, :func:`evidence_correlations` (tables).
 ``ranking.py``
     :func:`normalise`, :func:`aggregate`, :func:`rank_focus_areas` (tables); the
     composite-indicator mathematics itself, with :func:`check_weights`, is the statistics
     core's :mod:`pra_lib.stats.composite`.
 ``uncertainty.py``
-    :class:`UncertaintyResult`, :func:`uncertainty_analysis`, :func:`sobol_indices` (tables).
+    :class:`UncertaintyResult`, :func:`uncertainty_analysis`, :func:`sobol_indices`,
+    :func:`settled_places` (tables).
 ``trails.py``
     :func:`evidence_trail` (tables).
 ``_common.py``
@@ -49,7 +52,7 @@ Where things are
     :func:`evidence_heatmap`, :func:`rank_distribution_figure`, :func:`sensitivity_figure`.
 ``findings.py``
     :func:`findings_focus_areas`, :func:`session_note`, :func:`evidence_definitions`,
-    :func:`trail_summary`, :func:`methods_note`.
+    :func:`trail_summary`, :func:`methods_note`, :func:`settled_text`.
 ``findings_overall.py``
     :func:`executive_summary` of the whole PRA.
 ``findings_text.py``
@@ -79,7 +82,7 @@ from ._common import (
 )
 from .evidence import evidence_correlations, evidence_matrix, evidence_variants, goal_evidence, hazard_risk
 from .figures import evidence_heatmap, rank_distribution_figure, sensitivity_figure
-from .findings import evidence_definitions, findings_focus_areas, methods_note, session_note, trail_summary
+from .findings import evidence_definitions, findings_focus_areas, methods_note, session_note, settled_text, trail_summary
 from .findings_overall import executive_summary
 from .ranking import aggregate, normalise, rank_focus_areas
 from .trails import evidence_trail
@@ -109,6 +112,7 @@ __all__ = [
     "sensitivity_figure",
     "session_note",
     "settled_places",
+    "settled_text",
     "sobol_indices",
     "trail_summary",
     "uncertainty_analysis",
