@@ -697,3 +697,18 @@ def test_executive_summary_opens_with_what_resampling_does_not_move(sample, rank
     # nor is a top shock that is tied
     tied = ranks.assign(tied_with=["Tidal flooding (rob)"] + [""] * (len(ranks) - 1))
     assert "highest-risk shock" not in focus_areas.executive_summary(shock_ranks=tied)
+
+
+def test_variants_need_the_nominal_settings_and_recompute_compound_risk(sample, matrix, variants):
+    assert set(variants) == {(a, sl) for a in (0.0, 0.25, 0.5, 1.0) for sl in (3.0, 4.0, 5.0)}
+    # the nominal pair is the matrix itself
+    pd.testing.assert_frame_equal(variants[(0.25, 5.0)], matrix)
+    # stress likelihood 3: a stress's risk is 3 x severity, so land subsidence gives FA3 15
+    assert variants[(0.25, 3.0)].set_index("focus_area_id").loc["FA3", "linked_risk"] == 15
+    with pytest.raises(ValueError, match="compound"):
+        focus_areas.evidence_variants(sample, compound=risk.compound_risk(
+            risk.shock_scores(sample, activity_id="assets_shocks_workshop"), risk.stress_scores(sample, activity_id="stresses_session"), sample))
+    bare = matrix.copy()
+    bare.attrs = {}
+    with pytest.raises(ValueError, match="nominal alpha"):
+        focus_areas.uncertainty_analysis(bare, variants=variants, n_runs=10)

@@ -220,6 +220,9 @@ def _design(matrix, *, weights, columns, normalisations, aggregations, leave_one
     X0 = _values(matrix, cols)
     a0 = float(matrix.attrs.get("alpha", np.nan))
     sl0 = float(matrix.attrs.get("stress_likelihood", np.nan))
+    if variants and not (np.isfinite(a0) and np.isfinite(sl0)):
+        raise ValueError("variants need the nominal alpha and stress likelihood of the matrix (attrs['alpha'], attrs['stress_likelihood']): "
+                         "pass the matrix from evidence_matrix(), not one read back from a file")
     matrices, variant = [X0], {(a0, sl0): 0}
     key = _key(matrix)
     for (a, sl), m in (variants or {}).items():
