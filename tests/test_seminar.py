@@ -257,6 +257,24 @@ def test_consensus_per_group_and_incomplete_ballots():
     assert kept["n"].iloc[0] == 5 and kept["n_incomplete"].iloc[0] == 0
 
 
+def test_consensus_p_values_are_adjusted_across_the_table():
+    # The overall row and each group row are separate chi-squared tests shown in one table:
+    # Holm (1979) across them by default (stats.p_adjust, checked against R p.adjust), the
+    # raw p-values on request.
+    gov = _ballots([[1, 1, 1, 2], [2, 2, 3, 1], [3, 3, 2, 3]], group="government")
+    com = _ballots([[1, 2, 1, 1], [2, 1, 2, 3], [3, 3, 3, 2]], group="community").assign(respondent_id=lambda d: "C" + d["respondent_id"])
+    out = sem.consensus(pd.concat([gov, com], ignore_index=True))
+    assert (out["p_adjust"] == "holm").all()
+    from pra_lib import stats
+
+    assert out["pvalue_adj"].to_numpy() == pytest.approx(stats.p_adjust(out["pvalue"].to_numpy(dtype=float), method="holm"), abs=1e-6)
+    assert (out["pvalue_adj"] >= out["pvalue"]).all() and (out["pvalue_adj"] > out["pvalue"]).any()
+    raw = sem.consensus(pd.concat([gov, com], ignore_index=True), p_adjust="none")
+    assert raw["pvalue_adj"].to_numpy() == pytest.approx(raw["pvalue"].to_numpy())
+    with pytest.raises(ValueError, match="p_adjust"):
+        sem.consensus(gov, p_adjust="sidak")
+
+
 @pytest.mark.parametrize("w, label", [(0.0, "very weak"), (0.29, "very weak"), (0.3, "weak"), (0.5, "moderate"),
                                       (0.69, "moderate"), (0.7, "strong"), (0.9, "unusually strong"), (NA, "undefined")])
 def test_consensus_level_schmidt_bands(w, label):

@@ -23,6 +23,7 @@ def consensus(
     by: str | None = "stakeholder_group",
     incomplete: str = "drop",
     bands: Sequence[tuple[float, str]] = SCHMIDT_BANDS,
+    p_adjust: str = "holm",
 ) -> pd.DataFrame:
     """How far the participants agree on the ranking: Kendall's W, overall and per group.
 
@@ -38,6 +39,9 @@ def consensus(
         their last rank (for "rank your top 3" ballots).
     bands : sequence of (lower bound, label)
         Reading of W; default :data:`SCHMIDT_BANDS`.
+    p_adjust : {"holm", "fdr_bh", "bonferroni", "none"}, default "holm"
+        Adjustment of the p-values across the rows of the table (overall and every
+        group); ``"none"`` on request.
 
     Returns
     -------
@@ -46,7 +50,8 @@ def consensus(
         overall row) with ``group_label``, ``n`` (raters whose ballots count),
         ``n_incomplete`` (ballots left out), ``n_focus_areas`` (objects ranked), ``w``
         (tie-corrected Kendall's W, rows = focus areas, columns = participants), ``chi2``,
-        ``dof``, ``pvalue`` and ``agreement`` (the band). W is NaN, and agreement
+        ``dof``, ``pvalue``, ``pvalue_adj`` and ``p_adjust`` (adjusted across the rows),
+        and ``agreement`` (the band). W is NaN, and agreement
         "undefined", with fewer than two raters or two focus areas, or when nobody ranked.
 
     Examples
@@ -56,7 +61,7 @@ def consensus(
     >>> consensus(votes, by=None)[["n", "w", "agreement"]].values.tolist()
     [[3, 1.0, 'unusually strong']]
     """
-    return consensus_table(data, by=by, incomplete=incomplete, bands=bands, overall_label=t("seminar.all_participants"))
+    return consensus_table(data, by=by, incomplete=incomplete, bands=bands, p_adjust=p_adjust, overall_label=t("seminar.all_participants"))
 
 
 def _fmt_p(p: float) -> str:

@@ -76,6 +76,7 @@ def consensus_table(
     *,
     by: str | None = "stakeholder_group",
     incomplete: str = "drop",
+    p_adjust: str = "holm",
     bands: Sequence[tuple[float, str]] = SCHMIDT_BANDS,
     overall_label: str | None = None,
 ) -> pd.DataFrame:
@@ -95,6 +96,8 @@ def consensus_table(
     """
     if incomplete not in ("drop", "tie_last"):
         raise ValueError(f"consensus: incomplete must be 'drop' or 'tie_last', not {incomplete!r}")
+    if p_adjust not in ("holm", "fdr_bh", "bonferroni", "none"):
+        raise ValueError(f"consensus: p_adjust must be 'holm', 'fdr_bh', 'bonferroni' or 'none', not {p_adjust!r}")
     by_list = _as_list(by)
     if len(by_list) > 1:
         raise ValueError("consensus: by takes one column")
@@ -120,7 +123,11 @@ def consensus_table(
         for group in _order(frame if len(frame) else data, by):
             rows.append({"scope": by, by: group, **one(frame[frame[by] == group])})
     out = pd.DataFrame(rows)
-    for col in ("w", "chi2", "pvalue"):
+    # The overall row and every group row are tests the report shows: adjust across them.
+    out["pvalue"] = pd.to_numeric(out["pvalue"], errors="coerce").astype(float)
+    out.insert(out.columns.get_loc("pvalue") + 1, "pvalue_adj", stats.p_adjust(out["pvalue"].to_numpy(), method=p_adjust))
+    out.insert(out.columns.get_loc("pvalue_adj") + 1, "p_adjust", p_adjust)
+    for col in ("w", "chi2", "pvalue", "pvalue_adj"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).round(6)
     out = _with_labels(out, data, by_list)
     if by and "group_label" in out and overall_label is not None:
