@@ -712,3 +712,18 @@ def test_variants_need_the_nominal_settings_and_recompute_compound_risk(sample, 
     bare.attrs = {}
     with pytest.raises(ValueError, match="nominal alpha"):
         focus_areas.uncertainty_analysis(bare, variants=variants, n_runs=10)
+
+
+def test_place_shares_say_how_often_each_focus_area_takes_each_place(uncertainty):
+    p = focus_areas.place_shares(uncertainty).set_index("focus_area_id")
+    assert list(p.index) == list(uncertainty.summary["focus_area_id"])
+    assert np.allclose(p.sum(axis=0), 1.0) and np.allclose(p.sum(axis=1), 1.0)
+    # place 1 is share_first; places 1..k add up to share_top_k
+    s = uncertainty.summary.set_index("focus_area_id")
+    assert np.allclose(p["place_1"], s["share_first"])
+    assert np.allclose(p[[f"place_{i}" for i in range(1, 6)]].sum(axis=1), s["share_top_k"])
+    # a tie shares its places: F2 and F3 have the same evidence, so they tie in every run -> half of places 2 and 3 each
+    m = frame(a=[10.0, 5.0, 5.0, 1.0], b=[10.0, 4.0, 4.0, 1.0])
+    u = focus_areas.uncertainty_analysis(m, columns=["a", "b"], n_runs=50, sobol_base=None)
+    q = focus_areas.place_shares(u).set_index("focus_area_id")
+    assert q.loc["F2", "place_2"] == pytest.approx(0.5) and q.loc["F2", "place_3"] == pytest.approx(0.5)

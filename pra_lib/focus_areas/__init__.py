@@ -43,7 +43,7 @@ Where things are
     core's :mod:`pra_lib.stats.composite`.
 ``uncertainty.py``
     :class:`UncertaintyResult`, :func:`uncertainty_analysis`, :func:`sobol_indices`,
-    :func:`settled_places` (tables).
+    :func:`settled_places`, :func:`place_shares` (tables).
 ``trails.py``
     :func:`evidence_trail` (tables).
 ``_common.py``
@@ -86,7 +86,7 @@ from .findings import evidence_definitions, findings_focus_areas, methods_note, 
 from .findings_overall import executive_summary
 from .ranking import aggregate, normalise, rank_focus_areas
 from .trails import evidence_trail
-from .uncertainty import UncertaintyResult, settled_places, sobol_indices, uncertainty_analysis
+from .uncertainty import UncertaintyResult, place_shares, settled_places, sobol_indices, uncertainty_analysis
 
 __all__ = [
     "AGGREGATIONS",
@@ -111,6 +111,7 @@ __all__ = [
     "rank_focus_areas",
     "sensitivity_figure",
     "session_note",
+    "place_shares",
     "settled_places",
     "settled_text",
     "sobol_indices",

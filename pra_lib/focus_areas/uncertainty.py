@@ -52,7 +52,7 @@ from ._common import (
     _method,
     _values,
 )
-__all__ = ["UncertaintyResult", "settled_places", "sobol_indices", "uncertainty_analysis"]
+__all__ = ["UncertaintyResult", "place_shares", "settled_places", "sobol_indices", "uncertainty_analysis"]
 
 #: The discrete modelling choices, in the order the Monte Carlo draws them.
 DISCRETE = ("normalisation", "aggregation", "left_out", "alpha", "stress_likelihood", "shift", "missing", "candidates")
@@ -737,3 +737,40 @@ def settled_places(result: UncertaintyResult, *, threshold: float = 0.9) -> pd.D
                          "share_tier": float(held), "share_place_low": float(place[:, j].mean()),
                          "share_in_places": float(((R[:, j] >= low) & (R[:, j] <= high)).mean())})
     return pd.DataFrame(rows, columns=columns)
+
+
+def place_shares(result: UncertaintyResult) -> pd.DataFrame:
+    """The share of runs behind each place: how often each focus area takes each place.
+
+    A tie shares its places evenly (two focus areas tied for 2nd take half of place 2 and
+    half of place 3 each), so every place sums to 1 over the focus areas and every focus
+    area to 1 over the places (unless it is never ranked).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Wide: the key column, then ``place_1`` ... ``place_F``, in summary order.
+
+    Examples
+    --------
+    >>> place_shares(uncertainty_analysis(matrix))  # doctest: +SKIP
+    """
+    s = result.summary
+    key = _key(s) or s.columns[0]
+    if s.empty:
+        return pd.DataFrame(columns=[key])
+    wide = result.ranks.pivot(index="run", columns=key, values="rank")
+    order = list(s[key])
+    R = wide[order].to_numpy(dtype=float)
+    size = np.ones_like(R)
+    for run in range(len(R)):  # tie-group sizes from the competition ranks
+        vals, counts = np.unique(R[run], return_counts=True)
+        size[run] = counts[np.searchsorted(vals, R[run])]
+    size = np.where(np.isnan(R), 1.0, size)
+    out = pd.DataFrame({key: order})
+    previous = np.zeros(len(order))
+    for p in range(1, len(order) + 1):
+        held = share_top(R, size, p).mean(axis=0)
+        out[f"place_{p}"] = held - previous
+        previous = held
+    return out
