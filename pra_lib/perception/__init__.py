@@ -19,7 +19,9 @@ Tables (pure computation):
 * ``ratings.py``: :func:`ratings_frame`, :func:`respondents`;
 * ``scoring.py``: :func:`scores`, :func:`likert_counts`, :func:`importance_performance`;
 * ``differences.py``: :func:`group_differences`, :func:`posthoc`, :func:`mode_effect`;
-* ``reliability.py``: :func:`agreement` (Krippendorff's alpha);
+* ``reliability.py``: :func:`agreement` (Krippendorff's alpha, for workshop tables);
+* ``consensus.py``: :func:`consensus` (Tastle & Wierman's consensus, for questionnaire
+  respondents);
 * ``weighting.py``: :func:`weighted_comparison` (unweighted and weighted goal means; the
   weights themselves are in :mod:`pra_lib.stats.weights`);
 * ``_common.py``: constants and private helpers shared by the tables (also by
@@ -38,23 +40,27 @@ Methods (see also the method brief, sections 4 and 5)
 * A respondent who rated several indicators of a goal counts once for that goal, with
   the mean of those ratings.  At dimension level, a respondent's goal ratings within the
   dimension are averaged first (each goal weighs the same), then summarised.
-* Means carry a bootstrap confidence interval (:func:`pra_lib.stats.bootstrap_ci`,
-  multinomial bootstrap over respondents).
+* Means carry a t interval with a variance floor (:func:`pra_lib.stats.rating_ci`), which
+  covers at least 93% at five respondents and never has zero width; the bootstrap is
+  available with ``method="percentile"`` or ``"bca"``.
 * Group differences: Kruskal-Wallis H per goal (tie-corrected) with both effect sizes,
   epsilon-squared ``H / (n - 1)`` and eta-squared_H ``(H - k + 1) / (n - k)``; p-values
   adjusted across the goals (Holm by default, Benjamini-Hochberg on request).  Post-hoc:
-  Dunn's z-tests, adjusted across the pairs of each goal.
+  Dunn's z-tests, adjusted across every pair of every goal in the table (Holm).
 * Mode effect: Mann-Whitney U (online sample first, tie- and continuity-corrected) with
   the rank-biserial correlation, p adjusted across goals.
-* Agreement: Krippendorff's alpha with Krippendorff's *ordinal* (rank-based) metric;
-  raters are respondents, units are goals.
+* Agreement at workshop tables: Krippendorff's alpha with the *ordinal* (rank-based)
+  metric; raters are participants, units are goals. Questionnaire respondents are not
+  raters of the same units: their consensus per goal is Tastle & Wierman's measure.
+* Importance-performance quadrants are claimed only when the intervals lie beyond the
+  lines (otherwise "uncertain").
 
 Large surveys
 -------------
 The analyses of ratings work on integer codes: categorical columns (ids, goals, groups)
 are used through their codes, ratings are tabulated per cell with ``np.bincount`` and
-bootstrapped from the counts (:func:`pra_lib.stats.bootstrap_ci`'s own resampling, so
-the intervals are the same). A frame in compact dtypes (``Int8`` ratings, categorical
+the intervals computed from the counts (as :func:`pra_lib.stats.rating_ci` does, so the
+intervals are the same). A frame in compact dtypes (``Int8`` ratings, categorical
 ids and groups) of 1 000 000 respondents x 12 goals is analysed in a few seconds and
 well under 2 GiB; ``benchmarks/`` measures it. Results are identical to those of the
 row-by-row pandas implementation this replaced.

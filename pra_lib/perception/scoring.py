@@ -1,4 +1,4 @@
-"""Goal and dimension scores: means with bootstrap intervals, answer counts, importance-performance.
+"""Goal and dimension scores: means with confidence intervals, answer counts, importance-performance.
 
 :func:`scores` (mean rating per goal or dimension, with its interval and the answer
 shares), :func:`likert_counts` (answers per rating category, for diverging bars) and
