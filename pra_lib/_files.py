@@ -14,7 +14,7 @@ from pathlib import Path
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)  # read once, at import, before any thread starts
 
-__all__ = ["atomic_write_text", "OutputError", "usable_folder", "environment_set", "FolderBusy", "exclusive_lock", "die_with_parent", "kill_children", "run_in_processes"]
+__all__ = ["atomic_write_text", "read_json_object", "OutputError", "usable_folder", "environment_set", "FolderBusy", "exclusive_lock", "die_with_parent", "kill_children", "run_in_processes"]
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -29,6 +29,17 @@ def atomic_write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_json_object(path: Path) -> dict | None:
+    """The JSON object in ``path``; None if it is missing, unreadable, or not an object."""
+    import json
+
+    try:
+        value = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
 
 
 class FolderBusy(RuntimeError):

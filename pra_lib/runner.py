@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .publishing.disclosure import DEFAULT_MIN_CELL_SIZE
 from .publishing.privacy import KEY_ENV, KEY_FILE_ENV, pseudonym_key
-from ._files import FolderBusy, OutputError, atomic_write_text, die_with_parent, environment_set, exclusive_lock, kill_children, run_in_processes, usable_folder
+from ._files import FolderBusy, OutputError, atomic_write_text, read_json_object, die_with_parent, environment_set, exclusive_lock, kill_children, run_in_processes, usable_folder
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 DEFAULT_TIMEOUT = 600
@@ -176,12 +176,12 @@ def run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, o
         return _run_notebook(notebook, assessment_path=assessment_path, assessment_id=assessment_id, out_root=out_root, parameters=parameters, timeout=timeout, run_id=run_id or _new_run_id())
 
 
-def _new_run_id() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ") + f"-{os.getpid()}"
-
-
 def _utc_stamp() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+
+
+def _new_run_id() -> str:
+    return f"{_utc_stamp()}-{os.getpid()}"
 
 
 def _staging_root(out_root: Path, assessment_id: str, name: str, pid: int) -> Path:
@@ -263,12 +263,7 @@ def _run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, 
 
 
 def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
-
-
-def _failed_name(name: str) -> str:
-    return f"{name}.failed-{_utc_stamp()}"
+    return f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}"
 
 
 def _publish(result: NotebookResult, staging: Path, *, notebook: Path | None, parameters: dict, run_id: str) -> NotebookResult:
@@ -283,7 +278,7 @@ def _publish(result: NotebookResult, staging: Path, *, notebook: Path | None, pa
             atomic_write_text(staging / "FAILED.txt", f"{name} failed{where}:\n{result.error}\n")
         except OSError as exc:  # a full disk: the failure is still recorded in the manifest
             result.error = f"{result.error}; FAILED.txt could not be written ({exc.strerror or exc})"
-    target = folder / name if result.status == "ok" else folder / _failed_name(name)
+    target = folder / (name if result.status == "ok" else f"{name}.failed-{_utc_stamp()}")
     result.output_dir = str(target)
     try:
         try:
@@ -347,7 +342,7 @@ def _stop_now():
     raise RunInterrupted("the run was asked to stop")
 
 
-_IN_WORKER = False
+_IN_WORKER = False  # set in spawned workers, which exit instead of raising
 
 
 def _on_stop(signum, frame):
@@ -365,12 +360,8 @@ def _unpublished(result: NotebookResult, exc: OSError) -> NotebookResult:
     return result
 
 
-@contextmanager
 def _manifest_lock(folder: Path):
-    from ._files import exclusive_lock
-
-    with exclusive_lock(folder / ".manifest.lock", wait=600, poll=0.05):
-        yield
+    return exclusive_lock(folder / ".manifest.lock", wait=600, poll=0.05)
 
 
 def _translated(notebook: Path, lang, folder: Path) -> Path:
@@ -647,7 +638,7 @@ def _worker_died(call, process) -> NotebookResult:
     staging_root = _staging_root(out_root, aid, name, process.pid)
     published = out_root / aid / name
     if not staging_root.exists() and _folder_run(published) == kwargs["run_id"]:
-        record = _read_json(out_root / aid / RUNS_DIR / kwargs["run_id"] / f"{name}.json") or {}
+        record = read_json_object(out_root / aid / RUNS_DIR / kwargs["run_id"] / f"{name}.json") or {}
         result.status, result.error, result.output_dir = record.get("status", "ok"), record.get("error"), str(published)
         return result  # it died after publishing
     try:
@@ -918,14 +909,6 @@ def _run_header(assessment, parameters: dict, started, record: dict, run_id: str
     }
 
 
-def _read_json(path: Path) -> dict | None:
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return value if isinstance(value, dict) else None
-
-
 def _folder_run(folder: Path) -> str | None:
     """The run that produced a report folder, from the marker it carries."""
     try:
@@ -954,12 +937,12 @@ def describe_folder(folder: Path, *, run_id: str | None = None) -> dict:
     """
     folder = Path(folder)
     runs_dir = folder / RUNS_DIR
-    legacy = {nb.get("notebook"): nb for nb in ((_read_json(folder / "manifest.json") or {}).get("notebooks") or []) if isinstance(nb, dict)}
+    legacy = {nb.get("notebook"): nb for nb in ((read_json_object(folder / "manifest.json") or {}).get("notebooks") or []) if isinstance(nb, dict)}
     reports, failed, used = {}, [], set()
     for entry in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
         name, _, stamp = entry.name.partition(".failed-")
         made_by = _folder_run(entry)
-        record = _read_json(runs_dir / made_by / f"{entry.name}.json") if made_by else None
+        record = read_json_object(runs_dir / made_by / f"{entry.name}.json") if made_by else None
         if record is None:
             old = legacy.get(name) if not stamp else None
             record = dict(old, run=None) if old else {"notebook": name, "status": "failed" if stamp else "unknown", "error": "no record of the run that made this folder", "run": made_by}
@@ -974,7 +957,7 @@ def describe_folder(folder: Path, *, run_id: str | None = None) -> dict:
     for record in sorted(failed, key=lambda r: r["output_dir"]):
         latest_failed[record["notebook"]] = record
     notebooks = {**{k: v for k, v in latest_failed.items() if k not in reports}, **reports}
-    headers = {rid: _read_json(runs_dir / rid / "run.json") for rid in sorted(used | ({run_id} if run_id else set()))}
+    headers = {rid: read_json_object(runs_dir / rid / "run.json") for rid in sorted(used | ({run_id} if run_id else set()))}
     headers = {rid: h for rid, h in headers.items() if h}
     if run_id is None and headers:
         run_id = max(headers, key=lambda rid: headers[rid].get("started") or "")

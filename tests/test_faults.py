@@ -424,3 +424,62 @@ def test_a_kernel_that_never_starts_fails_after_the_retry(small_sample, fast_not
     (result,) = summary.results
     assert result.status == "failed" and "respond" in result.error and len(calls) == 2
     assert describe_folder(tmp_path / "out" / AID)["status"] == "failed"
+
+
+# --- malformed assessments never give a traceback ------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+TABLE_FILES = ["participants.csv", "hazards.csv", "perception_ratings.csv", "assets.csv", "assessment.yaml"]
+MUTATIONS = st.one_of(
+    st.tuples(st.just("cell"), st.text(max_size=30)),
+    st.tuples(st.just("truncate"), st.floats(0, 1)),
+    st.tuples(st.just("bytes"), st.binary(max_size=200)),
+    st.tuples(st.just("insert"), st.text(alphabet=st.sampled_from(list(",;\"'\n\r\t:&*!-[]{}# =+@xX1\u00e9")), max_size=40)),
+    st.tuples(st.just("header"), st.text(max_size=15)),
+)
+
+
+def _mutate(path: Path, mutation, position: float) -> None:
+    kind, arg = mutation
+    data = path.read_bytes()
+    at = int(len(data) * position)
+    if kind == "truncate":
+        path.write_bytes(data[: int(len(data) * arg)])
+    elif kind == "bytes":
+        path.write_bytes(data[:at] + arg + data[at:])
+    elif kind == "insert":
+        path.write_bytes(data[:at] + arg.encode("utf-8") + data[at:])
+    elif kind == "header":
+        lines = data.split(b"\n", 1)
+        path.write_bytes(arg.encode("utf-8") + b"," + lines[0] + b"\n" + (lines[1] if len(lines) > 1 else b""))
+    else:
+        text = data.decode("utf-8")
+        lines = text.split("\n")
+        row = min(len(lines) - 1, 1 + int(position * (len(lines) - 2)))
+        fields = lines[row].split(",")
+        fields[int(position * (len(fields) - 1))] = arg.replace("\n", " ")
+        lines[row] = ",".join(fields)
+        path.write_text("\n".join(lines), encoding="utf-8")
+
+
+@settings(max_examples=int(os.environ.get("PRA_FAULT_EXAMPLES", "30")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(files=st.lists(st.sampled_from(TABLE_FILES), min_size=1, max_size=3), mutations=st.lists(MUTATIONS, min_size=3, max_size=3), positions=st.lists(st.floats(0, 1), min_size=3, max_size=3))
+def test_validate_never_gives_a_traceback_on_a_malformed_assessment(small_sample, tmp_path_factory, capsys, files, mutations, positions):
+    from pra_lib.cli import main
+
+    folder = tmp_path_factory.mktemp("malformed") / "a"
+    shutil.copytree(small_sample, folder)
+    for name, mutation, position in zip(files, mutations, positions):
+        _mutate(folder / name, mutation, position)
+    code = main(["validate", str(folder)])  # an exception here fails the test
+    out = capsys.readouterr().out
+    assert code in (0, 2)
+    assert ("valid" in out) if code == 0 else ("INVALID" in out)
+    if code == 0:  # what validates loads for a run, and records only files inside the folder
+        from pra_lib.assessment.loading import load_assessment
+
+        loaded = load_assessment(folder)
+        assert all(p.is_file() and p.resolve().is_relative_to(folder.resolve()) for p in loaded.input_files())
+    shutil.rmtree(folder.parent)
