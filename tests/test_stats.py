@@ -969,3 +969,13 @@ def test_likert_consensus_bounds_from_tastle_wierman():
         assert np.isnan(likert_consensus([[0, 0, 0, 0, 0], [1, 0, 0, 0, 0]])[0])
     with pytest.raises(ValueError):
         likert_consensus([1, -1, 2])
+
+
+def test_bootstrap_ci_single_rating_has_no_interval():
+    # One rating: scipy.stats.bootstrap refuses (it needs two observations); ours returns
+    # NaN bounds with a warning instead of the zero-width [x, x] it used to give.
+    with pytest.warns(RuntimeWarning, match="identical"):
+        out = bootstrap_ci(pd.DataFrame({"r": [4]}), value="r", n_resamples=100).iloc[0]
+    assert out.estimate == 4.0 and np.isnan(out.ci_low) and np.isnan(out.ci_high)
+    with pytest.raises(ValueError):
+        sps.bootstrap((np.array([4.0]),), np.mean, n_resamples=100)
