@@ -705,3 +705,12 @@ def test_consensus_per_group_hand_computed():
     assert g1.loc["(all)", "n"] == 5
     g2 = c[c["goal_id"] == "G02"]
     assert (g2["n"] == 0).all() and g2["consensus"].isna().all()
+
+
+def test_weighted_scores_say_when_weights_leave_no_interval():
+    # Two respondents, one of weight 0: Kish's effective n is (1 + 0)^2 / (1 + 0) = 1, so a
+    # mean has no interval; the library says so instead of dropping the reason.
+    df = _frame([("a", "G01", 4, {"w": 1.0}), ("b", "G01", 2, {"w": 0.0})])
+    with pytest.warns(RuntimeWarning, match="effective sample size of one"):
+        s = perception.scores(df, weights="w").set_index("goal_id")
+    assert s.loc["G01", "mean"] == approx(4.0) and np.isnan(s.loc["G01", "ci_low"])

@@ -171,6 +171,11 @@ def scores(
         n_ident = int((out["ci_low"].isna() & (out["n"] >= DEFAULT_MIN_CELL_SIZE)).sum())
         if n_ident:
             _warn(f"scores: in {n_ident} cell(s) every respondent gave the same rating, so the bootstrap has no interval (NaN); method='t' gives one")
+    if any("single answer" in m for m in degenerate):
+        # several respondents, but the weights leave an effective sample size of one or less
+        n_eff1 = int((out["ci_low"].isna() & out["mean"].notna() & (out["n"] >= 2)).sum())
+        if n_eff1:
+            _warn(f"scores: in {n_eff1} cell(s) the weights leave an effective sample size of one or less; no interval (NaN)")
     out["ci_method"] = ci_label
     front = list(_unit_table(level).columns)
     columns = [*front, *by, "n", "mean", "ci_low", "ci_high", "median", "share_positive", "share_neutral", "share_negative", "n_dont_know", "share_dont_know", "ci_method"]
