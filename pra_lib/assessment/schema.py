@@ -103,6 +103,8 @@ TABLES: tuple[Table, ...] = (
             Column("phone", "str", "Phone number.", "+62 812 0000 0000", required=False, nullable=True, personal=True),
             Column("email", "str", "E-mail address.", "siti@example.org", required=False, nullable=True, personal=True),
             Column("nik", "str", "National identity number (NIK, 16 digits).", "3171000000000000", required=False, nullable=True, personal=True),
+            Column("weight", "float", "The survey's own design weight for this respondent, when imported from a weighted survey.", "1.25", required=False, nullable=True, minimum=0),
+            Column("stratum", "str", "The survey's own sampling stratum, when imported from a stratified survey.", "urban", required=False, nullable=True),
         ),
         required=True,
     ),

@@ -9,15 +9,15 @@ KoboToolbox and Google Forms readers build it, the mapping and the conversion re
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 
 OUTPUT_TABLES = ("participants", "perception_ratings")
-PARTICIPANT_TARGETS = ("stakeholder_group", "channel", "area", "organisation", "workshop_table", "gender", "age_band", "name", "phone", "email", "nik")
-FREE_TEXT_ONLY = ("organisation", "workshop_table")
+PARTICIPANT_TARGETS = ("stakeholder_group", "channel", "area", "organisation", "workshop_table", "gender", "age_band", "name", "phone", "email", "nik", "weight", "stratum")
+FREE_TEXT_ONLY = ("organisation", "workshop_table", "stratum")
+NUMBER_TARGETS = ("weight",)
 PERSONAL_TARGETS = ("name", "phone", "email", "nik")
 FREE_TEXT_TARGETS = (*FREE_TEXT_ONLY, *PERSONAL_TARGETS)
 DONT_KNOW_TEXT = "don't know"
@@ -127,20 +127,6 @@ def _cell_text(value) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value).strip()
-
-
-def _parts(text: str) -> list[str]:
-    """Bilingual labels such as 'Baik / Good' or 'Baik (Good)' also match by each part."""
-    out = [text]
-    if "/" in text:
-        out += [p.strip() for p in text.split("/") if p.strip()]
-    m = re.match(r"^(.*?)\s*\((.*)\)\s*$", text)
-    if m:
-        out += [p.strip() for p in m.groups() if p.strip()]
-    m = re.match(r"^\s*[1-5]\s*[-.:)]\s+(.+)$", text)  # '4 - Baik', '4. Good'
-    if m:
-        out.append(m.group(1).strip())
-    return out
 
 
 def _short(text: str, width: int = 70) -> str:

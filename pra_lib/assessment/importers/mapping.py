@@ -24,7 +24,7 @@ from ._common import (
 )
 
 
-_MAPPING_KEYS = ("activity_id", "respondent_id", "participants", "ratings", "rating_values", "ignore")
+_MAPPING_KEYS = ("activity_id", "respondent_id", "participants", "ratings", "rating_values", "ignore", "weight", "strata")
 
 
 @dataclass
@@ -43,6 +43,7 @@ class _Rating:
     indicator_id: str | None
     aspect: str
     values: dict[str, Any] = field(default_factory=dict)
+    reverse: bool | None = None  # the answer scale runs best to worst; None: not said
 
 
 @dataclass
@@ -55,6 +56,8 @@ class _Plan:
     rating_values: dict[str, Any] = field(default_factory=dict)
     ignore: set[str] = field(default_factory=set)
     ignored_repeats: set[str] = field(default_factory=set)
+    ignore_prefixes: dict[str, list[str]] = field(default_factory=dict)  # prefix -> headers it ignores
+    id_how: str = ""
 
 
 def _load_mapping(mapping) -> tuple[dict | None, str, list]:
@@ -135,14 +138,29 @@ def _plan(raw: dict, fname: str, source: _Source, metadata) -> tuple[_Plan, list
         plan.id_header = resolve(rid["question"], "respondent_id.question")
         if plan.id_header:
             use(plan.id_header, "respondent_id")
+            plan.id_how = f"column {plan.id_header} (respondent_id.question in {fname})"
     else:
         plan.id_header = source.default_id
+        if plan.id_header is not None:
+            plan.id_how = f"column {plan.id_header} (the {'Kobo submission id' if source.tool == 'kobo' else 'export id'} column)"
+        else:
+            why = ("the export has no Kobo id column (_id, _uuid, _index, or a renamed form such as X_uuid or uuid)" if source.tool == "kobo"
+                   else "a Google Forms export has no respondent id")
+            plan.id_how = f"row numbers in export order, because {why}; give respondent_id.question to use a column of the export"
 
     # Respondent attributes
     people = raw.get("participants") or {}
     if not isinstance(people, dict):
         bad("participants", "a mapping of participants columns to questions", value=_short(people, 60))
         people = {}
+    people = dict(people)
+    # The survey's own design: weights and strata go to the weight and stratum columns.
+    for key, target in (("weight", "weight"), ("strata", "stratum")):
+        if raw.get(key) is not None:
+            if target in people:
+                bad(key, f"{target} given once (here or under participants.{target})", value=str(raw[key]), kind="duplicate")
+            else:
+                people[target] = raw[key]
     for target, spec in people.items():
         where = f"participants.{target}"
         if target not in PARTICIPANT_TARGETS:
@@ -201,9 +219,13 @@ def _plan(raw: dict, fname: str, source: _Source, metadata) -> tuple[_Plan, list
         if not isinstance(spec, dict):
             bad(where, "{goal: G01, aspect: performance} (or indicator: '1.3' instead of goal)", value=_short(spec, 60))
             continue
-        extra = set(spec) - {"goal", "indicator", "aspect", "values"}
+        extra = set(spec) - {"goal", "indicator", "aspect", "values", "reverse"}
         if extra:
-            bad(where, "only the keys goal, indicator, aspect, values", value=", ".join(sorted(map(str, extra))), kind="unknown_code")
+            bad(where, "only the keys goal, indicator, aspect, values, reverse", value=", ".join(sorted(map(str, extra))), kind="unknown_code")
+        reverse = spec.get("reverse")
+        if reverse is not None and not isinstance(reverse, bool):
+            bad(f"{where}.reverse", "true (the answers run from best to worst) or false", value=_short(reverse, 60))
+            reverse = None
         goal = indicator = None
         if spec.get("indicator") is not None:
             try:
@@ -241,7 +263,7 @@ def _plan(raw: dict, fname: str, source: _Source, metadata) -> tuple[_Plan, list
             if _rating_target(value) is None:
                 bad(f"{where}.values", "a code 1-5, \"don't know\" or null", value=f"{answer}: {value}", kind="unknown_code")
         use(header, f"rating {goal}{'/' + indicator if indicator else ''} {aspect}")
-        plan.ratings.append(_Rating(str(key), header, goal, indicator, aspect, values))
+        plan.ratings.append(_Rating(str(key), header, goal, indicator, aspect, values, reverse))
     seen_items: dict[tuple, str] = {}
     for r in plan.ratings:
         item = (r.goal_id, r.indicator_id, r.aspect)
@@ -263,6 +285,19 @@ def _plan(raw: dict, fname: str, source: _Source, metadata) -> tuple[_Plan, list
         ignore = []
     repeat_names = {r.split(" ", 1)[0].rstrip(":") for r in source.repeats}
     for key in ignore:
+        if isinstance(key, dict):
+            prefix = key.get("prefix") if set(key) == {"prefix"} else None
+            if not isinstance(prefix, str) or not prefix:
+                bad("ignore", "a question name, or {prefix: 'grp_hh/'} for every question whose header starts with it", value=_short(key, 60))
+                continue
+            hits = [h for h in source.frame.columns if h.startswith(prefix) and h not in source.system]
+            mapped = [h for h in hits if h in used]
+            if not hits:
+                bad("ignore", "a prefix that starts at least one column header of the export", value=prefix, kind="reference")
+            plan.ignore.update(h for h in hits if h not in used)
+            plan.ignore_prefixes[prefix] = [h for h in hits if h not in used]
+            plan.ignored_repeats.update(r for r in repeat_names if r.startswith(prefix) or prefix.rstrip("/") == r)
+            continue
         if str(key) in repeat_names:
             plan.ignored_repeats.add(str(key))
             continue
@@ -296,9 +331,22 @@ def _rating_target(value) -> str | None:
     return None
 
 
+def _weight_value(text) -> float | None:
+    """A design weight: a finite number above zero, or None."""
+    import math
+
+    try:
+        w = float(str(text).strip().replace(",", "."))
+    except ValueError:
+        return None
+    return w if math.isfinite(w) and w > 0 else None
+
+
 def _check_target_value(target: str, value: str | None, metadata) -> tuple[bool, str]:
     if target in FREE_TEXT_TARGETS:
         return True, ""
+    if target == "weight":
+        return (value is None or _weight_value(value) is not None), "a number above zero (a design weight)"
     if value is None:
         if target in ("stakeholder_group", "channel"):
             return False, f"a {target} for everyone ({target} may not be empty)"

@@ -26,21 +26,62 @@ def _read_workbook_rows(path: Path) -> tuple[dict[str, list[list]], list]:
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
         return {}, [Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"an XLSX workbook ({_short(exc, 120)})")]
     try:
-        sheets = {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+        sheets = {}
+        for ws in book.worksheets:
+            # Some writers (R's openxlsx) declare a size of A1 whatever the sheet holds;
+            # read_only mode trusts that, so forget it and read every cell.
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()
+            sheets[ws.title] = _trim([list(row) for row in ws.iter_rows(values_only=True)])
     finally:
         book.close()
     return sheets, []
 
 
+def _trim(rows: list[list]) -> list[list]:
+    """Drop trailing empty rows and the empty columns right of the last used one; pad rows to one width."""
+    while rows and all(v is None or str(v).strip() == "" for v in rows[-1]):
+        rows.pop()
+    width = 0
+    for row in rows:
+        used = [i for i, v in enumerate(row) if v is not None and str(v).strip() != ""]
+        if used:
+            width = max(width, used[-1] + 1)
+    return [row[:width] + [None] * (width - len(row[:width])) for row in rows]
+
+
+_SELECT_TYPES = {"select_one": "select_one", "select_multiple": "select_multiple", "rank": "rank",
+                 "select_one_from_file": "select_one", "select_multiple_from_file": "select_multiple"}
+_GROUP_WORDS = {"begin_group": "begin group", "end_group": "end group", "begin_repeat": "begin repeat", "end_repeat": "end repeat"}
+
+
 def _parse_type(text: str) -> tuple[str, str | None]:
-    """XLSForm type -> (base type, choice list name)."""
-    words = " ".join(str(text).replace("_group", " group").replace("_repeat", " repeat").split()).split(" ")
+    """XLSForm type -> (base type, choice list name), by the type's grammar.
+
+    ``select_one LIST``, ``select_multiple LIST [or_other]``, ``rank LIST``,
+    ``select_one_from_file f.csv`` (no list on the choices sheet), ``begin group`` /
+    ``begin_group``, ``end repeat`` ...; anything else is its first word. The list name is
+    the second word as written: ``select_one pop_group`` is the list ``pop_group``.
+
+    Examples
+    --------
+    >>> _parse_type("select_one pop_group")
+    ('select_one', 'pop_group')
+    >>> _parse_type("select_multiple reasons or_other")
+    ('select_multiple', 'reasons')
+    >>> _parse_type("begin_repeat")
+    ('begin repeat', None)
+    """
+    words = str(text).split()
+    if not words:
+        return "", None
     first = words[0].casefold()
-    if first in ("select_one", "select_multiple", "rank", "select_one_from_file", "select_multiple_from_file"):
-        base = "select_multiple" if "multiple" in first else ("rank" if first == "rank" else "select_one")
-        listname = words[1] if len(words) > 1 and "from_file" not in first else None
-        return base, listname
-    if first in ("begin", "end") and len(words) > 1:
+    if first in _SELECT_TYPES:
+        listname = words[1] if len(words) > 1 and not first.endswith("_from_file") else None
+        return _SELECT_TYPES[first], listname
+    if first in _GROUP_WORDS:
+        return _GROUP_WORDS[first], None
+    if first in ("begin", "end") and len(words) > 1 and words[1].casefold() in ("group", "repeat"):
         return f"{first} {words[1].casefold()}", None
     return first, None
 
