@@ -393,3 +393,307 @@ def test_imported_fixtures_run_through_the_perception_notebook(tmp_path):
     # The Kobo respondent from outside Jakarta has no area, so no weight; the count (1) is a small cell and is not printed.
     kobo_html = (tmp_path / "out" / "kobo-fixture" / "01_questionnaire" / "01_questionnaire.html").read_text(encoding="utf-8")
     assert "Fewer than 5 respondent(s) had a category" in kobo_html
+
+
+# --------------------------------------------------------------------------- real-export rules (issue 12)
+# Small exports built here, each showing one rule. Expected values are read off the
+# answers by hand (what the respondent saw), never computed by the importer's own tables.
+
+import csv  # noqa: E402
+import re  # noqa: E402
+import zipfile  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+from pra_lib.assessment.importers import answers  # noqa: E402
+from pra_lib.assessment.importers.xlsform import _parse_type  # noqa: E402
+
+
+def _write_book(path: Path, sheets: dict[str, list[list]], *, dimension_a1: bool = False) -> Path:
+    """An XLSX workbook; with dimension_a1 every sheet declares the size A1, as R's openxlsx writes."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    if dimension_a1:
+        tmp = path.with_suffix(".tmp")
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename.startswith("xl/worksheets/sheet"):
+                    data = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1"/>', data)
+                dst.writestr(item, data)
+        tmp.replace(path)
+    return path
+
+
+FORM_ROWS = {
+    "survey": [["type", "name", "label::English (en)"],
+               ["start", "start", None],
+               ["select_one pop_group", "grp", "Which group?"],
+               ["select_one yes_no or_other", "consent", "Consent?"],
+               ["select_one satisfaction", "q_water", "How satisfied are you with water?"],
+               ["select_multiple sources", "sources", "Which sources?"],
+               ["begin_group", "hh", "Household"],
+               ["integer", "hh_size", "How many?"],
+               ["end_group", None, None]],
+    "choices": [["list_name", "name", "label::English (en)"],
+                ["pop_group", "comm", "Community"], ["pop_group", "gov", "Government"],
+                ["yes_no", "yes", "Yes"], ["yes_no", "no", "No"],
+                ["satisfaction", "very_satisfied", "Very satisfied"], ["satisfaction", "somewhat_satisfied", "Somewhat satisfied"],
+                ["satisfaction", "neither", "Neither satisfied nor dissatisfied"], ["satisfaction", "somewhat_dissatisfied", "Somewhat dissatisfied"],
+                ["satisfaction", "very_dissatisfied", "Very dissatisfied"],
+                ["sources", "piped", "Piped"], ["sources", "well", "Well"]],
+}
+# R-renamed Kobo export: BOM header, X_ system columns, question.choice split columns.
+EXPORT_HEADER = ["X.U.FEFF.start", "grp", "consent", "q_water", "sources", "sources.piped", "sources.well", "hh_size", "X_id", "X_uuid", "X_index"]
+EXPORT_ROWS = [
+    ["2021-07-01", "comm", "yes", "very_satisfied", "piped", "1", "0", "4", "11", "u-1", "1"],
+    ["2021-07-01", "gov", "yes", "somewhat_dissatisfied", "piped well", "1", "1", "2", "12", "u-2", "2"],
+    ["2021-07-02", "comm", "no", "neither", "well", "0", "1", "5", "13", "u-3", "3"],
+    ["2021-07-02", "comm", "yes", "very_dissatisfied", "", "0", "0", "3", "14", "u-4", "4"],
+]
+# What each answer means, read off the form's labels by hand.
+WATER = {"very_satisfied": "5", "somewhat_satisfied": "4", "neither": "3", "somewhat_dissatisfied": "2", "very_dissatisfied": "1"}
+
+
+def _real_like(tmp_path, *, header=EXPORT_HEADER, rows=EXPORT_ROWS, dimension_a1=True, mapping=None, **kw):
+    form = _write_book(tmp_path / "form.xlsx", FORM_ROWS)
+    export = _write_book(tmp_path / "export.xlsx", {"data": [header, *rows]}, dimension_a1=dimension_a1)
+    folder = _new_folder(tmp_path)
+    mapping = mapping or {"participants": {"stakeholder_group": {"question": "grp", "values": {"comm": "community", "gov": "government"}},
+                                           "channel": {"value": "offline"}},
+                          "ratings": {"q_water": {"goal": "G01", "aspect": "performance"}}}
+    return _kobo(folder, export=export, form=form, mapping=mapping, dry_run=True, **kw), export
+
+
+def test_sheet_declared_as_a1_is_read_in_full(tmp_path):
+    """R's openxlsx declares <dimension ref="A1"/>; openpyxl's read-only mode then sees one column."""
+    result, export = _real_like(tmp_path)
+    ws = load_workbook(export, read_only=True).worksheets[0]
+    assert len(next(ws.iter_rows(values_only=True))) == 1  # the trap is real in this fixture
+    assert len(result.participants) == 4
+    got = dict(zip(result.ratings["respondent_id"], result.ratings["rating"]))
+    assert got == {f"KB{r[8]}": WATER[r[3]] for r in EXPORT_ROWS}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("select_one pop_group", ("select_one", "pop_group")),
+    ("select_one age_group", ("select_one", "age_group")),
+    ("select_one stakeholder_group", ("select_one", "stakeholder_group")),
+    ("select_multiple reasons or_other", ("select_multiple", "reasons")),
+    ("select_one_from_file villages.csv", ("select_one", None)),
+    ("select_multiple_from_file villages.csv", ("select_multiple", None)),
+    ("begin_group", ("begin group", None)),
+    ("begin group", ("begin group", None)),
+    ("end_repeat", ("end repeat", None)),
+    ("rank priorities", ("rank", "priorities")),
+    ("integer", ("integer", None)),
+])
+def test_xlsform_type_is_parsed_by_its_grammar(text, expected):
+    # XLSForm spec (xlsform.org, "Question types"): `select_one [list]`, `or_other` suffix, `_from_file`.
+    assert _parse_type(text) == expected
+
+
+def test_r_renamed_system_and_split_columns_are_recognised(tmp_path):
+    result, _ = _real_like(tmp_path)
+    # X_id is Kobo's _id, so ids come from it; X.U.FEFF.start is the form's `start`.
+    assert list(result.participants["respondent_id"]) == ["KB11", "KB12", "KB13", "KB14"]
+    assert {"X_id", "X_uuid", "X_index", "X.U.FEFF.start"} <= set(result.skipped)
+    assert not any("sources." in u or "X_" in u for u in result.unmapped)
+    assert [m.split(" ")[0] for m in result.select_multiple] == ["sources"]
+    split_notes = [n for n in result.notes if "split column" in n]
+    assert split_notes == ["2 split column(s) of 1 select_multiple question(s) (question/choice or question.choice, one per choice) set aside with their question"]
+    assert any(n.startswith("respondent ids: column X_id") for n in result.notes)
+    # pop_group is its own list (not "pop"): the group answers converted by it.
+    assert list(result.participants["stakeholder_group"]) == ["community", "government", "community", "community"]
+
+
+def test_bare_uuid_and_index_are_kobo_ids(tmp_path):
+    header = [h.replace("X_uuid", "uuid").replace("X_index", "index") for h in EXPORT_HEADER if h != "X_id"]
+    rows = [r[:8] + r[9:] for r in EXPORT_ROWS]
+    result, _ = _real_like(tmp_path, header=header, rows=rows)
+    assert list(result.participants["respondent_id"]) == ["KBu-1", "KBu-2", "KBu-3", "KBu-4"]
+    assert any("uuid = _uuid" in n for n in result.notes)
+
+
+def test_row_numbering_says_why(tmp_path):
+    header = [h for h in EXPORT_HEADER if h not in ("X_id", "X_uuid", "X_index")]
+    rows = [r[:8] for r in EXPORT_ROWS]
+    result, _ = _real_like(tmp_path, header=header, rows=rows)
+    assert list(result.participants["respondent_id"]) == ["KB0001", "KB0002", "KB0003", "KB0004"]
+    assert any(n.startswith("respondent ids: row numbers in export order, because the export has no Kobo id column") for n in result.notes)
+
+
+def _gf(tmp_path, columns: dict[str, list[str]], mapping: dict, **kw):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    path = tmp_path / "responses.csv"
+    n = len(next(iter(columns.values())))
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Timestamp", *columns])
+        for i in range(n):
+            w.writerow([f"2024/05/0{1 + i % 9} 10:00:00", *(c[i] for c in columns.values())])
+    base = {"participants": {"stakeholder_group": {"value": "community"}, "channel": {"value": "online"}}}
+    base["participants"].update(mapping.pop("participants", {}))
+    base.update(mapping)
+    return _gforms(_new_folder(tmp_path), responses=path, mapping=base, dry_run=True, **kw)
+
+
+@pytest.mark.parametrize("answer, code", [
+    # Family labels as the respondent saw them (English and Indonesian), code 1 = worst.
+    ("Somewhat satisfied", "4"), ("Very dissatisfied", "1"), ("Neither satisfied nor dissatisfied", "3"), ("Sangat puas", "5"),
+    ("Satisfactory", "3"), ("Excellent", "5"), ("Poor", "2"), ("Sangat buruk", "1"),
+    ("Strongly agree", "5"), ("Tidak setuju", "2"), ("Very important", "5"), ("Kurang penting", "2"),
+    # A leading number is the scale point chosen; its label may be unknown ("effective").
+    ("5 (Very effective)", "5"), ("2 (Slightly effective)", "2"), ("4 - Good", "4"), ("3. Fair", "3"),
+    # Bilingual pairs agreeing on one meaning.
+    ("Baik / Good", "4"), ("Puas (Satisfied)", "4"),
+])
+def test_common_answer_scales_are_recognised(tmp_path, answer, code):
+    result = _gf(tmp_path, {"Q": [answer]}, {"ratings": {"Q": {"goal": "G01", "aspect": "performance"}}})
+    assert list(result.ratings["rating"]) == [code]
+
+
+def test_frequency_scale_needs_its_direction(tmp_path):
+    cols = {"Q": ["Never", "Sometimes", "Always", "Sering"]}
+    with pytest.raises(importers.ImportDataError, match="direction for this frequency scale"):
+        _gf(tmp_path, dict(cols), {"ratings": {"Q": {"goal": "G01", "aspect": "performance"}}})
+    better_rarely = _gf(tmp_path / "r", dict(cols), {"ratings": {"Q": {"goal": "G01", "aspect": "performance", "reverse": True}}})
+    assert list(better_rarely.ratings["rating"]) == ["5", "3", "1", "2"]
+    better_often = _gf(tmp_path / "f", dict(cols), {"ratings": {"Q": {"goal": "G01", "aspect": "performance", "reverse": False}}})
+    assert list(better_often.ratings["rating"]) == ["1", "3", "5", "4"]
+
+
+def test_a_number_and_label_that_disagree_is_an_error(tmp_path):
+    with pytest.raises(importers.ImportDataError, match=r"the number 1 and the label 'Very good' \(= 5\) disagree"):
+        _gf(tmp_path, {"Q": ["1 (Very good)"]}, {"ratings": {"Q": {"goal": "G01", "aspect": "performance"}}})
+    with pytest.raises(importers.ImportDataError, match="the number 7 is outside the 1-5 scale"):
+        _gf(tmp_path / "b", {"Q": ["7 (Extremely effective)"]}, {"ratings": {"Q": {"goal": "G01", "aspect": "performance"}}})
+
+
+def test_mapped_scale_must_keep_its_order(tmp_path):
+    values = {"Very satisfied": 5, "Somewhat satisfied": 2, "Somewhat dissatisfied": 4, "Very dissatisfied": 1}
+    with pytest.raises(importers.ImportDataError, match="keep the order of the satisfaction scale"):
+        _gf(tmp_path, {"Q": ["Very satisfied"]}, {"ratings": {"Q": {"goal": "G01", "aspect": "performance", "values": values}}})
+    turned = {"Very satisfied": 1, "Very dissatisfied": 5}
+    with pytest.raises(importers.ImportDataError, match="turn it round"):
+        _gf(tmp_path / "t", {"Q": ["Very satisfied"]}, {"ratings": {"Q": {"goal": "G01", "aspect": "performance", "values": turned}}})
+
+
+def test_a_seven_point_scale_must_be_mapped_in_full(tmp_path):
+    form = copy.deepcopy(FORM_ROWS)
+    form["choices"] += [["seven", str(i), f"Point {i}"] for i in range(1, 8)]
+    form["survey"].append(["select_one seven", "q7", "Seven points"])
+    _write_book(tmp_path / "form.xlsx", form)
+    export = _write_book(tmp_path / "export.xlsx", {"data": [["q7", "_id"], ["3", "1"], ["6", "2"]]})
+    with pytest.raises(importers.ImportDataError, match="this question has 7 answers"):
+        _kobo(_new_folder(tmp_path), export=export, form=tmp_path / "form.xlsx", dry_run=True,
+              mapping={"participants": {"stakeholder_group": {"value": "community"}, "channel": {"value": "offline"}},
+                       "ratings": {"q7": {"goal": "G01", "aspect": "performance"}}})
+
+
+def test_problems_come_once_per_distinct_answer_with_a_count(tmp_path):
+    answers_col = ["Meh", "Good", "Meh", "Meh", "Meh", "Meh", "Meh", "Whatever"]
+    with pytest.raises(importers.ImportDataError) as info:
+        _gf(tmp_path, {"Q": answers_col}, {"ratings": {"Q": {"goal": "G01", "aspect": "performance"}}})
+    problems = info.value.problems
+    assert [(p.value, p.row) for p in problems] == [("Meh", 2), ("Whatever", 9)]
+    assert problems[0].expected.endswith("[6 rows: 2, 4, 5, 6, 7, ...]")
+
+
+def test_a_grid_is_ignored_by_its_prefix(tmp_path):
+    cols = {"Q": ["Good", "Poor"], "Grid [a]": ["x", "y"], "Grid [b]": ["x", "z"], "Other": ["t", "u"]}
+    result = _gf(tmp_path, cols, {"ratings": {"Q": {"goal": "G01", "aspect": "performance"}}, "ignore": [{"prefix": "Grid ["}]})
+    assert result.ignored == ["2 column(s) starting 'Grid [' (ignore: prefix)"]
+    assert [u.split(",")[0] for u in result.unmapped] == ["Other"]
+    with pytest.raises(importers.ImportDataError, match="a prefix that starts at least one column header"):
+        _gf(tmp_path / "b", cols, {"ratings": {"Q": {"goal": "G01", "aspect": "performance"}}, "ignore": [{"prefix": "grp_hh/"}]})
+
+
+def test_survey_weights_and_strata_are_carried_in(tmp_path):
+    cols = {"Q": ["Good", "Poor", "Fair"], "w": ["1.5", "0,5", "2"], "s": ["urban", "rural", "urban"]}
+    result = _gf(tmp_path, cols, {"ratings": {"Q": {"goal": "G01", "aspect": "performance"}}, "weight": "w", "strata": "s"})
+    assert list(result.participants["weight"]) == [1.5, 0.5, 2.0]
+    assert list(result.participants["stratum"]) == ["urban", "rural", "urban"]
+    bad = dict(cols, w=["1.5", "-1", "heavy"])
+    with pytest.raises(importers.ImportDataError) as info:
+        _gf(tmp_path / "b", bad, {"ratings": {"Q": {"goal": "G01", "aspect": "performance"}}, "weight": "w"})
+    assert [(p.value, p.expected) for p in info.value.problems] == [("-1", "a design weight: a number above zero"), ("heavy", "a design weight: a number above zero")]
+
+
+def test_imported_weights_reach_the_assessment(tmp_path):
+    cols = {"Q": ["Good", "Poor"], "w": ["1.5", "0.5"], "s": ["urban", "rural"]}
+    path = tmp_path / "responses.csv"
+    pd.DataFrame({"Timestamp": ["2024/05/01 10:00:00"] * 2, **cols}).to_csv(path, index=False)
+    folder = _new_folder(tmp_path)
+    mapping = {"participants": {"stakeholder_group": {"value": "community"}, "channel": {"value": "online"}},
+               "ratings": {"Q": {"goal": "G01", "aspect": "performance"}}, "weight": "w", "strata": "s"}
+    result = _gforms(folder, responses=path, mapping=mapping)
+    assert result.validation == []
+    a = load_assessment(folder)
+    assert list(a.participants["weight"]) == [1.5, 0.5] and list(a.participants["stratum"]) == ["urban", "rural"]
+
+
+@pytest.mark.parametrize("column, answer, message", [
+    # Excel turned an age into a date; a year of birth; out of range; numbers are not pairs.
+    ("age_band", "1/20/1900 0:00", "a date, not an age"),
+    ("age_band", "1900-01-20T00:00:00", "a date, not an age"),
+    ("age_band", "12/05/1990", "a date, not an age"),
+    ("age_band", "1990", "a year (1990: a year of birth?)"),
+    ("age_band", "150", "an age of 150 years"),
+    ("age_band", "9", "an age of 9 years"),
+    ("gender", "Male/Female", "one of female, male, other"),
+    ("gender", "Male / Female", "the parts of this answer mean different things"),
+    ("stakeholder_group", "Pemerintah / Swasta", "the parts of this answer mean different things"),
+])
+def test_answers_that_are_not_one_category_are_errors(tmp_path, column, answer, message):
+    mapping = {"ratings": {"Q": {"goal": "G01", "aspect": "performance"}}, "participants": {column: "A"}}
+    with pytest.raises(importers.ImportDataError) as info:
+        _gf(tmp_path, {"Q": ["Good"], "A": [answer]}, mapping)
+    [problem] = info.value.problems
+    assert problem.value == answer and message in problem.expected
+
+
+@pytest.mark.parametrize("column, answer, value", [
+    ("stakeholder_group", "Pemerintah / Government", "government"),
+    ("stakeholder_group", "Akademisi (Academia)", "academia"),
+    ("gender", "Perempuan / Female", "female"),
+    ("age_band", "34", "25-34"),
+    ("age_band", "65 tahun ke atas", "65+"),
+])
+def test_bilingual_pairs_and_plain_ages_still_convert(tmp_path, column, answer, value):
+    mapping = {"ratings": {"Q": {"goal": "G01", "aspect": "performance"}}, "participants": {column: "A"}}
+    result = _gf(tmp_path, {"Q": ["Good"], "A": [answer]}, mapping)
+    assert list(result.participants[column]) == [value]
+
+
+_GENDER_WORDS = ["male", "female", "perempuan", "laki-laki", "other", "pria", "wanita"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(a=st.sampled_from(_GENDER_WORDS), b=st.sampled_from(_GENDER_WORDS), sep=st.sampled_from(["/", " / ", "-", " ", ", "]),
+       paren=st.booleans())
+def test_resolver_never_picks_one_of_two_different_categories(a, b, sep, paren):
+    """Two gender words that mean different things never resolve to either (the resolver does not guess)."""
+    from pra_lib.assessment.importers.convert import _attribute_lookup, _resolve_attribute
+    from pra_lib.assessment.importers.mapping import _Attribute
+
+    lookup = _attribute_lookup("gender", None)
+    text = f"{a} ({b})" if paren else f"{a}{sep}{b}"
+    value, ok, _ = _resolve_attribute("gender", text, None, _Attribute("gender"), lookup)
+    if lookup[a] != lookup[b]:
+        assert not ok and value is None
+    else:
+        assert not ok or value == lookup[a]
+
+
+@settings(max_examples=150, deadline=None)
+@given(d=st.integers(1, 31), m=st.integers(1, 12), y=st.integers(1900, 2030), form=st.sampled_from(["{m}/{d}/{y}", "{d}/{m}/{y}", "{y}-{m:02d}-{d:02d}", "{m}/{d}/{y} 0:00", "{y}"]))
+def test_dates_and_years_are_never_an_age(d, m, y, form):
+    assert answers.age_band(form.format(d=d, m=m, y=y))[0] is None
