@@ -14,7 +14,7 @@ from pathlib import Path
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)  # read once, at import, before any thread starts
 
-__all__ = ["atomic_write_text", "read_json_object", "OutputError", "usable_folder", "environment_set", "FolderBusy", "exclusive_lock", "die_with_parent", "kill_children", "run_in_processes"]
+__all__ = ["atomic_write_text", "kill_marked", "read_json_object", "OutputError", "usable_folder", "environment_set", "FolderBusy", "exclusive_lock", "die_with_parent", "kill_children", "run_in_processes"]
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -239,3 +239,24 @@ def environment_set(values: dict):
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+def kill_marked(name: str, value: str) -> list[int]:
+    """SIGKILL every process whose environment holds ``name=value`` (found through
+    ``/proc``); the pids killed. A kernel carries ``JPY_PARENT_PID`` of the process that
+    started it, so the kernel of a worker that was killed can still be found and stopped."""
+    mark = f"{name}={value}".encode()
+    killed = []
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return killed
+    for entry in entries:
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as handle:
+                if mark in handle.read().split(b"\0"):
+                    os.kill(int(entry), signal.SIGKILL)
+                    killed.append(int(entry))
+        except OSError:
+            continue
+    return killed

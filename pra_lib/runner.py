@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .publishing.disclosure import DEFAULT_MIN_CELL_SIZE
 from .publishing.privacy import KEY_ENV, KEY_FILE_ENV, pseudonym_key
-from ._files import FolderBusy, OutputError, atomic_write_text, read_json_object, die_with_parent, environment_set, exclusive_lock, kill_children, run_in_processes, usable_folder
+from ._files import FolderBusy, OutputError, atomic_write_text, read_json_object, die_with_parent, kill_marked, environment_set, exclusive_lock, kill_children, run_in_processes, usable_folder
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 DEFAULT_TIMEOUT = 600
@@ -207,19 +207,8 @@ def _execute_notebook(source: Path, executed: Path, *, params: dict, cwd: Path, 
 
     for attempt in (1, 2):
         try:
-            pm.execute_notebook(
-                str(source),
-                str(executed),
-                parameters=params,
-                kernel_name="python3",
-                language="python",
-                cwd=str(cwd),
-                execution_timeout=timeout,
-                start_timeout=START_TIMEOUT,
-                progress_bar=False,
-                log_output=False,
-                report_mode=False,
-            )
+            options = dict(kernel_name="python3", language="python", progress_bar=False, log_output=False, report_mode=False)
+            pm.execute_notebook(str(source), str(executed), parameters=params, cwd=str(cwd), execution_timeout=timeout, start_timeout=START_TIMEOUT, **options)
             return
         except Exception as exc:
             if attempt == 2 or not _kernel_did_not_start(exc):
@@ -277,7 +266,7 @@ def _publish(result: NotebookResult, staging: Path, *, notebook: Path | None, pa
             where = f" in cell {result.cell}" if result.cell else ""
             atomic_write_text(staging / "FAILED.txt", f"{name} failed{where}:\n{result.error}\n")
         except OSError as exc:  # a full disk: the failure is still recorded in the manifest
-            result.error = f"{result.error}; FAILED.txt could not be written ({exc.strerror or exc})"
+            result.error = _also(result.error, f"FAILED.txt could not be written ({exc.strerror or exc})", exc)
     target = folder / (name if result.status == "ok" else f"{name}.failed-{_utc_stamp()}")
     result.output_dir = str(target)
     try:
@@ -354,10 +343,17 @@ def _on_stop(signum, frame):
 
 def _unpublished(result: NotebookResult, exc: OSError) -> NotebookResult:
     result.status = "failed"
-    reason = exc.strerror or str(exc)
-    result.error = (f"{result.error}; " if result.error else "") + f"its outputs could not be written ({reason})"
+    result.error = _also(result.error, f"its outputs could not be written ({exc.strerror or exc})", exc)
     result.output_dir = None
     return result
+
+
+def _also(error: str | None, more: str, exc: OSError) -> str:
+    """``error`` and ``more``, unless ``error`` already gives the same reason (a full disk
+    stops the notebook, then its FAILED.txt: one message is enough)."""
+    if error and exc.strerror and exc.strerror in error:
+        return error
+    return f"{error}; {more}" if error else more
 
 
 def _manifest_lock(folder: Path):
@@ -508,10 +504,7 @@ def _catch_stop_requests() -> dict:
     so that the run records how it ended; returns the handlers to restore."""
     if threading.current_thread() is not threading.main_thread():
         return {}
-    saved = {}
-    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        saved[signum] = signal.signal(signum, _on_stop)
-    return saved
+    return {signum: signal.signal(signum, _on_stop) for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)}
 
 
 SMALLEST_SAFE_CELL = 3  # a published count of 1 or 2 can identify a person
@@ -562,6 +555,8 @@ def _run_tasks(tasks, per_book, summary, *, out_root, timeout, jobs, scheduler, 
             summary.problem(f"cannot write to {folder}: {exc.strerror or exc}", progress)
 
     def report(i, result):
+        if result.error and "No space left on device" in result.error:
+            summary.problem(f"the disk holding {out_root} is full (No space left on device); notebooks that could not be written are failed, the others go on", progress)
         mark = "ok" if result.status == "ok" else "FAILED"
         progress(f"[{i}/{total}] {result.assessment_id}/{result.notebook}: {mark} ({result.seconds:.1f} s)")
         if result.error:
@@ -635,6 +630,7 @@ def _worker_died(call, process) -> NotebookResult:
     how = f"killed by signal {-code}" if code is not None and code < 0 else f"exited with status {code}"
     out_root, aid = Path(kwargs["out_root"]), kwargs["assessment_id"]
     result = NotebookResult(name, aid, "failed", 0.0, str(out_root / aid / name), f"the worker process running it died ({how})")
+    kill_marked("JPY_PARENT_PID", str(process.pid))  # its kernel would go on writing for a second
     staging_root = _staging_root(out_root, aid, name, process.pid)
     published = out_root / aid / name
     if not staging_root.exists() and _folder_run(published) == kwargs["run_id"]:

@@ -455,13 +455,13 @@ def _mutate(path: Path, mutation, position: float) -> None:
         lines = data.split(b"\n", 1)
         path.write_bytes(arg.encode("utf-8") + b"," + lines[0] + b"\n" + (lines[1] if len(lines) > 1 else b""))
     else:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8", "surrogateescape")
         lines = text.split("\n")
         row = min(len(lines) - 1, 1 + int(position * (len(lines) - 2)))
         fields = lines[row].split(",")
         fields[int(position * (len(fields) - 1))] = arg.replace("\n", " ")
         lines[row] = ",".join(fields)
-        path.write_text("\n".join(lines), encoding="utf-8")
+        path.write_bytes("\n".join(lines).encode("utf-8", "surrogateescape"))
 
 
 @settings(max_examples=int(os.environ.get("PRA_FAULT_EXAMPLES", "30")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
