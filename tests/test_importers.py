@@ -697,3 +697,9 @@ def test_resolver_never_picks_one_of_two_different_categories(a, b, sep, paren):
 @given(d=st.integers(1, 31), m=st.integers(1, 12), y=st.integers(1900, 2030), form=st.sampled_from(["{m}/{d}/{y}", "{d}/{m}/{y}", "{y}-{m:02d}-{d:02d}", "{m}/{d}/{y} 0:00", "{y}"]))
 def test_dates_and_years_are_never_an_age(d, m, y, form):
     assert answers.age_band(form.format(d=d, m=m, y=y))[0] is None
+
+
+def test_a_refusal_is_no_rating_and_dont_know_stays_dont_know(tmp_path):
+    result = _gf(tmp_path, {"Q": ["Prefer not to answer", "Tidak tahu", "Good"]}, {"ratings": {"Q": {"goal": "G01", "aspect": "performance"}}})
+    assert list(result.ratings["rating"]) == [DK, "4"]
+    assert list(result.ratings["respondent_id"]) == ["GF0002", "GF0003"]

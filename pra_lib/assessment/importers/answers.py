@@ -52,6 +52,9 @@ SCALE_FAMILIES: dict[str, tuple[str, ...]] = {
                   "often|frequently|usually|sering",
                   "always|selalu"),
 }
+# A refusal is no answer: neither a rating nor "don't know".
+REFUSALS = frozenset(_norm(t) for t in ("prefer not to answer", "prefer not to say", "refused", "refuse", "refused to answer", "no answer",
+                                          "decline to answer", "tidak ingin menjawab", "tidak mau menjawab", "menolak menjawab"))
 # Families whose direction is known: the last level is the better one.
 DIRECTED = ("quality", "satisfaction", "agreement", "importance")
 

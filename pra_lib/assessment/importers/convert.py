@@ -25,7 +25,7 @@ from ._common import (
     _Question,
     _Source,
 )
-from .answers import DIRECTED, SCALE_FAMILIES, age_band, family_code, leading_number, one_value, pair_parts
+from .answers import DIRECTED, REFUSALS, SCALE_FAMILIES, age_band, family_code, leading_number, one_value, pair_parts
 from .mapping import _allowed_targets, _Attribute, _Plan, _Rating, _rating_target, _weight_value
 
 
@@ -112,6 +112,8 @@ def _rating_code(text: str, labels_to_code: dict[str, int], dont_know: set[str])
     folded = _norm(text)
     if folded in dont_know:
         return DONT_KNOW_TEXT, None
+    if folded in REFUSALS:
+        return "", None
     if folded in labels_to_code:
         return str(labels_to_code[folded]), "metadata"
     hit = family_code(text)
