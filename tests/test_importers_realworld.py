@@ -266,3 +266,23 @@ def test_a_questionnaire_only_folder_validates(tmp_path, talafar):
     for name in ("participants.csv", "perception_ratings.csv"):
         shutil.copyfile(talafar.into / name, into / name)
     assert validate_assessment(into) == []
+
+
+def test_reach_imported_weights_give_the_weighted_mean_of_the_source(reach):
+    """The survey's own weights, carried in, weight the goal means: sum(w * r) / sum(w) over answered rows."""
+    import numpy as np
+
+    from pra_lib import perception
+    from pra_lib.stats import weights
+
+    a = load_assessment(reach.into)
+    survey = perception.ratings_frame(a, activity_id="questionnaire", channels=["interview"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores = perception.scores(weights.add_weights(survey, a.participants.set_index("respondent_id")["weight"]), weights="weight")
+    source = _source(REACH / "dummy_raw_data.xlsx", "main")
+    codes = source["wash_drinking_water_quantity"].map(WATER_QUANTITY)
+    rated = codes.isin(["1", "2", "3", "4", "5"])
+    by_hand = np.average(codes[rated].astype(int), weights=source.loc[rated, "weight"].astype(float))
+    assert abs(codes[rated].astype(int).mean() - by_hand) > 1e-3  # the weights matter here
+    assert scores.set_index("goal_id").loc["G01", "mean"] == pytest.approx(by_hand, abs=5e-6)  # scores are rounded to 5 decimals
