@@ -703,3 +703,29 @@ def test_a_refusal_is_no_rating_and_dont_know_stays_dont_know(tmp_path):
     result = _gf(tmp_path, {"Q": ["Prefer not to answer", "Tidak tahu", "Good"]}, {"ratings": {"Q": {"goal": "G01", "aspect": "performance"}}})
     assert list(result.ratings["rating"]) == [DK, "4"]
     assert list(result.ratings["respondent_id"]) == ["GF0002", "GF0003"]
+
+
+@pytest.mark.parametrize("answer", ["4.5", "1-2", "12/05/1990", "2024-05-01", "Good / Poor", "Sangat baik / Buruk", "Agree (Disagree)", "0", "6", "99"])
+def test_ratings_that_are_not_one_scale_point_are_errors(tmp_path, answer):
+    with pytest.raises(importers.ImportDataError) as info:
+        _gf(tmp_path, {"Q": [answer]}, {"ratings": {"Q": {"goal": "G01", "aspect": "performance"}}})
+    assert [p.value for p in info.value.problems] == [answer]
+
+
+_SCALE_LABELS = [label for levels in answers.SCALE_FAMILIES.values() for level in levels for label in level.split("|")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=st.sampled_from(_SCALE_LABELS), b=st.sampled_from(_SCALE_LABELS), paren=st.booleans())
+def test_rating_pairs_that_disagree_never_resolve(a, b, paren):
+    """A bilingual pair resolves only when both halves are the same scale point (else it is an error)."""
+    from pra_lib.assessment.importers.convert import _resolve_rating
+    from pra_lib.assessment.importers.mapping import _Plan, _Rating
+
+    text = f"{a} ({b})" if paren else f"{a} / {b}"
+    code, _, _ = _resolve_rating(text, None, _Rating("q", "Q", "G01", None, "performance", reverse=False), _Plan(), {}, set())
+    ca, cb = answers.family_code(a)[1], answers.family_code(b)[1]
+    if ca == cb:
+        assert code == str(ca)
+    else:
+        assert code is None

@@ -14,10 +14,16 @@ The rules:
   ``select_multiple`` (checkbox) questions and repeat groups (which the data model has no
   place for), and the tool's own metadata columns.
 * **Answers convert by meaning.** A choice's name and its labels in any language of the
-  form are tried; rating labels of the performance, importance and agreement scales
-  (English or Indonesian) become codes 1-5, "don't know" (*tidak tahu*) stays a
-  "don't know" answer (missing, never a middle value). An answer that fits nothing is an
-  error with its row and column, never a guess: add it to the mapping's ``values``.
+  form are tried; labels of the common answer scales (quality, satisfaction, agreement,
+  importance, frequency; English or Indonesian; with or without a leading number such as
+  ``5 (Very effective)``) become codes 1-5, "don't know" (*tidak tahu*) stays a
+  "don't know" answer (missing, never a middle value) and a refusal is no rating. An answer
+  that is not clearly one value (``Male/Female``, a date or a birth year for an age) is an
+  error naming the answer, its first row and how many rows hold it, never a guess: add it
+  to the mapping's ``values``.
+* **Real exports read as written.** Sheets whose writer declared a wrong size (R's
+  ``openxlsx``), Kobo's own columns renamed by R (``X_uuid``, ``X.U.FEFF.start``) or by
+  scripts (``uuid``), and ``question.choice`` split columns are recognised.
 * **Personal data stays in the personal columns.** Name, phone, e-mail and NIK questions
   map to the ``name``, ``phone``, ``email`` and ``nik`` columns of ``participants`` and
   nowhere else; their values are never printed in messages.
@@ -38,6 +44,8 @@ Where things are:
 - :mod:`~pra_lib.assessment.importers.mapping`: the mapping file, checked into a plan.
 - :mod:`~pra_lib.assessment.importers.convert`: answers to values, the two tables, and
   what was not imported.
+- :mod:`~pra_lib.assessment.importers.answers`: reading one answer: the answer-scale
+  families, leading numbers, bilingual pairs and ages.
 - :mod:`~pra_lib.assessment.importers.cli`: :func:`register_cli` (``pra import``).
 - :mod:`~pra_lib.assessment.importers._common`: :class:`ImportDataError`,
   :class:`ImportResult`, the constants and text helpers shared by the modules.

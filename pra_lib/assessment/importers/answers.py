@@ -98,13 +98,18 @@ def leading_number(text: str) -> tuple[int, str] | None:
     (5, 'Very effective')
     >>> leading_number("4 - Good")
     (4, 'Good')
-    >>> leading_number("12/05/1990") is None
-    True
+    >>> leading_number("12/05/1990") is None, leading_number("4.5") is None
+    (True, True)
     """
-    m = _LEADING.match(str(text))
+    text = str(text).strip()
+    if re.fullmatch(r"\d{1,2}(\.0+)?", text):
+        return int(float(text)), ""
+    m = _LEADING.match(text)
     if not m:
         return None
     label = next((g for g in m.groups()[1:] if g), "").strip()
+    if not re.search(r"[^\W\d_]", label):
+        return None  # '4.5', '1-2': not a scale point with its label
     return int(m.group(1)), label
 
 

@@ -8,9 +8,7 @@ problem with its row and column. :func:`_build` makes ``participants`` and
 
 from __future__ import annotations
 
-import re
-
-from ..schema import AGE_BANDS, CHANNELS, GENDERS
+from ..schema import CHANNELS, GENDERS
 from ._common import (
     DONT_KNOW_TEXT,
     FREE_TEXT_ONLY,
@@ -25,7 +23,7 @@ from ._common import (
     _Question,
     _Source,
 )
-from .answers import DIRECTED, REFUSALS, SCALE_FAMILIES, age_band, family_code, leading_number, one_value, pair_parts
+from .answers import DIRECTED, REFUSALS, age_band, family_code, leading_number, one_value, pair_parts
 from .mapping import _allowed_targets, _Attribute, _Plan, _Rating, _rating_target, _weight_value
 
 
@@ -67,10 +65,6 @@ def _attribute_lookup(target: str, metadata) -> dict[str, str]:
     if target == "gender":
         return {**_GENDER_WORDS, **{g: g for g in GENDERS}}
     return {}
-
-
-def _age_band(text: str) -> str | None:
-    return age_band(text)[0]
 
 
 def _resolve_attribute(target: str, raw: str, question: _Question | None, attr: _Attribute, lookup: dict[str, str]) -> tuple[str | None, bool, str | None]:
