@@ -29,6 +29,7 @@ from pra_lib.stats import (
     kendall_w,
     krippendorff_alpha,
     kruskal_wallis,
+    adjust_family,
     mann_whitney,
     p_adjust,
     proportion_ci,
@@ -625,6 +626,47 @@ def test_p_adjust_benjamini_hochberg_published_example():
     assert (p_adjust(p, method="bonferroni") <= 0.05).sum() == 3
     assert (p_adjust(p, method="holm") <= 0.05).sum() == 3
     assert np.array_equal(p_adjust(p, method="none"), np.asarray(p))
+
+
+def test_p_adjust_holm_matches_r_p_adjust():
+    """R: p.adjust(c(0.01, 0.02, 0.03, 0.04, 0.05), "holm") gives 0.05 0.08 0.09 0.09 0.09
+    (R's stats::p.adjust source, pmin(1, cummax((n - i + 1) * p[o]))[ro]; Holm 1979):
+    5 x 0.01, 4 x 0.02, 3 x 0.03, then 2 x 0.04 = 0.08 and 1 x 0.05 are raised to 0.09 by the
+    running maximum. In another order, the adjusted values follow their p-values."""
+    assert p_adjust([0.01, 0.02, 0.03, 0.04, 0.05], method="holm") == pytest.approx([0.05, 0.08, 0.09, 0.09, 0.09], abs=1e-12)
+    assert p_adjust([0.05, NA, 0.01, 0.04, 0.03, 0.02], method="holm") == pytest.approx([0.09, NA, 0.05, 0.09, 0.09, 0.08], abs=1e-12, nan_ok=True)
+
+
+def test_adjust_family_equals_p_adjust_on_the_concatenated_pvalues():
+    """The report's family: adjusting several tables together is p_adjust on all their
+    p-values at once (R: p.adjust(c(t1$p, t2$p, t3$p), "holm")), split back per table."""
+    a = pd.DataFrame({"goal_id": ["G01", "G02", "G03"], "pvalue": [0.001, 0.04, NA], "significant": [True, True, False],
+                      "method": ["Kruskal-Wallis H; p adjusted across 2 goals (Holm)"] * 3})
+    b = pd.DataFrame({"pair": ["x-y", "x-z"], "pvalue": [0.012, 0.3], "pvalue_adj": [0.024, 0.3], "p_adjust": ["holm"] * 2})
+    c = pd.DataFrame({"scope": ["all"], "pvalue": [0.0049]})
+    out = adjust_family({"a": a, "b": b, "c": c})
+    assert list(out) == ["a", "b", "c"]
+    pooled = p_adjust(np.r_[a.pvalue, b.pvalue, c.pvalue], method="holm")
+    got = np.r_[out["a"].pvalue_adj, out["b"].pvalue_adj, out["c"].pvalue_adj]
+    assert got == pytest.approx(pooled, nan_ok=True)
+    # by hand: 5 tests; 5 x 0.001, 4 x 0.0049, 3 x 0.012, 2 x 0.04, 1 x 0.3
+    assert got == pytest.approx([0.005, 0.08, NA, 0.036, 0.3, 0.0196], nan_ok=True)
+    # adjusted within its own table, 0.04 would pass (Holm over [0.001, 0.04]: 1 x 0.04)
+    assert p_adjust(a.pvalue, method="holm")[1] == pytest.approx(0.04)
+    assert out["a"]["significant"].tolist() == [True, False, False]
+    assert (out["b"].family_size == 5).all() and (out["c"].p_adjust == "holm").all()
+    assert out["a"].pvalue.tolist()[:2] == [0.001, 0.04]  # raw kept
+    assert list(out["c"].columns) == ["scope", "pvalue", "pvalue_adj", "p_adjust", "family_size"]
+    assert out["a"]["method"].iloc[0] == "Kruskal-Wallis H; p adjusted across the 5 tests of the report (Holm)"
+    assert out["a"].attrs["family"] == ["a", "b", "c"]
+    assert a.columns.tolist() == ["goal_id", "pvalue", "significant", "method"]  # inputs untouched
+    bonf = adjust_family({"a": a, "c": c}, method="bonferroni")
+    assert bonf["a"].pvalue_adj.tolist()[:2] == pytest.approx([0.003, 0.12])
+    assert adjust_family({}) == {}
+    with pytest.raises(ValueError, match="pvalue"):
+        adjust_family({"x": pd.DataFrame({"p": [0.1]})})
+    with pytest.raises(ValueError, match="method"):
+        adjust_family({"a": a}, method="BH")
 
 
 def test_dunn_p_adjust_options_are_consistent():

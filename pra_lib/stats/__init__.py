@@ -13,7 +13,8 @@ Families
     and their result records.
 ``inference``
     Rank-based tests and post-hoc comparisons: :func:`kruskal_wallis`,
-    :func:`mann_whitney`, :func:`p_adjust`, :func:`dunn`.
+    :func:`mann_whitney`, :func:`p_adjust`, :func:`adjust_family` (one adjustment
+    across every table of tests a report shows), :func:`dunn`.
 ``intervals``
     Confidence intervals: :func:`rating_ci` (the intervals reports print: t with a
     variance floor for means, Clopper-Pearson for shares), :func:`proportion_ci`
@@ -51,7 +52,7 @@ Conventions
 """
 
 from .agreement import CronbachAlphaResult, KendallWResult, cronbach_alpha, fleiss_kappa, kendall_w, krippendorff_alpha, likert_consensus
-from .inference import KruskalWallisResult, MannWhitneyResult, dunn, kruskal_wallis, mann_whitney, p_adjust
+from .inference import KruskalWallisResult, MannWhitneyResult, adjust_family, dunn, kruskal_wallis, mann_whitney, p_adjust
 from .intervals import bootstrap_ci, proportion_ci, rating_ci
 
 # One set of run-level statistical parameters: every notebook declares these defaults, so
@@ -64,6 +65,7 @@ __all__ = [
     "KendallWResult",
     "KruskalWallisResult",
     "MannWhitneyResult",
+    "adjust_family",
     "bootstrap_ci",
     "cronbach_alpha",
     "dunn",

@@ -7,6 +7,7 @@ Formulas and reference values: ``docs/methods.md`` (section "Statistics").
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -294,3 +295,75 @@ def dunn(data: pd.DataFrame, *, dv: str, between: str, p_adjust: str = "holm") -
 
 
 _p_adjust_impl = p_adjust
+
+
+_ADJUST_NAME = {"holm": "Holm", "bonferroni": "Bonferroni", "fdr_bh": "Benjamini-Hochberg", "none": "no adjustment"}
+
+
+def adjust_family(tables: Mapping[str, pd.DataFrame], *, p_column: str = "pvalue", method: str = "holm", alpha: float = 0.05) -> dict[str, pd.DataFrame]:
+    """Adjust the p-values of several tables together, as one family of tests.
+
+    A report that shows several tables of tests (group differences, pairs, mode
+    effects) controls the chance of any false "significant" among them only when
+    every p-value it shows is adjusted together. The raw p-values are kept.
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        The tables of the family, by name; each holds ``p_column``.
+    p_column : str, default "pvalue"
+        Column with the raw p-values; ``NaN`` (no test) does not count.
+    method : {"holm", "bonferroni", "fdr_bh", "none"}, default "holm"
+        As :func:`p_adjust`, applied once to the p-values of all tables.
+    alpha : float, default 0.05
+        Level of a ``significant`` column, recomputed where a table has one.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Copies of the tables, same names and order, with ``pvalue_adj`` (adjusted
+        across the family), ``p_adjust`` (the method) and ``family_size`` (the number
+        of tests adjusted together) added or overwritten; ``significant`` is
+        ``pvalue_adj < alpha``; a ``method`` column's "p adjusted ..." clause names
+        the family. ``DataFrame.attrs["family"]`` lists the table names.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> out = adjust_family({"a": pd.DataFrame({"pvalue": [0.01, 0.04]}),
+    ...                      "b": pd.DataFrame({"pvalue": [0.03]})})
+    >>> out["a"]["pvalue_adj"].round(3).tolist(), int(out["b"]["family_size"].iloc[0])
+    ([0.03, 0.06], 3)
+    """
+    _check_choice("method", method, ("holm", "bonferroni", "fdr_bh", "none"))
+    if not 0 < alpha < 1:
+        raise ValueError(f"adjust_family: alpha must be between 0 and 1, not {alpha!r}")
+    names = list(tables)
+    for name in names:
+        if not isinstance(tables[name], pd.DataFrame) or p_column not in tables[name].columns:
+            raise ValueError(f"adjust_family: table {name!r} has no {p_column!r} column")
+    raw = [pd.to_numeric(tables[name][p_column], errors="coerce").to_numpy(dtype=float) for name in names]
+    pooled = np.concatenate(raw) if raw else np.empty(0)
+    adjusted = p_adjust(pooled, method=method)
+    m = int((~np.isnan(pooled)).sum())
+    clause = f"p adjusted across the {m} tests of the report ({_ADJUST_NAME[method]})"
+    out: dict[str, pd.DataFrame] = {}
+    start = 0
+    for name, p in zip(names, raw):
+        t = tables[name].copy()
+        adj = adjusted[start:start + p.size]
+        start += p.size
+        after = p_column
+        for col, values in (("pvalue_adj", adj), ("p_adjust", method), ("family_size", m)):
+            if col in t.columns:
+                t[col] = values
+            else:
+                t.insert(t.columns.get_loc(after) + 1, col, values)
+            after = col
+        if "significant" in t.columns:
+            t["significant"] = adj < alpha
+        if "method" in t.columns:
+            t["method"] = t["method"].astype(str).str.replace(r"p adjusted .*$", clause, regex=True)
+        t.attrs["family"] = names
+        out[name] = t
+    return out
