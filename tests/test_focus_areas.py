@@ -680,6 +680,29 @@ def test_executive_summary_names_a_tie_among_the_top_stresses(sample):
     assert f"{len(tied)} stresses at median severity {third:g}" in text
 
 
+def test_executive_summary_names_a_tie_among_the_top_shocks(sample):
+    shocks = risk.shock_scores(sample, activity_id="assets_shocks_workshop")
+    compound = risk.compound_risk(shocks, risk.stress_scores(sample, activity_id="stresses_session"), sample)
+    by_hazard = compound.set_index("hazard")["compound"]
+    # the sample's third and fourth shocks by compound risk (19.2, 18.75) made equal: a tie at the third place
+    third = by_hazard.sort_values(ascending=False).index[2]
+    fourth = by_hazard.sort_values(ascending=False).index[3]
+    tied = compound.assign(compound=compound["compound"].where(compound["hazard"] != fourth, by_hazard[third]))
+    text = focus_areas.executive_summary(compound=tied, k=3)
+    assert third in text and fourth in text  # both named, neither cut by table order
+    assert f"Ties, not an order: 2 shocks at compound risk {by_hazard[third]:g}" in text
+    # untied, the third shock is named alone and no tie is claimed
+    plain = focus_areas.executive_summary(compound=compound, k=3)
+    assert third in plain and fourth not in plain and "Ties, not an order" not in plain
+    # without compound risk, the shocks' own scores: the sample has two shocks at 12 in fourth place
+    scores = shocks.set_index("hazard")["score"].sort_values(ascending=False)
+    at_fourth = scores[scores == scores.iloc[3]].index
+    assert len(at_fourth) == 2
+    own = focus_areas.executive_summary(shocks=shocks, k=4)
+    assert all(name in own for name in at_fourth)
+    assert f"2 shocks at risk score {scores.iloc[3]:g}" in own
+
+
 def test_executive_summary_opens_with_what_resampling_does_not_move(sample, ranking, uncertainty):
     q = perception.ratings_frame(sample, activity_id="questionnaire", aspect="performance", channels=["online", "offline"])
     goals = perception.scores(q, n_resamples=200, seed=1)

@@ -421,3 +421,33 @@ def test_figures_draw_published_tables_with_suppressed_cells(sample_votes):
     assert all(isinstance(f, matplotlib.figure.Figure) for f in figs)
     for f in figs:
         plt.close(f)
+
+
+def test_findings_read_the_report_wide_adjustment(sample_votes):
+    # Notebook 07 adjusts its three tables of tests together (Holm across the report): the
+    # findings quote the adjusted p-value of Kendall's W and say the adjustment is report-wide.
+    from pra_lib import stats
+
+    tests = stats.adjust_family({
+        "rank": sem.group_differences(sample_votes, value="rank"),
+        "support": sem.group_differences(sample_votes, value="support"),
+        "consensus": sem.consensus(sample_votes, by="stakeholder_group"),
+    })
+    m = sum(int(t["pvalue"].notna().sum()) for t in tests.values())
+    assert all((t["family_size"] == m).all() for t in tests.values())
+    pooled = np.concatenate([t["pvalue"].to_numpy(dtype=float) for t in tests.values()])
+    got = np.concatenate([t["pvalue_adj"].to_numpy(dtype=float) for t in tests.values()])
+    assert got == pytest.approx(stats.p_adjust(pooled, method="holm"), nan_ok=True)
+    sup = sem.support(sample_votes, n_resamples=200, seed=1)
+    # a consensus table whose overall W has raw p = 0.02 but report-wide adjusted p = 0.3
+    cons = tests["consensus"].copy()
+    overall = cons["scope"] == "all participants"
+    cons.loc[overall, "pvalue"], cons.loc[overall, "pvalue_adj"] = 0.02, 0.3
+    text = sem.findings_seminar(sup, consensus_table=cons, differences=tests["rank"])
+    assert "adjusted p = 0.300" in text and "p = 0.020" not in text
+    assert "unlikely to be chance" not in text  # the raw p-value no longer decides (W = 0.04 < 0.5)
+    cons.loc[overall, "pvalue"], cons.loc[overall, "pvalue_adj"] = 0.3, 0.02
+    assert "unlikely to be chance" in sem.findings_seminar(sup, consensus_table=cons)
+    assert "report-wide Holm" in text
+    per_table = sem.findings_seminar(sup, differences=sem.group_differences(sample_votes, value="rank"))
+    assert "report-wide" not in per_table

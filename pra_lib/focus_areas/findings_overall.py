@@ -35,6 +35,23 @@ def _published(table: pd.DataFrame | None, value: str) -> pd.DataFrame:
     return t[t["_v"].notna()]
 
 
+def _top_with_ties(table: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The first ``k`` rows of a table sorted by ``_v`` (descending), with every row tied at the k-th value."""
+    v = table["_v"].round(6)
+    return table[v >= v.iloc[min(k, len(table)) - 1]]
+
+
+def _ties_text(shown: pd.DataFrame, *, compound: bool) -> str:
+    """' Ties, not an order: 2 shocks at compound risk 25.' for the tied values among the rows shown, or ''."""
+    ties = shown.groupby(shown["_v"].round(6)).size()
+    ties = ties[ties > 1]
+    if not len(ties):
+        return ""
+    items = [tr("synthesis.exec.shock_tie", n=int(n), score=_fmt(v)) if compound else tr("synthesis.exec.shock_tie_score", n=int(n), score=_fmt(v))
+             for v, n in ties.sort_index(ascending=False).items()]
+    return " " + tr("synthesis.exec.stress_ties", items="; ".join(items))
+
+
 def _robust(goal_scores: pd.DataFrame | None, shock_ranks: pd.DataFrame | None, *, settled: float = 0.9) -> list[str]:
     """Findings the sampling variation does not move: a weakest goal clear of the others, a top shock first in most resamples."""
     out = []
@@ -136,13 +153,14 @@ def executive_summary(
                         strongest=f"{strongest['goal_id']} *{strongest[label]}* ({strongest['_v']:.2f})"))
     c = _published(compound, "compound")
     if len(c):
-        c = c.sort_values("_v", ascending=False)
+        c = _top_with_ties(c.sort_values("_v", ascending=False), k)
         top = "; ".join(f"{x['hazard']} ({_fmt(x['_v'])}{tr('synthesis.exec.own_score', score=_fmt(float(_num([x['score']]).iloc[0]))) if 'score' in x else ''})"
-                        for _, x in c.head(k).iterrows())
-        lines.append(tr("synthesis.exec.top_shocks_compound", items=top))
+                        for _, x in c.iterrows())
+        lines.append(tr("synthesis.exec.top_shocks_compound", items=top) + _ties_text(c, compound=True))
     elif len(_published(shocks, "score")):
-        s = _published(shocks, "score").sort_values("_v", ascending=False)
-        lines.append(tr("synthesis.exec.top_shocks", items="; ".join(f"{x['hazard']} ({_fmt(x['_v'])}, {term(x['band'], 'band')})" for _, x in s.head(k).iterrows())))
+        s = _top_with_ties(_published(shocks, "score").sort_values("_v", ascending=False), k)
+        lines.append(tr("synthesis.exec.top_shocks", items="; ".join(f"{x['hazard']} ({_fmt(x['_v'])}, {term(x['band'], 'band')})" for _, x in s.iterrows()))
+                     + _ties_text(s, compound=False))
     s = _published(stresses, "severity")
     if len(s):
         s = s.sort_values(["_v", "share_worsening"] if "share_worsening" in s else ["_v"], ascending=False)

@@ -18,7 +18,8 @@ Tables (pure computation):
 
 * ``ratings.py``: :func:`ratings_frame`, :func:`respondents`;
 * ``scoring.py``: :func:`scores`, :func:`likert_counts`, :func:`importance_performance`;
-* ``differences.py``: :func:`group_differences`, :func:`posthoc`, :func:`mode_effect`;
+* ``differences.py``: :func:`group_differences`, :func:`posthoc`, :func:`mode_effect`,
+  :func:`report_tests` (the three, adjusted together across the report);
 * ``reliability.py``: :func:`agreement` (Krippendorff's alpha, for workshop tables);
 * ``consensus.py``: :func:`consensus` (Tastle & Wierman's consensus, for questionnaire
   respondents);
@@ -78,7 +79,7 @@ from ._common import (
     QUADRANTS,
 )
 from .consensus import consensus
-from .differences import group_differences, mode_effect, posthoc
+from .differences import group_differences, mode_effect, posthoc, report_tests
 from .figures import agreement_plot, comparison_plot, importance_performance_plot, likert_bars, resilience_wheel, score_heatmap
 from .findings import findings_questionnaire, findings_weighted, findings_workshop
 from .ratings import ratings_frame, respondents
@@ -120,6 +121,7 @@ __all__ = [
     "likert_counts",
     "mode_effect",
     "posthoc",
+    "report_tests",
     "ratings_frame",
     "resilience_wheel",
     "respondents",

@@ -2,10 +2,13 @@
 
 :func:`group_differences` (Kruskal-Wallis H with effect sizes, p adjusted across goals),
 :func:`posthoc` (Dunn's pairwise z-tests) and :func:`mode_effect` (online against offline
-answers, Mann-Whitney U with the rank-biserial correlation).
+answers, Mann-Whitney U with the rank-biserial correlation); :func:`report_tests` runs
+the three and adjusts every p-value the report shows together (Holm by default).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -78,7 +81,7 @@ def group_differences(data: pd.DataFrame, *, between: str = "stakeholder_group",
     return _round(out[columns])
 
 
-def posthoc(data: pd.DataFrame, *, between: str = "stakeholder_group", p_adjust: str = "holm", family: str = "table", level: str = "goal", significant_only: bool = False, alpha: float = 0.05) -> pd.DataFrame:
+def posthoc(data: pd.DataFrame, *, between: str = "stakeholder_group", p_adjust: str = "holm", family: str = "table", level: str = "goal", significant_only: bool = False, alpha: float = 0.05, units: Sequence[str] | None = None) -> pd.DataFrame:
     """Dunn's pairwise tests per goal, after :func:`group_differences`.
 
     By default the p-values are adjusted (Holm) across every pair of every goal in the
@@ -106,6 +109,9 @@ def posthoc(data: pd.DataFrame, *, between: str = "stakeholder_group", p_adjust:
         the pairs of those goals.
     alpha : float
         Level of ``significant``.
+    units : sequence of str, optional
+        Test only these goals (or dimensions), e.g. those a report-wide gate passed
+        (:func:`report_tests`); ignored with ``significant_only``.
 
     Returns
     -------
@@ -127,7 +133,7 @@ def posthoc(data: pd.DataFrame, *, between: str = "stakeholder_group", p_adjust:
     unit = _UNIT[level]
     resp = _respondent_level(data, level, [between], "posthoc")
     by_unit = _ByUnit(resp, between)
-    units = list(_unit_table(level)[unit])
+    units = list(_unit_table(level)[unit]) if units is None else [u for u in _unit_table(level)[unit] if u in set(units)]
     if significant_only:
         kw = group_differences(data, between=between, p_adjust=p_adjust, level=level, alpha=alpha)
         units = list(kw.loc[kw["significant"], unit])
@@ -234,3 +240,55 @@ def mode_effect(data: pd.DataFrame, *, p_adjust: str = "holm", level: str = "goa
     )
     columns = [*_unit_table(level).columns, "n_online", "n_offline", "n", "mean_online", "mean_offline", "mean_difference", "u", "rank_biserial", "pvalue", "pvalue_adj", "p_adjust", "significant", "method"]
     return _round(out[columns])
+
+
+def report_tests(data: pd.DataFrame, *, between: str = "stakeholder_group", p_adjust: str = "holm", level: str = "goal", alpha: float = 0.05) -> dict[str, pd.DataFrame]:
+    """Every test the questionnaire report shows, adjusted together as one family.
+
+    The report's family is the report: the Kruskal-Wallis test per goal, the pairwise
+    Dunn tests and the online/offline comparison per goal share one adjustment
+    (:func:`pra_lib.stats.adjust_family`), so the chance of any false "significant" in
+    the report stays at ``alpha``. Pairs are tested for the goals whose Kruskal-Wallis
+    test passes the adjustment across the goal-level tests (group and mode); the pairs'
+    p-values then join the family, which adjusts every p-value shown once more.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Output of :func:`ratings_frame` for one aspect; the mode comparison is made when
+        it holds a ``channel`` column.
+    between : str
+        The grouping column.
+    p_adjust : {"holm", "bh", "fdr_bh", "bonferroni", "none"}, default "holm"
+        Adjustment across the report; ``"none"`` gives raw p-values (on request only).
+    level : {"goal", "dimension"}
+        As in :func:`group_differences`.
+    alpha : float
+        Level of ``significant``.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``"group_differences"`` (:func:`group_differences`), ``"group_pairs"``
+        (:func:`posthoc`) and, with a ``channel`` column, ``"mode_effect"``
+        (:func:`mode_effect`), each with ``pvalue`` (raw), ``pvalue_adj`` (adjusted
+        across the report), ``p_adjust``, ``family_size`` and ``significant``.
+
+    Examples
+    --------
+    >>> tests = report_tests(q)  # doctest: +SKIP
+    >>> tests["mode_effect"].query("significant")["goal_id"].tolist()  # doctest: +SKIP
+    ['G09']
+    """
+    method = _check_p_adjust(p_adjust)
+    _check_level(level)
+    unit = _UNIT[level]
+    primary = {"group_differences": group_differences(data, between=between, p_adjust=method, level=level, alpha=alpha)}
+    if "channel" in data.columns:
+        primary["mode_effect"] = mode_effect(data, p_adjust=method, level=level, alpha=alpha)
+    gate = stats.adjust_family(primary, method=method, alpha=alpha)["group_differences"]
+    pairs = posthoc(data, between=between, p_adjust=method, level=level, alpha=alpha, units=list(gate.loc[gate["significant"], unit]))
+    tables = {"group_differences": primary["group_differences"], "group_pairs": pairs}
+    if "mode_effect" in primary:
+        tables["mode_effect"] = primary["mode_effect"]
+    return stats.adjust_family(tables, method=method, alpha=alpha)

@@ -51,9 +51,12 @@ def _by_text(by: str, plural_form: bool = False) -> str:
     return by.replace("_", " ") + ("s" if plural_form else "")
 
 
-def _adjustment_name(method: str) -> str:
-    """'Holm', 'Benjamini-Hochberg'... for the findings text, in the report language."""
-    return tr(f"perception.adjust.{method}") if method in _P_ADJUST_NAME else method
+def _adjustment_name(method: str, table: pd.DataFrame | None = None) -> str:
+    """'Holm', 'Benjamini-Hochberg'... for the findings text; 'report-wide Holm' when the table was adjusted with the report's other tests."""
+    name = tr(f"perception.adjust.{method}") if method in _P_ADJUST_NAME else method
+    if table is not None and "family_size" in table.columns and method != "none":
+        return tr("perception.adjust.report", method=name)
+    return name
 
 
 def _weakest_text(goal_scores: pd.DataFrame, min_cell_size: int, k: int = 3) -> list[str]:
@@ -90,7 +93,7 @@ def _groups_text(differences: pd.DataFrame | None, group_scores: pd.DataFrame | 
     d = differences.copy()
     d["_p"] = _num(d["pvalue_adj"])
     what = _by_text(by, plural_form=True)
-    method = _adjustment_name(str(d["p_adjust"].iloc[0])) if len(d) else tr("perception.adjust.holm")
+    method = _adjustment_name(str(d["p_adjust"].iloc[0]), d) if len(d) else tr("perception.adjust.holm")
     d["_e"] = _num(d["epsilon_sq"])
     sig = d[d["significant"].astype(str).str.lower() == "true"].sort_values("_p")
     if sig.empty:
@@ -155,7 +158,7 @@ def findings_questionnaire(
     if mode is not None and len(mode):
         m = mode.copy()
         m["_p"] = _num(m["pvalue_adj"])
-        method = _adjustment_name(str(m["p_adjust"].iloc[0]))
+        method = _adjustment_name(str(m["p_adjust"].iloc[0]), m)
         sig = m[(m["significant"].astype(str).str.lower() == "true") & (_num(m["n"]) >= min_cell_size)]
         if sig.empty:
             lines.append(tr("perception.find.no_mode", method=method))

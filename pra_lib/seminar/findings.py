@@ -151,10 +151,12 @@ def findings_seminar(
         if np.isnan(w):
             lines.append(t("seminar.find.w_undefined"))
         else:
-            p = _num(pd.Series([overall["pvalue"]])).iloc[0]
+            # the adjusted p-value when the table has one: the test is one of the report's family
+            adjusted = "pvalue_adj" in c.columns
+            p = _num(pd.Series([overall["pvalue_adj" if adjusted else "pvalue"]])).iloc[0]
             text = t("seminar.find.consensus", agreement=term(overall["agreement"], "agreement"), w=f"{w:.2f}",
                      dof=int(_num(pd.Series([overall["dof"]])).iloc[0]), chi2=f"{_num(pd.Series([overall['chi2']])).iloc[0]:.1f}",
-                     p=_fmt_p(p), n=int(_num(pd.Series([overall["n"]])).iloc[0]))
+                     p=t("seminar.find.p_adjusted", p=_fmt_p(p)) if adjusted else _fmt_p(p), n=int(_num(pd.Series([overall["n"]])).iloc[0]))
             if p < 0.05 and w < 0.5:
                 text += t("seminar.find.not_chance")
             groups = c[(c["scope"] != "all participants")]
@@ -165,7 +167,7 @@ def findings_seminar(
             lines.append(text + ".")
     if differences is not None and len(differences):
         d = differences.assign(_p=_num(differences["pvalue_adj"]).to_numpy())
-        method = _adjustment_name(str(d["p_adjust"].iloc[0]))
+        method = _adjustment_name(str(d["p_adjust"].iloc[0]), d)
         what = "rank" if str(d["value"].iloc[0]) == "rank" else "support"
         sig = d[d["significant"].astype(str).str.lower() == "true"]
         if sig.empty:
@@ -195,7 +197,10 @@ def findings_seminar(
     return "\n".join(f"- {line}" for line in lines)
 
 
-def _adjustment_name(method: str) -> str:
-    """The name of a p-value adjustment for the findings text ("Holm", "Benjamini-Hochberg"...)."""
+def _adjustment_name(method: str, table: pd.DataFrame | None = None) -> str:
+    """The name of a p-value adjustment for the findings text ("Holm", "Benjamini-Hochberg"...), "report-wide" when adjusted with the report's other tests."""
     key = f"seminar.adjust.{method}"
-    return t(key) if method in ("holm", "fdr_bh", "bonferroni", "none") else method
+    name = t(key) if method in ("holm", "fdr_bh", "bonferroni", "none") else method
+    if table is not None and "family_size" in table.columns and method != "none":
+        return t("seminar.adjust.report", method=name)
+    return name
