@@ -14,7 +14,7 @@ from pathlib import Path
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)  # read once, at import, before any thread starts
 
-__all__ = ["atomic_write_text", "kill_marked", "read_json_object", "OutputError", "usable_folder", "environment_set", "FolderBusy", "exclusive_lock", "die_with_parent", "kill_children", "run_in_processes"]
+__all__ = ["atomic_write_text", "home_as_tilde", "kill_marked", "read_json_object", "OutputError", "usable_folder", "environment_set", "FolderBusy", "exclusive_lock", "die_with_parent", "kill_children", "run_in_processes"]
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -29,6 +29,12 @@ def atomic_write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def home_as_tilde(text: str) -> str:
+    """A path with the home folder, which names the user, written as ``~``."""
+    home = os.path.expanduser("~")
+    return "~" + text[len(home):] if home not in ("", "/") and (text == home or text.startswith(home + os.sep)) else text
 
 
 def read_json_object(path: Path) -> dict | None:

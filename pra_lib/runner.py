@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .publishing.disclosure import DEFAULT_MIN_CELL_SIZE
 from .publishing.privacy import KEY_ENV, KEY_FILE_ENV, pseudonym_key
-from ._files import FolderBusy, OutputError, atomic_write_text, read_json_object, die_with_parent, kill_marked, environment_set, exclusive_lock, kill_children, run_in_processes, usable_folder
+from ._files import FolderBusy, OutputError, atomic_write_text, home_as_tilde, read_json_object, die_with_parent, kill_marked, environment_set, exclusive_lock, kill_children, run_in_processes, usable_folder
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 DEFAULT_TIMEOUT = 600
@@ -188,18 +188,13 @@ def _staging_root(out_root: Path, assessment_id: str, name: str, pid: int) -> Pa
     return out_root / assessment_id / f".staging-{name}-{pid}"
 
 
-_KERNEL_START_FAILURES = ("kernel died before replying to kernel_info", "kernel didn't respond in", "kernel_info")
-
-
 def _kernel_did_not_start(exc: BaseException) -> bool:
     """A kernel that never answered (start-up timed out on a loaded machine), as opposed to
     a notebook that ran and failed: worth one more try."""
     from papermill.exceptions import PapermillExecutionError
 
-    if isinstance(exc, PapermillExecutionError):
-        return False
     text = str(exc).lower()
-    return any(phrase in text for phrase in _KERNEL_START_FAILURES)
+    return not isinstance(exc, PapermillExecutionError) and ("kernel_info" in text or "kernel didn't respond in" in text)
 
 
 def _execute_notebook(source: Path, executed: Path, *, params: dict, cwd: Path, timeout: int) -> None:
@@ -226,7 +221,8 @@ def _run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, 
     staging_root = _inside(_staging_root(out_root, assessment_id, name, os.getpid()), out_root)
     staging = staging_root / name
     executed = staging / f"{name}.ipynb"
-    params = {"assessment_path": str(assessment_path), "output_dir": str(staging), **parameters}
+    # Relative to the kernel's folder, so that no executed notebook records where the user keeps data.
+    params = {"assessment_path": os.path.relpath(assessment_path, notebook.parent), "output_dir": os.path.relpath(staging, notebook.parent), **parameters}
     start = time.perf_counter()
     error = cell = None
     try:
@@ -234,6 +230,7 @@ def _run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, 
         staging.mkdir(parents=True)
         source = _translated(notebook, parameters.get("lang"), staging_root)
         _execute_notebook(source, executed, params=params, cwd=notebook.parent, timeout=timeout)
+        _relative_papermill_paths(executed)
         _render_html(executed, staging / f"{name}.html")
     except PapermillExecutionError as exc:
         cell = exc.exec_count
@@ -384,6 +381,16 @@ def _first_heading(nb) -> str | None:
             if text.lstrip().startswith("#"):
                 return text.lstrip().lstrip("#").strip().splitlines()[0]
     return None
+
+
+def _relative_papermill_paths(executed: Path) -> None:
+    """papermill records the absolute input and output paths; keep only their names."""
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    meta = nb.get("metadata", {}).get("papermill", {})
+    for key in ("input_path", "output_path"):
+        if meta.get(key):
+            meta[key] = Path(meta[key]).name
+    atomic_write_text(executed, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 
 def _render_html(executed: Path, html_path: Path) -> None:
@@ -884,9 +891,9 @@ def _run_header(assessment, parameters: dict, started, record: dict, run_id: str
         "assessment_id": assessment.assessment_id,
         "run_id": run_id,
         "status": "incomplete",
-        "command": shlex.join(sys.argv),
-        "working_directory": os.getcwd(),
-        "assessment_path": str(root),
+        "command": shlex.join(home_as_tilde(arg) for arg in sys.argv),
+        "working_directory": home_as_tilde(os.getcwd()),
+        "assessment_path": os.path.relpath(root),  # from the working directory; never the home folder's name
         "inputs": {str(p.resolve().relative_to(root)): _sha256(p) for p in assessment.input_files()},
         "parameters": parameters,
         "notebooks_dir": None if record["notebooks_dir"] is None else str(Path(record["notebooks_dir"]).resolve()),

@@ -131,3 +131,23 @@ def test_dask_local_cluster_gives_the_same_outputs_and_manifest(small_sample, tm
     b = tmp_path / "dask" / "jakarta-2017-synthetic"
     assert _tables_and_figures(a) == _tables_and_figures(b)
     assert _comparable_manifest(a) == _comparable_manifest(b)
+
+
+def test_outputs_do_not_record_where_the_assessment_is_kept(small_sample, tmp_path):
+    """The absolute input path often names the user: executed notebooks and the manifest
+    record it relative to the kernel's and the working folder (issue 16)."""
+    out = tmp_path / "out"
+    assert run_reports([small_sample], out=out, only=["00"], progress=lambda line: None).ok
+    folder = out / "jakarta-2017-synthetic"
+    absolute = str(small_sample.resolve())
+    import re
+
+    as_absolute = re.compile(r"(?<![.\w])" + re.escape(absolute))  # not the tail of a ../../ path
+    for path in [*folder.rglob("*.ipynb"), *folder.rglob("*.html"), folder / "manifest.json"]:
+        assert not as_absolute.search(path.read_text(encoding="utf-8")), f"{path.name} records {absolute}"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    import os
+
+    assert manifest["assessment_path"] == os.path.relpath(small_sample)
+    nb = json.loads((folder / "00_data_overview" / "00_data_overview.ipynb").read_text())
+    assert nb["metadata"]["papermill"]["input_path"] == "00_data_overview.ipynb"
