@@ -729,3 +729,18 @@ def test_rating_pairs_that_disagree_never_resolve(a, b, paren):
         assert code == str(ca)
     else:
         assert code is None
+
+
+def test_a_group_is_ignored_by_its_prefix_when_headers_are_bare_names(tmp_path):
+    """Headers without group paths (an R-resaved export): the prefix matches the form's group path."""
+    mapping = {"participants": {"stakeholder_group": {"value": "community"}, "channel": {"value": "offline"}},
+               "ratings": {"q_water": {"goal": "G01", "aspect": "performance"}}, "ignore": [{"prefix": "hh/"}]}
+    result, _ = _real_like(tmp_path, mapping=mapping)
+    assert result.ignored == ["1 column(s) starting 'hh/' (ignore: prefix)"]
+    assert not [u for u in result.unmapped if u.startswith("hh_size")]
+
+
+def test_a_bom_prefixed_header_is_the_forms_question(tmp_path):
+    header = ["\ufeffstart", *EXPORT_HEADER[1:]]
+    result, _ = _real_like(tmp_path, header=header)
+    assert "\ufeffstart" in result.skipped and not [u for u in result.unmapped if "start" in u]

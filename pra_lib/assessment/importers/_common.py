@@ -161,6 +161,7 @@ class _Question:
     labels: dict[str, str] = field(default_factory=dict)
     choices: list[_Choice] | None = None
     repeat: str | None = None
+    path: str | None = None  # its group path in the form (grp_hh/size), when the header is a bare name
 
     @property
     def label(self) -> str:

@@ -89,7 +89,7 @@ def _kobo_source(export: Path, form: Path):
         bare = _strip_bom(header)
         q = by_ref.get(header) or by_name.get(header) or by_ref.get(bare) or by_name.get(bare)
         if q is not None and q.repeat is None:
-            found[header] = _Question(ref=header, name=q.name, type=q.type, labels=q.labels, choices=q.choices, repeat=None)
+            found[header] = _Question(ref=header, name=q.name, type=q.type, labels=q.labels, choices=q.choices, repeat=None, path=q.ref)
             continue
         sysname = _system_name(header)
         if sysname is not None:

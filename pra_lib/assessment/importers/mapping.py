@@ -290,7 +290,9 @@ def _plan(raw: dict, fname: str, source: _Source, metadata) -> tuple[_Plan, list
             if not isinstance(prefix, str) or not prefix:
                 bad("ignore", "a question name, or {prefix: 'grp_hh/'} for every question whose header starts with it", value=_short(key, 60))
                 continue
-            hits = [h for h in source.frame.columns if h.startswith(prefix) and h not in source.system]
+            # A group prefix also finds bare-name headers by the question's group path in the form.
+            hits = [h for h in source.frame.columns if h not in source.system
+                    and (h.startswith(prefix) or ((source.questions.get(h) and source.questions[h].path) or "").startswith(prefix))]
             mapped = [h for h in hits if h in used]
             if not hits:
                 bad("ignore", "a prefix that starts at least one column header of the export", value=prefix, kind="reference")
