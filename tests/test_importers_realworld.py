@@ -286,3 +286,32 @@ def test_reach_imported_weights_give_the_weighted_mean_of_the_source(reach):
     by_hand = np.average(codes[rated].astype(int), weights=source.loc[rated, "weight"].astype(float))
     assert abs(codes[rated].astype(int).mean() - by_hand) > 1e-3  # the weights matter here
     assert scores.set_index("goal_id").loc["G01", "mean"] == pytest.approx(by_hand, abs=5e-6)  # scores are rounded to 5 decimals
+
+
+def test_talafar_group_is_ignored_by_prefix(tmp_path, talafar):
+    """Tal Afar's headers are bare names; `water_supply_system/` names the form's group."""
+    mapping = yaml.safe_load((TALAFAR / "mapping.yaml").read_text(encoding="utf-8"))
+    mapping["ignore"] = [{"prefix": "water_supply_system/"}]
+    result = _import(TALAFAR / "raw_data.xlsx", TALAFAR / "form.xlsx", mapping, _folder(tmp_path / "pra", TALAFAR / "assessment.yaml"), dry_run=True)
+    ws = load_workbook(TALAFAR / "form.xlsx", read_only=True)["survey"]
+    rows = list(ws.iter_rows(values_only=True))
+    name_col = [str(h).strip().casefold() if h else "" for h in rows[0]].index("name")
+    in_group, depth, inside = set(), 0, False
+    for r in rows[1:]:  # the group's questions, read off the survey sheet by hand
+        t = str(r[0] or "").replace("_", " ").split()
+        if t[:2] == ["begin", "group"] and r[name_col] == "water_supply_system":
+            inside, depth = True, 0
+        elif inside and t[:2] == ["begin", "group"]:
+            depth += 1
+        elif inside and t[:2] == ["end", "group"]:
+            if depth == 0:
+                inside = False
+            depth -= 1
+        elif inside and r[name_col]:
+            in_group.add(str(r[name_col]))
+    unmapped_before = {u.split(" ")[0] for u in talafar.unmapped}
+    unmapped_after = {u.split(" ")[0] for u in result.unmapped}
+    assert unmapped_before & in_group and not unmapped_after & in_group
+    assert unmapped_after == unmapped_before - in_group
+    [line] = result.ignored
+    assert line.endswith("column(s) starting 'water_supply_system/' (ignore: prefix)")
