@@ -744,3 +744,9 @@ def test_a_bom_prefixed_header_is_the_forms_question(tmp_path):
     header = ["\ufeffstart", *EXPORT_HEADER[1:]]
     result, _ = _real_like(tmp_path, header=header)
     assert "\ufeffstart" in result.skipped and not [u for u in result.unmapped if "start" in u]
+
+
+@pytest.mark.parametrize("answer, code", [("Very good", "1"), ("Sangat puas", "1"), ("4 - Good", "2"), ("Poor / Buruk", "4"), ("Tidak tahu", DK)])
+def test_reverse_turns_every_read_scale_round_but_not_dont_know(tmp_path, answer, code):
+    result = _gf(tmp_path, {"Q": [answer]}, {"ratings": {"Q": {"goal": "G01", "aspect": "performance", "reverse": True}}})
+    assert list(result.ratings["rating"]) == [code]

@@ -130,7 +130,7 @@ def _resolve_rating(raw: str, question: _Question | None, rating: _Rating, plan:
     for text in labels + names:
         code, family = _rating_code(text, labels_to_code, dont_know)
         if code is not None:
-            return (code if family == "metadata" else flip(code)), family, None
+            return flip(code), family, None
     for text in labels + names:
         lead = leading_number(text)
         if lead is None:
@@ -151,7 +151,7 @@ def _resolve_rating(raw: str, question: _Question | None, rating: _Rating, plan:
             found, reason = one_value(parts, lambda p: _rating_code(p, labels_to_code, dont_know)[0])
             if found is not None:
                 family = next((f for p in parts for c, f in [_rating_code(p, labels_to_code, dont_know)] if c is not None), None)
-                return (found if family in ("metadata", None) else flip(found)), family, None
+                return flip(found), family, None
             if reason:
                 return None, None, reason
     return None, None, None
