@@ -241,6 +241,7 @@ def test_notebook_narrative_is_markdown_translated_by_cell_id(monkeypatch):
         assert nb.metadata["kernelspec"] == {"name": "pra", "display_name": "Python (pra)", "language": "python"}, path.name
         cells = _markdown_cells(path)
         assert cells and cells[0].source.startswith("# "), f"{path.name}: the report opens with its title as a heading"
+        assert nb.cells[0].cell_type == "markdown", f"{path.name}: the notebook opens with its title, before any code"
         for cell in cells:
             context = i18n_tools.notebook_context(path.stem, cell.id)
             assert indonesian.get((context, cell.source)), f"{context}: no Indonesian text for this cell's English"
@@ -249,16 +250,16 @@ def test_notebook_narrative_is_markdown_translated_by_cell_id(monkeypatch):
     book = REPO / "notebooks" / "04_assets_shocks_workshop.ipynb"
     nb = nbformat.read(book, as_version=4)
     translated = i18n_tools.translate_notebook(nb, "id", name=book.stem)
-    assert translated.cells[2].source.startswith("# Aset dan guncangan")
-    assert nb.cells[2].source.startswith("# Assets and shocks"), "the notebook itself is left as it was"
+    assert translated.cells[0].source.startswith("# Aset dan guncangan")
+    assert nb.cells[0].source.startswith("# Assets and shocks"), "the notebook itself is left as it was"
     assert [c.source for c in translated.cells if c.cell_type == "code"] == [c.source for c in nb.cells if c.cell_type == "code"]
-    assert i18n_tools.translate_notebook(nb, "id").cells[2].source == translated.cells[2].source, "found by cell id alone"
+    assert i18n_tools.translate_notebook(nb, "id").cells[0].source == translated.cells[0].source, "found by cell id alone"
     assert i18n_tools.translate_notebook(nb, "en") == nb
     # A cell whose English changed since it was translated keeps its English, with no marker, and is recorded.
     monkeypatch.setattr(i18n, "_missing", set())
-    nb.cells[2].source += "\n\nA new sentence."
-    assert i18n_tools.translate_notebook(nb, "id", name=book.stem).cells[2].source == nb.cells[2].source
-    assert i18n.missing_translations() == [f"{book.stem}#{nb.cells[2].id}"]
+    nb.cells[0].source += "\n\nA new sentence."
+    assert i18n_tools.translate_notebook(nb, "id", name=book.stem).cells[0].source == nb.cells[0].source
+    assert i18n.missing_translations() == [f"{book.stem}#{nb.cells[0].id}"]
 
 
 def test_share_of_the_catalogue_translated_is_reported_and_high(capsys):
