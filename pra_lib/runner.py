@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .publishing.disclosure import DEFAULT_MIN_CELL_SIZE
+from .publishing.disclosure import DEFAULT_MIN_CELL_SIZE, SMALLEST_SAFE_CELL
 from .publishing.privacy import KEY_ENV, KEY_FILE_ENV, pseudonym_key
 from ._files import FolderBusy, OutputError, atomic_write_text, home_as_tilde, read_json_object, die_with_parent, kill_marked, environment_set, exclusive_lock, kill_children, run_in_processes, usable_folder
 
@@ -514,7 +514,6 @@ def _catch_stop_requests() -> dict:
     return {signum: signal.signal(signum, _on_stop) for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)}
 
 
-SMALLEST_SAFE_CELL = 3  # a published count of 1 or 2 can identify a person
 
 
 def _check_min_cell_size(per_book: dict, *, allow_small_cells: bool, progress) -> None:

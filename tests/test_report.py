@@ -96,3 +96,20 @@ def test_figures_are_saved_as_png_and_svg(tmp_path):
     first = svg
     Report(tmp_path).figure(fig, "line")
     assert (tmp_path / "figures" / "line.svg").read_text() == first, "same figure, same file"
+
+
+def test_a_minimum_cell_size_below_three_is_printed_on_the_report(tmp_path, monkeypatch):
+    # Issue 16: a report whose counts may rest on one or two people says so where it is read.
+    import IPython.display
+
+    from pra_lib.publishing import i18n
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj.data))
+    Report(tmp_path / "safe", min_cell_size=3)
+    assert shown == []
+    Report(tmp_path / "small", min_cell_size=2)
+    assert len(shown) == 1 and "minimum cell size of 2" in shown[0] and "fewer than three people" in shown[0]
+    with i18n.language("id"):
+        Report(tmp_path / "kecil", min_cell_size=1)
+    assert "ukuran sel minimum 1" in shown[1]

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 DEFAULT_MIN_CELL_SIZE = 5
+SMALLEST_SAFE_CELL = 3  # a published count of 1 or 2 can identify a person
 SUPPRESSED = "suppressed"
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .disclosure import DEFAULT_MIN_CELL_SIZE, suppress
+from .disclosure import DEFAULT_MIN_CELL_SIZE, SMALLEST_SAFE_CELL, suppress
 from .privacy import publishable
 from .._files import atomic_write_text
 from ..assessment.schema import SAFE_ID_PATTERN
@@ -88,6 +88,16 @@ class Report:
         self.name = _check_name(name or self.output_dir.name or "report")
         self.tables: dict[str, pd.DataFrame] = {}
         (self.output_dir / "tables").mkdir(parents=True, exist_ok=True)
+        if min_cell_size < SMALLEST_SAFE_CELL:
+            self._show_small_cell_warning()
+
+    def _show_small_cell_warning(self) -> None:
+        # A reader of the report must see that its counts may rest on one or two people.
+        from IPython.display import Markdown, display
+
+        from .i18n import t
+
+        display(Markdown("**" + t("report.small_cells", size=self.min_cell_size) + "**"))
 
     def table(
         self,
