@@ -449,3 +449,61 @@ def test_a_workbook_name_with_brackets_is_an_input_file(assessment_copy):
     assert loaded.sources["hazards"] == "PRA data [final].xlsx [sheet hazards]"
     assert assessment_copy / "PRA data [final].xlsx" in loaded.input_files()
     assert all(p.is_file() for p in loaded.input_files())
+
+
+# --- duplicated keys and optional tables (issue 12 items 3 and 4) ----------------------------
+
+
+@pytest.mark.parametrize(
+    "table, key",
+    [
+        ("hazard_ratings", ["activity_id", "respondent_id", "workshop_table", "hazard_id"]),
+        ("asset_impacts", ["activity_id", "asset_id", "shock_id", "workshop_table"]),
+        ("amplifications", ["activity_id", "stress_id", "shock_id"]),
+        ("agency_mandates", ["agency_id", "goal_id", "hazard_id"]),
+        ("action_links", ["action_id", "goal_id", "hazard_id"]),
+        ("focus_area_links", ["focus_area_id", "goal_id", "hazard_id"]),
+        ("seminar_votes", ["respondent_id", "activity_id", "focus_area_id"]),
+    ],
+)
+def test_a_duplicated_row_is_named_by_its_key(assessment_copy, table, key):
+    """A double-submitted row in any keyed table is one problem on the second row, naming its key."""
+    path = assessment_copy / f"{table}.csv"
+    rows = read_rows(path)
+    rows.append(list(rows[1]))
+    write_rows(path, rows)
+    problems = validate_assessment(assessment_copy)
+    (dup,) = only(problems, file=f"{table}.csv", kind="duplicate")
+    assert dup.row == len(rows) and dup.column == key[0]
+    first = dict(zip(rows[0], rows[1]))
+    assert dup.value == " / ".join(first[c] for c in key if first.get(c))
+    assert dup.expected == "one row per " + ", ".join(key)
+
+
+def test_the_same_key_with_another_value_is_a_duplicate_too(assessment_copy):
+    """Two tables rating the same hazard differently are still one key twice: which is meant?"""
+    path = assessment_copy / "hazard_ratings.csv"
+    rows = read_rows(path)
+    again = list(rows[1])
+    again[rows[0].index("likelihood")] = "1" if rows[1][rows[0].index("likelihood")] != "1" else "2"
+    write_rows(path, [*rows, again])
+    assert only(validate_assessment(assessment_copy), file="hazard_ratings.csv", kind="duplicate", row=len(rows) + 1)
+
+
+def test_a_questionnaire_only_folder_is_valid_and_every_table_has_its_columns(assessment_copy):
+    """Only participants and perception ratings are required; absent tables load empty and typed."""
+    for path in assessment_copy.glob("*.csv"):
+        if path.stem not in ("participants", "perception_ratings"):
+            path.unlink()
+    assert validate_assessment(assessment_copy) == []
+    a = load_assessment(assessment_copy)
+    assert a.hazards.empty and "hazard_id" in a.hazards and not a.has("hazards")
+    assert str(a.hazard_ratings["likelihood"].dtype) == "Int8"
+
+
+def test_a_table_that_refers_to_an_absent_one_says_which(assessment_copy):
+    """Hazard ratings without the hazards they rate: hazards.csv is named once, with who needs it."""
+    (assessment_copy / "hazards.csv").unlink()
+    problems = validate_assessment(assessment_copy)
+    (missing,) = only(problems, file="hazards.csv", kind="missing_file")
+    assert "hazard_ratings.csv (hazard_id)" in missing.expected and "amplifications.csv (stress_id)" in missing.expected

@@ -102,6 +102,7 @@ def load_assessment(path, *, errors: str = "raise") -> Assessment:
     sources = raw.sources
     tables: dict[str, pd.DataFrame] = {}
     unusable: set[str] = set()
+    unreadable_tables: set[str] = set()
     for spec in TABLES:
         if spec.name in raw.frames:
             frame, table_problems = _convert(raw.frames[spec.name], spec, sources[spec.name], metadata, decimal_comma=spec.name in raw.decimal_comma)
@@ -111,6 +112,8 @@ def load_assessment(path, *, errors: str = "raise") -> Assessment:
         else:
             frame = _empty(spec)
             unreadable = any(p.file in (f"{spec.name}.csv", f"{spec.name}.parquet") for p in raw.problems)
+            if unreadable:
+                unreadable_tables.add(spec.name)
             if spec.required and not unreadable:
                 problems.append(Problem(file=f"{spec.name}.csv", kind="missing_file", expected=f"the required table '{spec.name}' as {spec.name}.csv or a sheet named {spec.name}"))
         tables[spec.name] = frame
@@ -118,6 +121,7 @@ def load_assessment(path, *, errors: str = "raise") -> Assessment:
         checked = {k: v for k, v in sources.items() if k not in unusable}
         problems += _check_references(tables, checked, metadata)
         problems += _check_rules(tables, checked)
+        problems += _absent_targets(tables, sources, unreadable_tables | unusable)
     if metadata is None:
         raise AssessmentError(folder, problems)
     assessment = Assessment(folder, metadata, tables, sources, problems, raw.notes)
@@ -458,15 +462,54 @@ def _check_rules(tables, sources) -> list[Problem]:
         wrong = theirs.notna() & ratings["activity_id"].notna() & (theirs != ratings["activity_id"])
         for row, act, own in zip(ratings.loc[wrong, "source_row"], ratings.loc[wrong, "activity_id"], theirs[wrong]):
             problems.append(Problem(file=sources["perception_ratings"], row=int(row), column="activity_id", kind="reference", value=act, expected=f"the respondent's own activity in participants ({own})"))
-        # One rating per respondent, goal/indicator and aspect.
-        key = np.zeros(len(ratings), dtype=np.int64)
-        for col in ("respondent_id", "goal_id", "indicator_id", "aspect"):
-            codes, uniques = pd.factorize(ratings[col].to_numpy(dtype=object), use_na_sentinel=False)
-            key = key * (len(uniques) + 1) + codes
-        dup = pd.Series(key, index=ratings.index).duplicated(keep="first") & ratings["respondent_id"].notna()
-        for row, rid, goal in zip(ratings.loc[dup, "source_row"], ratings.loc[dup, "respondent_id"], ratings.loc[dup, "goal_id"]):
-            problems.append(Problem(file=sources["perception_ratings"], row=int(row), column="respondent_id", kind="duplicate", value=f"{rid} / {goal}", expected="one rating per respondent, goal or indicator, and aspect"))
+    problems += _check_keys(tables, sources)
     return problems
+
+
+_KEY_WORDS = {"perception_ratings": "one rating per respondent, goal or indicator, and aspect"}
+
+
+def _check_keys(tables, sources) -> list[Problem]:
+    """Every row after the first with the same key is a duplicate, named with its key."""
+    problems: list[Problem] = []
+    for spec in TABLES:
+        frame = tables[spec.name]
+        if spec.name not in sources or not spec.key or frame.empty:
+            continue
+        # Factorised codes, so missing values compare equal and mixed types never raise.
+        key = np.zeros(len(frame), dtype=np.int64)
+        for col in spec.key:
+            codes, uniques = pd.factorize(frame[col].to_numpy(dtype=object), use_na_sentinel=False)
+            key = key * (len(uniques) + 1) + codes
+        dup = pd.Series(key, index=frame.index).duplicated(keep="first") & frame[spec.key[0]].notna()
+        expected = _KEY_WORDS.get(spec.name, "one row per " + ", ".join(spec.key))
+        shown = [c for c in spec.key if c in ("respondent_id", "goal_id")] if spec.name == "perception_ratings" else list(spec.key)
+        for row, values in zip(frame.loc[dup, "source_row"], frame.loc[dup, shown].itertuples(index=False)):
+            value = " / ".join(str(v) for v in values if v is not None and not pd.isna(v))
+            problems.append(Problem(file=sources[spec.name], row=int(row), column=spec.key[0], kind="duplicate", value=value, expected=expected))
+    return problems
+
+
+def _absent_targets(tables, sources, unreadable: set[str]) -> list[Problem]:
+    """An optional table that others refer to must be there: one problem per absent table.
+
+    A required table that is absent is reported as such already, and an unreadable one
+    has its own problem.
+    """
+    referrers: dict[str, list[str]] = {}
+    for spec in TABLES:
+        if spec.name not in sources:
+            continue
+        for col in spec.columns:
+            target = (col.references or "").split(".")[0]
+            if target in ("", "meta", "crf") or target in sources or target in unreadable or TABLES_BY_NAME[target].required:
+                continue
+            if tables[spec.name][col.name].notna().any():
+                referrers.setdefault(target, []).append(f"{sources[spec.name]} ({col.name})")
+    return [
+        Problem(file=f"{target}.csv", kind="missing_file", expected=f"the table '{target}' as {target}.csv or a sheet named {target}, because " + ", ".join(dict.fromkeys(names)) + " refer(s) to it")
+        for target, names in referrers.items()
+    ]
 
 
 __all__ = ["Assessment", "AssessmentError", "load_assessment", "validate_assessment", "format_problems", "problems_frame"]

@@ -68,6 +68,9 @@ class Table:
     required: bool = False  # the table must exist and hold at least one row
     # Row-level rule: at least one of these columns must be filled in every row.
     one_of: tuple[str, ...] = field(default_factory=tuple)
+    # Columns that together name a row: a second row with the same values is a duplicate
+    # (a double-submitted form, a pasted block), reported rather than counted twice.
+    key: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def column_names(self) -> list[str]:
@@ -121,6 +124,7 @@ TABLES: tuple[Table, ...] = (
             _likert("rating", "performance", "The rating on a 1-5 scale; code or label. \"Don't know\" / tidak tahu is missing.", nullable=True),
         ),
         required=True,
+        key=('respondent_id', 'goal_id', 'indicator_id', 'aspect'),
     ),
     Table(
         "interview_statements",
@@ -147,7 +151,6 @@ TABLES: tuple[Table, ...] = (
             Column("name_id", "str", "Indonesian name.", "Banjir", required=False, nullable=True),
             Column("category", "str", "Hazard family, free text.", "hydro-meteorological"),
         ),
-        required=True,
     ),
     Table(
         "hazard_ratings",
@@ -164,6 +167,7 @@ TABLES: tuple[Table, ...] = (
             Column("trend", "str", "Direction of a stress.", "worsening", required=False, nullable=True, allowed=TRENDS),
         ),
         one_of=("respondent_id", "workshop_table"),
+        key=('activity_id', 'respondent_id', 'workshop_table', 'hazard_id'),
     ),
     Table(
         "assets",
@@ -186,6 +190,7 @@ TABLES: tuple[Table, ...] = (
             Column("impact", "int", "Impact, 0 none to 5 loss of function.", "4", minimum=0, maximum=5),
             Column("workshop_table", "str", "Which table rated it.", "T2", required=False, nullable=True),
         ),
+        key=('activity_id', 'asset_id', 'shock_id', 'workshop_table'),
     ),
     Table(
         "amplifications",
@@ -196,6 +201,7 @@ TABLES: tuple[Table, ...] = (
             Column("shock_id", "str", "The shock it amplifies (a hazard of type shock).", "SH01", references="hazards.hazard_id"),
             Column("strength", "int", "How strongly, 1 weak, 2 moderate, 3 strong.", "3", minimum=1, maximum=3),
         ),
+        key=('activity_id', 'stress_id', 'shock_id'),
     ),
     Table(
         "agencies",
@@ -218,6 +224,7 @@ TABLES: tuple[Table, ...] = (
             Column("role", "str", "Lead or supporting responsibility.", "lead", allowed=MANDATE_ROLES),
         ),
         one_of=("goal_id", "hazard_id"),
+        key=('agency_id', 'goal_id', 'hazard_id'),
     ),
     Table(
         "actions",
@@ -240,6 +247,7 @@ TABLES: tuple[Table, ...] = (
             Column("hazard_id", "str", "A hazard it addresses.", "SH01", nullable=True, references="hazards.hazard_id"),
         ),
         one_of=("goal_id", "hazard_id"),
+        key=('action_id', 'goal_id', 'hazard_id'),
     ),
     Table(
         "focus_areas",
@@ -260,6 +268,7 @@ TABLES: tuple[Table, ...] = (
             Column("hazard_id", "str", "A hazard it covers.", "ST02", nullable=True, references="hazards.hazard_id"),
         ),
         one_of=("goal_id", "hazard_id"),
+        key=('focus_area_id', 'goal_id', 'hazard_id'),
     ),
     Table(
         "seminar_votes",
@@ -271,6 +280,7 @@ TABLES: tuple[Table, ...] = (
             _likert("support", "agreement", "Agreement that it should be a focus area, 1-5; code or label.", nullable=True),
             Column("rank", "int", "The participant's rank for this focus area, 1 = top.", "2", required=False, nullable=True, minimum=1),
         ),
+        key=('respondent_id', 'activity_id', 'focus_area_id'),
     ),
 )
 
