@@ -244,21 +244,16 @@ def test_data_overview_runs_on_the_imported_exports(tmp_path, talafar, reach):
         assert (tmp_path / "out" / aid / "00_data_overview" / "00_data_overview.html").is_file()
 
 
-@pytest.mark.xfail(strict=True, reason="01_questionnaire stops with 'importance_performance: the frame must hold both performance "
-                                       "and importance ratings' on a performance-only survey (pra_lib/perception, issue 12 item 3; not the importer)")
 def test_questionnaire_report_runs_on_a_performance_only_survey(tmp_path, talafar):
     summary = run_reports([talafar.into], out=tmp_path / "out", only=["01"], jobs=1, parameters={"n_resamples": 200}, progress=lambda line: None)
     assert summary.ok, "\n".join(f"{r.assessment_id}/{r.notebook}: {r.error}" for r in summary.failed)
 
 
-@pytest.mark.xfail(strict=True, reason="01_questionnaire fails with \"TypeError: operation 'rtruediv' not supported for dtype 'str'\" "
-                                       "when every respondent's channel is 'interview' (the notebook keeps online/offline only; issue 12 item 3)")
 def test_questionnaire_report_runs_on_an_interview_survey(tmp_path, reach):
     summary = run_reports([reach.into], out=tmp_path / "out", only=["01"], jobs=1, parameters={"n_resamples": 200}, progress=lambda line: None)
     assert summary.ok, "\n".join(f"{r.assessment_id}/{r.notebook}: {r.error}" for r in summary.failed)
 
 
-@pytest.mark.xfail(strict=True, reason="hazards is a required table, so a questionnaire-only folder does not validate (issue 12 item 3; loading/schema)")
 def test_a_questionnaire_only_folder_validates(tmp_path, talafar):
     into = tmp_path / "pra"
     into.mkdir()

@@ -777,3 +777,25 @@ def test_report_tests_adjust_every_published_pvalue_together_on_the_sample(surve
     assert "report-wide Holm-adjusted" in text
     raw = perception.report_tests(survey, p_adjust="none")
     assert (raw["mode_effect"]["pvalue_adj"] == raw["mode_effect"]["pvalue"]).all()
+
+
+def test_has_ratings_asks_for_answers_not_rows():
+    """A section runs only on answers: "don't know" and blanks do not count, every named channel must answer."""
+    data = _frame([
+        ("a", "G01", 4, {"aspect": "performance", "channel": "online"}),
+        ("b", "G01", "dk", {"aspect": "importance", "channel": "offline"}),
+        ("c", "G01", None, {"aspect": "importance", "channel": "offline"}),
+    ])
+    assert perception.has_ratings(data, aspect="performance")
+    assert not perception.has_ratings(data, aspect="importance")  # only "don't know" and a blank
+    assert perception.has_ratings(data, channels="online")
+    assert not perception.has_ratings(data, channels=["online", "offline"])  # offline gave no answer
+    answered = pd.concat([data, _frame([("d", "G02", 2, {"aspect": "importance", "channel": "offline"})])])
+    assert perception.has_ratings(answered, aspect="importance") and perception.has_ratings(answered, channels=["online", "offline"])
+    assert not perception.has_ratings(data.iloc[:0])
+
+
+def test_has_ratings_on_the_sample(survey):
+    assert perception.has_ratings(survey, channels=["online", "offline"])
+    with pytest.raises(ValueError, match="has_ratings"):
+        perception.has_ratings(survey.drop(columns="channel"), channels="online")

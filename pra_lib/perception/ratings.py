@@ -173,3 +173,40 @@ def _respondent_counts(data: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     out["n"] = distinct(np.ones(len(data), dtype=bool))
     out["n_rated"] = distinct(rated)
     return out
+
+
+def has_ratings(data: pd.DataFrame, *, aspect: str | None = None, channels: str | Sequence[str] | None = None) -> bool:
+    """Whether the ratings hold an answer (not "don't know") of ``aspect`` in every channel named.
+
+    A report asks this before a section that needs those answers, and says in one
+    sentence that the data do not hold them instead of failing: a survey without
+    importance questions has no importance-performance analysis, one answered on a
+    single channel no mode comparison.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Output of :func:`ratings_frame`.
+    aspect : {"performance", "importance"}, optional
+        The aspect needed; ``None`` accepts either.
+    channels : str or list of str, optional
+        Channels that must each hold an answer (e.g. ``["online", "offline"]``).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> has_ratings(q, aspect="importance")                 # doctest: +SKIP
+    True
+    >>> has_ratings(q, channels=["online", "offline"])      # doctest: +SKIP
+    True
+    """
+    _require(data, ["rating", *(["aspect"] if aspect is not None else []), *(["channel"] if channels is not None else [])], "has_ratings")
+    answered = data[pd.to_numeric(data["rating"], errors="coerce").notna()]
+    if aspect is not None:
+        answered = answered[answered["aspect"] == aspect]
+    if channels is None:
+        return not answered.empty
+    return set(_as_list(channels)) <= set(answered["channel"].dropna())
