@@ -275,3 +275,15 @@ def test_sample_hazard_gaps_include_social_conflict(sample):
     g = actions.gaps(cov, need=need, k=3)
     assert "SH05" in set(g.loc[g["is_gap"], "hazard_id"])
     assert not g.set_index("hazard_id").loc["SH01", "is_gap"]
+
+
+def test_gaps_on_an_assessment_without_hazards_is_empty_not_an_error():
+    """No hazards: the coverage frame's hazard_id is an empty float column; the gap table is empty with its columns."""
+    import warnings
+
+    coverage = pd.DataFrame({"hazard_id": pd.Series(dtype=float), "hazard": pd.Series(dtype=object), "n_actions": pd.Series(dtype=float)})
+    need = pd.DataFrame({"hazard_id": pd.Series(dtype=object), "need": pd.Series(dtype=float)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = actions.gaps(coverage, need=need)
+    assert out.empty and {"hazard_id", "gap_score", "gap_rank", "is_gap"} <= set(out.columns)

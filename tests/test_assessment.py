@@ -507,3 +507,24 @@ def test_a_table_that_refers_to_an_absent_one_says_which(assessment_copy):
     problems = validate_assessment(assessment_copy)
     (missing,) = only(problems, file="hazards.csv", kind="missing_file")
     assert "hazard_ratings.csv (hazard_id)" in missing.expected and "amplifications.csv (stress_id)" in missing.expected
+
+
+def test_require_stops_a_report_in_one_sentence_naming_what_is_missing(assessment_copy):
+    from pra_lib.assessment.loading import NotCollected
+
+    (assessment_copy / "seminar_votes.csv").unlink()
+    a = load_assessment(assessment_copy)
+    a.require("participants", "hazard_ratings", report="risk", activity_id="assets_shocks_workshop")  # both there: no error
+    with pytest.raises(NotCollected, match=r"^This assessment holds no seminar_votes, so there is no seminar report;"):
+        a.require("focus_areas", "seminar_votes", report="seminar")
+    with pytest.raises(NotCollected, match="no hazard_ratings of pra_seminar, so there is no risk report"):
+        a.require("hazard_ratings", report="risk", activity_id="pra_seminar")
+
+
+def test_require_names_every_missing_table(assessment_copy):
+    from pra_lib.assessment.loading import NotCollected
+
+    for name in ("focus_areas", "focus_area_links", "seminar_votes"):
+        (assessment_copy / f"{name}.csv").unlink()
+    with pytest.raises(NotCollected, match=r"holds no focus_areas, focus_area_links or seminar_votes, so there is no seminar report"):
+        load_assessment(assessment_copy).require("focus_areas", "focus_area_links", "seminar_votes", "participants", report="seminar")

@@ -134,6 +134,9 @@ def gaps(coverage: pd.DataFrame, *, need: pd.DataFrame, need_column: str = "need
     cols = [c for c in (key, label, "hazard_type") if c in coverage]
     out = coverage[cols].copy()
     out["coverage"] = _num(coverage[coverage_column]).fillna(0.0).to_numpy()
+    # An empty column has no strings to infer: ids are text either way, so the merge never refuses.
+    out[key] = out[key].astype(object)
+    need_values[key] = need_values[key].astype(object)
     out = out.merge(need_values, on=key, how="left")
     has_need = out["need"].notna()
     if not has_need.any():

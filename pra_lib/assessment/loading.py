@@ -25,6 +25,10 @@ _TRUE = {"true", "yes", "ya", "1", "y"}
 _FALSE = {"false", "no", "tidak", "0", "n"}
 
 
+class NotCollected(Exception):
+    """A report's data were not collected: it stops with this message and no other report does."""
+
+
 @dataclass
 class Assessment:
     """A loaded assessment: metadata plus one typed DataFrame per table.
@@ -59,6 +63,38 @@ class Assessment:
     def has(self, name: str) -> bool:
         """Whether the folder holds the table with at least one row."""
         return name in self.sources and not self.tables[name].empty
+
+    def require(self, *names: str, report: str, activity_id: str | None = None) -> None:
+        """Stop a report whose data the assessment does not hold, in one sentence.
+
+        Parameters
+        ----------
+        *names : str
+            Tables the report cannot do without.
+        report : str
+            What the report is, for the message (``"interview"``).
+        activity_id : str, optional
+            Tables with an ``activity_id`` column must hold rows of this activity.
+
+        Raises
+        ------
+        NotCollected
+            Naming every table (and activity) that is missing.
+
+        Examples
+        --------
+        >>> load_assessment("data/sample").require("interview_statements", report="interview")  # doctest: +SKIP
+        """
+        missing = []
+        for name in names:
+            frame = self.table(name)
+            if activity_id is not None and "activity_id" in frame:
+                frame = frame[frame["activity_id"] == activity_id]
+            if name not in self.sources or frame.empty:
+                missing.append(f"{name} of {activity_id}" if activity_id is not None and "activity_id" in self.table(name) else name)
+        if missing:
+            named = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
+            raise NotCollected(f"This assessment holds no {named}, so there is no {report} report; the other reports are not affected.")
 
     def input_files(self) -> list[Path]:
         """Every file the assessment was read from."""
@@ -512,4 +548,4 @@ def _absent_targets(tables, sources, unreadable: set[str]) -> list[Problem]:
     ]
 
 
-__all__ = ["Assessment", "AssessmentError", "load_assessment", "validate_assessment", "format_problems", "problems_frame"]
+__all__ = ["Assessment", "AssessmentError", "NotCollected", "load_assessment", "validate_assessment", "format_problems", "problems_frame"]
