@@ -287,3 +287,21 @@ def test_gaps_on_an_assessment_without_hazards_is_empty_not_an_error():
         warnings.simplefilter("ignore")
         out = actions.gaps(coverage, need=need)
     assert out.empty and {"hazard_id", "gap_score", "gap_rank", "is_gap"} <= set(out.columns)
+
+
+def test_a_goal_without_need_has_no_gap_rank_and_the_table_still_goes_to_the_workbook(tmp_path):
+    """Five respondents leave a goal without a mean: its rank is missing (<NA>), an empty cell in the workbook."""
+    import openpyxl
+
+    from pra_lib.publishing.report import write_workbook
+
+    coverage = pd.DataFrame({"goal_id": ["G01", "G02", "G03"], "goal": ["a", "b", "c"], "n_actions": [1, 2, 0]})
+    need = actions.need_from_scores(pd.DataFrame({"goal_id": ["G01", "G02", "G03"], "mean": [2.0, np.nan, 3.0]}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = actions.gaps(coverage, need=need)
+    assert out.loc[out["goal_id"] == "G02", "gap_rank"].isna().all() and out["gap_rank"].notna().sum() == 2
+    write_workbook({"gaps": out}, tmp_path / "t.xlsx")
+    rows = list(openpyxl.load_workbook(tmp_path / "t.xlsx")["gaps"].values)
+    g02 = next(r for r in rows[1:] if r[0] == "G02")
+    assert g02[list(out.columns).index("gap_rank")] is None

@@ -204,7 +204,7 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
         ws = wb.create_sheet(title)
         ws.append([readable_header(c) for c in frame.columns])
         for row in frame.itertuples(index=False):
-            ws.append([None if (v is None or (isinstance(v, float) and v != v)) else (v.item() if hasattr(v, "item") else v) for v in row])
+            ws.append([None if (v is None or v is pd.NA or (isinstance(v, float) and v != v)) else (v.item() if hasattr(v, "item") else v) for v in row])
         for cells in ws.iter_rows(min_row=2):
             for cell in cells:
                 if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
