@@ -750,3 +750,21 @@ def test_place_shares_say_how_often_each_focus_area_takes_each_place(uncertainty
     u = focus_areas.uncertainty_analysis(m, columns=["a", "b"], n_runs=50, sobol_base=None)
     q = focus_areas.place_shares(u).set_index("focus_area_id")
     assert q.loc["F2", "place_2"] == pytest.approx(0.5) and q.loc["F2", "place_3"] == pytest.approx(0.5)
+
+
+def test_perception_evidence_takes_every_channel_of_the_questionnaire(small_sample, tmp_path):
+    """A survey read out face to face (channel interview) is perception evidence as much as an online one."""
+    import shutil
+
+    folder = tmp_path / "interviewed"
+    shutil.copytree(small_sample, folder)
+    people = pd.read_csv(folder / "participants.csv", dtype=str, keep_default_na=False)
+    people.loc[people["channel"].isin(["online", "offline"]), "channel"] = "interview"
+    people.to_csv(folder / "participants.csv", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        before = focus_areas.evidence_matrix(load_assessment(small_sample))
+        after = focus_areas.evidence_matrix(load_assessment(folder))
+        online_only = focus_areas.evidence_matrix(load_assessment(folder), perception_channels=["online", "offline"])
+    pd.testing.assert_frame_equal(after, before)
+    assert not online_only.equals(before)  # the explicit channels still choose

@@ -258,7 +258,7 @@ def evidence_matrix(
     coverage_goal: pd.DataFrame | None = None,
     coverage_hazard: pd.DataFrame | None = None,
     perception_activity: str | None = DEFAULT_ACTIVITIES["perception"],
-    perception_channels: Sequence[str] | None = ("online", "offline"),
+    perception_channels: Sequence[str] | None = None,
     shocks_activity: str | None = DEFAULT_ACTIVITIES["shocks"],
     stresses_activity: str | None = DEFAULT_ACTIVITIES["stresses"],
     interview_activity: str | None = DEFAULT_ACTIVITIES["interviews"],
@@ -299,8 +299,8 @@ def evidence_matrix(
         Tables already computed by the other chapters (published or not: suppressed values
         count as missing). Computed from the assessment when not given.
     perception_activity, perception_channels : str, sequence of str
-        Which performance ratings are the perception evidence (default: the online and
-        offline questionnaire).
+        Which performance ratings are the perception evidence (default: the questionnaire,
+        whatever channel each respondent answered through, as in its report).
     shocks_activity, stresses_activity, interview_activity : str
         Activity ids (or activity types) of the shock ratings, the stress ratings and
         amplifications, and the interviews. An id the assessment lacks means "all rows".
@@ -451,7 +451,7 @@ def evidence_variants(
     # The chapters' inputs are computed once; only compound risk depends on alpha.
     if options.get("goal_scores") is None:
         options["goal_scores"] = _goal_scores(assessment, _activity(assessment, options.get("perception_activity", DEFAULT_ACTIVITIES["perception"]), "evidence_variants"),
-                                              options.get("perception_channels", ("online", "offline")))
+                                              options.get("perception_channels"))
     shocks_activity = options.get("shocks_activity", DEFAULT_ACTIVITIES["shocks"])
     stresses_activity = _activity(assessment, options.get("stresses_activity", DEFAULT_ACTIVITIES["stresses"]), "evidence_variants")
     if options.get("shock_scores") is None:
@@ -511,7 +511,7 @@ def goal_evidence(assessment, **options) -> pd.DataFrame:
     goal_scores = options.get("goal_scores")
     if goal_scores is None:
         goal_scores = _goal_scores(assessment, _activity(assessment, options.get("perception_activity", DEFAULT_ACTIVITIES["perception"]), "goal_evidence"),
-                                   options.get("perception_channels", ("online", "offline")))
+                                   options.get("perception_channels"))
     if goal_scores["goal_id"].duplicated().any():
         raise ValueError("goal_scores has several rows per goal; pass perception.scores(...) without by=")
     coverage_goal = options.get("coverage_goal")

@@ -69,7 +69,7 @@ def evidence_trail(
     unknown = sorted(set(options) - known - {"risk_summary"})
     if unknown:
         raise ValueError(f"evidence_trail: unknown option(s) {', '.join(unknown)}")
-    defaults = {"perception_activity": DEFAULT_ACTIVITIES["perception"], "perception_channels": ("online", "offline"),
+    defaults = {"perception_activity": DEFAULT_ACTIVITIES["perception"], "perception_channels": None,
                 "shocks_activity": DEFAULT_ACTIVITIES["shocks"], "stresses_activity": DEFAULT_ACTIVITIES["stresses"],
                 "interview_activity": DEFAULT_ACTIVITIES["interviews"], "alpha": risk.DEFAULT_ALPHA, "stress_likelihood": STRESS_LIKELIHOOD}
     args = {k: options.get(k) for k in ("goal_scores", "shock_scores", "stress_scores", "compound", "coverage_goal", "coverage_hazard")}
