@@ -7,7 +7,7 @@ all questionnaire respondents but five. Every notebook must succeed on each, say
 sentence what a section cannot show.
 
 Cost: the variants run together in one :func:`run_reports` call, two notebooks at a time,
-with 200 resamples. The whole matrix (18 variants x 10 notebooks, six times the default)
+with 200 resamples. The whole matrix (18 variants x 10 notebooks; 715 s when measured)
 is too long for ``make test``, so by default a representative subset of three runs (122 s
 on two cores when measured): the questionnaire-only folder (every optional table gone at once, the
 harshest case for every notebook that reads one), one stakeholder group, and five
