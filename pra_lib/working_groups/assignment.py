@@ -171,60 +171,15 @@ def best_fit_groups(
     """One working group (Pokja) per selected focus area, coordinated by the best-fitting agency.
 
     The computation behind :func:`pra_lib.working_groups.propose_working_groups`, which
-    names the option and words the reasons in the report language. Here the option is
-    named in English (:data:`BEST_FIT`) and ``members.reason`` holds a code:
-    ``coordinator``, ``top_fit`` or ``represents`` (a required stakeholder group's seat).
-
-    The coordinators are chosen together, as an assignment problem: the total coordinator
-    fit is maximised (:func:`scipy.optimize.linear_sum_assignment`) subject to
-
-    * every group's coordinator has ``fit >= min_coordinator_fit``;
-    * no organisation coordinates more than ``max_groups_per_coordinator`` groups (each
-      candidate's column is repeated that many times in the cost matrix).
-
-    Members: the ``members_per_group`` organisations with the highest (positive) fit
-    besides the coordinator, plus, for each stakeholder group in ``require_groups`` not yet
-    present, its best-fitting organisation (even with fit 0, so that every group hears
-    academia, the private sector and the community).
-
-    Parameters
-    ----------
-    fit : pandas.DataFrame
-        Output of :func:`fit`.
-    agencies : pandas.DataFrame or Assessment
-        The ``agencies`` table (stakeholder groups and names).
-    max_groups_per_coordinator : int
-        How many groups one organisation may coordinate.
-    min_coordinator_fit : float
-        Lowest fit a coordinator may have (0.3 by default: for example an agency that
-        leads about half of the focus area's goals and hazards, or leads a third and acts
-        on a third).
-    members_per_group : int
-        Top-fit members besides the coordinator and the stakeholder-group seats.
-    require_groups : sequence of str
-        Stakeholder groups every group must include.
-    coordinator_groups : sequence of str or None
-        Stakeholder groups that may coordinate; ``("government",)`` by default (a Pokja is
-        an instrument of the provincial government, and the January 2018 note weighs the
-        fit of the OPDs). ``None`` lets any organisation coordinate.
-    focus_areas : sequence of str, optional
-        Focus areas to staff; by default those marked ``selected`` (all, when none is).
-
-    Returns
-    -------
-    WorkingGroups
-
-    Raises
-    ------
-    ValueError
-        When the groups cannot be staffed under the constraints; the message names the
-        focus area(s) and the candidates they compete for.
+    documents the assignment rule and the parameters and words the option and the reasons
+    in the report language. Here the option is named in English (:data:`BEST_FIT`) and
+    ``members.reason`` holds a code: ``coordinator``, ``top_fit`` or ``represents`` (a
+    required stakeholder group's seat).
 
     Examples
     --------
-    >>> f = fit(assessment)                                             # doctest: +SKIP
+    >>> f = fit(assessment)                                      # doctest: +SKIP
     >>> groups = best_fit_groups(f, assessment.agencies)         # doctest: +SKIP
-    >>> groups.coordinators[["focus_area_id", "agency", "fit"]]         # doctest: +SKIP
     """
     from scipy.optimize import linear_sum_assignment
 
@@ -303,38 +258,11 @@ def single_coordinator_groups(
     min_coordinator_fit: float = DEFAULT_MIN_COORDINATOR_FIT,
     focus_areas: Sequence[str] | None = None,
 ) -> WorkingGroups:
-    """The January 2018 proposal: one organisation (Bappeda) coordinates every working group.
+    """The January 2018 proposal, computed: one organisation coordinates every working group.
 
-    The computation behind :func:`pra_lib.working_groups.bappeda_everywhere`, which names
-    the option and words the reasons in the report language. Here the option is named in
-    English ("Bappeda everywhere") and ``members.reason`` holds a code, as in
-    :func:`best_fit_groups`.
-
-    Members are chosen as in :func:`best_fit_groups`. ``min_coordinator_fit`` is not
-    enforced; it only marks the groups where the coordinator falls short
-    (``meets_min_fit``).
-
-    Parameters
-    ----------
-    fit : pandas.DataFrame
-        Output of :func:`fit`.
-    agencies : pandas.DataFrame or Assessment
-        The ``agencies`` table.
-    coordinator : str
-        ``agency_id`` of the coordinator of every group.
-    members_per_group, require_groups, focus_areas
-        As in :func:`best_fit_groups`.
-    min_coordinator_fit : float
-        Threshold used to mark weak coordination.
-
-    Returns
-    -------
-    WorkingGroups
-
-    Examples
-    --------
-    >>> baseline = single_coordinator_groups(f, assessment.agencies)   # doctest: +SKIP
-    >>> baseline.total_fit                                      # doctest: +SKIP
+    The computation behind :func:`pra_lib.working_groups.bappeda_everywhere`, which
+    documents the rule and the parameters and words the option in the report language.
+    Here the option is named in English and ``members.reason`` holds a code.
     """
     fit_table = _check_fit(fit)
     orgs = _agencies(agencies)

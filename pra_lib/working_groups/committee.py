@@ -16,44 +16,11 @@ from .fit_scores import _agencies, _check_fit, _chosen_focus_areas, _fit_matrix
 
 
 def committee_seats(fit, agencies, *, size: int = 7, min_fit: float = 0.0, focus_areas: Sequence[str] | None = None, stakeholder_groups: Sequence[str] | None = None) -> pd.DataFrame:
-    """A Steering Committee that spans the focus areas and every stakeholder group.
+    """The seats of a Steering Committee that spans the focus areas and every stakeholder group.
 
-    The computation behind :func:`pra_lib.working_groups.steering_committee`, which words
-    the reasons in the report language. Here ``reason`` holds a code: ``broadest`` (the
-    broadest organisation of its stakeholder group) or ``breadth``.
-
-    Rule: each organisation's *breadth* is the number of (selected) focus areas in which
-    its fit exceeds ``min_fit``; ties are broken by its mean fit over those focus areas,
-    then by the agencies table's order. The committee first seats the broadest
-    organisation of each stakeholder group (so every group has at least one seat), then
-    fills the remaining seats by breadth. A steering committee steers across all focus
-    areas, so breadth, not depth in one area, decides.
-
-    Parameters
-    ----------
-    fit : pandas.DataFrame
-        Output of :func:`fit`.
-    agencies : pandas.DataFrame or Assessment
-        The ``agencies`` table.
-    size : int
-        Number of seats; at least the number of stakeholder groups.
-    min_fit : float
-        A focus area counts towards breadth when the fit is above this.
-    focus_areas : sequence of str, optional
-        As in :func:`pra_lib.working_groups.propose_working_groups`.
-    stakeholder_groups : sequence of str, optional
-        Groups that must hold a seat; by default every group in ``agencies``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per seat, in seating order: ``seat`` (1..size), ``agency_id``, ``agency``,
-        ``stakeholder_group``, ``breadth``, ``n_focus_areas``, ``mean_fit``,
-        ``strongest_focus_area`` and ``reason``.
-
-    Examples
-    --------
-    >>> committee_seats(fit(assessment), assessment.agencies, size=7)  # doctest: +SKIP
+    The computation behind :func:`pra_lib.working_groups.steering_committee`, which
+    documents the seating rule, the parameters and the columns, and words ``reason`` in the
+    report language; here ``reason`` holds a code (``broadest`` or ``breadth``).
     """
     fit_table = _check_fit(fit)
     orgs = _agencies(agencies)
