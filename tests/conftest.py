@@ -53,3 +53,28 @@ def set_cell(path: Path, row: int, column: str, value: str) -> None:
 def get_cell(path: Path, row: int, column: str) -> str:
     rows = read_rows(path)
     return rows[row - 1][rows[0].index(column)]
+
+
+def _run_sample(tmp_path_factory, lang: str) -> Path:
+    from pra_lib.runner import run_reports
+
+    out = tmp_path_factory.mktemp(f"sample-{lang}")
+    summary = run_reports([SAMPLE], out=out, jobs=2, parameters={"lang": lang}, progress=lambda line: None)
+    assert summary.ok, [f"{r.notebook}: {r.error}" for r in summary.failed]
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_reports_en(tmp_path_factory) -> Path:
+    """Output root of one full English run of every notebook on the bundled sample.
+
+    Shared by every test that reads a whole published run (browser, disclosure attack,
+    reruns), so the suite runs the report set once per language. Read only.
+    """
+    return _run_sample(tmp_path_factory, "en")
+
+
+@pytest.fixture(scope="session")
+def sample_reports_id(tmp_path_factory) -> Path:
+    """Output root of one full Indonesian run of every notebook on the bundled sample. Read only."""
+    return _run_sample(tmp_path_factory, "id")
