@@ -221,9 +221,10 @@ def test_untranslated_entries_fall_back_to_english_silently_and_are_recorded(mon
     assert i18n.t("risk.fig.matrix.title") == "Shocks on the risk matrix", "the reader sees the English, no marker"
     assert i18n.header("a_column_nobody_named") == "A column nobody named"
     assert i18n.missing_translations() == ["col.a_column_nobody_named", "risk.fig.matrix.title"]
-    # Names recorded in the assessment, and goal names (from crf), still mark a missing Indonesian name.
-    assert i18n.pick("Heatwave", None) == "Heatwave [EN]"
+    # A name recorded in the assessment only in English is shown as it is, and recorded.
+    assert i18n.pick("Heatwave", None) == "Heatwave"
     assert i18n.pick("Flooding", "Banjir") == "Banjir"
+    assert "name:Heatwave" in i18n.missing_translations() and "name:Flooding" not in i18n.missing_translations()
     assert i18n.goal_label("G01") == "Pemenuhan kebutuhan dasar"
     assert i18n.goal_label("G03").endswith(" [EN]")
 
@@ -346,3 +347,42 @@ def test_english_run_reads_as_english(reports):
     assert "is the highest-risk shock" in shocks and "Flooding" in shocks
     assert "Ikhtisar data" not in overview and "Guncangan" not in shocks
     assert " [EN]" not in overview + shocks
+
+
+def test_numbers_money_and_dates_are_written_by_the_report_language():
+    """Separators from the CLDR locale data, through Babel.
+
+    CLDR ``common/main/id.xml`` (numbers, symbols ``latn``) gives Indonesian the decimal
+    sign "," and the group sign "."; ``en.xml`` the reverse. Babel's own tests
+    (python-babel ``tests/test_numbers.py``, ``test_format_decimal``; ``tests/test_dates.py``,
+    ``test_format_date``) are the reference for what Babel writes from them.
+    """
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    assert (get_decimal_symbol("id_ID"), get_group_symbol("id_ID")) == (",", ".")
+    assert (get_decimal_symbol("en"), get_group_symbol("en")) == (".", ",")
+    assert i18n.format_number(1000) == "1,000" and i18n.format_number(2.156, digits=2) == "2.16"
+    assert i18n.format_money_idr(4.2e12) == "IDR 4.2 trillion"
+    with i18n.language("id"):
+        assert i18n.locale_name() == "id_ID"
+        assert i18n.format_number(1000) == "1.000"
+        assert i18n.format_number(1_234_567.891, digits=2) == "1.234.567,89"
+        assert i18n.format_number(2.156, digits=2) == "2,16"
+        assert i18n.format_number(-0.004, digits=2) == "0,00", "no negative zero"
+        assert i18n.format_number(0.125, digits=2, sign=True) == "+0,12"  # half to even, as Babel and CLDR round
+        assert i18n.format_number(float("nan")) == "t/a" and i18n.format_number(None, na="–") == "–"
+        assert i18n.format_percent(0.25) == "25%" and i18n.format_percent(0.2551, digits=1) == "25,5%"
+        assert i18n.format_money_idr(4.2e12) == "Rp 4,2 triliun"
+        assert i18n.format_money_idr(850e9) == "Rp 850 miliar"
+        assert i18n.format_money_idr(25_000) == "Rp 25.000"
+        assert i18n.format_interval(2.1, 2.4) == "2,10–2,40"
+        assert i18n.format_p_value(6.715e-31) == "< 0,001" and i18n.format_p_value(0.0123) == "0,012"
+        assert i18n.format_date("2026-11-30") == "30 November 2026"
+        assert i18n.format_date(pd.Timestamp("2017-09-15")) == "15 September 2017"
+        with pytest.raises(ValueError, match="'15/09/2017' is not a date"):
+            i18n.format_date("15/09/2017")
+        # t() writes the numbers it is given by the locale too; whole numbers stay bare digits.
+        assert i18n.t("common.n_equals", n=2.5) == "n = 2,5"
+        assert i18n.t("common.n_equals", n=2017) == "n = 2017"
+    assert i18n.format_date("2026-11-30") == "November 30, 2026"
+    assert i18n.t("common.n_equals", n=2.5) == "n = 2.5"

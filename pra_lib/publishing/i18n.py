@@ -17,10 +17,16 @@ narrative is Markdown written in the notebooks, translated before they run
   debug level.
 * An unknown key raises :class:`KeyError`: a typo fails loudly (and a test checks that
   every key the code uses is in the catalogue).
-* Goal and dimension names come from :mod:`pra_lib.assessment.crf`, not from this catalogue; names
-  recorded in the assessment (hazards, focus areas, activities, stakeholder groups) come
-  from their ``*_id`` columns through :func:`pick`. Both mark a missing Indonesian name
-  with ``" [EN]"``.
+* Goal and dimension names come from :mod:`pra_lib.assessment.crf`, not from this catalogue
+  (every one has an Indonesian name there, Jakarta's or the project's); names recorded in
+  the assessment (hazards, focus areas, activities, stakeholder groups) come from their
+  ``*_id`` columns through :func:`pick`. A name without an Indonesian text is shown in
+  English, with no marker, and recorded like a missing message.
+* Numbers, percentages, rupiah amounts and dates are written the way the report language
+  writes them, with Babel and the CLDR locale data (:func:`format_number`,
+  :func:`format_percent`, :func:`format_money_idr`, :func:`format_date`): ``1,000`` and
+  ``2.16`` in English, ``1.000`` and ``2,16`` in Indonesian. :func:`t` writes the decimal
+  numbers it is given in the same way.
 * Tables keep their stable English snake_case column names, because CSV files are for
   machines and downstream functions rely on the names. Only their display changes:
   :func:`install_display` shows translated headers (:func:`header`) in the notebooks.
@@ -42,7 +48,9 @@ Examples
 from __future__ import annotations
 
 import logging
+import numbers
 import re
+import string
 import struct
 from contextlib import contextmanager
 from functools import lru_cache
@@ -59,11 +67,18 @@ __all__ = [
     "displayed",
     "english",
     "cell_label",
+    "format_date",
+    "format_interval",
+    "format_money_idr",
+    "format_number",
+    "format_p_value",
+    "format_percent",
     "get_language",
     "goal_label",
     "header",
     "install_display",
     "language",
+    "locale_name",
     "missing_translations",
     "notebook_text",
     "pick",
@@ -77,8 +92,11 @@ __all__ = [
 
 #: The report languages: English and Indonesian (Bahasa Indonesia).
 LANGUAGES: tuple[str, ...] = ("en", "id")
-#: Appended to a name recorded only in English (:func:`pick`) in an Indonesian report.
+#: The marker older versions appended to a name recorded only in English. Never shown now:
+#: a missing Indonesian name is recorded (:func:`missing_translations`) instead.
 UNTRANSLATED = " [EN]"
+#: The Babel (CLDR) locale of each report language.
+_LOCALES = {"en": "en", "id": "id_ID"}
 #: The catalogues: ``<LOCALE_DIR>/<lang>/LC_MESSAGES/<DOMAIN>.po`` (and ``.mo``).
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 #: The gettext domain of the reports.
@@ -285,9 +303,13 @@ def _text(key: str, lang: str) -> str:
 def t(key: str, /, **fields) -> str:
     """The catalogue text of ``key`` in the current language, with ``fields`` filled in.
 
-    Texts are :meth:`str.format` templates, so numbers keep the format the template gives
-    them (``{share:.0%}``) in both languages. An entry without an Indonesian text gives the
-    English text, and is recorded (:func:`missing_translations`).
+    Texts are :meth:`str.format` templates. A field given as a number is written by the
+    report language's locale: a decimal number with its decimal sign (``2.16``, ``2,16``),
+    a template's format (``{share:.0%}``, ``{mean:.2f}``, ``{n:,}``) with the locale's
+    separators (:func:`format_number`, :func:`format_percent`). A whole number without a
+    format is written as its digits (a year, a seed, a small count); pass a count that
+    needs a thousands separator through :func:`format_number`. An entry without an
+    Indonesian text gives the English text, and is recorded (:func:`missing_translations`).
 
     Raises
     ------
@@ -298,8 +320,11 @@ def t(key: str, /, **fields) -> str:
     --------
     >>> t("common.n_equals", n=12)
     'n = 12'
+    >>> with language("id"):
+    ...     t("common.n_equals", n=2.5), t("common.n_equals", n=format_number(1000))
+    ('n = 2,5', 'n = 1.000')
     """
-    return _text(key, _current).format(**fields)
+    return _LocaleFormatter().format(_text(key, _current), **fields)
 
 
 def cell_label(key: str, /, **fields) -> str:
@@ -324,6 +349,234 @@ def cell_label(key: str, /, **fields) -> str:
 def english(key: str, /, **fields) -> str:
     """The English text of ``key``, whatever the current language (for English constants)."""
     return _text(key, "en").format(**fields)
+
+
+# ---------------------------------------------------------------------------
+# Numbers, percentages, money and dates in the report language (Babel, CLDR)
+# ---------------------------------------------------------------------------
+
+# A str.format spec for a number that the locale can write: sign, grouping, decimals, kind.
+_NUMBER_SPEC = re.compile(r"^(?P<sign>\+?)(?P<group>,?)(?:\.(?P<digits>\d+))?(?P<kind>[f%]?)$")
+
+
+def locale_name(lang: str | None = None) -> str:
+    """The Babel (CLDR) locale of a report language (default: the current one).
+
+    Examples
+    --------
+    >>> locale_name("en"), locale_name("id")
+    ('en', 'id_ID')
+    """
+    return _LOCALES[_current if lang is None else _check(lang)]
+
+
+def _missing_number(value) -> bool:
+    import math
+
+    if value is None:
+        return True
+    try:
+        return math.isnan(value)
+    except TypeError:  # pandas.NA and friends
+        import pandas as pd
+
+        return bool(pd.isna(value))
+
+
+def _pattern(digits: int | None, *, grouping: bool = True, suffix: str = "") -> str:
+    body = ("#,##0" if grouping else "0") + ("." + "0" * digits if digits else "")
+    return body + suffix
+
+
+def format_number(value, *, digits: int | None = None, sign: bool = False, grouping: bool = True,
+                  na: str | None = None) -> str:
+    """A number written the way the report language writes it (Babel, CLDR locale data).
+
+    Parameters
+    ----------
+    value : int or float
+        The number. None, NaN and ``pandas.NA`` give ``na``.
+    digits : int, optional
+        Decimal places, always shown (``2`` gives ``2.10``). Without it a whole number is
+        written without decimals and any other number with the decimals it has.
+    sign : bool
+        Write ``+`` before a positive number (a difference, a gap score).
+    grouping : bool
+        Separate thousands (``1,000`` in English, ``1.000`` in Indonesian).
+    na : str, optional
+        The text of a missing value; by default the catalogue's "not available".
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_number(1000), format_number(2.156, digits=2), format_number(0.1, digits=2, sign=True)
+    ('1,000', '2.16', '+0.10')
+    >>> with language("id"):
+    ...     format_number(1000), format_number(2.156, digits=2), format_number(4.2)
+    ('1.000', '2,16', '4,2')
+    """
+    from babel.numbers import format_decimal
+
+    if _missing_number(value):
+        return t("common.not_available") if na is None else na
+    if isinstance(value, bool):
+        raise TypeError(f"format_number: expected a number, got the boolean {value!r}")
+    locale = locale_name()
+    if digits is None:
+        if float(value).is_integer():
+            text = format_decimal(int(value), format=_pattern(None, grouping=grouping), locale=locale)
+        else:
+            # The decimals the number has (as str() writes them), with the locale's signs.
+            text = format_decimal(value, format=_pattern(None, grouping=grouping), locale=locale, decimal_quantization=False)
+    else:
+        if round(float(value), digits) == 0:
+            value = 0.0  # no "-0.00"
+        text = format_decimal(value, format=_pattern(digits, grouping=grouping), locale=locale)
+    if sign and float(value) > 0:
+        text = "+" + text
+    return text
+
+
+def format_percent(share, *, digits: int = 0, sign: bool = False, na: str | None = None) -> str:
+    """A share (0-1) as a percentage in the report language.
+
+    Examples
+    --------
+    >>> format_percent(0.25), format_percent(0.2551, digits=1)
+    ('25%', '25.5%')
+    >>> with language("id"):
+    ...     format_percent(0.2551, digits=1)
+    '25,5%'
+    """
+    from babel.numbers import format_percent as babel_percent
+
+    if _missing_number(share):
+        return t("common.not_available") if na is None else na
+    if round(100 * float(share), digits) == 0:
+        share = 0.0
+    text = babel_percent(share, format=_pattern(digits, suffix="%"), locale=locale_name())
+    if sign and float(share) > 0:
+        text = "+" + text
+    return text
+
+
+def format_money_idr(value, *, digits: int = 1, na: str | None = None) -> str:
+    """An amount in rupiah, in words for millions and above ("Rp 4,2 triliun").
+
+    Amounts from a million up are written with the locale's word for the size (juta,
+    miliar, triliun; million, billion, trillion) and at most ``digits`` decimals; smaller
+    amounts in full. English writes the currency code IDR, Indonesian the symbol Rp.
+
+    Examples
+    --------
+    >>> format_money_idr(4.2e12), format_money_idr(850e9), format_money_idr(25_000)
+    ('IDR 4.2 trillion', 'IDR 850 billion', 'IDR 25,000')
+    >>> with language("id"):
+    ...     format_money_idr(4.2e12), format_money_idr(25_000)
+    ('Rp 4,2 triliun', 'Rp 25.000')
+    """
+    from babel.numbers import format_compact_decimal, get_currency_symbol
+
+    if _missing_number(value):
+        return t("common.not_available") if na is None else na
+    locale = locale_name()
+    if abs(float(value)) >= 1e6:
+        amount = format_compact_decimal(value, format_type="long", fraction_digits=digits, locale=locale)
+    else:
+        amount = format_number(round(float(value)))
+    return f"{get_currency_symbol('IDR', locale=locale)} {amount}"
+
+
+def format_interval(low, high, *, digits: int = 2, na: str | None = None) -> str:
+    """An interval (a confidence interval, a range) as one text: ``2.10–2.40``.
+
+    Examples
+    --------
+    >>> format_interval(2.1, 2.4)
+    '2.10–2.40'
+    >>> with language("id"):
+    ...     format_interval(2.1, 2.4, digits=1)
+    '2,1–2,4'
+    """
+    if _missing_number(low) or _missing_number(high):
+        return t("common.not_available") if na is None else na
+    return f"{format_number(low, digits=digits)}–{format_number(high, digits=digits)}"
+
+
+def format_p_value(p, *, digits: int = 3, na: str | None = None) -> str:
+    """A p-value: ``< 0.001`` below the last decimal shown, otherwise the value (``0.012``).
+
+    Examples
+    --------
+    >>> format_p_value(6.7e-31), format_p_value(0.0123)
+    ('< 0.001', '0.012')
+    >>> with language("id"):
+    ...     format_p_value(0.0123)
+    '0,012'
+    """
+    if _missing_number(p):
+        return t("common.not_available") if na is None else na
+    smallest = 10.0 ** -digits
+    if float(p) < smallest:
+        return f"< {format_number(smallest, digits=digits)}"
+    return format_number(p, digits=digits)
+
+
+def format_date(value, *, form: str = "long", na: str | None = None) -> str:
+    """A date in the report language: "30 November 2026" in Indonesian.
+
+    Parameters
+    ----------
+    value : datetime.date, datetime.datetime, pandas.Timestamp or ISO text
+        The date (``"2017-09-15"`` is read as such).
+    form : {"long", "medium", "short"}
+        The CLDR date form: ``long`` writes the month's name.
+
+    Examples
+    --------
+    >>> format_date("2026-11-30")
+    'November 30, 2026'
+    >>> with language("id"):
+    ...     format_date("2026-11-30")
+    '30 November 2026'
+    """
+    import datetime as dt
+
+    from babel.dates import format_date as babel_date
+
+    if value is None or (not isinstance(value, (str, dt.date)) and _missing_number(value)):
+        return t("common.not_available") if na is None else na
+    if isinstance(value, str):
+        if not value.strip():
+            return t("common.not_available") if na is None else na
+        try:
+            value = dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            raise ValueError(f"format_date: {value!r} is not a date; expected YYYY-MM-DD") from None
+    if isinstance(value, dt.datetime):  # also pandas.Timestamp
+        value = value.date()
+    return babel_date(value, format=form, locale=locale_name())
+
+
+class _LocaleFormatter(string.Formatter):
+    """:meth:`str.format` that writes number fields by the report language's locale."""
+
+    def format_field(self, value, format_spec):
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            spec = _NUMBER_SPEC.match(format_spec)
+            if spec is not None:
+                digits = int(spec["digits"]) if spec["digits"] is not None else None
+                if spec["kind"] == "%":
+                    return format_percent(value, digits=digits or 0, sign=bool(spec["sign"]))
+                if format_spec == "" and isinstance(value, numbers.Integral):
+                    return str(value)  # a year, a seed, an id: digits only
+                if digits is None and spec["kind"] == "f":
+                    digits = 6  # Python's default for "f"
+                return format_number(value, digits=digits, sign=bool(spec["sign"]), grouping=bool(spec["group"]))
+        return super().format_field(value, format_spec)
 
 
 def term(value, kind: str):
@@ -362,8 +615,9 @@ def plural(many: bool) -> str:
 def pick(en, id_text=None):
     """A name recorded in both languages (``name_en`` / ``name_id``): the current language's.
 
-    In Indonesian, a missing Indonesian name falls back visibly to the English one with
-    ``" [EN]"``. Missing English names (None, NaN) are returned as they are.
+    In Indonesian, a missing Indonesian name shows the English one, with no marker for the
+    reader, and is recorded as ``"name:<English>"`` (:func:`missing_translations`), as a
+    missing message is. Missing English names (None, NaN) are returned as they are.
 
     Examples
     --------
@@ -371,14 +625,16 @@ def pick(en, id_text=None):
     'Flooding'
     >>> with language("id"):
     ...     pick("Flooding", "Banjir"), pick("Heatwave", None)
-    ('Banjir', 'Heatwave [EN]')
+    ('Banjir', 'Heatwave')
+    >>> "name:Heatwave" in missing_translations()
+    True
     """
     if _current != "id":
         return en
     if isinstance(id_text, str) and id_text.strip():
         return id_text
     if isinstance(en, str):
-        return en + UNTRANSLATED
+        _record_missing(f"name:{en}", _current)
     return en
 
 
