@@ -17,18 +17,25 @@ import pytest
 
 from pra_lib.assessment import crf
 
-# Brief §3 table, column "Indonesian (Jakarta)".  Goals 3, 6, 9, 12 are "(to translate)".
+# Brief §3 table, column "Indonesian (Jakarta)".  Goals 3, 6, 9, 12 are "(to translate)";
+# goal 5's recorded wording says "ekonomi" where the goal is about security (issue 14), so the
+# project corrects it (PROJECT_GOAL_NAMES_ID).
 JAKARTA_GOAL_NAMES_ID = {
     "G01": "Pemenuhan kebutuhan dasar",
     "G02": "Penghidupan dan pekerjaan yang layak",
     "G04": "Mendorong partisipasi masyarakat yang terpadu",
-    "G05": "Menjamin stabilitas sosial, ekonomi, dan keadilan",
     "G07": "Menyediakan dan meningkatkan aset alam dan buatan",
     "G08": "Menjamin kelangsungan layanan yang penting",
     "G10": "Meningkatkan kepemimpinan dan pengelolaan efektif",
     "G11": "Memberdayakan berbagai pemangku kepentingan",
 }
-UNTRANSLATED_GOALS = ("G03", "G06", "G09", "G12")
+PROJECT_GOAL_NAMES_ID = {
+    "G03": "Menjamin layanan kesehatan masyarakat",
+    "G05": "Menjamin stabilitas sosial, keamanan, dan keadilan",
+    "G06": "Mendorong kemakmuran ekonomi",
+    "G09": "Menyediakan komunikasi dan mobilitas yang andal",
+    "G12": "Mendorong perencanaan jangka panjang yang terpadu",
+}
 INDICATOR_COUNTS = [5, 5, 4, 4, 4, 5, 4, 5, 4, 5, 3, 4]
 
 
@@ -175,19 +182,22 @@ def test_jakarta_goal_names_exact():
         assert g.loc[gid, "name_id_source"] == "jakarta_pra"
 
 
-def test_untranslated_goals_are_marked_not_invented():
+def test_goals_without_a_jakarta_name_carry_the_projects_marked_as_such():
     g = crf.goals().set_index("goal_id")
-    for gid in UNTRANSLATED_GOALS:
-        assert g.loc[gid, "name_id"] == ""
-        assert g.loc[gid, "name_id_source"] == "untranslated"
-    # "project" translations are used for dimensions and qualities only
-    assert set(g["name_id_source"]) == {"jakarta_pra", "untranslated"}
+    for gid, name in PROJECT_GOAL_NAMES_ID.items():
+        assert g.loc[gid, "name_id"] == name
+        assert g.loc[gid, "name_id_source"] == "project"
+    assert set(JAKARTA_GOAL_NAMES_ID) | set(PROJECT_GOAL_NAMES_ID) == set(crf.GOAL_IDS)
+    # G05 is about security ("keamanan"), not the economy.
+    assert "keamanan" in g.loc["G05", "name_id"] and "ekonomi" not in g.loc["G05", "name_id"]
 
 
-def test_indicators_untranslated():
-    ind = crf.indicators()
-    assert (ind["label_id"] == "").all()
-    assert (ind["label_id_source"] == "untranslated").all()
+def test_indicators_carry_the_projects_translation():
+    ind = crf.indicators().set_index("indicator_id")
+    assert (ind["label_id_source"] == "project").all()
+    assert ind["label_id"].str.strip().str.len().gt(0).all()
+    assert ind["label_id"].is_unique, "no two indicators read the same in Indonesian"
+    assert ind.loc["5.2", "label_id"] == "Pencegahan korupsi yang proaktif"
 
 
 def test_translation_sources_and_empty_strings_not_nan():
@@ -199,10 +209,19 @@ def test_translation_sources_and_empty_strings_not_nan():
     }
     for name, (df, label_col, source_col) in frames.items():
         assert not df.isna().any().any(), name
-        assert set(df[source_col]) <= set(crf.TRANSLATION_SOURCES), name
-        untranslated = df[source_col] == "untranslated"
-        assert (df.loc[untranslated, label_col] == "").all(), name
-        assert (df.loc[~untranslated, label_col] != "").all(), name
+        assert set(df[source_col]) <= set(crf.TRANSLATION_SOURCES) == {"jakarta_pra", "project"}, name
+        assert (df[label_col].str.strip() != "").all(), f"{name}: every CRF name has an Indonesian translation"
+        assert (df[label_col] != df[label_col.replace("_id", "_en") if name != "goals" else "short_name_en"]).all(), name
+
+
+def test_a_reference_file_without_an_indonesian_name_is_refused():
+    frame = pd.DataFrame({"quality_id": ["Q1", "Q2"], "name_en": ["Reflective", "Resourceful"],
+                          "name_id": ["Reflektif", " "], "name_id_source": ["project", "project"]})
+    with pytest.raises(ValueError, match=r"crf_qualities.csv, row 3, column 'name_id': the Indonesian label is empty"):
+        crf._check_translations(frame, "crf_qualities.csv")
+    frame.loc[1, ["name_id", "name_id_source"]] = ["Banyak akal", "untranslated"]
+    with pytest.raises(ValueError, match=r"row 3, column 'name_id_source': 'untranslated' is not a translation source"):
+        crf._check_translations(frame, "crf_qualities.csv")
 
 
 # --------------------------------------------------------------------------- goal_label
@@ -222,11 +241,12 @@ def test_goal_label_indonesian():
         assert crf.goal_label(gid, lang="id", form="long") == name
 
 
-def test_goal_label_indonesian_fallback_is_visible():
-    assert crf.goal_label("G03", lang="id") == "Ensures public health services [EN]"
-    assert crf.goal_label(12, lang="id") == "Fosters long-term & integrated planning [EN]"
-    for gid in UNTRANSLATED_GOALS:
-        assert crf.goal_label(gid, lang="id").endswith(" [EN]")
+def test_goal_label_indonesian_never_falls_back_to_english():
+    assert crf.goal_label("G03", lang="id") == "Menjamin layanan kesehatan masyarakat"
+    assert crf.goal_label(12, lang="id") == "Mendorong perencanaan jangka panjang yang terpadu"
+    for gid in crf.GOAL_IDS:
+        label = crf.goal_label(gid, lang="id")
+        assert "[EN]" not in label and label != crf.goal_label(gid, lang="en")
 
 
 @pytest.mark.parametrize(

@@ -15,16 +15,24 @@ brief marks *(unconfirmed)* are flagged in the data rather than hidden:
 
 Translations
 ------------
-Indonesian labels carry a ``name_id_source`` / ``label_id_source`` column:
+Every name has an Indonesian label, and a ``name_id_source`` /
+``label_id_source`` column says whose wording it is (for translators and
+reviewers; the reports show the name only):
 
 ``jakarta_pra``
-    The Indonesian wording used in Jakarta's PRA (2017), as given in the brief.
+    The Indonesian wording used in Jakarta's PRA (2017), as given in the brief
+    (goals 1, 2, 4, 7, 8, 10 and 11).
 ``project``
-    A plain, conventional translation written by this project (the four
-    dimension names and the seven qualities only).
-``untranslated``
-    No Indonesian label yet; the label column is the empty string.  Goals 3, 6,
-    9 and 12 and all 52 indicators are in this state.  Nothing is invented.
+    A plain, conventional translation written by this project where Jakarta's
+    PRA gave none: goals 3, 6, 9 and 12, the four dimensions, the 52
+    indicators and the seven qualities.  Goal 5 is also the project's: the
+    brief records Jakarta's wording as "Menjamin stabilitas sosial, ekonomi,
+    dan keadilan", where the goal names *security* ("Ensures social
+    stability, security & justice"), so the project writes *keamanan*.
+
+Reading a reference file fails, naming the file, row and column, on an empty
+Indonesian label or an unknown source, so a name can never reach a report
+untranslated.
 
 All public functions return fresh copies, so callers may modify the result
 freely without affecting later calls.
@@ -66,9 +74,7 @@ GOAL_IDS: tuple[str, ...] = tuple(f"G{n:02d}" for n in range(1, 13))
 QUALITY_IDS: tuple[str, ...] = tuple(f"Q{n}" for n in range(1, 8))
 
 #: Allowed values of the ``*_id_source`` columns.
-TRANSLATION_SOURCES: tuple[str, ...] = ("jakarta_pra", "project", "untranslated")
-
-_UNTRANSLATED_SUFFIX = " [EN]"
+TRANSLATION_SOURCES: tuple[str, ...] = ("jakarta_pra", "project")
 
 # ---------------------------------------------------------------------------
 # Reading the CSV files
@@ -154,7 +160,25 @@ def _read(filename: str) -> pd.DataFrame:
             frame[column] = frame[column].astype(_INT)
         else:
             frame[column] = frame[column].astype(_STR)
+    _check_translations(frame, filename)
     return frame
+
+
+def _check_translations(frame: pd.DataFrame, filename: str) -> None:
+    """Every Indonesian label is there and says whose wording it is."""
+    for source in (c for c in frame.columns if c.endswith("_id_source")):
+        label = source[: -len("_source")]
+        for row, (text, origin) in enumerate(zip(frame[label], frame[source]), start=2):
+            if origin not in TRANSLATION_SOURCES:
+                raise ValueError(
+                    f"{filename}, row {row}, column {source!r}: {origin!r} is not a "
+                    f"translation source; expected one of {list(TRANSLATION_SOURCES)}"
+                )
+            if not text.strip():
+                raise ValueError(
+                    f"{filename}, row {row}, column {label!r}: the Indonesian label is "
+                    f"empty; every CRF name needs one (Jakarta's or the project's)"
+                )
 
 
 @lru_cache(maxsize=None)
@@ -225,8 +249,9 @@ def goals() -> pd.DataFrame:
         One row per goal, in CRF order, with columns ``goal_id`` (``"G01"`` to
         ``"G12"``), ``goal_number`` (1 to 12), ``dimension_id``,
         ``dimension_name_en``, ``short_name_en`` (100RC driver name),
-        ``long_name_en`` (City Resilience Index name), ``name_id`` (Indonesian
-        as used in Jakarta's PRA; empty if untranslated), ``name_id_source``,
+        ``long_name_en`` (City Resilience Index name), ``name_id`` (Indonesian:
+        Jakarta's PRA wording or the project's), ``name_id_source``
+        (``"jakarta_pra"`` or ``"project"``),
         ``short_name_confirmed`` and ``long_name_confirmed`` (booleans; ``False``
         where the method brief marks the name as unconfirmed).  A fresh copy on
         every call.
@@ -252,7 +277,7 @@ def indicators() -> pd.DataFrame:
         One row per indicator, in CRF order, with columns ``indicator_id``
         (text ``"1.1"`` to ``"12.4"``), ``goal_id``, ``goal_short_name_en``,
         ``indicator_number`` (position within the goal), ``label_en``,
-        ``label_id`` (empty: no indicator is translated yet),
+        ``label_id`` (Indonesian, the project's translation),
         ``label_id_source`` and ``confirmed`` (``False`` for 2.5, which the
         method brief marks unconfirmed).  A fresh copy on every call.
 
@@ -411,15 +436,13 @@ def goal_label(goal_id: object, *, lang: str = "en", form: str = "short") -> str
     form : {"short", "long"}
         For English, ``"short"`` gives the 100RC driver name and ``"long"``
         the City Resilience Index name.  Indonesian has a single name (the
-        Jakarta PRA wording), so *form* is validated but otherwise ignored for
-        ``lang="id"``.
+        Jakarta PRA wording, or the project's where Jakarta gave none), so
+        *form* is validated but otherwise ignored for ``lang="id"``.
 
     Returns
     -------
     str
-        The label.  For ``lang="id"`` when the goal has no Indonesian name yet
-        (goals 3, 6, 9 and 12), the English short name followed by ``" [EN]"``
-        is returned, so the fallback is visible rather than silent.
+        The label.
 
     Raises
     ------
@@ -436,7 +459,7 @@ def goal_label(goal_id: object, *, lang: str = "en", form: str = "short") -> str
     >>> goal_label("G01", lang="id")
     'Pemenuhan kebutuhan dasar'
     >>> goal_label("G03", lang="id")
-    'Ensures public health services [EN]'
+    'Menjamin layanan kesehatan masyarakat'
     """
     if lang not in ("en", "id"):
         raise ValueError(f"Invalid lang {lang!r}: expected 'en' or 'id'.")
@@ -445,7 +468,5 @@ def goal_label(goal_id: object, *, lang: str = "en", form: str = "short") -> str
     gid = normalise_goal_id(goal_id)
     row = _read("crf_goals.csv").set_index("goal_id").loc[gid]
     if lang == "id":
-        if row["name_id_source"] != "untranslated" and row["name_id"]:
-            return str(row["name_id"])
-        return str(row["short_name_en"]) + _UNTRANSLATED_SUFFIX
+        return str(row["name_id"])
     return str(row["short_name_en"] if form == "short" else row["long_name_en"])

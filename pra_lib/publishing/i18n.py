@@ -657,7 +657,7 @@ def _dimension_names() -> dict[str, tuple[str, str]]:
     from ..assessment import crf
 
     d = crf.dimensions()
-    return {r.dimension_id: (r.name_en, r.name_id if r.name_id_source != "untranslated" else "") for r in d.itertuples()}
+    return {r.dimension_id: (r.name_en, r.name_id) for r in d.itertuples()}
 
 
 def dimension_label(dimension_id: str) -> str:
