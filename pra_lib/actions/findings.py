@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
-from ..publishing.i18n import t
+from ..publishing.i18n import format_number, format_percent, t
 from ._common import BILLION, _ids, _table
 
 
@@ -19,8 +19,8 @@ def _idr(value: float) -> str:
     if pd.isna(value):
         return t("actions.idr.unknown")
     if value >= 1e12:
-        return t("actions.idr.trillion", value=f"{value / 1e12:,.1f}")
-    return t("actions.idr.billion", value=f"{value / BILLION:,.0f}")
+        return t("actions.idr.trillion", value=format_number(value / 1e12, digits=1))
+    return t("actions.idr.billion", value=format_number(value / BILLION, digits=0))
 
 
 def findings_actions(goal_coverage: pd.DataFrame, hazard_coverage: pd.DataFrame | None = None, *, goal_gaps: pd.DataFrame | None = None, hazard_gaps: pd.DataFrame | None = None, data=None) -> str:
@@ -53,7 +53,7 @@ def findings_actions(goal_coverage: pd.DataFrame, hazard_coverage: pd.DataFrame 
         n = int(_ids(acts["action_id"]).dropna().nunique())
         if n == 0:
             return t("actions.find.no_inventory")
-        lines.append(t("actions.find.inventory", n=n, n_budget=int(budgets.notna().sum()), share_budget=f"{budgets.notna().mean():.0%}",
+        lines.append(t("actions.find.inventory", n=n, n_budget=int(budgets.notna().sum()), share_budget=format_percent(budgets.notna().mean()),
                        total=_idr(budgets.sum(min_count=1))))
     g = goal_coverage.copy()
     if int(g["n_actions"].sum()) == 0:
@@ -79,7 +79,7 @@ def findings_actions(goal_coverage: pd.DataFrame, hazard_coverage: pd.DataFrame 
         if flagged.empty:
             lines.append(t(f"actions.find.no_gaps.{what}"))
         else:
-            items = "; ".join(t("actions.find.gap_item", name=_name(r), n=int(r["coverage"]), gap=f"{r['gap_score']:+.2f}") for _, r in flagged.iterrows())
+            items = "; ".join(t("actions.find.gap_item", name=_name(r), n=int(r["coverage"]), gap=format_number(r['gap_score'], digits=2, sign=True)) for _, r in flagged.iterrows())
             lines.append(t(f"actions.find.gaps.{what}", items=items))
     lines.append(t("actions.find.caveat"))
     return "\n\n".join(lines)

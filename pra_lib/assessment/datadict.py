@@ -70,6 +70,7 @@ def render() -> str:
         f"| `assessment_id` | text | yes | matches `{SAFE_ID_PATTERN}` (it becomes a folder name) | `jakarta-2017` |",
         "| `city` | text | yes | any | `Jakarta` |",
         "| `title` | text | no | any | `Preliminary Resilience Assessment, Jakarta 2017` |",
+        "| `title_id` | text | no | the title in Indonesian, shown by Indonesian reports | `Penilaian Awal Ketahanan, Jakarta 2017` |",
         "| `synthetic` | true/false | no | marks sample data | `true` |",
         f"| `activities` | list | yes | each with `id`, `type` (one of {', '.join(f'`{a}`' for a in ACTIVITY_TYPES)}), `title`; optional `date` (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`) and `title_id` | `{{id: perception_workshop, type: perception_workshop, date: 2017-09-15, title: City Perception Workshop}}` |",
         "| `stakeholder_groups` | list | yes | each with `id`, `label`; optional `label_id` | `{id: community, label: Community and social organisations, label_id: Komunitas sosial}` |",

@@ -35,6 +35,8 @@ class Metadata:
     areas: pd.DataFrame
     scales: dict[str, Scale]
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    #: The title in Indonesian (``title_id``), shown by Indonesian reports; None when not given.
+    title_id: str | None = None
 
     def activity_ids(self, activity_type: str | None = None) -> list[str]:
         acts = self.activities
@@ -151,6 +153,10 @@ def _parse(raw: dict[str, Any], fname: str) -> tuple[Metadata | None, list[Probl
     if assessment_id is not None and not _SAFE_ID.match(assessment_id):
         problems.append(Problem(file=fname, column="assessment_id", kind="type", value=assessment_id, expected="letters, digits, '-', '_' or '.', at most 64, not starting with '.' (it becomes a folder name)"))
     city = need("city", str, "the city's name")
+    title_id = raw.get("title_id")
+    if title_id is not None and not isinstance(title_id, str):
+        problems.append(Problem(file=fname, column="title_id", kind="type", value=title_id, expected="the title in Indonesian, as text"))
+        title_id = None
     activities = _records(raw, "activities", fname, problems, ("id", "type", "title"), optional=("date", "title_id"))
     groups = _records(raw, "stakeholder_groups", fname, problems, ("id", "label"), optional=("label_id",))
     areas = _records(raw, "areas", fname, problems, ("id", "name"), optional=("population",))
@@ -225,6 +231,7 @@ def _parse(raw: dict[str, Any], fname: str) -> tuple[Metadata | None, list[Probl
         ),
         scales=scales,
         raw=raw,
+        title_id=title_id.strip() if isinstance(title_id, str) and title_id.strip() else None,
     )
     return meta, problems
 

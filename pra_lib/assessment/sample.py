@@ -394,6 +394,7 @@ def _write_metadata(out: Path, *, seed: int, respondents: int) -> None:
         "assessment_id": "jakarta-2017-synthetic",
         "city": "Jakarta",
         "title": "Preliminary Resilience Assessment, Jakarta 2017 (SYNTHETIC SAMPLE)",
+        "title_id": "Penilaian Awal Ketahanan, Jakarta 2017 (SAMPEL SINTETIS)",
         "synthetic": True,
         "generator": {"command": "pra sample", "seed": seed, "respondents": respondents},
         "activities": [

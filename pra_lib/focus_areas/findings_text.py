@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..publishing.i18n import t as tr  # t names tables in this chapter
-from ..publishing.i18n import english
+from ..publishing.i18n import english, format_number, format_percent
 from ._common import EVIDENCE, METHOD_LABELS
 
 
@@ -22,14 +22,13 @@ from ._common import EVIDENCE, METHOD_LABELS
 
 
 def _pct(x: float) -> str:
-    return tr("common.not_available") if x is None or np.isnan(x) else f"{100 * x:.0f}%"
+    return format_percent(x)
 
 
 def _fmt(x: float, digits: int = 1) -> str:
     if x is None or (isinstance(x, float) and np.isnan(x)):
         return tr("common.not_available")
-    text = f"{x:.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return format_number(round(float(x), digits))  # at most ``digits`` decimals, no trailing zeros
 
 
 def _evidence(column: str, field: str) -> str:
@@ -82,5 +81,5 @@ def _option_text(factor: str, option: str, n_runs: int | None = None) -> str:
             return tr("synthesis.option.without", name=option[len(before):len(option) - len(after)])
         return option
     if factor == "weights" and n_runs is not None and option == english("synthesis.option.dirichlet", n=f"{n_runs:,}"):
-        return tr("synthesis.option.dirichlet", n=f"{n_runs:,}")
+        return tr("synthesis.option.dirichlet", n=format_number(n_runs))
     return option

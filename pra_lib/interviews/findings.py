@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..perception._common import ALL, _num, _usable
 from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE
-from ..publishing.i18n import english
+from ..publishing.i18n import english, format_percent
 from ..publishing.i18n import t as tr  # t is a common name for a table in this chapter
 
 
@@ -65,7 +65,7 @@ def findings_interviews(top: pd.DataFrame, *, strengths: pd.DataFrame | None = N
         about = ", ".join(str(x) for x in (first.get("goal_label"), first.get("hazard_label")) if isinstance(x, str) and x)
         quote = tr("perception.find.quote", who=_quote_from_text(first["quote_from"]), quote=first["quote"]) if isinstance(first.get("quote"), str) and first["quote"] else ""
         lines.append(tr("perception.find.top_weakness", code=first["code"], about=f" ({about})" if about else "", n=int(first["_n"]),
-                        share=f"{_num(pd.Series([first['share_of_interviewees']])).iloc[0]:.0%}",
+                        share=format_percent(_num(pd.Series([first['share_of_interviewees']])).iloc[0]),
                         statements=int(_num(pd.Series([first["n_statements"]])).iloc[0]), quote=quote))
         rest = t.iloc[1:]
         if len(rest):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE
-from ..publishing.i18n import english, goal_label, plural, term
+from ..publishing.i18n import english, format_number, format_p_value, format_percent, goal_label, plural, term
 from ..publishing.i18n import t as tr  # t is a common name for a table in this chapter
 from ..stats.weights import design_effect
 from ._common import _LABEL_OF, _P_ADJUST_NAME, ALL, _num, _usable
@@ -36,7 +36,8 @@ def _shown(value):
 def _fmt_p(p: float) -> str:
     if pd.isna(p):
         return tr("perception.p_na")
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    shown = format_p_value(p)
+    return f"p {shown}" if shown.startswith("<") else f"p = {shown}"
 
 
 def _goal_name(goal_id: str) -> str:
@@ -69,9 +70,9 @@ def _weakest_text(goal_scores: pd.DataFrame, min_cell_size: int, k: int = 3) -> 
     strongest = s.nlargest(1, "_v").iloc[0]
 
     def item(r) -> str:
-        ci = tr("perception.find.ci", lo=f"{r['_lo']:.2f}", hi=f"{r['_hi']:.2f}") if pd.notna(r["_lo"]) else ""
+        ci = tr("perception.find.ci", lo=format_number(r['_lo'], digits=2), hi=format_number(r['_hi'], digits=2)) if pd.notna(r["_lo"]) else ""
         name = _goal_name(r[level_col]) if level_col == "goal_id" else f"*{r['dimension_label']}*"
-        return tr("perception.find.item", name=name, mean=f"{r['_v']:.2f}", ci=ci, n=int(r["_n"]))
+        return tr("perception.find.item", name=name, mean=format_number(r['_v'], digits=2), ci=ci, n=int(r["_n"]))
 
     below = s[s["_hi"] < 3]
     lines = [
@@ -83,7 +84,7 @@ def _weakest_text(goal_scores: pd.DataFrame, min_cell_size: int, k: int = 3) -> 
         dk = _num(s["share_dont_know"])
         if dk.notna().any():
             hi = s.loc[dk.idxmax()]
-            lines.append(tr("perception.find.dont_know", lo=f"{dk.min():.0%}", hi=f"{dk.max():.0%}", goal=hi[level_col]))
+            lines.append(tr("perception.find.dont_know", lo=format_percent(dk.min()), hi=format_percent(dk.max()), goal=hi[level_col]))
     return lines
 
 
@@ -101,13 +102,13 @@ def _groups_text(differences: pd.DataFrame | None, group_scores: pd.DataFrame | 
     parts = []
     label_col = _LABEL_OF.get(by, by)
     for _, r in sig.iterrows():
-        text = tr("perception.find.difference", name=_goal_name(r["goal_id"]), h=f"{_num(pd.Series([r['h']])).iloc[0]:.1f}", epsilon=f"{r['_e']:.2f}", p=_fmt_p(r["_p"]))
+        text = tr("perception.find.difference", name=_goal_name(r["goal_id"]), h=format_number(_num(pd.Series([r['h']])).iloc[0], digits=1), epsilon=format_number(r['_e'], digits=2), p=_fmt_p(r["_p"]))
         if group_scores is not None:
             g = _usable(group_scores[group_scores["goal_id"] == r["goal_id"]], min_cell_size)
             if len(g) >= 2:
                 lab = label_col if label_col in g.columns else by
                 hi, lo = g.loc[g["_v"].idxmax()], g.loc[g["_v"].idxmin()]
-                text += tr("perception.find.difference_range", hi=_shown(hi[lab]), hi_mean=f"{hi['_v']:.2f}", lo=_shown(lo[lab]), lo_mean=f"{lo['_v']:.2f}")
+                text += tr("perception.find.difference_range", hi=_shown(hi[lab]), hi_mean=format_number(hi['_v'], digits=2), lo=_shown(lo[lab]), lo_mean=format_number(lo['_v'], digits=2))
         parts.append(text)
     return [tr(f"perception.find.differences.{plural(len(sig) != 1)}", what=what, n=len(sig), total=int(d["_p"].notna().sum()), method=method, items="; ".join(parts))]
 
@@ -167,8 +168,8 @@ def findings_questionnaire(
             for _, r in sig.iterrows():
                 on, off = _num(pd.Series([r["mean_online"]])).iloc[0], _num(pd.Series([r["mean_offline"]])).iloc[0]
                 direction = "lower" if off < on else "higher"
-                parts.append(tr(f"perception.find.mode_item.{direction}", name=_goal_name(r["goal_id"]), offline=f"{off:.2f}", online=f"{on:.2f}",
-                                r=f"{_num(pd.Series([r['rank_biserial']])).iloc[0]:.2f}", p=_fmt_p(r["_p"])))
+                parts.append(tr(f"perception.find.mode_item.{direction}", name=_goal_name(r["goal_id"]), offline=format_number(off, digits=2), online=format_number(on, digits=2),
+                                r=format_number(_num(pd.Series([r['rank_biserial']])).iloc[0], digits=2), p=_fmt_p(r["_p"])))
             lines.append(tr(f"perception.find.mode.{plural(len(sig) != 1)}", n=len(sig), total=int(m["_p"].notna().sum()), method=method, items="; ".join(parts)))
     if ipa is not None and len(ipa):
         cand = ipa[ipa["candidate_weakness"].astype(str).str.lower() == "true"]
@@ -177,8 +178,8 @@ def findings_questionnaire(
             lines.append(tr("perception.find.no_ipa"))
         else:
             lines.append(tr("perception.find.ipa", items="; ".join(
-                tr("perception.find.ipa_item", name=_goal_name(r["goal_id"]), importance=f"{_num(pd.Series([r['importance']])).iloc[0]:.2f}",
-                   performance=f"{_num(pd.Series([r['performance']])).iloc[0]:.2f}") for _, r in cand.iterrows())))
+                tr("perception.find.ipa_item", name=_goal_name(r["goal_id"]), importance=format_number(_num(pd.Series([r['importance']])).iloc[0], digits=2),
+                   performance=format_number(_num(pd.Series([r['performance']])).iloc[0], digits=2)) for _, r in cand.iterrows())))
     return "\n".join(f"- {line}" for line in lines)
 
 
@@ -221,10 +222,10 @@ def findings_workshop(
             lo, hi = a.loc[a["_v"].idxmin()], a.loc[a["_v"].idxmax()]
             counts = a["interpretation"].value_counts()
             summary = ", ".join(f"{counts[k]} {term(k, 'reading')}" for k in ("reliable", "tentative", "low") if k in counts)
-            text = tr("perception.find.agreement", what=_by_text(by, plural_form=True), lo=f"{lo['_v']:.2f}", lo_name=lo[by], hi=f"{hi['_v']:.2f}",
+            text = tr("perception.find.agreement", what=_by_text(by, plural_form=True), lo=format_number(lo['_v'], digits=2), lo_name=lo[by], hi=format_number(hi['_v'], digits=2),
                       hi_name=hi[by], n=len(a), summary=summary)
             if len(overall) and pd.notna(_num(overall["alpha"]).iloc[0]):
-                text += tr("perception.find.agreement_all", alpha=f"{_num(overall['alpha']).iloc[0]:.2f}")
+                text += tr("perception.find.agreement_all", alpha=format_number(_num(overall['alpha']).iloc[0], digits=2))
             lines.append(text)
         else:
             lines.append(tr("perception.find.no_agreement"))
@@ -263,7 +264,7 @@ def findings_weighted(table: pd.DataFrame, weights: pd.Series, *, min_cell_size:
     else:
         conv = (tr("weights.find.converged", n=report["iterations"]) if report.get("converged", True) else
                 tr("weights.find.not_converged", n=report.get("iterations"), error=f"{report.get('max_error', float('nan')):.2g}")) if report else tr("weights.find.post_stratified")
-        lines.append(tr("weights.find.weights", n=d.n, how=conv, deff=f"{d.deff:.2f}", n_effective=f"{d.n_effective:.0f}"))
+        lines.append(tr("weights.find.weights", n=d.n, how=conv, deff=format_number(d.deff, digits=2), n_effective=format_number(d.n_effective, digits=0)))
     if report.get("unmatched"):
         # A small count of people is itself a small cell.
         count = str(report["unmatched"]) if report["unmatched"] >= min_cell_size else tr("weights.find.fewer_than", n=min_cell_size)
@@ -276,8 +277,8 @@ def findings_weighted(table: pd.DataFrame, weights: pd.Series, *, min_cell_size:
         diff = (wide["weighted"] - wide["unweighted"]).dropna()
         if len(diff):
             big = diff.abs().idxmax()
-            lines.append(tr("weights.find.effect", diff=f"{abs(diff[big]):.2f}", name=_goal_name(big) if unit == "goal_id" else big,
-                           unweighted=f"{wide.loc[big, 'unweighted']:.2f}", weighted=f"{wide.loc[big, 'weighted']:.2f}"))
+            lines.append(tr("weights.find.effect", diff=format_number(abs(diff[big]), digits=2), name=_goal_name(big) if unit == "goal_id" else big,
+                           unweighted=format_number(wide.loc[big, 'unweighted'], digits=2), weighted=format_number(wide.loc[big, 'weighted'], digits=2)))
             low_u, low_w = wide["unweighted"].idxmin(), wide["weighted"].idxmin()
             name = _goal_name if unit == "goal_id" else str
             if low_u == low_w:

@@ -531,14 +531,15 @@ def format_date(value, *, form: str = "long", na: str | None = None) -> str:
     Parameters
     ----------
     value : datetime.date, datetime.datetime, pandas.Timestamp or ISO text
-        The date (``"2017-09-15"`` is read as such).
+        The date. Text is ``YYYY-MM-DD``, or the partial dates the metadata allows:
+        ``YYYY-MM`` (written as month and year) and ``YYYY``.
     form : {"long", "medium", "short"}
         The CLDR date form: ``long`` writes the month's name.
 
     Examples
     --------
-    >>> format_date("2026-11-30")
-    'November 30, 2026'
+    >>> format_date("2026-11-30"), format_date("2017-09"), format_date("2017")
+    ('November 30, 2026', 'September 2017', '2017')
     >>> with language("id"):
     ...     format_date("2026-11-30")
     '30 November 2026'
@@ -546,16 +547,22 @@ def format_date(value, *, form: str = "long", na: str | None = None) -> str:
     import datetime as dt
 
     from babel.dates import format_date as babel_date
+    from babel.dates import format_skeleton
 
     if value is None or (not isinstance(value, (str, dt.date)) and _missing_number(value)):
         return t("common.not_available") if na is None else na
     if isinstance(value, str):
         if not value.strip():
             return t("common.not_available") if na is None else na
+        text = value.strip()
+        if re.fullmatch(r"\d{4}", text):
+            return text
         try:
-            value = dt.date.fromisoformat(value.strip()[:10])
+            if re.fullmatch(r"\d{4}-\d{2}", text):
+                return format_skeleton("yMMMM", dt.date.fromisoformat(text + "-01"), locale=locale_name())
+            value = dt.date.fromisoformat(text[:10])
         except ValueError:
-            raise ValueError(f"format_date: {value!r} is not a date; expected YYYY-MM-DD") from None
+            raise ValueError(f"format_date: {value!r} is not a date; expected YYYY-MM-DD, YYYY-MM or YYYY") from None
     if isinstance(value, dt.datetime):  # also pandas.Timestamp
         value = value.date()
     return babel_date(value, format=form, locale=locale_name())

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
-from ..publishing.i18n import english, plural, term
+from ..publishing.i18n import english, format_number, format_percent, plural, term
 from ..publishing.i18n import t as tr
 from .network import _STRENGTH, _strength_word
 
@@ -40,11 +40,11 @@ def _fmt(x, digits: int = 1) -> str:
     if x is None or (isinstance(x, float) and np.isnan(x)):
         return tr("common.not_available")
     x = float(x)
-    return f"{x:.0f}" if x == round(x) else f"{x:.{digits}f}"
+    return format_number(x, digits=0 if x == round(x) else digits)
 
 
 def _pct(x) -> str:
-    return tr("common.not_available") if x is None or np.isnan(x) else f"{100 * x:.0f}%"
+    return format_percent(x)
 
 
 def _rank_text(low, high) -> str:
@@ -103,7 +103,7 @@ def findings_shocks(
               n=int(_num([top["n"]])[0]))
     if top["hazard_id"] in r.index:
         t = r.loc[top["hazard_id"]]
-        text += " " + tr("risk.find.top_shock_first", share=_pct(_num([t["share_first"]])[0]), n_resamples=f"{int(_num([t['n_resamples']])[0]):,}",
+        text += " " + tr("risk.find.top_shock_first", share=_pct(_num([t["share_first"]])[0]), n_resamples=format_number(int(_num([t['n_resamples']])[0])),
                          interval=_rank_text(_num([t["rank_low"]])[0], _num([t["rank_high"]])[0]))
         tied = t.get("tied_with", "")
         if isinstance(tied, str) and tied:

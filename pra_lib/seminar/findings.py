@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
-from ..publishing.i18n import plural, t, term
+from ..publishing.i18n import format_number, format_p_value, format_percent, plural, t, term
 from .kendall import SCHMIDT_BANDS, consensus_table
 
 
@@ -67,11 +67,12 @@ def consensus(
 def _fmt_p(p: float) -> str:
     if p is None or np.isnan(p):
         return t("seminar.p_undefined")
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    shown = format_p_value(p)
+    return f"p {shown}" if shown.startswith("<") else f"p = {shown}"
 
 
 def _pct(x: float) -> str:
-    return t("common.not_available") if x is None or np.isnan(x) else f"{100 * x:.0f}%"
+    return format_percent(x)
 
 
 def _usable(table: pd.DataFrame | None, value: str, min_cell_size: int) -> pd.DataFrame:
@@ -126,15 +127,15 @@ def findings_seminar(
         top = s.iloc[0]
         low_top = _num(pd.Series([top["mean_ci_low"]])).iloc[0]
         tied = s[_num(s["mean_ci_high"]) >= low_top].iloc[1:]
-        text = t("seminar.find.strongest", name=top["focus_area"], mean=f"{top['_v']:.2f}", low=f"{low_top:.2f}",
-                 high=f"{_num(pd.Series([top['mean_ci_high']])).iloc[0]:.2f}", n=int(top["_n"]),
+        text = t("seminar.find.strongest", name=top["focus_area"], mean=format_number(top['_v'], digits=2), low=format_number(low_top, digits=2),
+                 high=format_number(_num(pd.Series([top['mean_ci_high']])).iloc[0], digits=2), n=int(top["_n"]),
                  share=_pct(_num(pd.Series([top["share_support"]])).iloc[0]))
         if len(tied):
-            text += t("seminar.find.overlaps", names=", ".join(f"{r['focus_area']} ({r['_v']:.2f})" for _, r in tied.iterrows()))
+            text += t("seminar.find.overlaps", names=", ".join(f"{r['focus_area']} ({format_number(r['_v'], digits=2)})" for _, r in tied.iterrows()))
         lines.append(text + ".")
         bottom = s.iloc[-1]
         if len(s) > 1:
-            lines.append(t("seminar.find.weakest", name=bottom["focus_area"], mean=f"{bottom['_v']:.2f}",
+            lines.append(t("seminar.find.weakest", name=bottom["focus_area"], mean=format_number(bottom['_v'], digits=2),
                            support=_pct(_num(pd.Series([bottom["share_support"]])).iloc[0]),
                            oppose=_pct(_num(pd.Series([bottom["share_oppose"]])).iloc[0]))
                          + " " + (t("seminar.find.all_majority") if (_num(s["share_support"]) > 0.5).all() else t("seminar.find.not_all_majority")))
@@ -154,8 +155,8 @@ def findings_seminar(
             # the adjusted p-value when the table has one: the test is one of the report's family
             adjusted = "pvalue_adj" in c.columns
             p = _num(pd.Series([overall["pvalue_adj" if adjusted else "pvalue"]])).iloc[0]
-            text = t("seminar.find.consensus", agreement=term(overall["agreement"], "agreement"), w=f"{w:.2f}",
-                     dof=int(_num(pd.Series([overall["dof"]])).iloc[0]), chi2=f"{_num(pd.Series([overall['chi2']])).iloc[0]:.1f}",
+            text = t("seminar.find.consensus", agreement=term(overall["agreement"], "agreement"), w=format_number(w, digits=2),
+                     dof=int(_num(pd.Series([overall["dof"]])).iloc[0]), chi2=format_number(_num(pd.Series([overall['chi2']])).iloc[0], digits=1),
                      p=t("seminar.find.p_adjusted", p=_fmt_p(p)) if adjusted else _fmt_p(p), n=int(_num(pd.Series([overall["n"]])).iloc[0]))
             if p < 0.05 and w < 0.5:
                 text += t("seminar.find.not_chance")
@@ -163,7 +164,7 @@ def findings_seminar(
             groups = groups.assign(_w=_num(groups["w"]).to_numpy(), _n=_num(groups["n"]).to_numpy())
             groups = groups[groups["_w"].notna() & (groups["_n"] >= min_cell_size)]
             if len(groups):
-                text += t("seminar.find.within_groups", items=", ".join(f"{g['group_label']} W = {g['_w']:.2f} ({term(g['agreement'], 'agreement')})" for _, g in groups.iterrows()))
+                text += t("seminar.find.within_groups", items=", ".join(f"{g['group_label']} W = {format_number(g['_w'], digits=2)} ({term(g['agreement'], 'agreement')})" for _, g in groups.iterrows()))
             lines.append(text + ".")
     if differences is not None and len(differences):
         d = differences.assign(_p=_num(differences["pvalue_adj"]).to_numpy())
@@ -176,9 +177,9 @@ def findings_seminar(
             parts = []
             for _, x in sig.iterrows():
                 parts.append(t(f"seminar.find.difference.{what}", name=x["focus_area"], top=x["group_top"],
-                               top_mean=f"{_num(pd.Series([x['group_top_mean']])).iloc[0]:.2f}",
-                               bottom_mean=f"{_num(pd.Series([x['group_bottom_mean']])).iloc[0]:.2f}", bottom=x["group_bottom"],
-                               epsilon=f"{_num(pd.Series([x['epsilon_sq']])).iloc[0]:.2f}", p=_fmt_p(x["_p"])))
+                               top_mean=format_number(_num(pd.Series([x['group_top_mean']])).iloc[0], digits=2),
+                               bottom_mean=format_number(_num(pd.Series([x['group_bottom_mean']])).iloc[0], digits=2), bottom=x["group_bottom"],
+                               epsilon=format_number(_num(pd.Series([x['epsilon_sq']])).iloc[0], digits=2), p=_fmt_p(x["_p"])))
             lines.append(t(f"seminar.find.differences.{plural(len(sig) > 1)}", n=len(sig), method=method, items="; ".join(parts)))
     if changes is not None and len(changes):
         name = "focus_area" if "focus_area" in changes else changes.columns[0]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ..publishing.i18n import plural, t, term
+from ..publishing.i18n import format_number, plural, t, term
 from .assignment import (
     DEFAULT_MEMBERS_PER_GROUP,
     DEFAULT_MIN_COORDINATOR_FIT,
@@ -246,16 +246,16 @@ def findings_working_groups(best: WorkingGroups, baseline: WorkingGroups, *, ste
     diff = best.total_fit - baseline.total_fit
     if diff > 1e-12 or diff < -1e-12:
         verb = "raises" if diff > 0 else "lowers"
-        lines.append(t(f"wg.find.total.{verb}", before=f"{baseline.total_fit:.2f}", option=baseline.option,
-                       after=f"{best.total_fit:.2f}", n=n))
+        lines.append(t(f"wg.find.total.{verb}", before=format_number(baseline.total_fit, digits=2), option=baseline.option,
+                       after=format_number(best.total_fit, digits=2), n=n))
     else:
-        lines.append(t("wg.find.total.leaves", after=f"{best.total_fit:.2f}", n=n))
+        lines.append(t("wg.find.total.leaves", after=format_number(best.total_fit, digits=2), n=n))
     base = baseline.coordinators.set_index("focus_area_id")
     per = []
     for _, c in best.coordinators.iterrows():
         b = base.loc[c["focus_area_id"]] if c["focus_area_id"] in base.index else None
-        tail = f"; {b['agency']} {b['fit']:.2f}" if b is not None and b["agency_id"] != c["agency_id"] else ""
-        per.append("- " + t("wg.find.coordinates", agency=c["agency"], focus_area=c["focus_area"], fit=f"{c['fit']:.2f}", tail=tail))
+        tail = f"; {b['agency']} {format_number(b['fit'], digits=2)}" if b is not None and b["agency_id"] != c["agency_id"] else ""
+        per.append("- " + t("wg.find.coordinates", agency=c["agency"], focus_area=c["focus_area"], fit=format_number(c['fit'], digits=2), tail=tail))
     lines.append(t("wg.find.under_best") + "\n\n" + "\n".join(per))
     coord = baseline.parameters.get("coordinator")
     if coord is not None:
@@ -263,7 +263,7 @@ def findings_working_groups(best: WorkingGroups, baseline: WorkingGroups, *, ste
         label = baseline.coordinators["agency"].iloc[0] if len(baseline.coordinators) else coord
         text = t("wg.find.baseline", agency=label, n=n)
         if len(weak):
-            text += t("wg.find.baseline_weak", minimum=f"{baseline.min_coordinator_fit:.2f}", n=len(weak), names=", ".join(f"*{f}*" for f in weak["focus_area"]))
+            text += t("wg.find.baseline_weak", minimum=format_number(baseline.min_coordinator_fit, digits=2), n=len(weak), names=", ".join(f"*{f}*" for f in weak["focus_area"]))
         kept = best.coordinators[best.coordinators["agency_id"] == coord]
         if len(kept):
             text += t("wg.find.kept", agency=label, names=", ".join(f"*{f}*" for f in kept["focus_area"]))
