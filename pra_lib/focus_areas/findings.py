@@ -17,7 +17,7 @@ import pandas as pd
 from .. import risk
 from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE, SUPPRESSED
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
-from ..publishing.i18n import get_language, plural
+from ..publishing.i18n import format_date, format_number, format_percent, get_language, plural
 from ..publishing.i18n import t as tr  # t names tables in this chapter
 from ._common import DEFAULT_CI, DEFAULT_TOP_K, EVIDENCE, _evidence_columns, _key, _labels
 from .evidence import _scopes
@@ -59,7 +59,7 @@ def session_note(assessment, activity_id: str | None = "focus_areas_session", *,
         if other is not None and get_language() == "id":
             title, other = other, title  # the Indonesian title leads an Indonesian report
         local = f" (*{other}*)" if other is not None else ""
-        date = str(r["date"]) if pd.notna(r.get("date")) and str(r.get("date")).strip() else tr("synthesis.session.no_date")
+        date = format_date(str(r["date"]).strip()) if pd.notna(r.get("date")) and str(r.get("date")).strip() else tr("synthesis.session.no_date")
         text = f"**{title}**{local}, {date}"
         if assessment.has("participants"):
             people = assessment.participants
@@ -152,7 +152,7 @@ def findings_focus_areas(ranking: pd.DataFrame, uncertainty: UncertaintyResult |
     lines = []
     norm = _method(str(ranked["normalisation"].iloc[0])) if "normalisation" in ranked else ""
     agg = _method(str(ranked["aggregation"].iloc[0])) if "aggregation" in ranked else ""
-    order = "; ".join(f"{int(x['_rank'])}. {names[x[key]]} ({x['_score']:.1f})" for _, x in ranked.iterrows())
+    order = "; ".join(f"{int(x['_rank'])}. {names[x[key]]} ({format_number(x['_score'], digits=1)})" for _, x in ranked.iterrows())
     weights = tr("synthesis.find.weights.equal") if _equal(ranking.attrs.get("weights")) else tr("synthesis.find.weights.chosen")
     lines.append(tr("synthesis.find.nominal", normalisation=norm, aggregation=agg, weights=weights, order=order))
     leader = ranked.iloc[0]
@@ -183,15 +183,15 @@ def findings_focus_areas(ranking: pd.DataFrame, uncertainty: UncertaintyResult |
         st = uncertainty.settings
         k = int(st.get("top_k", DEFAULT_TOP_K))
         n = int(st.get("n_runs", 0))
-        ci = f"{st.get('ci', DEFAULT_CI):.0%}"
+        ci = format_percent(st.get('ci', DEFAULT_CI))
         by_first = s.sort_values(["share_first", "rank_median"], ascending=[False, True])
         best = by_first.iloc[0]
         if best["share_first"] >= 0.5:
-            lines.append(tr("synthesis.find.uncertainty_first", n=f"{n:,}", name=names.get(best[key], best[key]), share=_pct(best["share_first"]),
+            lines.append(tr("synthesis.find.uncertainty_first", n=format_number(n), name=names.get(best[key], best[key]), share=_pct(best["share_first"]),
                             interval=_rank_text(best["rank_low"], best["rank_high"]), ci=ci))
         else:
             contenders = by_first[by_first["share_first"] >= 0.05]
-            lines.append(tr("synthesis.find.uncertainty_open", n=f"{n:,}",
+            lines.append(tr("synthesis.find.uncertainty_open", n=format_number(n),
                             items=", ".join(tr("synthesis.find.share_item", name=names.get(x[key], x[key]), share=_pct(x["share_first"])) for _, x in contenders.iterrows())))
         parts = [f"{names.get(x[key], x[key])} {_pct(x['share_top_k'])} ({_rank_text(x['rank_low'], x['rank_high'])})" for _, x in s.iterrows()]
         lines.append(tr("synthesis.find.top_k", k=k, ci=ci, items="; ".join(parts)))
@@ -212,30 +212,30 @@ def findings_focus_areas(ranking: pd.DataFrame, uncertainty: UncertaintyResult |
         sens = uncertainty.sensitivity
         if sens is not None and len(sens) and "sobol_total" in sens and sens["sobol_total"].notna().any():
             sob = sens.dropna(subset=["sobol_total"])
-            lines.append(tr("synthesis.find.sobol", n=f"{st.get('sobol_runs', 0):,}", items="; ".join(
-                tr("synthesis.find.sobol_item", factor=_factor_text(x["factor"]), total=f"{x['sobol_total']:.2f}", first=f"{x['sobol_first']:.2f}")
+            lines.append(tr("synthesis.find.sobol", n=format_number(st.get('sobol_runs', 0)), items="; ".join(
+                tr("synthesis.find.sobol_item", factor=_factor_text(x["factor"]), total=format_number(x['sobol_total'], digits=2), first=format_number(x['sobol_first'], digits=2))
                 for _, x in sob.iterrows())))
             opts = uncertainty.options
             lo = opts[(opts["factor"] == "left_out") & ~opts["nominal"]].sort_values("mean_abs_rank_shift", ascending=False)
             if len(lo):
                 x = lo.iloc[0]
-                lines.append(tr("synthesis.find.leans", option=_option_text("left_out", x["option"]), shift=f"{x['mean_abs_rank_shift']:.2f}", most=int(x["max_abs_rank_shift"])))
+                lines.append(tr("synthesis.find.leans", option=_option_text("left_out", x["option"]), shift=format_number(x['mean_abs_rank_shift'], digits=2), most=int(x["max_abs_rank_shift"])))
         elif sens is not None and len(sens):
             top = sens.iloc[0]
             close = sens.iloc[1:][sens["mean_abs_rank_shift"].iloc[1:] >= 0.9 * top["mean_abs_rank_shift"]]
             rest = sens.iloc[1:][sens["mean_abs_rank_shift"].iloc[1:] < 0.9 * top["mean_abs_rank_shift"]]
             factor = _factor_text(top["factor"])
-            text = tr("synthesis.find.sensitivity", factor=factor[0].upper() + factor[1:], shift=f"{top['mean_abs_rank_shift']:.2f}", share=_pct(top["share_leader_changed"]))
+            text = tr("synthesis.find.sensitivity", factor=factor[0].upper() + factor[1:], shift=format_number(top['mean_abs_rank_shift'], digits=2), share=_pct(top["share_leader_changed"]))
             if len(close):
-                text += tr("synthesis.find.followed", items=tr("risk.find.and").join(f"{_factor_text(x['factor'])} ({x['mean_abs_rank_shift']:.2f})" for _, x in close.iterrows()))
+                text += tr("synthesis.find.followed", items=tr("risk.find.and").join(f"{_factor_text(x['factor'])} ({format_number(x['mean_abs_rank_shift'], digits=2)})" for _, x in close.iterrows()))
             if len(rest):
-                text += tr("synthesis.find.then", items="; ".join(f"{_factor_text(x['factor'])} ({x['mean_abs_rank_shift']:.2f})" for _, x in rest.iterrows()))
+                text += tr("synthesis.find.then", items="; ".join(f"{_factor_text(x['factor'])} ({format_number(x['mean_abs_rank_shift'], digits=2)})" for _, x in rest.iterrows()))
             lines.append(text + ".")
             opts = uncertainty.options
             lo = opts[(opts["factor"] == "left_out") & ~opts["nominal"]].sort_values("mean_abs_rank_shift", ascending=False)
             if len(lo):
                 x = lo.iloc[0]
-                lines.append(tr("synthesis.find.leans", option=_option_text("left_out", x["option"]), shift=f"{x['mean_abs_rank_shift']:.2f}", most=int(x["max_abs_rank_shift"])))
+                lines.append(tr("synthesis.find.leans", option=_option_text("left_out", x["option"]), shift=format_number(x['mean_abs_rank_shift'], digits=2), most=int(x["max_abs_rank_shift"])))
     return "\n".join(f"- {line}" for line in lines)
 
 
@@ -284,27 +284,27 @@ def methods_note(*, uncertainty: UncertaintyResult | None = None, ranking: pd.Da
     >>> report.markdown(methods_note(uncertainty=u, ranking=ranking, alpha=0.25, n_resamples=1000))  # doctest: +SKIP
     """
     lines = [
-        tr("synthesis.methods.perceptions") + (tr("synthesis.methods.resamples", n=f"{n_resamples:,}") if n_resamples else "."),
+        tr("synthesis.methods.perceptions") + (tr("synthesis.methods.resamples", n=format_number(n_resamples)) if n_resamples else "."),
         tr("synthesis.methods.risk", alpha=_fmt(alpha, 2)),
         tr("synthesis.methods.actions"),
         tr("synthesis.methods.focus_areas"),
     ]
     if ranking is not None and len(ranking) and "normalisation" in ranking:
         w = ranking.attrs.get("weights") or {}
-        wtext = ", ".join(f"{_evidence(c, 'label').lower()} {v:.2f}" for c, v in w.items())
+        wtext = ", ".join(f"{_evidence(c, 'label').lower()} {format_number(v, digits=2)}" for c, v in w.items())
         lines.append(tr("synthesis.methods.nominal", normalisation=_method(str(ranking["normalisation"].iloc[0])),
                         aggregation=_method(str(ranking["aggregation"].iloc[0])), weights=wtext))
     if uncertainty is not None:
         st = uncertainty.settings
-        lines.append(tr("synthesis.methods.uncertainty", n=f"{st['n_runs']:,}", seed=st["seed"],
+        lines.append(tr("synthesis.methods.uncertainty", n=format_number(st['n_runs']), seed=st["seed"],
                         normalisations=", ".join(_method(m) for m in st["normalisations"]),
                         aggregations=", ".join(_method(m) for m in st["aggregations"]),
-                        concentration=_fmt(st["dirichlet_concentration"]), ci=f"{st['ci']:.0%}"))
+                        concentration=_fmt(st["dirichlet_concentration"]), ci=format_percent(st['ci'])))
         if "alphas" in st:
             lines.append(tr("synthesis.methods.choices", alphas=", ".join(_fmt(a, 2) for a in st["alphas"]),
                             likelihoods=", ".join(_fmt(x) for x in st["stress_likelihoods"]), shifts=", ".join(_fmt(x, 1) for x in st["shifts"]),
                             n_sets=st.get("candidate_sets", 1)))
         if st.get("sobol_runs"):
-            lines.append(tr("synthesis.methods.sobol", n=f"{st['sobol_runs']:,}", base=st["sobol_base"]))
+            lines.append(tr("synthesis.methods.sobol", n=format_number(st['sobol_runs']), base=st["sobol_base"]))
     lines.append(tr("synthesis.methods.disclosure", n=min_cell_size) + (" " + tr("synthesis.methods.synthetic") if synthetic else ""))
     return "\n".join(f"- {line}" for line in lines if line)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
-from ..publishing.i18n import plural, term
+from ..publishing.i18n import format_number, plural, term
 from ..publishing.i18n import t as tr  # t names tables in this chapter
 from ._common import DEFAULT_TOP_K, _key, _labels
 from .findings import settled_text
@@ -61,15 +61,15 @@ def _robust(goal_scores: pd.DataFrame | None, shock_ranks: pd.DataFrame | None, 
         weakest, rest = g.iloc[0], g.iloc[1:]
         if np.isfinite(weakest["_hi"]) and (weakest["_hi"] < rest["_lo"]).all():
             label = "goal_label" if "goal_label" in g else "goal_id"
-            out.append(tr("synthesis.exec.robust_goal", goal=f"{weakest['goal_id']} *{weakest[label]}*", mean=f"{weakest['_v']:.2f}",
-                          low=f"{weakest['_lo']:.2f}", high=f"{weakest['_hi']:.2f}"))
+            out.append(tr("synthesis.exec.robust_goal", goal=f"{weakest['goal_id']} *{weakest[label]}*", mean=format_number(weakest['_v'], digits=2),
+                          low=format_number(weakest['_lo'], digits=2), high=format_number(weakest['_hi'], digits=2)))
     r = _published(shock_ranks, "share_first")
     if len(r):
         top = r.sort_values("_v", ascending=False).iloc[0]
         tied = top.get("tied_with", "")
         if top["_v"] >= settled and not (isinstance(tied, str) and tied):
             n = _num([top.get("n_resamples", np.nan)]).iloc[0]
-            out.append(tr("synthesis.exec.robust_shock", hazard=top["hazard"], share=_pct(top["_v"]), n=f"{int(n):,}" if np.isfinite(n) else "?"))
+            out.append(tr("synthesis.exec.robust_shock", hazard=top["hazard"], share=_pct(top["_v"]), n=format_number(int(n)) if np.isfinite(n) else "?"))
     return out
 
 
@@ -139,18 +139,18 @@ def executive_summary(
         if lead:
             if np.isfinite(uncertainty.settings.get("share_selected_fill_top", np.nan)):
                 m = uncertainty.settings["n_selected"]
-                lead += " " + tr("synthesis.exec.fill", m=m, share=_pct(uncertainty.settings["share_selected_fill_top"]), n=f"{uncertainty.settings['n_runs']:,}")
+                lead += " " + tr("synthesis.exec.fill", m=m, share=_pct(uncertainty.settings["share_selected_fill_top"]), n=format_number(uncertainty.settings['n_runs']))
             lines.append(lead)
     where = city or tr("synthesis.exec.the_city")
     g = _published(goal_scores, "mean")
     if len(g):
         g = g.sort_values("_v")
         label = "goal_label" if "goal_label" in g else "goal_id"
-        weakest = "; ".join(f"{x['goal_id']} *{x[label]}* ({x['_v']:.2f})" for _, x in g.head(k).iterrows())
+        weakest = "; ".join(f"{x['goal_id']} *{x[label]}* ({format_number(x['_v'], digits=2)})" for _, x in g.head(k).iterrows())
         strongest = g.iloc[-1]
         below = int((g["_v"] < 3).sum())
         lines.append(tr("synthesis.exec.perceptions", city=where, below=below, n=len(g), weakest=weakest,
-                        strongest=f"{strongest['goal_id']} *{strongest[label]}* ({strongest['_v']:.2f})"))
+                        strongest=f"{strongest['goal_id']} *{strongest[label]}* ({format_number(strongest['_v'], digits=2)})"))
     c = _published(compound, "compound")
     if len(c):
         c = _top_with_ties(c.sort_values("_v", ascending=False), k)
@@ -187,7 +187,7 @@ def executive_summary(
                 where = tr(f"synthesis.exec.among.{name}")
                 last = flagged["_v"].round(6).iloc[-1]
                 n_tied = int((flagged["_v"].round(6) == last).sum())
-                tie = tr("synthesis.exec.tie", n=n_tied, gap=f"{last:+.2f}") if len(flagged) > k and n_tied > 1 else ""
+                tie = tr("synthesis.exec.tie", n=n_tied, gap=format_number(last, digits=2, sign=True)) if len(flagged) > k and n_tied > 1 else ""
                 gap_parts.append(where + "; ".join(items) + tie)
     if gap_parts:
         lines.append(tr("synthesis.exec.gaps", items=tr("synthesis.exec.gaps_and").join(gap_parts)))
