@@ -18,6 +18,7 @@ _LAZY = {
     "Assessment": "assessment.loading",
     "AssessmentError": "assessment.problems",
     "Problem": "assessment.problems",
+    "NoDataWarning": "stats._base",
     "Report": "publishing.report",
     "generate_sample": "assessment.sample",
     "run_reports": "runner",

@@ -17,8 +17,8 @@ from ..assessment.schema import table as _schema_table
 BILLION = 1e9
 
 
-def _warn(message: str) -> None:
-    warnings.warn(message, RuntimeWarning, stacklevel=3)
+def _warn(message: str, category: type[Warning] = RuntimeWarning) -> None:
+    warnings.warn(message, category, stacklevel=3)
 
 
 def _table(data, name: str) -> pd.DataFrame:

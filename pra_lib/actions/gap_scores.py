@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
+from ..stats._base import NoDataWarning
 from ._common import _ids, _warn
 
 
@@ -140,7 +141,7 @@ def gaps(coverage: pd.DataFrame, *, need: pd.DataFrame, need_column: str = "need
     out = out.merge(need_values, on=key, how="left")
     has_need = out["need"].notna()
     if not has_need.any():
-        _warn("gaps: no goal or hazard has a need score; no gap can be scored")
+        _warn("gaps: no goal or hazard has a need score; no gap can be scored", NoDataWarning)
     elif (~has_need).any():
         _warn(f"gaps: no need score for {', '.join(out.loc[~has_need, key])}; they get no gap score")
     scored = out.loc[has_need, "need"]

@@ -36,6 +36,7 @@ from ..assessment import crf
 from ..assessment.schema import ACTION_STATUSES
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
 from ..publishing.i18n import goal_label, pick
+from ..stats._base import NoDataWarning
 from ._common import _ids, _table, _warn
 from .agencies import agency_labels
 
@@ -165,7 +166,7 @@ def coverage(data, *, by: str = "goal") -> pd.DataFrame:
     linked = _linked_actions(data, by)
     n_inventory = int(_ids(_table(data, "actions")["action_id"]).dropna().nunique())
     if n_inventory == 0:
-        _warn("the assessment has no actions inventory; every goal and hazard has 0 actions")
+        _warn("the assessment has no actions inventory; every goal and hazard has 0 actions", NoDataWarning)
     keys = _keys(data, by, extra=linked[key].unique().tolist())
     if len(linked):
         out = keys.merge(_aggregate(linked, [key]), left_on=key, right_index=True, how="left")

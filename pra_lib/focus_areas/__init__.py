@@ -46,6 +46,8 @@ Where things are
     :func:`settled_places`, :func:`place_shares` (tables).
 ``trails.py``
     :func:`evidence_trail` (tables).
+``sections.py``
+    :func:`collected_sections`: which sections of the overall report have data.
 ``_common.py``
     The evidence columns (:data:`EVIDENCE`), defaults and helpers shared by the modules.
 ``figures.py``
@@ -85,6 +87,7 @@ from .figures import evidence_heatmap, rank_distribution_figure, sensitivity_fig
 from .findings import evidence_definitions, findings_focus_areas, methods_note, session_note, settled_text, trail_summary
 from .findings_overall import executive_summary
 from .ranking import aggregate, normalise, rank_focus_areas
+from .sections import collected_sections
 from .trails import evidence_trail
 from .uncertainty import UncertaintyResult, place_shares, settled_places, sobol_indices, uncertainty_analysis
 
@@ -95,6 +98,7 @@ __all__ = [
     "UncertaintyResult",
     "aggregate",
     "check_weights",
+    "collected_sections",
     "evidence_heatmap",
     "evidence_correlations",
     "evidence_definitions",

@@ -56,8 +56,8 @@ _ID_COLUMNS = ("focus_area_id", "focus_area", "selected", "goal_id", "goal", "di
 _NONE = "(none)"
 
 
-def _warn(message: str) -> None:
-    warnings.warn(message, RuntimeWarning, stacklevel=3)
+def _warn(message: str, category: type[Warning] = RuntimeWarning) -> None:
+    warnings.warn(message, category, stacklevel=3)
 
 
 def _ids(values) -> list[str]:

@@ -21,6 +21,7 @@ from .. import actions, perception, risk
 from ..assessment import crf
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
 from ..publishing.i18n import cell_label, goal_label, pick
+from ..stats._base import NoDataWarning
 from ._common import (
     DEFAULT_ACTIVITIES,
     EVIDENCE,
@@ -389,7 +390,7 @@ def evidence_matrix(
                "action_gap", "n_weakness_statements", "interview_salience"]
     out = pd.DataFrame(rows, columns=columns)
     if out.empty:
-        _warn("evidence_matrix: the assessment has no focus areas")
+        _warn("evidence_matrix: the assessment has no focus areas", NoDataWarning)
     if empty:
         _warn(f"evidence_matrix: focus area(s) {', '.join(empty)} have no goal or hazard links; they have no evidence and are not ranked")
     if n_weak == 0 and len(out):

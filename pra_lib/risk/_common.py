@@ -14,14 +14,15 @@ import pandas as pd
 
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
 from ..publishing.i18n import pick
+from ..stats._base import NoDataWarning
 
 TRENDS = ("improving", "stable", "worsening")  # ordinal order, for agreement
 _TREND_CODE = {t: i for i, t in enumerate(TRENDS, start=1)}
 _NOT_RECORDED = "not recorded"
 
 
-def _warn(message: str) -> None:
-    warnings.warn(message, RuntimeWarning, stacklevel=3)
+def _warn(message: str, category: type[Warning] = RuntimeWarning) -> None:
+    warnings.warn(message, category, stacklevel=3)
 
 
 def _is_assessment(data) -> bool:
@@ -79,7 +80,7 @@ def _filter_activity(frame: pd.DataFrame, activity_id: str | None, what: str) ->
     out = frame[frame["activity_id"] == activity_id]
     if out.empty:
         known = ", ".join(sorted(frame["activity_id"].dropna().unique())) or "none"
-        _warn(f"no {what} recorded for activity {activity_id!r} (activities with {what}: {known})")
+        _warn(f"no {what} recorded for activity {activity_id!r} (activities with {what}: {known})", NoDataWarning)
     return out
 
 

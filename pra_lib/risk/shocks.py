@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ..stats._base import NoDataWarning
 from ..stats.ordinal import descending_ranks, quartiles, weighted_medians
 from ._common import _group_labels, _group_order, _matrix, _prepare, _warn
 from .bands import DEFAULT_BANDS, _check_bands, risk_band
@@ -126,7 +127,7 @@ def shock_scores(
         if unrated and len(frame):
             _warn(f"nobody rated {len(unrated)} shock(s) ({', '.join(unrated)}); their scores are missing")
         elif not len(frame):
-            _warn("there are no shock ratings to score")
+            _warn("there are no shock ratings to score", NoDataWarning)
         return out.sort_values(["rank", "hazard_id"], na_position="last", kind="stable").reset_index(drop=True)
     groups = _group_order(data, frame["_group"].unique().tolist()) if len(frame) else []
     parts = []
@@ -135,7 +136,7 @@ def shock_scores(
         part.insert(0, by, g)
         parts.append(part.sort_values(["rank", "hazard_id"], na_position="last", kind="stable"))
     if not parts:
-        _warn("there are no shock ratings to score")
+        _warn("there are no shock ratings to score", NoDataWarning)
         return pd.DataFrame(columns=[by] + _SHOCK_COLUMNS)
     out = pd.concat(parts, ignore_index=True)
     labels = _group_labels(data)
@@ -370,7 +371,7 @@ def rank_intervals(
     columns = ["hazard_id", "hazard", "n", "score", "rank", "rank_median", "rank_low", "rank_high", "share_first", "share_tied", "tied_with",
                "n_resamples"]
     if not ids:
-        _warn("there are no hazards to rank")
+        _warn("there are no hazards to rank", NoDataWarning)
         return pd.DataFrame(columns=columns)
     ranks = descending_ranks(scores, ties)
     best = descending_ranks(scores, "min")  # the best place a tie group holds

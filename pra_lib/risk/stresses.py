@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
+from ..stats._base import NoDataWarning
 from ..stats.ordinal import descending_ranks, quartiles, weighted_medians
 from ._common import TRENDS, _filter_activity, _group_labels, _group_order, _matrix, _prepare, _primary, _score_lookup, _warn
 from .bands import DEFAULT_BANDS, risk_band
@@ -105,7 +106,7 @@ def stress_scores(
     if by is None:
         out = _stress_table(frame, ids, names)
         if not len(frame):
-            _warn("there are no stress ratings to score")
+            _warn("there are no stress ratings to score", NoDataWarning)
         else:
             unrated = out.loc[out["n"] == 0, "hazard"].tolist()
             if unrated:
@@ -118,7 +119,7 @@ def stress_scores(
         part.insert(0, by, g)
         parts.append(part.sort_values(order, ascending=[True, False, True], na_position="last", kind="stable"))
     if not parts:
-        _warn("there are no stress ratings to score")
+        _warn("there are no stress ratings to score", NoDataWarning)
         return pd.DataFrame(columns=[by] + _STRESS_COLUMNS)
     out = pd.concat(parts, ignore_index=True)
     labels = _group_labels(data)
@@ -208,7 +209,7 @@ def compound_risk(
     columns = ["hazard_id", "hazard", "n", "score", "band", "rank", "n_amplifiers", "amplifiers", "amplification", "alpha",
                "compound", "compound_band", "compound_rank", "uplift", "missing_amplifiers"]
     if shock_scores is None or shock_scores.empty:
-        _warn("there are no shock scores to compound")
+        _warn("there are no shock scores to compound", NoDataWarning)
         return pd.DataFrame(columns=columns)
     edges = _edges(shock_scores, stress_scores, amplifications, activity_id)
     missing = sorted(edges.loc[edges["severity"].isna(), "stress"].unique())

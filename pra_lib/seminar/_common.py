@@ -13,8 +13,8 @@ from ..publishing.disclosure import published_numbers as _num  # suppressed cell
 _LABEL_OF = {"stakeholder_group": "group_label", "focus_area_id": "focus_area"}
 
 
-def _warn(message: str) -> None:
-    warnings.warn(message, RuntimeWarning, stacklevel=3)
+def _warn(message: str, category: type[Warning] = RuntimeWarning) -> None:
+    warnings.warn(message, category, stacklevel=3)
 
 
 def _as_list(by: str | Sequence[str] | None) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..publishing.i18n import pick_all
+from ..stats._base import NoDataWarning
 from ._common import _warn
 
 _VOTE_COLUMNS = [
@@ -62,7 +63,7 @@ def votes_frame(assessment, *, activity_id: str = "pra_seminar") -> pd.DataFrame
     else:
         votes = pd.DataFrame(columns=["respondent_id", "activity_id", "focus_area_id", "support", "rank"])
     if votes.empty:
-        _warn(f"votes_frame: no seminar votes for activity {activity_id!r}")
+        _warn(f"votes_frame: no seminar votes for activity {activity_id!r}", NoDataWarning)
     people = assessment.participants.reindex(columns=["respondent_id", "stakeholder_group"]).drop_duplicates("respondent_id")
     out = votes.merge(people, on="respondent_id", how="left", validate="many_to_one")
     out = out.merge(fas, on="focus_area_id", how="left", validate="many_to_one")

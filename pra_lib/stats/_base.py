@@ -40,8 +40,20 @@ class _Result:
 # ---------------------------------------------------------------------------
 
 
-def _warn(message: str, stacklevel: int = 3) -> None:
-    warnings.warn(message, RuntimeWarning, stacklevel=stacklevel)
+class NoDataWarning(RuntimeWarning):
+    """An analysis was asked about data the assessment does not hold.
+
+    The function still returns its (empty) result. A report that already says in one
+    sentence that a section's data were not collected may ignore this category::
+
+        warnings.simplefilter("ignore", pra.NoDataWarning)
+
+    Other warnings (data present but unusable, such as too few ratings) stay visible.
+    """
+
+
+def _warn(message: str, stacklevel: int = 3, category: type[Warning] = RuntimeWarning) -> None:
+    warnings.warn(message, category, stacklevel=stacklevel)
 
 
 def _check_choice(name: str, value: Any, choices: Sequence[str]) -> None:
