@@ -321,3 +321,91 @@ def test_rake_trim_leaves_consistent_weights_alone():
     trimmed, plain = weights.rake(people, margins=margins), weights.rake(people, margins=margins, trim=None)
     assert np.allclose(trimmed.to_numpy(), plain.to_numpy())
     assert trimmed.attrs["raking"]["trimmed"] == 0 and not weights.weight_summary(trimmed).loc[0, "trimmed"]
+
+
+# A survey imported with its own design weights and strata (weights.survey_weights).
+# Reference: Särndal, Swensson & Wretman (1992), Model Assisted Survey Sampling, section 7.6:
+# calibrating design weights d_i to one known margin is post-stratification of the design
+# weights, w_i = d_i * N_h / sum_{j in h} d_j; Deville & Särndal (1992), JASA 87, 376-382, for
+# raking as calibration from design weights.
+
+DESIGNED = pd.DataFrame({
+    "respondent_id": list("abcdef"),
+    "area": list("nnnsss"),
+    "design_weight": [1.0, 2.0, 3.0, 1.0, 1.0, 4.0],
+    "stratum": ["urban", "urban", "rural", "rural", "rural", "urban"],
+})
+
+
+def test_survey_weights_without_margins_keep_the_design_weights():
+    w = weights.survey_weights(DESIGNED, margins={})
+    d = DESIGNED["design_weight"].to_numpy()
+    np.testing.assert_allclose(w.to_numpy(), d / d.mean())
+    assert list(w.index) == list("abcdef")
+    assert w.attrs["weighting"] == "design weights" and w.attrs["design"] is True and w.attrs["strata"] == 2
+
+
+def test_survey_weights_calibrate_design_weights_to_a_margin_as_post_stratification():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the design weights here need no trimming
+        w = weights.survey_weights(DESIGNED, margins={"area": {"n": 300, "s": 700}}, trim=None)
+    d = DESIGNED.set_index("respondent_id")["design_weight"]
+    share = {"n": 0.3, "s": 0.7}
+    by_hand = pd.Series({r: d[r] * share[a] / d[DESIGNED.set_index("respondent_id")["area"] == a].sum()
+                         for r, a in zip(DESIGNED["respondent_id"], DESIGNED["area"])})
+    by_hand = by_hand / by_hand.mean()
+    np.testing.assert_allclose(w.reindex(by_hand.index).to_numpy(), by_hand.to_numpy(), rtol=1e-9)
+    # unlike raking from equal weights, which would give every respondent of an area the same weight
+    assert w["a"] != pytest.approx(w["b"])
+    assert w.attrs["weighting"] == "design weights raked"
+
+
+def test_survey_weights_without_design_weights_is_raking():
+    plain = DESIGNED.drop(columns=["design_weight", "stratum"])
+    w = weights.survey_weights(plain, margins={"area": {"n": 300, "s": 700}})
+    pd.testing.assert_series_equal(w, weights.rake(plain, margins={"area": {"n": 300, "s": 700}}, unmatched="drop", empty="drop"), check_like=True)
+    assert w.attrs["weighting"] == "raking" and w.attrs["design"] is False and w.attrs["strata"] == 0
+
+
+def test_survey_weights_refuse_a_survey_where_some_respondents_have_no_weight():
+    gappy = DESIGNED.assign(design_weight=[1.0, None, 3.0, 1.0, None, 4.0])
+    with pytest.raises(ValueError, match="2 of 6 respondents have no design weight"):
+        weights.survey_weights(gappy, margins={})
+
+
+def test_strata_summary_by_hand():
+    w = pd.Series([1.0, 1.0, 2.0, 4.0, 1.0, 1.0], index=list("abcdef"))
+    table = weights.strata_summary(DESIGNED, w).set_index("stratum")
+    # urban: a, b, f -> weights 1, 1, 1; rural: c, d, e -> 2, 4, 1 (total 10)
+    assert table.loc["urban", "n"] == 3 and table.loc["rural", "n"] == 3
+    assert table.loc["rural", "weight_share"] == pytest.approx(0.7)
+    assert table.loc["urban", "deff"] == pytest.approx(1.0)
+    assert table.loc["rural", "deff"] == pytest.approx(3 * (4 + 16 + 1) / 49)  # Kish: n sum(w^2) / (sum w)^2
+    assert weights.strata_summary(DESIGNED.drop(columns="stratum"), w).empty
+
+
+def test_respondents_carry_the_surveys_weights_and_strata_only_when_imported(survey, tmp_path, small_sample):
+    import shutil
+
+    a, q = survey
+    assert not {"design_weight", "stratum"} & set(weights.respondents(a, q).columns)
+    folder = tmp_path / "weighted"
+    shutil.copytree(small_sample, folder)
+    people = pd.read_csv(folder / "participants.csv", dtype=str, keep_default_na=False)
+    rng = np.random.default_rng(3)
+    people["weight"] = [f"{x:.3f}" for x in rng.uniform(0.5, 3.0, len(people))]
+    people["stratum"] = np.where(rng.uniform(size=len(people)) < 0.5, "urban", "rural")
+    people.to_csv(folder / "participants.csv", index=False, lineterminator="\n")
+    b = load_assessment(folder)
+    qb = perception.ratings_frame(b, activity_id="questionnaire", aspect="performance", channels=["online", "offline"])
+    carried = weights.respondents(b, qb).set_index("respondent_id")
+    source = people.set_index("respondent_id")
+    assert np.allclose(carried["design_weight"], source.loc[carried.index, "weight"].astype(float))
+    assert (carried["stratum"] == source.loc[carried.index, "stratum"]).all()
+    w = weights.survey_weights(carried.reset_index(), margins={})
+    table = perception.weighted_comparison(qb, w, n_resamples=100)
+    text = perception.findings_weighted(table, w)
+    assert "own design weights" in text and "2 sampling strata" in text
+    g01 = qb[(qb.goal_id == "G01") & qb.rating.notna()]
+    weighted = table[(table.goal_id == "G01") & (table.estimate == "weighted")]["mean"].item()
+    assert weighted == pytest.approx(np.average(g01["rating"], weights=g01["respondent_id"].map(source["weight"].astype(float))), rel=1e-5)

@@ -71,10 +71,15 @@ __all__ = [
     "post_stratify",
     "rake",
     "respondents",
+    "strata_summary",
+    "survey_weights",
     "weight_summary",
 ]
 
 WEIGHT = "weight"
+# A survey's own weights and strata, carried into participants by the importers.
+DESIGN_WEIGHT = "design_weight"
+STRATUM = "stratum"
 MARGIN_COLUMNS = ("area", "gender", "age_band", "stakeholder_group", "channel")
 _SCALES = ("mean", "population")
 _POLICIES = ("error", "drop")
@@ -119,14 +124,19 @@ def respondents(assessment, data: pd.DataFrame | None = None, *, activity_id: st
     -------
     pandas.DataFrame
         ``respondent_id``, ``activity_id``, ``stakeholder_group``, ``channel``, ``area``
-        (None for city-wide roles), ``gender`` and ``age_band``. No personal column.
+        (None for city-wide roles), ``gender`` and ``age_band``; plus ``design_weight`` and
+        ``stratum`` when the participants carry a survey's own ``weight`` and ``stratum``
+        (see :func:`survey_weights`). No personal column.
 
     Examples
     --------
     >>> people = respondents(a, ratings_frame(a, activity_id="questionnaire"))  # doctest: +SKIP
     """
     cols = ["respondent_id", "activity_id", "stakeholder_group", "channel", "area", "gender", "age_band"]
-    people = assessment.participants.reindex(columns=cols)
+    participants = assessment.participants
+    design = {source: name for source, name in ((WEIGHT, DESIGN_WEIGHT), (STRATUM, STRATUM))
+              if source in participants.columns and participants[source].notna().any()}
+    people = participants.reindex(columns=cols + list(design)).rename(columns=design)
     if activity_id is not None:
         people = people[people["activity_id"] == activity_id]
     if data is not None:
@@ -574,6 +584,115 @@ def margins_from_metadata(metadata) -> dict[str, dict[str, float]]:
         _target_shares(spec, f"population_margins.{col}", "margins_from_metadata")  # checks the values
         margins[col] = {str(k): float(v) for k, v in spec.items()}
     return margins
+
+
+def survey_weights(
+    respondents: pd.DataFrame,
+    *,
+    margins: Mapping[str, Any],
+    trim: float | None = 5.0,
+    unmatched: str = "drop",
+    empty: str = "drop",
+) -> pd.Series:
+    """The weights of the weighted estimates: a survey's own design weights, calibrated to margins.
+
+    A survey imported with its own weights (participants' ``weight``, the ``design_weight`` of
+    :func:`respondents`) keeps them: raking starts from them (calibration of design weights;
+    Deville & Särndal 1992), or, when the metadata give no population margins, they are used
+    as they are, scaled to mean 1. Without design weights this is :func:`rake` from equal
+    starting weights.
+
+    Parameters
+    ----------
+    respondents : pandas.DataFrame
+        :func:`respondents`: one row per respondent, with ``design_weight`` when the survey
+        has weights.
+    margins : mapping
+        Population margins, as for :func:`rake` (e.g. :func:`margins_from_metadata`).
+    trim, unmatched, empty
+        Passed to :func:`rake`.
+
+    Returns
+    -------
+    pandas.Series
+        Weights named ``weight`` indexed by ``respondent_id``, with ``attrs["weighting"]``
+        (``"raking"``, ``"design weights raked"`` or ``"design weights"``), ``attrs["raking"]``
+        (see :func:`rake`), ``attrs["design"]`` (whether the survey's own weights were used)
+        and ``attrs["strata"]`` (how many sampling strata the respondents come from; 0 when
+        the survey has none).
+
+    Raises
+    ------
+    ValueError
+        When some respondents have a design weight and others do not: a weighted survey
+        weights everyone, so a gap is a data problem to fix, not a weight to guess.
+
+    Examples
+    --------
+    >>> people = pd.DataFrame({"respondent_id": list("abcd"), "area": list("nnss"),
+    ...                        "design_weight": [1.0, 3.0, 1.0, 1.0]})
+    >>> w = survey_weights(people, margins={})
+    >>> w.round(2).tolist(), w.attrs["weighting"]
+    ([0.67, 2.0, 0.67, 0.67], 'design weights')
+    """
+    frame = respondents.drop_duplicates("respondent_id")
+    design = None
+    if DESIGN_WEIGHT in frame.columns and frame[DESIGN_WEIGHT].notna().any():
+        design = pd.to_numeric(frame[DESIGN_WEIGHT], errors="coerce")
+        if design.isna().any():
+            raise ValueError(f"survey_weights: {int(design.isna().sum())} of {len(design)} respondents have no design weight "
+                             "(participants column 'weight'); give every respondent of a weighted survey a weight")
+        design = pd.Series(design.to_numpy(dtype=float), index=frame["respondent_id"])
+    strata = int(frame[STRATUM].dropna().nunique()) if STRATUM in frame.columns else 0
+    if margins or design is None:
+        weights = rake(respondents, margins=margins, base_weights=design, trim=trim, unmatched=unmatched, empty=empty)
+        method = "design weights raked" if design is not None else "raking"
+    else:
+        if (design < 0).any() or not np.isfinite(design).all() or design.sum() <= 0:
+            raise ValueError("survey_weights: design weights must be finite, non-negative and not all 0")
+        weights = (design / design.mean()).rename(WEIGHT).rename_axis("respondent_id")
+        weights.attrs["raking"] = {"converged": True, "iterations": 0, "max_error": 0.0, "unmatched": 0, "dropped": {},
+                                   "trim": None, "trimmed": 0}
+        method = "design weights"
+    weights.attrs.update(weighting=method, design=design is not None, strata=strata)
+    return weights
+
+
+def strata_summary(respondents: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
+    """Respondents and weights per sampling stratum of a survey imported with strata.
+
+    Parameters
+    ----------
+    respondents : pandas.DataFrame
+        :func:`respondents`, with ``stratum``.
+    weights : pandas.Series
+        Weights indexed by ``respondent_id`` (e.g. :func:`survey_weights`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``stratum``, ``n`` (respondents), ``weight_share`` (the stratum's share of the total
+        weight) and ``deff`` (Kish's design effect of the weights within the stratum).
+        Empty when the respondents have no stratum.
+
+    Examples
+    --------
+    >>> people = pd.DataFrame({"respondent_id": list("abcd"), "stratum": list("uurr")})
+    >>> strata_summary(people, pd.Series([1.0, 1.0, 2.0, 4.0], index=list("abcd")))["weight_share"].tolist()
+    [0.75, 0.25]
+    """
+    columns = ["stratum", "n", "weight_share", "deff"]
+    if STRATUM not in respondents.columns or respondents[STRATUM].isna().all():
+        return pd.DataFrame(columns=columns)
+    frame = respondents.drop_duplicates("respondent_id")[["respondent_id", STRATUM]].dropna()
+    frame = frame.assign(_w=pd.Series(weights).reindex(frame["respondent_id"]).to_numpy(dtype=float)).dropna(subset=["_w"])
+    total = frame["_w"].sum()
+    rows = []
+    for stratum, part in frame.groupby(STRATUM, sort=True):
+        w = part["_w"].to_numpy()
+        rows.append({"stratum": stratum, "n": len(part), "weight_share": float(w.sum() / total) if total else np.nan,
+                     "deff": float(len(w) * np.sum(w**2) / np.sum(w) ** 2) if w.sum() > 0 else np.nan})
+    return pd.DataFrame(rows, columns=columns).sort_values("weight_share", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def design_effect(weights) -> DesignEffect:
