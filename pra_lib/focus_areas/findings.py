@@ -9,13 +9,13 @@ from published tables through the catalogue of :mod:`pra_lib.publishing.i18n`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .. import risk
-from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE, SUPPRESSED
+from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE, is_suppressed
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
 from ..publishing.i18n import format_date, format_number, format_percent, get_language, plural
 from ..publishing.i18n import t as tr  # t names tables in this chapter
@@ -101,7 +101,7 @@ def trail_summary(trail: pd.DataFrame, *, k: int = 3) -> pd.DataFrame:
     rows = []
     for (fa, name), t in trail.groupby(["focus_area_id", "focus_area"], sort=False):
         v = _num(t["value"])
-        hidden = t["value"].astype(object).eq(SUPPRESSED)
+        hidden = is_suppressed(t["value"], t)
         goals = t[t["kind"] == "goal"]
         hz = t[t["kind"].isin(["shock", "stress", "hazard"])]
         codes = t[(t["kind"] == "interview code") & ~hidden]
@@ -276,18 +276,26 @@ def _equal(weights) -> bool:
 
 
 def methods_note(*, uncertainty: UncertaintyResult | None = None, ranking: pd.DataFrame | None = None, alpha: float = risk.DEFAULT_ALPHA,
-                 n_resamples: int | None = None, min_cell_size: int = DEFAULT_MIN_CELL_SIZE, synthetic: bool = False) -> str:
+                 n_resamples: int | None = None, min_cell_size: int = DEFAULT_MIN_CELL_SIZE, synthetic: bool = False,
+                 sections: Mapping[str, bool] | None = None) -> str:
     """A short methods note for the overall report, with the settings actually used.
+
+    ``sections`` (:func:`collected_sections`) leaves out the methods of sections whose data
+    were not collected.
 
     Examples
     --------
     >>> report.markdown(methods_note(uncertainty=u, ranking=ranking, alpha=0.25, n_resamples=1000))  # doctest: +SKIP
     """
+    absent = {name for name, collected in (sections or {}).items() if not collected}
+    if "focus_areas" in absent:
+        uncertainty = ranking = None
     lines = [
-        tr("synthesis.methods.perceptions") + (tr("synthesis.methods.resamples", n=format_number(n_resamples)) if n_resamples else "."),
-        tr("synthesis.methods.risk", alpha=_fmt(alpha, 2)),
-        tr("synthesis.methods.actions"),
-        tr("synthesis.methods.focus_areas"),
+        (tr("synthesis.methods.perceptions") + (tr("synthesis.methods.resamples", n=format_number(n_resamples)) if n_resamples else "."))
+        if "risk" not in absent else tr("synthesis.methods.perceptions_only"),
+        "" if "risk" in absent else tr("synthesis.methods.risk", alpha=_fmt(alpha, 2)),
+        "" if "actions" in absent else tr("synthesis.methods.actions"),
+        "" if "focus_areas" in absent else tr("synthesis.methods.focus_areas"),
     ]
     if ranking is not None and len(ranking) and "normalisation" in ranking:
         w = ranking.attrs.get("weights") or {}

@@ -7,6 +7,8 @@ markdown; a suppressed value is never quoted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -87,6 +89,7 @@ def executive_summary(
     seminar_changes: pd.DataFrame | None = None,
     seminar_ranking: pd.DataFrame | None = None,
     shock_ranks: pd.DataFrame | None = None,
+    sections: Mapping[str, bool] | None = None,
     k: int = 3,
 ) -> str:
     """A one-page executive summary of the whole PRA, as markdown computed from the results.
@@ -113,6 +116,10 @@ def executive_summary(
     shock_ranks : DataFrame, optional
         :func:`pra_lib.risk.rank_intervals` of the shocks: the top shock is quoted among the
         settled findings when it is first, untied, in at least 90% of the resamples.
+    sections : mapping of str to bool, optional
+        :func:`collected_sections`: the results of a section whose data were not collected
+        are left out, so that, for example, an assessment without an actions inventory is
+        not summarised as "no action" for every goal.
     k : int
         How many goals, shocks, stresses and gaps to name.
 
@@ -129,6 +136,17 @@ def executive_summary(
     --------
     >>> report.markdown(executive_summary(city="Jakarta", goal_scores=goals, ranking=ranking, uncertainty=u))  # doctest: +SKIP
     """
+    absent = {name for name, collected in (sections or {}).items() if not collected}
+    if "profile" in absent:
+        goal_scores = None
+    if "risk" in absent:
+        shocks = stresses = compound = shock_ranks = hazard_gaps = None
+    if "actions" in absent:
+        goal_gaps = hazard_gaps = None
+    if "focus_areas" in absent:
+        ranking = uncertainty = None
+    if "seminar" in absent:
+        seminar_changes = seminar_ranking = None
     lines = []
     robust = _robust(goal_scores, shock_ranks)
     if robust:

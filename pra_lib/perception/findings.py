@@ -258,8 +258,17 @@ def findings_weighted(table: pd.DataFrame, weights: pd.Series, *, min_cell_size:
     unit = "goal_id" if "goal_id" in table.columns else "dimension_id"
     report = getattr(weights, "attrs", {}).get("raking", {})
     d = design_effect(pd.Series(weights).dropna())
+    attrs = getattr(weights, "attrs", {})
     lines = []
-    if report and report.get("iterations", 0) == 0:
+    if attrs.get("design"):  # the survey's own weights (weights.survey_weights)
+        lines.append(tr("weights.find.design_only") if attrs.get("weighting") == "design weights" else tr("weights.find.design"))
+    if attrs.get("strata"):
+        lines.append(tr("weights.find.strata", n=attrs["strata"]))
+    if attrs.get("weighting") == "design weights":
+        d_only = design_effect(pd.Series(weights).dropna())
+        lines.append(tr("weights.find.design_effect", n=d_only.n, deff=format_number(d_only.deff, digits=2),
+                        n_effective=format_number(d_only.n_effective, digits=0)))
+    elif report and report.get("iterations", 0) == 0:
         lines.append(tr("weights.find.no_population"))
     else:
         conv = (tr("weights.find.converged", n=report["iterations"]) if report.get("converged", True) else
