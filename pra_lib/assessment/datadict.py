@@ -41,6 +41,11 @@ def _allowed(col: Column) -> str:
     return "; ".join(parts) or "any"
 
 
+def _listed(columns) -> str:
+    named = [f"`{c}`" for c in columns]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
 def render() -> str:
     """The data dictionary as Markdown."""
     lines = [
@@ -93,6 +98,9 @@ def render() -> str:
             spec.description,
             "",
         ]
+        if spec.key:
+            lines += [f"A row is identified by {_listed(spec.key)}: two rows with the same "
+                      f"{'value' if len(spec.key) == 1 else 'values'} (a double submission, say) are reported as a problem.", ""]
         if spec.one_of:
             lines += [f"Each row needs at least one of {', '.join(f'`{c}`' for c in spec.one_of)}.", ""]
         lines += ["| column | type | required column | may be empty | allowed values | example | notes |", "|---|---|---|---|---|---|---|"]
