@@ -24,8 +24,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .publishing.disclosure import DEFAULT_MIN_CELL_SIZE, SMALLEST_SAFE_CELL
+from .publishing.html_export import render_html as _render_html
 from .publishing.privacy import KEY_ENV, KEY_FILE_ENV, pseudonym_key
-from ._files import FolderBusy, OutputError, atomic_write_text, home_as_tilde, read_json_object, die_with_parent, kill_marked, environment_set, exclusive_lock, kill_children, run_in_processes, usable_folder
+from .manifest import (  # noqa: F401  (provenance, re-exported: tests and reproduce.py use them from here)
+    INJECTED_TAG, MANIFEST_VERSION, RUNNER_PARAMETERS, _git_commit, _library_digest, _lock_record, _notebook_record, _python_and_platform, _run_header,
+    _sha256, _versions, executed_notebook_digest, installed_packages, key_fingerprint, lock_file, parameter_defaults, published_files,
+)
+from ._files import FolderBusy, OutputError, atomic_write_text, read_json_object, die_with_parent, kill_marked, environment_set, exclusive_lock, kill_children, run_in_processes, usable_folder
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 DEFAULT_TIMEOUT = 600
@@ -82,7 +87,6 @@ def discover_notebooks(notebooks_dir: Path | None = None, only: list[str] | None
     return books
 
 
-RUNNER_PARAMETERS = ("assessment_path", "output_dir")  # set by the runner, never by the user
 _CASTS = {"int": int, "float": float, "str": str, "bool": lambda v: v if isinstance(v, bool) else {"true": True, "false": False}[str(v).lower()]}
 
 
@@ -197,12 +201,62 @@ def _kernel_did_not_start(exc: BaseException) -> bool:
     return not isinstance(exc, PapermillExecutionError) and ("kernel_info" in text or "kernel didn't respond in" in text)
 
 
+_KERNEL_MANAGER = None
+
+
+def kernel_manager_class():
+    """The jupyter_client kernel manager the notebooks run under.
+
+    Two changes to jupyter_client's ``AsyncKernelManager``, each at the cause of a message
+    that every notebook of a successful run used to print:
+
+    * On POSIX systems the kernel talks to the runner over IPC (Unix domain) sockets, in a
+      folder of its own that only this user can open, instead of TCP ports on localhost
+      that any local user can reach ("Kernel is running over TCP without encryption").
+    * jupyter_client interrupts a kernel (SIGINT) before asking it to shut down, which
+      breaks into a kernel still finishing its last reply ("KeyboardInterrupt caught in
+      kernel"). A notebook that finished has nothing to interrupt, so the manager goes
+      straight to the shutdown request; a kernel that does not end within its shutdown
+      wait is killed, as before. Interrupting on a cell timeout is unchanged.
+    """
+    global _KERNEL_MANAGER
+    if _KERNEL_MANAGER is None:
+        import tempfile
+
+        from jupyter_client.manager import AsyncKernelManager
+        from traitlets import default
+
+        class ReportKernelManager(AsyncKernelManager):
+            @default("transport")
+            def _transport_default(self):
+                return "ipc" if os.name == "posix" else "tcp"
+
+            @default("ip")
+            def _ip_default(self):
+                if self.transport == "ipc":  # short: a socket path may not pass ~100 characters
+                    return os.path.join(tempfile.mkdtemp(prefix="pra-kernel-"), "kernel")
+                return super()._ip_default()
+
+            async def _async_interrupt_kernel(self):
+                if not self.shutting_down:
+                    await super()._async_interrupt_kernel()
+
+            def cleanup_ipc_files(self):
+                super().cleanup_ipc_files()
+                folder = Path(self.ip).parent
+                if self.transport == "ipc" and folder.name.startswith("pra-kernel-"):
+                    shutil.rmtree(folder, ignore_errors=True)
+
+        _KERNEL_MANAGER = ReportKernelManager
+    return _KERNEL_MANAGER
+
+
 def _execute_notebook(source: Path, executed: Path, *, params: dict, cwd: Path, timeout: int) -> None:
     import papermill as pm
 
     for attempt in (1, 2):
         try:
-            options = dict(kernel_name="python3", language="python", progress_bar=False, log_output=False, report_mode=False)
+            options = dict(kernel_name="python3", language="python", progress_bar=False, log_output=False, report_mode=False, kernel_manager_class=kernel_manager_class())
             pm.execute_notebook(str(source), str(executed), parameters=params, cwd=str(cwd), execution_timeout=timeout, start_timeout=START_TIMEOUT, **options)
             return
         except Exception as exc:
@@ -231,7 +285,7 @@ def _run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, 
         source = _translated(notebook, parameters.get("lang"), staging_root)
         _execute_notebook(source, executed, params=params, cwd=notebook.parent, timeout=timeout)
         _relative_papermill_paths(executed)
-        _render_html(executed, staging / f"{name}.html")
+        _render_html(executed, staging / f"{name}.html", lang=parameters.get("lang"))
     except PapermillExecutionError as exc:
         cell = exc.exec_count
         error = f"{exc.ename}: {exc.evalue}"
@@ -372,17 +426,6 @@ def _translated(notebook: Path, lang, folder: Path) -> Path:
     return path
 
 
-def _first_heading(nb) -> str | None:
-    """The report's title: the first Markdown heading, typed in a cell or computed by one."""
-    for cell in nb.cells:
-        texts = [cell.source] if cell.cell_type == "markdown" else [o.get("data", {}).get("text/markdown", "") for o in cell.get("outputs", [])]
-        for text in texts:
-            text = "".join(text) if isinstance(text, list) else text
-            if text.lstrip().startswith("#"):
-                return text.lstrip().lstrip("#").strip().splitlines()[0]
-    return None
-
-
 def _relative_papermill_paths(executed: Path) -> None:
     """papermill records the absolute input and output paths; keep only their names."""
     nb = json.loads(executed.read_text(encoding="utf-8"))
@@ -391,22 +434,6 @@ def _relative_papermill_paths(executed: Path) -> None:
         if meta.get(key):
             meta[key] = Path(meta[key]).name
     atomic_write_text(executed, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
-
-
-def _render_html(executed: Path, html_path: Path) -> None:
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    nb = nbformat.read(executed, as_version=4)
-    for cell in nb.cells:
-        # papermill gives the injected cell a random id, which the HTML would carry; a fixed
-        # one keeps the report byte-identical between runs (pra reproduce compares it).
-        if INJECTED_TAG in cell.get("metadata", {}).get("tags", []):
-            cell["id"] = INJECTED_TAG
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    title = _first_heading(nb) or executed.stem
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    atomic_write_text(html_path, body)
 
 
 def run_reports(
@@ -499,6 +526,9 @@ def run_reports(
             environment = {KEY_ENV: pseudonym_key()[0].decode("utf-8", "surrogateescape")}
             record = {"key_source": key_source, "key_fingerprint": key_fingerprint(pseudonym_key()[0]), "per_book": per_book, "notebooks_dir": notebooks_dir}
             _run_tasks(tasks, per_book, summary, out_root=out_root, timeout=timeout, jobs=jobs, scheduler=scheduler, environment=environment, progress=progress, loaded=loaded, user=user, started=started, record=record)
+        from .publishing.front_page import write_front_pages  # index.html of each assessment, from what its reports published
+
+        write_front_pages(out_root, loaded, lang=user.get("lang", "en"), min_cell_size=user["min_cell_size"], on_problem=lambda message: summary.problem(message, progress))
     finally:
         lock.__exit__(None, None, None)
         for signum, handler in handlers.items():
@@ -655,260 +685,6 @@ def _start_worker(parent: int) -> None:
     global _IN_WORKER
     _IN_WORKER = True
     die_with_parent(parent, on_stop=_on_stop, guard=_PUBLISHING)
-
-
-KEY_PACKAGES = ("numpy", "pandas", "scipy", "matplotlib", "seaborn", "pandera", "papermill", "nbconvert", "ipykernel", "networkx")
-MANIFEST_VERSION = 2
-INJECTED_TAG = "injected-parameters"
-REQUIREMENTS_DIR = Path(__file__).resolve().parent.parent / "requirements"
-
-
-def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    from . import __version__
-
-    found = {"pra_lib": __version__, "python": sys.version.split()[0]}
-    for name in KEY_PACKAGES:
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            found[name] = "not installed"
-    try:  # the font rasteriser matplotlib was built with; it shapes every PNG
-        from matplotlib import ft2font
-
-        found["freetype"] = ft2font.__freetype_version__
-    except ImportError:
-        found["freetype"] = "not installed"
-    return found
-
-
-def _normalise_name(name: str) -> str:
-    import re
-
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def installed_packages() -> dict[str, str]:
-    """Every installed distribution, as normalised name -> version, sorted by name."""
-    from importlib.metadata import distributions
-
-    found: dict[str, str] = {}
-    for dist in distributions():
-        name = dist.metadata["Name"]
-        if name:
-            found.setdefault(_normalise_name(name), dist.version)
-    return dict(sorted(found.items()))
-
-
-def lock_file(python: str | None = None) -> Path:
-    """The hashed lock file for a Python version (``"3.12"``; default: the running one)."""
-    python = python or f"{sys.version_info.major}.{sys.version_info.minor}"
-    return REQUIREMENTS_DIR / f"lock-py{python}.txt"
-
-
-def _locked_pins(path: Path) -> dict[str, str]:
-    """``name==version`` pins of a lock file that apply to this interpreter and platform."""
-    import re
-
-    try:
-        from packaging.markers import Marker
-    except ImportError:  # pragma: no cover - packaging comes with matplotlib
-        Marker = None
-    pins = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        found = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)\s*(?:;\s*([^\\]+?))?\s*\\?\s*$", line)
-        if not found:
-            continue
-        name, version, marker = found.groups()
-        if marker and Marker is not None and not Marker(marker).evaluate():
-            continue
-        pins[_normalise_name(name)] = version
-    return pins
-
-
-def _lock_record(packages: dict[str, str]) -> dict:
-    """The lock file for this Python, its digest, and whether the installed set matches it."""
-    path = lock_file()
-    if not path.is_file():
-        return {"file": None, "sha256": None, "in_force": False, "differences": [f"no lock file {path.name} in {REQUIREMENTS_DIR}"]}
-    differences = []
-    for name, version in _locked_pins(path).items():
-        installed = packages.get(name)
-        if installed != version:
-            differences.append(f"{name}: locked {version}, installed {installed or 'nothing'}")
-    return {"file": f"{REQUIREMENTS_DIR.name}/{path.name}", "sha256": _sha256(path), "in_force": not differences, "differences": differences}
-
-
-def _python_and_platform() -> tuple[dict, dict]:
-    import platform
-
-    python = {"version": platform.python_version(), "implementation": platform.python_implementation(), "compiler": platform.python_compiler()}
-    libc = " ".join(x for x in platform.libc_ver() if x)
-    system = {"system": platform.system(), "release": platform.release(), "machine": platform.machine(), "libc": libc or None, "platform": platform.platform()}
-    return python, system
-
-
-def _library_digest() -> str:
-    """One SHA-256 over pra_lib's own source and reference files, so that code that
-    differs from the git commit (or a copy installed without git) is still identified."""
-    import hashlib
-
-    root = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".py", ".csv"} and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + _sha256(path).encode("ascii") + b"\n")
-    return digest.hexdigest()
-
-
-def _git_commit() -> dict | None:
-    import subprocess
-
-    repo = Path(__file__).resolve().parent.parent
-    try:
-        head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
-        if head.returncode != 0:
-            return None
-        dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, timeout=10)
-        return {"commit": head.stdout.strip(), "uncommitted_changes": bool(dirty.stdout.strip())}
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def key_fingerprint(key: bytes) -> str:
-    """A check value of the pseudonymisation key (HMAC-SHA256 of a fixed text, 16 hex digits).
-
-    It tells whether two runs used the same key without revealing the key: anyone able to
-    test guesses against it could test them as well against the published pseudonyms.
-    """
-    import hashlib
-    import hmac
-
-    return hmac.new(key, b"pra_lib pseudonym key fingerprint", hashlib.sha256).hexdigest()[:16]
-
-
-def parameter_defaults(notebook: Path) -> dict:
-    """The default values in a notebook's ``parameters`` cell (literals; other expressions as their source)."""
-    import ast
-
-    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
-    cells = [c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if not cells:
-        return {}
-    source = cells[0]["source"]
-    defaults = {}
-    for node in ast.parse(source if isinstance(source, str) else "".join(source)).body:
-        targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets if isinstance(node, ast.Assign) else []
-        if node_value := getattr(node, "value", None):
-            try:
-                value = ast.literal_eval(node_value)
-            except ValueError:
-                value = ast.unparse(node_value)
-            for target in targets:
-                if isinstance(target, ast.Name):
-                    defaults[target.id] = value
-    return defaults
-
-
-def executed_notebook_digest(path: Path) -> str:
-    """SHA-256 of an executed notebook's content, without what records the run itself.
-
-    Left out: papermill's and the kernel's timings (``metadata.papermill``, each cell's
-    ``execution`` and ``papermill`` metadata), the random ids of the cells papermill adds
-    (injected parameters, the note on a failed cell), and the folders the runner passes
-    (``assessment_path``, ``output_dir``). What is left, every cell's source and output and
-    the kernel description, is compared.
-    """
-    import hashlib
-    import re
-
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    nb.get("metadata", {}).pop("papermill", None)
-    runner_lines = re.compile(r"^(\s*(?:%s)\s*=).*$" % "|".join(RUNNER_PARAMETERS), re.MULTILINE)
-    for cell in nb.get("cells", []):
-        meta = cell.get("metadata", {})
-        meta.pop("papermill", None)
-        meta.pop("execution", None)
-        if "papermill-error-cell-tag" in meta.get("tags", []):  # papermill's note on a failed cell
-            cell["id"] = "papermill-error-cell"
-        if INJECTED_TAG in meta.get("tags", []):
-            cell["id"] = INJECTED_TAG
-            source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else source
-            cell["source"] = runner_lines.sub(r"\1 <set by the runner>", source)
-        elif isinstance(cell.get("source"), list):
-            cell["source"] = "".join(cell["source"])
-    text = json.dumps(nb, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def published_files(folder: Path, notebook: str) -> tuple[dict[str, str], str | None]:
-    """SHA-256 of every file a notebook published, by path inside its folder; and the
-    content digest of its executed notebook (see :func:`executed_notebook_digest`)."""
-    folder = Path(folder)
-    executed = folder / f"{notebook}.ipynb"
-    files = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        relative = path.relative_to(folder)
-        if path == executed or any(part.startswith(".") for part in relative.parts):
-            continue
-        files[relative.as_posix()] = _sha256(path)
-    return files, (executed_notebook_digest(executed) if executed.is_file() else None)
-
-
-def _notebook_record(result: NotebookResult, book: Path | None, passed: dict, *, files_from: Path | None = None) -> dict:
-    record = asdict(result)
-    if book is not None:
-        record["source_sha256"] = _sha256(book)
-        defaults = {k: v for k, v in parameter_defaults(book).items() if k not in RUNNER_PARAMETERS}
-        record["parameters"] = {**defaults, **passed}
-    files, executed = published_files(Path(files_from or result.output_dir), result.notebook)
-    record["files"] = files
-    record["executed_notebook_sha256"] = executed
-    return record
-
-
-def _run_header(assessment, parameters: dict, started, record: dict, run_id: str) -> dict:
-    """What a run records once for each assessment: command, inputs, environment, key."""
-    import shlex
-
-    root = Path(assessment.path).resolve()
-    packages = installed_packages()
-    python, system = _python_and_platform()
-    return {
-        "manifest_version": MANIFEST_VERSION,
-        "assessment_id": assessment.assessment_id,
-        "run_id": run_id,
-        "status": "incomplete",
-        "command": shlex.join(home_as_tilde(arg) for arg in sys.argv),
-        "working_directory": home_as_tilde(os.getcwd()),
-        "assessment_path": os.path.relpath(root),  # from the working directory; never the home folder's name
-        "inputs": {str(p.resolve().relative_to(root)): _sha256(p) for p in assessment.input_files()},
-        "parameters": parameters,
-        "notebooks_dir": None if record["notebooks_dir"] is None else str(Path(record["notebooks_dir"]).resolve()),
-        "python": python,
-        "platform": system,
-        "versions": _versions(),
-        "packages": packages,
-        "lock": _lock_record(packages),
-        "library_sha256": _library_digest(),
-        "git": _git_commit(),
-        "pseudonym_key_source": record["key_source"],
-        "pseudonym_key_fingerprint": record["key_fingerprint"],
-        "started": started.isoformat(timespec="seconds"),
-        "finished": None,
-        "notebooks_run": [book.stem for book in record["per_book"]],
-    }
 
 
 def _folder_run(folder: Path) -> str | None:

@@ -43,7 +43,7 @@ LAYERS = [
     ("stats", {"stats"}),
     ("publishing", {"publishing"}),
     ("chapters", set(CHAPTERS) | set(OLD_CHAPTER_NAMES)),
-    ("runner/cli", {"runner", "cli", "reproduce", "__main__"}),
+    ("runner/cli", {"runner", "manifest", "cli", "reproduce", "__main__"}),
 ]
 LAYER_OF = {name: (i, layer) for i, (layer, names) in enumerate(LAYERS) for name in names}
 LAYER_TEXT = " -> ".join(layer for layer, _ in LAYERS)

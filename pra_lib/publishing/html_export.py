@@ -1,0 +1,275 @@
+"""The HTML page of an executed report notebook, written for the people who read it.
+
+A report page opens with its title, then its key findings, then a table of contents of
+its ``##`` sections, then the body. The notebooks keep their logical order (findings are
+computed at the end, from the tables above them); the order is changed here, at export,
+from cell tags:
+
+* ``findings``: the ``## Findings`` heading and the cells that write the findings. They
+  move right after the title block (the title cell and what precedes the first section).
+* ``detail``: a cell that shows long reference tables (per indicator, per pair, per
+  respondent group). Each table it shows is folded in a ``<details>`` element, opened by a
+  click, so the reading flow stays short; its figures stay in view, and the tables are in
+  the CSV files and the workbook as well.
+
+Code input and prompts are hidden. The page is self-contained: the template loads no
+script, style sheet or font from any other host (no require.js, MathJax or Mermaid from a
+CDN; the reports contain no mathematics), so a report works offline and opening it tells
+no third party that it is being read. Figures are embedded in the page.
+
+Examples
+--------
+>>> from pra_lib.publishing.html_export import render_html
+>>> render_html(Path("01_questionnaire.ipynb"), Path("01_questionnaire.html"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from pathlib import Path
+
+from .._files import atomic_write_text
+
+FINDINGS_TAG = "findings"
+DETAIL_TAG = "detail"
+INJECTED_TAG = "injected-parameters"  # papermill's tag on the cell it adds
+_EXPORT_KEY = "pra_export"  # cell metadata set for the export only, never written to a notebook
+_TOC_MARK = "<!--pra-toc-->"
+
+# Blocks of nbconvert's "lab" template (nbconvert 7) that load scripts from a CDN are
+# emptied; the page keeps the template's own inline style sheets.
+_TEMPLATE = """\
+{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}
+<style type="text/css">
+main { max-width: 1180px; margin: 0 auto; }
+.pra-findings { border-left: 4px solid #1e88e5; background: #f3f8fd; padding: 0.25em 1em; margin: 1em 0; }
+nav.pra-toc { margin: 1em 0 2em 0; padding: 0.5em 1em; border: 1px solid #d0d7de; border-radius: 4px;
+  font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1); line-height: 1.6; }
+nav.pra-toc h2 { font-size: 1.1em; margin: 0.4em 0; }
+nav.pra-toc ol { margin: 0.2em 0 0.4em 1.2em; padding: 0; }
+details.pra-detail { margin: 0.5em 0 1em 0; }
+details.pra-detail > summary { cursor: pointer; color: #1565c0; padding: 0.3em 0 0.3em var(--jp-cell-padding);
+  font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1); }
+@media print { details.pra-detail > *:not(summary) { display: block; } }
+</style>
+{%- endblock extra_css -%}
+{%- block any_cell scoped -%}
+{%- set role = cell.metadata.get('pra_export', {}) -%}
+{%- if role.get('findings_start') -%}<section class="pra-findings">{%- endif -%}
+{%- if role.get('toc') -%}
+<!--pra-toc-->
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{%- if role.get('findings_end') -%}</section>{%- endif -%}
+{%- endblock any_cell -%}
+{%- block output scoped -%}
+{%- set role = cell.metadata.get('pra_export', {}) -%}
+{%- set data = output.get('data', {}) -%}
+{%- if role.get('summary') and 'text/html' in data and 'image/png' not in data and 'image/svg+xml' not in data -%}
+<details class="pra-detail"><summary>{{ role.get('summary') | escape }}</summary>
+{{ super() }}
+</details>
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{%- endblock output -%}
+"""
+
+
+def _tags(cell) -> list:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def _text(source) -> str:
+    return "".join(source) if isinstance(source, list) else (source or "")
+
+
+def report_title(nb) -> str | None:
+    """The report's title: the first Markdown heading, typed in a cell or computed by one.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Data overview\\n\\nWho took part.")])
+    >>> report_title(nb)
+    'Data overview'
+    """
+    for cell in nb.cells:
+        texts = [cell.source] if cell.cell_type == "markdown" else [o.get("data", {}).get("text/markdown", "") for o in cell.get("outputs", [])]
+        for text in texts:
+            text = _text(text)
+            if text.lstrip().startswith("#"):
+                return text.lstrip().lstrip("#").strip().splitlines()[0]
+    return None
+
+
+def _starts_section(cell) -> bool:
+    """A Markdown cell that opens a ``##`` (or deeper) section, as opposed to the ``#`` title."""
+    return cell.cell_type == "markdown" and re.match(r"\s*##", _text(cell.source)) is not None
+
+
+def reading_order(nb, *, show_table: str = "Show table"):
+    """A copy of ``nb`` in the order a reader wants it: title, findings, contents, body.
+
+    The title block is every cell before the first ``##`` section (the title cell, and
+    what the setup cells print, such as a note on small cells). Cells tagged ``findings``
+    follow it, in their own order, then a marker for the table of contents, then every
+    other cell in notebook order. Cells tagged ``detail`` are marked to be folded under
+    ``show_table``. The notebook passed in is not changed.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> cells = [nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_markdown_cell("## A"),
+    ...          nbformat.v4.new_markdown_cell("## Findings", metadata={"tags": ["findings"]})]
+    >>> [c.source for c in reading_order(nbformat.v4.new_notebook(cells=cells)).cells]
+    ['# T', '## Findings', '', '## A']
+    """
+    import nbformat
+
+    nb = copy.deepcopy(nb)
+    cells = list(nb.cells)
+    first_section = next((i for i, c in enumerate(cells) if _starts_section(c) or FINDINGS_TAG in _tags(c)), len(cells))
+    head, rest = cells[:first_section], cells[first_section:]
+    findings = [c for c in rest if FINDINGS_TAG in _tags(c)]
+    body = [c for c in rest if FINDINGS_TAG not in _tags(c)]
+    if findings:
+        findings[0].metadata.setdefault(_EXPORT_KEY, {})["findings_start"] = True
+        findings[-1].metadata.setdefault(_EXPORT_KEY, {})["findings_end"] = True
+    for cell in body:
+        if DETAIL_TAG in _tags(cell) and cell.cell_type == "code" and cell.get("outputs"):
+            cell.metadata.setdefault(_EXPORT_KEY, {})["summary"] = show_table
+    toc = nbformat.v4.new_raw_cell("", metadata={_EXPORT_KEY: {"toc": True}})
+    toc["id"] = "pra-contents"
+    nb.cells = head + findings + [toc] + body
+    return nb
+
+
+def _contents(page: str, heading: str) -> str:
+    """The ``<nav>`` listing every ``<h2>`` after the contents marker, linked by its id."""
+    _, _, after = page.partition(_TOC_MARK)
+    items = []
+    for anchor, inner in re.findall(r'<h2[^>]*\bid="([^"]+)"[^>]*>(.*?)</h2>', after, flags=re.DOTALL):
+        inner = re.sub(r'<a class="anchor-link".*?</a>', "", inner, flags=re.DOTALL)
+        label = html.unescape(re.sub(r"<[^>]+>", "", inner)).strip()
+        if label:
+            items.append(f'<li><a href="#{anchor}">{html.escape(label)}</a></li>')
+    if not items:
+        return ""
+    return f'<nav class="pra-toc" aria-label="{html.escape(heading)}"><h2>{html.escape(heading)}</h2><ol>{"".join(items)}</ol></nav>'
+
+
+def _language(nb, lang: str | None) -> str:
+    """``lang`` if given, else the language the notebook ran in (papermill records it)."""
+    if lang:
+        return lang
+    ran_with = nb.get("metadata", {}).get("papermill", {}).get("parameters", {}) or {}
+    return ran_with.get("lang") or "en"
+
+
+def export_html(nb, *, lang: str | None = None, title: str | None = None) -> str:
+    """The HTML page of an executed notebook: findings first, contents, long tables folded.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed notebook (not changed).
+    lang : str, optional
+        Language of the page's own words ("Contents", "Show table") and its ``lang``
+        attribute; default: the ``lang`` the notebook ran with, else English.
+    title : str, optional
+        The page title; default: the first heading (:func:`report_title`).
+
+    Returns
+    -------
+    str
+        A complete, self-contained HTML document.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> page = export_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Seminar")]))
+    >>> "<title>Seminar</title>" in page and "https://" not in page.split("<style")[0]
+    True
+    """
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    from .i18n import language, t
+
+    lang = _language(nb, lang)
+    with language(lang):
+        contents, show_table = t("report.contents"), t("report.show_table")
+    ordered = reading_order(nb, show_table=show_table)
+    for cell in ordered.cells:
+        # papermill gives the injected cell a random id, which the HTML would carry; a fixed
+        # one keeps the report byte-identical between runs (pra reproduce compares it).
+        if INJECTED_TAG in _tags(cell):
+            cell["id"] = INJECTED_TAG
+    exporter = HTMLExporter(
+        extra_loaders=[DictLoader({"pra_report.html.j2": _TEMPLATE})],
+        template_file="pra_report.html.j2",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        language_code=lang,
+    )
+    resources = {"metadata": {"name": title or report_title(nb) or "Report"}}
+    page, _ = exporter.from_notebook_node(ordered, resources=resources)
+    return page.replace(_TOC_MARK, _contents(page, contents), 1)
+
+
+def render_html(executed: Path, html_path: Path, *, lang: str | None = None) -> None:
+    """Write the HTML report of an executed notebook file, atomically (see :func:`export_html`).
+
+    Examples
+    --------
+    >>> render_html(Path("staging/04_assets_shocks_workshop.ipynb"), Path("staging/04_assets_shocks_workshop.html"))  # doctest: +SKIP
+    """
+    import nbformat
+
+    nb = nbformat.reads(Path(executed).read_text(encoding="utf-8"), as_version=4)
+    atomic_write_text(Path(html_path), export_html(nb, lang=lang, title=report_title(nb) or Path(executed).stem))
+
+
+def remote_references(page: str) -> list[str]:
+    """Every reference in an HTML page that would make a browser contact another host.
+
+    Looked for: ``src`` and ``href`` of ``<script>``, ``<link>``, ``<img>``, ``<iframe>``,
+    ``<source>``, ``<video>``, ``<audio>`` and ``<object data>``; ``url(...)`` and
+    ``@import`` in style sheets and style attributes; ``import`` statements and dynamic
+    ``import()`` in scripts. A protocol-relative ``//host`` counts as remote.
+
+    Examples
+    --------
+    >>> remote_references('<script src="https://cdn.example/x.js"></script><a href="#top">top</a>')
+    ['<script src="https://cdn.example/x.js">']
+    """
+    found = []
+    remote = r"""(?:https?:)?//"""
+    for tag in re.finditer(r"<(script|link|img|iframe|source|video|audio|object|embed)\b[^>]*>", page, flags=re.IGNORECASE):
+        if re.search(r"""\b(?:src|href|data|srcset|poster)\s*=\s*["']?\s*""" + remote, tag.group(0), flags=re.IGNORECASE):
+            found.append(tag.group(0))
+    for style in re.finditer(r"""url\(\s*["']?\s*""" + remote + r"""[^)]*\)|@import\s+["']""" + remote + r"[^;]*", page, flags=re.IGNORECASE):
+        found.append(style.group(0))
+    for script in re.finditer(r"<script\b[^>]*>(.*?)</script>", page, flags=re.IGNORECASE | re.DOTALL):
+        for module in re.finditer(r"""\bimport\b[^;\n]*?["']""" + remote + r"""[^"']*["']|\bimport\(\s*["']""" + remote + r"""[^"']*["']""", script.group(1)):
+            found.append(module.group(0))
+    return found
+
+
+def page_language(page: str) -> str | None:
+    """The ``lang`` attribute of a page's ``<html>`` element."""
+    found = re.search(r'<html[^>]*\blang="([^"]*)"', page)
+    return found.group(1) if found else None
+
+
+__all__ = ["DETAIL_TAG", "FINDINGS_TAG", "export_html", "page_language", "reading_order", "remote_references", "render_html", "report_title"]
