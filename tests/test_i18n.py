@@ -19,10 +19,9 @@ from babel.messages.pofile import read_po
 from pra_lib import i18n, risk, seminar
 from pra_lib.cli import _run_parameters, build_parser
 from pra_lib.publishing import i18n_tools
-from pra_lib.runner import run_reports
 from pra_lib.assessment.schema import ACTION_STATUSES, CHANNELS
 
-from .conftest import REPO, SAMPLE
+from .conftest import REPO
 
 LOCALE = REPO / "pra_lib" / "locale"
 TEMPLATE = LOCALE / "pra.pot"
@@ -305,15 +304,9 @@ def test_every_notebook_declares_lang_and_switches_right_after_its_imports():
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    """Notebooks 00, 04 and 06 of the sample in Indonesian, 00 and 04 in English (fewer resamples)."""
-    out = tmp_path_factory.mktemp("i18n")
-    ran = {}
-    for lang, only, quick in (("id", ["00", "04", "06"], {"n_resamples": 100, "n_runs": 50}), ("en", ["00", "04"], {"n_resamples": 100})):
-        summary = run_reports([SAMPLE], out=out / lang, only=only, jobs=2, parameters={"lang": lang, **quick}, progress=lambda line: None)
-        assert summary.ok, [r.error for r in summary.failed]
-        ran[lang] = out / lang / "jakarta-2017-synthetic"
-    return ran
+def reports(sample_reports_id, sample_reports_en):
+    """The sample's published reports in Indonesian and in English (the session's full runs)."""
+    return {"id": sample_reports_id / "jakarta-2017-synthetic", "en": sample_reports_en / "jakarta-2017-synthetic"}
 
 
 def _html(folder: Path, book: str) -> str:
@@ -386,3 +379,84 @@ def test_numbers_money_and_dates_are_written_by_the_report_language():
         assert i18n.t("common.n_equals", n=2017) == "n = 2017"
     assert i18n.format_date("2026-11-30") == "November 30, 2026"
     assert i18n.t("common.n_equals", n=2.5) == "n = 2.5"
+
+
+# Text a reader sees in a published run: the reports, their tables and their figures.
+_READ_SUFFIXES = (".html", ".csv", ".svg", ".md")
+
+
+def _published_text(folder: Path):
+    for path in sorted(folder.rglob("*")):
+        if path.suffix in _READ_SUFFIXES and path.is_file():
+            yield path, path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_no_english_fallback_marker_anywhere_in_the_indonesian_run(reports):
+    seen = 0
+    marked = []
+    for path, text in _published_text(reports["id"]):
+        seen += 1
+        if "[EN]" in text:
+            at = text.index("[EN]")
+            marked.append(f"{path.relative_to(reports['id'])}: ...{text[max(0, at - 80):at + 4]}")
+    assert seen >= 30 and any(p.suffix == ".svg" for p, _ in _published_text(reports["id"])), "the run's reports, tables and figures are read"
+    assert not marked, "an Indonesian report shows an untranslated name:\n" + "\n".join(marked[:20])
+
+
+def test_every_crf_name_reads_in_indonesian():
+    from pra_lib.assessment import crf
+
+    with i18n.language("id"):
+        for goal_id in crf.GOAL_IDS:
+            name = i18n.goal_label(goal_id)
+            assert name and name != crf.goal_label(goal_id, lang="en"), goal_id
+        for dimension_id in crf.DIMENSION_IDS:
+            assert i18n.dimension_label(dimension_id) != crf.dimensions().set_index("dimension_id").loc[dimension_id, "name_en"]
+    for table, column in ((crf.goals(), "name_id"), (crf.dimensions(), "name_id"), (crf.indicators(), "label_id"), (crf.qualities(), "name_id")):
+        assert table[column].str.strip().ne("").all(), column
+        assert set(table[f"{column}_source"]) <= {"jakarta_pra", "project"}, "whose wording it is, in the data only"
+    assert i18n.goal_label("G05") == "Ensures social stability, security & justice"
+    with i18n.language("id"):
+        assert i18n.goal_label("G05") == "Menjamin stabilitas sosial, keamanan, dan keadilan", "G05 is about security"
+
+
+def test_indonesian_run_names_goal_5_by_security_and_uses_the_indonesian_title(reports):
+    texts = {path.relative_to(reports["id"]): text for path, text in _published_text(reports["id"])}
+    html = "\n".join(text for path, text in texts.items() if path.suffix == ".html")
+    assert "Menjamin stabilitas sosial, keamanan, dan keadilan" in html
+    assert not [str(p) for p, text in texts.items() if "stabilitas sosial, ekonomi" in text], "the old G05 wording is gone"
+    overview = _html(reports["id"], "00_data_overview")
+    assert "Penilaian Awal Ketahanan, Jakarta 2017 (SAMPEL SINTETIS)" in overview, "the title from the metadata's title_id"
+    assert "Preliminary Resilience Assessment, Jakarta 2017" not in overview
+    assert "Preliminary Resilience Assessment, Jakarta 2017 (SYNTHETIC SAMPLE)" in _html(reports["en"], "00_data_overview")
+
+
+def test_indonesian_findings_write_numbers_the_indonesian_way(reports):
+    """Thousands with ".", decimals with "," (CLDR id), in the computed findings of the run."""
+    questionnaire = _html(reports["id"], "01_questionnaire")
+    means = re.findall(r"\(rata-rata (\d+[.,]\d+), SK (\d+[.,]\d+)–(\d+[.,]\d+), n = \d+\)", questionnaire)
+    assert means, "the weakest goals are quoted with their means"
+    assert all("," in number and "." not in number for mean in means for number in mean), means
+    overall = _html(reports["id"], "08_pra_overall")
+    assert re.search(r"\b1\.000 simulasi", overall), "1,000 simulations read as 1.000 in Indonesian"
+    assert re.search(r"Rp \d+,\d triliun", overall), "a rupiah total in trillions with a decimal comma"
+    assert not re.search(r"\b1,000 simulasi|Rp \d+\.\d triliun", overall)
+    english = _html(reports["en"], "01_questionnaire")
+    assert re.search(r"\(mean \d\.\d\d, CI \d\.\d\d–\d\.\d\d, n = \d+\)", english), "English keeps the decimal point"
+
+
+def test_the_metadata_carries_an_indonesian_title_shown_by_indonesian_reports(assessment_copy):
+    from pra_lib.assessment.loading import load_assessment, validate_assessment
+    from pra_lib.overview import findings as overview_findings
+
+    data = load_assessment(assessment_copy)
+    assert data.metadata.title_id == "Penilaian Awal Ketahanan, Jakarta 2017 (SAMPEL SINTETIS)"
+    assert data.metadata.title == "Preliminary Resilience Assessment, Jakarta 2017 (SYNTHETIC SAMPLE)"
+    assert "Preliminary Resilience Assessment, Jakarta 2017" in overview_findings.headline(data)
+    with i18n.language("id"):
+        opening = overview_findings.headline(data)
+    assert "Penilaian Awal Ketahanan, Jakarta 2017 (SAMPEL SINTETIS)" in opening and "Preliminary" not in opening
+    path = assessment_copy / "assessment.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title_id: Penilaian Awal Ketahanan, Jakarta 2017 (SAMPEL SINTETIS)", "title_id: 2017"), encoding="utf-8")
+    problems = [p for p in validate_assessment(assessment_copy) if p.column == "title_id"]
+    assert len(problems) == 1 and problems[0].value == 2017 and "Indonesian" in problems[0].expected
