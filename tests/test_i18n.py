@@ -460,3 +460,12 @@ def test_the_metadata_carries_an_indonesian_title_shown_by_indonesian_reports(as
     path.write_text(path.read_text(encoding="utf-8").replace("title_id: Penilaian Awal Ketahanan, Jakarta 2017 (SAMPEL SINTETIS)", "title_id: 2017"), encoding="utf-8")
     problems = [p for p in validate_assessment(assessment_copy) if p.column == "title_id"]
     assert len(problems) == 1 and problems[0].value == 2017 and "Indonesian" in problems[0].expected
+
+
+def test_indonesian_texts_write_decimals_with_a_comma():
+    """CLDR id: "0,05", not "0.05", in the catalogue's Indonesian texts too (thresholds, examples)."""
+    decimal_point = re.compile(r"(?<![\w.\-/])\d+\.\d+(?![\w]|\.\d)")
+    found = [(m.context or m.id)[:60] + f": {decimal_point.search(m.string).group(0)}" for m in _catalog("id")
+             if m.id and isinstance(m.string, str) and decimal_point.search(m.string)]
+    assert not found, found[:20]
+    assert any(",667" in m.string for m in _catalog("id") if m.id and isinstance(m.string, str)), "the thresholds are still quoted"
