@@ -51,8 +51,8 @@ UNCERTAIN = "uncertain"  # an interval straddles a quadrant line: no quadrant is
 # ---------------------------------------------------------------------------
 
 
-def _warn(message: str) -> None:
-    warnings.warn(message, RuntimeWarning, stacklevel=3)
+def _warn(message: str, category: type[Warning] = RuntimeWarning) -> None:
+    warnings.warn(message, category, stacklevel=3)
 
 
 def _as_list(by: str | Sequence[str] | None) -> list[str]:

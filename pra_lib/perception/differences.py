@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import stats
+from ..stats._base import NoDataWarning
 from ..stats.ratings import _ByUnit
 from ._common import _P_ADJUST_NAME, _UNIT, _check_level, _check_p_adjust, _labels_for, _respondent_level, _round, _unit_table, _warn
 
@@ -57,9 +58,17 @@ def group_differences(data: pd.DataFrame, *, between: str = "stakeholder_group",
     unit = _UNIT[level]
     resp = _respondent_level(data, level, [between], "group_differences")
     units = _ByUnit(resp, between)
+    group_codes = resp.codes(between)
+    one_group = np.unique(group_codes[~np.isnan(resp.rating) & (group_codes >= 0)]).size < 2
+    if one_group:  # nothing to compare: one warning, not one per goal
+        _warn(f"group_differences: the answers come from fewer than two {between} groups; there is nothing to compare", NoDataWarning)
     rows = []
     for uid in _unit_table(level)[unit]:
         sub = units.frame(uid)
+        if one_group:
+            rows.append({unit: uid, "h": np.nan, "dof": 0, "pvalue": np.nan, "epsilon_sq": np.nan, "eta_sq_h": np.nan,
+                         "n": len(sub), "k": int(sub[between].nunique()) if len(sub) else 0})
+            continue
         if sub.empty:
             _warn(f"group_differences: nobody rated {uid}; its test is NaN")
             rows.append({unit: uid, "h": np.nan, "dof": 0, "pvalue": np.nan, "epsilon_sq": np.nan, "eta_sq_h": np.nan, "n": 0, "k": 0})

@@ -175,6 +175,27 @@ def _respondent_counts(data: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return out
 
 
+def has_groups(data: pd.DataFrame, *, by: str = "stakeholder_group", value: str = "rating") -> bool:
+    """Whether answers (not "don't know") come from at least two groups of ``by``.
+
+    ``value`` is the answer column: ``rating`` for ratings frames, ``rank`` or ``support``
+    for seminar votes (:func:`pra_lib.seminar.votes_frame`).
+
+    A report asks this before comparing groups: a survey of one stakeholder group, one
+    workshop table or one channel has nothing to compare, and the report says so in one
+    sentence instead of showing a table of undefined tests.
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"rating": [4, 2, None], "stakeholder_group": ["government", "government", "academia"]})
+    >>> has_groups(q)   # academia answered "don't know" only
+    False
+    """
+    _require(data, [value, by], "has_groups")
+    answered = data[pd.to_numeric(data[value], errors="coerce").notna()]
+    return answered[by].dropna().nunique() >= 2
+
+
 def has_ratings(data: pd.DataFrame, *, aspect: str | None = None, channels: str | Sequence[str] | None = None) -> bool:
     """Whether the ratings hold an answer (not "don't know") of ``aspect`` in every channel named.
 

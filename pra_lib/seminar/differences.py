@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE
+from ..stats._base import NoDataWarning
 from .. import stats
 from ._common import _labels, _order, _prepare, _with_labels
 
@@ -67,8 +68,17 @@ def group_differences(
     labels = _labels(data, between)
     rows = []
     unnamed = []
+    one_group = frame[between].dropna().nunique() < 2
+    if one_group:  # nothing to compare: one warning, not one per focus area
+        warnings.warn(f"group_differences: the answers come from fewer than two {between} groups; there is nothing to compare",
+                      NoDataWarning, stacklevel=2)
     for fa in _order(frame, "focus_area_id"):
         sub = frame[frame["focus_area_id"] == fa]
+        if one_group:
+            rows.append({"focus_area_id": fa, "value": value, "n": len(sub), "k": int(sub[between].nunique()), "h": np.nan, "dof": 0,
+                         "pvalue": np.nan, "epsilon_sq": np.nan, "group_top": None, "group_top_mean": np.nan,
+                         "group_bottom": None, "group_bottom_mean": np.nan})
+            continue
         res = stats.kruskal_wallis(sub, dv=value, between=between)
         means = sub.groupby(between)[value].agg(["mean", "size"])
         means = means[means["size"] >= min_group_size]["mean"]
