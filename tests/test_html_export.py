@@ -3,6 +3,7 @@ from another host (issue 14 item 2, issue 11 item 8)."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -188,7 +189,8 @@ def test_published_reports_open_with_findings_then_contents(sample_reports_en):
         assert toc, f"{page_path.name}: no contents"
         after = page[toc.end():]
         body_sections = [text for kind, text in _outline(after) if kind == "h2"]
-        assert re.findall(r"<li><a href=\"#[^\"]+\">([^<]+)</a></li>", toc.group(0)) == body_sections, page_path.name
+        listed = [html.unescape(text) for text in re.findall(r"<li><a href=\"#[^\"]+\">([^<]+)</a></li>", toc.group(0))]
+        assert listed == body_sections, page_path.name
         folded = page.count('<details class="pra-detail">')
         assert folded == 0 or DETAIL_TAG in json.dumps([c.metadata for c in nb.cells]), page_path.name
         if any(DETAIL_TAG in c.metadata.get("tags", []) for c in nb.cells):
