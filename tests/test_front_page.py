@@ -189,6 +189,26 @@ def test_cards_carry_title_key_finding_thumbnail_and_downloads(published):
     assert cards["04_assets_shocks_workshop"].status == "failed"
 
 
+def test_a_list_run_into_one_sentence_gives_way_to_a_short_finding(tmp_path):
+    folder = tmp_path / "out" / "small"
+    long_list = "Ranked: " + "; ".join(f"{i}. focus area number {i} with its score" for i in range(1, 12)) + "."
+    write_report(
+        folder,
+        "06_focus_areas_session",
+        [
+            code_cell("report.markdown(a)", long_list, tags=["findings"]),
+            code_cell("report.markdown(b)", "**Top focus area.** Governance ranks first in 92% of runs. More.", tags=["findings"]),
+        ],
+    )
+    (card,) = report_cards(folder)
+    assert len(long_list) > 320
+    assert card.key_finding == "**Top focus area.** Governance ranks first in 92% of runs."
+    # Alone, the long sentence is shown whole: a finding is never cut.
+    write_report(tmp_path / "alone", "06_focus_areas_session", [code_cell("report.markdown(a)", long_list, tags=["findings"])])
+    (card,) = report_cards(tmp_path / "alone")
+    assert card.key_finding == long_list
+
+
 def test_a_failed_report_gets_a_card_and_the_page_still_renders(small_assessment, published):
     page = front_page_html(published, assessment=small_assessment, lang="en")
     card = re.search(r'<article class="card missing" id="report-04_assets_shocks_workshop">(.*?)</article>', page, re.S)

@@ -32,6 +32,7 @@ import pandas as pd
 from .._files import atomic_write_text, read_json_object
 from .disclosure import DEFAULT_MIN_CELL_SIZE
 from .i18n import language, pick, plural, t
+from .privacy import screen_text
 
 __all__ = ["EXECUTIVE_SUMMARY_TAG", "FINDINGS_TAG", "ReportCard", "executive_summary", "first_sentence", "front_page_html", "report_cards", "timeline", "write_front_page", "write_front_pages"]
 
@@ -136,13 +137,19 @@ def first_sentence(text: str) -> str | None:
     return None
 
 
+KEY_FINDING_LENGTH = 320  # characters: a card's finding is read at a glance
+
+
 def _key_finding(cells) -> str | None:
-    """The first sentence of the report's findings, else of the first Markdown it displayed."""
+    """The first sentence of the report's findings, else of the first Markdown it displayed.
+
+    A sentence longer than :data:`KEY_FINDING_LENGTH` (a list run into one sentence) gives
+    way to the next output's first sentence that is not, if there is one; nothing is cut.
+    """
     for texts in (_markdown_texts(cells, tag=FINDINGS_TAG), _markdown_texts(cells)):
-        for text in texts:
-            sentence = first_sentence(text)
-            if sentence:
-                return sentence
+        sentences = [s for s in (first_sentence(text) for text in texts) if s]
+        if sentences:
+            return next((s for s in sentences if len(s) <= KEY_FINDING_LENGTH), sentences[0])
     return None
 
 
@@ -399,7 +406,9 @@ main{padding:8px 20px 40px}
 section{margin-top:28px}
 h2{font-size:1.4rem;margin:0 0 12px;color:#12355b}
 .panel{background:#fff;border:1px solid #d9dee4;border-radius:8px;padding:16px 20px}
-.summary{max-width:860px}
+.overview{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,1fr);gap:0 24px;align-items:start}
+.summary{font-size:.97rem}
+.summary li{margin:0 0 6px}
 .summary h3,.summary h4{margin:16px 0 6px;font-size:1.05rem}
 .summary ul,.summary ol{padding-left:1.3em}
 ol.timeline{list-style:none;margin:0;padding:0 0 0 18px;border-left:3px solid #9fb7d1}
@@ -431,6 +440,9 @@ footer{max-width:1200px;margin:0 auto;padding:0 20px 30px;color:#4a5866;font-siz
  main{padding:4px 14px 30px}
  .panel{padding:12px 14px}
  .cards{grid-template-columns:1fr}
+}
+@media (max-width:900px){
+ .overview{grid-template-columns:1fr}
 }
 """.strip()
 
@@ -515,7 +527,8 @@ def front_page_html(folder, *, assessment, lang: str = "en", min_cell_size: int 
             head.append(f'<p class="notice">{html.escape(t("front.synthetic"))}</p>')
         head.append("</div></header>")
 
-        body = ['<section id="summary"><h2>' + html.escape(headings["summary"]) + "</h2>"]
+        # The summary and the timeline side by side on a wide screen, one above the other on a phone.
+        body = ['<div class="overview"><section id="summary"><h2>' + html.escape(headings["summary"]) + "</h2>"]
         if summary:
             body.append(f'<div class="panel summary">{_markdown(summary)}</div>')
         else:
@@ -529,7 +542,7 @@ def front_page_html(folder, *, assessment, lang: str = "en", min_cell_size: int 
                 f'<span class="what">{html.escape(str(row["title"]))}</span>'
                 f'<span class="who">{html.escape(_participants(row, lang))}</span></li>'
             )
-        body.append(f'</ol><p class="note">{html.escape(t("front.timeline.note", n=_number(min_cell_size, lang)))}</p></div></section>')
+        body.append(f'</ol><p class="note">{html.escape(t("front.timeline.note", n=_number(min_cell_size, lang)))}</p></div></section></div>')
 
         body.append('<section id="reports"><h2>' + html.escape(headings["reports"]) + '</h2><div class="cards">')
         for card in cards:
@@ -577,7 +590,8 @@ def write_front_page(folder, *, assessment, lang: str = "en", min_cell_size: int
     PosixPath('outputs/jakarta-2017-synthetic/index.html')
     """
     folder = Path(folder)
-    page = front_page_html(folder, assessment=assessment, lang=lang, min_cell_size=min_cell_size)
+    # the metadata shown (title, city, activity titles) passes the privacy gate, as the reports do
+    page = screen_text(front_page_html(folder, assessment=assessment, lang=lang, min_cell_size=min_cell_size))
     path = folder / FRONT_PAGE
     atomic_write_text(path, page)
     return path
