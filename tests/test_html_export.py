@@ -195,3 +195,28 @@ def test_published_reports_open_with_findings_then_contents(sample_reports_en):
         assert folded == 0 or DETAIL_TAG in json.dumps([c.metadata for c in nb.cells]), page_path.name
         if any(DETAIL_TAG in c.metadata.get("tags", []) for c in nb.cells):
             assert folded >= 1, f"{page_path.name}: its detail tables are not folded"
+
+
+def test_a_printed_report_opens_its_folded_tables(tmp_path):
+    """Folded tables are printed: the page opens them on ``beforeprint`` (checked in Chromium,
+    where printing to PDF fires the event)."""
+    import os
+    import shutil
+
+    executable = os.environ.get("PRA_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not executable:
+        pytest.skip("no Chromium found: install it with `apt-get install chromium`, or set PRA_CHROMIUM to a Chromium binary")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs Playwright's Python package: pip install -e '.[dev]'")
+    page_path = tmp_path / "report.html"
+    page_path.write_text(export_html(_report()), encoding="utf-8")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(page_path.as_uri())
+            states = "[...document.querySelectorAll('details.pra-detail')].map(d => d.open)"
+            assert page.evaluate(states) == [False], "folded on screen"
+            page.pdf(path=str(tmp_path / "report.pdf"))
+            assert page.evaluate(states) == [True], "open in print"
+        finally:
+            browser.close()

@@ -10,7 +10,7 @@ from cell tags:
 * ``detail``: a cell that shows long reference tables (per indicator, per pair, per
   respondent group). Each table it shows is folded in a ``<details>`` element, opened by a
   click, so the reading flow stays short; its figures stay in view, and the tables are in
-  the CSV files and the workbook as well.
+  the CSV files and the workbook as well. A printed report opens them all.
 
 Code input and prompts are hidden. The page is self-contained: the template loads no
 script, style sheet or font from any other host (no require.js, MathJax or Mermaid from a
@@ -57,9 +57,16 @@ nav.pra-toc ol { margin: 0.2em 0 0.4em 1.2em; padding: 0; }
 details.pra-detail { margin: 0.5em 0 1em 0; }
 details.pra-detail > summary { cursor: pointer; color: #1565c0; padding: 0.3em 0 0.3em var(--jp-cell-padding);
   font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1); }
-@media print { details.pra-detail > *:not(summary) { display: block; } }
 </style>
 {%- endblock extra_css -%}
+{%- block footer_js -%}
+<script>
+/* A printed report shows its folded tables. */
+window.addEventListener("beforeprint", function () {
+  document.querySelectorAll("details.pra-detail").forEach(function (d) { d.open = true; });
+});
+</script>
+{%- endblock footer_js -%}
 {%- block any_cell scoped -%}
 {%- set role = cell.metadata.get('pra_export', {}) -%}
 {%- if role.get('findings_start') -%}<section class="pra-findings">{%- endif -%}
