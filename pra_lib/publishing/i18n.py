@@ -762,15 +762,21 @@ def displayed(frame):
     return out
 
 
-def _frame_html(frame):
-    return displayed(frame)._repr_html_()
+def _frame_html(frame, *, css: bool = True):
+    """A DataFrame as the HTML report shows it (:func:`pra_lib.publishing.tables_html.table_html`)."""
+    from .tables_html import table_html
+
+    return table_html(frame, css=css)
 
 
 def install_display(lang: str | None = None) -> bool:
-    """Show DataFrames in the notebook with translated column headers.
+    """Show DataFrames in the notebook formatted for readers, with translated headers.
 
-    Registers an IPython HTML formatter for :class:`pandas.DataFrame` that renders
-    :func:`displayed` copies, so the frames themselves keep their stable column names.
+    Registers an IPython HTML formatter for :class:`pandas.DataFrame` that renders tables
+    with :func:`pra_lib.publishing.tables_html.table_html` (labels instead of ids, numbers
+    by meaning and locale, no index, wide tables scrolling inside the page), so the frames
+    themselves, and the CSV and XLSX files, keep their stable column names and full
+    precision. The style of the tables is written once, with the first table shown.
     With ``lang`` it also calls :func:`set_language`.
 
     Returns
@@ -794,5 +800,12 @@ def install_display(lang: str | None = None) -> bool:
     shell = get_ipython()
     if shell is None:
         return False
-    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, _frame_html)
+    shown = []  # the style goes with the first table of the notebook only
+
+    def frame_html(frame):
+        text = _frame_html(frame, css=not shown)
+        shown.append(True)
+        return text
+
+    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, frame_html)
     return True
