@@ -1,6 +1,8 @@
-"""Personal data: keyed pseudonyms and the last check before a table is written."""
+"""Personal data and markup: pseudonyms, the detectors, the text gate, escaping and the quote screen."""
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 import pytest
@@ -55,3 +57,226 @@ def test_personal_columns_are_refused(column):
 
 def test_numbers_and_ordinary_text_pass():
     check_no_personal_data(pd.DataFrame({"share": [0.0512820512820512, 3.0833333333333335], "goal": ["G01", "Meets basic needs"], "n": ["suppressed", 12]}), name="t")
+
+
+# --------------------------------------------------------------------------- detectors
+# The formats follow Indonesian practice: NIK is 16 digits (Law 24/2013 on Population
+# Administration, art. 64), mobiles are +62 8xx or 08xx with 10 to 13 digits (ITU-T E.164
+# assignment for Indonesia), landlines +62 21 or (021) for Jakarta.
+
+from pra_lib.assessment.personal_data import find_personal_data, given_names, names_given
+from pra_lib.publishing.privacy import REDACTED, escape_markdown, publishable, safe_markdown, screen_quote, screen_text
+
+
+def _kinds(text):
+    return {what for what, _, _ in find_personal_data(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3171117374760199",
+        "NIK 3171 1173 7476 0199.",
+        "3171-1173-7476-0199",
+        "3171.1173.7476.0199",
+        "31.71.11.737476.0199",
+    ],
+)
+def test_nik_in_every_common_form_is_found(text):
+    assert _kinds(text) == {"NIK (16-digit national id)"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+62 812 3456 7890",
+        "+62 (812) 5550 1999",
+        "+62-812-5550-1999",
+        "6281255501999",
+        "0062 812 5550 1999",
+        "0812.5550.2888",
+        "0812-3456-7890",
+        "(0812) 5550-1999",
+        "08125550 1999",
+        "+62 (0)812 5550 1999",
+        "+62 21 555 1234",
+        "(021) 555-1234",
+        "call 081234567890 now",
+    ],
+)
+def test_phone_numbers_in_every_common_form_are_found(text):
+    assert _kinds(text) == {"phone number"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "siti.rahma@example.id",
+        "name(at)gmail.com",
+        "name (at) gmail (dot) com",
+        "name [at] domain [dot] com",
+        "name {at} domain {dot} co {dot} id",
+        "name at domain dot com",
+        "name AT domain DOT go DOT id",
+        "name @ gmail . com",
+        "name＠gmail.com",
+    ],
+)
+def test_e_mail_addresses_also_obfuscated_are_found(text):
+    assert _kinds(text) == {"e-mail address"}
+
+
+@pytest.mark.parametrize("text", ["Pak Budi Santoso", "kata bu Siti", "Bapak Joko", "Sdri. Rina Halim", "Mr. Smith", "H. Ahmad Yani", "Dr. Soetomo", "Ibu\nSiti Rahmawati"])
+def test_a_person_named_after_a_title_is_found(text):
+    assert _kinds(text) == {"person's name after a title"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # dates and years are not phones or NIKs
+        "2017-09-15",
+        "15-09-2017",
+        "2015 2016 2017 2018",
+        "2017-09-15 2017-09-20",
+        "08-09-2017",
+        # money and statistics are not NIKs (a 16-digit number in thousands groups is money)
+        "Rp 1.234.567.890.123.456",
+        "budget 13284000000",
+        "0.0512820512820512",
+        "3.0833333333333335",
+        "0.8125550199",
+        # short codes and counts
+        "0812-2017",
+        "T3, 12 of 48 (25%)",
+        "SH01 ST02 G10",
+        # ordinary words
+        "Ibu Kota Jakarta",
+        "bapak-bapak dan ibu-ibu",
+        "look at the data.",
+        "Pakistan",
+        "Koordinasi antar dinas masih lemah.",
+    ],
+)
+def test_ordinary_values_are_not_personal(text):
+    assert find_personal_data(text) == []
+
+
+def test_a_16_digit_number_in_a_numeric_column_is_money_not_a_nik():
+    """Documented choice: numbers in numeric columns are not text, so never a NIK or phone."""
+    check_no_personal_data(pd.DataFrame({"budget_idr": [3171117374760199, 6281255501999]}), name="t")
+    with pytest.raises(PersonalDataError, match="NIK"):
+        check_no_personal_data(pd.DataFrame({"budget_idr": ["3171117374760199"]}), name="t")
+
+
+def test_screen_text_redacts_each_finding_and_keeps_the_rest():
+    text = "Flooding (Pak Budi Santoso, +62 (812) 5550 1999, budi(at)gmail.com, 3171 1173 7476 0199)"
+    assert screen_text(text) == f"Flooding ({REDACTED}, {REDACTED}, {REDACTED}, {REDACTED})"
+    assert screen_text(12.5) == 12.5 and screen_text("Flooding") == "Flooding"
+
+
+def test_tables_are_redacted_not_refused_and_personal_columns_still_refused():
+    table = pd.DataFrame({"hazard": ["Flooding 0812.5550.2888", "Fire"], "n": [12, 7]})
+    out = publishable(table, name="t")
+    assert out["hazard"].tolist() == [f"Flooding {REDACTED}", "Fire"] and out["n"].tolist() == [12, 7]
+    assert table["hazard"][0] == "Flooding 0812.5550.2888", "the input is never modified"
+    with pytest.raises(PersonalDataError, match="nik"):
+        publishable(pd.DataFrame({"nik": ["x"]}), name="t")
+
+
+# --------------------------------------------------------------------------- markup
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "[x](javascript:alert(1))",
+        "![](http://host/beacon.png)",
+        "<img src=x onerror=alert(1)>",
+        "<http://host/auto>",
+        "http://host/raw",
+        "www.host.example",
+        "<script>alert(1)</script>",
+        "[x]: http://host/ref\n[y][x]",
+        "$\\href{javascript:alert(1)}{x}$",
+    ],
+)
+def test_markup_from_the_data_renders_as_text(payload):
+    """Rendered as nbconvert renders a report, escaped data makes no element, and neither
+    does data left unescaped in computed Markdown once it passes the report's gate."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    for markdown in (f"- **Top:** {escape_markdown(payload)}", safe_markdown(f"- **Top:** {payload}")):
+        rendered = markdown2html_mistune(markdown)
+        assert not re.search(r"<(a|img|script)\b", rendered), rendered
+        assert "<strong>Top:</strong>" in rendered, "the project's own Markdown is kept"
+
+
+def test_escaped_values_show_exactly_as_written():
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+    import html as htmllib
+
+    value = "*Flooding* [rob] & <tidal> _2017_ `x` | y ~z~ # 1. R&amp;D"
+    rendered = markdown2html_mistune(escape_markdown(value))
+    assert htmllib.unescape(re.sub(r"</?p>", "", rendered)).strip() == value
+
+
+def test_safe_markdown_is_idempotent_and_keeps_escaped_text():
+    once = safe_markdown("- " + escape_markdown("[x](http://h) & <b>") + " & [y](http://h) <i>")
+    assert safe_markdown(once) == once
+    assert "&amp;" in once and "&lt;i&gt;" in once and "\\[y\\]" in once
+
+
+# --------------------------------------------------------------------------- free text
+
+
+def test_gazetteer_names_its_source_and_holds_names_only():
+    from importlib import resources
+
+    text = (resources.files("pra_lib") / "reference" / "indonesian_given_names.csv").read_text(encoding="utf-8")
+    assert text.startswith("#") and "Compiled" in text.splitlines()[1]
+    assert {"budi", "siti", "agus", "dewi"} <= given_names()
+    assert not {"indah", "jaya", "hari"} & given_names(), "common words are left out"
+    assert all(re.fullmatch(r"[a-z]+", n) for n in given_names())
+
+
+@pytest.mark.parametrize(
+    "quote, size, reason",
+    [
+        ("Koordinasi antar dinas masih lemah.", 8, None),
+        ("Banjir datang tiap tahun.", 2, "small group"),
+        ("Hubungi saya di 0812.5550.2888.", 8, "personal data"),
+        ("Kata Pak Budi, banjir datang tiap tahun.", 8, "may name a person"),
+        ("Kata Dewi, banjir datang tiap tahun.", 8, "may name a person"),
+    ],
+)
+def test_quotes_are_withheld_for_small_groups_and_possible_names(quote, size, reason):
+    published, why = screen_quote(quote, group_size=size, min_cell_size=5)
+    assert why == reason
+    assert (published == quote) if reason is None else published is None
+
+
+def test_names_given_reads_capitalised_gazetteer_names_only():
+    assert names_given("Menurut Budi dan Siti, budi pekerti warga baik.") == ["Budi", "Siti"]
+    assert names_given("Warga jarang dilibatkan sejak awal perencanaan.") == []
+
+
+def test_a_quote_from_a_code_of_one_interviewee_is_never_published(small_sample, tmp_path):
+    """The attack of issue 11: a code raised by one interviewee had its count suppressed but
+    its quote printed. Now the quote is withheld and the table says why."""
+    import shutil
+
+    from pra_lib import perception
+    from pra_lib.assessment.loading import load_assessment
+
+    folder = tmp_path / "a"
+    shutil.copytree(small_sample, folder)
+    st = pd.read_csv(folder / "interview_statements.csv", dtype=str, keep_default_na=False)
+    lone = st.iloc[[0]].copy()
+    lone["statement_id"], lone["code"], lone["quote"], lone["valence"] = "S9999", "a code of one person", "Hanya saya yang bilang ini.", "strength"
+    pd.concat([st, lone]).to_csv(folder / "interview_statements.csv", index=False, lineterminator="\n")
+    top = perception.top_weaknesses(load_assessment(folder), k=50, valence="strength", min_group_size=5)
+    row = top[top["code"] == "a code of one person"].iloc[0]
+    assert pd.isna(row["quote"]) and row["quote_withheld"] == "small group"
+    assert "withheld" in row["quote_from"]
+    assert "Hanya saya" not in top.to_csv()

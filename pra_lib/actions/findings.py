@@ -6,6 +6,7 @@ import pandas as pd
 
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
 from ..publishing.i18n import format_number, format_percent, t
+from ..publishing.privacy import markdown_labels  # names from the data stay text in the Markdown
 from ._common import BILLION, _ids, _table
 
 
@@ -46,6 +47,7 @@ def findings_actions(goal_coverage: pd.DataFrame, hazard_coverage: pd.DataFrame 
     --------
     >>> Markdown(findings_actions(coverage(a), coverage(a, by="hazard")))  # doctest: +SKIP
     """
+    goal_coverage, hazard_coverage, goal_gaps, hazard_gaps = markdown_labels(goal_coverage, hazard_coverage, goal_gaps, hazard_gaps)
     lines = []
     if data is not None:
         acts = _table(data, "actions")

@@ -1,29 +1,104 @@
 """Personal data in the data model: which columns are personal, and what looks personal.
 
 The data dictionary marks columns personal (names, phones, e-mails, NIK). The importers
-refuse to put them where they do not belong, and publishing refuses any table that holds
-them or a value that looks like one (:mod:`pra_lib.publishing.privacy`).
+refuse to put them where they do not belong, and publishing redacts any value that looks
+like one and refuses any table that holds a personal column
+(:mod:`pra_lib.publishing.privacy`).
+
+The detectors here find, in any text:
+
+* **NIK** (the 16-digit national id), also written in groups with spaces, dashes or dots
+  (``3171 1173 7476 0199``, ``31.71.11.737476.0199``);
+* **phone numbers**: mobiles written ``+62``, ``62``, ``0062`` or ``08`` with spaces, dashes,
+  dots or parentheses (``+62 (812) 5550 1999``, ``6281255501999``, ``0812.5550.2888``),
+  and landlines after ``+62`` or with the area code in parentheses (``(021) 555 1234``);
+* **e-mail addresses**, also obfuscated (``name(at)gmail.com``, ``name [at] domain [dot]
+  com``, ``name at domain dot com``);
+* **a person named after a title**: ``Pak``, ``Bu``, ``Bapak``, ``Ibu``, ``Sdr.``,
+  ``Sdri.``, ``Saudara``, ``Saudari``, ``Mr``, ``Mrs``, ``Ms``, ``Dr``, ``Prof``, ``Haji``,
+  ``Hj.`` or ``H.`` followed by capitalised words (``Pak Budi Santoso``);
+* **common Indonesian given names** (:func:`given_names`, a gazetteer in
+  ``pra_lib/reference/indonesian_given_names.csv``), used for free text written by
+  respondents only, where a false alarm withholds a quote rather than blanks a label.
+
+What they cannot catch is listed in the README's privacy section.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pandas as pd
 
 from .schema import TABLES
 
-__all__ = ["PERSONAL_COLUMNS", "PersonalDataError", "check_no_personal_data"]
+__all__ = [
+    "PERSONAL_COLUMNS",
+    "PersonalDataError",
+    "check_no_personal_data",
+    "find_personal_data",
+    "given_names",
+    "names_given",
+]
 
 PERSONAL_COLUMNS = frozenset(c.name for t in TABLES for c in t.columns if c.personal)
 # A column name that is personal in one table and not in another (``name``: a person's, an
 # asset's) cannot tell on its own; only the unambiguous names are refused by name.
 _REFUSED_NAMES = PERSONAL_COLUMNS - frozenset(c.name for t in TABLES for c in t.columns if not c.personal)
 
-_PATTERNS = {
-    "e-mail address": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),
-    "NIK (16-digit national id)": re.compile(r"(?<!\d)\d{16}(?!\d)"),
-    "phone number": re.compile(r"(?:\+62[\s-]?|\b0)8\d[\d\s-]{6,13}\d\b"),
+_SP = r"[ \t\u00a0]"
+# Between two digits of a phone number: nothing, one space, dash or dot, or a parenthesis
+# with a space around it ("+62 (812) 5550").
+_SEP = rf"(?:[ \t\u00a0.\-]|\){_SP}?[.\-]?|[.\-]?{_SP}?\()?"
+_COUNTRY = rf"(?:(?:\+|(?<![\w.,])00){_SP}?62|\(\+?62\)|(?<![\w.,+])62)"
+_PHONE = re.compile(
+    "|".join(
+        (
+            # mobiles: +62 8xx / 62 8xx / 08xx, then 7 to 10 more digits
+            rf"{_COUNTRY}{_SEP}(?:\(0\){_SP}?)?\(?8\d(?:{_SEP}\d){{7,10}}(?!\d)",
+            rf"(?<![\w.,+])\(?0\)?8\d(?:{_SEP}\d){{7,10}}(?!\d)",
+            # landlines: only with the country code, or the area code in parentheses, since
+            # a bare 0-number of this length is as likely a count or a code
+            rf"{_COUNTRY}{_SEP}(?:\(0\){_SP}?)?\(?[2-79]\d(?:{_SEP}\d){{5,9}}(?!\d)",
+            rf"\(0[2-79]\d{{1,2}}\){_SP}?[\-.]?{_SP}?\d(?:{_SEP}\d){{4,8}}(?!\d)",
+        )
+    )
+)
+_NIK = re.compile(r"(?<![\d.,])\d(?:[ \t\u00a0.\-]?\d){15}(?!\d)")
+_THOUSANDS = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")  # 1.234.567.890.123.456 is money
+_DATE = re.compile(r"(?<!\d)(?:(?:19|20)\d{2}-[01]\d-[0-3]\d|[0-3]\d[.\-/][01]\d[.\-/](?:19|20)\d{2})(?!\d)")
+_YEARS = re.compile(r"(?:(?:19|20)\d{2}[ \t\u00a0,;\-]){3}(?:19|20)\d{2}")  # "2015 2016 2017 2018" lists years
+
+_AT_STRONG = r"(?:\s*[@\uff20]\s*|\s*[\(\[\{<]\s*(?i:at|et)\s*[\)\]\}>]\s*)"
+_AT_WORD = r"(?:\s+(?i:at)\s+)"
+_DOT_WORD = r"(?:\s*[\(\[\{<]\s*(?i:dot|titik)\s*[\)\]\}>]\s*|\s+(?i:dot|titik)\s+)"
+_LOCAL = r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_EMAIL = re.compile(
+    "|".join(
+        (
+            # name@host.tld, name(at)host.tld, name [at] host [dot] tld, name @ host . tld
+            rf"{_LOCAL}{_AT_STRONG}{_LABEL}(?:(?:\s*\.\s*|{_DOT_WORD}){_LABEL})*(?:\s*\.\s*|{_DOT_WORD})[A-Za-z]{{2,}}\b",
+            # name at host dot tld, name at host.tld (the dot may not float in a sentence)
+            rf"{_LOCAL}{_AT_WORD}{_LABEL}(?:(?:\.|{_DOT_WORD}){_LABEL})*(?:\.|{_DOT_WORD})[A-Za-z]{{2,}}\b",
+        )
+    )
+)
+
+_TITLES = r"(?:Pak|Bu|Bapak|Ibu|Sdr|Sdri|Saudara|Saudari|Mr|Mrs|Ms|Dr|Drs|Prof|Haji|Hj)"
+# A title, then one or more capitalised words: "Pak Budi Santoso", "Sdri. Rina", "H. Ahmad";
+# also across a line break, where a long label is wrapped in a figure.
+# "Ibu Kota" is the capital city, not a woman called Kota.
+_TITLED_NAME = re.compile(
+    rf"(?<![\w.])(?:(?i:{_TITLES})\.?|H\.)\s+(?!Kota\b)[A-Z][A-Za-z'\u2019]+(?:(?:\s+|-)[A-Z][A-Za-z'\u2019]+)*"
+)
+
+DETECTORS: dict[str, re.Pattern] = {
+    "e-mail address": _EMAIL,
+    "NIK (16-digit national id)": _NIK,
+    "phone number": _PHONE,
+    "person's name after a title": _TITLED_NAME,
 }
 
 
@@ -31,16 +106,96 @@ class PersonalDataError(ValueError):
     """Raised when a table about to be published holds personal data."""
 
 
+def _is_nik(match: str) -> bool:
+    seps = re.sub(r"\d", "", match)
+    if seps in (".", ","):  # one decimal point: a number with 15 decimals, not an id
+        return False
+    if _THOUSANDS.fullmatch(match) or _DATE.search(match) or _YEARS.fullmatch(match):
+        return False
+    return True
+
+
+def find_personal_data(text: str) -> list[tuple[str, int, int]]:
+    """Where a text holds something that looks like personal data.
+
+    Parameters
+    ----------
+    text : str
+        Any text: a table cell, a sentence, a label.
+
+    Returns
+    -------
+    list of (what, start, end)
+        One entry per finding, ``what`` naming the detector ("phone number", ...), sorted
+        by position; overlapping findings are all listed.
+
+    Examples
+    --------
+    >>> [what for what, _, _ in find_personal_data("Call +62 (812) 5550 1999 or write to budi(at)gmail.com")]
+    ['phone number', 'e-mail address']
+    >>> find_personal_data("Flooding, 2017-09-15, score 3.0833333333333335")
+    []
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    found = []
+    for what, pattern in DETECTORS.items():
+        for m in pattern.finditer(text):
+            if pattern is _NIK and not _is_nik(m.group(0)):
+                continue
+            found.append((what, m.start(), m.end()))
+    return sorted(found, key=lambda f: (f[1], f[2]))
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Common Indonesian given names, lower case, from ``pra_lib/reference/indonesian_given_names.csv``.
+
+    Examples
+    --------
+    >>> "budi" in given_names() and "siti" in given_names()
+    True
+    """
+    from importlib import resources
+
+    text = (resources.files("pra_lib") / "reference" / "indonesian_given_names.csv").read_text(encoding="utf-8")
+    rows = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    if not rows or rows[0] != "given_name":
+        raise ValueError("indonesian_given_names.csv must start with the header 'given_name'")
+    return frozenset(r.lower() for r in rows[1:])
+
+
+def names_given(text: str) -> list[str]:
+    """Capitalised words of a text that are common Indonesian given names.
+
+    Examples
+    --------
+    >>> names_given("Kata Budi, koordinasi antar dinas masih lemah.")
+    ['Budi']
+    >>> names_given("Koordinasi antar dinas masih lemah.")
+    []
+    """
+    if not isinstance(text, str):
+        return []
+    names = given_names()
+    return [w for w in re.findall(r"\b[A-Z][a-z'\u2019]+\b", text) if w.lower() in names]
+
+
 def check_no_personal_data(data: pd.DataFrame, *, name: str) -> None:
-    """Raise :class:`PersonalDataError` if a table holds personal columns or values that look personal."""
+    """Raise :class:`PersonalDataError` if a table holds personal columns or values that look personal.
+
+    Numbers in numeric columns are not text and are never read as a NIK or phone number (a
+    16-digit budget is money); a number written as text is checked like any text.
+    """
     personal = [c for c in data.columns if str(c) in _REFUSED_NAMES]
     if personal:
-        raise PersonalDataError(f"table '{name}' has personal column(s) {', '.join(personal)}; they may not be published")
+        raise PersonalDataError(f"table '{name}' has personal column(s) {', '.join(map(str, personal))}; they may not be published")
     text_columns = [c for c in data.columns if data[c].dtype == object or pd.api.types.is_string_dtype(data[c])]
     for col in text_columns:
-        values = data[col].dropna()
-        values = values[values.map(lambda v: isinstance(v, str))]  # numbers are not personal data
-        for label, pattern in _PATTERNS.items():
-            hit = values[values.str.contains(pattern)]
-            if len(hit):
-                raise PersonalDataError(f"table '{name}', column '{col}' holds what looks like a {label}; personal data may not be published")
+        for value in pd.unique(data[col].dropna()):  # each distinct text once: a column repeats its labels
+            found = find_personal_data(value) if isinstance(value, str) else []
+            if found:
+                row = data.index[data[col] == value][0]
+                raise PersonalDataError(
+                    f"table '{name}', column '{col}', row {row} holds what looks like a {found[0][0]}; personal data may not be published"
+                )

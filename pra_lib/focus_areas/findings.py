@@ -19,6 +19,7 @@ from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE, is_suppressed
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
 from ..publishing.i18n import format_date, format_number, format_percent, get_language, plural
 from ..publishing.i18n import t as tr  # t names tables in this chapter
+from ..publishing.privacy import escape_markdown, markdown_labels  # names from the data stay text in the Markdown
 from ._common import DEFAULT_CI, DEFAULT_TOP_K, EVIDENCE, _evidence_columns, _key, _labels
 from .evidence import _scopes
 from .findings_text import _evidence, _factor_text, _fmt, _method, _option_text, _pct, _rank_text
@@ -58,6 +59,7 @@ def session_note(assessment, activity_id: str | None = "focus_areas_session", *,
         other = r["title_id"] if isinstance(r.get("title_id"), str) else None
         if other is not None and get_language() == "id":
             title, other = other, title  # the Indonesian title leads an Indonesian report
+        title, other = escape_markdown(title), (escape_markdown(other) if other is not None else None)  # titles are data
         local = f" (*{other}*)" if other is not None else ""
         date = format_date(str(r["date"]).strip()) if pd.notna(r.get("date")) and str(r.get("date")).strip() else tr("synthesis.session.no_date")
         text = f"**{title}**{local}, {date}"
@@ -77,7 +79,7 @@ def session_note(assessment, activity_id: str | None = "focus_areas_session", *,
     if len(scopes):
         chosen = scopes[scopes["selected"]]
         parts.append(tr("synthesis.session.weighed", n=len(scopes))
-                     + (tr("synthesis.session.agreed", n=len(chosen), names=", ".join(f"{a} {b}" for a, b in zip(chosen["focus_area_id"], chosen["focus_area"])))
+                     + (tr("synthesis.session.agreed", n=len(chosen), names=", ".join(f"{a} {escape_markdown(b)}" for a, b in zip(chosen["focus_area_id"], chosen["focus_area"])))
                         if len(chosen) else "") + ".")
     parts.append(tr("synthesis.session.evidence"))
     return " ".join(parts)
@@ -143,6 +145,7 @@ def findings_focus_areas(ranking: pd.DataFrame, uncertainty: UncertaintyResult |
     --------
     >>> report.markdown(findings_focus_areas(ranking, uncertainty, matrix=matrix))  # doctest: +SKIP
     """
+    ranking, matrix = markdown_labels(ranking, matrix)
     key = _key(ranking) or "focus_area_id"
     r = ranking.assign(_rank=_num(ranking["rank"]).to_numpy(), _score=_num(ranking["score"]).to_numpy())
     ranked = r[r["_rank"].notna()].sort_values(["_rank", key])

@@ -15,6 +15,7 @@ import pandas as pd
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
 from ..publishing.i18n import format_number, plural, term
 from ..publishing.i18n import t as tr  # t names tables in this chapter
+from ..publishing.privacy import escape_markdown, markdown_labels  # names from the data stay text in the Markdown
 from ._common import DEFAULT_TOP_K, _key, _labels
 from .findings import settled_text
 from .findings_text import _factor_text, _fmt, _pct, _rank_text
@@ -136,6 +137,10 @@ def executive_summary(
     --------
     >>> report.markdown(executive_summary(city="Jakarta", goal_scores=goals, ranking=ranking, uncertainty=u))  # doctest: +SKIP
     """
+    city = escape_markdown(city) if isinstance(city, str) else city
+    goal_scores, shocks, stresses, compound, goal_gaps, hazard_gaps, ranking, seminar_changes, seminar_ranking, shock_ranks = markdown_labels(
+        goal_scores, shocks, stresses, compound, goal_gaps, hazard_gaps, ranking, seminar_changes, seminar_ranking, shock_ranks
+    )
     absent = {name for name, collected in (sections or {}).items() if not collected}
     if "profile" in absent:
         goal_scores = None

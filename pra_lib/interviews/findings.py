@@ -13,6 +13,7 @@ from ..perception._common import ALL, _num, _usable
 from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE
 from ..publishing.i18n import english, format_percent
 from ..publishing.i18n import t as tr  # t is a common name for a table in this chapter
+from ..publishing.privacy import escape_markdown as md  # data values stay text in the Markdown
 
 
 def _quote_from_text(value):
@@ -62,22 +63,44 @@ def findings_interviews(top: pd.DataFrame, *, strengths: pd.DataFrame | None = N
         lines.append(tr("perception.find.no_weakness"))
     else:
         first = t.iloc[0]
-        about = ", ".join(str(x) for x in (first.get("goal_label"), first.get("hazard_label")) if isinstance(x, str) and x)
-        quote = tr("perception.find.quote", who=_quote_from_text(first["quote_from"]), quote=first["quote"]) if isinstance(first.get("quote"), str) and first["quote"] else ""
-        lines.append(tr("perception.find.top_weakness", code=first["code"], about=f" ({about})" if about else "", n=int(first["_n"]),
+        about = ", ".join(md(x) for x in (first.get("goal_label"), first.get("hazard_label")) if isinstance(x, str) and x)
+        quote = tr("perception.find.quote", who=md(_quote_from_text(first["quote_from"])), quote=md(first["quote"])) if isinstance(first.get("quote"), str) and first["quote"] else ""
+        lines.append(tr("perception.find.top_weakness", code=md(first["code"]), about=f" ({about})" if about else "", n=int(first["_n"]),
                         share=format_percent(_num(pd.Series([first['share_of_interviewees']])).iloc[0]),
                         statements=int(_num(pd.Series([first["n_statements"]])).iloc[0]), quote=quote))
         rest = t.iloc[1:]
         if len(rest):
-            lines.append(tr("perception.find.next_weaknesses", items="; ".join(tr("perception.find.code_item", code=r["code"], n=int(r["_n"])) for _, r in rest.iterrows())))
+            lines.append(tr("perception.find.next_weaknesses", items="; ".join(tr("perception.find.code_item", code=md(r["code"]), n=int(r["_n"])) for _, r in rest.iterrows())))
     if strengths is not None:
         s = _usable(strengths, min_cell_size, value="n")
         if len(s):
-            lines.append(tr("perception.find.strengths", items="; ".join(tr("perception.find.code_item", code=r["code"], n=int(r["_n"])) for _, r in s.iterrows())))
+            lines.append(tr("perception.find.strengths", items="; ".join(tr("perception.find.code_item", code=md(r["code"]), n=int(r["_n"])) for _, r in s.iterrows())))
     if pairs is not None and len(pairs):
         p = _usable(pairs, min_cell_size, value="n")
         p = p[p["_n"] > 0]
         if len(p):
             best = p.loc[p["_n"].idxmax()]
-            lines.append(tr("perception.find.pairs", a=best["code_a"], b=best["code_b"], n=int(best["_n"])))
+            lines.append(tr("perception.find.pairs", a=md(best["code_a"]), b=md(best["code_b"]), n=int(best["_n"])))
+    withheld = _withheld_quotes(top, strengths, min_cell_size=min_cell_size)
+    if withheld:
+        lines.append(withheld)
     return "\n".join(f"- {line}" for line in lines)
+
+
+_WITHHELD_REASONS = {
+    "small group": "small",
+    "personal data": "personal",
+    "may name a person": "person",
+}
+
+
+def _withheld_quotes(*tables, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> str:
+    """One sentence saying how many quotes were withheld, and why ("1 (it may name a person)")."""
+    reasons = pd.concat([t["quote_withheld"] for t in tables if t is not None and "quote_withheld" in t], ignore_index=True) if any(
+        t is not None and "quote_withheld" in t for t in tables
+    ) else pd.Series(dtype=object)
+    counts = reasons.dropna().value_counts()
+    if counts.empty:
+        return ""
+    items = [tr("perception.find.withheld_item", n=int(n), reason=tr(f"perception.withheld.{_WITHHELD_REASONS[r]}", size=min_cell_size)) for r, n in counts.items() if r in _WITHHELD_REASONS]
+    return tr("perception.find.quotes_withheld", items="; ".join(items)) if items else ""

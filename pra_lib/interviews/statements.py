@@ -4,7 +4,8 @@
 :func:`interview_codes` (statements and interviewees per code, goal or hazard),
 :func:`top_weaknesses` (the most-cited codes, with a quote attributed to a stakeholder
 group only) and :func:`code_cooccurrence` (codes raised by the same interviewee). No
-respondent id or person is ever named. The labels the tables carry ("All interviewees",
+respondent id or person is ever named, and a quote is published only after the
+privacy screen. The labels the tables carry ("All interviewees",
 who said a quote) stay in English, as the rest of the data vocabulary; the findings
 translate them.
 """
@@ -18,6 +19,7 @@ from ..overview import group_labels
 from ..perception._common import ALL, _as_list, _goal_table, _insert_labels, _round, _sort, _warn
 from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE
 from ..publishing.i18n import cell_label, pick_all
+from ..publishing.privacy import screen_quote
 
 
 def _statements(assessment, activity_id: str | None) -> pd.DataFrame:
@@ -135,9 +137,11 @@ def top_weaknesses(assessment, *, k: int = 5, activity_id: str | None = None, va
     """The most-cited weaknesses (or strengths) in the interviews, with a quote.
 
     Codes are ranked by the number of interviewees who raised them, then by the number
-    of statements.  The quote shown is the code's most frequent verbatim excerpt; it is
-    attributed only to a stakeholder group, and only when that group counts at least
-    ``min_group_size`` interviewees (otherwise the attribution is withheld).
+    of statements.  The quote shown is the code's most frequent verbatim excerpt that may
+    be published: it is attributed only to a stakeholder group, and it is withheld when
+    the code was raised by fewer than ``min_group_size`` interviewees, when its author's
+    group counts fewer, or when it may hold personal data or name a person (see
+    :func:`pra_lib.publishing.privacy.screen_quote`); ``quote_withheld`` then says why.
 
     Parameters
     ----------
@@ -157,8 +161,10 @@ def top_weaknesses(assessment, *, k: int = 5, activity_id: str | None = None, va
     pandas.DataFrame
         ``rank``, ``code``, ``goal_id``, ``goal_label``, ``hazard_id``,
         ``hazard_label``, ``n_statements``, ``n`` (interviewees),
-        ``share_of_interviewees``, ``quote`` and ``quote_from`` (e.g. "a
-        interviewee from Government").
+        ``share_of_interviewees``, ``quote``, ``quote_from`` (e.g. "an
+        interviewee from Government", or why the quote was withheld) and
+        ``quote_withheld`` (``"small group"``, ``"personal data"``, ``"may name a
+        person"``, or empty when the quote is published).
 
     Examples
     --------
@@ -171,7 +177,7 @@ def top_weaknesses(assessment, *, k: int = 5, activity_id: str | None = None, va
         raise ValueError(f"k must be at least 1, not {k!r}")
     st = _statements(assessment, activity_id)
     st = st[st["valence"] == valence]
-    columns = ["rank", "code", "goal_id", "goal_label", "hazard_id", "hazard_label", "n_statements", "n", "share_of_interviewees", "quote", "quote_from"]
+    columns = ["rank", "code", "goal_id", "goal_label", "hazard_id", "hazard_label", "n_statements", "n", "share_of_interviewees", "quote", "quote_from", "quote_withheld"]
     if st.empty:
         _warn(f"top_weaknesses: no statement is coded as a {valence}")
         return pd.DataFrame(columns=columns)
@@ -192,21 +198,55 @@ def top_weaknesses(assessment, *, k: int = 5, activity_id: str | None = None, va
     goals = _goal_table()
     out["goal_label"] = out["goal_id"].map(dict(zip(goals["goal_id"], goals["goal_label"])))
     out["hazard_label"] = out["hazard_id"].map(dict(zip(assessment.hazards["hazard_id"], assessment.hazards["name_en"])))
-    quotes, sources = [], []
-    for code in out["code"]:
+    quotes, sources, withheld = [], [], []
+    for code, n_code in zip(out["code"], out["n"]):
         said = st[(st["code"] == code) & st["quote"].notna() & (st["quote"].astype(str).str.strip() != "")].sort_values("statement_id")
-        if said.empty:
-            quotes.append(None)
-            sources.append(None)
-            continue
-        text = said["quote"].value_counts(sort=True).index[0]
-        first = said[said["quote"] == text].iloc[0]
-        quotes.append(text)
-        big_enough = group_size.get(first["group_label"], 0) >= min_group_size
-        sources.append(cell_label("perception.quote_from", group=first["group_label"]) if big_enough else cell_label("perception.quote_from_withheld"))
+        quote, source, reason = _publishable_quote(said, n_code=int(n_code), group_size=group_size, min_group_size=min_group_size)
+        quotes.append(quote)
+        sources.append(source)
+        withheld.append(reason)
     out["quote"] = quotes
     out["quote_from"] = sources
+    out["quote_withheld"] = withheld
     return _round(out[columns])
+
+
+# Why a quote was withheld (``quote_withheld``), and the key of the label its ``quote_from`` shows.
+_WITHHELD_LABELS = {
+    "small group": "small",
+    "personal data": "personal",
+    "may name a person": "person",
+}
+
+
+def _publishable_quote(said: pd.DataFrame, *, n_code: int, group_size: pd.Series, min_group_size: int) -> tuple:
+    """The code's most frequent quote that may be published: (quote, quote_from, why withheld).
+
+    A quote is the respondent's own words: it is published only when the code was raised by
+    at least ``min_group_size`` interviewees (else its count is hidden, and a verbatim quote
+    would speak for one person), its author's group reaches ``min_group_size``, and the
+    privacy screen finds no personal data or name in it
+    (:func:`pra_lib.publishing.privacy.screen_quote`). Otherwise the next most frequent
+    quote of the code is tried; when none passes, the first reason is given.
+    """
+    if said.empty:
+        return None, None, None
+    first_reason = None
+    counts = said["quote"].value_counts(sort=True)
+    for text in counts.index[counts.to_numpy() > 0]:  # a categorical column also counts absent quotes
+        author = said[said["quote"] == text].iloc[0]
+        size = int(group_size.get(author["group_label"], 0))
+        if n_code < min_group_size:
+            quote, reason = None, "small group"
+        else:
+            quote, reason = screen_quote(text, group_size=size, min_cell_size=min_group_size)
+        if quote is not None:
+            return quote, cell_label("perception.quote_from", group=author["group_label"]), None
+        first_reason = first_reason or reason
+        if reason == "small group" and n_code < min_group_size:
+            break  # no other quote of this code can do better
+    label = cell_label("perception.quote_withheld", reason=cell_label(f"perception.withheld.{_WITHHELD_LABELS[first_reason]}", size=min_group_size))
+    return None, label, first_reason
 
 
 def code_cooccurrence(assessment, *, activity_id: str | None = None, valence: str | None = None) -> pd.DataFrame:

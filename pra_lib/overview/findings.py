@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..assessment.loading import Assessment
 from ..publishing.i18n import format_number, format_percent, pick, t
+from ..publishing.privacy import escape_markdown  # the title is data: it stays text in the Markdown
 from .participation import activity_list, area_shares, table_completeness
 
 
@@ -44,7 +45,7 @@ def headline(data: Assessment) -> str:
     online = float((survey["channel"] == "online").mean()) if len(survey) else float("nan")
     interviews = int((q["channel"] == "interview").sum())
     lines = [
-        t("overview.headline.people", title=pick(meta.title, meta.title_id), n_people=format_number(len(people)), n_activities=len(meta.activities), n_groups=len(meta.stakeholder_groups)),
+        t("overview.headline.people", title=escape_markdown(pick(meta.title, meta.title_id)), n_people=format_number(len(people)), n_activities=len(meta.activities), n_groups=len(meta.stakeholder_groups)),
         t("overview.headline.survey", n_survey=format_number(len(survey)), online=format_percent(online), n_interviews=interviews)
         if len(survey) else t("overview.headline.no_survey"),
     ]

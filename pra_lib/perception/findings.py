@@ -16,6 +16,7 @@ import pandas as pd
 from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE
 from ..publishing.i18n import english, format_number, format_p_value, format_percent, goal_label, plural, term
 from ..publishing.i18n import t as tr  # t is a common name for a table in this chapter
+from ..publishing.privacy import markdown_labels  # names from the data stay text in the Markdown
 from ..stats.weights import design_effect
 from ._common import _LABEL_OF, _P_ADJUST_NAME, ALL, _num, _usable
 
@@ -153,6 +154,7 @@ def findings_questionnaire(
     --------
     >>> Markdown(findings_questionnaire(goal_scores, differences=kw, mode=mode))  # doctest: +SKIP
     """
+    goal_scores, group_scores, differences, mode, ipa = markdown_labels(goal_scores, group_scores, differences, mode, ipa)
     lines = _weakest_text(goal_scores, min_cell_size)
     by = str(differences["between"].iloc[0]) if differences is not None and len(differences) else "stakeholder_group"
     lines += _groups_text(differences, group_scores, min_cell_size, by)
@@ -213,6 +215,7 @@ def findings_workshop(
     --------
     >>> Markdown(findings_workshop(goal_scores, agreement_tables=alpha))  # doctest: +SKIP
     """
+    goal_scores, agreement_tables, group_scores, differences = markdown_labels(goal_scores, agreement_tables, group_scores, differences)
     lines = _weakest_text(goal_scores, min_cell_size)
     if agreement_tables is not None and len(agreement_tables):
         by = agreement_tables.columns[0]

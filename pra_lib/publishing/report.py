@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .disclosure import DEFAULT_MIN_CELL_SIZE, SMALLEST_SAFE_CELL, suppress
-from .privacy import publishable
+from .privacy import install_output_screen, publishable, safe_markdown, screen_figure
 from .._files import atomic_write_text
 from ..assessment.schema import SAFE_ID_PATTERN
 
@@ -86,6 +86,7 @@ class Report:
         self.output_dir = Path(output_dir)
         self.min_cell_size = min_cell_size
         self.name = _check_name(name or self.output_dir.name or "report")
+        install_output_screen()  # in a notebook: every output, error and print passes the privacy gate
         self.tables: dict[str, pd.DataFrame] = {}
         (self.output_dir / "tables").mkdir(parents=True, exist_ok=True)
         if min_cell_size < SMALLEST_SAFE_CELL:
@@ -139,21 +140,33 @@ class Report:
         return published
 
     def markdown(self, text: str):
-        """Show computed text as Markdown, with any HTML in the data escaped."""
+        """Show computed text as Markdown, through the privacy and markup gate.
+
+        What looks like personal data is redacted, and no link, image, raw URL, maths or
+        HTML element can come from the data (:func:`pra_lib.publishing.privacy.safe_markdown`);
+        the project's own bullets and emphasis are kept.
+
+        Examples
+        --------
+        >>> report.markdown("- **Top:** [x](javascript:alert(1))").data  # doctest: +SKIP
+        '- **Top:** \\\\[x\\\\](javascript:alert(1))'
+        """
         from IPython.display import Markdown
 
-        return Markdown(html.escape(text, quote=False))
+        return Markdown(safe_markdown(text))
 
     def figure(self, fig, name: str):
         """Save a matplotlib figure as ``figures/<name>.png`` and ``.svg``; return it for display.
 
         PNG is for the HTML report and screens, SVG for report writers who place figures in
         Word or a layout program. Both are written without timestamps, so the same data
-        gives the same files.
+        gives the same files. Every text of the figure passes the privacy gate first
+        (:func:`pra_lib.publishing.privacy.screen_figure`).
         """
         import matplotlib
 
         _check_name(name)
+        screen_figure(fig)  # labels, titles, legends and tick labels: no personal data in a figure
         folder = self.output_dir / "figures"
         folder.mkdir(parents=True, exist_ok=True)
         with matplotlib.rc_context({"svg.hashsalt": name}):

@@ -13,6 +13,7 @@ import pandas as pd
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
 from ..publishing.i18n import english, format_number, format_percent, plural, term
 from ..publishing.i18n import t as tr
+from ..publishing.privacy import markdown_labels  # names from the data stay text in the Markdown
 from .network import _STRENGTH, _strength_word
 
 # "Flooding (strong), Fire (weak)": the strength words that close each item of ``amplifies``.
@@ -91,6 +92,7 @@ def findings_shocks(
     --------
     >>> Markdown(findings_shocks(scores, ranks, exposure=exposure, reach=reach, no_path=no_path))  # doctest: +SKIP
     """
+    scores, ranks, agreement, exposure, reach, no_path, groups = markdown_labels(scores, ranks, agreement, exposure, reach, no_path, groups)
     scored = _published(scores, "score")
     if scored.empty:
         return tr("risk.find.no_shocks")
@@ -175,6 +177,7 @@ def findings_stresses(
     --------
     >>> Markdown(findings_stresses(stresses, compound, centrality))  # doctest: +SKIP
     """
+    stresses, compound, centrality, sensitivity, agreement = markdown_labels(stresses, compound, centrality, sensitivity, agreement)
     sev = _published(stresses, "severity")
     if sev.empty:
         return tr("risk.find.no_stresses")

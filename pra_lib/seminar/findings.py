@@ -14,6 +14,7 @@ import pandas as pd
 from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
 from ..publishing.i18n import format_number, format_p_value, format_percent, plural, t, term
+from ..publishing.privacy import markdown_labels  # names from the data stay text in the Markdown
 from .kendall import SCHMIDT_BANDS, consensus_table
 
 
@@ -118,6 +119,7 @@ def findings_seminar(
     --------
     >>> report.markdown(findings_seminar(sup, consensus_table=cons, ranking=rk, differences=diff))  # doctest: +SKIP
     """
+    support_table, consensus_table, ranking, differences, changes = markdown_labels(support_table, consensus_table, ranking, differences, changes)
     lines = []
     s = _usable(support_table, "mean", min_cell_size)
     if s.empty:
