@@ -14,16 +14,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pra_lib.publishing.disclosure import SUPPRESSED, audit, suppress
+from pra_lib.publishing.disclosure import SUPPRESSED, audit, merge_small_categories, plan, published_numbers, suppress
 
 
 def test_primary_suppression_hides_small_counts_and_their_statistics():
     table = pd.DataFrame({"area": ["a", "b", "c", "d"], "n": [40, 3, 25, 12], "mean": [3.2, 4.7, 2.9, 3.3]})
     out = suppress(table)
-    assert out.loc[1, "n"] == SUPPRESSED and out.loc[1, "mean"] == SUPPRESSED
+    assert pd.isna(out.loc[1, "n"]) and pd.isna(out.loc[1, "mean"])
     assert out.loc[0, "n"] == 40 and out.loc[0, "mean"] == 3.2
     assert out["suppressed"].tolist().count(True) == 2  # 3 and its complement (12, the smallest other)
-    assert out.loc[3, "n"] == SUPPRESSED
+    assert pd.isna(out.loc[3, "n"])
+    assert out["suppression"].tolist() == ["", "primary", "", "complementary"]
     assert table["n"].tolist() == [40, 3, 25, 12], "the input is not modified"
 
 
@@ -71,7 +72,7 @@ def test_attacker_cannot_recover_any_suppressed_cell_from_margins():
             continue  # a margin that is itself small is suppressed where published
         published = suppress(table, dims=["row", "col"])
         small = (table["n"] > 0) & (table["n"] < 5)
-        assert published.loc[small, "n"].eq(SUPPRESSED).all()
+        assert published.loc[small, "n"].isna().all() and published.loc[small, "suppressed"].all()
         attack = audit(published, true_counts=table["n"], dims=["row", "col"])
         assert not attack["recovered"].any(), attack
         tried += 1
@@ -92,7 +93,7 @@ def test_brute_force_agrees_with_the_linear_programme():
     counts = np.array([[6, 2, 9], [3, 8, 7]])
     table = _grid(counts)
     published = suppress(table, dims=["row", "col"])
-    hidden = np.flatnonzero(published["n"].eq(SUPPRESSED).to_numpy())
+    hidden = np.flatnonzero(published["suppressed"].to_numpy())
     assert len(hidden) >= 2
     solutions = []
     # No cell can exceed its column total, so that bounds the search.
@@ -109,3 +110,105 @@ def test_brute_force_agrees_with_the_linear_programme():
     lows = [min(s[k] for s in solutions) for k in range(len(hidden))]
     highs = [max(s[k] for s in solutions) for k in range(len(hidden))]
     assert attack["lowest"].round().tolist() == lows and attack["highest"].round().tolist() == highs
+
+
+def test_suppressed_numbers_are_missing_and_columns_keep_their_type():
+    # Issue 11, item 4: a reader's spreadsheet or pandas must see numbers, not the word.
+    table = pd.DataFrame({"goal_id": ["G1", "G2", "G3"], "n": [40, 3, 25], "mean": [3.2, 4.7, 2.9], "significant": [True, False, True], "interpretation": ["high", "low", "high"]})
+    out = suppress(table)
+    assert str(out["n"].dtype) == "Int64" and out["mean"].dtype == "float64" and str(out["significant"].dtype) == "boolean"
+    hidden = out["suppressed"]
+    assert hidden.sum() == 2
+    assert out.loc[hidden, ["n", "mean", "significant", "interpretation"]].isna().all().all(), "outcomes of hidden rows are hidden too"
+    assert out.loc[~hidden, "interpretation"].tolist() == ["high"]
+    csv = out.to_csv(index=False)
+    assert csv.splitlines()[2].startswith("G2,,,,,True,primary"), csv
+    assert pd.read_csv(__import__("io").StringIO(csv))["n"].dtype.kind in "fi", "the count column reads back as numbers"
+
+
+def test_older_outputs_that_wrote_the_word_still_read_as_missing():
+    assert published_numbers(pd.Series([3, SUPPRESSED, None], dtype=object)).isna().tolist() == [False, True, True]
+
+
+def test_rows_of_one_cell_are_hidden_together():
+    # A goal's answers by category, each row carrying the goal's n.
+    table = pd.DataFrame({"goal_id": ["G1"] * 3 + ["G2"] * 3 + ["G3"] * 3, "category": ["a", "b", "c"] * 3, "n": [40] * 3 + [3] * 3 + [25] * 3})
+    out = suppress(table, dims=["goal_id"])
+    assert out.groupby("goal_id")["suppressed"].nunique().eq(1).all()
+    assert out.loc[out["goal_id"] == "G2", "suppression"].eq("primary").all()
+    assert out.loc[out["goal_id"] == "G3", "suppression"].eq("complementary").all(), "25 < 40: the smaller companion"
+
+
+class _People:
+    """The part of an assessment :func:`plan` reads."""
+
+    def __init__(self, rows):
+        self.participants = pd.DataFrame(rows, columns=["activity_id", "area", "stakeholder_group"])
+
+
+def _people():
+    rows = [("survey", "a", "gov")] * 40 + [("survey", "b", "gov")] * 3 + [("survey", "c", "com")] * 20 + [("survey", "d", "com")] * 9
+    rows += [("workshop", "a", "gov")] * 2 + [("workshop", "b", "com")] * 30
+    return _People(rows)
+
+
+def test_plan_hides_small_categories_and_the_next_smallest_in_each_activity():
+    p = plan(_people(), min_cell_size=5, small_categories="suppress")
+    assert p.hidden("area", "survey") == {"b": "primary", "d": "complementary"}
+    assert p.hidden("area", "workshop") == {"a": "primary", "b": "complementary"}
+    assert p.hidden("stakeholder_group", "survey") == {}
+    # Without an activity, whatever any activity hides: more, never less.
+    assert p.hidden("area") == {"a": "primary", "b": "primary", "d": "complementary"}
+    assert plan(_people(), min_cell_size=5, small_categories="suppress").categories.equals(p.categories), "same data, same plan"
+
+
+def test_plan_is_applied_to_every_table_broken_down_by_the_dimension():
+    p = plan(_people(), min_cell_size=5, small_categories="suppress")
+    by_area = pd.DataFrame({"goal_id": ["G1"] * 4 + ["G2"] * 4, "area": ["a", "b", "c", "d"] * 2, "n": [38, 3, 19, 9, 40, 2, 20, 8]})
+    out = suppress(by_area, dims=["goal_id", "area"], hide=p.rows_to_hide(by_area, dims=["goal_id", "area"], activity_id="survey"))
+    assert out["suppression"].tolist() == ["", "primary", "", "complementary"] * 2, "the same cells in every goal, and no more"
+    margins = pd.DataFrame({"variable": ["area"] * 4, "category": ["a", "b", "c", "d"], "n": [40, 3, 20, 9]})
+    hide = p.rows_to_hide(margins, dims=["variable", "category"], activity_id="survey")
+    assert hide.tolist() == ["", "primary", "", "complementary"], "a long table of margins names the dimension in 'variable'"
+
+
+def test_merge_keeps_every_person_and_leaves_no_small_category():
+    from dataclasses import dataclass
+
+    @dataclass
+    class Meta:
+        stakeholder_groups: pd.DataFrame
+        areas: pd.DataFrame
+
+    @dataclass
+    class Data:
+        tables: dict
+        metadata: Meta
+
+        @property
+        def participants(self):
+            return self.tables["participants"]
+
+    people = _people().participants
+    meta = Meta(pd.DataFrame({"stakeholder_group": ["gov", "com"], "label": ["Government", "Community"], "label_id": ["Pemerintah", "Komunitas"]}),
+                pd.DataFrame({"area": list("abcd"), "name": list("ABCD"), "population": pd.array([10.0, 20.0, 30.0, 40.0], dtype="Float64")}))
+    data = Data({"participants": people}, meta)
+    p = plan(data, min_cell_size=5, small_categories="merge")
+    merged = merge_small_categories(data, p)
+    assert merged.metadata.areas.set_index("area").loc["other", "population"] is pd.NA, "several activities: no population counted twice"
+    merged = merge_small_categories(data, p, activity_id="survey")
+    areas = merged.metadata.areas.set_index("area")["population"]
+    assert areas.sum() == 100.0 and areas["b"] == 0 and areas["other"] == 60.0, "one activity: the merged area takes its members' population"
+    after = merged.participants
+    assert len(after) == len(people) and people["area"].tolist()[40] == "b", "the input is not modified"
+    sizes = after.groupby(["activity_id", "area"]).size()
+    assert (sizes >= 5).all(), sizes
+    assert sizes["survey", "other"] == 12 and sizes["survey", "a"] == 40, "b (3) and then d (9) merged"
+    assert sizes["workshop", "other_2"] == 32, "a different set of areas merged: a different category"
+    other = merged.metadata.areas.set_index("area").loc["other"]
+    assert "B" in other["name"] and "D" in other["name"]
+
+
+def test_unknown_small_category_policy_is_refused():
+    with pytest.raises(ValueError, match="small_categories"):
+        plan(_people(), small_categories="drop")

@@ -26,7 +26,10 @@ def test_table_csv_is_neutralised_and_suppressed(tmp_path):
     published = report.table(table, "codes")
     text = (tmp_path / "tables" / "codes.csv").read_text()
     assert "'=cmd|" in text and "\n=cmd" not in text
-    assert published.loc[1, "n"] == "suppressed"
+    assert pd.isna(published.loc[1, "n"]) and published.loc[1, "suppression"] == "primary"
+    rows = text.splitlines()
+    assert rows[0] == "code,n,suppressed,suppression"
+    assert rows[2] == "plain,,True,primary" and rows[1].endswith(",,True,complementary"), "an empty cell, never the word"
 
 
 def test_respondent_ids_are_pseudonymised(tmp_path, monkeypatch):
@@ -75,8 +78,11 @@ def test_every_table_also_goes_to_one_workbook_with_readable_headers(tmp_path):
     wb = load_workbook(tmp_path / "01_questionnaire" / "01_questionnaire.xlsx")
     assert wb.sheetnames == ["scores", "quotes"]
     ws = wb["scores"]
-    assert [c.value for c in ws[1]] == ["Goal ID", "Share positive", "n", "Suppressed"]
-    assert ws["C3"].value == "suppressed", "suppression applies to the workbook too"
+    assert [c.value for c in ws[1]] == ["Goal ID", "Share positive", "n", "Suppressed", "Suppression"]
+    assert ws["C3"].value is None and ws["B3"].value is None, "suppression applies to the workbook too: empty cells"
+    assert "fewer than 5 people" in ws["C3"].comment.text, "with a note saying why"
+    assert ws["C4"].value == 40 and ws["C4"].comment is None
+    assert "hidden to protect" in ws["C2"].comment.text
     quote = wb["quotes"]["A2"]
     assert quote.value == "=1+1" and quote.data_type == "s", "kept as text, never a formula"
 
@@ -113,3 +119,28 @@ def test_a_minimum_cell_size_below_three_is_printed_on_the_report(tmp_path, monk
     with i18n.language("id"):
         Report(tmp_path / "kecil", min_cell_size=1)
     assert "ukuran sel minimum 1" in shown[1]
+
+
+def test_the_same_tables_give_the_same_bytes_workbook_notes_included(tmp_path):
+    # Issue 11, item 5: reruns are byte-identical, XLSX (with its notes on suppressed cells) included.
+    table = pd.DataFrame({"goal_id": ["G01", "G02", "G03", "G04"], "n": [20, 3, 40, 2], "mean": [3.1, 2.0, 3.3, 4.0]})
+    outputs = []
+    for run in ("a", "b"):
+        report = Report(tmp_path / run / "01_questionnaire", min_cell_size=5)
+        report.table(table, "scores", dims=["goal_id"], measure="goal_raters")
+        folder = tmp_path / run / "01_questionnaire"
+        outputs.append({p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()})
+    assert outputs[0] == outputs[1]
+    assert {str(p) for p in outputs[0]} == {"01_questionnaire.xlsx", "tables/scores.csv", "tables/_tables.json"}
+
+
+def test_each_table_is_declared_next_to_the_csv(tmp_path):
+    import json
+
+    report = Report(tmp_path, min_cell_size=5, activity_id="questionnaire")
+    report.table(pd.DataFrame({"area": ["a", "b"], "n": [20, 30]}), "areas", dims=["area"], measure="people")
+    report.table(pd.DataFrame({"hazard": ["flood"]}), "hazards", count=None)
+    doc = json.loads((tmp_path / "tables" / "_tables.json").read_text())
+    assert doc["min_cell_size"] == 5
+    assert doc["tables"]["areas"] == {"count": "n", "measure": "people", "dims": ["area"], "activity_id": "questionnaire", "columns": ["area", "n", "suppressed", "suppression"]}
+    assert doc["tables"]["hazards"]["count"] is None

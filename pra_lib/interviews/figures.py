@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..perception._common import ALL, _num
-from ..publishing.disclosure import SUPPRESSED
+from ..publishing.disclosure import is_suppressed
 from ..publishing.i18n import term
 from ..publishing.i18n import t as tr  # t is a common name for a table in this chapter
 
@@ -23,7 +23,7 @@ def _interviewees(summary: pd.DataFrame | None, n_interviewees: int | None) -> s
         n_interviewees = total.iloc[0] if len(total) else None
     if n_interviewees is None:
         return ""
-    if str(n_interviewees) == SUPPRESSED:
+    if is_suppressed(n_interviewees):
         return tr("perception.fig.codes.n_below")
     return tr("perception.fig.codes.n", n=int(n_interviewees))
 
@@ -59,7 +59,7 @@ def code_bars(codes: pd.DataFrame, *, title: str | None = None, summary: pd.Data
     t = codes.copy()
     t["_n"] = _num(t["n"])
     t["_s"] = _num(t["n_statements"])
-    t["_supp"] = t["n"].astype(object).eq(SUPPRESSED)
+    t["_supp"] = is_suppressed(t["n"])
     t = t.sort_values(["valence", "_n"], ascending=[False, False], key=lambda s: s.map({"weakness": 1, "strength": 0}) if s.name == "valence" else s, na_position="last").reset_index(drop=True)
     colours = {"weakness": "#d6604d", "strength": "#4393c3"}
     fig, ax = plt.subplots(figsize=(9.5, 0.42 * len(t) + 2.0))
@@ -118,7 +118,7 @@ def cooccurrence_heatmap(pairs: pd.DataFrame, *, title: str | None = None, summa
     for _, r in t.iterrows():
         val = _num(pd.Series([r["n"]])).iloc[0]
         grid.loc[r["code_a"], r["code_b"]] = grid.loc[r["code_b"], r["code_a"]] = val
-        s = str(r["n"]) == SUPPRESSED
+        s = is_suppressed(r["n"])
         supp.loc[r["code_a"], r["code_b"]] = supp.loc[r["code_b"], r["code_a"]] = s
         for code, n_col in ((r["code_a"], "n_a"), (r["code_b"], "n_b")):
             v = _num(pd.Series([r[n_col]])).iloc[0]

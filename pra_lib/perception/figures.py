@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..assessment import crf
-from ..publishing.disclosure import SUPPRESSED
+from ..publishing.disclosure import is_suppressed
 from ..publishing.i18n import dimension_label, term
 from ..publishing.i18n import t as tr  # t is a common name for a table in this chapter
 from ._common import _LABEL_OF, ALPHA_RELIABLE, ALPHA_TENTATIVE, DONT_KNOW, _goal_table, _num, _sort
@@ -35,7 +35,7 @@ def _n_text(n: pd.Series, what: str = "respondents", per: str = "per_cell") -> s
     vals = vals[vals > 0]
     what = tr(f"perception.what.{what}")
     if vals.empty:
-        return tr("perception.n.below_limit") if n.astype(object).eq(SUPPRESSED).any() else tr("perception.n.zero", what=what)
+        return tr("perception.n.below_limit") if is_suppressed(n).any() else tr("perception.n.zero", what=what)
     lo, hi = int(vals.min()), int(vals.max())
     if lo == hi:
         return tr("perception.n.one", n=lo, what=what)
@@ -123,7 +123,7 @@ def resilience_wheel(goal_scores: pd.DataFrame, *, title: str | None = None, sub
     goals = _goal_table().set_index("goal_id")
     mean, lo, hi = _num(table["mean"]), _num(table["ci_low"]), _num(table["ci_high"])
     n = _num(table["n"])
-    suppressed = table["mean"].astype(object).eq(SUPPRESSED) if "mean" in table else pd.Series(False, index=table.index)
+    suppressed = is_suppressed(table["mean"], table) if "mean" in table else pd.Series(False, index=table.index)
     step = 2 * np.pi / 12
     theta = np.arange(12) * step + step / 2
     base = 1.0
@@ -223,7 +223,7 @@ def likert_bars(counts: pd.DataFrame, *, by: str | None = None, title: str | Non
     data = counts.copy()
     data["_share"] = _num(data["share"])
     data["_n"] = _num(data["n"])
-    data["_supp"] = data["n"].astype(object).eq(SUPPRESSED)
+    data["_supp"] = is_suppressed(data["n"])
     panels = [None]
     if by:
         label_col = _LABEL_OF.get(by) if _LABEL_OF.get(by) in data.columns else by
@@ -404,7 +404,7 @@ def score_heatmap(group_scores: pd.DataFrame, *, by: str = "stakeholder_group", 
     label_col = _LABEL_OF.get(by) if _LABEL_OF.get(by) in t.columns else by
     t["_mean"] = _num(t["mean"])
     t["_n"] = _num(t["n"])
-    t["_supp"] = t["n"].astype(object).eq(SUPPRESSED)
+    t["_supp"] = is_suppressed(t["n"])
     unit = "goal_id" if "goal_id" in t.columns else "dimension_id"
     unit_label = "goal_label" if unit == "goal_id" else "dimension_label"
     rows = [u for u in (crf.GOAL_IDS if unit == "goal_id" else crf.DIMENSION_IDS) if u in set(t[unit])]
@@ -478,7 +478,7 @@ def agreement_plot(table: pd.DataFrame, *, by: str | None = None, title: str | N
     lo = min(-0.1, float(np.nanmin(alpha)) - 0.05) if alpha.notna().any() else -0.1
     for i, (a, nn) in enumerate(zip(alpha, n)):
         if pd.isna(a):
-            txt = tr("common.suppressed") if str(nn) == SUPPRESSED else tr("perception.not_available")
+            txt = tr("common.suppressed") if is_suppressed(nn) else tr("perception.not_available")
             ax.text(0.02, i, txt, va="center", fontsize=8.5, color="#555555")
             continue
         colour = "#1a9850" if a >= ALPHA_RELIABLE else ("#fdae61" if a >= ALPHA_TENTATIVE else "#d73027")
@@ -536,9 +536,9 @@ def comparison_plot(table: pd.DataFrame, *, title: str | None = None):
     labels = []
     for uid, row in first.iterrows():
         n = row["n"]
-        n_text = tr("common.suppressed") if str(n) == SUPPRESSED else tr("common.n_equals", n=int(float(n)))
+        n_text = tr("common.suppressed") if is_suppressed(n) else tr("common.n_equals", n=int(float(n)))
         labels.append(f"{uid} {_wrap(str(row[label_col]), 34)}\n({n_text})")
-    suppressed = table.drop_duplicates(unit).set_index(unit).reindex(units)["mean"].astype(object).eq(SUPPRESSED)
+    suppressed = is_suppressed(first["mean"], first)
     for i, is_supp in enumerate(suppressed):
         if is_supp:
             ax.text(3, i, tr("common.suppressed"), ha="center", va="center", fontsize=8, color="#555555", bbox=dict(facecolor="#eeeeee", edgecolor="#bbbbbb", hatch="///"))

@@ -7,6 +7,17 @@ column totals (method brief, section 6). Every table a report writes passes thro
 
 The rules:
 
+- **One plan for the whole run.** The tables of one assessment are published by several
+  notebooks, each in its own kernel, and a reader holds all of them at once (linked
+  tables). :func:`plan` decides once, from the assessment alone, which categories of each
+  breakdown (stakeholder group, area, channel, workshop table, gender, age band) of each
+  activity rest on fewer than ``min_cell_size`` people. With ``small_categories="merge"``
+  (the default) they are merged into an "other" category before any analysis
+  (:func:`merge_small_categories`); with ``"suppress"`` they are hidden in every table
+  broken down by that dimension, together with the next-smallest categories of the same
+  dimension until the hidden ones add up to a protection interval of at least
+  ``min_cell_size`` people. The plan is a pure function of the data and the two options, so
+  every notebook of a run hides the same categories.
 - **Primary suppression.** A cell with ``0 < n < min_cell_size`` is hidden. Empty cells
   (``n == 0``) are not hidden: they disclose nobody.
 - **Complementary suppression.** The totals of a table are assumed public: the grand total,
@@ -16,9 +27,16 @@ The rules:
   with linear programming (:func:`audit`), as an attacker who knows every published cell
   and every margin would do; any hidden cell whose value is pinned to a single number gets
   a further companion, until none is.
+- **Typed output.** A hidden value is a missing value (an empty CSV cell), so numeric
+  columns stay numeric; the ``suppressed`` column flags the row and ``suppression`` says
+  why (``primary``: the cell is small; ``complementary``: hidden to protect another).
+  Outcomes that would tell something about a hidden cell (``interpretation``,
+  ``significant``, a band, a quote) are hidden with it.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -26,6 +44,21 @@ import pandas as pd
 DEFAULT_MIN_CELL_SIZE = 5
 SMALLEST_SAFE_CELL = 3  # a published count of 1 or 2 can identify a person
 SUPPRESSED = "suppressed"
+PRIMARY = "primary"
+COMPLEMENTARY = "complementary"
+MERGE = "merge"
+SUPPRESS = "suppress"
+SMALL_CATEGORY_POLICIES = (MERGE, SUPPRESS)
+DEFAULT_SMALL_CATEGORIES = MERGE
+#: Columns of the participants table that tables are broken down by.
+BREAKDOWN_DIMENSIONS = ("stakeholder_group", "area", "channel", "workshop_table", "gender", "age_band")
+#: Text or yes/no outcomes that say something about the cell they stand in; hidden with it.
+OUTCOME_COLUMNS = (
+    "interpretation", "significant", "quadrant", "candidate_weakness", "quote", "quote_from", "band",
+    "compound_band", "agreement", "reading", "change", "consensus", "settled",
+)
+#: Id of the category that small categories are merged into.
+OTHER = "other"
 
 
 def suppress(
@@ -35,6 +68,7 @@ def suppress(
     min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
     columns: list[str] | None = None,
     dims: list[str] | None = None,
+    hide=None,
 ) -> pd.DataFrame:
     """Hide small cells, and the cells needed to protect them, in a table of counts.
 
@@ -47,23 +81,31 @@ def suppress(
     min_cell_size : int
         Smallest count that may be published.
     columns : list of str, optional
-        Statistics to hide together with the count. Defaults to every numeric column.
+        Statistics to hide together with the count. Defaults to every numeric and yes/no
+        column. Outcome columns (:data:`OUTCOME_COLUMNS`, such as ``interpretation``) are
+        always hidden with the count.
     dims : list of str, optional
         The columns that lay the table out as a grid (for example ``["activity_id",
         "stakeholder_group"]``). Margins over each of them are treated as public. Without
         ``dims`` the table is one list whose grand total is public.
+    hide : array-like of str, optional
+        Rows already hidden by the run's plan (:meth:`DisclosurePlan.rows_to_hide`), one
+        entry per row: ``"primary"``, ``"complementary"`` or empty.
 
     Returns
     -------
     DataFrame
-        A copy in which hidden values read ``"suppressed"``, with a boolean ``suppressed``
-        column. The input is not modified.
+        A copy in which hidden values are missing (numeric columns keep a numeric type;
+        whole numbers become the nullable ``Int64``), with a boolean ``suppressed`` column
+        and a ``suppression`` column (``primary``, ``complementary`` or empty). The input
+        is not modified.
 
     Examples
     --------
     >>> t = pd.DataFrame({"area": ["a", "b", "c"], "n": [12, 2, 9], "mean": [3.1, 4.5, 2.0]})
-    >>> suppress(t)["n"].tolist()      # 2 is hidden; so is 9, or 2 = total - 12 - 9
-    [12, 'suppressed', 'suppressed']
+    >>> out = suppress(t)              # 2 is hidden; so is 9, or 2 = total - 12 - 9
+    >>> out["n"].tolist(), out["suppression"].tolist()
+    ([12, <NA>, <NA>], ['', 'primary', 'complementary'])
     """
     if isinstance(min_cell_size, bool) or not isinstance(min_cell_size, (int, np.integer)) or min_cell_size < 1:
         raise ValueError(f"min_cell_size must be a whole number of at least 1, not {min_cell_size!r}")
@@ -74,22 +116,55 @@ def suppress(
     if missing:
         raise KeyError(f"dims {missing} not in table")
     out = data.reset_index(drop=True).copy()
-    counts = pd.to_numeric(out[count], errors="coerce").fillna(0).to_numpy(dtype=float)
-    hidden = (counts > 0) & (counts < min_cell_size)
-    hidden = _complement(out, counts, hidden, dims, min_cell_size)
+    counts = published_numbers(out[count]).fillna(0).to_numpy(dtype=float)
+    planned = np.asarray(["" if h is None or h is pd.NA or h != h else str(h) for h in hide], dtype=object) if hide is not None else np.full(len(out), "", dtype=object)
+    if len(planned) != len(out):
+        raise ValueError(f"hide has {len(planned)} entries for a table of {len(out)} rows")
+    primary = ((counts > 0) & (counts < min_cell_size)) | (planned == PRIMARY)
+    hidden = primary | (planned == COMPLEMENTARY)
+    if dims and out.duplicated(dims).any():
+        # Several rows of one cell (a goal's answers by category, each row carrying the
+        # goal's n): the pattern is chosen over the cells, then given to each of their rows.
+        cell = out.groupby(dims, sort=False, dropna=False).ngroup().to_numpy()
+        first = pd.Series(np.arange(len(out))).groupby(cell).first().to_numpy()
+        cells = out.iloc[first].reset_index(drop=True)
+        cell_hidden = pd.Series(hidden).groupby(cell).any().to_numpy()
+        cell_planned = pd.Series(planned != "").groupby(cell).all().to_numpy()
+        cell_hidden = _complement(cells, counts[first], cell_hidden, dims, min_cell_size, cell_planned)
+        hidden = cell_hidden[cell]
+        primary = pd.Series(primary).groupby(cell).any().to_numpy()[cell]
+    else:
+        hidden = _complement(out, counts, hidden, dims, min_cell_size, planned != "")
     if columns is None:
-        columns = [c for c in out.columns if c != count and pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])]
+        columns = [c for c in out.columns if c not in (count, "suppressed", "suppression", *dims) and pd.api.types.is_numeric_dtype(out[c])]
+    columns = [c for c in columns if c != count]
+    columns += [c for c in OUTCOME_COLUMNS if c in out and c not in columns and c not in dims]
     out["suppressed"] = hidden
+    out["suppression"] = np.where(primary & hidden, PRIMARY, np.where(hidden, COMPLEMENTARY, ""))
     if hidden.any():
         for col in [count, *columns]:
-            out[col] = out[col].astype(object)
-            out.loc[hidden, col] = SUPPRESSED
+            out[col] = _blank(out[col], hidden)
     return out
 
 
+def _blank(values: pd.Series, hidden: np.ndarray) -> pd.Series:
+    """``values`` with the hidden rows missing, in a type that keeps the column's kind."""
+    if pd.api.types.is_bool_dtype(values):
+        values = values.astype("boolean")
+    elif pd.api.types.is_integer_dtype(values):
+        values = values.astype("Int64")
+    elif pd.api.types.is_numeric_dtype(values):
+        values = values.astype("float64") if values.dtype.kind == "f" else values
+    else:
+        numeric = pd.to_numeric(values.where(values.astype(object) != SUPPRESSED), errors="coerce")
+        values = numeric if numeric.notna().sum() == values.notna().sum() else values.astype(object)
+    return values.mask(pd.Series(hidden, index=values.index))
+
+
 def published_numbers(values) -> pd.Series:
-    """Numbers of a published column as float64: ``"suppressed"``, other text and missing
-    values become NaN, so that a suppressed cell is never read as a number.
+    """Numbers of a published column as float64: missing (suppressed) values, the text
+    ``"suppressed"`` of older outputs and other text become NaN, so that a suppressed cell
+    is never read as a number.
 
     Examples
     --------
@@ -97,8 +172,35 @@ def published_numbers(values) -> pd.Series:
     [3.0, nan, nan]
     """
     series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return series.astype("float64")
     series = series.where(series.astype(object) != SUPPRESSED)
     return pd.to_numeric(series, errors="coerce").astype("float64")
+
+
+def is_suppressed(values, table: pd.DataFrame | None = None):
+    """Whether published values are suppressed: missing, or the word ``"suppressed"`` of
+    older outputs.
+
+    For a count column (``n``), missing means suppressed. For a statistic that may be
+    missing for other reasons (a mean of no answers), pass the ``table`` it comes from:
+    then only missing values of rows its ``suppressed`` flag marks count. A single value
+    gives a single ``bool``.
+
+    Examples
+    --------
+    >>> is_suppressed(pd.Series([3, None, "suppressed"])).tolist()
+    [False, True, True]
+    >>> is_suppressed(float("nan"))
+    True
+    """
+    if not isinstance(values, pd.Series):
+        return bool(values is None or values is pd.NA or (isinstance(values, float) and values != values) or (isinstance(values, str) and values == SUPPRESSED))
+    word = values.astype(object).eq(SUPPRESSED)
+    missing = values.isna()
+    if table is not None and "suppressed" in table:
+        missing &= table["suppressed"].reindex(values.index).fillna(False).astype(bool)
+    return word | missing
 
 
 def margin_groups(data: pd.DataFrame, dims: list[str]) -> list[np.ndarray]:
@@ -113,14 +215,19 @@ def margin_groups(data: pd.DataFrame, dims: list[str]) -> list[np.ndarray]:
     return groups
 
 
-def _complement(data, counts, hidden, dims, min_cell_size):
+def _complement(data, counts, hidden, dims, min_cell_size, planned=None):
     hidden = hidden.copy()
     if not hidden.any():
         return hidden
-    # A margin that is itself small is suppressed wherever it is published, so it is no
-    # constraint an attacker can use.
-    groups = [g for g in margin_groups(data, dims) if counts[g].sum() >= min_cell_size]
-    for _ in range(len(data) + 1):
+    # A margin that is itself small is suppressed wherever it is published, and so is a
+    # margin of a category the run's plan hides: neither is a constraint an attacker can use.
+    planned = np.zeros(len(counts), dtype=bool) if planned is None else np.asarray(planned, dtype=bool)
+    groups = [g for g in margin_groups(data, dims) if counts[g].sum() >= min_cell_size and not (len(g) < len(counts) and planned[g].all())]
+    # A hidden count must keep a protection interval of min_cell_size values (from 0, which
+    # an attacker cannot rule out for a category hidden by the run's plan, to its highest).
+    width = max(min_cell_size - 1, 1)
+    beyond_help: set[int] = set()
+    for _ in range(3 * len(data) + 3):
         changed = False
         for idx in groups:
             if hidden[idx].sum() == 1:
@@ -129,6 +236,13 @@ def _complement(data, counts, hidden, dims, min_cell_size):
             exposed = audit_cells(counts, hidden, groups)
             if exposed:
                 changed = _protect(counts, hidden, groups, exposed[0])
+        if not changed:
+            for cell in audit_cells(counts, hidden, groups, min_width=width):
+                if cell not in beyond_help:
+                    if _protect(counts, hidden, groups, cell, width):
+                        changed = True
+                        break
+                    beyond_help.add(cell)  # every cell of its margins is hidden already
         if not changed:
             break
     exposed = audit_cells(counts, hidden, groups)
@@ -139,17 +253,21 @@ def _complement(data, counts, hidden, dims, min_cell_size):
     return hidden
 
 
-def _protect(counts, hidden, groups, cell) -> bool:
-    """Hide the smallest companion that stops ``cell`` being pinned; else the smallest near it."""
+def _protect(counts, hidden, groups, cell, width=0) -> bool:
+    """Hide the smallest companion that stops ``cell`` being pinned; else the smallest near it.
+
+    With ``width``, the companion must leave ``cell`` an interval of at least ``width`` and
+    pin no hidden cell exactly; when none does, nothing is hidden.
+    """
     mine = [g for g in groups if cell in g]
     candidates = sorted({int(i) for idx in mine for i in idx if not hidden[i] and counts[i] > 0}, key=lambda i: (counts[i], i))
     for i in candidates:
         trial = hidden.copy()
         trial[i] = True
-        if cell not in audit_cells(counts, trial, groups):
+        if cell not in audit_cells(counts, trial, groups, min_width=width) and (not width or not audit_cells(counts, trial, groups)):
             hidden[i] = True
             return True
-    if candidates:
+    if candidates and not width:
         hidden[candidates[0]] = True
         return True
     return False
@@ -197,12 +315,13 @@ def feasible_ranges(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndar
     return pd.DataFrame(rows, columns=["row", "lowest", "highest", "recovered"])
 
 
-def audit_cells(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndarray]) -> list[int]:
-    """Hidden cells an attacker can pin to a single value."""
+def audit_cells(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndarray], *, min_width: float = 0) -> list[int]:
+    """Hidden cells an attacker can pin to a single value, or to fewer than ``min_width`` + 1 values."""
     if not hidden.any():
         return []
     ranges = feasible_ranges(counts, hidden, groups)
-    return ranges.loc[ranges["recovered"], "row"].tolist()
+    narrow = ranges["recovered"] | (ranges["highest"] - ranges["lowest"] < min_width)
+    return ranges.loc[narrow, "row"].tolist()
 
 
 def audit(published: pd.DataFrame, *, true_counts, count: str = "n", dims: list[str] | None = None, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.DataFrame:
@@ -211,7 +330,7 @@ def audit(published: pd.DataFrame, *, true_counts, count: str = "n", dims: list[
     Parameters
     ----------
     published : DataFrame
-        The table as published (suppressed cells read ``"suppressed"``).
+        The table as published (its ``suppressed`` column flags the hidden rows).
     true_counts : array-like
         The real counts in the same row order; they give the public margin totals, as the
         attacker would read them from other tables.
@@ -229,11 +348,263 @@ def audit(published: pd.DataFrame, *, true_counts, count: str = "n", dims: list[
     Examples
     --------
     >>> t = pd.DataFrame({"area": ["a", "b", "c"], "n": [12, 2, 9]})
-    >>> audit(suppress(t), true_counts=t["n"])["recovered"].any()
+    >>> bool(audit(suppress(t), true_counts=t["n"])["recovered"].any())
     False
     """
     published = published.reset_index(drop=True)
-    hidden = (published[count].astype(str) == SUPPRESSED).to_numpy()
+    if "suppressed" in published:
+        hidden = published["suppressed"].fillna(False).astype(bool).to_numpy()
+    else:
+        hidden = published_numbers(published[count]).isna().to_numpy()
     counts = np.asarray(true_counts, dtype=float)
     groups = [g for g in margin_groups(published, list(dims or [])) if counts[g].sum() >= min_cell_size]
     return feasible_ranges(counts, hidden, groups)
+
+
+@dataclass(frozen=True)
+class DisclosurePlan:
+    """Which categories of which breakdowns a run hides or merges, decided once from the data.
+
+    Built by :func:`plan`. ``categories`` has one row per small category and per category
+    hidden or merged to protect one: ``activity_id``, ``dimension``, ``category``, ``n``
+    (people of the activity in it), ``action`` (``primary``, ``complementary`` or
+    ``merged``) and ``into`` (the merged category, for ``merged``).
+    """
+
+    min_cell_size: int
+    small_categories: str
+    categories: pd.DataFrame = field(repr=False)
+
+    def hidden(self, dimension: str, activity_id: str | None = None) -> dict:
+        """``{category: "primary" | "complementary"}`` hidden in ``dimension`` of one activity.
+
+        Without ``activity_id`` (a table that does not say whose people it counts), the
+        categories hidden in any activity are returned: more is hidden, never less.
+        """
+        rows = self.categories[(self.categories["dimension"] == dimension) & self.categories["action"].isin([PRIMARY, COMPLEMENTARY])]
+        if activity_id is not None:
+            rows = rows[rows["activity_id"] == activity_id]
+        out: dict = {}
+        for category, action in zip(rows["category"], rows["action"]):
+            if out.get(category) != PRIMARY:
+                out[category] = action
+        return out
+
+    def rows_to_hide(self, data: pd.DataFrame, *, dims, activity_id: str | None = None) -> np.ndarray:
+        """For each row of a table over ``dims``: ``"primary"``, ``"complementary"`` or ``""``.
+
+        A row is hidden when one of its breakdown values is a hidden category of the
+        activity it counts (the row's ``activity_id`` when the table has one, else
+        ``activity_id``).
+        """
+        out = np.full(len(data), "", dtype=object)
+        if self.categories.empty:
+            return out
+        activities = data["activity_id"].tolist() if "activity_id" in data else [activity_id] * len(data)
+        for dim in dims or []:
+            if dim not in data:
+                continue
+            # A long table of margins names its breakdown in a ``variable`` column.
+            names = data["variable"].tolist() if dim == "category" and "variable" in data else [dim] * len(data)
+            cache: dict = {}
+            for i, (act, name, value) in enumerate(zip(activities, names, data[dim].tolist())):
+                if name not in BREAKDOWN_DIMENSIONS:
+                    continue
+                if (act, name) not in cache:
+                    cache[act, name] = self.hidden(name, act)
+                action = cache[act, name].get(value)
+                if action == PRIMARY or (action == COMPLEMENTARY and out[i] != PRIMARY):
+                    out[i] = action
+        return out
+
+    def rows_merged_away(self, data: pd.DataFrame, *, dims, activity_id: str | None = None) -> np.ndarray:
+        """Rows of a table over ``dims`` that a merge left empty: a category merged into
+        "other" in the row's activity, or another activity's merged category.
+
+        A table listing every area of the metadata would otherwise show the merged areas
+        with no one in them, next to the "other" that holds their people.
+        """
+        out = np.zeros(len(data), dtype=bool)
+        merged = self.merged()
+        if merged.empty:
+            return out
+        activities = data["activity_id"].tolist() if "activity_id" in data else [activity_id] * len(data)
+        for dim in dims or []:
+            if dim not in data:
+                continue
+            names = data["variable"].tolist() if dim == "category" and "variable" in data else [dim] * len(data)
+            for i, (act, name, value) in enumerate(zip(activities, names, data[dim].tolist())):
+                mine = merged[(merged["dimension"] == name)]
+                if mine.empty or act is None:
+                    continue
+                here = mine[mine["activity_id"] == act]
+                out[i] |= value in set(here["category"]) or (value in set(mine["into"]) and value not in set(here["into"]))
+        return out
+
+    def merged(self) -> pd.DataFrame:
+        """The merged categories: ``activity_id``, ``dimension``, ``category``, ``n``, ``into``."""
+        rows = self.categories[self.categories["action"] == "merged"]
+        return rows[["activity_id", "dimension", "category", "n", "into"]].reset_index(drop=True)
+
+
+_PLAN_COLUMNS = ["activity_id", "dimension", "category", "n", "action", "into"]
+
+
+def plan(data, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE, small_categories: str = DEFAULT_SMALL_CATEGORIES) -> DisclosurePlan:
+    """Decide, once for the whole run, which small categories are merged or hidden.
+
+    For each activity and each breakdown dimension (:data:`BREAKDOWN_DIMENSIONS`) the
+    people of the activity are counted per category. A category with ``0 < n <
+    min_cell_size`` is small.
+
+    - ``"merge"``: the small categories are merged into one "other" category; while that
+      still holds fewer than ``min_cell_size`` people, the next-smallest category joins it.
+    - ``"suppress"``: the small categories are hidden (``primary``) in every table broken
+      down by that dimension, and the next-smallest categories (``complementary``) until
+      the hidden ones are at least two and add up to ``min_cell_size`` more people than
+      there are hidden categories, so that the activity's published total leaves each
+      hidden count an interval of at least ``min_cell_size`` values.
+
+    Ties are broken by the category's name, so the same data always give the same plan.
+
+    Parameters
+    ----------
+    data : Assessment
+        The loaded assessment (its ``participants`` table).
+    min_cell_size : int
+        Smallest number of people a published category may hold.
+    small_categories : {"merge", "suppress"}
+        What to do with small categories.
+
+    Returns
+    -------
+    DisclosurePlan
+
+    Examples
+    --------
+    >>> from pra_lib.assessment import load_assessment              # doctest: +SKIP
+    >>> p = plan(load_assessment("data/sample"), small_categories="suppress")  # doctest: +SKIP
+    >>> p.hidden("area", "questionnaire")                           # doctest: +SKIP
+    {'kepulauan_seribu': 'primary', 'jakarta_pusat': 'complementary'}
+    """
+    if small_categories not in SMALL_CATEGORY_POLICIES:
+        raise ValueError(f"small_categories must be one of {', '.join(SMALL_CATEGORY_POLICIES)}, not {small_categories!r}")
+    if isinstance(min_cell_size, bool) or not isinstance(min_cell_size, (int, np.integer)) or min_cell_size < 1:
+        raise ValueError(f"min_cell_size must be a whole number of at least 1, not {min_cell_size!r}")
+    people = data.participants
+    rows = []
+    for activity_id in sorted(people["activity_id"].dropna().unique()):
+        mine = people[people["activity_id"] == activity_id]
+        for dim in BREAKDOWN_DIMENSIONS:
+            if dim not in mine:
+                continue
+            sizes = mine[dim].dropna().astype(str).value_counts()
+            order = sorted(sizes.index, key=lambda c: (int(sizes[c]), c))  # smallest first, ties by name
+            small = [c for c in order if sizes[c] < min_cell_size]
+            if not small:
+                continue
+            chosen = list(small)
+            rest = [c for c in order if c not in chosen]
+            if small_categories == MERGE:
+                while sum(sizes[c] for c in chosen) < min_cell_size and rest:
+                    chosen.append(rest.pop(0))
+                if len(chosen) == 1 and rest:  # one category renamed "other" would still be itself
+                    chosen.append(rest.pop(0))
+                for c in chosen:
+                    rows.append([activity_id, dim, c, int(sizes[c]), "merged", None])
+            else:
+                while rest and (len(chosen) < 2 or sum(sizes[c] for c in chosen) - len(chosen) < min_cell_size):
+                    chosen.append(rest.pop(0))
+                for c in chosen:
+                    rows.append([activity_id, dim, c, int(sizes[c]), PRIMARY if c in small else COMPLEMENTARY, None])
+    categories = pd.DataFrame(rows, columns=_PLAN_COLUMNS)
+    if small_categories == MERGE and not categories.empty:
+        categories["into"] = _merged_ids(categories)
+    return DisclosurePlan(min_cell_size=int(min_cell_size), small_categories=small_categories, categories=categories)
+
+
+def _merged_ids(categories: pd.DataFrame) -> list[str]:
+    """``other`` for each dimension's merged set; ``other_2``... when activities merge different sets."""
+    sets: dict = {}
+    for (activity_id, dim), group in categories.groupby(["activity_id", "dimension"], sort=True):
+        members = tuple(sorted(group["category"]))
+        known = sets.setdefault(dim, [])
+        if members not in known:
+            known.append(members)
+    ids = []
+    for activity_id, dim in zip(categories["activity_id"], categories["dimension"]):
+        members = tuple(sorted(categories.loc[(categories["activity_id"] == activity_id) & (categories["dimension"] == dim), "category"]))
+        k = sets[dim].index(members)
+        ids.append(OTHER if k == 0 else f"{OTHER}_{k + 1}")
+    return ids
+
+
+def merge_small_categories(data, the_plan: DisclosurePlan, *, activity_id: str | None = None):
+    """The assessment with each activity's small categories merged, as ``the_plan`` says.
+
+    The participants (and the workshop tables of hazard ratings and asset impacts) of an
+    activity get the merged category in place of the small ones; the metadata gain a
+    stakeholder group or area for each merged category, labelled with the names of the
+    categories in it, so every table and figure of the run shows the merged category and
+    names what it holds. The input is not modified.
+
+    The members stay in the metadata (an asset or an agency may still name them). With
+    ``activity_id`` (a report on one activity) a merged area takes over its members'
+    population (theirs becomes 0), so that population shares and weighting margins of
+    that activity add up;
+    without it (a report over several activities, which merge different sets) a merged
+    area has no population of its own. Either way no one is counted twice.
+
+    Examples
+    --------
+    >>> merged = merge_small_categories(assessment, plan(assessment))   # doctest: +SKIP
+    >>> sorted(merged.participants.query("activity_id == 'questionnaire'")["area"].dropna().unique())  # doctest: +SKIP
+    ['jakarta_barat', 'jakarta_selatan', 'jakarta_timur', 'jakarta_utara', 'other']
+    """
+    merged = the_plan.merged()
+    if the_plan.small_categories != MERGE or merged.empty:
+        return data
+    tables = dict(data.tables)
+    for name in ("participants", "hazard_ratings", "asset_impacts"):
+        frame = tables.get(name)
+        if frame is None or frame.empty:
+            continue
+        frame = frame.copy()
+        for (activity, dim), group in merged.groupby(["activity_id", "dimension"], sort=True):
+            if dim not in frame or "activity_id" not in frame:
+                continue
+            rows = (frame["activity_id"] == activity) & frame[dim].astype(object).isin(list(group["category"]))
+            if rows.any():
+                frame[dim] = frame[dim].astype(object)
+                frame.loc[rows, dim] = group["into"].iloc[0]
+        tables[name] = frame
+    return replace(data, tables=tables, metadata=_merged_metadata(data.metadata, merged, activity_id))
+
+
+def _merged_metadata(meta, merged: pd.DataFrame, activity_id: str | None = None):
+    from .i18n import language, t
+
+    def members_label(dim, members, names, lang):
+        with language(lang):
+            listed = ", ".join(str(names.get(c, c)) for c in members)
+            return t("disclosure.other_category", categories=listed)
+
+    groups, areas = meta.stakeholder_groups, meta.areas
+    en_groups = dict(zip(groups["stakeholder_group"], groups["label"]))
+    id_groups = {g: (i if isinstance(i, str) and i else en_groups.get(g)) for g, i in zip(groups["stakeholder_group"], groups["label_id"])}
+    area_names = dict(zip(areas["area"], areas["name"]))
+    if activity_id is not None:
+        merged = merged[merged["activity_id"] == activity_id]
+    for (dim, into), group in merged.groupby(["dimension", "into"], sort=True):
+        members = sorted(group["category"].unique())
+        if dim == "stakeholder_group" and into not in set(groups["stakeholder_group"]):
+            row = {"stakeholder_group": into, "label": members_label(dim, members, en_groups, "en"), "label_id": members_label(dim, members, id_groups, "id")}
+            groups = pd.concat([groups, pd.DataFrame([row])], ignore_index=True)
+        elif dim == "area" and into not in set(areas["area"]):
+            population = areas.loc[areas["area"].isin(members), "population"]
+            known = activity_id is not None and len(population) == len(members) and population.notna().all()
+            row = pd.DataFrame({"area": [into], "name": [members_label(dim, members, area_names, "en")], "population": pd.array([population.sum() if known else pd.NA], dtype="Float64")})
+            if known:
+                areas = areas.assign(population=areas["population"].mask(areas["area"].isin(members), 0.0))
+            areas = pd.concat([areas, row], ignore_index=True)
+    return replace(meta, stakeholder_groups=groups, areas=areas)

@@ -7,6 +7,7 @@ it, so that suppression and file writing happen in one place.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import tempfile
@@ -15,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .disclosure import DEFAULT_MIN_CELL_SIZE, SMALLEST_SAFE_CELL, suppress
-from .privacy import install_output_screen, publishable, safe_markdown, screen_figure
+from .disclosure import COMPLEMENTARY, DEFAULT_MIN_CELL_SIZE, DEFAULT_SMALL_CATEGORIES, PRIMARY, SMALLEST_SAFE_CELL, merge_small_categories, plan, suppress
+from .privacy import install_output_screen, publishable, safe_markdown, screen_figure, screen_text
 from .._files import atomic_write_text
 from ..assessment.schema import SAFE_ID_PATTERN
 
@@ -73,24 +74,54 @@ class Report:
         Folder of this notebook's outputs. Tables go to ``tables/``, figures to ``figures/``.
     min_cell_size : int
         Cells resting on fewer respondents than this are suppressed.
+    assessment : Assessment, optional
+        The assessment the notebook reports on. With it, the run's disclosure plan
+        (:func:`pra_lib.publishing.disclosure.plan`) is computed from the data, so that every
+        notebook of the run merges or hides the same small categories; ``report.assessment``
+        is then the assessment to analyse (small categories merged under ``"merge"``).
+    small_categories : {"merge", "suppress"}
+        What to do with a category (area, stakeholder group, workshop table...) of fewer
+        than ``min_cell_size`` people: merge it into "other" before analysis, or hide it in
+        every table broken down by it.
+    activity_id : str, optional
+        The activity whose people the notebook's tables count, unless a table says
+        otherwise (its own ``activity_id`` column or argument).
 
     Examples
     --------
-    >>> report = Report("/tmp/pra-report", min_cell_size=5)   # doctest: +SKIP
-    >>> report.table(counts, "participation", count="n")      # doctest: +SKIP
+    >>> report = Report("/tmp/pra-report", min_cell_size=5, assessment=assessment)  # doctest: +SKIP
+    >>> assessment = report.assessment                                               # doctest: +SKIP
+    >>> report.table(counts, "participation", count="n", dims=["stakeholder_group"])  # doctest: +SKIP
     """
 
-    def __init__(self, output_dir, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE, name: str | None = None):
+    def __init__(
+        self,
+        output_dir,
+        *,
+        min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
+        name: str | None = None,
+        assessment=None,
+        small_categories: str = DEFAULT_SMALL_CATEGORIES,
+        activity_id: str | None = None,
+    ):
         if isinstance(min_cell_size, bool) or not isinstance(min_cell_size, int) or min_cell_size < 1:
             raise ValueError(f"min_cell_size must be a whole number of at least 1, not {min_cell_size!r}")
         self.output_dir = Path(output_dir)
         self.min_cell_size = min_cell_size
         self.name = _check_name(name or self.output_dir.name or "report")
         install_output_screen()  # in a notebook: every output, error and print passes the privacy gate
+        self.activity_id = activity_id
         self.tables: dict[str, pd.DataFrame] = {}
+        self.declarations: dict[str, dict] = {}
+        # The plan depends on the data and the two options only, so each notebook of a run,
+        # in its own kernel, arrives at the same one.
+        self.plan = None if assessment is None else plan(assessment, min_cell_size=min_cell_size, small_categories=small_categories)
+        self.assessment = assessment if assessment is None else merge_small_categories(assessment, self.plan, activity_id=activity_id)
         (self.output_dir / "tables").mkdir(parents=True, exist_ok=True)
         if min_cell_size < SMALLEST_SAFE_CELL:
             self._show_small_cell_warning()
+        if self.plan is not None and not self.plan.categories.empty:
+            self._show_plan()
 
     def _show_small_cell_warning(self) -> None:
         # A reader of the report must see that its counts may rest on one or two people.
@@ -100,6 +131,36 @@ class Report:
 
         display(Markdown("**" + t("report.small_cells", size=self.min_cell_size) + "**"))
 
+    def plan_sentence(self) -> str:
+        """One sentence naming the categories the run merged or hid (empty when none)."""
+        from .i18n import t
+
+        if self.plan is None or self.plan.categories.empty:
+            return ""
+        cats = self.plan.categories
+        meta = self.assessment.metadata if self.assessment is not None else None
+        names = {}
+        if meta is not None:
+            names.update(dict(zip(meta.stakeholder_groups["stakeholder_group"], meta.stakeholder_groups["label"])))
+            names.update(dict(zip(meta.areas["area"], meta.areas["name"])))
+        if self.plan.small_categories == "merge":
+            items = []
+            for (activity, dim, into), group in cats.groupby(["activity_id", "dimension", "into"], sort=True):
+                listed = ", ".join(str(names.get(c, c)) for c in sorted(group["category"]))
+                items.append(t("report.merged_item", categories=listed, into=names.get(into, into), dimension=_dimension_name(dim), activity=activity))
+            return t("report.merged_categories", size=self.min_cell_size, merged="; ".join(items))
+        reasons = {PRIMARY: t("disclosure.primary", size=self.min_cell_size), COMPLEMENTARY: t("disclosure.complementary")}
+        items = [
+            t("report.hidden_item", category=names.get(c, c), dimension=_dimension_name(d), activity=a, action=reasons[act])
+            for a, d, c, act in zip(cats["activity_id"], cats["dimension"], cats["category"], cats["action"])
+        ]
+        return t("report.hidden_categories", size=self.min_cell_size, hidden="; ".join(items))
+
+    def _show_plan(self) -> None:
+        from IPython.display import display
+
+        display(self.markdown(self.plan_sentence()))
+
     def table(
         self,
         data: pd.DataFrame,
@@ -108,13 +169,19 @@ class Report:
         count: str | None = "n",
         columns: list[str] | None = None,
         dims: list[str] | None = None,
+        activity_id: str | None = None,
+        measure: str | None = None,
     ) -> pd.DataFrame:
         """Protect, write and return a published table.
 
         Small cells are suppressed (with complementary suppression over ``dims``; see
-        :func:`pra_lib.publishing.disclosure.suppress`), respondent ids are pseudonymised, personal
-        data is refused, and the CSV is written atomically to ``tables/<name>.csv`` with
-        spreadsheet formulas neutralised.
+        :func:`pra_lib.publishing.disclosure.suppress`), and so is every row of a category the
+        run's disclosure plan hides. Respondent ids are pseudonymised, personal data is
+        refused, and the CSV is written atomically to ``tables/<name>.csv`` with spreadsheet
+        formulas neutralised: a hidden number is an empty cell, with ``suppressed`` and
+        ``suppression`` (``primary`` / ``complementary``) saying why. What the table rests
+        on is declared in ``tables/_tables.json`` (count, dims, activity), so that reviewers
+        and the disclosure audit can check the run's tables together.
 
         Parameters
         ----------
@@ -128,16 +195,52 @@ class Report:
         columns : list of str, optional
             Statistics hidden together with a suppressed count (default: every numeric column).
         dims : list of str, optional
-            Columns laying the table out as a grid whose margins are published elsewhere.
+            Columns the table is broken down by (``["goal_id", "area"]``); margins over each
+            are treated as public, and categories the plan hides are hidden in them.
+        activity_id : str, optional
+            The activity whose people the table counts (default: the report's).
+        measure : str, optional
+            What ``count`` counts (``"people"``, ``"goal_raters"``...). Tables of one
+            activity declaring the same measure count the same people, so a cell of one is
+            a sum of cells of another broken down further; recorded for the audit.
         """
         _check_name(name)
-        published = data if count is None else suppress(data, count=count, min_cell_size=self.min_cell_size, columns=columns, dims=dims)
+        activity_id = activity_id or self.activity_id
+        if self.plan is not None and dims:
+            # Merged categories are shown once, as "other", not also as empty members.
+            away = self.plan.rows_merged_away(data, dims=dims, activity_id=activity_id)
+            if away.any():
+                data = data[~away].reset_index(drop=True)
+        if count is None:
+            published = data
+        else:
+            hide = self.plan.rows_to_hide(data, dims=dims, activity_id=activity_id) if self.plan is not None else None
+            published = suppress(data, count=count, min_cell_size=self.min_cell_size, columns=columns, dims=dims, hide=hide)
         published = publishable(published, name=name)
         self.tables[name] = published
+        self.declarations[name] = {
+            "count": count,
+            "measure": measure,
+            "dims": list(dims or []),
+            "activity_id": None if "activity_id" in data else activity_id,
+            "columns": [str(c) for c in published.columns],
+        }
         csv = neutralise_formulas(published).to_csv(index=False, lineterminator="\n")
         atomic_write_text(self.output_dir / "tables" / f"{name}.csv", csv)
-        write_workbook(self.tables, self.output_dir / f"{self.name}.xlsx")
+        atomic_write_text(self.output_dir / "tables" / "_tables.json", self._declaration_json())
+        write_workbook(self.tables, self.output_dir / f"{self.name}.xlsx", min_cell_size=self.min_cell_size)
         return published
+
+    def _declaration_json(self) -> str:
+        doc = {
+            "min_cell_size": self.min_cell_size,
+            "small_categories": None if self.plan is None else self.plan.small_categories,
+            "plan": [] if self.plan is None else [
+                {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()} for row in self.plan.categories.to_dict("records")
+            ],
+            "tables": self.declarations,
+        }
+        return screen_text(json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False, default=str)) + "\n"  # categories are data
 
     def markdown(self, text: str):
         """Show computed text as Markdown, through the privacy and markup gate.
@@ -183,6 +286,13 @@ class Report:
         return fig
 
 
+def _dimension_name(dim: str) -> str:
+    from .i18n import header
+
+    text = header(dim).lower()
+    return text[:-3] if text.endswith(" id") else text
+
+
 def readable_header(column: str) -> str:
     """``share_positive`` -> ``Share positive``; ``ci_low`` -> ``CI low``; ``n`` stays ``n``."""
     if column in ("n", "k"):
@@ -193,16 +303,25 @@ def readable_header(column: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
+def write_workbook(tables: dict[str, pd.DataFrame], path: Path, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> None:
     """Write tables to one XLSX workbook, one sheet per table, with readable headers.
 
     Text that a spreadsheet would evaluate as a formula is stored as text, never as a
-    formula. The file is written atomically, and without timestamps: the document
+    formula. A suppressed value is an empty cell carrying a note that says why. The file
+    is written atomically, and without timestamps: the document
     properties and the zip entries carry a fixed date, so the same tables give the same
     bytes (``pra reproduce`` compares them).
     """
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
     from openpyxl.utils import get_column_letter
+
+    from .i18n import t
+
+    reasons = {
+        PRIMARY: t("disclosure.cell_note", reason=t("disclosure.primary", size=min_cell_size), size=min_cell_size),
+        COMPLEMENTARY: t("disclosure.cell_note", reason=t("disclosure.complementary"), size=min_cell_size),
+    }
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -218,10 +337,13 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
         ws.append([readable_header(c) for c in frame.columns])
         for row in frame.itertuples(index=False):
             ws.append([None if (v is None or v is pd.NA or (isinstance(v, float) and v != v)) else (v.item() if hasattr(v, "item") else v) for v in row])
-        for cells in ws.iter_rows(min_row=2):
+        why = frame["suppression"].tolist() if "suppression" in frame else [None] * len(frame)
+        for cells, reason in zip(ws.iter_rows(min_row=2), why):
             for cell in cells:
                 if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
                     cell.data_type = "s"  # text, not a formula
+                elif cell.value is None and reason in reasons:
+                    cell.comment = Comment(reasons[reason], "pra_lib")
         ws.freeze_panes = "A2"
         for i, col in enumerate(frame.columns, start=1):
             width = max([len(readable_header(col))] + [len(str(v)) for v in frame[col].head(200)])

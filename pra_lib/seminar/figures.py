@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..publishing.disclosure import SUPPRESSED
+from ..publishing.disclosure import is_suppressed
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
 from ..publishing.i18n import t, term
 from ._common import _LABEL_OF
@@ -52,7 +52,7 @@ def support_figure(table: pd.DataFrame, *, title: str | None = None):
     blue, red = "#1f6f9f", "#c0392b"
     for i, r in d.iterrows():
         if np.isnan(r["mean"]):
-            ax1.text(3, i, t("common.suppressed") if str(table.loc[table["focus_area_id"] == r["focus_area_id"], "n"].iloc[0]) == SUPPRESSED else t("seminar.fig.no_answers"),
+            ax1.text(3, i, t("common.suppressed") if is_suppressed(table.loc[table["focus_area_id"] == r["focus_area_id"], "n"].iloc[0]) else t("seminar.fig.no_answers"),
                      ha="center", va="center", fontsize=8, color="#777777")
             continue
         ax1.plot([r["mean_ci_low"], r["mean_ci_high"]], [i, i], color=blue, lw=2.5, alpha=0.6)
@@ -102,7 +102,7 @@ def support_heatmap(table: pd.DataFrame, *, by: str = "stakeholder_group", value
     label = _LABEL_OF.get(by) if _LABEL_OF.get(by) in tab else by
     tab["_v"] = _num(tab[value]).to_numpy()
     tab["_n"] = _num(tab["n"]).to_numpy()
-    tab["_supp"] = tab["n"].astype(object).eq(SUPPRESSED).to_numpy()
+    tab["_supp"] = is_suppressed(tab["n"]).to_numpy()
     rows = list(dict.fromkeys(tab["focus_area_id"]))
     cols = list(dict.fromkeys(tab[by]))
     grid = tab.pivot_table(index="focus_area_id", columns=by, values="_v", aggfunc="first", dropna=False).reindex(index=rows, columns=cols)
