@@ -121,7 +121,7 @@ def agency_heatmap(by_agency: pd.DataFrame, *, value: str = "n_actions", title: 
     --------
     >>> report.figure(agency_heatmap(coverage_by_agency(a)), "actions_by_agency")  # doctest: +SKIP
     """
-    from ..publishing.plots import _setup, _wrap
+    from ..publishing.plots import _setup, _wrap, tick_labels_overlap
 
     plt, sns = _setup()
     key = "goal_id" if "goal_id" in by_agency else "hazard_id"
@@ -139,11 +139,11 @@ def agency_heatmap(by_agency: pd.DataFrame, *, value: str = "n_actions", title: 
         ax.set_axis_off()
         ax.text(0.5, 0.5, tr("actions.fig.agency.empty"), ha="center", va="center")
         return fig
-    fig, ax = plt.subplots(figsize=(0.62 * grid.shape[1] + 4.5, 0.42 * grid.shape[0] + 3.6))
+    fig, ax = plt.subplots(figsize=(0.72 * grid.shape[1] + 4.5, 0.42 * grid.shape[0] + 3.6))
     shown = grid.where(grid > 0)
     sns.heatmap(shown, annot=True, fmt=".0f", cmap="Greens", linewidths=0.5, linecolor="#eeeeee", cbar_kws={"label": tr("actions.fig.agency.cbar"), "shrink": 0.7}, ax=ax, vmin=0)
     ax.set_yticks(np.arange(grid.shape[0]) + 0.5, [names.get(a, a) for a in grid.index], rotation=0, fontsize=9)
-    ax.set_xticks(np.arange(grid.shape[1]) + 0.5, [_wrap(f"{c} {col_names.get(c, c)}", 20) for c in grid.columns], rotation=90, fontsize=8)
+    ax.set_xticks(np.arange(grid.shape[1]) + 0.5, [f"{c} {col_names.get(c, c)}" for c in grid.columns], rotation=90, fontsize=8)
     what = "goals" if key == "goal_id" else "hazards"
     n_actions = int(t.loc[t["agency_id"].isin(grid.index), "_v"].sum()) if value == "n_actions" else None
     ax.grid(False)
@@ -153,7 +153,14 @@ def agency_heatmap(by_agency: pd.DataFrame, *, value: str = "n_actions", title: 
         sub += tr(f"actions.fig.agency.links.{what}", n=n_actions)
     ax.set_title(sub, fontsize=9)
     fig.suptitle(title or tr(f"actions.fig.agency.title.{what}"), fontsize=13, fontweight="bold")
-    fig.tight_layout()
+    # Upright column names in as few lines as keep neighbours apart: wrapped in many lines
+    # a name grows wide and runs into the next one (G08 and G09 in the sample).
+    names_x = [f"{c} {col_names.get(c, c)}" for c in grid.columns]
+    for width in (28, 36, 48, 200):
+        ax.set_xticklabels([_wrap(n, width) for n in names_x], rotation=90, fontsize=8, linespacing=1.05)
+        fig.tight_layout()
+        if not tick_labels_overlap(ax, "x"):
+            break
     return fig
 
 

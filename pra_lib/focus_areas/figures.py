@@ -209,7 +209,7 @@ def sensitivity_figure(result: UncertaintyResult, *, title: str | None = None):
     --------
     >>> report.figure(sensitivity_figure(uncertainty), "sensitivity")  # doctest: +SKIP
     """
-    from ..publishing.plots import _setup, _wrap
+    from ..publishing.plots import _setup, _wrap, fit_texts_inside
 
     sens, opts = result.sensitivity, result.options
     title = title or tr("synthesis.fig.sens.title")
@@ -222,31 +222,35 @@ def sensitivity_figure(result: UncertaintyResult, *, title: str | None = None):
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, max(3.8, 0.42 * len(opts) + 2.0)), gridspec_kw={"width_ratios": [1, 1.15]})
     cmap = dict(zip(FACTORS, sns.color_palette("Set2", len(FACTORS))))
     labels = [_wrap(_factor_label(f), 26) for f in sens["factor"]]
+    notes1, notes2 = [], []  # the value labels after the bars, kept inside their panel below
     if "sobol_total" in sens and sens["sobol_total"].notna().any():
         total = sens["sobol_total"].fillna(0.0).clip(lower=0.0)
         first = sens["sobol_first"].fillna(0.0).clip(lower=0.0)
         a1.barh(labels, total, color=[cmap[f] for f in sens["factor"]])
         a1.barh(labels, np.minimum(first, total), height=0.35, color="0.25")
         for i, (v, f1) in enumerate(zip(total, first)):
-            a1.text(v, i, " " + tr("synthesis.fig.sens.sobol_value", total=f"{v:.2f}", first=f"{f1:.2f}"), va="center", fontsize=8.5)
+            notes1.append(a1.text(v, i, " " + tr("synthesis.fig.sens.sobol_value", total=f"{v:.2f}", first=f"{f1:.2f}"), va="center", fontsize=8.5))
         a1.set_xlim(0, max(0.2, float(total.max()) * 1.7))
         a1.set(xlabel=tr("synthesis.fig.sens.sobol_xlabel"), ylabel="")
-        a1.set_title(tr("synthesis.fig.sens.sobol_title"), loc="left", fontsize=11)
+        a1.set_title(_wrap(tr("synthesis.fig.sens.sobol_title"), 60), loc="left", fontsize=11)
     else:
         a1.barh(labels, sens["mean_abs_rank_shift"], color=[cmap[f] for f in sens["factor"]])
         for i, (v, lead) in enumerate(zip(sens["mean_abs_rank_shift"], sens["share_leader_changed"])):
-            a1.text(v, i, " " + tr("synthesis.fig.sens.leader", shift=f"{v:.2f}", share=_pct(lead)), va="center", fontsize=8.5)
+            notes1.append(a1.text(v, i, " " + tr("synthesis.fig.sens.leader", shift=f"{v:.2f}", share=_pct(lead)), va="center", fontsize=8.5))
         a1.set_xlim(0, max(0.5, float(sens["mean_abs_rank_shift"].max()) * 1.9))
         a1.set(xlabel=tr("synthesis.fig.sens.xlabel1"), ylabel="")
-        a1.set_title(tr("synthesis.fig.sens.title1"), loc="left", fontsize=11)
+        a1.set_title(_wrap(tr("synthesis.fig.sens.title1"), 60), loc="left", fontsize=11)
     a1.invert_yaxis()
     a2.barh([_wrap(x, 40) for x in opts["label"]], opts["mean_abs_rank_shift"], color=[cmap[f] for f in opts["factor"]])
     for i, (v, mx) in enumerate(zip(opts["mean_abs_rank_shift"], opts["max_abs_rank_shift"])):
-        a2.text(v, i, " " + tr("synthesis.fig.sens.largest", shift=f"{v:.2f}", largest=f"{mx:.0f}"), va="center", fontsize=8.5)
+        notes2.append(a2.text(v, i, " " + tr("synthesis.fig.sens.largest", shift=f"{v:.2f}", largest=f"{mx:.0f}"), va="center", fontsize=8.5))
     a2.invert_yaxis()
     a2.set_xlim(0, max(0.5, float(opts["mean_abs_rank_shift"].max()) * 1.55))
     a2.set(xlabel=tr("synthesis.fig.sens.xlabel2"), ylabel="")
-    a2.set_title(tr("synthesis.fig.sens.title2"), loc="left", fontsize=11)
+    a2.set_title(_wrap(tr("synthesis.fig.sens.title2"), 66), loc="left", fontsize=11)
     fig.suptitle(title, fontsize=13, fontweight="bold", x=0.01, ha="left")
+    fig.tight_layout()
+    for ax, notes in ((a1, notes1), (a2, notes2)):
+        fit_texts_inside(ax, notes)
     fig.tight_layout()
     return fig

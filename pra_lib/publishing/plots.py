@@ -64,6 +64,56 @@ def participation_heatmap(table: pd.DataFrame, *, title: str | None = None):
     return fig
 
 
+def fit_texts_inside(ax, texts, *, pad_px: float = 6.0) -> None:
+    """Widen the x axis of ``ax`` until every text drawn in its data coordinates ends inside it.
+
+    Value labels written after the end of a bar run past the axes (and past the figure's
+    edge) when the bar is long or the language's words are; this moves the axis end, never
+    the texts. Call it after ``fig.tight_layout()``.
+
+    Examples
+    --------
+    >>> fit_texts_inside(ax, [ax.text(0.9, 0, " 0.47 (alone 0.20)")])   # doctest: +SKIP
+    """
+    texts = [text for text in texts if text is not None and text.get_text()]
+    if not texts:
+        return
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else fig._get_renderer()
+    for _ in range(3):  # exact in one step; again only if the layout moved the axes
+        box = ax.get_window_extent(renderer)
+        low, high = ax.get_xlim()
+        needed = high
+        for text in texts:
+            start = ax.transData.transform(text.get_position())[0]
+            width = text.get_window_extent(renderer).x1 - start  # the text's length after its anchor
+            room = box.width - width - pad_px
+            if room <= 0:
+                continue  # longer than the whole panel: nothing an axis end can do
+            # The axis end at which the text's anchor sits ``room`` pixels from the left edge.
+            needed = max(needed, low + (text.get_position()[0] - low) * box.width / room)
+        if needed <= high * (1 + 1e-9):
+            return
+        ax.set_xlim(low, needed)
+
+
+def tick_labels_overlap(ax, axis: str = "x", *, gap_px: float = 6.0) -> bool:
+    """Whether any two neighbouring tick labels of ``axis`` are closer than ``gap_px`` pixels (touch or overlap).
+
+    Examples
+    --------
+    >>> tick_labels_overlap(ax, "x")   # doctest: +SKIP
+    False
+    """
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else fig._get_renderer()
+    labels = [label for label in (ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()) if label.get_text()]
+    boxes = sorted((label.get_window_extent(renderer) for label in labels), key=lambda b: b.x0 if axis == "x" else b.y0)
+    if axis == "x":
+        return any(b.x0 < a.x1 + gap_px for a, b in zip(boxes, boxes[1:]))
+    return any(b.y0 < a.y1 + gap_px for a, b in zip(boxes, boxes[1:]))
+
+
 def _wrap(text: str, width: int) -> str:
     import textwrap
 
@@ -100,7 +150,9 @@ def channel_bars(table: pd.DataFrame, activity_labels: dict[str, str] | None = N
     ax.xaxis.set_major_formatter(matplotlib_percent())
     ax.set(title=title or t("overview.fig.channels.title"), xlabel=t("overview.fig.channels.xlabel"), ylabel="", xlim=(0, 1.15))
     ax.invert_yaxis()
-    ax.legend(title=t("overview.fig.channels.legend"), loc="lower right", fontsize=8)
+    # Beside the bars, not over them: inside the axes the legend hid the "n = ..." labels.
+    ax.legend(title=t("overview.fig.channels.legend"), loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              fontsize=8, title_fontsize=9, frameon=False)
     fig.tight_layout()
     return fig
 

@@ -50,17 +50,67 @@ def _empty_figure(message: str, title: str):
     return empty_figure(message, title)
 
 
-def _dodge(positions: list[tuple[float, float]], step: float = 0.22) -> list[tuple[float, float]]:
-    """Spread markers that share a matrix cell so none hides another."""
+# Marker radius on the matrix, in cells (a 17 pt marker on a cell of about 1.1 inch), with
+# a margin for the white edge and the whisker's width.
+_MARKER_RADIUS = 0.13
+
+
+def _ring(k: int) -> tuple[float, list[float]]:
+    """Radius and angles (degrees) of ``k`` markers sharing a cell, none touching another."""
+    radius = 0.24 if k <= 3 else 0.28 if k == 4 else 0.34
+    return radius, [360.0 * j / k for j in range(k)]
+
+
+def _crossings(positions, spans, radius: float = _MARKER_RADIUS) -> int:
+    """How many whiskers run through another marker, and how many markers touch each other."""
+    hits = 0
+    for i, (px, py) in enumerate(positions):
+        (x_lo, x_hi), (y_lo, y_hi) = spans[i]
+        for j, (qx, qy) in enumerate(positions):
+            if i == j:
+                continue
+            if x_hi > x_lo and abs(qy - py) < radius and x_lo - radius < qx < x_hi + radius:
+                hits += 1
+            if y_hi > y_lo and abs(qx - px) < radius and y_lo - radius < qy < y_hi + radius:
+                hits += 1
+            if j > i and np.hypot(qx - px, qy - py) < 2 * radius - 0.04:
+                hits += 1
+    return hits
+
+
+def _dodge(positions: list[tuple[float, float]], spans: list[tuple[tuple[float, float], tuple[float, float]]] | None = None,
+           ) -> list[tuple[float, float]]:
+    """Spread markers that share a matrix cell so that none hides another.
+
+    Markers of one cell go on a small ring around its centre. ``spans`` are each marker's
+    whiskers as offsets from it (``((left, right), (down, up))``); the ring of each cell is
+    turned so that no whisker runs through another marker where that can be avoided.
+    """
     seen: dict[tuple[float, float], list[int]] = {}
     for i, p in enumerate(positions):
         seen.setdefault(p, []).append(i)
     out = list(positions)
+    offsets = [((0.0, 0.0), (0.0, 0.0))] * len(positions) if spans is None else spans
+
+    def whiskers(points):
+        return [((x - a, x + b), (y - c, y + d)) for (x, y), ((a, b), (c, d)) in zip(points, offsets)]
+
     for p, members in seen.items():
-        k = len(members)
-        for j, i in enumerate(members):
-            offset = (j - (k - 1) / 2) * step
-            out[i] = (p[0] + offset, p[1] - 0.5 * abs(offset))
+        if len(members) < 2:
+            continue
+        radius, angles = _ring(len(members))
+        best = None
+        # The first turn that crosses least (45 degrees first: a diagonal keeps the cell's
+        # centre lines, where whiskers from neighbouring cells run, free).
+        for turn in (45.0, 135.0, 0.0, 90.0, 22.5, 67.5, 112.5, 157.5):
+            trial = list(out)
+            for j, i in enumerate(members):
+                a = np.deg2rad(angles[j] + turn)
+                trial[i] = (p[0] + radius * np.cos(a), p[1] + radius * np.sin(a))
+            score = _crossings(trial, whiskers(trial))
+            if best is None or score < best[0]:
+                best = (score, trial)
+        out = best[1]
     return out
 
 
@@ -101,7 +151,11 @@ def risk_matrix_figure(
             band = risk_band(lk * cq, bands=bands)
             ax.add_patch(Rectangle((lk - 0.5, cq - 0.5), 1, 1, facecolor=colours[band], alpha=0.55, edgecolor="white", lw=2))
             ax.text(lk + 0.44, cq - 0.44, f"{lk * cq}", ha="right", va="bottom", fontsize=7, color="#555555")
-    positions = _dodge([(float(x), float(y)) for x, y in zip(shown["likelihood"], shown["consequence"])])
+    spans = [((max(r.likelihood - r.likelihood_q1, 0), max(r.likelihood_q3 - r.likelihood, 0)),
+              (max(r.consequence - r.consequence_q1, 0), max(r.consequence_q3 - r.consequence, 0)))
+             for r in shown.itertuples()]
+    spans = [tuple(tuple(0.0 if np.isnan(v) else float(v) for v in pair) for pair in span) for span in spans]
+    positions = _dodge([(float(x), float(y)) for x, y in zip(shown["likelihood"], shown["consequence"])], spans)
     if boot is not None and len(boot):
         jitter = np.random.default_rng(0)  # fixed: the figure is the same on every run
         offsets = {h: (px - x, py - y) for h, (px, py), x, y in zip(shown["hazard_id"], positions, shown["likelihood"], shown["consequence"])}
@@ -117,13 +171,14 @@ def risk_matrix_figure(
     for i, (row, (px, py)) in enumerate(zip(shown.itertuples(), positions), start=1):
         xerr = [[max(row.likelihood - row.likelihood_q1, 0)], [max(row.likelihood_q3 - row.likelihood, 0)]]
         yerr = [[max(row.consequence - row.consequence_q1, 0)], [max(row.consequence_q3 - row.consequence, 0)]]
-        # Whiskers only where the quartiles differ from the median: no stray caps.
+        # Whiskers only where the quartiles differ from the median: no stray caps. They are
+        # drawn under every marker, so where one must pass a marker it goes behind it.
         if np.nansum(xerr) > 0:
-            ax.errorbar(px, py, xerr=xerr, fmt="none", ecolor="#263238", elinewidth=1.6, capsize=4, zorder=3)
+            ax.errorbar(px, py, xerr=xerr, fmt="none", ecolor="#263238", elinewidth=1.4, capsize=4, alpha=0.8, zorder=3)
         if np.nansum(yerr) > 0:
-            ax.errorbar(px, py, yerr=yerr, fmt="none", ecolor="#263238", elinewidth=1.6, capsize=4, zorder=3)
-        ax.plot(px, py, "o", ms=17, color="#263238", mec="white", mew=1.2, zorder=3)
-        ax.text(px, py, str(i), ha="center", va="center", color="white", fontsize=9, fontweight="bold", zorder=4)
+            ax.errorbar(px, py, yerr=yerr, fmt="none", ecolor="#263238", elinewidth=1.4, capsize=4, alpha=0.8, zorder=3)
+        ax.plot(px, py, "o", ms=17, color="#263238", mec="white", mew=1.5, zorder=5)
+        ax.text(px, py, str(i), ha="center", va="center", color="white", fontsize=9, fontweight="bold", zorder=6)
         lines.append(f"{i:>2}  {_wrap(str(row.hazard), 30)}\n     {_fmt(row.likelihood)} x {_fmt(row.consequence)} = "
                      f"{_fmt(row.score)} ({term(row.band, 'band')}), {tr('common.n_equals', n=int(row.n))}")
     ax.set_xlim(0.5, 5.5)
