@@ -200,19 +200,21 @@ def test_the_frame_and_its_csv_keep_full_precision(tmp_path):
     assert "2.66609" in csv and "6.71491e-31" in csv
 
 
-def test_notebook_display_writes_the_style_once():
-    from IPython.core.interactiveshell import InteractiveShell
+def test_notebook_display_writes_the_style_once(monkeypatch):
+    import IPython
+    from IPython.core.formatters import HTMLFormatter
 
-    shell = InteractiveShell.instance()
-    try:
-        assert i18n.install_display("en") is True
-        formatter = shell.display_formatter.formatters["text/html"]
-        frame = pd.DataFrame({"n": [1], "mean": [2.5]})
-        first, second = formatter(frame), formatter(frame)
-        assert first.startswith(TABLE_CSS) and not second.startswith("<style")
-        assert f'<div class="{SCROLL_CLASS}">' in second and "2.50" in second
-    finally:
-        InteractiveShell.clear_instance()
+    # A stand-in for the notebook's shell: only its HTML formatter is used.
+    shell = type("Shell", (), {})()
+    shell.display_formatter = type("DisplayFormatter", (), {})()
+    shell.display_formatter.formatters = {"text/html": HTMLFormatter()}
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    assert i18n.install_display("en") is True
+    formatter = shell.display_formatter.formatters["text/html"]
+    frame = pd.DataFrame({"n": [1], "mean": [2.5]})
+    first, second = formatter(frame), formatter(frame)
+    assert first.startswith(TABLE_CSS) and not second.startswith("<style")
+    assert f'<div class="{SCROLL_CLASS}">' in second and "2.50" in second
 
 
 @pytest.mark.parametrize("notebook", ["01_questionnaire", "04_assets_shocks_workshop", "09_phase2_working_groups"])
