@@ -84,6 +84,14 @@ def test_labels_replace_ids_and_an_id_alone_stays():
     assert table.iloc[0].tolist() == ["Provides reliable communication & mobility", "Government", "Flooding", "FA1", "12"]
 
 
+def test_values_that_name_a_column_read_as_its_header():
+    frame = pd.DataFrame({"between": ["stakeholder_group"], "variable": ["age_band"], "band": ["high"]})
+    # The group's name, as its label column is headed ("Stakeholder group"), not its id column.
+    assert reader_table(frame).iloc[0].tolist() == [i18n.header("group_label"), "Age band", i18n.term("high", "band")]
+    with i18n.language("id"):
+        assert reader_table(frame).iloc[0, 0] == i18n.header("group_label") != "stakeholder_group"
+
+
 def test_p_values_below_a_thousandth_and_otherwise_three_decimals():
     frame = pd.DataFrame({"pvalue": [6.71491e-31, 0.0123, 1.0], "pvalue_adj": [2.35e-29, 0.0491, np.nan]})
     table = reader_table(frame)

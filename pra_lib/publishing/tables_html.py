@@ -58,7 +58,7 @@ TABLE_CSS = f"""<style type="text/css">
 .{SCROLL_CLASS} table.{TABLE_CLASS} th, .{SCROLL_CLASS} table.{TABLE_CLASS} td {{ padding: 0.35em 0.7em;
   white-space: normal; text-align: left; vertical-align: top; overflow-wrap: normal; }}
 .{SCROLL_CLASS} table.{TABLE_CLASS} thead th {{ border-bottom: 1px solid #888; vertical-align: bottom; }}
-.{SCROLL_CLASS} table.{TABLE_CLASS} td.num, .{SCROLL_CLASS} table.{TABLE_CLASS} th.num {{ text-align: right;
+.{SCROLL_CLASS} table.{TABLE_CLASS} td.num {{ text-align: right;
   white-space: nowrap; font-variant-numeric: tabular-nums; }}
 .{SCROLL_CLASS} table.{TABLE_CLASS} td.text {{ min-width: 6em; max-width: 32em; }}
 .{SCROLL_CLASS} table.{TABLE_CLASS} td.suppressed {{ color: #666; font-style: italic; }}
@@ -68,6 +68,8 @@ TABLE_CSS = f"""<style type="text/css">
   background: var(--jp-rendermime-table-row-background, #f5f5f5); }}
 </style>"""
 
+# The vocabulary of the naming columns: column names, shown as their headers.
+_COLUMN_NAMES = "column names"
 # A missing value that is not suppressed.
 _EMPTY = "\u2014"
 # Column names of the machine vocabulary (snake_case, digits, dots).
@@ -77,6 +79,10 @@ _BOUNDS = (("_low", "_high"), ("_q1", "_q3"))
 # Id columns and the label column that names the same thing in a reader's words.
 _LABEL_OF = {"stakeholder_group": "group_label", "group_a": "label_a", "group_b": "label_b",
              "activity_id": "title", "area": "area_name"}
+# Columns whose values name other columns ("between": "stakeholder_group"): shown as headers,
+# of the label column where the named column holds ids.
+_NAMING_COLUMNS = {"between", "variable"}
+_READER_NAME = {"stakeholder_group": "group_label"}
 _COUNT_NAMES = {"n", "k", "count", "dof", "family_size", "iterations", "top_k", "n_runs", "members_count"}
 _PLAIN_NAMES = {"year", "date", "seed"}
 _P_VALUE = re.compile(r"^(p|p_?value)(_adj|_adjusted)?$|^pvalue")
@@ -172,6 +178,8 @@ def _cell(value, kind: str, whole: bool, vocabulary: str | None, hidden: bool) -
     if isinstance(value, str):
         if value == "suppressed":
             return _suppressed_word(), "suppressed"
+        if vocabulary == _COLUMN_NAMES:
+            return _named_column(value), "text"
         if vocabulary:
             return str(i18n.term(value, vocabulary)), "text"
         return value, "text"
@@ -190,6 +198,11 @@ def _cell(value, kind: str, whole: bool, vocabulary: str | None, hidden: bool) -
 
 def _header(name) -> str:
     return i18n.header(name) if isinstance(name, str) and _COLUMN_NAME.match(name) else ("" if name is None else str(name))
+
+
+def _named_column(name: str) -> str:
+    """The reader's name of the column ``name``: "Stakeholder group", not its id column's header."""
+    return _header(_READER_NAME.get(name, name))
 
 
 def _pair_header(low: str, high: str, taken: set[str]) -> str:
@@ -301,7 +314,7 @@ def _rendered(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         columns = [frame.iloc[:, j] for j in positions]
         columns = [c.map(_as_number) if c.dtype == object and c.eq("suppressed").any() else c for c in columns]
         whole = all(_whole(c) for c in columns)
-        vocabulary = i18n.VALUE_VOCABULARY.get(key) if isinstance(key, str) else None
+        vocabulary = (_COLUMN_NAMES if key in _NAMING_COLUMNS else i18n.VALUE_VOCABULARY.get(key)) if isinstance(key, str) else None
         texts, kinds = [], []
         for row in range(len(frame)):
             hidden = flags is not None and bool(flags[row])
