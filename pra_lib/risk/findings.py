@@ -48,6 +48,14 @@ def _pct(x) -> str:
     return format_percent(x)
 
 
+def _alpha_text(suffix: str) -> str:
+    """The alpha of a ``compound_rank_<alpha>`` column, written by the report language (0,25)."""
+    try:
+        return format_number(float(suffix))
+    except ValueError:
+        return suffix
+
+
 def _rank_text(low, high) -> str:
     low, high = _fmt(low), _fmt(high)
     return tr("risk.rank_one", rank=low) if low == high else tr("risk.rank_range", low=low, high=high)
@@ -226,7 +234,7 @@ def findings_stresses(
         firsts = {col[len("compound_rank_"):]: sensitivity.loc[_num(sensitivity[col]) == _num(sensitivity[col]).min(), "hazard"].tolist() for col in rank_cols}
         leaders = {", ".join(v) for v in firsts.values()}
         if len(leaders) == 1:
-            lines.append(tr("risk.find.alpha_stable", hazard=leaders.pop(), alphas=", ".join(firsts)))
+            lines.append(tr("risk.find.alpha_stable", hazard=leaders.pop(), alphas=", ".join(_alpha_text(a) for a in firsts)))
         else:
-            lines.append(tr("risk.find.alpha_depends", items="; ".join(tr("risk.find.alpha_item", alpha=a, names=", ".join(v)) for a, v in firsts.items())))
+            lines.append(tr("risk.find.alpha_depends", items="; ".join(tr("risk.find.alpha_item", alpha=_alpha_text(a), names=", ".join(v)) for a, v in firsts.items())))
     return "\n\n".join(lines)
