@@ -279,7 +279,8 @@ def test_displayed_tables_translate_headers_but_keep_the_frame():
     shown = i18n.displayed(frame)
     assert list(shown.columns) == ["ID tujuan", "Rata-rata", "FA1"]  # data labels such as FA1 are kept
     assert list(frame.columns) == ["goal_id", "mean", "FA1"]
-    assert i18n.header("compound_rank_0.25") == "Peringkat majemuk (alpha 0.25)"
+    assert i18n.header("compound_rank_0.25") == "Peringkat majemuk (alpha 0,25)", "the alpha as Indonesian writes it"
+    assert i18n.header("place_3") == "Tempat 3"
     i18n.set_language("en")
     assert list(i18n.displayed(frame).columns) == ["Goal id", "Mean", "FA1"]
     assert i18n.install_display("en") is False  # no IPython shell in a test run

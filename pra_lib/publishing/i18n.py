@@ -111,6 +111,7 @@ _COLUMN_NAME = re.compile(r"^[a-z][a-z0-9_.]*$")
 _PARAMETRIC = (
     (re.compile(r"^compound_rank_(.+)$"), "col.compound_rank_alpha"),
     (re.compile(r"^compound_(\d.*)$"), "col.compound_alpha"),
+    (re.compile(r"^place_(\d+)$"), "col.place_n"),
 )
 
 
@@ -679,6 +680,14 @@ def dimension_label(dimension_id: str) -> str:
     return pick(en, id_)
 
 
+def _parameter_text(value: str) -> str:
+    """A number from a column name ("0.25") in the current language ("0,25"); other text as it is."""
+    try:
+        return format_number(float(value))
+    except ValueError:
+        return value
+
+
 def header(column, lang: str | None = None) -> str:
     """The display header of a table column in ``lang`` (default: the current language).
 
@@ -706,6 +715,9 @@ def header(column, lang: str | None = None) -> str:
                 key, fields = family, {"value": match.group(1)}
                 break
     if key in entries:
+        if fields:
+            with language(lang):  # a parameter such as alpha 0.25 as the language writes it
+                fields = {"value": _parameter_text(fields["value"])}
         return _text(key, lang).format(**fields)
     if lang == "id":
         _record_missing(key, lang)
