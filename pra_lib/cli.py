@@ -84,8 +84,11 @@ def _reproduce(args) -> int:
 
 
 def _run_parameters(args) -> dict:
-    """The notebook parameters of ``pra run``: ``-p NAME=VALUE`` pairs, plus ``lang`` from ``--lang``."""
+    """The notebook parameters of ``pra run``: ``-p NAME=VALUE`` pairs, plus ``lang`` from
+    ``--lang`` and ``small_categories`` from ``--small-categories``."""
     parameters = dict(args.param or [])
+    if getattr(args, "small_categories", None) is not None:
+        parameters["small_categories"] = args.small_categories
     if args.lang is not None:
         # Only when asked: notebooks that do not declare lang (custom ones) still run without it.
         parameters["lang"] = args.lang
@@ -132,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--allow-small-cells", action="store_true", help="allow a --min-cell-size (or -p min_cell_size) below 3, which publishes counts of one or two people")
     r.add_argument("--wait", type=float, default=0, metavar="SECONDS", help="if another pra run is writing to the same --out, wait up to this long for it (default: refuse at once, exit 3)")
     r.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask distributed cluster, e.g. tcp://scheduler:8786 (needs the dask extra)")
+    r.add_argument(
+        "--small-categories",
+        choices=("merge", "suppress"),
+        help="a category (area, stakeholder group, workshop table...) of fewer than --min-cell-size people: merge it into 'other' before analysis (the default), or suppress it in every table; passed to the notebooks as their small_categories parameter",
+    )
     r.add_argument("--lang", choices=("en", "id"), help="report language: en (English, the default) or id (Indonesian); passed to the notebooks as their lang parameter")
     r.add_argument("-p", "--param", action="append", type=_name_value, metavar="NAME=VALUE", help="a notebook parameter, e.g. -p seed=7; checked against what the notebooks declare")
     r.set_defaults(func=_run)

@@ -212,3 +212,26 @@ def test_merge_keeps_every_person_and_leaves_no_small_category():
 def test_unknown_small_category_policy_is_refused():
     with pytest.raises(ValueError, match="small_categories"):
         plan(_people(), small_categories="drop")
+
+
+def test_pra_run_passes_the_small_category_policy_to_the_notebooks():
+    from pra_lib.cli import _run_parameters, build_parser
+
+    parser = build_parser()
+    assert _run_parameters(parser.parse_args(["run", "data/sample", "--small-categories", "suppress"]))["small_categories"] == "suppress"
+    assert "small_categories" not in _run_parameters(parser.parse_args(["run", "data/sample"])), "the notebooks' default (merge) applies"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["run", "data/sample", "--small-categories", "drop"])
+
+
+def test_every_notebook_takes_the_policy_and_builds_its_report_from_the_assessment():
+    import nbformat
+
+    from pra_lib.runner import discover_notebooks
+
+    for book in discover_notebooks():
+        nb = nbformat.read(book, as_version=4)
+        params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(params) == 1 and 'small_categories: str = "merge"' in params[0].source, book.name
+        code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+        assert "small_categories=small_categories, assessment=assessment" in code and "assessment = report.assessment" in code, book.name

@@ -88,16 +88,20 @@ def test_overview_report_shows_participation(run_dir):
     seminar_gov = table[(table.activity_id == "pra_seminar") & (table.stakeholder_group == "government")]
     expected = ((people.activity_id == "pra_seminar") & (people.stakeholder_group == "government")).sum()
     assert seminar_gov["n"].item() == str(expected)
-    # Cells under five people are published as suppressed, never as their count.
-    small = table[table["suppressed"] == "True"]
-    assert len(small) >= 1 and set(small["n"]) == {"suppressed"}
+    # Cells under five people are merged or suppressed (an empty cell), never published as their count.
+    published = pd.to_numeric(table["n"], errors="raise").dropna()
+    assert ((published == 0) | (published >= 5)).all()
+    assert table.loc[table["suppressed"] == "True", "n"].isna().all()
     assert (folder / "figures" / "participation.png").stat().st_size > 5_000
 
 
 def test_overview_area_table_suppresses_the_small_island_area(run_dir):
     areas = pd.read_csv(run_dir / "00_data_overview" / "tables" / "areas.csv", dtype=str).set_index("area")
-    assert areas.loc["kepulauan_seribu", "n"] == "suppressed"
-    assert areas.loc["jakarta_timur", "n"] != "suppressed"
+    # Merged into "other" (the default for small categories), which names it.
+    assert "kepulauan_seribu" not in areas.index
+    other = areas[areas["name"].str.contains("Kepulauan Seribu", regex=False)]
+    assert len(other) == 1 and int(other["n"].item()) >= 5
+    assert int(areas.loc["jakarta_timur", "n"]) >= 5
 
 
 def test_no_canary_reaches_any_output(run_dir):

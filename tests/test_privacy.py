@@ -175,6 +175,14 @@ def test_screen_text_redacts_each_finding_and_keeps_the_rest():
     assert screen_text(12.5) == 12.5 and screen_text("Flooding") == "Flooding"
 
 
+def test_category_names_are_screened_too():
+    table = pd.DataFrame({"area": pd.Categorical(["Pluit, Pak Budi", "Koja", "Pluit, Pak Budi"]), "n": [5, 6, 7]})
+    out = publishable(table, name="t")
+    assert out["area"].astype(str).tolist() == [f"Pluit, {REDACTED}", "Koja", f"Pluit, {REDACTED}"]
+    with pytest.raises(PersonalDataError, match="title"):
+        check_no_personal_data(table, name="t")
+
+
 def test_tables_are_redacted_not_refused_and_personal_columns_still_refused():
     table = pd.DataFrame({"hazard": ["Flooding 0812.5550.2888", "Fire"], "n": [12, 7]})
     out = publishable(table, name="t")
@@ -280,3 +288,67 @@ def test_a_quote_from_a_code_of_one_interviewee_is_never_published(small_sample,
     assert pd.isna(row["quote"]) and row["quote_withheld"] == "small group"
     assert "withheld" in row["quote_from"]
     assert "Hanya saya" not in top.to_csv()
+
+
+# --------------------------------------------------------------------------- figures and kernel outputs
+
+
+def test_every_text_of_a_figure_is_screened_tick_labels_included():
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from pra_lib.publishing.privacy import screen_figure
+
+    fig, ax = plt.subplots()
+    ax.bar(["Flooding", "Fire Pak Budi Santoso"], [3, 4], label="call 0812.5550.2888")  # categorical ticks are made at draw time
+    ax.set_title("Jakarta +62 (812) 5550 1999")
+    ax.legend()
+    assert screen_figure(fig) == 3
+    svg = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # text as text, so it can be read back
+        fig.savefig(svg, format="svg")
+    plt.close(fig)
+    text = svg.getvalue()
+    assert "Budi" not in text and "5550" not in text and "0812" not in text
+    assert text.count(REDACTED) >= 3 and "Flooding" in text
+
+
+def test_kernel_outputs_and_errors_are_screened():
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.display import Markdown
+
+    from pra_lib.publishing.privacy import install_output_screen
+
+    shell = InteractiveShell.instance()
+    assert install_output_screen(shell, streams=False) and install_output_screen(shell, streams=False)
+    data, _ = shell.display_formatter.format(pd.DataFrame({"hazard": ["Flooding budi(at)gmail.com"]}))
+    assert all("gmail" not in v for v in data.values()) and REDACTED in data["text/plain"]
+    data, _ = shell.display_formatter.format(Markdown("Hazard [x](javascript:alert(1)) 0812.5550.2888"))
+    # redacted first, then escaped: the marker cannot become a link with what follows it
+    assert data["text/markdown"] == "Hazard \\[x\\](javascript:alert(1)) \\[redacted\\]"
+    seen = []
+    shell._showtraceback = lambda etype, evalue, stb: seen.append((str(evalue), stb))  # what the kernel would send
+    shell._pra_output_screen = False
+    install_output_screen(shell, streams=False)
+    try:
+        raise ValueError("unknown hazard 'Flooding 3171 1173 7476 0199'")
+    except ValueError:
+        shell.showtraceback()
+    (evalue, stb), = seen
+    assert "3171" not in evalue and all("3171" not in line for line in stb) and REDACTED in evalue
+
+
+def test_printed_lines_are_screened():
+    import io
+
+    from pra_lib.publishing.privacy import _ScreenedStream
+
+    out = io.StringIO()
+    stream = _ScreenedStream(out)
+    stream.write("warning: hazard 'Fire, Ibu Siti Rahmawati' has no rating\n")
+    stream.flush()
+    assert out.getvalue() == f"warning: hazard 'Fire, {REDACTED}' has no rating\n"

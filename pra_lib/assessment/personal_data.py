@@ -90,8 +90,9 @@ _TITLES = r"(?:Pak|Bu|Bapak|Ibu|Sdr|Sdri|Saudara|Saudari|Mr|Mrs|Ms|Dr|Drs|Prof|H
 # A title, then one or more capitalised words: "Pak Budi Santoso", "Sdri. Rina", "H. Ahmad";
 # also across a line break, where a long label is wrapped in a figure.
 # "Ibu Kota" is the capital city, not a woman called Kota.
+_NAME_WORD = r"[A-Z][A-Za-z]+(?:['\u2019][A-Za-z]+)*"  # "Budi", "O'Neil"; a closing quote is not part of it
 _TITLED_NAME = re.compile(
-    rf"(?<![\w.])(?:(?i:{_TITLES})\.?|H\.)\s+(?!Kota\b)[A-Z][A-Za-z'\u2019]+(?:(?:\s+|-)[A-Z][A-Za-z'\u2019]+)*"
+    rf"(?<![\w.])(?:(?i:{_TITLES})\.?|H\.)\s+(?!Kota\b){_NAME_WORD}(?:(?:\s+|-){_NAME_WORD})*"
 )
 
 DETECTORS: dict[str, re.Pattern] = {
@@ -190,9 +191,11 @@ def check_no_personal_data(data: pd.DataFrame, *, name: str) -> None:
     personal = [c for c in data.columns if str(c) in _REFUSED_NAMES]
     if personal:
         raise PersonalDataError(f"table '{name}' has personal column(s) {', '.join(map(str, personal))}; they may not be published")
-    text_columns = [c for c in data.columns if data[c].dtype == object or pd.api.types.is_string_dtype(data[c])]
+    text_columns = [
+        c for c in data.columns if data[c].dtype == object or pd.api.types.is_string_dtype(data[c]) or isinstance(data[c].dtype, pd.CategoricalDtype)
+    ]
     for col in text_columns:
-        for value in pd.unique(data[col].dropna()):  # each distinct text once: a column repeats its labels
+        for value in pd.unique(data[col].dropna().astype(object)):  # each distinct text once: a column repeats its labels
             found = find_personal_data(value) if isinstance(value, str) else []
             if found:
                 row = data.index[data[col] == value][0]

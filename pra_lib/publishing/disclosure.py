@@ -264,7 +264,7 @@ def _protect(counts, hidden, groups, cell, width=0) -> bool:
     for i in candidates:
         trial = hidden.copy()
         trial[i] = True
-        if cell not in audit_cells(counts, trial, groups, min_width=width) and (not width or not audit_cells(counts, trial, groups)):
+        if cell not in audit_cells(counts, trial, groups, min_width=width, cells=[cell]) and (not width or not audit_cells(counts, trial, groups, cells=[i])):
             hidden[i] = True
             return True
     if candidates and not width:
@@ -282,12 +282,12 @@ def _hide_smallest(counts, hidden, groups) -> bool:
     return True
 
 
-def feasible_ranges(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndarray]) -> pd.DataFrame:
+def feasible_ranges(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndarray], cells=None) -> pd.DataFrame:
     """What an attacker can learn about each hidden count from the published cells and margins.
 
     The attacker knows every published count and every margin total, and that a hidden
     count is at least 1 (empty cells are never hidden). For each hidden cell two linear
-    programmes find its lowest and highest feasible value.
+    programmes find its lowest and highest feasible value (for ``cells`` only, when given).
     """
     from scipy.optimize import linprog
 
@@ -305,6 +305,8 @@ def feasible_ranges(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndar
     rows = []
     bounds = [(1, None)] * len(unknown)
     for k, cell in enumerate(unknown):
+        if cells is not None and cell not in cells:
+            continue
         c = np.zeros(len(unknown))
         c[k] = 1
         low = linprog(c, A_eq=a_eq or None, b_eq=b_eq or None, bounds=bounds, method="highs")
@@ -315,11 +317,11 @@ def feasible_ranges(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndar
     return pd.DataFrame(rows, columns=["row", "lowest", "highest", "recovered"])
 
 
-def audit_cells(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndarray], *, min_width: float = 0) -> list[int]:
-    """Hidden cells an attacker can pin to a single value, or to fewer than ``min_width`` + 1 values."""
+def audit_cells(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndarray], *, min_width: float = 0, cells=None) -> list[int]:
+    """Hidden cells (of ``cells``, when given) an attacker can pin to a single value, or to fewer than ``min_width`` + 1 values."""
     if not hidden.any():
         return []
-    ranges = feasible_ranges(counts, hidden, groups)
+    ranges = feasible_ranges(counts, hidden, groups, cells)
     narrow = ranges["recovered"] | (ranges["highest"] - ranges["lowest"] < min_width)
     return ranges.loc[narrow, "row"].tolist()
 

@@ -142,8 +142,13 @@ def redact_frame(data: pd.DataFrame, *, marker: str = REDACTED) -> pd.DataFrame:
     """
     out = data.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            values = out[col]
+        values = out[col]
+        if isinstance(values.dtype, pd.CategoricalDtype):  # a category's name is text too
+            names = [screen_text(c, marker=marker) if isinstance(c, str) else c for c in values.cat.categories]
+            if names != list(values.cat.categories):
+                out[col] = values.cat.rename_categories(names) if len(set(names)) == len(names) else values.astype(object).map(
+                    lambda v: screen_text(v, marker=marker) if isinstance(v, str) else v)
+        elif values.dtype == object or pd.api.types.is_string_dtype(values):
             screened = values.map(lambda v: screen_text(v, marker=marker) if isinstance(v, str) else v)
             if not screened.equals(values):
                 out[col] = screened
@@ -436,14 +441,14 @@ class _ScreenedStream:
         return getattr(self._stream, name)
 
 
-def install_output_screen(shell=None) -> bool:
+def install_output_screen(shell=None, *, streams: bool = True) -> bool:
     """Screen everything a notebook kernel shows: displays, results, errors and prints.
 
     Inside IPython, every mime bundle a cell displays or returns (DataFrames as HTML and
     text, Markdown, figures' SVG text) passes :func:`screen_text` (Markdown passes
     :func:`safe_markdown`), and so do error messages and tracebacks (a failed notebook is
     kept beside the report, so its error is published too) and what is printed to
-    ``stdout`` and ``stderr``. Installing twice is harmless.
+    ``stdout`` and ``stderr`` (unless ``streams`` is false). Installing twice is harmless.
 
     Returns
     -------
@@ -483,7 +488,7 @@ def install_output_screen(shell=None) -> bool:
             return original_traceback(etype, screen_text(str(evalue)), [screen_text(line) for line in stb])
 
         shell._showtraceback = _showtraceback
-    for name in ("stdout", "stderr"):
+    for name in ("stdout", "stderr") if streams else ():
         stream = getattr(sys, name)
         if stream is not None and not isinstance(stream, _ScreenedStream):
             setattr(sys, name, _ScreenedStream(stream))
