@@ -470,3 +470,24 @@ def test_indonesian_texts_write_decimals_with_a_comma():
              if m.id and isinstance(m.string, str) and decimal_point.search(m.string)]
     assert not found, found[:20]
     assert any(",667" in m.string for m in _catalog("id") if m.id and isinstance(m.string, str)), "the thresholds are still quoted"
+
+
+def test_the_sample_names_everything_in_indonesian_so_nothing_falls_back(sample_dir, monkeypatch):
+    """Hazards, focus areas, activities, stakeholder groups and the title: each has its Indonesian name."""
+    from pra_lib.assessment.loading import load_assessment
+
+    data = load_assessment(sample_dir)
+    meta = data.metadata
+    monkeypatch.setattr(i18n, "_missing", set())
+    with i18n.language("id"):
+        names = [i18n.pick(meta.title, meta.title_id)]
+        names += i18n.pick_all(meta.activities["title"], meta.activities["title_id"])
+        names += i18n.pick_all(meta.stakeholder_groups["label"], meta.stakeholder_groups["label_id"])
+        for table in ("hazards", "focus_areas"):
+            frame = getattr(data, table)
+            names += i18n.pick_all(frame["name_en"], frame["name_id"])
+    assert len(names) > 20 and "Banjir" in names
+    assert i18n.missing_translations() == [], "names shown in English in an Indonesian report"
+    with i18n.language("id"):
+        assert i18n.pick("Heatwave", None) == "Heatwave"
+    assert i18n.missing_translations() == ["name:Heatwave"], "a missing name would be recorded"
