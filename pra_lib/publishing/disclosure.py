@@ -267,7 +267,30 @@ def _protect(counts, hidden, groups, cell, width=0) -> bool:
         if cell not in audit_cells(counts, trial, groups, min_width=width, cells=[cell]) and (not width or not audit_cells(counts, trial, groups, cells=[i])):
             hidden[i] = True
             return True
-    if candidates and not width:
+    if width:
+        # A companion that its own margins would pin is still taken when each of them has
+        # another cell to hide with it (the next round protects it in turn).
+        for i in candidates:
+            trial = hidden.copy()
+            trial[i] = True
+            if cell in audit_cells(counts, trial, groups, min_width=width, cells=[cell]):
+                continue
+            if all(any(j != i and not trial[j] and counts[j] > 0 for j in g) for g in groups if i in g and len(g) > 1):
+                hidden[i] = True
+                return True
+        # Else hide the companion with its whole line (every cell of its other margins), as a
+        # category hidden in every row: that line's total then leaves each of them free.
+        for i in candidates:
+            trial = hidden.copy()
+            trial[i] = True
+            for g in groups:
+                if i in g and cell not in g and len(g) < len(counts):
+                    trial[[j for j in g if counts[j] > 0]] = True
+            if cell not in audit_cells(counts, trial, groups, min_width=width, cells=[cell]):
+                hidden[:] = trial
+                return True
+        return False
+    if candidates:
         hidden[candidates[0]] = True
         return True
     return False
