@@ -220,3 +220,12 @@ def test_a_printed_report_opens_its_folded_tables(tmp_path):
             assert page.evaluate(states) == [True], "open in print"
         finally:
             browser.close()
+
+
+def test_figures_are_described_by_their_section_in_the_report_language():
+    """Not nbconvert's English placeholder: a screen reader says which figure it is."""
+    for lang, expected in (("en", "Figure: Rankings by stakeholder group"), ("id", "Gambar: Rankings by stakeholder group")):
+        page = export_html(_report(lang=lang))
+        alts = re.findall(r'<img\b[^>]*\balt="([^"]*)"', page)
+        assert alts == [expected], lang
+        assert "No description has been provided" not in page

@@ -231,7 +231,27 @@ def export_html(nb, *, lang: str | None = None, title: str | None = None) -> str
     )
     resources = {"metadata": {"name": title or report_title(nb) or "Report"}}
     page, _ = exporter.from_notebook_node(ordered, resources=resources)
+    with language(lang):
+        page = _describe_figures(page, lambda section: t("report.figure_alt", section=section), resources["metadata"]["name"])
     return page.replace(_TOC_MARK, _contents(page, contents), 1)
+
+
+_NO_ALT = 'alt="No description has been provided for this image"'  # what nbconvert gives an image without one
+
+
+def _describe_figures(page: str, describe, title: str) -> str:
+    """Give each figure the alternative text "Figure: <its section>", in the report language,
+    instead of nbconvert's English placeholder, so that a screen reader says what it shows."""
+    section, pieces, at = title, [], 0
+    for found in re.finditer(r"<h[1-3]\b[^>]*>(.*?)</h[1-3]>|<img\b[^>]*>", page, flags=re.DOTALL):
+        if found.group(0).startswith("<h"):
+            inner = re.sub(r'<a class="anchor-link".*?</a>', "", found.group(1), flags=re.DOTALL)
+            section = html.unescape(re.sub(r"<[^>]+>", "", inner)).strip() or section
+        elif _NO_ALT in found.group(0):
+            pieces.append(page[at:found.start()])
+            pieces.append(found.group(0).replace(_NO_ALT, f'alt="{html.escape(describe(section))}"'))
+            at = found.end()
+    return "".join(pieces) + page[at:]
 
 
 def render_html(executed: Path, html_path: Path, *, lang: str | None = None) -> None:
