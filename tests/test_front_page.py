@@ -331,3 +331,23 @@ def test_personal_data_never_reaches_the_page(small_assessment, published):
 )
 def test_first_sentence_skips_headings_and_keeps_abbreviations_and_decimals(text, sentence):
     assert first_sentence(text) == sentence
+
+
+def test_the_sample_run_has_a_front_page_with_every_report(sample_reports_en):
+    """The runner writes the front page after the notebooks of an assessment finish."""
+    folder = sample_reports_en / "jakarta-2017-synthetic"
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    books = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    cards = report_cards(folder)
+    assert [c.notebook for c in cards] == books
+    assert all(c.status == "ok" and c.key_finding and c.thumbnail for c in cards), [c for c in cards if not (c.key_finding and c.thumbnail)]
+    summary = re.search(r'<section id="summary">(.*?)</section>', page, re.S).group(1)
+    assert "not available" not in summary and len(re.sub(r"<[^>]+>", "", summary)) > 200, "the executive summary of 08_pra_overall is shown"
+
+
+def test_the_indonesian_sample_run_has_an_indonesian_front_page(sample_reports_id, sample_dir):
+    page = (sample_reports_id / "jakarta-2017-synthetic" / "index.html").read_text(encoding="utf-8")
+    meta = load_assessment(sample_dir).metadata
+    title = meta.title_id or meta.title
+    assert f"<h1>{title}</h1>" in page
+    assert '<html lang="id">' in page and "Ringkasan eksekutif" in page and "Linimasa penilaian" in page
