@@ -47,9 +47,10 @@ def browser():
     """One headless Chromium for the whole session."""
     executable = chromium()
     if executable is None:
+        named = os.environ.get("PRA_CHROMIUM")
         pytest.skip(
-            "no Chromium found for the browser tests: install it with `apt-get install chromium` "
-            "(Debian/Ubuntu; `chromium-browser` elsewhere), or set PRA_CHROMIUM to a Chromium or Chrome binary"
+            (f"PRA_CHROMIUM names {named!r}, which is not a program; " if named else "no Chromium found for the browser tests: ")
+            + "install it with `apt-get install chromium` (Debian/Ubuntu; `chromium-browser` elsewhere), or set PRA_CHROMIUM to a Chromium or Chrome binary"
         )
     sync_api = pytest.importorskip("playwright.sync_api", reason="the browser tests need Playwright's Python package: pip install -e '.[dev]'")
     with sync_api.sync_playwright() as playwright:
