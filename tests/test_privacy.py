@@ -352,3 +352,14 @@ def test_printed_lines_are_screened():
     stream.write("warning: hazard 'Fire, Ibu Siti Rahmawati' has no rating\n")
     stream.flush()
     assert out.getvalue() == f"warning: hazard 'Fire, {REDACTED}' has no rating\n"
+
+
+def test_record_uuids_are_not_taken_for_a_nik_or_phone():
+    """KoboToolbox ids (in the real REACH MSNA export, ../shared/realworld) hold 16-digit runs between dashes."""
+    from pra_lib.assessment.personal_data import find_personal_data
+
+    for uuid in ("1e6042d9-ed52-404549-949190-0153feb6284a", "045ef836-e352-444046-969395-1eb043d28fac",
+                 "a1b2c3d4-0812-5550-2888-abcdef123456"):
+        assert find_personal_data(uuid) == [], uuid
+    # the same digits without hex letters around them are still found
+    assert [w for w, _, _ in find_personal_data("NIK 3171-1173-7476-0199, HP 0812-5550-2888")] == ["NIK (16-digit national id)", "phone number"]

@@ -116,6 +116,11 @@ def _is_nik(match: str) -> bool:
     return True
 
 
+# Record ids such as KoboToolbox's uuid ("1e6042d9-ed52-404549-949190-0153feb6284a"): dash-joined
+# hex groups with at least one letter. Their digit runs are not a NIK or a phone number.
+_HEX_ID = re.compile(r"(?<![\w-])(?=[0-9A-Fa-f-]*[A-Fa-f])[0-9A-Fa-f]+(?:-[0-9A-Fa-f]+){2,}(?![\w-])")
+
+
 def find_personal_data(text: str) -> list[tuple[str, int, int]]:
     """Where a text holds something that looks like personal data.
 
@@ -140,9 +145,12 @@ def find_personal_data(text: str) -> list[tuple[str, int, int]]:
     if not isinstance(text, str) or not text:
         return []
     found = []
+    ids = [m.span() for m in _HEX_ID.finditer(text)]
     for what, pattern in DETECTORS.items():
         for m in pattern.finditer(text):
             if pattern is _NIK and not _is_nik(m.group(0)):
+                continue
+            if pattern in (_NIK, _PHONE) and any(a <= m.start() and m.end() <= b for a, b in ids):
                 continue
             found.append((what, m.start(), m.end()))
     return sorted(found, key=lambda f: (f[1], f[2]))
