@@ -161,3 +161,73 @@ def test_every_notebook_runs_on_every_variant(matrix, variants):
     # reports; the reports built on the tables it lacks each stop in their one sentence.
     ran = {r.notebook for r in summary.results if r.assessment_id == "variant-questionnaire-only" and r.status == "ok"}
     assert ran == {"00_data_overview", "01_questionnaire", "03_city_perception_workshop", "08_pra_overall"}, sorted(ran)
+
+
+def _outputs(executed: Path) -> tuple[list[str], list[str]]:
+    """The Markdown and the stderr text a report's executed notebook shows."""
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    markdown, stderr = [], []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                stderr.append(output["text"])
+            elif "text/markdown" in output.get("data", {}):
+                markdown.append(output["data"]["text/markdown"])
+    return markdown, stderr
+
+
+def test_overall_report_says_once_per_section_what_a_questionnaire_only_folder_lacks(matrix):
+    """08 on questionnaire data only: the profile, then one sentence for each absent section.
+
+    No warnings about the absent data, no empty figures, and the executive summary and methods
+    note speak of the questionnaire only (no "no action" for every goal without an inventory).
+    """
+    from pra_lib.publishing.i18n import t
+
+    _, out = matrix
+    folder = out / "variant-questionnaire-only" / "08_pra_overall"
+    markdown, stderr = _outputs(folder / "08_pra_overall.ipynb")
+    assert stderr == [], stderr
+    text = "\n".join(markdown)
+    for section in ("risk", "actions", "focus_areas", "seminar"):
+        assert text.count(t(f"nb08.absent.{section}")) == 1, section
+    assert t("nb08.absent.profile") not in text
+    assert sorted(p.name for p in (folder / "figures").glob("*.png")) == ["resilience_wheel.png"]
+    assert "no action" not in text and "Shocks and stresses." not in text and "Monte Carlo" not in text
+
+
+def test_collected_sections_follow_the_tables(variants, sample_dir):
+    from pra_lib.focus_areas import collected_sections
+    from pra_lib.assessment.loading import load_assessment
+
+    assert collected_sections(load_assessment(sample_dir)) == dict.fromkeys(("profile", "risk", "actions", "focus_areas", "seminar"), True)
+    only = collected_sections(load_assessment(variants["questionnaire-only"]))
+    assert only == {"profile": True, "risk": False, "actions": False, "focus_areas": False, "seminar": False}
+    # an activity id the assessment does not use has no data, whatever else it holds
+    assert collected_sections(load_assessment(sample_dir), seminar_activity_id="no_such_seminar")["seminar"] is False
+
+
+def test_one_stakeholder_group_is_said_once_not_tested(matrix):
+    """With one stakeholder group, 01, 03 and 07 say so in one sentence and publish no group tests."""
+    from pra_lib.publishing.i18n import t
+
+    _, out = matrix
+    for book, tables in (("01_questionnaire", ["group_differences", "group_pairs"]), ("03_city_perception_workshop", ["group_differences"]),
+                         ("07_pra_seminar", ["group_differences_rank", "group_differences_support"])):
+        folder = out / "variant-one-group" / book
+        markdown, stderr = _outputs(folder / f"{book}.ipynb")
+        assert "\n".join(markdown).count(t("report.one_group")) == 1, book
+        assert not any("kruskal_wallis" in text or "group_differences" in text for text in stderr), (book, stderr)
+        for name in tables:
+            assert not (folder / "tables" / f"{name}.csv").exists(), (book, name)
+
+
+def test_has_groups_counts_groups_that_answered():
+    from pra_lib.perception import has_groups
+
+    frame = pd.DataFrame({"rating": [4.0, 2.0, None], "rank": [1, 2, 3], "stakeholder_group": ["government", "government", "academia"]})
+    assert not has_groups(frame)  # academia answered "don't know" only
+    assert has_groups(frame, value="rank")
+    assert has_groups(frame.assign(rating=[4.0, 2.0, 5.0]))
