@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -144,3 +146,29 @@ def test_each_table_is_declared_next_to_the_csv(tmp_path):
     assert doc["min_cell_size"] == 5
     assert doc["tables"]["areas"] == {"count": "n", "measure": "people", "dims": ["area"], "activity_id": "questionnaire", "columns": ["area", "n", "suppressed", "suppression"]}
     assert doc["tables"]["hazards"]["count"] is None
+
+
+def test_a_report_names_the_categories_it_merged_in_its_language(tmp_path):
+    # Issue 11, item 2: merged categories are named in the report. Kepulauan Seribu holds 3
+    # questionnaire respondents of the sample; Jakarta Pusat, the next smallest, joins it.
+    import IPython.display
+
+    from pra_lib.assessment.loading import load_assessment
+    from pra_lib.publishing import i18n
+
+    data = load_assessment(Path(__file__).resolve().parents[1] / "data" / "sample")
+    shown = []
+    IPython.display.display, real = (lambda obj: shown.append(obj.data)), IPython.display.display
+    try:
+        report = Report(tmp_path / "en", assessment=data, activity_id="questionnaire")
+        with i18n.language("id"):
+            Report(tmp_path / "id", assessment=data, activity_id="questionnaire")
+    finally:
+        IPython.display.display = real
+    assert "Jakarta Pusat, Kepulauan Seribu into Other (Jakarta Pusat, Kepulauan Seribu)" in shown[0]
+    assert "Jakarta Pusat, Kepulauan Seribu menjadi Lainnya (Jakarta Pusat, Kepulauan Seribu)" in shown[1]
+    people = report.assessment.participants
+    asked = people[people["activity_id"] == "questionnaire"]
+    assert not asked["area"].isin(["kepulauan_seribu", "jakarta_pusat"]).any()
+    assert (asked["area"] == "other_3").sum() == 51
+    assert len(data.participants[data.participants["area"].astype(object) == "kepulauan_seribu"]) == 3, "the input is not modified"

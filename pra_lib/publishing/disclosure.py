@@ -607,7 +607,7 @@ def merge_small_categories(data, the_plan: DisclosurePlan, *, activity_id: str |
 
 
 def _merged_metadata(meta, merged: pd.DataFrame, activity_id: str | None = None):
-    from .i18n import language, t
+    from .i18n import get_language, language, t
 
     def members_label(dim, members, names, lang):
         with language(lang):
@@ -628,7 +628,8 @@ def _merged_metadata(meta, merged: pd.DataFrame, activity_id: str | None = None)
         elif dim == "area" and into not in set(areas["area"]):
             population = areas.loc[areas["area"].isin(members), "population"]
             known = activity_id is not None and len(population) == len(members) and population.notna().all()
-            row = pd.DataFrame({"area": [into], "name": [members_label(dim, members, area_names, "en")], "population": pd.array([population.sum() if known else pd.NA], dtype="Float64")})
+            # Areas have one name: the merged one is written in the report's language.
+            row = pd.DataFrame({"area": [into], "name": [members_label(dim, members, area_names, get_language())], "population": pd.array([population.sum() if known else pd.NA], dtype="Float64")})
             if known:
                 areas = areas.assign(population=areas["population"].mask(areas["area"].isin(members), 0.0))
             areas = pd.concat([areas, row], ignore_index=True)

@@ -132,26 +132,39 @@ class Report:
         display(Markdown("**" + t("report.small_cells", size=self.min_cell_size) + "**"))
 
     def plan_sentence(self) -> str:
-        """One sentence naming the categories the run merged or hid (empty when none)."""
-        from .i18n import t
+        """One sentence naming the categories the run merged or hid (empty when none).
+
+        A report on one activity names that activity's categories only.
+        """
+        from .i18n import pick, t
 
         if self.plan is None or self.plan.categories.empty:
             return ""
         cats = self.plan.categories
+        if self.activity_id is not None:
+            cats = cats[cats["activity_id"] == self.activity_id]
+            if cats.empty:
+                return ""
         meta = self.assessment.metadata if self.assessment is not None else None
-        names = {}
+        names: dict = {}  # per dimension: one id ("other") may name a group and an area
+        activities = {}
         if meta is not None:
-            names.update(dict(zip(meta.stakeholder_groups["stakeholder_group"], meta.stakeholder_groups["label"])))
-            names.update(dict(zip(meta.areas["area"], meta.areas["name"])))
+            groups = meta.stakeholder_groups
+            names["stakeholder_group"] = dict(zip(groups["stakeholder_group"], (pick(en, i) for en, i in zip(groups["label"], groups["label_id"]))))
+            names["area"] = dict(zip(meta.areas["area"], meta.areas["name"]))
+            acts = meta.activities
+            activities = dict(zip(acts["activity_id"], (pick(en, i) for en, i in zip(acts["title"], acts["title_id"]))))
         if self.plan.small_categories == "merge":
             items = []
             for (activity, dim, into), group in cats.groupby(["activity_id", "dimension", "into"], sort=True):
-                listed = ", ".join(str(names.get(c, c)) for c in sorted(group["category"]))
-                items.append(t("report.merged_item", categories=listed, into=names.get(into, into), dimension=_dimension_name(dim), activity=activity))
+                mine = names.get(dim, {})
+                listed = ", ".join(str(mine.get(c, c)) for c in sorted(group["category"]))
+                label = mine.get(into) or t("disclosure.other_category", categories=listed)
+                items.append(t("report.merged_item", categories=listed, into=label, dimension=_dimension_name(dim), activity=activities.get(activity, activity)))
             return t("report.merged_categories", size=self.min_cell_size, merged="; ".join(items))
         reasons = {PRIMARY: t("disclosure.primary", size=self.min_cell_size), COMPLEMENTARY: t("disclosure.complementary")}
         items = [
-            t("report.hidden_item", category=names.get(c, c), dimension=_dimension_name(d), activity=a, action=reasons[act])
+            t("report.hidden_item", category=names.get(d, {}).get(c, c), dimension=_dimension_name(d), activity=activities.get(a, a), action=reasons[act])
             for a, d, c, act in zip(cats["activity_id"], cats["dimension"], cats["category"], cats["action"])
         ]
         return t("report.hidden_categories", size=self.min_cell_size, hidden="; ".join(items))
