@@ -363,3 +363,12 @@ def test_record_uuids_are_not_taken_for_a_nik_or_phone():
         assert find_personal_data(uuid) == [], uuid
     # the same digits without hex letters around them are still found
     assert [w for w, _, _ in find_personal_data("NIK 3171-1173-7476-0199, HP 0812-5550-2888")] == ["NIK (16-digit national id)", "phone number"]
+
+
+def test_escaping_never_hides_personal_data_from_the_screen():
+    """Escaped for Markdown, "siti [at] example [dot] com" reads "siti \\[at\\] ..."; the gate
+    still finds it, and escape_markdown redacts before it escapes."""
+    assert escape_markdown("FA2 siti [at] example [dot] com") == "FA2 \\[redacted\\]"
+    escaped = "siti \\[at\\] example \\[dot\\] com, budi\\_santoso@gmail.com"
+    assert screen_text(escaped) == f"{REDACTED}, {REDACTED}"
+    assert "siti" not in safe_markdown(escaped) and "budi" not in safe_markdown(escaped)

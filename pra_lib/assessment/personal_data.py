@@ -70,10 +70,11 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")  # 1.234.567.890.
 _DATE = re.compile(r"(?<!\d)(?:(?:19|20)\d{2}-[01]\d-[0-3]\d|[0-3]\d[.\-/][01]\d[.\-/](?:19|20)\d{2})(?!\d)")
 _YEARS = re.compile(r"(?:(?:19|20)\d{2}[ \t\u00a0,;\-]){3}(?:19|20)\d{2}")  # "2015 2016 2017 2018" lists years
 
-_AT_STRONG = r"(?:\s*[@\uff20]\s*|\s*[\(\[\{<]\s*(?i:at|et)\s*[\)\]\}>]\s*)"
+_OPEN, _CLOSE = r"\\?[\(\[\{<]", r"\\?[\)\]\}>]"  # a bracket may carry a Markdown escape: "\[at\]"
+_AT_STRONG = rf"(?:\s*[@\uff20]\s*|\s*{_OPEN}\s*(?i:at|et)\s*{_CLOSE}\s*)"
 _AT_WORD = r"(?:\s+(?i:at)\s+)"
-_DOT_WORD = r"(?:\s*[\(\[\{<]\s*(?i:dot|titik)\s*[\)\]\}>]\s*|\s+(?i:dot|titik)\s+)"
-_LOCAL = r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*"
+_DOT_WORD = rf"(?:\s*{_OPEN}\s*(?i:dot|titik)\s*{_CLOSE}\s*|\s+(?i:dot|titik)\s+)"
+_LOCAL = r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+\\-]*"  # "\_" is an escaped underscore
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _EMAIL = re.compile(
     "|".join(

@@ -198,7 +198,8 @@ def _break_url(match: re.Match) -> str:
 def escape_markdown(text) -> str:
     r"""Make a value from the data plain text in Markdown and in HTML.
 
-    Characters that start Markdown syntax are backslash-escaped, so no link, image,
+    What looks like personal data is redacted first (:func:`screen_text`). Then
+    characters that start Markdown syntax are backslash-escaped, so no link, image,
     emphasis, code, table cell or maths can come from the value; a URL scheme or ``www.``
     is broken, so no autolink; ``&``, ``<`` and ``>`` become HTML entities, so no HTML
     element can. Line breaks become spaces, and a first character that could start a
@@ -221,7 +222,8 @@ def escape_markdown(text) -> str:
     >>> print(escape_markdown("inter-agency coordination"))
     inter-agency coordination
     """
-    text = re.sub(r"[\r\n\u2028\u2029]+", " ", str(text))
+    # redacted first: once escaped, "name [at] host" reads "name \\[at\\] host" to a detector
+    text = screen_text(re.sub(r"[\r\n\u2028\u2029]+", " ", str(text)))
     out = []
     for ch in text:
         if ch == "&":
