@@ -295,9 +295,11 @@ def _compare_runs(old: dict, new: dict, manifest_path: Path, result: Reproductio
         if rerun is None:
             result.notebooks.append(f"{name}: not run again (no such notebook here)")
             continue
-        if rerun["status"] != "ok":
+        if rerun["status"] != nb.get("status") and rerun["status"] not in ("ok", "not collected"):
             result.notebooks.append(f"{name}: failed on reproduction: {rerun.get('error')}")
-        if nb.get("status") != "ok":
+        elif rerun["status"] != nb.get("status"):
+            result.notebooks.append(f"{name}: {rerun['status']} on reproduction, {nb.get('status')} in the original run")
+        if nb.get("status") not in ("ok", "not collected"):
             result.notes.append(f"{name} had failed in the original run: {nb.get('error')}")
         if nb.get("source_sha256") and nb["source_sha256"] != rerun.get("source_sha256"):
             result.environment.append(f"{name}: the notebook differs from the one that ran (source sha256 {nb['source_sha256'][:12]}… then, {rerun.get('source_sha256', '')[:12]}… now)")

@@ -36,13 +36,20 @@ NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 DEFAULT_TIMEOUT = 600
 
 
+# A report whose data were not collected stops in one sentence (assessment.require); that is
+# an answer about the assessment, not a failure of the run.
+NOT_COLLECTED = "not collected"
+FINISHED = ("ok", NOT_COLLECTED)
+NOT_COLLECTED_FILE = "NOT_COLLECTED.txt"
+
+
 @dataclass
 class NotebookResult:
     """The outcome of one notebook run."""
 
     notebook: str
     assessment_id: str
-    status: str  # "ok" or "failed"
+    status: str  # "ok", "not collected" (the data hold nothing for this report) or "failed"
     seconds: float
     output_dir: str | None  # the report folder, or the failed attempt's; None if nothing could be written
     error: str | None = None
@@ -62,11 +69,11 @@ class RunSummary:
 
     @property
     def ok(self) -> bool:
-        return bool(self.results) and all(r.status == "ok" for r in self.results)
+        return bool(self.results) and all(r.status in FINISHED for r in self.results)
 
     @property
     def failed(self) -> list[NotebookResult]:
-        return [r for r in self.results if r.status != "ok"]
+        return [r for r in self.results if r.status not in FINISHED]
 
 
 def discover_notebooks(notebooks_dir: Path | None = None, only: list[str] | None = None) -> list[Path]:
@@ -279,6 +286,7 @@ def _run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, 
     params = {"assessment_path": os.path.relpath(assessment_path, notebook.parent), "output_dir": os.path.relpath(staging, notebook.parent), **parameters}
     start = time.perf_counter()
     error = cell = None
+    status = "failed"
     try:
         shutil.rmtree(staging_root, ignore_errors=True)
         staging.mkdir(parents=True)
@@ -288,14 +296,15 @@ def _run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, 
         _render_html(executed, staging / f"{name}.html", lang=parameters.get("lang"))
     except PapermillExecutionError as exc:
         cell = exc.exec_count
-        error = f"{exc.ename}: {exc.evalue}"
+        error = exc.evalue if exc.ename == "NotCollected" else f"{exc.ename}: {exc.evalue}"
+        status = NOT_COLLECTED if exc.ename == "NotCollected" else "failed"
     except Exception as exc:  # timeouts, dead kernels, rendering errors, a full disk
         error = _one_line(exc)
     except BaseException:  # interrupted: nothing of this attempt is published
         shutil.rmtree(staging_root, ignore_errors=True)
         raise
     seconds = round(time.perf_counter() - start, 2)
-    result = NotebookResult(name, assessment_id, "ok" if error is None else "failed", seconds, str(final), error, cell)
+    result = NotebookResult(name, assessment_id, "ok" if error is None else status, seconds, str(final), error, cell)
     try:
         return _publish(result, staging, notebook=notebook, parameters=parameters, run_id=run_id)
     finally:
@@ -311,14 +320,21 @@ def _publish(result: NotebookResult, staging: Path, *, notebook: Path | None, pa
     so that a stop request cannot fall between the two."""
     folder = Path(result.output_dir).parent
     name = result.notebook
-    if result.status != "ok":
+    if result.status == NOT_COLLECTED:
+        # The report's folder says why there is no report, beside the notebook that stopped.
+        try:
+            staging.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(staging / NOT_COLLECTED_FILE, f"{result.error}\n")
+        except OSError as exc:
+            result.error = _also(result.error, f"{NOT_COLLECTED_FILE} could not be written ({exc.strerror or exc})", exc)
+    elif result.status != "ok":
         try:
             staging.mkdir(parents=True, exist_ok=True)
             where = f" in cell {result.cell}" if result.cell else ""
             atomic_write_text(staging / "FAILED.txt", f"{name} failed{where}:\n{result.error}\n")
         except OSError as exc:  # a full disk: the failure is still recorded in the manifest
             result.error = _also(result.error, f"FAILED.txt could not be written ({exc.strerror or exc})", exc)
-    target = folder / (name if result.status == "ok" else f"{name}.failed-{_utc_stamp()}")
+    target = folder / (name if result.status in FINISHED else f"{name}.failed-{_utc_stamp()}")
     result.output_dir = str(target)
     try:
         try:
@@ -335,7 +351,7 @@ def _publish(result: NotebookResult, staging: Path, *, notebook: Path | None, pa
     try:
         with _PUBLISHING, _manifest_lock(folder), _signals_held():
             try:
-                _swap(staging, target, replace=result.status == "ok")
+                _swap(staging, target, replace=result.status in FINISHED)
             finally:
                 try:
                     _rebuild_manifest(folder, run_id)
@@ -593,9 +609,11 @@ def _run_tasks(tasks, per_book, summary, *, out_root, timeout, jobs, scheduler, 
     def report(i, result):
         if result.error and "No space left on device" in result.error:
             summary.problem(f"the disk holding {out_root} is full (No space left on device); notebooks that could not be written are failed, the others go on", progress)
-        mark = "ok" if result.status == "ok" else "FAILED"
+        mark = "FAILED" if result.status not in FINISHED else result.status
         progress(f"[{i}/{total}] {result.assessment_id}/{result.notebook}: {mark} ({result.seconds:.1f} s)")
-        if result.error:
+        if result.status == NOT_COLLECTED:
+            progress(f"    {result.error}")
+        elif result.error:
             where = f" in cell {result.cell}" if result.cell else ""
             progress(f"    {result.notebook} failed{where}: {result.error}")
             if result.output_dir:
@@ -617,7 +635,7 @@ def _run_tasks(tasks, per_book, summary, *, out_root, timeout, jobs, scheduler, 
         summary.results.sort(key=lambda r: order[(r.assessment_id, r.notebook)])
         for aid, header in headers.items():
             results = [r for r in summary.results if r.assessment_id == aid]
-            header["status"] = "interrupted" if interrupted else "complete" if results and all(r.status == "ok" for r in results) else "failed"
+            header["status"] = "interrupted" if interrupted else "complete" if results and all(r.status in FINISHED for r in results) else "failed"
             header["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
             folder = out_root / aid
             try:

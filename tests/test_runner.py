@@ -232,3 +232,18 @@ def test_published_files_still_lists_the_rest_when_the_executed_notebook_is_cut_
     (tmp_path / "01_questionnaire.ipynb").write_text('{"cells": [')  # a full disk stopped the write
     files, executed = published_files(tmp_path, "01_questionnaire")
     assert files == {"tables/goal_scores.csv": hashlib.sha256(b"goal_id,mean\nG01,2.5\n").hexdigest()} and executed is None
+
+
+def test_a_report_whose_data_were_not_collected_is_not_a_failure(assessment_copy, tmp_path):
+    """02 on a folder without interview statements: one sentence in the report's folder, no failed attempt."""
+    (assessment_copy / "interview_statements.csv").unlink()
+    summary = run_reports([assessment_copy], out=tmp_path, only=["02"], progress=lambda line: None)
+    [result] = summary.results
+    assert result.status == "not collected" and summary.ok and summary.failed == []
+    assert result.error.startswith("This assessment holds no interview_statements, so there is no interview report")
+    folder = tmp_path / result.assessment_id
+    assert (folder / "02_interviews" / "NOT_COLLECTED.txt").read_text(encoding="utf-8") == result.error + "\n"
+    assert not (folder / "02_interviews" / "02_interviews.html").exists() and not list(folder.glob("02_interviews.failed-*"))
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "complete"
+    assert [(nb["notebook"], nb["status"]) for nb in manifest["notebooks"]] == [("02_interviews", "not collected")]

@@ -57,7 +57,7 @@ class ReportCard:
 
     notebook: str
     title: str
-    status: str  # "ok", "failed" or "missing"
+    status: str  # "ok", "failed", "not collected" (the assessment holds no data for it) or "missing"
     key_finding: str | None = None  # Markdown, as the report published it
     thumbnail: str | None = None
     report: str | None = None
@@ -197,7 +197,7 @@ def report_cards(folder, *, manifest: dict | None = None) -> list[ReportCard]:
     """One card per report of an assessment's output folder, in notebook order.
 
     A report whose folder or HTML is missing (its notebook failed, or never ran) still gets
-    a card, with ``status`` ``"failed"`` or ``"missing"``.
+    a card, with ``status`` ``"failed"``, ``"not collected"`` or ``"missing"``.
 
     Parameters
     ----------
@@ -224,8 +224,8 @@ def report_cards(folder, *, manifest: dict | None = None) -> list[ReportCard]:
             cells = _read_notebook(attempts[-1]) if attempts else []
         title = _first_heading(cells) or name.replace("_", " ")
         if not report.is_file():
-            failed = (records.get(name) or {}).get("status") == "failed"
-            cards.append(ReportCard(name, title, "failed" if failed else "missing"))
+            status = (records.get(name) or {}).get("status")
+            cards.append(ReportCard(name, title, status if status in ("failed", "not collected") else "missing"))
             continue
 
         def where(relative: str) -> str | None:
@@ -456,7 +456,7 @@ def _downloads(card: ReportCard, workbook: str, tables: str, figures: str) -> li
 def _card_html(card: ReportCard, number: str) -> str:
     title = html.escape(card.title)
     if card.status != "ok":
-        reason = t("front.card.failed") if card.status == "failed" else t("front.card.missing")
+        reason = {"failed": t("front.card.failed"), "not collected": t("front.card.not_collected")}.get(card.status, t("front.card.missing"))
         return (
             f'<article class="card missing" id="report-{_href(card.notebook)}"><div class="body">'
             f'<span class="number">{html.escape(number)}</span><h3>{title}</h3>'
