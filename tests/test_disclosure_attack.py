@@ -25,15 +25,21 @@ What it does:
 - *linear programming*: for every hidden count, min and max over all linked tables at once
   (``scipy.optimize.linprog``, HiGHS), with hidden counts at least 0.
 
+- *HTML*: no count below ``min_cell_size`` is written in a report's text as "n = 3", and a
+  report whose tables hide rows says *suppressed*.
+
 What it does not do (README): it does not use means, medians, confidence intervals or
 test statistics to narrow counts, does not link tables whose measure is not declared, and
-reads the numbers of the CSVs, not of the HTML (the HTML shows the same published frames).
+bounds counts from the CSVs; of the HTML it reads the text only (its tables show the same
+published frames as the CSVs).
 """
 
 from __future__ import annotations
 
+import html
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -241,6 +247,25 @@ def narrow(ranges: pd.DataFrame, min_cell_size: int) -> pd.DataFrame:
     return ranges[~ranges["feasible"] | (ranges["highest"] - ranges["lowest"] < min_cell_size)]
 
 
+_SMALL_N = re.compile(r"\b[nN]\s*=\s*(\d+)\b(?![.,]\d)")
+
+
+def html_problems(folder: Path, min_cell_size: int) -> list[str]:
+    """Counts below the threshold written in a report's HTML text ("n = 3"), and reports whose
+    tables hide rows without the HTML saying *suppressed* anywhere."""
+    problems = []
+    for page in sorted(folder.glob("*/*.html")):
+        markup = re.sub(r"<script.*?</script>|<style.*?</style>", " ", page.read_text(encoding="utf-8"), flags=re.S)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", markup))
+        for match in _SMALL_N.finditer(text):
+            if 0 < int(match.group(1)) < min_cell_size:
+                problems.append(f"{page.name}: {text[max(0, match.start() - 40):match.end() + 10]!r}")
+        hidden = any(pd.read_csv(csv, dtype=str, keep_default_na=False).get("suppressed", pd.Series(dtype=str)).eq("True").any() for csv in (page.parent / "tables").glob("*.csv"))
+        if hidden and "suppressed" not in text.lower():
+            problems.append(f"{page.name}: tables hide rows but the report never says suppressed")
+    return problems
+
+
 @pytest.fixture(scope="module")
 def sample_run(sample_reports_en) -> list[dict]:
     return load_run(Path(sample_reports_en) / ASSESSMENT_ID)
@@ -260,6 +285,18 @@ def test_no_hidden_count_of_the_sample_run_can_be_worked_out(sample_run):
     min_cell_size = sample_run[0]["min_cell_size"]
     exposed = narrow(ranges, min_cell_size)
     assert exposed.empty, exposed.to_string()
+
+
+def test_the_html_reports_write_no_small_count_and_say_what_is_suppressed(sample_reports_en, sample_run):
+    assert html_problems(Path(sample_reports_en) / ASSESSMENT_ID, sample_run[0]["min_cell_size"]) == []
+
+
+def test_the_html_check_finds_a_small_count_in_the_text(tmp_path):
+    page = tmp_path / "01_questionnaire" / "01_questionnaire.html"
+    (page.parent / "tables").mkdir(parents=True)
+    page.write_text("<p>Kepulauan Seribu (n&nbsp;=&nbsp;3) rated G01 poor; mean 2.0 (n = 12.5)</p>", encoding="utf-8")
+    problems = html_problems(tmp_path, 5)
+    assert len(problems) == 1 and "Kepulauan Seribu" in problems[0]
 
 
 def test_the_attack_finds_a_leak_planted_in_a_copy_of_the_run(sample_run):
