@@ -229,3 +229,21 @@ def test_figures_are_described_by_their_section_in_the_report_language():
         alts = re.findall(r'<img\b[^>]*\balt="([^"]*)"', page)
         assert alts == [expected], lang
         assert "No description has been provided" not in page
+
+
+def test_findings_box_shows_the_key_findings_and_folds_the_rest(sample_reports_en):
+    """At most six findings in view at the top of every report; a longer list ends in "More findings"."""
+    from pra_lib.publishing.html_export import KEY_FINDINGS
+
+    folded = 0
+    for page_path in sorted((sample_reports_en / "jakarta-2017-synthetic").glob("*/*.html")):
+        page = page_path.read_text(encoding="utf-8")
+        box = re.search(r'<section class="pra-findings">(.*?)</section>', page, flags=re.DOTALL)
+        if box is None:
+            continue
+        in_view = re.sub(r"<details.*?</details>", "", box.group(1), flags=re.DOTALL)
+        assert in_view.count("<li>") <= KEY_FINDINGS, page_path.name
+        if "pra-more-findings" in box.group(1):
+            folded += 1
+            assert re.search(r"<summary>More findings</summary>\s*<ul>\s*<li>", box.group(1)), page_path.name
+    assert folded >= 1  # the sample's focus-area and overall findings are longer than six points

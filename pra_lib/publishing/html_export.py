@@ -233,7 +233,44 @@ def export_html(nb, *, lang: str | None = None, title: str | None = None) -> str
     page, _ = exporter.from_notebook_node(ordered, resources=resources)
     with language(lang):
         page = _describe_figures(page, lambda section: t("report.figure_alt", section=section), resources["metadata"]["name"])
+        page = key_findings_first(page, more=t("report.more_findings"))
     return page.replace(_TOC_MARK, _contents(page, contents), 1)
+
+
+KEY_FINDINGS = 6  # what the findings box shows before "More findings"
+
+_FINDINGS_BOX = re.compile(r'(<section class="pra-findings">)(.*?)(</section>)', re.DOTALL)
+_LIST = re.compile(r"<ul>(.*?)</ul>", re.DOTALL)
+
+
+def key_findings_first(page: str, *, more: str = "More findings", keep: int = KEY_FINDINGS) -> str:
+    """Keep the first ``keep`` findings of the findings box in view and fold the rest.
+
+    A chapter's findings can run to a dozen points; the reader opening the report sees its
+    key findings, in the order the chapter ranks them, and opens the others on request.
+    Only a flat bullet list is folded; any other findings are left as they are.
+
+    Examples
+    --------
+    >>> box = '<section class="pra-findings"><ul>' + "".join(f"<li>{i}</li>" for i in range(8)) + "</ul></section>"
+    >>> folded = key_findings_first(box, keep=6)
+    >>> folded.count("<li>"), folded.index("<li>5</li>") < folded.index("<details") < folded.index("<li>6</li>")
+    (8, True)
+    """
+    def fold(box: re.Match) -> str:
+        inner = box.group(2)
+        found = _LIST.search(inner)
+        if not found or "<ul" in found.group(1):  # nested lists are left whole
+            return box.group(0)
+        items = re.findall(r"<li>.*?</li>", found.group(1), flags=re.DOTALL)
+        if len(items) <= keep:
+            return box.group(0)
+        shown = "<ul>" + "\n".join(items[:keep]) + "</ul>"
+        folded = (f'<details class="pra-detail pra-more-findings"><summary>{html.escape(more)}</summary>'
+                  f"<ul>{chr(10).join(items[keep:])}</ul></details>")
+        return box.group(1) + inner[: found.start()] + shown + folded + inner[found.end():] + box.group(3)
+
+    return _FINDINGS_BOX.sub(fold, page, count=1)
 
 
 _NO_ALT = 'alt="No description has been provided for this image"'  # what nbconvert gives an image without one
