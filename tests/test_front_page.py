@@ -220,6 +220,12 @@ def test_a_failed_report_gets_a_card_and_the_page_still_renders(small_assessment
     (published / "manifest.json").write_text(json.dumps(manifest))
     page = front_page_html(published, assessment=small_assessment, lang="en")
     assert re.search(r'id="report-09_phase2_working_groups">.*?it has not been run', page, re.S)
+    # A report the data cannot support says so, rather than that it failed.
+    manifest["notebooks"].append({"notebook": "09_phase2_working_groups", "status": "not collected"})
+    (published / "manifest.json").write_text(json.dumps(manifest))
+    page = front_page_html(published, assessment=small_assessment, lang="en")
+    card = re.search(r'id="report-09_phase2_working_groups">(.*?)</article>', page, re.S).group(1)
+    assert "this assessment holds no data for this report" in card and "failed" not in card
 
 
 def test_executive_summary_comes_from_the_tagged_cell_with_its_emphasis_and_list(small_assessment, published):
