@@ -18,7 +18,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from pra_lib.assessment.loading import load_assessment
+from pra_lib.assessment.loading import load_assessment, validate_assessment
 from pra_lib.publishing.privacy import PERSONAL_COLUMNS
 from pra_lib.runner import discover_notebooks, run_reports
 
@@ -29,14 +29,76 @@ NOTEBOOKS = discover_notebooks()
 
 CANARY = "CANARY"
 
+# Evasive personal data, as an attacker or a careless data entry would write it. Each must be
+# redacted or withheld wherever it was planted; none may reach an output in any form.
+PERSONAL_PAYLOADS = (
+    "3171 1173 7476 0199",
+    "3171-1173-7476-0288",
+    "+62 (812) 5550 1999",
+    "6281255501777",
+    "0812.5550.2888",
+    "budi.santoso(at)gmail.com",
+    "siti [at] example [dot] com",
+    "rina at kantor dot go dot id",
+    "Pak Budi Santoso",
+    "Ibu Siti Rahmawati",
+)
+# What identifies the person in each payload, also once the punctuation around it is gone.
+PERSONAL_FRAGMENTS = ("Budi Santoso", "Siti Rahmawati", "budi.santoso", "gmail", "siti [at]", "kantor dot")
+PERSONAL_DIGITS = ("3171117374760199", "3171117374760288", "6281255501999", "6281255501777", "081255502888")
+# Markup that must stay text: no link, image, script or autolink may come from the data.
+MARKUP_PAYLOADS = (
+    "[x](javascript:alert(1))",
+    "![](http://canary.invalid/beacon.png)",
+    "<img src=http://canary.invalid/i.png>",
+    "<http://canary.invalid/auto>",
+    "http://canary.invalid/raw",
+    "<script>alert(1)</script>",
+)
+PAYLOADS = PERSONAL_PAYLOADS + MARKUP_PAYLOADS
+# Notebooks stay quick: fewer resamples than a real run, as tests/test_i18n.py does.
+QUICK = {"n_resamples": 100, "n_runs": 50}
+
 
 def _digests(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
+def _free_text_columns() -> dict[str, list[str]]:
+    """Text columns validation accepts any text in: names, labels, titles, quotes (no ids, codes or lists)."""
+    from pra_lib.assessment.schema import TABLES
+
+    return {
+        t.name: [c.name for c in t.columns if c.kind == "str" and not c.personal and c.references is None and c.allowed is None and not c.unique]
+        for t in TABLES
+    }
+
+
+def _with_payload(value: str, salt: int, planted: set) -> str:
+    # The same value gets the same payload in every table (workshop tables, codes), so
+    # the data stay consistent; different values and columns get different payloads.
+    payload = PAYLOADS[(sum(map(ord, value)) + salt) % len(PAYLOADS)]
+    planted.add(payload)
+    return f"{value} {payload}"
+
+
+def _plant_metadata(meta: dict, planted: set) -> None:
+    for key, value in meta.items():
+        if isinstance(value, str) and key != "assessment_id":  # city, title, title_id...
+            meta[key] = _with_payload(value, len(key), planted)
+    for section, keys in (("activities", ("title", "title_id")), ("stakeholder_groups", ("label", "label_id")), ("areas", ("name",))):
+        for i, item in enumerate(meta.get(section, [])):
+            for j, key in enumerate(keys):
+                if item.get(key):
+                    item[key] = _with_payload(str(item[key]), 3 * i + j, planted)
+
+
 @pytest.fixture(scope="session")
 def canary_sample(tmp_path_factory):
-    """A copy of the sample with a unique canary planted in every personal cell."""
+    """A copy of the sample with a unique canary in every personal cell, and evasive personal
+    data and markup in every free-text column and every text field of the metadata."""
+    import yaml
+
     folder = tmp_path_factory.mktemp("canary") / "sample"
     shutil.copytree(SAMPLE, folder)
     people = pd.read_csv(folder / "participants.csv", dtype=str, keep_default_na=False)
@@ -45,19 +107,54 @@ def canary_sample(tmp_path_factory):
     for col in personal:
         people[col] = [f"{CANARY}{col.upper()}{i:05d}" for i in range(len(people))]
     people.to_csv(folder / "participants.csv", index=False, lineterminator="\n")
+    planted: set[str] = set()
+    for table, columns in _free_text_columns().items():
+        path = folder / f"{table}.csv"
+        if not path.exists():
+            continue
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for k, col in enumerate(c for c in columns if c in frame.columns):
+            frame[col] = [_with_payload(v, k, planted) if v else v for v in frame[col]]
+        frame.to_csv(path, index=False, lineterminator="\n")
+    meta_path = folder / "assessment.yaml"
+    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+    _plant_metadata(meta, planted)
+    meta_path.write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert planted == set(PAYLOADS), f"not planted: {set(PAYLOADS) - planted}"
+    assert validate_assessment(folder) == [], "the planted copy is still a valid assessment"
     return folder
+
+
+_CANARY_RUNS: dict[str, object] = {}
+
+
+def _run_canary(tmp_path_factory, canary_sample, lang: str) -> Path:
+    """Run every notebook on the canary copy. A failure is not asserted here, so that the
+    leak tests also read what failed attempts left (test_canary_runs_succeed checks it)."""
+    out = tmp_path_factory.mktemp(f"reports-{lang}")
+    before = _digests(canary_sample)
+    _CANARY_RUNS[lang] = run_reports([canary_sample], out=out, jobs=2, parameters={"lang": lang, **QUICK}, progress=lambda line: None)
+    assert _digests(canary_sample) == before, "a run must never change its input files"
+    return out / "jakarta-2017-synthetic"
 
 
 @pytest.fixture(scope="session")
 def run_dir(tmp_path_factory, canary_sample):
-    """Every notebook run once on the canary copy of the sample, two at a time."""
-    out = tmp_path_factory.mktemp("reports")
-    before = _digests(canary_sample)
-    summary = run_reports([canary_sample], out=out, jobs=2, progress=lambda line: None)
-    failures = "\n".join(f"{r.notebook}: {r.error}" for r in summary.failed)
-    assert summary.ok, failures
-    assert _digests(canary_sample) == before, "a run must never change its input files"
-    return out / "jakarta-2017-synthetic"
+    """Every notebook run once on the canary copy of the sample, in English, two at a time."""
+    return _run_canary(tmp_path_factory, canary_sample, "en")
+
+
+@pytest.fixture(scope="session")
+def run_dir_id(tmp_path_factory, canary_sample):
+    """Every notebook run once on the canary copy of the sample, in Indonesian."""
+    return _run_canary(tmp_path_factory, canary_sample, "id")
+
+
+def test_canary_runs_succeed_in_both_languages(run_dir, run_dir_id):
+    """Evasive personal data and markup in every free-text field stop no notebook."""
+    for lang in ("en", "id"):
+        summary = _CANARY_RUNS[lang]
+        assert summary.ok, "\n".join(f"{lang} {r.notebook}: {r.error}" for r in summary.failed)
 
 
 def test_every_notebook_produced_html_notebook_and_tables(run_dir):
@@ -104,12 +201,111 @@ def test_overview_area_table_suppresses_the_small_island_area(run_dir):
     assert int(areas.loc["jakarta_timur", "n"]) >= 5
 
 
+@pytest.mark.parametrize("payload", ["+62 (812) 5550 1999", "[x](javascript:alert(1))"])
+@pytest.mark.parametrize(
+    "table, column",
+    [
+        ("participants", "area"),
+        ("participants", "stakeholder_group"),
+        ("participants", "channel"),
+        ("participants", "gender"),
+        ("hazards", "hazard_type"),
+        ("actions", "owner_agency_id"),
+    ],
+)
+def test_validation_rejects_payloads_in_id_and_code_columns(assessment_copy, table, column, payload):
+    """The canary plants in free-text columns only: an id, a reference or a code from a list
+    cannot hold personal data or markup, since validation names the cell and stops the run."""
+    path = assessment_copy / f"{table}.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[0, column] = payload
+    frame.to_csv(path, index=False, lineterminator="\n")
+    problems = validate_assessment(assessment_copy)
+    assert [p for p in problems if (p.file, p.row, p.column, p.value) == (f"{table}.csv", 2, column, payload)], problems[:3]
+
+
+def test_payload_columns_are_the_free_text_columns():
+    """What the canary plants in: every free-text column of the data model, no id or code."""
+    columns = _free_text_columns()
+    assert {"quote", "code"} <= set(columns["interview_statements"])
+    assert {"name_en", "name_id", "category"} <= set(columns["hazards"])
+    assert set(columns["agencies"]) == {"name", "name_en"} and columns["actions"] == ["title"]
+    assert not any(c.endswith("_id") and c not in ("name_id",) for cols in columns.values() for c in cols)
+
+
+def _published_texts(root: Path):
+    """(file, text, text with entities resolved) for every file under an output root, failed attempts included: text
+    files as written and with HTML/XML entities resolved, the XML inside XLSX workbooks,
+    and the bytes of images (a PNG's text chunks, an SVG's text)."""
+    import html as htmllib
+    import zipfile
+
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as book:
+                text = "\n".join(book.read(n).decode("utf-8", "replace") for n in book.namelist())
+        else:
+            text = data.decode("utf-8", "replace")
+        yield path, text, htmllib.unescape(text)
+
+
+def _leaks(text: str) -> list[str]:
+    found = [p for p in PERSONAL_PAYLOADS + PERSONAL_FRAGMENTS if p in text]
+    if CANARY in text:
+        found.append(CANARY)
+    digits = re.sub(r"[\s().+\-\\]", "", text)  # the numbers with their punctuation dropped
+    found += [d for d in PERSONAL_DIGITS if d in digits]
+    return found
+
+
+def _live_markup(html_text: str) -> list[str]:
+    """Links, images and scripts in an HTML page that come from the planted markup."""
+    tags = re.findall(r"<(?:a|img|script|iframe|link|source)\b[^>]*>", html_text, flags=re.I)
+    bad = [t for t in tags if re.search(r"javascript:|canary\.invalid", t, flags=re.I)]
+    bad += re.findall(r"<script>alert\(1\)", html_text)
+    return bad
+
+
+def _assert_nothing_leaked(root: Path) -> None:
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    files = list(_published_texts(root))
+    suffixes = {p.suffix for p, _, _ in files}
+    assert {".png", ".svg", ".html", ".ipynb", ".csv", ".xlsx", ".json"} <= suffixes, suffixes
+    problems = []
+    for path, text, resolved in files:
+        problems += [f"{path.relative_to(root)}: personal data {what!r}" for what in sorted(set(_leaks(text) + _leaks(resolved)))]
+        if path.suffix == ".html":
+            problems += [f"{path.relative_to(root)}: live markup {tag!r}" for tag in _live_markup(text)]
+        if path.suffix == ".ipynb":  # every Markdown output, rendered as a notebook viewer would
+            book = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+            for cell in book.cells:
+                for output in cell.get("outputs", []):
+                    markdown = output.get("data", {}).get("text/markdown")
+                    if markdown:
+                        problems += [f"{path.relative_to(root)}: live markup {tag!r}" for tag in _live_markup(markdown2html_mistune(markdown))]
+    assert not problems, "\n".join(problems[:40])
+
+
 def test_no_canary_reaches_any_output(run_dir):
-    """Canary test: no planted personal value appears in any output file, of any kind."""
-    files = [p for p in run_dir.rglob("*") if p.is_file()]
-    assert any(p.suffix == ".png" for p in files) and any(p.suffix == ".html" for p in files)
-    for path in files:
-        assert CANARY.encode() not in path.read_bytes(), f"{path.relative_to(run_dir)} contains personal data"
+    """Canary test (English): no planted personal data, in any form, appears in any output
+    file, and no planted markup is live in any report."""
+    _assert_nothing_leaked(run_dir)
+
+
+def test_no_canary_reaches_any_output_in_indonesian(run_dir_id):
+    """Canary test (Indonesian): the same on the reports in the other language."""
+    _assert_nothing_leaked(run_dir_id)
+
+
+def test_planted_markup_is_shown_as_text(run_dir):
+    """The payloads are published as text, not dropped: the reader sees what the data said."""
+    html = (run_dir / "04_assets_shocks_workshop" / "04_assets_shocks_workshop.html").read_text(encoding="utf-8")
+    assert "[x](javascript:alert(1))" in html or "\\[x\\]" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html or "&lt;img src=" in html
+    hazards = pd.read_csv(run_dir / "04_assets_shocks_workshop" / "tables" / "shock_scores.csv", dtype=str)
+    assert hazards["hazard"].str.contains("[redacted]", regex=False).any(), "a redacted label says so"
 
 
 def test_respondent_ids_in_outputs_are_pseudonyms(run_dir):
