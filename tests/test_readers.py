@@ -320,3 +320,108 @@ def test_cells_that_would_become_formulas_after_a_separator_are_made_inert():
 
     out = neutralise_formulas(pd.DataFrame({"t": ["x;=1+1", "a,@SUM(A1)", "b;+A1", "1,-2", "a, -b", 7]}))["t"].tolist()
     assert out == ["x;'=1+1", "a,'@SUM(A1)", "b;'+A1", "1,-2", "a, -b", 7]
+
+
+# --- the columnar load path (issue 17) -------------------------------------------------------
+
+
+def _both_readers(folder, monkeypatch):
+    """Load ``folder`` twice: every CSV through the careful reader, then through the columnar
+    one (which is otherwise kept for files of several megabytes)."""
+    from pra_lib.assessment import readers
+
+    monkeypatch.setattr(readers, "COLUMNAR_BYTES", 10**12)
+    careful = load_assessment(folder, errors="collect")
+    calls = []
+    columnar = readers._read_csv_columnar
+
+    def counted(path):
+        result = columnar(path)
+        calls.append((path.name, result is not None))
+        return result
+
+    monkeypatch.setattr(readers, "COLUMNAR_BYTES", 0)
+    monkeypatch.setattr(readers, "_read_csv_columnar", counted)
+    fast = load_assessment(folder, errors="collect")
+    return careful, fast, dict(calls)
+
+
+def test_columnar_csv_reader_gives_the_same_typed_tables(assessment_copy, monkeypatch):
+    careful, fast, used = _both_readers(assessment_copy, monkeypatch)
+    assert used["perception_ratings.csv"] and used["participants.csv"]  # the columnar reader took them
+    assert not careful.problems and not fast.problems
+    for name in careful.tables:
+        pd.testing.assert_frame_equal(fast.tables[name], careful.tables[name], obj=name)
+
+
+def test_ids_and_codes_stay_categorical_in_text_order(assessment_copy):
+    a = load_assessment(assessment_copy)
+    ratings = a.perception_ratings
+    for col in ("respondent_id", "activity_id", "goal_id", "aspect"):
+        assert isinstance(ratings[col].dtype, pd.CategoricalDtype), col
+        categories = list(ratings[col].cat.categories)
+        assert categories == sorted(categories), col  # sorting by codes sorts by text
+    assert str(ratings["rating"].dtype) == "Int8"
+    assert isinstance(a.participants["stakeholder_group"].dtype, pd.CategoricalDtype)
+    as_text = ratings["respondent_id"].astype(object)
+    assert ratings.sort_values("respondent_id", kind="stable").index.equals(as_text.sort_values(kind="stable").index)
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    ["bad_code", "blank_line", "ragged", "cp1252", "nul", "padded", "missing_reference"],
+)
+def test_columnar_reader_reports_the_same_problems_as_the_careful_one(assessment_copy, monkeypatch, breakage):
+    path = assessment_copy / "perception_ratings.csv"
+    rows = read_rows(path)
+    if breakage == "bad_code":
+        rows[5][rows[0].index("rating")] = "sangat bagus sekali"
+    elif breakage == "padded":
+        rows[5][rows[0].index("goal_id")] = "  G03 "
+    elif breakage == "missing_reference":
+        rows[7][rows[0].index("respondent_id")] = "Q9999"
+    elif breakage == "ragged":
+        rows[6].append("extra")
+    write_rows(path, rows)
+    if breakage == "blank_line":
+        lines = path.read_text(encoding="utf-8").split("\n")
+        path.write_text("\n".join(lines[:4] + [""] + lines[4:]), encoding="utf-8")
+    elif breakage == "cp1252":
+        set_cell(path, 3, "rating", "très bien")
+        path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+    elif breakage == "nul":
+        path.write_bytes(path.read_bytes().replace(b"G04", b"G0\x004", 1))
+    careful, fast, _ = _both_readers(assessment_copy, monkeypatch)
+    assert fast.problems == careful.problems
+    assert fast.notes == careful.notes
+    if breakage == "bad_code":
+        assert only(fast.problems, file="perception_ratings.csv", row=6, column="rating", value="sangat bagus sekali")
+    if breakage == "missing_reference":
+        assert only(fast.problems, file="perception_ratings.csv", row=8, column="respondent_id", value="Q9999", kind="reference")
+    if breakage in ("blank_line", "padded", "cp1252"):
+        for name in careful.tables:
+            pd.testing.assert_frame_equal(fast.tables[name], careful.tables[name], obj=name)
+
+
+def test_parquet_dictionary_columns_are_read_as_codes(assessment_copy):
+    """A Parquet file written from categoricals (dictionary-coded text) and one whose id
+    column outgrew its dictionary page both load as the CSV does, and a bad code in a
+    dictionary-coded column is reported with its file, row, column and value."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    reference = load_assessment(assessment_copy)
+    frame = pd.read_csv(assessment_copy / "perception_ratings.csv", keep_default_na=False, dtype=str)
+    table = pa.Table.from_pandas(frame.astype("category"), preserve_index=False)
+    assert pa.types.is_dictionary(table.schema.field("rating").type)
+    # A tiny dictionary page: the writer falls back to plain pages for the id column.
+    pq.write_table(table.cast(pa.schema([pa.field("respondent_id", pa.string()), *list(table.schema)[1:]])), assessment_copy / "perception_ratings.parquet", dictionary_pagesize_limit=64, row_group_size=100)
+    (assessment_copy / "perception_ratings.csv").unlink()
+    a = load_assessment(assessment_copy)
+    pd.testing.assert_frame_equal(a.perception_ratings, reference.perception_ratings)
+    assert isinstance(a.perception_ratings["respondent_id"].dtype, pd.CategoricalDtype)
+
+    frame.loc[10, "goal_id"] = "G13"
+    pq.write_table(pa.Table.from_pandas(frame.astype("category"), preserve_index=False), assessment_copy / "perception_ratings.parquet")
+    problems = validate_assessment(assessment_copy)
+    assert only(problems, file="perception_ratings.parquet", row=12, column="goal_id", value="G13", kind="reference")

@@ -17,7 +17,7 @@ from . import crf
 from .metadata import Metadata, find_metadata_file, read_metadata
 from .problems import AssessmentError, Problem, format_problems, problems_frame
 from .scales import PERCEPTION_SCALES, dont_know_labels, label_map
-from .readers import read_tables
+from .readers import _text_order, read_tables
 from .schema import TABLES, TABLES_BY_NAME, Column, Table
 
 MISPLACED_HEADER = "the header on row 1;"
@@ -193,8 +193,10 @@ def _empty(spec: Table) -> pd.DataFrame:
     return frame
 
 
-def _dtype(col: Column) -> str:
-    return {"str": "object", "int": "Int64", "float": "Float64", "bool": "boolean", "likert": "Int8"}[col.kind]
+def _dtype(col: Column):
+    if col.kind == "str":
+        return pd.CategoricalDtype(pd.Index([], dtype=object))  # ids and codes are categorical, as when read
+    return {"int": "Int64", "float": "Float64", "bool": "boolean", "likert": "Int8"}[col.kind]
 
 
 def _convert(raw: pd.DataFrame, spec: Table, source: str, metadata: Metadata | None, *, decimal_comma: bool = False):
@@ -220,7 +222,7 @@ def _convert(raw: pd.DataFrame, spec: Table, source: str, metadata: Metadata | N
     failed: dict[str, set[int]] = {}
     for col in spec.columns:
         if col.name not in present:
-            out[col.name] = pd.Series(pd.NA, index=raw.index, dtype=_dtype(col)) if col.kind != "str" else pd.Series(None, index=raw.index, dtype=object)
+            out[col.name] = pd.Series(pd.NA, index=raw.index, dtype=_dtype(col)) if col.kind != "str" else pd.Series(pd.Categorical.from_codes(np.full(len(raw), -1, dtype=np.int8), dtype=_dtype(col)), index=raw.index)
             continue
         converted, col_problems, dont_know = _convert_column(raw[col.name], col, source, metadata, spec, decimal_comma=decimal_comma)
         problems += col_problems
@@ -286,10 +288,14 @@ def _convert_column(values: pd.Series, col: Column, source: str, metadata: Metad
         distinct = distinct.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     converted, found = _convert_values(distinct, col, metadata, spec)
     # Position len(distinct) stands for a value the reader left missing.
-    positions = np.where(codes < 0, len(distinct), codes)
-    filler = pd.Series([None if col.kind == "str" else pd.NA], dtype=converted.dtype)
-    result = pd.concat([converted, filler], ignore_index=True).take(positions)
-    result.index = values.index
+    positions = codes if not len(codes) or codes.min() >= 0 else np.where(codes < 0, len(distinct), codes)
+    if col.kind == "str":
+        # Ids and codes stay categorical: each distinct text is stored once, whatever the rows.
+        result = pd.Series(_categorical(converted.to_numpy(dtype=object), positions, ordered_text=not (col.personal or col.free_text)), index=values.index, copy=False)
+    else:
+        filler = pd.Series([pd.NA], dtype=converted.dtype)
+        result = pd.concat([converted, filler], ignore_index=True).take(positions)
+        result.index = values.index
     dk = dont_know_labels(PERCEPTION_SCALES if spec.name == "perception_ratings" else (col.scale or "performance",), metadata.scales if metadata else None)
     dont_know = np.append(distinct.str.casefold().isin(dk).to_numpy(), False)[positions] if col.kind == "likert" else None
     problems: list[Problem] = []
@@ -301,6 +307,29 @@ def _convert_column(values: pd.Series, col: Column, source: str, metadata: Metad
         for row, code in zip(values.index[hit], codes[hit]):
             problems += [replace(p, file=source, row=int(row)) for p in by_position[int(code)]]
     return result, problems, dont_know
+
+
+def _categorical(distinct: np.ndarray, positions: np.ndarray, *, ordered_text: bool = True) -> pd.Categorical:
+    """Spread converted distinct values (None for missing) over the rows as a categorical.
+
+    ``positions`` picks, for each row, an entry of ``distinct`` or ``len(distinct)`` for a
+    missing cell. With ``ordered_text`` the categories are in text order, so sorting or
+    grouping the column orders it as the text itself would be ordered.
+    """
+    codes, uniques = pd.factorize(distinct, use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    if ordered_text and len(uniques) > 1:
+        order = _text_order(uniques)
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        uniques = uniques[order]
+        codes = np.where(codes < 0, -1, rank[np.maximum(codes, 0)])
+    if len(codes) == len(uniques) and (codes == np.arange(len(codes))).all() and positions.max(initial=-1) < len(codes):
+        row_codes = positions  # the reader's codes already are these: nothing to move
+    else:
+        small = np.int8 if len(uniques) < 127 else np.int16 if len(uniques) < 32_767 else np.int32
+        row_codes = np.append(codes, -1).astype(small)[positions]
+    return pd.Categorical.from_codes(row_codes, dtype=pd.CategoricalDtype(pd.Index(uniques, dtype=object)), validate=False)
 
 
 def _convert_values(values: pd.Series, col: Column, metadata: Metadata | None, spec: Table):
@@ -416,17 +445,40 @@ def _pandera_checks(frame: pd.DataFrame, columns_to_check: list[Column], source:
 # --------------------------------------------------------------------------- cross-table checks
 
 
-def _known_values(target: str, tables, metadata: Metadata) -> set[str] | None:
+def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct values) of a column, -1 for a missing cell: a categorical's own, or
+    factorised. The checks below work on these, so no row's text is built or hashed."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy(), np.asarray(series.cat.categories, dtype=object)
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _distinct(series: pd.Series) -> np.ndarray:
+    """The distinct values present in a column, missing left out."""
+    codes, values = _codes(series)
+    if not len(values):
+        return values
+    used = np.bincount(codes[codes >= 0] if codes.min(initial=0) < 0 else codes, minlength=len(values)) > 0
+    return values[used]
+
+
+def _per_row(distinct: np.ndarray, codes: np.ndarray, missing) -> np.ndarray:
+    """Spread one value per distinct value over the rows; ``missing`` where a cell is empty."""
+    return np.append(distinct, np.asarray([missing], dtype=distinct.dtype))[codes]
+
+
+def _known_values(target: str, tables, metadata: Metadata) -> np.ndarray | None:
     if target == "meta.activities":
-        return set(metadata.activities["activity_id"].dropna())
+        return metadata.activities["activity_id"].dropna().to_numpy(dtype=object)
     if target == "meta.stakeholder_groups":
-        return set(metadata.stakeholder_groups["stakeholder_group"].dropna())
+        return metadata.stakeholder_groups["stakeholder_group"].dropna().to_numpy(dtype=object)
     if target == "meta.areas":
-        return set(metadata.areas["area"].dropna())
+        return metadata.areas["area"].dropna().to_numpy(dtype=object)
     if target.startswith("crf."):
         return None  # checked while typing
     table, column = target.split(".")
-    return set(tables[table][column].dropna())
+    return _distinct(tables[table][column])
 
 
 def _check_references(tables, sources, metadata: Metadata) -> list[Problem]:
@@ -444,16 +496,18 @@ def _check_references(tables, sources, metadata: Metadata) -> list[Problem]:
             known = _known_values(col.references, tables, metadata)
             if known is None:
                 continue
-            values = frame[col.name]
-            unknown = values.notna() & ~values.isin(known)
+            codes, values = _codes(frame[col.name])
+            unknown = _per_row(~pd.Index(values, dtype=object).isin(known), codes, False)
+            if not unknown.any():
+                continue
             target = col.references
             if target.startswith("meta."):
                 where = f"an id listed under {target[5:]} in the metadata file"
             else:
                 t, c = target.split(".")
                 where = f"an id that exists in column '{c}' of {sources[t]}"
-            for row, value in zip(frame.loc[unknown, "source_row"], values[unknown]):
-                problems.append(Problem(file=sources[spec.name], row=int(row), column=col.name, kind="reference", value=value, expected=where))
+            for row, code in zip(frame["source_row"].to_numpy()[unknown], codes[unknown]):
+                problems.append(Problem(file=sources[spec.name], row=int(row), column=col.name, kind="reference", value=values[code], expected=where))
     return problems
 
 
@@ -462,11 +516,12 @@ def _hazard_type_rule(tables, sources, table_name, column, wanted) -> list[Probl
         return []
     types = dict(zip(tables["hazards"]["hazard_id"], tables["hazards"]["hazard_type"]))
     frame = tables[table_name]
-    actual = frame[column].map(types)
-    wrong = actual.notna() & (actual != wanted)
+    codes, values = _codes(frame[column])
+    actual = [types.get(v) for v in values]
+    wrong = _per_row(np.array([a is not None and not pd.isna(a) and a != wanted for a in actual], dtype=bool), codes, False)
     return [
-        Problem(file=sources[table_name], row=int(r), column=column, kind="reference", value=v, expected=f"a hazard of type {wanted} (this one is a {types[v]})")
-        for r, v in zip(frame.loc[wrong, "source_row"], frame.loc[wrong, column])
+        Problem(file=sources[table_name], row=int(r), column=column, kind="reference", value=values[c], expected=f"a hazard of type {wanted} (this one is a {types[values[c]]})")
+        for r, c in zip(frame["source_row"].to_numpy()[wrong], codes[wrong])
     ]
 
 
@@ -485,19 +540,33 @@ def _check_rules(tables, sources) -> list[Problem]:
 
     ratings = tables["perception_ratings"]
     if "perception_ratings" in sources and len(ratings):
-        # The indicator must belong to the goal.
+        source_row = ratings["source_row"].to_numpy()
+        # The indicator must belong to the goal; compared as codes of the goal column.
         goal_of = dict(zip(crf.indicators()["indicator_id"], crf.indicators()["goal_id"]))
-        expected_goal = ratings["indicator_id"].map(goal_of)
-        wrong = expected_goal.notna() & ratings["goal_id"].notna() & (expected_goal != ratings["goal_id"])
-        for row, ind, goal in zip(ratings.loc[wrong, "source_row"], ratings.loc[wrong, "indicator_id"], expected_goal[wrong]):
-            problems.append(Problem(file=sources["perception_ratings"], row=int(row), column="goal_id", kind="reference", value=ind, expected=f"goal {goal}, the goal of indicator {ind}"))
-        # The activity must be the respondent's.
+        ind_codes, indicators = _codes(ratings["indicator_id"])
+        goal_codes, goals = _codes(ratings["goal_id"])
+        expected = np.array([goal_of.get(v) for v in indicators], dtype=object)
+        # -2: the indicator's goal is not among the goals rated, so it differs from any of them.
+        expected_code = np.where(pd.isna(expected), -1, pd.Index(goals, dtype=object).get_indexer(expected))
+        expected_code = np.where(pd.notna(expected) & (expected_code < 0), -2, expected_code)
+        row_expected = _per_row(expected_code, ind_codes, -1)
+        wrong = (row_expected != -1) & (goal_codes >= 0) & (row_expected != goal_codes)
+        for row, code in zip(source_row[wrong], ind_codes[wrong]):
+            ind = indicators[code]
+            problems.append(Problem(file=sources["perception_ratings"], row=int(row), column="goal_id", kind="reference", value=ind, expected=f"goal {expected[code]}, the goal of indicator {ind}"))
+        # The activity must be the respondent's: each distinct respondent's activity, as a
+        # code of the ratings' activity column.
         people = tables["participants"].drop_duplicates("respondent_id")  # a repeated id is reported as such
-        position = pd.Index(people["respondent_id"]).get_indexer(ratings["respondent_id"])
-        theirs = pd.Series(np.append(people["activity_id"].to_numpy(dtype=object), None)[position], index=ratings.index)
-        wrong = theirs.notna() & ratings["activity_id"].notna() & (theirs != ratings["activity_id"])
-        for row, act, own in zip(ratings.loc[wrong, "source_row"], ratings.loc[wrong, "activity_id"], theirs[wrong]):
-            problems.append(Problem(file=sources["perception_ratings"], row=int(row), column="activity_id", kind="reference", value=act, expected=f"the respondent's own activity in participants ({own})"))
+        resp_codes, respondents = _codes(ratings["respondent_id"])
+        act_codes, activities = _codes(ratings["activity_id"])
+        person = pd.Index(people["respondent_id"].to_numpy(dtype=object)).get_indexer(respondents)
+        own = np.append(people["activity_id"].to_numpy(dtype=object), None)[person]
+        own_code = pd.Index(activities, dtype=object).get_indexer(own)
+        own_code = np.where(pd.isna(own), -1, np.where(own_code < 0, -2, own_code))
+        row_own = _per_row(own_code, resp_codes, -1)
+        wrong = (row_own != -1) & (act_codes >= 0) & (row_own != act_codes)
+        for row, act, who in zip(source_row[wrong], act_codes[wrong], resp_codes[wrong]):
+            problems.append(Problem(file=sources["perception_ratings"], row=int(row), column="activity_id", kind="reference", value=activities[act], expected=f"the respondent's own activity in participants ({own[who]})"))
     problems += _check_keys(tables, sources)
     return problems
 
@@ -512,12 +581,19 @@ def _check_keys(tables, sources) -> list[Problem]:
         frame = tables[spec.name]
         if spec.name not in sources or not spec.key or frame.empty:
             continue
-        # Factorised codes, so missing values compare equal and mixed types never raise.
+        # Codes, so missing values compare equal and mixed types never raise.
         key = np.zeros(len(frame), dtype=np.int64)
         for col in spec.key:
-            codes, uniques = pd.factorize(frame[col].to_numpy(dtype=object), use_na_sentinel=False)
-            key = key * (len(uniques) + 1) + codes
-        dup = pd.Series(key, index=frame.index).duplicated(keep="first") & frame[spec.key[0]].notna()
+            codes, values = _codes(frame[col])
+            key = key * (len(values) + 1) + np.where(codes < 0, len(values), codes)
+            if len(values) and key.max() > 2**40:  # keep the next product inside int64
+                key = pd.factorize(key)[0].astype(np.int64)
+        space = int(key.max(initial=0)) + 1
+        if space <= 4 * len(key) and np.bincount(key, minlength=space).max(initial=0) <= 1:
+            continue  # every key once: the usual case, found without hashing the rows
+        dup = pd.Series(key).duplicated(keep="first").to_numpy() & frame[spec.key[0]].notna().to_numpy()
+        if not dup.any():
+            continue
         expected = _KEY_WORDS.get(spec.name, "one row per " + ", ".join(spec.key))
         shown = [c for c in spec.key if c in ("respondent_id", "goal_id")] if spec.name == "perception_ratings" else list(spec.key)
         for row, values in zip(frame.loc[dup, "source_row"], frame.loc[dup, shown].itertuples(index=False)):

@@ -25,6 +25,10 @@ MAX_FIELD = 1_000_000  # characters; a longer cell is almost certainly not a PRA
 MAX_COLUMNS = 500  # the widest PRA table has about 20 columns
 MAX_ROWS = 5_000_000  # rows in one sheet or file
 MAX_SHEET_CELLS = 50_000_000  # rows x columns of one worksheet, checked before it is read
+COLUMNAR_BYTES = 5_000_000  # CSV files from this size are read column by column with pyarrow
+_HEAD_BYTES = 1 << 20  # read as text to find the delimiter and the header
+_BLOCK_BYTES = 16 << 20  # pyarrow's unit of parallel parsing; fewer, larger dictionaries to merge
+_WIDE_DICTIONARY_BYTES = 256 << 10  # a Parquet dictionary page this large: mostly distinct values
 
 
 @dataclass
@@ -135,7 +139,21 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def read_csv(path: Path) -> tuple[pd.DataFrame | None, Problem | None, list[str], bool]:
-    """Read one CSV as text. Returns (frame, problem, notes, decimal_comma)."""
+    """Read one CSV as text. Returns (frame, problem, notes, decimal_comma).
+
+    Large files are read column by column, straight into dictionary-coded columns
+    (:func:`_read_csv_columnar`); small files, and any file that reader cannot take as it
+    is, go through the careful reader, which names every problem it meets.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return None, Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a readable file ({exc.strerror})"), [], False
+    if size >= COLUMNAR_BYTES:
+        fast = _read_csv_columnar(path)
+        if fast is not None:
+            frame, problem, notes, sep = fast
+            return frame, problem, notes, sep == ";"
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -151,76 +169,154 @@ def read_csv(path: Path) -> tuple[pd.DataFrame | None, Problem | None, list[str]
     width = _header_width(text, sep)
     if width > MAX_COLUMNS:
         return None, Problem(file=path.name, row=1, kind="unreadable", value=f"{width:,} columns", expected=f"at most {MAX_COLUMNS} columns (check the delimiter, or that this is a PRA table)"), notes, False
-    if sep != ",":
-        notes.append(f"{path.name} uses {'a semicolon' if sep == ';' else repr(sep)} as delimiter" + ("; decimal commas are read as decimal points" if sep == ";" else ""))
-    grid = _read_grid_fast(data, text, sep) if utf8 else None
-    if grid is None:
-        try:
-            grid = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, header=None, keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c")
-        except pd.errors.ParserError as exc:
-            return None, _ragged(text, sep, path.name, exc), notes, False
-        except (ValueError, OverflowError) as exc:
-            return None, Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a delimited text file ({exc})"), notes, False
+    notes += _delimiter_note(path.name, sep)
+    del data  # only the text is needed from here on
+    try:
+        grid = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, header=None, keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c")
+    except pd.errors.ParserError as exc:
+        return None, _ragged(text, sep, path.name, exc), notes, False
+    except (ValueError, OverflowError) as exc:
+        return None, Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a delimited text file ({exc})"), notes, False
     frame, problem = frame_from_grid(grid, path.name)
     return frame, problem, notes, sep == ";"
 
 
-def _read_grid_fast(data: bytes, text: str, sep: str) -> pd.DataFrame | None:
-    """Parse large, clean UTF-8 files with pyarrow's multi-threaded reader.
+def _delimiter_note(name: str, sep: str) -> list[str]:
+    if sep == ",":
+        return []
+    return [f"{name} uses {'a semicolon' if sep == ';' else repr(sep)} as delimiter" + ("; decimal commas are read as decimal points" if sep == ";" else "")]
 
-    Returns None (so the careful pandas reader runs instead) for small files, for files
-    with blank lines (their spreadsheet row numbers must be kept), and on any parse error.
+
+def _read_csv_columnar(path: Path) -> tuple[pd.DataFrame | None, Problem | None, list[str], str] | None:
+    """Read a large, clean UTF-8 CSV with pyarrow, every column dictionary-coded.
+
+    Only the first line is read as text (for the delimiter and the header); the rest is
+    parsed by pyarrow's multi-threaded reader straight into dictionary columns, so a code
+    repeated millions of times is stored once and no whole-file copy of the text is made.
+    Returns None (the careful reader runs instead) when the file is not UTF-8, holds NUL
+    bytes, blank lines (their spreadsheet row numbers must be kept) or rows of another
+    width, or anything else pyarrow does not take as it is: the careful reader then
+    describes the problem with its row and column.
     """
-    if len(data) < 5_000_000 or "\n\n" in text or "\n\r\n" in text:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+        end = head.find(b"\n")
+        if end < 0:
+            return None
+        first = head[:end].rstrip(b"\r").decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
         return None
+    if not first.strip() or first.count('"') % 2:  # a blank first line, or a header cell running over lines
+        return None
+    sep = _sniff_delimiter(first)
+    try:
+        header = next(csv.reader([first], delimiter=sep))
+    except (csv.Error, StopIteration):
+        return None
+    if len(header) > MAX_COLUMNS:
+        return None  # the careful reader names the width
     try:
         import pyarrow as pa
+        import pyarrow.compute as pc
         from pyarrow import csv as pacsv
 
-        first = next(csv.reader([text[: 100_000].splitlines()[0]], delimiter=sep))
-        names = [f"c{i}" for i in range(len(first))]
-        raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        names = [f"c{i}" for i in range(len(header))]
+        coded = pa.dictionary(pa.int32(), pa.string())
         table = pacsv.read_csv(
-            io.BytesIO(raw),
-            read_options=pacsv.ReadOptions(column_names=names),
+            path,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=_BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False),
+            convert_options=pacsv.ConvertOptions(column_types={n: coded for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except Exception:  # any parse problem: let the careful reader describe it
         return None
-    # Dictionary-encode in Arrow: columns repeat a few codes millions of times.
-    grid = pd.DataFrame({i: table.column(i).dictionary_encode().to_pandas() for i in range(len(names))})
-    return grid
+    columns = {}
+    for i in range(table.num_columns):
+        codes, values = _arrow_codes(table.column(i))
+        if len(values) and pc.any(pc.match_substring(values, "\x00")).as_py():
+            return None  # a binary file: the careful reader says so
+        columns[i] = (codes, values)
+    rows = table.num_rows
+    del table
+    frame, problem = frame_from_columns(header, columns, path.name, rows=rows)
+    return frame, problem, _delimiter_note(path.name, sep), sep
 
 
 def read_parquet(path: Path) -> tuple[pd.DataFrame | None, Problem | None]:
     """Read a Parquet table as text, like a CSV, so that it is validated the same way.
 
-    Rows are numbered as if the table were a spreadsheet: the first record is row 2.
+    Text columns are read dictionary-coded (Parquet stores them so), and every conversion
+    to text works on the distinct values: no row's text is built. Rows are numbered as if
+    the table were a spreadsheet: the first record is row 2.
     """
     try:
         import pyarrow as pa
-        import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
-        table = pq.read_table(path)
+        with pq.ParquetFile(path) as parquet:
+            text_columns = [f.name for f in parquet.schema_arrow if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+            wide = _mostly_distinct(parquet.metadata)
+        table = pq.read_table(path, read_dictionary=[c for c in text_columns if c not in wide])
     except Exception as exc:  # pyarrow raises several types for a corrupt file
         return None, Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a readable Parquet file ({str(exc)[:150]})")
-    columns = {}
-    for i, name in enumerate(table.column_names):
-        column = table.column(i)
-        if pa.types.is_dictionary(column.type):
-            column = column.cast(column.type.value_type)
-        if pa.types.is_floating(column.type):
-            # 4.0 in a code column is the code 4, as a spreadsheet would show it.
-            whole = pc.equal(column, pc.floor(column))
-            text = pc.if_else(whole, pc.cast(pc.cast(column, pa.int64(), safe=False), pa.string()), pc.cast(column, pa.string()))
-        else:
-            text = pc.cast(column, pa.string())
-        columns[i] = pc.fill_null(text, "").dictionary_encode().to_pandas()
-    grid = pd.DataFrame(columns)
-    header = pd.DataFrame([list(table.column_names)], columns=list(range(len(table.column_names))))
-    return frame_from_grid(pd.concat([header, grid], ignore_index=True) if len(grid) else header, path.name)
+    columns = {i: _parquet_text(table.column(i)) for i in range(table.num_columns)}
+    return frame_from_columns(list(table.column_names), columns, path.name, rows=table.num_rows)
+
+
+def _mostly_distinct(metadata) -> set[str]:
+    """Columns whose dictionary outgrew its page in the first row group (ids, names, phone
+    numbers): the writer fell back to plain pages, and merging per-page dictionaries would
+    cost more than encoding the whole column once."""
+    wide = set()
+    if metadata.num_row_groups:
+        group = metadata.row_group(0)
+        for j in range(group.num_columns):
+            chunk = group.column(j)
+            if chunk.has_dictionary_page and chunk.data_page_offset - chunk.dictionary_page_offset >= _WIDE_DICTIONARY_BYTES:
+                wide.add(chunk.path_in_schema)
+    return wide
+
+
+def _arrow_codes(column) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct values) of a dictionary-coded Arrow column; -1 marks a null."""
+    import pyarrow as pa
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.unify_dictionaries() if column.num_chunks > 1 else column
+        chunks = column.chunks
+        if not chunks:
+            return np.empty(0, dtype=np.int32), np.empty(0, dtype=object)
+        values = chunks[0].dictionary
+        parts = [c.indices.fill_null(-1) if c.null_count else c.indices for c in chunks]
+        codes = np.concatenate([p.to_numpy(zero_copy_only=False) for p in parts]) if len(parts) > 1 else parts[0].to_numpy(zero_copy_only=False)
+    else:
+        values = column.dictionary
+        indices = column.indices.fill_null(-1) if column.null_count else column.indices
+        codes = indices.to_numpy(zero_copy_only=False)
+    return codes, values
+
+
+def _parquet_text(column) -> tuple[np.ndarray, np.ndarray]:
+    """One Parquet column as (codes, distinct texts), converting only its distinct values."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_dictionary(column.type):
+        # Numbers, booleans, dates, and text with mostly distinct values: encoded at once.
+        column = (column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column).dictionary_encode()
+    codes, values = _arrow_codes(column)
+    if isinstance(values, np.ndarray):
+        return codes, values
+    if pa.types.is_dictionary(values.type):
+        values = values.cast(values.type.value_type)
+    if pa.types.is_floating(values.type):
+        # 4.0 in a code column is the code 4, as a spreadsheet would show it.
+        whole = pc.equal(values, pc.floor(values))
+        values = pc.if_else(whole, pc.cast(pc.cast(values, pa.int64(), safe=False), pa.string()), pc.cast(values, pa.string()))
+    elif not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        values = pc.cast(values, pa.string())
+    return codes, values
 
 
 def _header_width(text: str, sep: str) -> int:
@@ -267,37 +363,110 @@ def frame_from_grid(grid: pd.DataFrame, source: str) -> tuple[pd.DataFrame | Non
     """First row is the header; rows are indexed by their spreadsheet row number."""
     if grid.empty:
         return None, Problem(file=source, kind="empty", expected="a header row naming the columns")
-    header = ["" if pd.isna(h) else str(h).strip() for h in grid.iloc[0]]
-    frame = grid.iloc[1:].copy()
-    frame.columns = header
-    frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
-    frame = frame.apply(_strip) if len(frame) else frame
-    for i in range(frame.shape[1]):
-        column = frame.iloc[:, i]
-        longest = int(column.cat.categories.str.len().max()) if len(frame) and len(column.cat.categories) else 0
+    header = ["" if pd.isna(h) else str(h) for h in grid.iloc[0]]
+    columns = {}
+    for i in range(grid.shape[1]):
+        codes, values = pd.factorize(grid.iloc[1:, i].to_numpy(dtype=object), use_na_sentinel=True)
+        # As pandas' astype(str) shows them: a grid from a workbook or an importer may hold numbers.
+        columns[i] = (codes, [v if isinstance(v, str) else None if pd.isna(v) else str(v) for v in values])
+    return frame_from_columns(header, columns, source, rows=len(grid) - 1)
+
+
+def frame_from_columns(header: list[str], columns: dict, source: str, *, rows: int) -> tuple[pd.DataFrame | None, Problem | None]:
+    """A table from its header and its columns given as (codes, distinct values), -1 for a
+    missing cell. Rows are indexed by their spreadsheet row number; spaces are trimmed, and
+    blank rows and unnamed empty columns dropped.
+
+    Every column is returned as a categorical of text, its categories in text order. The
+    work is done on the distinct values: a PRA table repeats a few codes many times.
+    """
+    header = [str(h).strip() for h in header]
+    index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + rows)
+    built = {}
+    for i, (codes, values) in columns.items():
+        column = _text_column(codes, values)
+        longest = int(column.categories.str.len().max()) if rows and len(column.categories) else 0
         if longest > MAX_FIELD:
             return None, Problem(file=source, column=header[i] if i < len(header) else None, kind="unreadable", value=f"a field of {longest:,} characters", expected=f"fields shorter than {MAX_FIELD:,} characters")
+        built[i] = pd.Series(column, index=index, copy=False)
     # Columns with no header and no values (trailing delimiters) are not data.
-    keep = [i for i, h in enumerate(header) if h or (len(frame) and (frame.iloc[:, i] != "").any())]
-    frame = frame.iloc[:, keep]
-    blank = (frame == "").all(axis=1) if len(frame.columns) else pd.Series(True, index=frame.index)
-    return frame[~blank], None
+    filled = {i: _filled(built[i]) for i in built}
+    keep = [i for i, h in enumerate(header) if i in built and (h or (rows and filled[i].any()))]
+    frame = pd.DataFrame({i: built[i] for i in keep}, index=index, copy=False)
+    frame.columns = [header[i] for i in keep]
+    if not keep:
+        return frame.iloc[0:0], None
+    blank = ~np.logical_or.reduce([filled[i] for i in keep])
+    return (frame[~blank] if blank.any() else frame), None
 
 
-def _strip(column: pd.Series) -> pd.Series:
-    """Trim spaces and return the column as a categorical of text.
+def _filled(column: pd.Series) -> np.ndarray:
+    """Which cells of a categorical text column are not empty, from its codes."""
+    empty = column.cat.categories.get_indexer([""])[0]
+    codes = column.cat.codes.to_numpy()
+    return codes != empty if empty >= 0 else np.ones(len(codes), dtype=bool)
 
-    The work is done on the distinct values; a PRA table repeats a few codes many times.
+
+# Every character Python's str.strip() removes (str.isspace), as an RE2 class, so that
+# only the few padded values are stripped in Python.
+_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+
+
+def _text_column(codes: np.ndarray, values) -> pd.Categorical:
+    """Trim spaces of the distinct values and return the column as a categorical of text.
+
+    ``values`` are the distinct texts (an Arrow array or a sequence; null for missing) and
+    ``codes`` their position per row, -1 for a missing cell, which becomes an empty text.
+    The categories are in text order, so the loader's ids and codes sort as their text
+    does. Trimming, de-duplicating and ordering are done on the distinct values in Arrow.
     """
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        codes, uniques = column.cat.codes.to_numpy(), pd.Series(column.cat.categories, dtype=object)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not isinstance(values, (pa.Array, pa.ChunkedArray)):
+        values = pa.array([v if isinstance(v, str) else None for v in values], type=pa.string())
+    if not pa.types.is_string(values.type):
+        values = values.cast(pa.string())
+    codes = np.asarray(codes)
+    missing = bool(len(codes)) and int(codes.min()) < 0
+    changed = values.null_count > 0
+    values = values.fill_null("") if changed else values
+    padded = pc.match_substring_regex(values, f"^{_SPACE}|{_SPACE}$")
+    if pc.any(padded).as_py():
+        texts = values.to_pylist()
+        for i in np.flatnonzero(padded.to_numpy(zero_copy_only=False)):
+            texts[i] = texts[i].strip()
+        values, changed = pa.array(texts, type=pa.string()), True
+    if missing:
+        values = pa.concat_arrays([values, pa.array([""], type=pa.string())])
+    if changed or missing:  # trimmed or filled values may now repeat others
+        encoded = pc.dictionary_encode(values)
+        dedup, uniques = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary
     else:
-        codes, raw_uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
-        uniques = pd.Series(raw_uniques, dtype=object)
-    cleaned = uniques.fillna("").astype(str).str.strip()
-    new_codes, categories = pd.factorize(pd.concat([cleaned, pd.Series([""])], ignore_index=True))
-    mapped = new_codes[np.where(codes < 0, len(cleaned), codes)]
-    return pd.Series(pd.Categorical.from_codes(mapped, categories=pd.Index(categories, dtype=object)), index=column.index)
+        dedup, uniques = np.arange(len(values)), values
+    order = pc.sort_indices(uniques).to_numpy() if len(uniques) else np.empty(0, dtype=np.int64)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    remap = rank[dedup]
+    if not missing and len(remap) == len(uniques) and (remap == np.arange(len(remap))).all():
+        row_codes = codes  # already distinct, trimmed and in order: nothing to move
+    else:
+        small = np.int8 if len(uniques) < 127 else np.int16 if len(uniques) < 32_767 else np.int32
+        remap = remap.astype(small)
+        row_codes = remap[np.where(codes < 0, len(remap) - 1, codes)] if missing else remap[codes]
+    categories = uniques.take(pa.array(order)).to_numpy(zero_copy_only=False) if len(uniques) else np.array([""], dtype=object)
+    return pd.Categorical.from_codes(row_codes, dtype=pd.CategoricalDtype(pd.Index(categories, dtype=object)), validate=False)
+
+
+def _text_order(texts: np.ndarray) -> np.ndarray:
+    """Positions that put distinct strings in text (code point) order."""
+    if len(texts) < 10_000:
+        return np.array(sorted(range(len(texts)), key=texts.__getitem__), dtype=np.int64)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # Arrow compares UTF-8 bytes, which orders text by code point as Python does.
+    return pc.sort_indices(pa.array(texts, type=pa.string())).to_numpy()
 
 
 def _read_workbook(book: Path, raw: RawTables) -> None:

@@ -68,21 +68,29 @@ def ratings_frame(assessment, *, activity_id: str | None = None, aspect: str | N
         if aspect not in ("performance", "importance"):
             raise ValueError(f"ratings_frame: aspect must be 'performance', 'importance' or None, not {aspect!r}")
         ratings = ratings[ratings["aspect"] == aspect]
-    people_cols = ["respondent_id", "stakeholder_group", "channel", "area", "workshop_table"]
-    people = assessment.participants.reindex(columns=people_cols)
-    out = ratings.drop(columns=["source_row"], errors="ignore").merge(people, on="respondent_id", how="left", validate="many_to_one")
+    # Joined through the distinct respondent ids and goals: the ids and codes stay
+    # categorical, so a million respondents' ratings are never turned into text per row.
+    people = assessment.participants
+    if people["respondent_id"].duplicated().any():
+        raise pd.errors.MergeError("Merge keys are not unique in right dataset; not a many-to-one merge")
+    out = ratings.drop(columns=["source_row"], errors="ignore").reset_index(drop=True)
+    person = _positions(out["respondent_id"], people["respondent_id"])
+    for col in ("stakeholder_group", "channel", "area", "workshop_table"):
+        out[col] = _rows_at(people[col], person) if col in people else pd.Series(None, index=out.index, dtype=object)
     if channels is not None:
         wanted = _as_list(channels)
-        out = out[out["channel"].isin(wanted)]
+        out = out[out["channel"].isin(wanted)].reset_index(drop=True)
     groups = meta.stakeholder_groups
     areas = meta.areas
     group_names = group_labels(meta)
     city_wide = english("overview.citywide")  # tables keep English; figures and findings translate
-    out["group_label"] = out["stakeholder_group"].map(group_names).fillna(out["stakeholder_group"])
-    out["area"] = out["area"].fillna(CITY_WIDE)
-    out["area_name"] = out["area"].map(dict(zip(areas["area"], areas["name"])) | {CITY_WIDE: city_wide}).fillna(out["area"])
+    out["group_label"] = _relabel(out["stakeholder_group"], group_names)
+    out["area"] = _relabel(out["area"], {}, missing=CITY_WIDE)
+    out["area_name"] = _relabel(out["area"], dict(zip(areas["area"], areas["name"])) | {CITY_WIDE: city_wide})
     goals = _goal_table()
-    out = out.merge(goals, on="goal_id", how="left", validate="many_to_one")
+    goal = _positions(out["goal_id"], goals["goal_id"])
+    for col in ("goal_number", "goal_label", "dimension_id", "dimension_label"):
+        out[col] = _rows_at(goals[col] if col == "goal_number" else goals[col].astype("category"), goal)
     out["rating"] = pd.to_numeric(out["rating"], errors="coerce").astype(float)
     out["dont_know"] = out["dont_know"].fillna(False).astype(bool) if "dont_know" in out else out["rating"].isna() & False
     if "indicator_id" not in out:
@@ -103,6 +111,36 @@ def ratings_frame(assessment, *, activity_id: str | None = None, aspect: str | N
     }
     out.attrs["scales"] = {name: list(pick_all(scale.labels_en, scale.labels_id)) for name, scale in meta.scales.items()}
     return out
+
+
+def _positions(keys: pd.Series, index: pd.Series) -> np.ndarray:
+    """Row of ``index`` holding each key (-1 when absent), looked up once per distinct key."""
+    if isinstance(keys.dtype, pd.CategoricalDtype):
+        codes, distinct = keys.cat.codes.to_numpy(), keys.cat.categories
+    else:
+        codes, distinct = pd.factorize(keys.to_numpy(dtype=object))
+    found = pd.Index(index.to_numpy(dtype=object)).get_indexer(pd.Index(distinct, dtype=object))
+    return np.append(found, -1)[codes]
+
+
+def _rows_at(column: pd.Series, rows: np.ndarray) -> pd.Series:
+    """``column``'s values at ``rows`` (missing at -1), keeping its dtype (categorical stays so)."""
+    return column.reset_index(drop=True).reindex(rows).reset_index(drop=True)
+
+
+def _relabel(column: pd.Series, names: dict, *, missing=None) -> pd.Series:
+    """Each value's name from ``names`` (the value itself when it has none), ``missing`` for an
+    empty cell, as a categorical in text order; computed once per distinct value."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes, distinct = column.cat.codes.to_numpy(), list(column.cat.categories)
+    else:
+        codes, distinct = pd.factorize(column.to_numpy(dtype=object))
+        distinct = list(distinct)
+    labels = [names.get(v, v) for v in distinct] + [missing]
+    categories = sorted({x for x in labels if x is not None and not (isinstance(x, float) and np.isnan(x))}, key=str)
+    position = {c: i for i, c in enumerate(categories)}
+    lookup = np.array([position.get(x, -1) if x is not None and not (isinstance(x, float) and np.isnan(x)) else -1 for x in labels], dtype=np.int32)
+    return pd.Series(pd.Categorical.from_codes(lookup[codes], categories=pd.Index(categories, dtype=object)), index=column.index)
 
 
 def respondents(data: pd.DataFrame, *, by: str | Sequence[str] | None = ("stakeholder_group", "channel")) -> pd.DataFrame:
