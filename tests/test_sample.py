@@ -69,3 +69,18 @@ def test_five_real_focus_areas(sample_dir):
         "Konektivitas dan mobilitas",
         "Kohesi sosial",
     ]
+
+
+def test_parquet_sample_is_dictionary_coded_and_loads_as_the_csv_one(tmp_path):
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    csv = load_assessment(generate_sample(tmp_path / "csv", seed=3, respondents=300))
+    parquet_folder = generate_sample(tmp_path / "parquet", seed=3, respondents=300, file_format="parquet")
+    assert not list(parquet_folder.glob("*.csv"))
+    schema = pq.read_schema(parquet_folder / "perception_ratings.parquet")
+    assert all(pa.types.is_dictionary(schema.field(c).type) for c in ("respondent_id", "goal_id", "rating"))
+    parquet = load_assessment(parquet_folder)
+    for name in csv.tables:
+        pd.testing.assert_frame_equal(parquet.tables[name], csv.tables[name], obj=name)

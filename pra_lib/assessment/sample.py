@@ -224,42 +224,62 @@ def _perception_ratings(rng, people, aspects, dont_know_rate=0.04):
     n = len(people)
     goals = np.array(GOAL_IDS)
     resp = np.repeat(np.arange(n), len(goals))
-    goal = np.tile(goals, n)
+    goal_code = np.tile(np.arange(len(goals)), n)
+    goal = goals[goal_code]
     group = people["stakeholder_group"].to_numpy()[resp]
     channel = people["channel"].to_numpy()[resp]
     person_effect = rng.normal(0, 0.4, size=n)[resp]
+    # Ids and codes are built as categoricals: a million respondents' ratings repeat a few
+    # texts 24 million times, and each is then stored (and written) once.
+    respondent = pd.Categorical.from_codes(resp, categories=pd.Index(people["respondent_id"].to_numpy(), dtype=object))
+    activity_codes, activities = pd.factorize(people["activity_id"].to_numpy())
+    activity = pd.Categorical.from_codes(activity_codes[resp], categories=pd.Index(activities, dtype=object))
     frames = []
     for aspect in aspects:
         if aspect == "performance":
-            mean = 3 + pd.Series(goal).map(PERFORMANCE_OFFSET).to_numpy() + person_effect
+            mean = 3 + np.array([PERFORMANCE_OFFSET[g] for g in goals])[goal_code] + person_effect
             for (g, gl), eff in GROUP_EFFECT.items():
                 mean = mean + eff * ((group == g) & (goal == gl))
             for (c, gl), eff in CHANNEL_EFFECT.items():
                 mean = mean + eff * ((channel == c) & (goal == gl))
         else:
-            mean = 3 + pd.Series(goal).map(IMPORTANCE_OFFSET).to_numpy() + 0.5 * person_effect
+            mean = 3 + np.array([IMPORTANCE_OFFSET[g] for g in goals])[goal_code] + 0.5 * person_effect
         codes = _likert_latent(rng, mean)
         dont_know = rng.random(codes.shape) < dont_know_rate
         offline = channel == "offline"
         scale = DEFAULT_SCALES[aspect]
-        labels_id = np.array(scale.labels_id, dtype=object)
-        text = codes.astype(str).astype(object)
-        text[offline] = labels_id[codes[offline] - 1]
-        text[dont_know & offline] = "tidak tahu"
-        text[dont_know & ~offline] = "don't know"
+        # Rating texts: codes 1-5, then the five Indonesian labels, then the two "don't know".
+        texts = [str(k) for k in range(1, 6)] + list(scale.labels_id) + ["tidak tahu", "don't know"]
+        text = codes - 1 + 5 * offline
+        text[dont_know & offline] = 10
+        text[dont_know & ~offline] = 11
         frames.append(
             pd.DataFrame(
                 {
-                    "respondent_id": people["respondent_id"].to_numpy()[resp],
-                    "activity_id": people["activity_id"].to_numpy()[resp],
-                    "goal_id": goal,
-                    "indicator_id": "",
-                    "aspect": aspect,
-                    "rating": text,
+                    "respondent_id": respondent,
+                    "activity_id": activity,
+                    "goal_id": pd.Categorical.from_codes(goal_code, categories=pd.Index(goals, dtype=object)),
+                    "indicator_id": pd.Categorical.from_codes(np.zeros(len(resp), dtype=np.int8), categories=pd.Index([""], dtype=object)),
+                    "aspect": pd.Categorical.from_codes(np.zeros(len(resp), dtype=np.int8), categories=pd.Index([aspect], dtype=object)),
+                    "rating": pd.Categorical.from_codes(text, categories=pd.Index(texts, dtype=object)),
                 }
             )
         )
-    return pd.concat(frames, ignore_index=True)
+    return _concat(frames)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Stack frames, keeping columns categorical where every frame has them so."""
+    columns = {}
+    for name in frames[0].columns:
+        parts = [f[name] for f in frames]
+        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            categories = pd.Index(pd.unique(np.concatenate([np.asarray(p.cat.categories, dtype=object) for p in parts])), dtype=object)
+            codes = [categories.get_indexer(p.cat.categories)[p.cat.codes.to_numpy()] for p in parts]  # no missing codes here
+            columns[name] = pd.Categorical.from_codes(np.concatenate(codes), categories=categories)
+        else:
+            columns[name] = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(columns)
 
 
 INTERVIEW_CODES = [
@@ -330,12 +350,11 @@ def generate_sample(out, *, seed: int = DEFAULT_SEED, respondents: int = DEFAULT
     city_wide = participants["channel"].isin(["interview", "workshop"]) & (participants["stakeholder_group"] == "government")
     participants.loc[city_wide, "area"] = ""
 
-    ratings = pd.concat(
+    ratings = _concat(
         [
             _perception_ratings(_rng(seed, 11), q, ("performance", "importance")),
             _perception_ratings(_rng(seed, 12), pw, ("performance",), dont_know_rate=0.01),
-        ],
-        ignore_index=True,
+        ]
     )
 
     tables = {
@@ -367,7 +386,7 @@ def generate_sample(out, *, seed: int = DEFAULT_SEED, respondents: int = DEFAULT
         for stale in (out / f"{name}.csv", out / f"{name}.parquet"):
             stale.unlink(missing_ok=True)
         if file_format == "parquet":
-            frame.astype(str).to_parquet(out / f"{name}.parquet", index=False)
+            _write_parquet(frame, out / f"{name}.parquet")
         elif len(frame) > 200_000:
             _write_csv_fast(frame, out / f"{name}.csv")
         else:
@@ -383,8 +402,23 @@ def _write_csv_fast(frame: pd.DataFrame, path: Path) -> None:
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
-    table = pa.Table.from_pandas(frame.astype(str), preserve_index=False)
+    table = pa.Table.from_pandas(_as_text(frame), preserve_index=False)
     pacsv.write_csv(table, path, write_options=pacsv.WriteOptions(quoting_style="needed"))
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every column as text; a categorical stays one (its categories are the texts), so each
+    distinct text is converted and written once."""
+    return pd.DataFrame({c: frame[c] if isinstance(frame[c].dtype, pd.CategoricalDtype) else frame[c].astype(str) for c in frame.columns})
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Text columns, dictionary-coded as Parquet stores them: a reader gets the codes back."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(_as_text(frame), preserve_index=False)
+    pq.write_table(table, path)
 
 
 def _write_metadata(out: Path, *, seed: int, respondents: int) -> None:
