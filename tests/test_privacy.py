@@ -288,6 +288,9 @@ def test_a_quote_from_a_code_of_one_interviewee_is_never_published(small_sample,
     assert pd.isna(row["quote"]) and row["quote_withheld"] == "small group"
     assert "withheld" in row["quote_from"]
     assert "Hanya saya" not in top.to_csv()
+    findings = perception.findings_interviews(top.iloc[:0], strengths=top, min_cell_size=5)
+    n_small = int((top["quote_withheld"] == "small group").sum())
+    assert n_small >= 1 and f"Quotes withheld to protect interviewees: {n_small} (fewer than 5 interviewees)." in findings, "the report says so"
 
 
 # --------------------------------------------------------------------------- figures and kernel outputs
