@@ -188,7 +188,8 @@ def test_scores_by_stakeholder_group(shock_fixture):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a 4-row toy cannot protect every margin
         published = suppress(out, count="n", min_cell_size=2, dims=["hazard_id", "stakeholder_group"])
-    assert (published.loc[out["n"] == 1, "score"] == SUPPRESSED).all()
+    hidden = published.loc[out["n"] == 1]  # an empty cell, flagged primary
+    assert hidden["score"].isna().all() and hidden["suppressed"].all() and (hidden["suppression"] == "primary").all()
     assert not published.loc[out["n"] == 0, "suppressed"].any()
     with pytest.raises(ValueError, match="cannot split"):
         risk.shock_scores(shock_fixture, hazards=_hazards(), by="nonexistent")
@@ -611,7 +612,7 @@ def test_figures_draw_results_suppressed_cells_and_empty_input(jakarta, jakarta_
     boot = risk.bootstrap_scores(jakarta, activity_id="assets_shocks_workshop", n_resamples=50)
     groups = risk.shock_scores(jakarta, activity_id="assets_shocks_workshop", by="stakeholder_group")
     published = suppress(groups, count="n", min_cell_size=10)  # private sector (n = 8) is hidden
-    assert (published["score"] == SUPPRESSED).any()
+    assert (published["suppressed"] & published["score"].isna()).any()
     figures = [
         risk.risk_matrix_figure(r["scores"], boot=boot),
         risk.rank_interval_figure(r["ranks"]),
