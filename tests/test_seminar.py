@@ -23,7 +23,7 @@ import pytest
 from pra_lib import seminar as sem
 from pra_lib.seminar.votes import _VOTE_COLUMNS
 from pra_lib.assessment.loading import load_assessment
-from pra_lib.publishing.disclosure import SUPPRESSED, suppress
+from pra_lib.publishing.disclosure import suppress
 
 NA = np.nan
 
