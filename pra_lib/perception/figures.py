@@ -323,6 +323,8 @@ def importance_performance_plot(ipa: pd.DataFrame, *, title: str | None = None):
     t = ipa.copy()
     for c in ("performance", "importance", "performance_ci_low", "performance_ci_high", "importance_ci_low", "importance_ci_high", "n", "performance_centre", "importance_centre"):
         t[c] = _num(t[c])
+    # a hidden row's outcome is published empty (NA): it is no candidate weakness to flag
+    t["candidate_weakness"] = t["candidate_weakness"].astype("boolean").fillna(False).astype(bool)
     shown = t.dropna(subset=["performance", "importance"])
     fig, (ax, key) = plt.subplots(1, 2, figsize=(13, 7.5), gridspec_kw={"width_ratios": [2.4, 1], "wspace": 0.02})
     pc = float(t["performance_centre"].dropna().iloc[0]) if t["performance_centre"].notna().any() else 3.0
