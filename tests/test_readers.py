@@ -425,3 +425,14 @@ def test_parquet_dictionary_columns_are_read_as_codes(assessment_copy):
     pq.write_table(pa.Table.from_pandas(frame.astype("category"), preserve_index=False), assessment_copy / "perception_ratings.parquet")
     problems = validate_assessment(assessment_copy)
     assert only(problems, file="perception_ratings.parquet", row=12, column="goal_id", value="G13", kind="reference")
+
+
+def test_a_dictionary_that_repeats_a_value_gives_one_category():
+    import numpy as np
+    import pyarrow as pa
+
+    from pra_lib.assessment.readers import _text_column
+
+    column = _text_column(np.array([0, 1, 2, 1], dtype=np.int32), pa.array(["G02", "G01", "G02"]))
+    assert list(column.categories) == ["G01", "G02"]
+    assert list(column) == ["G02", "G01", "G02", "G01"]

@@ -283,8 +283,11 @@ def _arrow_codes(column) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow as pa
 
     if isinstance(column, pa.ChunkedArray):
-        column = column.unify_dictionaries() if column.num_chunks > 1 else column
         chunks = column.chunks
+        # Chunks written from one categorical repeat the same dictionary: comparing it is a
+        # memory compare, where merging would hash every entry of every chunk again.
+        if len(chunks) > 1 and not all(c.dictionary.equals(chunks[0].dictionary) for c in chunks[1:]):
+            chunks = column.unify_dictionaries().chunks
         if not chunks:
             return np.empty(0, dtype=np.int32), np.empty(0, dtype=object)
         values = chunks[0].dictionary
@@ -439,7 +442,8 @@ def _text_column(codes: np.ndarray, values) -> pd.Categorical:
         values, changed = pa.array(texts, type=pa.string()), True
     if missing:
         values = pa.concat_arrays([values, pa.array([""], type=pa.string())])
-    if changed or missing:  # trimmed or filled values may now repeat others
+    # An Arrow dictionary may repeat a value; trimmed or filled values may repeat others.
+    if changed or missing or pc.count_distinct(values).as_py() != len(values):
         encoded = pc.dictionary_encode(values)
         dedup, uniques = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary
     else:
