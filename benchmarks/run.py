@@ -11,8 +11,9 @@ Options
                    kruskal (comparisons); targets, or one target: boot-target,
                    perception, import, io, report
 --sizes N[,N]      respondent counts of the comparisons (default 1000,100000,1000000)
---io-respondents N size of the sample written and loaded in the I/O target
-                   (default 100 000, scaled linearly to 1 000 000; 1000000 measures it)
+--load-sizes N[,N] respondent counts of the loading and `pra sample` targets
+                   (default 10000,100000,1000000; see bench_load.py)
+--load-repeats N   runs per load measurement below 1 000 000 respondents (median; default 3)
 --target-respondents N  size of the bootstrap and perception targets (default 1 000 000)
 """
 
@@ -389,86 +390,18 @@ def target_import() -> Target:
                   best[0] < 0.5, [f"Heavy modules loaded by `import pra_lib`: {mods}. For comparison: {'; '.join(extra)}."])
 
 
-def _load_in_child(folder: Path) -> tuple[float, float, str]:  # noqa: D401
-    """load_assessment in a fresh process: (seconds, peak RSS MiB, summary)."""
-    code = ("import time; import pra_lib; t = time.perf_counter(); "
-            f"a = pra_lib.load_assessment({str(folder)!r}, errors='collect'); "
-            "print('LOAD', time.perf_counter() - t, len(a.perception_ratings), len(a.participants), len(a.problems))")
-    out, _, rss, _ = run_isolated([PYTHON, "-c", code])
-    m = re.search(r"LOAD (\S+) (\d+) (\d+) (\d+)", out)
-    if not m:
-        return float("nan"), rss, "load failed"
-    return float(m.group(1)), rss, f"{int(m.group(2)):,} perception ratings, {int(m.group(3)):,} participants, {m.group(4)} problems"
+def target_io(sizes: list[int], *, repeats: int = 3, repeats_large: int = 1) -> list[Target]:
+    """Loading and ``pra sample`` at each size, CSV and Parquet, against pandas reading the
+    same files (``bench_load.py``): the issue-17 targets, each with its peer ratio."""
+    import bench_load
 
-
-def _predict(points: dict[int, float], n: int) -> float:
-    """Value at ``n`` from a straight line through two measured sizes (or the one measured)."""
-    if n in points:
-        return points[n]
-    (n1, t1), (n2, t2) = sorted(points.items())[:2]
-    return t1 + (t2 - t1) / (n2 - n1) * (n - n1)
-
-
-def target_io(n: int) -> list[Target]:
-    """pra sample and load_assessment, CSV and Parquet, at ``n`` respondents (and n/10 to
-    extrapolate to 1 000 000 along a straight line when ``n`` is smaller)."""
-    full = 1_000_000
-    sizes = [full] if n >= full else [max(n // 10, 1000), n]
-    at = "" if n >= full else f" (measured at {fmt_n(sizes[0])} and {fmt_n(n)} respondents, extrapolated linearly)"
-    tmp = Path(tempfile.mkdtemp(prefix="pra-bench-io-"))
-    help_text = subprocess.run([PRA, "sample", "--help"], capture_output=True, text=True, cwd=ROOT).stdout
-    formats = ["csv", "parquet"] if "--format" in help_text else ["csv"]
-    sample_s = {f: {} for f in formats}
-    written = {f: {} for f in formats}
-    load_s = {"csv": {}, "parquet": {}}
-    load_rss = {"csv": {}, "parquet": {}}
-    summary = {}
-    try:
-        for size in sizes:
-            folders = {}
-            for fmt in formats:
-                folder = tmp / f"{fmt}-{size}"
-                cmd = [PRA, "sample", str(folder), "--respondents", str(size)] + (["--format", fmt] if fmt != "csv" else [])
-                start = time.perf_counter()
-                proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-                sample_s[fmt][size] = time.perf_counter() - start if proc.returncode == 0 else float("nan")
-                written[fmt][size] = sum(p.stat().st_size for p in folder.glob("*")) / 2**20 if folder.exists() else float("nan")
-                folders[fmt] = folder
-            if "parquet" not in folders:  # older CLI: convert the CSV tables to see whether the loader reads Parquet
-                import pyarrow.csv as pacsv
-                import pyarrow.parquet as papq
-
-                folders["parquet"] = tmp / f"parquet-{size}"
-                folders["parquet"].mkdir()
-                for f in folders["csv"].iterdir():
-                    if f.suffix == ".csv":
-                        papq.write_table(pacsv.read_csv(f), folders["parquet"] / f"{f.stem}.parquet")
-                    elif f.is_file():
-                        shutil.copy(f, folders["parquet"] / f.name)
-            for fmt in ("csv", "parquet"):
-                load_s[fmt][size], load_rss[fmt][size], summary[fmt] = _load_in_child(folders[fmt])
-            for folder in folders.values():
-                shutil.rmtree(folder, ignore_errors=True)
-        targets = []
-        for fmt in formats:
-            est = _predict(sample_s[fmt], full)
-            measured = "" if n >= full else " (measured " + ", ".join(f"{fmt_s(sample_s[fmt][z])} at {fmt_n(z)}" for z in sizes) + ")"
-            targets.append(Target(f"`pra sample OUT --respondents 1 000 000{'' if fmt == 'csv' else ' --format ' + fmt}`{at}",
-                                  "< 30 s" if fmt == "csv" else "-", f"{fmt_s(est)}{measured}; {written[fmt][sizes[-1]]:,.0f} MiB written at {fmt_n(sizes[-1])}",
-                                  (est < 30) if fmt == "csv" else None))
-        for fmt, goal in (("csv", 10.0), ("parquet", 2.0)):
-            loaded = summary[fmt] != "load failed" and not summary[fmt].startswith("0 ")
-            est = _predict(load_s[fmt], full)
-            measured = "" if n >= full else " (measured " + ", ".join(f"{fmt_s(load_s[fmt][z])} at {fmt_n(z)}" for z in sizes) + ")"
-            rss = "; peak RSS " + ", ".join(f"{load_rss[fmt][z]:,.0f} MiB at {fmt_n(z)}" for z in sizes)
-            if n < full:
-                rss += f" (≈ {_predict(load_rss[fmt], full) / 1024:,.1f} GiB at 1 000 000 on the same line)"
-            targets.append(Target(f"`load_assessment` of that sample, {'CSV' if fmt == 'csv' else 'Parquet'}{at}", f"< {goal:g} s",
-                                  f"{fmt_s(est)}{measured}{rss}" if loaded else "not supported: the loader found no tables",
-                                  (est < goal) if loaded else False, [f"At {fmt_n(sizes[-1])}: {summary[fmt]}."]))
-        return targets
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    rows, found = bench_load.run(sizes, repeats=repeats, repeats_large=repeats_large)
+    targets = [Target(t.name, t.goal, t.measured, t.passed) for t in found]
+    if targets:
+        targets[0].detail = ["Each load in a fresh process; wall time around the call (imports excluded), CPU seconds of the "
+                             "process (all threads), peak RSS from `rss.py`; median of "
+                             f"{repeats} runs below 1 000 000 respondents, {repeats_large} at 1 000 000.", "", bench_load.table(rows)]
+    return targets
 
 
 def target_report() -> list[Target]:
@@ -562,7 +495,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="comparisons at 1 000 respondents only; no targets")
     parser.add_argument("--only", action="append", default=[], help="comma-separated parts to run")
     parser.add_argument("--sizes", default="1000,100000,1000000", help="comma-separated respondent counts")
-    parser.add_argument("--io-respondents", type=int, default=100_000)
+    parser.add_argument("--load-sizes", default="10000,100000,1000000", help="respondent counts of the loading and pra sample targets")
+    parser.add_argument("--load-repeats", type=int, default=3, help="runs per load measurement below 1 000 000 respondents (median)")
     parser.add_argument("--target-respondents", type=int, default=1_000_000)
     args = parser.parse_args(argv)
     only = {p.strip() for o in args.only for p in o.split(",") if p.strip()}
@@ -609,11 +543,11 @@ def main(argv: list[str] | None = None) -> int:
     if "import" in targets:
         results.append(target_import())
     if "io" in targets:
-        results += target_io(args.io_respondents)
+        results += target_io([int(x.replace("_", "")) for x in args.load_sizes.split(",")], repeats=args.load_repeats)
     if "report" in targets:
         results += target_report()
     if results:
-        print("## Issue #7 targets\n")
+        print("## Targets (issues #7 and #17)\n")
         print("| target | goal | measured | result |\n|---|---|---|:---:|")
         for t in results:
             print(f"| {t.name} | {t.goal} | {t.measured} | {t.verdict} |")
