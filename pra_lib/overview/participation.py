@@ -71,7 +71,7 @@ def area_shares(data: Assessment, *, activity_id: str | None = None, citywide_na
     people = data.participants
     if activity_id is not None:
         people = people[people["activity_id"] == activity_id]
-    counts = people["area"].fillna(CITYWIDE).value_counts()
+    counts = people["area"].astype(object).fillna(CITYWIDE).value_counts()  # area may be categorical
     ids = list(meta.areas["area"]) + ([CITYWIDE] if CITYWIDE in counts else [])
     out = pd.DataFrame({"area": ids})
     out["name"] = out["area"].map(dict(zip(meta.areas["area"], meta.areas["name"]))).fillna(out["area"].replace({CITYWIDE: citywide_name}))
