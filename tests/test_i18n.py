@@ -491,3 +491,44 @@ def test_the_sample_names_everything_in_indonesian_so_nothing_falls_back(sample_
     with i18n.language("id"):
         assert i18n.pick("Heatwave", None) == "Heatwave"
     assert i18n.missing_translations() == ["name:Heatwave"], "a missing name would be recorded"
+
+
+def test_figure_numbers_follow_the_report_language():
+    """Value labels, heatmap cells and ticks: 2,16 and 1.000 in Indonesian (CLDR id: decimal ',' and group '.')."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from pra_lib.publishing.i18n import language
+    from pra_lib.publishing.plots import localise_figure
+
+    def figure():
+        fig, ax = plt.subplots()
+        ax.plot([0, 0.5, 1.0], [0, 1, 2])
+        ax.text(0.1, 1, "2.16")
+        ax.text(0.2, 1, "1,000 runs; mean 0.47 (alone 0.20)")
+        ax.text(0.3, 1, "1.1 Safe & affordable housing")  # an indicator id stays as it is
+        return fig
+
+    fig = figure()
+    with language("en"):
+        assert localise_figure(fig) == 0
+    fig = figure()
+    with language("id"):
+        assert localise_figure(fig) > 0
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert texts == {"2,16", "1.000 runs; mean 0,47 (alone 0,20)", "1.1 Safe & affordable housing"}
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert "0,2" in ticks and not any("." in t for t in ticks)
+    plt.close("all")
+
+
+def test_figure_numbers_already_in_indonesian_are_left_alone():
+    from pra_lib.publishing.i18n import language
+    from pra_lib.publishing.plots import _localised
+
+    with language("id"):
+        assert _localised("Bobot: 1.000 pengambilan Dirichlet", whole=True) == "Bobot: 1.000 pengambilan Dirichlet"
+        assert _localised("rata-rata 2,16", whole=False) == "rata-rata 2,16"
+        assert _localised("1,000 runs", whole=False) == "1.000 runs"

@@ -172,3 +172,78 @@ def area_representation(table: pd.DataFrame, *, title: str | None = None):
     ax.legend(title="", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+# A number as matplotlib, seaborn and the chapters' format strings write it: an optional sign
+# (matplotlib's minus is U+2212), digits with or without thousands commas, optional decimals.
+_FIGURE_NUMBER = r"(?<![\w.,])([-\u2212+]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w]|[.,]\d)"
+
+
+def _localised(text: str, *, whole: bool) -> str:
+    """``text`` with English-formatted numbers written in the report language.
+
+    A text that is only a number (a tick label, a heatmap cell, a value label) is always
+    converted. Inside longer text only numbers that cannot be an id are: those with two or
+    more decimals or with thousands commas, so "1.1" of an indicator id is left alone. A
+    number with exactly three digits after a point ("1.000") is left as it is: text made by
+    :func:`pra_lib.publishing.i18n.t` is already in the report language.
+    """
+    import re
+
+    from .i18n import format_number
+
+    def convert(found: re.Match) -> str:
+        sign, digits, decimals = found.groups()
+        if not whole and not ("," in digits or (decimals and len(decimals) >= 2)):
+            return found.group(0)
+        if decimals and len(decimals) == 3 and "," not in digits:
+            return found.group(0)  # "1.000": already written with Indonesian grouping (by t()), not three decimals
+        value = float(digits.replace(",", "") + ("." + decimals if decimals else ""))
+        return sign + format_number(value, digits=len(decimals) if decimals else 0, grouping="," in digits or value >= 10000)
+
+    stripped = text.strip()
+    if whole and not re.fullmatch(_FIGURE_NUMBER + r"%?", stripped):
+        whole = False
+    return re.sub(_FIGURE_NUMBER, convert, text)
+
+
+def localise_figure(fig) -> int:
+    """Write the numbers of a drawn figure in the report language: ``2,16`` and ``1.000`` in Indonesian.
+
+    Value labels, heatmap cells and tick labels are written by format strings and
+    matplotlib's formatters in English; this rewrites them once the figure is drawn. In
+    English nothing changes. Returns how many texts changed.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt                  # doctest: +SKIP
+    >>> fig, ax = plt.subplots(); ax.text(0, 0, "2.16")  # doctest: +SKIP
+    >>> with language("id"): localise_figure(fig)        # doctest: +SKIP
+    1
+    """
+    from matplotlib.text import Text
+
+    from .i18n import get_language
+
+    if get_language() == "en":
+        return 0
+    fig.canvas.draw()  # tick labels get their text when the figure is drawn
+    changed = 0
+    for ax in fig.get_axes():
+        for axis in (ax.xaxis, ax.yaxis):
+            for minor in (False, True):
+                labels = [t.get_text() for t in axis.get_ticklabels(minor=minor)]
+                local = [_localised(t, whole=True) for t in labels]
+                if local != labels:
+                    axis.set_ticks(axis.get_ticklocs(minor=minor), labels=local, minor=minor)
+                    changed += sum(a != b for a, b in zip(labels, local))
+    ticks = {id(t) for ax in fig.get_axes() for axis in (ax.xaxis, ax.yaxis) for t in axis.get_ticklabels() + axis.get_ticklabels(minor=True)}
+    for text in fig.findobj(Text):
+        if id(text) in ticks:
+            continue
+        value = text.get_text()
+        local = _localised(value, whole=True)
+        if local != value:
+            text.set_text(local)
+            changed += 1
+    return changed

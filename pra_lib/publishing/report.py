@@ -277,12 +277,16 @@ class Report:
         PNG is for the HTML report and screens, SVG for report writers who place figures in
         Word or a layout program. Both are written without timestamps, so the same data
         gives the same files. Every text of the figure passes the privacy gate first
-        (:func:`pra_lib.publishing.privacy.screen_figure`).
+        (:func:`pra_lib.publishing.privacy.screen_figure`), and its numbers are written in
+        the report language (:func:`pra_lib.publishing.plots.localise_figure`).
         """
         import matplotlib
 
+        from .plots import localise_figure
+
         _check_name(name)
         screen_figure(fig)  # labels, titles, legends and tick labels: no personal data in a figure
+        localise_figure(fig)  # value labels and ticks written by locale: 2,16 and 1.000 in Indonesian
         folder = self.output_dir / "figures"
         folder.mkdir(parents=True, exist_ok=True)
         with matplotlib.rc_context({"svg.hashsalt": name}):
