@@ -65,7 +65,9 @@ def _option_text(factor: str, option: str, n_runs: int | None = None) -> str:
         if option == english("synthesis.option.nothing_left_out"):
             return tr("synthesis.option.nothing_left_out")
         for c in EVIDENCE:
-            if option == english("synthesis.option.leave_out", evidence=EVIDENCE[c]["label"].lower()):
+            # the table names the evidence in the report language inside an English phrase
+            names = {EVIDENCE[c]["label"].lower(), _evidence(c, "label").lower()}
+            if any(option.lower() == english("synthesis.option.leave_out", evidence=name).lower() for name in names):
                 return tr("synthesis.option.leave_out", evidence=_evidence(c, "label").lower())
         return option
     if factor == "missing":
