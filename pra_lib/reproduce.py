@@ -22,7 +22,8 @@ IDENTICAL = "identical"
 DIFFERENT = "different"
 EXPECTED = "expected to differ"
 
-KINDS = {".csv": "table", ".xlsx": "table", ".png": "figure", ".svg": "figure", ".html": "report", ".ipynb": "notebook"}
+# tables/_tables.json declares what each published table counts: part of the tables.
+KINDS = {".csv": "table", ".xlsx": "table", ".json": "table", ".png": "figure", ".svg": "figure", ".html": "report", ".ipynb": "notebook"}
 # What draws a figure: a different version of one of these may move pixels.
 FIGURE_PACKAGES = ("matplotlib", "freetype", "seaborn", "numpy", "pillow", "fonttools", "kiwisolver", "contourpy", "python", "machine")
 # What renders the HTML report around the tables and figures.

@@ -42,9 +42,14 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for the whole session."""
+    """One headless Chromium for this module's tests.
+
+    Module-scoped, not session-scoped: Playwright's sync API runs an event loop in the main
+    thread while it is open, and later tests (papermill's kernels, other browser tests) need
+    that thread free of one.
+    """
     executable = chromium()
     if executable is None:
         named = os.environ.get("PRA_CHROMIUM")
@@ -182,7 +187,7 @@ def _visit(browser, path: Path, screenshot: Path, *, width: int = WIDTH) -> tupl
     return seen, context
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def seen_pages(browser, screenshots, request):
     """Every page of a run, opened once per language: lang -> page -> :class:`Seen`."""
     cache: dict[str, dict[str, Seen]] = {}
