@@ -172,3 +172,17 @@ def test_a_report_names_the_categories_it_merged_in_its_language(tmp_path):
     assert not asked["area"].isin(["kepulauan_seribu", "jakarta_pusat"]).any()
     assert (asked["area"] == "other_3").sum() == 51
     assert len(data.participants[data.participants["area"].astype(object) == "kepulauan_seribu"]) == 3, "the input is not modified"
+
+
+def test_plan_sentence_names_an_activitys_merges_and_points_there_from_a_report_across_activities(sample_dir, tmp_path):
+    from pra_lib.assessment.loading import load_assessment
+    from pra_lib.publishing.i18n import language, t
+
+    a = load_assessment(sample_dir)
+    own = Report(tmp_path / "q", min_cell_size=5, assessment=a, activity_id="questionnaire").plan_sentence()
+    assert "Kepulauan Seribu" in own and "Lokakarya" not in own and "Assets and Shocks" not in own
+    across = Report(tmp_path / "all", min_cell_size=5, assessment=a).plan_sentence()
+    assert across == t("report.merged_elsewhere", size=5)
+    with language("id"):
+        text = Report(tmp_path / "id", min_cell_size=5, assessment=a, activity_id="assets_shocks_workshop").plan_sentence()
+    assert "age band" not in text and "id kelompok" not in text

@@ -134,17 +134,21 @@ class Report:
     def plan_sentence(self) -> str:
         """One sentence naming the categories the run merged or hid (empty when none).
 
-        A report on one activity names that activity's categories only.
+        A report on one activity names that activity's categories only; a report across
+        activities says in one sentence that each activity's report names them.
         """
         from .i18n import pick, t
 
         if self.plan is None or self.plan.categories.empty:
             return ""
         cats = self.plan.categories
-        if self.activity_id is not None:
-            cats = cats[cats["activity_id"] == self.activity_id]
-            if cats.empty:
-                return ""
+        if self.activity_id is None:
+            # a report across activities (overall, working groups): the activity reports list them
+            key = "report.merged_elsewhere" if self.plan.small_categories == "merge" else "report.hidden_elsewhere"
+            return t(key, size=self.min_cell_size)
+        cats = cats[cats["activity_id"] == self.activity_id]
+        if cats.empty:
+            return ""
         meta = self.assessment.metadata if self.assessment is not None else None
         names: dict = {}  # per dimension: one id ("other") may name a group and an area
         activities = {}
@@ -307,7 +311,7 @@ def _dimension_name(dim: str) -> str:
     from .i18n import header
 
     text = header(dim).lower()
-    return text[:-3] if text.endswith(" id") else text
+    return text[:-3] if text.endswith(" id") else text[3:] if text.startswith("id ") else text
 
 
 def readable_header(column: str) -> str:
