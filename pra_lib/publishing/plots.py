@@ -221,29 +221,38 @@ def localise_figure(fig) -> int:
     >>> with language("id"): localise_figure(fig)        # doctest: +SKIP
     1
     """
-    from matplotlib.text import Text
-
     from .i18n import get_language
 
     if get_language() == "en":
         return 0
-    fig.canvas.draw()  # tick labels get their text when the figure is drawn
+    return rewrite_figure_texts(fig, lambda text: _localised(text, whole=True))
+
+
+def rewrite_figure_texts(fig, change) -> int:
+    """Apply ``change`` (text -> text) to every text of a figure, tick labels included.
+
+    Tick labels of categorical and numeric axes get their text only when the figure is
+    drawn, so it is drawn first; an axis whose labels change gets fixed ticks and labels.
+    Returns the number of texts changed (0 leaves the figure untouched).
+    """
+    from matplotlib.text import Text
+
+    fig.canvas.draw()  # tick labels (and legends, offsets) get their text here
     changed = 0
     for ax in fig.get_axes():
-        for axis in (ax.xaxis, ax.yaxis):
+        for axis in (ax.xaxis, ax.yaxis, getattr(ax, "zaxis", None)):
+            if axis is None:
+                continue
             for minor in (False, True):
                 labels = [t.get_text() for t in axis.get_ticklabels(minor=minor)]
-                local = [_localised(t, whole=True) for t in labels]
-                if local != labels:
-                    axis.set_ticks(axis.get_ticklocs(minor=minor), labels=local, minor=minor)
-                    changed += sum(a != b for a, b in zip(labels, local))
-    ticks = {id(t) for ax in fig.get_axes() for axis in (ax.xaxis, ax.yaxis) for t in axis.get_ticklabels() + axis.get_ticklabels(minor=True)}
+                changed_labels = [change(t) for t in labels]
+                if changed_labels != labels:
+                    axis.set_ticks(axis.get_ticklocs(minor=minor), labels=changed_labels, minor=minor)
+                    changed += sum(a != b for a, b in zip(labels, changed_labels))
     for text in fig.findobj(Text):
-        if id(text) in ticks:
-            continue
         value = text.get_text()
-        local = _localised(value, whole=True)
-        if local != value:
-            text.set_text(local)
+        new = change(value)
+        if new != value:
+            text.set_text(new)
             changed += 1
     return changed

@@ -391,27 +391,9 @@ def screen_figure(fig, *, marker: str = REDACTED) -> int:
     >>> screen_figure(fig)                                                  # doctest: +SKIP
     1
     """
-    from matplotlib.text import Text
+    from .plots import rewrite_figure_texts
 
-    fig.canvas.draw()  # tick labels (and legends, offsets) get their text here
-    changed = 0
-    for ax in fig.get_axes():
-        for axis in (ax.xaxis, ax.yaxis, getattr(ax, "zaxis", None)):
-            if axis is None:
-                continue
-            for minor in (False, True):
-                labels = [t.get_text() for t in axis.get_ticklabels(minor=minor)]
-                screened = [screen_text(t, marker=marker) for t in labels]
-                if screened != labels:
-                    axis.set_ticks(axis.get_ticklocs(minor=minor), labels=screened, minor=minor)
-                    changed += sum(a != b for a, b in zip(labels, screened))
-    for text in fig.findobj(Text):
-        value = text.get_text()
-        screened = screen_text(value, marker=marker)
-        if screened != value:
-            text.set_text(screened)
-            changed += 1
-    return changed
+    return rewrite_figure_texts(fig, lambda text: screen_text(text, marker=marker))
 
 
 def _screen_output(data):
