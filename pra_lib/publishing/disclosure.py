@@ -425,21 +425,15 @@ class DisclosurePlan:
         out = np.full(len(data), "", dtype=object)
         if self.categories.empty:
             return out
-        activities = data["activity_id"].tolist() if "activity_id" in data else [activity_id] * len(data)
-        for dim in dims or []:
-            if dim not in data:
+        cache: dict = {}
+        for i, act, name, value in _breakdown_cells(data, dims, activity_id):
+            if name not in BREAKDOWN_DIMENSIONS:
                 continue
-            # A long table of margins names its breakdown in a ``variable`` column.
-            names = data["variable"].tolist() if dim == "category" and "variable" in data else [dim] * len(data)
-            cache: dict = {}
-            for i, (act, name, value) in enumerate(zip(activities, names, data[dim].tolist())):
-                if name not in BREAKDOWN_DIMENSIONS:
-                    continue
-                if (act, name) not in cache:
-                    cache[act, name] = self.hidden(name, act)
-                action = cache[act, name].get(value)
-                if action == PRIMARY or (action == COMPLEMENTARY and out[i] != PRIMARY):
-                    out[i] = action
+            if (act, name) not in cache:
+                cache[act, name] = self.hidden(name, act)
+            action = cache[act, name].get(value)
+            if action == PRIMARY or (action == COMPLEMENTARY and out[i] != PRIMARY):
+                out[i] = action
         return out
 
     def rows_merged_away(self, data: pd.DataFrame, *, dims, activity_id: str | None = None) -> np.ndarray:
@@ -453,23 +447,30 @@ class DisclosurePlan:
         merged = self.merged()
         if merged.empty:
             return out
-        activities = data["activity_id"].tolist() if "activity_id" in data else [activity_id] * len(data)
-        for dim in dims or []:
-            if dim not in data:
+        for i, act, name, value in _breakdown_cells(data, dims, activity_id):
+            mine = merged[(merged["dimension"] == name)]
+            if mine.empty or act is None:
                 continue
-            names = data["variable"].tolist() if dim == "category" and "variable" in data else [dim] * len(data)
-            for i, (act, name, value) in enumerate(zip(activities, names, data[dim].tolist())):
-                mine = merged[(merged["dimension"] == name)]
-                if mine.empty or act is None:
-                    continue
-                here = mine[mine["activity_id"] == act]
-                out[i] |= value in set(here["category"]) or (value in set(mine["into"]) and value not in set(here["into"]))
+            here = mine[mine["activity_id"] == act]
+            out[i] |= value in set(here["category"]) or (value in set(mine["into"]) and value not in set(here["into"]))
         return out
 
     def merged(self) -> pd.DataFrame:
         """The merged categories: ``activity_id``, ``dimension``, ``category``, ``n``, ``into``."""
         rows = self.categories[self.categories["action"] == "merged"]
         return rows[["activity_id", "dimension", "category", "n", "into"]].reset_index(drop=True)
+
+
+def _breakdown_cells(data: pd.DataFrame, dims, activity_id: str | None):
+    """Each (row, activity, dimension, category) a table's ``dims`` break it down by."""
+    activities = data["activity_id"].tolist() if "activity_id" in data else [activity_id] * len(data)
+    for dim in dims or []:
+        if dim not in data:
+            continue
+        # A long table of margins names its breakdown in a ``variable`` column.
+        names = data["variable"].tolist() if dim == "category" and "variable" in data else [dim] * len(data)
+        for i, (act, name, value) in enumerate(zip(activities, names, data[dim].tolist())):
+            yield i, act, name, value
 
 
 _PLAN_COLUMNS = ["activity_id", "dimension", "category", "n", "action", "into"]

@@ -432,7 +432,8 @@ def rake(
     report: dict[str, Any] = {"converged": True, "iterations": 0, "max_error": 0.0, "tol": tol, "unmatched": 0, "dropped": {},
                               "trim": None if trim is None else float(trim), "trimmed": 0}
     if not columns:
-        _warn("rake: no population margins were given; every respondent weighs 1")
+        if base_weights is None:  # with base weights, keeping them is what was asked for
+            _warn("rake: no population margins were given; every respondent weighs 1")
         out = _finish(base.copy(), frame, "mean", None)
         out.attrs.update(raking=report, weighting="raking")
         return out
@@ -644,16 +645,9 @@ def survey_weights(
                              "(participants column 'weight'); give every respondent of a weighted survey a weight")
         design = pd.Series(design.to_numpy(dtype=float), index=frame["respondent_id"])
     strata = int(frame[STRATUM].dropna().nunique()) if STRATUM in frame.columns else 0
-    if margins or design is None:
-        weights = rake(respondents, margins=margins, base_weights=design, trim=trim, unmatched=unmatched, empty=empty)
-        method = "design weights raked" if design is not None else "raking"
-    else:
-        if (design < 0).any() or not np.isfinite(design).all() or design.sum() <= 0:
-            raise ValueError("survey_weights: design weights must be finite, non-negative and not all 0")
-        weights = (design / design.mean()).rename(WEIGHT).rename_axis("respondent_id")
-        weights.attrs["raking"] = {"converged": True, "iterations": 0, "max_error": 0.0, "unmatched": 0, "dropped": {},
-                                   "trim": None, "trimmed": 0}
-        method = "design weights"
+    # Without margins, rake keeps the starting weights (scaled to mean 1).
+    weights = rake(respondents, margins=margins, base_weights=design, trim=trim, unmatched=unmatched, empty=empty)
+    method = "raking" if design is None else "design weights raked" if margins else "design weights"
     weights.attrs.update(weighting=method, design=design is not None, strata=strata)
     return weights
 
