@@ -14,16 +14,21 @@ from pathlib import Path
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)  # read once, at import, before any thread starts
 
-__all__ = ["atomic_write_text", "home_as_tilde", "kill_marked", "read_json_object", "OutputError", "usable_folder", "environment_set", "FolderBusy", "exclusive_lock", "die_with_parent", "kill_children", "run_in_processes"]
+__all__ = ["atomic_write_text", "atomic_write_bytes", "home_as_tilde", "kill_marked", "read_json_object", "OutputError", "usable_folder", "environment_set", "FolderBusy", "exclusive_lock", "die_with_parent", "kill_children", "run_in_processes"]
 
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file, so no half-written file remains."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so no half-written file remains."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes it private; reports are shared as any file
         os.replace(tmp, path)
     except BaseException:

@@ -85,14 +85,26 @@ def _reproduce(args) -> int:
 
 def _run_parameters(args) -> dict:
     """The notebook parameters of ``pra run``: ``-p NAME=VALUE`` pairs, plus ``lang`` from
-    ``--lang`` and ``small_categories`` from ``--small-categories``."""
+    ``--lang``, ``small_categories`` from ``--small-categories`` and ``figure_formats`` from
+    ``--figure-formats``."""
     parameters = dict(args.param or [])
     if getattr(args, "small_categories", None) is not None:
         parameters["small_categories"] = args.small_categories
+    if getattr(args, "figure_formats", None) is not None:
+        parameters["figure_formats"] = args.figure_formats
     if args.lang is not None:
         # Only when asked: notebooks that do not declare lang (custom ones) still run without it.
         parameters["lang"] = args.lang
     return parameters
+
+
+def _figure_formats(text: str) -> str:
+    from .publishing.report import figure_formats_option
+
+    try:
+        return ",".join(figure_formats_option(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _name_value(text: str) -> tuple[str, str]:
@@ -139,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--small-categories",
         choices=("merge", "suppress"),
         help="a category (area, stakeholder group, workshop table...) of fewer than --min-cell-size people: merge it into 'other' before analysis (the default), or suppress it in every table; passed to the notebooks as their small_categories parameter",
+    )
+    r.add_argument(
+        "--figure-formats",
+        type=_figure_formats,
+        metavar="png[,svg]",
+        help="files written per figure: png (the default, shown in the HTML report), svg, or png,svg for report writers who place figures in Word or a layout program",
     )
     r.add_argument("--lang", choices=("en", "id"), help="report language: en (English, the default) or id (Indonesian); passed to the notebooks as their lang parameter")
     r.add_argument("-p", "--param", action="append", type=_name_value, metavar="NAME=VALUE", help="a notebook parameter, e.g. -p seed=7; checked against what the notebooks declare")

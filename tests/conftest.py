@@ -59,7 +59,7 @@ def _run_sample(tmp_path_factory, lang: str) -> Path:
     from pra_lib.runner import run_reports
 
     out = tmp_path_factory.mktemp(f"sample-{lang}")
-    summary = run_reports([SAMPLE], out=out, jobs=2, parameters={"lang": lang}, progress=lambda line: None)
+    summary = run_reports([SAMPLE], out=out, jobs=2, parameters={"lang": lang, "figure_formats": "png,svg"}, progress=lambda line: None)  # SVG too: figure text is read by the tests
     assert summary.ok, [f"{r.notebook}: {r.error}" for r in summary.failed]
     return out
 

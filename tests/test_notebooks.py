@@ -133,7 +133,7 @@ def _run_canary(tmp_path_factory, canary_sample, lang: str) -> Path:
     leak tests also read what failed attempts left (test_canary_runs_succeed checks it)."""
     out = tmp_path_factory.mktemp(f"reports-{lang}")
     before = _digests(canary_sample)
-    _CANARY_RUNS[lang] = run_reports([canary_sample], out=out, jobs=2, parameters={"lang": lang, **QUICK}, progress=lambda line: None)
+    _CANARY_RUNS[lang] = run_reports([canary_sample], out=out, jobs=2, parameters={"lang": lang, "figure_formats": "png,svg", **QUICK}, progress=lambda line: None)
     assert _digests(canary_sample) == before, "a run must never change its input files"
     return out / "jakarta-2017-synthetic"
 

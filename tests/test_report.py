@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from pra_lib.publishing.privacy import PersonalDataError
+from pra_lib._files import atomic_write_bytes
 from pra_lib.publishing.report import Report, atomic_write_text, neutralise_formulas
 
 
@@ -66,7 +67,9 @@ def test_atomic_write_leaves_no_partial_file(tmp_path):
     target = tmp_path / "t.csv"
     atomic_write_text(target, "old")
     with pytest.raises(TypeError):
-        atomic_write_text(target, None)  # fails while writing
+        atomic_write_bytes(target, None)  # fails while writing
+    with pytest.raises(AttributeError):
+        atomic_write_text(target, None)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
 
@@ -89,7 +92,7 @@ def test_every_table_also_goes_to_one_workbook_with_readable_headers(tmp_path):
     assert quote.value == "=1+1" and quote.data_type == "s", "kept as text, never a formula"
 
 
-def test_figures_are_saved_as_png_and_svg(tmp_path):
+def test_figures_are_saved_as_png_and_on_request_svg(tmp_path):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -97,13 +100,48 @@ def test_figures_are_saved_as_png_and_svg(tmp_path):
 
     fig, ax = plt.subplots()
     ax.plot([1, 2], [3, 4])
-    Report(tmp_path).figure(fig, "line")
-    assert (tmp_path / "figures" / "line.png").read_bytes()[:4] == b"\x89PNG"
+    Report(tmp_path / "default").figure(fig, "line")
+    assert (tmp_path / "default" / "figures" / "line.png").read_bytes()[:4] == b"\x89PNG"
+    assert not (tmp_path / "default" / "figures" / "line.svg").exists(), "PNG only unless SVG is asked for"
+    Report(tmp_path, figure_formats="svg,png").figure(fig, "line")
     svg = (tmp_path / "figures" / "line.svg").read_text()
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
-    first = svg
-    Report(tmp_path).figure(fig, "line")
-    assert (tmp_path / "figures" / "line.svg").read_text() == first, "same figure, same file"
+    png = (tmp_path / "figures" / "line.png").read_bytes()
+    Report(tmp_path, figure_formats=("png", "svg")).figure(fig, "line")
+    assert (tmp_path / "figures" / "line.svg").read_text() == svg, "same figure, same file"
+    assert (tmp_path / "figures" / "line.png").read_bytes() == png
+    assert not list((tmp_path / "figures").glob(".*")), "no temporary file is left"
+
+
+@pytest.mark.parametrize("formats", ["", "jpg", "png,pdf", ()])
+def test_an_unknown_figure_format_is_refused_with_the_choices(tmp_path, formats):
+    with pytest.raises(ValueError, match="png, svg"):
+        Report(tmp_path, figure_formats=formats)
+
+
+def test_a_figure_in_a_kernel_is_drawn_once_and_shown_from_the_png(tmp_path, monkeypatch):
+    # The inline backend draws every open figure again at the end of a cell; a figure that
+    # Report.figure has saved is shown from the bytes already drawn and then closed.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import IPython
+    import IPython.display
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.bar(["a", "b"], [1, 2])
+    report = Report(tmp_path)
+    shown = []
+    monkeypatch.setattr(IPython, "get_ipython", lambda: type("Shell", (), {"kernel": object()})())
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
+    saves = []
+    save = fig.savefig
+    monkeypatch.setattr(fig, "savefig", lambda *a, **k: saves.append(k["format"]) or save(*a, **k))
+    report.figure(fig, "bars")
+    assert saves == ["png"], "one rendering for the one format asked for"
+    assert len(shown) == 1 and shown[0].data == (tmp_path / "figures" / "bars.png").read_bytes()
+    assert not plt.fignum_exists(fig.number), "closed, so the inline backend does not draw it again"
 
 
 def test_a_minimum_cell_size_below_three_is_printed_on_the_report(tmp_path, monkeypatch):

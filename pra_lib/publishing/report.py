@@ -1,4 +1,4 @@
-"""What a notebook publishes: tables as CSV and figures as PNG, beside its HTML report.
+"""What a notebook publishes: tables as CSV and XLSX and figures as PNG (SVG on request), beside its HTML report.
 
 A notebook makes one :class:`Report` and passes every published table and figure through
 it, so that suppression and file writing happen in one place.
@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -18,7 +16,7 @@ import pandas as pd
 
 from .disclosure import COMPLEMENTARY, DEFAULT_MIN_CELL_SIZE, DEFAULT_SMALL_CATEGORIES, PRIMARY, SMALLEST_SAFE_CELL, merge_small_categories, plan, suppress
 from .privacy import install_output_screen, publishable, safe_markdown, screen_figure, screen_text
-from .._files import atomic_write_text
+from .._files import atomic_write_bytes, atomic_write_text
 from ..assessment.schema import SAFE_ID_PATTERN
 
 _SAFE_NAME = re.compile(SAFE_ID_PATTERN)
@@ -86,6 +84,8 @@ class Report:
     activity_id : str, optional
         The activity whose people the notebook's tables count, unless a table says
         otherwise (its own ``activity_id`` column or argument).
+    figure_formats : str or tuple of str
+        Files written per figure: ``"png"`` (the default), ``"svg"`` or ``"png,svg"``.
 
     Examples
     --------
@@ -103,6 +103,7 @@ class Report:
         assessment=None,
         small_categories: str = DEFAULT_SMALL_CATEGORIES,
         activity_id: str | None = None,
+        figure_formats: str | tuple[str, ...] = "png",
     ):
         if isinstance(min_cell_size, bool) or not isinstance(min_cell_size, int) or min_cell_size < 1:
             raise ValueError(f"min_cell_size must be a whole number of at least 1, not {min_cell_size!r}")
@@ -111,6 +112,7 @@ class Report:
         self.name = _check_name(name or self.output_dir.name or "report")
         install_output_screen()  # in a notebook: every output, error and print passes the privacy gate
         self.activity_id = activity_id
+        self.figure_formats = figure_formats_option(figure_formats)
         self.tables: dict[str, pd.DataFrame] = {}
         self.declarations: dict[str, dict] = {}
         # The plan depends on the data and the two options only, so each notebook of a run,
@@ -275,15 +277,24 @@ class Report:
 
         return Markdown(safe_markdown(text))
 
-    def figure(self, fig, name: str):
-        """Save a matplotlib figure as ``figures/<name>.png`` and ``.svg``; return it for display.
+    def figure(self, fig, name: str) -> None:
+        """Save a matplotlib figure under ``figures/`` and show it in the notebook, rendered once.
 
-        PNG is for the HTML report and screens, SVG for report writers who place figures in
-        Word or a layout program. Both are written without timestamps, so the same data
-        gives the same files. Every text of the figure passes the privacy gate first
-        (:func:`pra_lib.publishing.privacy.screen_figure`), and its numbers are written in
-        the report language (:func:`pra_lib.publishing.plots.localise_figure`).
+        The figure is drawn once per format in ``figure_formats``: PNG (the default) for the
+        HTML report and screens, SVG on request for report writers who place figures in
+        Word or a layout program. In a notebook the PNG just written is what is shown, and
+        the figure is closed, so it is not drawn a second time at the end of the cell. Files
+        carry no timestamps, so the same data give the same files. Every text of the
+        figure passes the privacy gate first (:func:`pra_lib.publishing.privacy.screen_figure`),
+        and its numbers are written in the report language
+        (:func:`pra_lib.publishing.plots.localise_figure`).
+
+        Examples
+        --------
+        >>> report.figure(perception.likert_bars(likert), "answers_per_goal")  # doctest: +SKIP
         """
+        import io
+
         import matplotlib
 
         from .plots import localise_figure
@@ -291,20 +302,50 @@ class Report:
         _check_name(name)
         screen_figure(fig)  # labels, titles, legends and tick labels: no personal data in a figure
         localise_figure(fig)  # value labels and ticks written by locale: 2,16 and 1.000 in Indonesian
-        folder = self.output_dir / "figures"
-        folder.mkdir(parents=True, exist_ok=True)
+        drawn = {}
         with matplotlib.rc_context({"svg.hashsalt": name}):
-            for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None, "Creator": None})):
-                path = folder / f"{name}{suffix}"
-                fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=suffix)
-                os.close(fd)
-                try:
-                    fig.savefig(tmp, dpi=110, bbox_inches="tight", metadata=metadata, format=suffix[1:])
-                    os.replace(tmp, path)
-                except BaseException:
-                    Path(tmp).unlink(missing_ok=True)
-                    raise
-        return fig
+            for kind in self.figure_formats:
+                buffer = io.BytesIO()
+                fig.savefig(buffer, dpi=110, bbox_inches="tight", metadata=_FIGURE_METADATA[kind], format=kind)
+                drawn[kind] = buffer.getvalue()
+                atomic_write_bytes(self.output_dir / "figures" / f"{name}.{kind}", drawn[kind])
+        _show_drawn(fig, drawn)
+
+
+_FIGURE_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
+FIGURE_FORMATS = tuple(_FIGURE_METADATA)
+
+
+def figure_formats_option(value) -> tuple[str, ...]:
+    """``"png"``, ``"png,svg"`` or a sequence of them, checked, in a fixed order.
+
+    Examples
+    --------
+    >>> figure_formats_option("svg, png")
+    ('png', 'svg')
+    """
+    items = [v.strip().lower() for v in (value.split(",") if isinstance(value, str) else value)]
+    unknown = sorted(set(items) - set(FIGURE_FORMATS)) if items else ["(none)"]
+    if unknown or not items:
+        raise ValueError(f"figure_formats must name one or more of {', '.join(FIGURE_FORMATS)}, separated by commas; {', '.join(unknown)} is not one")
+    return tuple(kind for kind in FIGURE_FORMATS if kind in items)
+
+
+def _show_drawn(fig, drawn: dict) -> None:
+    # In a kernel, show the bytes already drawn and close the figure, so that the inline
+    # backend does not draw it again; elsewhere (scripts, tests) leave the figure to the caller.
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the notebooks' dependencies
+        return
+    shell = get_ipython()
+    if getattr(shell, "kernel", None) is None:
+        return
+    import matplotlib.pyplot as plt
+    from IPython.display import SVG, Image, display
+
+    display(Image(data=drawn["png"], format="png") if "png" in drawn else SVG(data=drawn["svg"]))
+    plt.close(fig)
 
 
 def _dimension_name(dim: str) -> str:
@@ -369,17 +410,8 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path, *, min_cell_size
         for i, col in enumerate(frame.columns, start=1):
             width = max([len(readable_header(col))] + [len(str(v)) for v in frame[col].head(200)])
             ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
     wb.properties.created = _WORKBOOK_DATE
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(_without_timestamps(wb))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, _without_timestamps(wb))
 
 
 # The earliest date a zip entry can carry; also used for the workbook's document properties.
