@@ -1,7 +1,7 @@
 """Loading an assessment, against a plain pandas read of the same files, at 10k, 100k and 1M respondents.
 
 Usage: python benchmarks/bench_load.py [--sizes 10000,100000,1000000] [--repeats 3]
-                                       [--repeats-large 1] [--keep DIR]
+                                       [--repeats-large 1] [--keep DIR] [--json PATH]
 
 For each size, ``pra sample`` writes the sample as CSV and as Parquet (timed, with its
 peak RSS). Each file set is then loaded in a fresh process, ``--repeats`` times (median):
@@ -16,7 +16,9 @@ CPU seconds (user + system, all threads); peak RSS is the child's own, from ``rs
 The machine is shared, so the CPU seconds and the ratio to the peer, measured side by
 side, are the comparable figures; the wall times are context.
 
-``run(...)`` returns the rows and the targets; ``run.py`` (``make bench``) prints them.
+``run(...)`` returns the rows and the targets. ``--json PATH`` also writes the targets as a
+JSON list, the trailer ``run.py`` (``make bench``) reads for its summary table (format in
+``benchmarks/README.md``).
 """
 
 from __future__ import annotations
@@ -103,6 +105,15 @@ class LoadTarget:
     goal: str
     measured: str
     passed: bool | None
+    id: str = ""  # the target's id in run.py's summary table
+    peer: str | None = None
+    peer_ratio: float | None = None  # ours / peer, wall time
+
+    def trailer(self) -> dict:
+        """This target as one entry of the JSON trailer read by ``run.py``."""
+        ratio = self.peer_ratio if self.peer_ratio is not None and self.peer_ratio == self.peer_ratio else None  # NaN: a run failed
+        return {"id": self.id, "target": self.name, "goal": self.goal, "measured": self.measured, "met": self.passed,
+                "peer": self.peer, "peer_ratio": ratio}
 
 
 def _isolated(args: list[str]) -> tuple[str, float, float, int]:
@@ -172,19 +183,24 @@ def targets(rows: list[LoadRow]) -> list[LoadTarget]:
         if r is None:
             continue
         ok = r.ours.info.get("failed") is None and r.ours.info.get("problems") == 0
-        out.append(LoadTarget(f"`load_assessment`, {fmt.upper() if fmt == 'csv' else 'Parquet'}, {top:,} respondents{where}", f"< {goal:g} s",
-                              f"{r.ours.wall:.2f} s ({r.ours.cpu:.1f} CPU s)" + ("" if ok else "; FAILED or found problems"), ok and r.ours.wall < goal))
-        out.append(LoadTarget(f"peak RSS of that load{where}", "< 2 GiB", f"{r.ours.rss_mib / GIB:.2f} GiB", r.ours.rss_mib < 2 * GIB))
         peer = "pandas.read_csv(engine='pyarrow')" if fmt == "csv" else "pandas.read_parquet"
+        out.append(LoadTarget(f"`load_assessment`, {fmt.upper() if fmt == 'csv' else 'Parquet'}, {top:,} respondents{where}", f"< {goal:g} s",
+                              f"{r.ours.wall:.2f} s ({r.ours.cpu:.1f} CPU s)" + ("" if ok else "; FAILED or found problems"), ok and r.ours.wall < goal,
+                              f"load-{fmt}", f"{peer}, no checks", r.ratio))
+        out.append(LoadTarget(f"peak RSS of that load{where}", "< 2 GiB", f"{r.ours.rss_mib / GIB:.2f} GiB", r.ours.rss_mib < 2 * GIB,
+                              f"load-{fmt}-rss", peer, r.ours.rss_mib / r.peer.rss_mib if r.peer.rss_mib > 0 else None))
         out.append(LoadTarget(f"ours with all checks vs {peer} of the same files, no checks{where}", "≤ 2×",
-                              f"{r.ratio:.2f}× wall ({r.peer.wall:.2f} s), {r.cpu_ratio:.2f}× CPU ({r.peer.cpu:.1f} CPU s)", r.ratio <= 2))
+                              f"{r.ratio:.2f}× wall ({r.peer.wall:.2f} s), {r.cpu_ratio:.2f}× CPU ({r.peer.cpu:.1f} CPU s)", r.ratio <= 2,
+                              f"load-{fmt}-peer", peer, r.ratio))
     csv, parquet = at.get((top, "csv")), at.get((top, "parquet"))
     if csv:
-        out.append(LoadTarget(f"`pra sample OUT --respondents {top:,}` (CSV){where}", "< 30 s", f"{csv.sample_s:.1f} s; peak RSS {csv.sample_rss_mib / GIB:.2f} GiB; {csv.written_mib:,.0f} MiB written", csv.sample_s < 30))
+        out.append(LoadTarget(f"`pra sample OUT --respondents {top:,}` (CSV){where}", "< 30 s", f"{csv.sample_s:.1f} s; peak RSS {csv.sample_rss_mib / GIB:.2f} GiB; {csv.written_mib:,.0f} MiB written", csv.sample_s < 30,
+                              "sample-csv"))
     if parquet:
         out.append(LoadTarget(f"`pra sample OUT --respondents {top:,} --format parquet`{where}", "< 30 s and no slower than CSV",
                               f"{parquet.sample_s:.1f} s ({parquet.sample_s / csv.sample_s:.2f}× CSV); peak RSS {parquet.sample_rss_mib / GIB:.2f} GiB; {parquet.written_mib:,.0f} MiB written" if csv else f"{parquet.sample_s:.1f} s",
-                              parquet.sample_s < 30 and (csv is None or parquet.sample_s <= csv.sample_s)))
+                              parquet.sample_s < 30 and (csv is None or parquet.sample_s <= csv.sample_s),
+                              "sample-parquet", "`pra sample` writing CSV" if csv else None, parquet.sample_s / csv.sample_s if csv else None))
     return out
 
 
@@ -213,10 +229,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="runs per measurement below 1 000 000 respondents (median)")
     parser.add_argument("--repeats-large", type=int, default=1, help="runs per measurement at 1 000 000 respondents")
     parser.add_argument("--keep", type=Path, help="write the samples here and keep them")
+    parser.add_argument("--json", type=Path, help="also write the targets to this file as a JSON list")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
     rows, found = run(sizes, repeats=args.repeats, repeats_large=args.repeats_large, keep=args.keep)
     print(report(rows, found))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        partial = args.json.with_name(args.json.name + ".tmp")
+        partial.write_text(json.dumps([t.trailer() for t in found], indent=1) + "\n", encoding="utf-8")
+        os.replace(partial, args.json)
     return 0
 
 
