@@ -166,7 +166,10 @@ def run_once(kind: str, workers: int, folders: list[Path], out: Path, *, books: 
     cmd = [PRA, "run", *map(str, folders), "--out", str(out)] + (["--only", *only] if only else [])
     cluster, startup = None, 0.0
     if kind == "dask":
-        from distributed import LocalCluster
+        try:
+            from distributed import LocalCluster
+        except ImportError:
+            raise BenchFailed("the Dask runs need the `distributed` package: pip install -e '.[dask]' (make bench installs it)") from None
 
         t = time.perf_counter()
         # Processes, one thread each: a notebook's kernel is a process of its own, so a worker
@@ -353,8 +356,9 @@ def main(argv: list[str] | None = None) -> int:
         if not books:
             raise BenchFailed(f"no notebook matches --only {' '.join(args.only or [])}")
         folders, generate_s, respondents = generate(tmp / "assessments", args.assessments, respondents=args.respondents)
-        for workers in args.workers:
-            # Dask right after local processes with as many workers, so the two meet the same load.
+        # Most workers first, so the figures of the whole machine come first (a long run may be
+        # stopped); Dask right after local processes with as many workers, so both meet the same load.
+        for workers in sorted(args.workers, reverse=True):
             for kind in ("processes", "dask"):
                 out = tmp / f"out-{kind}-{workers}"
                 runs.append(run_once(kind, workers, folders, out, books=books, only=args.only))
