@@ -54,6 +54,14 @@ class BenchFailed(RuntimeError):
     """A generation or a run did not do what it should; the message says what and where."""
 
 
+class Stopped(KeyboardInterrupt):
+    """The benchmark was stopped during a run; ``said`` is how far that run had come."""
+
+    def __init__(self, said: str):
+        super().__init__(said)
+        self.said = said
+
+
 @dataclass
 class Run:
     kind: str  # "processes" or "dask"
@@ -68,7 +76,7 @@ class Run:
 
     @property
     def label(self) -> str:
-        return f"`--jobs {self.workers}`" if self.kind == "processes" else f"Dask LocalCluster, {self.workers} worker{'s' * (self.workers > 1)}"
+        return _label(self.kind, self.workers)
 
     def per_minute(self, count: int) -> float:
         return count / self.wall * 60 if self.wall > 0 else float("nan")
@@ -182,20 +190,31 @@ def run_once(kind: str, workers: int, folders: list[Path], out: Path, *, books: 
     load = os.getloadavg()[0]
     cpu_children, cpu_self = _cpu_children(), _cpu_self()
     print(f"[cities] {kind} x{workers}: {_n(len(folders), 'assessment')} x {_n(len(books), 'notebook')} (load {load:.2f})", file=log, flush=True)
+    # Output to files, not pipes: if the benchmark is stopped, they still say how far the run came.
+    stdout_path, stderr_path = out.with_name(out.name + ".stdout"), out.with_name(out.name + ".stderr")
     try:
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-        wall = time.perf_counter() - start
+        with open(stdout_path, "w", encoding="utf-8") as stdout, open(stderr_path, "w", encoding="utf-8") as stderr:
+            start = time.perf_counter()
+            proc = subprocess.Popen(cmd, stdout=stdout, stderr=stderr, text=True, cwd=ROOT)
+            try:
+                code = proc.wait()
+            except KeyboardInterrupt:
+                elapsed = time.perf_counter() - start
+                _stop(proc)
+                done = sum(1 for ln in stdout_path.read_text(encoding="utf-8").splitlines() if re.match(r"\[\d+/\d+\] .*: (ok|not collected) ", ln))
+                raise Stopped(f"{_label(kind, workers)} had finished {done} of {len(folders) * len(books)} notebooks after {elapsed:.0f} s "
+                              f"(load average {load:.2f} at its start) when the benchmark was stopped") from None
+            wall = time.perf_counter() - start
     finally:
         if cluster is not None:
             cluster.close()  # its worker processes are children of this one: reaped here, so counted below
     # The Dask scheduler runs in this process; the local runs use none of its CPU.
     cpu = _cpu_children() - cpu_children + (_cpu_self() - cpu_self if kind == "dask" else 0.0)
-    if proc.returncode:
+    if code:
         # What failed and why, from the run's own progress lines; then the end of its errors.
-        said = [ln.rstrip() for ln in proc.stdout.splitlines() if re.search(r"FAILED|failed in cell|failed:|succeeded", ln)]
-        raise BenchFailed(f"`pra run` ({kind}, {_n(workers, 'worker')}) exited with status {proc.returncode}.\n"
-                          + "\n".join(said[:40]) + f"\n{proc.stderr[-3000:]}")
+        said = [ln.rstrip() for ln in stdout_path.read_text(encoding="utf-8").splitlines() if re.search(r"FAILED|failed in cell|failed:|succeeded", ln)]
+        raise BenchFailed(f"`pra run` ({kind}, {_n(workers, 'worker')}) exited with status {code}.\n"
+                          + "\n".join(said[:40]) + f"\n{stderr_path.read_text(encoding='utf-8')[-3000:]}")
     statuses, seconds = check_outputs(out, folders, books)
     run = Run(kind, workers, wall, cpu, load, len(folders) * len(books), seconds, startup, statuses)
     print(f"[cities] {kind} x{workers}: {wall:.1f} s, {run.per_minute(len(folders)):.2f} assessments/min, "
@@ -255,7 +274,7 @@ def targets(runs: list[Run], count: int) -> list[dict]:
     top = max(r.workers for r in runs)
     by = {(r.kind, r.workers): r for r in runs}
     local, dask = by.get(("processes", top)), by.get(("dask", top))
-    what = f"{count} assessments × {_n(runs[0].notebooks // count, 'notebook')}"
+    what = f"{_n(count, 'assessment')} × {_n(runs[0].notebooks // count, 'notebook')}"
     if local:
         out.append({"id": "cities-processes", "target": f"Many cities: one `pra run` of {what}, `--jobs {top}`",
                     "goal": "assessments per minute (issue 17 sets no figure)", "measured": f"{local.per_minute(count):.2f} assessments/min, "
@@ -311,11 +330,26 @@ def report(runs: list[Run], *, count: int, respondents: int, generate_s: float, 
               "time of `pra run`, its workers and their kernels (and, for Dask, of the cluster's processes and scheduler)."]
     if failure:
         first, _, rest = failure.partition("\n")
-        lines += ["", f"**FAILED**: {first}"] + (["", "```", rest.strip(), "```"] if rest.strip() else [])
+        lines += ["", f"**{'STOPPED' if first.startswith('stopped on request') else 'FAILED'}**: {first}"] + (["", "```", rest.strip(), "```"] if rest.strip() else [])
     return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- main
+
+
+def _label(kind: str, workers: int) -> str:
+    return f"`--jobs {workers}`" if kind == "processes" else f"Dask LocalCluster, {_n(workers, 'worker')}"
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop a ``pra run`` as a scheduler would (SIGTERM: it records how it ended and its
+    workers and kernels end with it), then kill it if it has not ended in 30 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _interrupt(signum, frame):
@@ -367,9 +401,11 @@ def main(argv: list[str] | None = None) -> int:
     except BenchFailed as exc:
         failure = str(exc)
         print(f"[cities] FAILED: {failure}", file=sys.stderr, flush=True)
-    except KeyboardInterrupt:
-        # Stopped on request (Ctrl-C or SIGTERM): the run under way is killed, the finished ones are reported.
-        failure = f"interrupted after {_n(len(runs), 'finished run')}; the run under way was stopped and is not shown"
+    except KeyboardInterrupt as exc:
+        # Stopped on request (Ctrl-C or SIGTERM): the run under way is stopped, the finished ones are reported.
+        failure = f"stopped on request after {_n(len(runs), 'finished run')}; the run under way is not shown as measured"
+        if isinstance(exc, Stopped):
+            failure += f": {exc.said}"
         print(f"[cities] {failure}", file=sys.stderr, flush=True)
     finally:
         if not args.keep:
