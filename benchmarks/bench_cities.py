@@ -20,8 +20,11 @@ then the scaling from the fewest to the most workers (speed-up and efficiency) a
 against local processes with the same number of workers.
 
 ``--json PATH`` also writes the targets as a JSON list (the trailer ``run.py`` reads for its
-summary table; format in ``benchmarks/README.md``). Test with ``--assessments 2``: the full
-run of 20 assessments x 10 notebooks takes about an hour on 2 cores.
+summary table; format in ``benchmarks/README.md``). The runs go from the most workers to the
+fewest. Test with ``--assessments 2``: each run costs about 80 CPU seconds per assessment
+(10 notebooks), so the full benchmark (20 assessments, four runs) takes one and a half hours
+or more on 2 cores. Stopped with Ctrl-C or SIGTERM, it stops the run under way, says how far
+it had come, and reports the runs that finished.
 """
 
 from __future__ import annotations
