@@ -9,6 +9,7 @@ and margins).
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 import pandas as pd
@@ -234,4 +235,62 @@ def test_every_notebook_takes_the_policy_and_builds_its_report_from_the_assessme
         params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
         assert len(params) == 1 and 'small_categories: str = "merge"' in params[0].source, book.name
         code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-        assert "small_categories=small_categories, assessment=assessment" in code and "assessment = report.assessment" in code, book.name
+        report = re.search(r"pra\.Report\((.*?)\)\n", code)
+        assert report and "small_categories=small_categories" in report.group(1) and "assessment=assessment" in report.group(1), book.name
+        assert "assessment = report.assessment" in code, book.name
+
+
+class _Survey:
+    """Participants (with ids and channels) and interview statements, as :func:`plan` reads them."""
+
+    def __init__(self, rows, said=()):
+        self.participants = pd.DataFrame(rows, columns=["respondent_id", "activity_id", "stakeholder_group", "channel", "area"])
+        self.participants["respondent_id"] = [f"R{i:03d}" for i in range(len(rows))]
+        ids = self.participants["respondent_id"]
+        self.interview_statements = pd.DataFrame({"respondent_id": [ids[i] for i in said], "code": "x"})
+
+
+def _survey_rows(areas):
+    rows = []
+    for area, k in areas.items():
+        rows += [(None, "survey", "gov", "online", area)] * k
+    return rows
+
+
+def test_city_wide_respondents_are_a_category_of_the_area_plan():
+    """Issue 11: people with no area are what an activity's total minus its areas counts."""
+    from pra_lib.publishing.disclosure import CITYWIDE
+
+    data = _Survey(_survey_rows({"a": 40, "b": 20, "c": 9, None: 3}))
+    assert plan(data, small_categories="suppress").hidden("area", "survey") == {CITYWIDE: "primary", "c": "complementary"}
+    # Merged into nothing: hidden with the smallest category under "merge" as well.
+    assert plan(data, small_categories="merge").hidden("area", "survey") == {CITYWIDE: "primary", "c": "complementary"}
+    # With a small area merged, the companion is the smallest category after the merge: "other".
+    data = _Survey(_survey_rows({"a": 40, "b": 20, "c": 9, "d": 2, None: 3}))
+    merged = plan(data, small_categories="merge")
+    assert merged.merged()["category"].tolist() == ["d", "c"] and merged.hidden("area", "survey") == {CITYWIDE: "primary", "other": "complementary"}
+    table = pd.DataFrame({"area": ["a", "b", "other", CITYWIDE], "n": [40, 20, 11, 3]})
+    assert merged.rows_to_hide(table, dims=["area"], activity_id="survey").tolist() == ["", "", "complementary", "primary"]
+    # Many people without an area: nothing to hide.
+    assert plan(_Survey(_survey_rows({"a": 40, None: 30})), small_categories="merge").categories.empty
+
+
+def test_interviewees_are_planned_by_group_and_hidden_in_the_interview_cells():
+    """Issue 11: the interviewees' groups are protected across tables, in the interview report
+    and in the activity's cells of the interview channel, not table by table."""
+    from pra_lib.publishing.disclosure import interviewees
+
+    rows = [(None, "survey", g, ch, "a") for g, ch, k in [("gov", "online", 60), ("gov", "interview", 8), ("aca", "online", 30), ("aca", "interview", 3), ("com", "online", 40), ("com", "interview", 6)] for _ in range(k)]
+    people = pd.DataFrame(rows, columns=["respondent_id", "activity_id", "stakeholder_group", "channel", "area"])
+    said = people.index[people["channel"] == "interview"].tolist()
+    for policy in ("merge", "suppress"):
+        p = plan(_Survey(rows, said), small_categories=policy)
+        assert p.hidden("stakeholder_group", "survey") == {}, "the survey's groups are large"
+        assert p.hidden("stakeholder_group", interviewees("survey")) == {"aca": "primary", "com": "complementary"}, policy
+        assert p.merged().empty, "interviewee groups are hidden, never merged"
+    by_channel = pd.DataFrame({"stakeholder_group": ["gov", "gov", "aca", "aca", "com", "com"], "channel": ["online", "interview"] * 3, "n": [60, 8, 30, 3, 40, 6]})
+    hide = p.rows_to_hide(by_channel, dims=["stakeholder_group", "channel"], activity_id="survey")
+    assert hide.tolist() == ["", "", "", "primary", "", "complementary"]
+    summary = pd.DataFrame({"stakeholder_group": ["gov", "aca", "com"], "n": [8, 3, 6]})
+    assert p.rows_to_hide(summary, dims=["stakeholder_group"], activity_id=interviewees("survey")).tolist() == ["", "primary", "complementary"]
+    assert p.rows_to_hide(summary, dims=["stakeholder_group"], activity_id="survey").tolist() == ["", "", ""], "the survey's own tables by group are not touched"

@@ -57,6 +57,14 @@ OUTCOME_COLUMNS = (
     "interpretation", "significant", "quadrant", "candidate_weakness", "quote", "quote_from", "band",
     "compound_band", "agreement", "reading", "change", "consensus", "settled",
 )
+#: Columns that hold a breakdown's categories under another name (a pair of stakeholder groups).
+DIMENSION_ALIASES = {"group_a": "stakeholder_group", "group_b": "stakeholder_group"}
+#: Category of the area breakdown that holds people with no area (city-wide roles); the
+#: same id as the overview's city-wide row.
+CITYWIDE = "(city-wide)"
+#: Channel of the key-stakeholder interviews: its cells of an activity count interviewees.
+INTERVIEW_CHANNEL = "interview"
+_INTERVIEWEES = "/interviewees"
 #: Id of the category that small categories are merged into.
 OTHER = "other"
 
@@ -144,6 +152,122 @@ def suppress(
     if hidden.any():
         for col in [count, *columns]:
             out[col] = _blank(out[col], hidden)
+    return out
+
+
+def protect_distributions(
+    data: pd.DataFrame,
+    *,
+    cells: list[str],
+    within: list[str] | None = None,
+    category: str = "category",
+    count: str = "count",
+    shares: tuple[str, ...] = ("share",),
+    min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
+    exclude: tuple[str, ...] = ("dont_know",),
+) -> pd.DataFrame:
+    """Withhold the answers per category of a group that answered (almost) alike.
+
+    A distribution of answers (a goal's ratings in one stakeholder group, one row per rating
+    category) whose group is published (``n >= min_cell_size``) may show categories with
+    one or two answers: that discloses no one, since the reader cannot tell who gave them.
+    It discloses an attribute of every member when the group is (near-)homogeneous: all
+    of them, or all but fewer than ``min_cell_size``, gave the same answer ("all 7 private
+    sector respondents rated G01 poor"). This is *group* attribute disclosure in a
+    frequency table (Hundepool et al., *Statistical Disclosure Control*, Wiley 2012, ch. 5,
+    frequency tables; the "all in one category" rule). Such a distribution is withheld:
+    its counts and shares are missing, its ``n`` stays published.
+
+    With ``within`` (a goal, when its distribution over all groups is published in another
+    table), the withheld distributions of one goal are pooled, as a reader subtracting
+    the published ones from the total would pool them, and the smallest other published
+    distributions of the goal are withheld too until the pool is not near-homogeneous
+    itself. Then the reader's lowest bound on the withheld group's answers
+    in any category leaves at least ``min_cell_size`` of its members free to have answered
+    otherwise (for a table of rows with known totals and known column sums, a cell's least
+    value is its column's sum minus the other rows' totals).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per distribution and category, with ``count`` and ``category`` columns.
+    cells : list of str
+        Columns that identify a distribution (``["goal_id", "stakeholder_group"]``).
+    within : list of str, optional
+        Columns of the distributions whose sum is published elsewhere (``["goal_id"]``);
+        ``[]`` when all of them add up to something published (the focus areas ranked in
+        each position add up to the voters).
+    category, count : str
+        The category and count columns.
+    shares : tuple of str
+        Columns withheld with the counts.
+    min_cell_size : int
+        The run's threshold.
+    exclude : tuple of str
+        Categories that are not answers on the scale ("don't know"): they are neither
+        counted in the group's distribution nor withheld.
+
+    Returns
+    -------
+    DataFrame
+        A copy with the counts and shares of withheld distributions missing, and a yes/no
+        column ``answers_withheld`` on each row (``attrs["answers_withheld"]`` says, per
+        row, ``primary`` for a group that answered alike, ``complementary`` for one withheld
+        to protect it). The input is not modified.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"goal_id": "G01", "stakeholder_group": ["gov"] * 3 + ["aca"] * 3 + ["com"] * 3,
+    ...                   "category": ["1", "2", "3"] * 3, "count": [0, 7, 1, 4, 3, 5, 9, 9, 9]})
+    >>> out = protect_distributions(t, cells=["goal_id", "stakeholder_group"], within=["goal_id"])
+    >>> out["answers_withheld"].tolist()
+    [True, True, True, True, True, True, False, False, False]
+    >>> out.attrs["answers_withheld"][::3]
+    ['primary', 'complementary', '']
+    """
+    if isinstance(min_cell_size, bool) or not isinstance(min_cell_size, (int, np.integer)) or min_cell_size < 1:
+        raise ValueError(f"min_cell_size must be a whole number of at least 1, not {min_cell_size!r}")
+    missing = [c for c in [*cells, *(within or []), category, count] if c not in data]
+    if missing:
+        raise KeyError(f"columns {missing} not in table (columns: {', '.join(map(str, data.columns))})")
+    out = data.reset_index(drop=True).copy()
+    answers = ~out[category].astype(str).isin(exclude)
+    counts = published_numbers(out[count]).fillna(0).to_numpy(dtype=float)
+    cell = out.groupby(cells, sort=False, dropna=False).ngroup().to_numpy()
+    ncell = int(cell.max()) + 1 if len(cell) else 0
+    # per distribution: counts by category (answers on the scale only)
+    cats = pd.Index(pd.unique(out.loc[answers, category].astype(str)))
+    grid = np.zeros((ncell, len(cats)))
+    np.add.at(grid, (cell[answers], cats.get_indexer(out.loc[answers, category].astype(str))), counts[answers])
+    totals = grid.sum(axis=1)
+
+    def homogeneous(rows) -> bool:
+        pooled = grid[rows].sum(axis=0)
+        return pooled.sum() - pooled.max(initial=0) < min_cell_size
+
+    action = np.full(ncell, "", dtype=object)
+    for c in range(ncell):
+        if totals[c] >= min_cell_size and homogeneous([c]):
+            action[c] = PRIMARY
+    if within is not None and (action == PRIMARY).any():
+        first = pd.Series(np.arange(len(out))).groupby(cell).first().to_numpy()
+        family = out.iloc[first].groupby(within, sort=False, dropna=False).ngroup().to_numpy() if within else np.zeros(ncell, dtype=int)
+        for f in np.unique(family[action == PRIMARY]):
+            members = np.flatnonzero(family == f)
+            # small distributions are hidden with their n by suppression: unknown to a reader too
+            pool = [c for c in members if action[c] == PRIMARY or 0 < totals[c] < min_cell_size]
+            spare = sorted((c for c in members if c not in pool and totals[c] >= min_cell_size), key=lambda c: (totals[c], c))
+            while homogeneous(pool) and spare:
+                c = spare.pop(0)
+                action[c] = COMPLEMENTARY
+                pool.append(c)
+    # A yes/no column reads in the report's language; why each was withheld is kept aside.
+    out["answers_withheld"] = action[cell] != ""
+    out.attrs["answers_withheld"] = action[cell].tolist()
+    withheld = (action[cell] != "") & answers.to_numpy()
+    if withheld.any():
+        for col in [count, *(s for s in shares if s in out)]:
+            out[col] = _blank(out[col], withheld)
     return out
 
 
@@ -434,6 +558,16 @@ class DisclosurePlan:
             action = cache[act, name].get(value)
             if action == PRIMARY or (action == COMPLEMENTARY and out[i] != PRIMARY):
                 out[i] = action
+        # An activity's cells of the interview channel count its interviewees: a group hidden
+        # among the interviewees is hidden there too.
+        if {"channel", "stakeholder_group"} <= set(dims or []) and {"channel", "stakeholder_group"} <= set(data.columns):
+            activities = data["activity_id"].tolist() if "activity_id" in data else [activity_id] * len(data)
+            for i, (act, channel, group) in enumerate(zip(activities, data["channel"].tolist(), data["stakeholder_group"].tolist())):
+                if act is None or channel != INTERVIEW_CHANNEL or str(act).endswith(_INTERVIEWEES):
+                    continue
+                action = self.hidden("stakeholder_group", interviewees(act)).get(group)
+                if action == PRIMARY or (action == COMPLEMENTARY and out[i] != PRIMARY):
+                    out[i] = action
         return out
 
     def rows_merged_away(self, data: pd.DataFrame, *, dims, activity_id: str | None = None) -> np.ndarray:
@@ -451,6 +585,7 @@ class DisclosurePlan:
             mine = merged[(merged["dimension"] == name)]
             if mine.empty or act is None:
                 continue
+            act = str(act).removesuffix(_INTERVIEWEES)  # interviewees have their activity's merged groups
             here = mine[mine["activity_id"] == act]
             out[i] |= value in set(here["category"]) or (value in set(mine["into"]) and value not in set(here["into"]))
         return out
@@ -467,8 +602,9 @@ def _breakdown_cells(data: pd.DataFrame, dims, activity_id: str | None):
     for dim in dims or []:
         if dim not in data:
             continue
-        # A long table of margins names its breakdown in a ``variable`` column.
-        names = data["variable"].tolist() if dim == "category" and "variable" in data else [dim] * len(data)
+        # A long table of margins names its breakdown in a ``variable`` column; a table of
+        # pairs names the two categories it compares in ``group_a`` and ``group_b``.
+        names = data["variable"].tolist() if dim == "category" and "variable" in data else [DIMENSION_ALIASES.get(dim, dim)] * len(data)
         for i, (act, name, value) in enumerate(zip(activities, names, data[dim].tolist())):
             yield i, act, name, value
 
@@ -490,6 +626,19 @@ def plan(data, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE, small_categories: 
       the hidden ones are at least two and add up to ``min_cell_size`` more people than
       there are hidden categories, so that the activity's published total leaves each
       hidden count an interval of at least ``min_cell_size`` values.
+
+    Two parts of the people are planned too, so that they are protected across tables as
+    areas and stakeholder groups are:
+
+    - **City-wide respondents** (no area) are the area category :data:`CITYWIDE`, since an
+      activity's total minus its areas counts them. They cannot be merged into an area, so
+      when they are fewer than ``min_cell_size`` they are hidden (``primary``) under either
+      policy, with the smallest categories left after any merge (``complementary``).
+    - **Interviewees** (an activity's participants with a coded interview statement) by
+      stakeholder group, under the id :func:`interviewees` of their activity. Their small
+      groups are hidden, never merged (the same people are in the activity's report), in
+      the interview report's tables and in the activity's cells of the interview channel
+      (:meth:`DisclosurePlan.rows_to_hide`).
 
     Ties are broken by the category's name, so the same data always give the same plan.
 
@@ -525,28 +674,118 @@ def plan(data, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE, small_categories: 
             if dim not in mine:
                 continue
             sizes = mine[dim].dropna().astype(str).value_counts()
-            order = sorted(sizes.index, key=lambda c: (int(sizes[c]), c))  # smallest first, ties by name
-            small = [c for c in order if sizes[c] < min_cell_size]
-            if not small:
-                continue
-            chosen = list(small)
-            rest = [c for c in order if c not in chosen]
-            if small_categories == MERGE:
-                while sum(sizes[c] for c in chosen) < min_cell_size and rest:
-                    chosen.append(rest.pop(0))
-                if len(chosen) == 1 and rest:  # one category renamed "other" would still be itself
-                    chosen.append(rest.pop(0))
-                for c in chosen:
-                    rows.append([activity_id, dim, c, int(sizes[c]), "merged", None])
-            else:
-                while rest and (len(chosen) < 2 or sum(sizes[c] for c in chosen) - len(chosen) < min_cell_size):
-                    chosen.append(rest.pop(0))
-                for c in chosen:
-                    rows.append([activity_id, dim, c, int(sizes[c]), PRIMARY if c in small else COMPLEMENTARY, None])
+            # People with no area (city-wide roles) are a category of the area breakdown too:
+            # the activity's total minus its areas would count them.
+            citywide = int(mine[dim].isna().sum()) if dim == "area" and len(sizes) else 0
+            rows += _plan_dimension(activity_id, dim, sizes, citywide, min_cell_size, small_categories)
     categories = pd.DataFrame(rows, columns=_PLAN_COLUMNS)
-    if small_categories == MERGE and not categories.empty:
-        categories["into"] = _merged_ids(categories)
+    merged = categories["action"] == "merged"
+    if merged.any():
+        categories.loc[merged, "into"] = _merged_ids(categories[merged])
+        categories = _name_pending_other(categories)
+    extra = _interviewee_rows(data, categories, min_cell_size)
+    if len(extra):
+        categories = pd.concat([categories, extra], ignore_index=True) if len(categories) else extra
     return DisclosurePlan(min_cell_size=int(min_cell_size), small_categories=small_categories, categories=categories)
+
+
+# The "other" category of a dimension before its id is known (other, other_2...).
+_PENDING_OTHER = "\x00other"
+
+
+def _plan_dimension(population: str, dim: str, sizes: pd.Series, citywide: int, min_cell_size: int, policy: str) -> list[list]:
+    """The plan rows of one breakdown of one activity (or of its interviewees)."""
+    order = sorted(sizes.index, key=lambda c: (int(sizes[c]), c))  # smallest first, ties by name
+    rows: list[list] = []
+    if policy == SUPPRESS:
+        if citywide:
+            sizes = pd.concat([sizes, pd.Series({CITYWIDE: citywide})])
+            order = sorted(sizes.index, key=lambda c: (int(sizes[c]), c))
+        return [[population, dim, c, int(sizes[c]), action, None] for c, action in _hide_small(order, sizes, min_cell_size)]
+    small = [c for c in order if sizes[c] < min_cell_size]
+    after = {c: int(sizes[c]) for c in order}
+    if small:
+        chosen = list(small)
+        rest = [c for c in order if c not in chosen]
+        while sum(sizes[c] for c in chosen) < min_cell_size and rest:
+            chosen.append(rest.pop(0))
+        if len(chosen) == 1 and rest:  # one category renamed "other" would still be itself
+            chosen.append(rest.pop(0))
+        rows += [[population, dim, c, int(sizes[c]), "merged", None] for c in chosen]
+        after = {c: int(sizes[c]) for c in rest} | {_PENDING_OTHER: int(sum(sizes[c] for c in chosen))}
+    if 0 < citywide < min_cell_size:
+        # People with no area cannot join an area: they are hidden, with the smallest
+        # categories left after the merge, as under "suppress".
+        left = pd.Series(after | {CITYWIDE: citywide})
+        order = sorted(left.index, key=lambda c: (int(left[c]), c))
+        rows += [[population, dim, c, int(left[c]), action, None] for c, action in _hide_small(order, left, min_cell_size)]
+    return rows
+
+
+def _hide_small(order: list, sizes: pd.Series, min_cell_size: int) -> list[tuple]:
+    """The small categories (primary) and the next-smallest (complementary) until the hidden
+    ones are at least two and add up to ``min_cell_size`` more people than there are of them,
+    so that a published total leaves each an interval of at least ``min_cell_size`` values."""
+    small = [c for c in order if sizes[c] < min_cell_size]
+    if not small:
+        return []
+    chosen = list(small)
+    rest = [c for c in order if c not in chosen]
+    while rest and (len(chosen) < 2 or sum(sizes[c] for c in chosen) - len(chosen) < min_cell_size):
+        chosen.append(rest.pop(0))
+    return [(c, PRIMARY if c in small else COMPLEMENTARY) for c in chosen]
+
+
+def _name_pending_other(categories: pd.DataFrame) -> pd.DataFrame:
+    """A category hidden next to a merged "other" gets the id that "other" got."""
+    pending = categories["category"] == _PENDING_OTHER
+    if not pending.any():
+        return categories
+    out = categories.copy()
+    into = out[out["action"] == "merged"].groupby(["activity_id", "dimension"])["into"].first()
+    out.loc[pending, "category"] = [into[(a, d)] for a, d in zip(out.loc[pending, "activity_id"], out.loc[pending, "dimension"])]
+    return out
+
+
+def _has_interviews(data) -> bool:
+    statements = getattr(data, "interview_statements", None)
+    return isinstance(statements, pd.DataFrame) and "respondent_id" in statements and len(statements) > 0
+
+
+def _interviewee_rows(data, categories: pd.DataFrame, min_cell_size: int) -> pd.DataFrame:
+    """Plan rows of the interviewees of each activity, by stakeholder group.
+
+    The interviewees are the activity's participants with a coded interview statement. They
+    are a part of the activity's people, so their small groups are hidden (never merged:
+    merging would put the same people in two different groups in the activity's report and
+    in the interview report), in the interview report and in the activity's cells of the
+    interview channel. Groups the activity itself merged are counted as merged.
+    """
+    if not _has_interviews(data) or "stakeholder_group" not in data.participants:
+        return pd.DataFrame(columns=_PLAN_COLUMNS)
+    said = set(data.interview_statements["respondent_id"].dropna())
+    people = data.participants[data.participants["respondent_id"].isin(said)]
+    rows = []
+    for activity_id in sorted(people["activity_id"].dropna().unique()):
+        groups = people.loc[people["activity_id"] == activity_id, "stakeholder_group"].dropna().astype(str)
+        merged = categories[(categories["activity_id"] == activity_id) & (categories["dimension"] == "stakeholder_group") & (categories["action"] == "merged")]
+        groups = groups.replace(dict(zip(merged["category"], merged["into"])))
+        sizes = groups.value_counts()
+        order = sorted(sizes.index, key=lambda c: (int(sizes[c]), c))
+        rows += [[interviewees(activity_id), "stakeholder_group", c, int(sizes[c]), action, None] for c, action in _hide_small(order, sizes, min_cell_size)]
+    return pd.DataFrame(rows, columns=_PLAN_COLUMNS)
+
+
+def interviewees(activity_id: str) -> str:
+    """The id under which the run's plan and the interview report's tables name the
+    interviewees of an activity (a part of its people, planned on their own).
+
+    Examples
+    --------
+    >>> interviewees("questionnaire")
+    'questionnaire/interviewees'
+    """
+    return f"{activity_id}{_INTERVIEWEES}"
 
 
 def _merged_ids(categories: pd.DataFrame) -> list[str]:

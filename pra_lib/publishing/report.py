@@ -190,6 +190,7 @@ class Report:
         dims: list[str] | None = None,
         activity_id: str | None = None,
         measure: str | None = None,
+        other_counts: dict | None = None,
     ) -> pd.DataFrame:
         """Protect, write and return a published table.
 
@@ -222,6 +223,12 @@ class Report:
             What ``count`` counts (``"people"``, ``"goal_raters"``...). Tables of one
             activity declaring the same measure count the same people, so a cell of one is
             a sum of cells of another broken down further; recorded for the audit.
+        other_counts : dict, optional
+            What every other count column counts, so that no count of people is published
+            undeclared: ``{"n_dont_know": "goal_dont_know"}`` (a measure, over ``dims``),
+            ``{"n_a": {"measure": "goal_raters", "dims": {"goal_id": "goal_id",
+            "stakeholder_group": "group_a"}}}`` (a measure over the dimensions that the
+            named columns hold) or ``{"n_statements": None}`` (counts no people).
         """
         _check_name(name)
         activity_id = activity_id or self.activity_id
@@ -243,6 +250,7 @@ class Report:
             "dims": list(dims or []),
             "activity_id": None if "activity_id" in data else activity_id,
             "columns": [str(c) for c in published.columns],
+            "other_counts": _other_counts(other_counts, published, name),
         }
         csv = neutralise_formulas(published).to_csv(index=False, lineterminator="\n")
         atomic_write_text(self.output_dir / "tables" / f"{name}.csv", csv)
@@ -310,6 +318,25 @@ class Report:
                 drawn[kind] = buffer.getvalue()
                 atomic_write_bytes(self.output_dir / "figures" / f"{name}.{kind}", drawn[kind])
         _show_drawn(fig, drawn)
+
+
+def _other_counts(spec, published: pd.DataFrame, name: str) -> dict:
+    """The declared count columns besides the main one, checked against the table."""
+    out: dict = {}
+    for column, what in (spec or {}).items():
+        if column not in published:
+            raise KeyError(f"table {name!r}: other_counts names {column!r}, which is not a column (columns: {', '.join(map(str, published.columns))})")
+        if isinstance(what, dict):
+            if not isinstance(what.get("measure"), str) or not isinstance(what.get("dims"), dict):
+                raise ValueError(f"table {name!r}: other_counts[{column!r}] must be a measure name, None, or {{'measure': str, 'dims': {{dimension: column}}}}, not {what!r}")
+            unknown = [c for c in what["dims"].values() if c not in published]
+            if unknown:
+                raise KeyError(f"table {name!r}: other_counts[{column!r}] maps dimensions to {unknown}, which are not columns")
+            what = {"measure": what["measure"], "dims": dict(what["dims"])}
+        elif what is not None and not isinstance(what, str):
+            raise ValueError(f"table {name!r}: other_counts[{column!r}] must be a measure name, None, or a dict with measure and dims, not {what!r}")
+        out[str(column)] = what
+    return out
 
 
 _FIGURE_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
