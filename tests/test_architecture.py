@@ -51,7 +51,7 @@ LAYER_TEXT = " -> ".join(layer for layer, _ in LAYERS)
 # Inside the assessment layer, bottom to top; __init__ is exempt.
 ASSESSMENT_TIERS = [
     {"schema", "problems", "scales", "crf"},
-    {"metadata", "readers", "personal_data"},
+    {"metadata", "readers", "personal_data", "snapshot"},
     {"loading"},
     {"sample", "importers", "template", "datadict"},
 ]

@@ -182,7 +182,7 @@ def test_each_table_is_declared_next_to_the_csv(tmp_path):
     report.table(pd.DataFrame({"hazard": ["flood"]}), "hazards", count=None)
     doc = json.loads((tmp_path / "tables" / "_tables.json").read_text())
     assert doc["min_cell_size"] == 5
-    assert doc["tables"]["areas"] == {"count": "n", "measure": "people", "dims": ["area"], "activity_id": "questionnaire", "columns": ["area", "n", "suppressed", "suppression"]}
+    assert doc["tables"]["areas"] == {"count": "n", "measure": "people", "dims": ["area"], "activity_id": "questionnaire", "columns": ["area", "n", "suppressed", "suppression"], "other_counts": {}}
     assert doc["tables"]["hazards"]["count"] is None
 
 
@@ -224,3 +224,62 @@ def test_plan_sentence_names_an_activitys_merges_and_points_there_from_a_report_
     with language("id"):
         text = Report(tmp_path / "id", min_cell_size=5, assessment=a, activity_id="assets_shocks_workshop").plan_sentence()
     assert "age band" not in text and "id kelompok" not in text
+
+
+# --------------------------------------------------------------------------- the workbook, written once
+
+_WORKBOOK_CELLS = [
+    # a stale workbook from an earlier session must never survive a new table
+    "import os, pandas as pd\nfrom pra_lib.publishing.report import Report, write_workbook\n"
+    "report = Report(OUT, min_cell_size=5)\nopen(report.workbook_path, 'wb').write(b'stale')",
+    "scores = report.table(pd.DataFrame({'goal_id': ['G01', 'G02', 'G03'], 'n': [20, 3, 40], 'mean': [3.1, 2.0, 3.3]}), 'scores', dims=['goal_id'])",
+    "after_first = os.path.exists(report.workbook_path) and open(report.workbook_path, 'rb').read() != b'stale'",
+    "report.table(pd.DataFrame({'hazard': ['=flood', 'fire'], 'k': [1, 2]}), 'hazards', count=None)\n"
+    "scores.loc[0, 'mean'] = 99.0  # what the notebook does to a table afterwards is not published",
+    "assert after_first == (os.environ.get('PRA_WORKBOOK_AT_EXIT') != '1'), 'after each cell interactively; only at the end under pra run'",
+]
+
+
+def _workbook_notebook(path, out):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(f"OUT = {str(out)!r}")] + [nbformat.v4.new_code_cell(src) for src in _WORKBOOK_CELLS]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+
+
+def _expected_workbook(tmp_path):
+    # The same tables written by the function that wrote after every table before.
+    from pra_lib.publishing.report import write_workbook
+
+    report = Report(tmp_path / "expected", min_cell_size=5)  # outside a kernel: written at once
+    report.table(pd.DataFrame({"goal_id": ["G01", "G02", "G03"], "n": [20, 3, 40], "mean": [3.1, 2.0, 3.3]}), "scores", dims=["goal_id"])
+    report.table(pd.DataFrame({"hazard": ["=flood", "fire"], "k": [1, 2]}), "hazards", count=None)
+    write_workbook(report.tables, tmp_path / "direct.xlsx", min_cell_size=5)
+    assert (tmp_path / "direct.xlsx").read_bytes() == report.workbook_path.read_bytes()
+    return report.workbook_path.read_bytes()
+
+
+@pytest.mark.parametrize("at_exit", [False, True], ids=["plain papermill or JupyterLab", "pra run: at kernel exit"])
+def test_a_notebook_writes_its_workbook_once_and_byte_identical(tmp_path, monkeypatch, at_exit):
+    import papermill as pm
+
+    from pra_lib.runner import kernel_manager_class
+
+    out = tmp_path / "01_questionnaire"
+    _workbook_notebook(tmp_path / "book.ipynb", out)
+    if at_exit:
+        monkeypatch.setenv("PRA_WORKBOOK_AT_EXIT", "1")
+    options = {"kernel_manager_class": kernel_manager_class()} if at_exit else {}  # plain papermill keeps its own manager
+    pm.execute_notebook(str(tmp_path / "book.ipynb"), str(tmp_path / "done.ipynb"), kernel_name="python3", progress_bar=False, **options)
+    assert (out / "01_questionnaire.xlsx").read_bytes() == _expected_workbook(tmp_path)
+
+
+def test_outside_a_notebook_the_workbook_is_written_with_each_table(tmp_path):
+    report = Report(tmp_path / "r", min_cell_size=5)
+    report.table(pd.DataFrame({"hazard": ["flood"]}), "hazards", count=None)
+    first = report.workbook_path.read_bytes()
+    assert report.save_workbook() is None, "nothing changed since the last write"
+    report.table(pd.DataFrame({"hazard": ["fire"]}), "more", count=None)
+    assert report.workbook_path.read_bytes() != first

@@ -132,6 +132,11 @@ def load_assessment(path, *, errors: str = "raise") -> Assessment:
     folder = Path(path)
     if not folder.is_dir():
         raise AssessmentError(folder, [Problem(file=str(folder), kind="missing_file", expected="an assessment folder")])
+    from .snapshot import cached_assessment
+
+    cached = cached_assessment(folder, errors=errors)  # under `pra run`: validated once by the runner
+    if cached is not None:
+        return cached
     metadata, problems = read_metadata(folder)
     raw = read_tables(folder)
     problems += raw.problems

@@ -18,6 +18,7 @@ from .disclosure import COMPLEMENTARY, DEFAULT_MIN_CELL_SIZE, DEFAULT_SMALL_CATE
 from .privacy import install_output_screen, publishable, safe_markdown, screen_figure, screen_text
 from .._files import atomic_write_bytes, atomic_write_text
 from ..assessment.schema import SAFE_ID_PATTERN
+from ..assessment.snapshot import shared_result
 
 _SAFE_NAME = re.compile(SAFE_ID_PATTERN)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -115,9 +116,15 @@ class Report:
         self.figure_formats = figure_formats_option(figure_formats)
         self.tables: dict[str, pd.DataFrame] = {}
         self.declarations: dict[str, dict] = {}
+        self._workbook_tables: dict[str, pd.DataFrame] = {}  # as published, whatever the notebook does to them later
+        self._workbook_due = False
         # The plan depends on the data and the two options only, so each notebook of a run,
-        # in its own kernel, arrives at the same one.
-        self.plan = None if assessment is None else plan(assessment, min_cell_size=min_cell_size, small_categories=small_categories)
+        # in its own kernel, arrives at the same one; under `pra run` it is computed once
+        # per run and shared through the run's cache.
+        self.plan = None if assessment is None else shared_result(
+            assessment, "disclosure.plan", {"min_cell_size": min_cell_size, "small_categories": small_categories},
+            lambda: plan(assessment, min_cell_size=min_cell_size, small_categories=small_categories),
+        )
         self.assessment = assessment if assessment is None else merge_small_categories(assessment, self.plan, activity_id=activity_id)
         (self.output_dir / "tables").mkdir(parents=True, exist_ok=True)
         if min_cell_size < SMALLEST_SAFE_CELL:
@@ -255,8 +262,54 @@ class Report:
         csv = neutralise_formulas(published).to_csv(index=False, lineterminator="\n")
         atomic_write_text(self.output_dir / "tables" / f"{name}.csv", csv)
         atomic_write_text(self.output_dir / "tables" / "_tables.json", self._declaration_json())
-        write_workbook(self.tables, self.output_dir / f"{self.name}.xlsx", min_cell_size=self.min_cell_size)
+        self._workbook_changed(name)
         return published
+
+    @property
+    def workbook_path(self) -> Path:
+        """Where the notebook's workbook is written: ``<output_dir>/<name>.xlsx``."""
+        return self.output_dir / f"{self.name}.xlsx"
+
+    def save_workbook(self) -> Path | None:
+        """Write the workbook of every table published so far, if one changed since it was last written.
+
+        In a notebook this happens by itself: after each cell that published a table (so a
+        JupyterLab user finds the workbook current), or once when the kernel ends under
+        ``pra run`` (which sets ``PRA_WORKBOOK_AT_EXIT``), instead of after every table.
+        Between a table and the next write there is no workbook on disk, never an older one
+        that looks complete.
+
+        Returns
+        -------
+        Path or None
+            The workbook written, or None when nothing had changed.
+
+        Examples
+        --------
+        >>> report.save_workbook()  # doctest: +SKIP
+        PosixPath('outputs/interactive/01_questionnaire/01_questionnaire.xlsx')
+        """
+        if not self._workbook_due:
+            return None
+        write_workbook(self._workbook_tables, self.workbook_path, min_cell_size=self.min_cell_size)
+        self._workbook_due = False
+        if _PENDING_WORKBOOKS.get(self.workbook_path) is self:
+            del _PENDING_WORKBOOKS[self.workbook_path]
+        return self.workbook_path
+
+    def _workbook_changed(self, name: str) -> None:
+        # Writing the whole workbook after every table made a notebook's tables cost O(n^2).
+        self._workbook_tables[name] = self.tables[name].copy()
+        shell = _ipython_shell()
+        if not self._workbook_due:
+            self._workbook_due = True
+            if shell is not None:
+                self.workbook_path.unlink(missing_ok=True)  # an older workbook lacks this table
+        if shell is None:  # a script or a test: nothing runs after it, so write now
+            self.save_workbook()
+            return
+        _PENDING_WORKBOOKS[self.workbook_path] = self  # a report made again for the same folder replaces the older one
+        _install_workbook_hooks(shell)
 
     def _declaration_json(self) -> str:
         doc = {
@@ -337,6 +390,64 @@ def _other_counts(spec, published: pd.DataFrame, name: str) -> dict:
             raise ValueError(f"table {name!r}: other_counts[{column!r}] must be a measure name, None, or a dict with measure and dims, not {what!r}")
         out[str(column)] = what
     return out
+
+
+WORKBOOK_AT_EXIT_ENV = "PRA_WORKBOOK_AT_EXIT"  # set by `pra run`: write workbooks once, when the kernel ends
+_PENDING_WORKBOOKS: dict[Path, Report] = {}
+_WORKBOOK_HOOKS: list = []
+
+
+def _ipython_shell():
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the notebooks' dependencies
+        return None
+    return get_ipython()
+
+
+def write_pending_workbooks() -> list[Path]:
+    """Write every workbook a table changed since it was last written; return their paths.
+
+    Called after each cell in a notebook and when the kernel ends; a workbook that fails to
+    be written does not stop the others, and the first error is raised after them all.
+
+    Examples
+    --------
+    >>> write_pending_workbooks()  # doctest: +SKIP
+    []
+    """
+    written, errors = [], []
+    for report in list(_PENDING_WORKBOOKS.values()):
+        try:
+            path = report.save_workbook()
+        except Exception as exc:  # noqa: BLE001 - raised below, after the other workbooks
+            _PENDING_WORKBOOKS.pop(report.workbook_path, None)
+            errors.append(exc)
+            continue
+        if path is not None:
+            written.append(path)
+    if errors:
+        raise errors[0]
+    return written
+
+
+def _after_cell(result=None) -> None:
+    write_pending_workbooks()
+
+
+def _install_workbook_hooks(shell) -> None:
+    # atexit covers a kernel that ends (pra run, papermill, a JupyterLab restart); the cell
+    # hook keeps the workbook current for a reader of an interactive session.
+    import atexit
+    import os
+
+    if _WORKBOOK_HOOKS:
+        return
+    atexit.register(write_pending_workbooks)
+    _WORKBOOK_HOOKS.append(atexit)
+    if os.environ.get(WORKBOOK_AT_EXIT_ENV) != "1":
+        shell.events.register("post_run_cell", _after_cell)
+        _WORKBOOK_HOOKS.append(shell)
 
 
 _FIGURE_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}

@@ -1,0 +1,184 @@
+"""A run's cache of validated assessments and of results several notebooks share.
+
+``pra run`` loads and validates each assessment once, in its own process, before any
+notebook starts. It writes what it loaded to a cache folder of its own (a private temporary
+folder, removed when the run ends) and names that folder to its kernels in
+``PRA_ASSESSMENT_CACHE``. A notebook's ``load_assessment`` then takes the snapshot instead of
+reading and checking every file again, but only when the snapshot's key matches: the SHA-256
+of every file in the assessment folder, the load options, and the digest of the code that
+loads (pra_lib's version and source, Python, pandas, NumPy, pyarrow). Anything else, or no
+cache at all (plain papermill, JupyterLab), loads as usual.
+
+Results that every notebook computes from the same assessment and options (the disclosure
+plan) go through :func:`shared_result`: computed by the first notebook that needs them and
+read by the others, under a key made of the assessment's key, the result's name and its
+parameters.
+
+Examples
+--------
+>>> key = save_snapshot(load_assessment("data/sample", errors="collect"), "/tmp/cache", errors="collect")  # doctest: +SKIP
+>>> cached_assessment("data/sample", errors="collect", cache="/tmp/cache").assessment_id  # doctest: +SKIP
+'jakarta-2017-synthetic'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sys
+from pathlib import Path
+
+from .._files import atomic_write_bytes
+
+CACHE_ENV = "PRA_ASSESSMENT_CACHE"
+_LIBRARY = Path(__file__).resolve().parent.parent
+_CODE_DIGEST: list[str] = []
+
+
+def code_digest() -> str:
+    """SHA-256 of what decides a loaded assessment or a shared result, besides the data.
+
+    pra_lib's version and the bytes of its source and reference files, the Python version,
+    and the versions of pandas, NumPy and pyarrow (whose objects a snapshot holds).
+
+    Examples
+    --------
+    >>> len(code_digest())
+    64
+    """
+    if not _CODE_DIGEST:
+        from importlib.metadata import PackageNotFoundError, version
+
+        from .. import __version__
+
+        digest = hashlib.sha256(f"pra_lib {__version__}\npython {sys.version}\n".encode())
+        for name in ("pandas", "numpy", "pyarrow"):
+            try:
+                digest.update(f"{name} {version(name)}\n".encode())
+            except PackageNotFoundError:
+                digest.update(f"{name} none\n".encode())
+        for path in sorted(p for p in _LIBRARY.rglob("*") if p.suffix in {".py", ".csv"} and "__pycache__" not in p.parts):
+            digest.update(path.relative_to(_LIBRARY).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        _CODE_DIGEST.append(digest.hexdigest())
+    return _CODE_DIGEST[0]
+
+
+def folder_digests(folder) -> dict[str, str]:
+    """SHA-256 of every entry of an assessment folder, by name (a sub-folder as ``"folder"``).
+
+    Every file counts, not only those the reader takes, so that nothing a load could see
+    differs between a snapshot and the folder.
+
+    Examples
+    --------
+    >>> folder_digests("data/sample")["assessment.yaml"]  # doctest: +SKIP
+    '5b1f...'
+    """
+    found = {}
+    for entry in sorted(Path(folder).iterdir()):
+        if entry.is_file():
+            with open(entry, "rb") as handle:
+                found[entry.name] = hashlib.file_digest(handle, "sha256").hexdigest()
+        else:  # a folder or a dangling link where a table is expected is itself a problem the load reports
+            found[entry.name] = "folder" if entry.is_dir() else "other"
+    return found
+
+
+def assessment_key(folder, *, errors: str) -> str:
+    """The content address of a load: input files, load options and code.
+
+    Examples
+    --------
+    >>> assessment_key("data/sample", errors="collect")  # doctest: +SKIP
+    '9e0c...'
+    """
+    doc = {"files": folder_digests(folder), "options": {"errors": errors}, "code": code_digest()}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def _cache_folder(cache) -> Path | None:
+    cache = cache if cache is not None else os.environ.get(CACHE_ENV)
+    if not cache:
+        return None
+    folder = Path(cache)
+    return folder if folder.is_dir() else None
+
+
+def save_snapshot(assessment, cache, *, errors: str) -> str:
+    """Write a validated assessment to ``cache`` under its key; return the key.
+
+    ``assessment`` must be what ``load_assessment(assessment.path, errors=errors)`` returns
+    for the folder as it is now. The file is written atomically.
+
+    Examples
+    --------
+    >>> save_snapshot(assessment, "/tmp/cache", errors="collect")  # doctest: +SKIP
+    '9e0c...'
+    """
+    key = assessment_key(assessment.path, errors=errors)
+    atomic_write_bytes(Path(cache) / f"assessment-{key}.pickle", pickle.dumps(assessment, protocol=pickle.HIGHEST_PROTOCOL))
+    assessment.__dict__["_content_key"] = key
+    return key
+
+
+def cached_assessment(path, *, errors: str, cache=None):
+    """The snapshot of the assessment at ``path`` loaded with ``errors``, or None.
+
+    None when there is no cache (``cache`` or ``PRA_ASSESSMENT_CACHE``) or no snapshot
+    under the key of the folder as it is now. The assessment returned carries ``path`` as
+    given, as a fresh load would, and raises as a fresh load would under ``errors="raise"``.
+
+    Examples
+    --------
+    >>> cached_assessment("../data/sample", errors="collect") is None  # plain papermill  # doctest: +SKIP
+    True
+    """
+    folder = _cache_folder(cache)
+    if folder is None or not Path(path).is_dir():
+        return None
+    key = assessment_key(path, errors=errors)
+    try:
+        data = (folder / f"assessment-{key}.pickle").read_bytes()
+    except OSError:
+        return None
+    assessment = pickle.loads(data)  # written by this run, in a folder only its user can open
+    assessment.path = Path(path)
+    assessment.__dict__["_content_key"] = key
+    if assessment.problems and errors == "raise":
+        from .problems import AssessmentError
+
+        raise AssessmentError(assessment.path, assessment.problems)
+    return assessment
+
+
+def shared_result(assessment, name: str, parameters: dict, compute, *, cache=None):
+    """``compute()``, or the result another notebook of the run already computed.
+
+    The result is shared when the run has a cache and ``assessment`` came from it (or was
+    saved to it); its key is the assessment's key, ``name``, ``parameters`` and the code
+    digest. Otherwise ``compute()`` is simply called. ``compute`` must depend on the
+    assessment and ``parameters`` only.
+
+    Examples
+    --------
+    >>> shared_result(assessment, "disclosure.plan", {"min_cell_size": 5}, lambda: plan(assessment, min_cell_size=5))  # doctest: +SKIP
+    """
+    folder = _cache_folder(cache)
+    content = getattr(assessment, "__dict__", {}).get("_content_key")
+    if folder is None or content is None:
+        return compute()
+    doc = {"assessment": content, "name": name, "parameters": parameters, "code": code_digest()}
+    key = hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
+    path = folder / f"result-{key}.pickle"
+    try:
+        return pickle.loads(path.read_bytes())
+    except OSError:
+        pass
+    result = compute()
+    try:
+        atomic_write_bytes(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:  # a full or removed cache only costs the other notebooks the computation
+        pass
+    return result

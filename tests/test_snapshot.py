@@ -1,0 +1,125 @@
+"""The run's cache: a kernel takes the runner's validated assessment only when it is the same load."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+
+import pandas as pd
+import pytest
+
+from pra_lib.assessment.loading import load_assessment
+from pra_lib.assessment.problems import AssessmentError
+from pra_lib.assessment.snapshot import CACHE_ENV, assessment_key, cached_assessment, save_snapshot, shared_result
+
+from .conftest import SAMPLE, set_cell
+
+
+def _assert_same_load(got, fresh):
+    assert got.path == fresh.path
+    for field in dataclasses.fields(fresh.metadata):
+        mine, theirs = getattr(got.metadata, field.name), getattr(fresh.metadata, field.name)
+        if isinstance(theirs, pd.DataFrame):
+            pd.testing.assert_frame_equal(mine, theirs, check_exact=True)
+        else:
+            assert mine == theirs, field.name
+    assert got.sources == fresh.sources
+    assert got.problems == fresh.problems
+    assert got.notes == fresh.notes
+    assert list(got.tables) == list(fresh.tables)
+    for name, frame in fresh.tables.items():
+        # every column, dtype, category and category order, and the index
+        pd.testing.assert_frame_equal(got.tables[name], frame, check_exact=True, check_categorical=True)
+        assert list(got.tables[name].dtypes) == list(frame.dtypes), name
+
+
+@pytest.mark.parametrize("which", ["sample", "with problems"])
+def test_a_snapshot_equals_a_fresh_load(assessment_copy, tmp_path, monkeypatch, which):
+    folder = SAMPLE if which == "sample" else assessment_copy
+    if which == "with problems":
+        set_cell(folder / "participants.csv", 3, "age_band", "not an age")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    loaded = load_assessment(folder, errors="collect")
+    assert (which == "with problems") == bool(loaded.problems)
+    save_snapshot(loaded, cache, errors="collect")
+    # a kernel names the folder relative to its notebook: the key is the content, not the path
+    relative = os.path.relpath(folder, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    got = cached_assessment(relative, errors="collect", cache=cache)
+    assert got is not None and got is not loaded
+    _assert_same_load(got, load_assessment(relative, errors="collect"))
+
+
+def test_load_assessment_takes_the_snapshot_only_from_the_runs_cache(assessment_copy, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    loaded = load_assessment(assessment_copy, errors="collect")
+    save_snapshot(loaded, cache, errors="collect")
+    # a marked snapshot shows which path load_assessment took
+    marked = pickle.loads(pickle.dumps(loaded))
+    marked.notes = ["from the snapshot"]
+    (cache / f"assessment-{assessment_key(assessment_copy, errors='collect')}.pickle").write_bytes(pickle.dumps(marked))
+    assert load_assessment(assessment_copy, errors="collect").notes == loaded.notes, "no cache named: a plain load"
+    monkeypatch.setenv(CACHE_ENV, str(cache))
+    assert load_assessment(assessment_copy, errors="collect").notes == ["from the snapshot"]
+    assert load_assessment(assessment_copy, errors="raise").notes == loaded.notes, "other load options: a plain load"
+    with open(assessment_copy / "assessment.yaml", "a", encoding="utf-8") as handle:  # the data changed since the snapshot
+        handle.write("\n# edited\n")
+    assert load_assessment(assessment_copy, errors="collect").notes == loaded.notes
+
+
+def test_any_file_of_the_folder_is_part_of_the_key(assessment_copy):
+    before = assessment_key(assessment_copy, errors="collect")
+    (assessment_copy / "stakeholders.xlsx").write_bytes(b"not a workbook")  # a workbook the reader would take
+    assert assessment_key(assessment_copy, errors="collect") != before
+    assert assessment_key(assessment_copy, errors="raise") != assessment_key(assessment_copy, errors="collect")
+
+
+def test_a_snapshot_with_problems_raises_as_a_fresh_load_would(assessment_copy, tmp_path):
+    set_cell(assessment_copy / "participants.csv", 3, "age_band", "not an age")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    problems = load_assessment(assessment_copy, errors="collect").problems
+    save_snapshot(pickle.loads(pickle.dumps(load_assessment(assessment_copy, errors="collect"))), cache, errors="raise")
+    with pytest.raises(AssessmentError) as raised:
+        cached_assessment(assessment_copy, errors="raise", cache=cache)
+    assert raised.value.problems == problems
+
+
+def test_a_shared_result_is_computed_once_per_assessment_and_parameters(assessment_copy, tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    save_snapshot(load_assessment(assessment_copy, errors="collect"), cache, errors="collect")
+    calls = []
+
+    def compute(value):
+        calls.append(value)
+        return pd.DataFrame({"x": [value]})
+
+    first = cached_assessment(assessment_copy, errors="collect", cache=cache)
+    second = cached_assessment(assessment_copy, errors="collect", cache=cache)  # another notebook's kernel
+    a = shared_result(first, "plan", {"min_cell_size": 5}, lambda: compute(1), cache=cache)
+    b = shared_result(second, "plan", {"min_cell_size": 5}, lambda: compute(2), cache=cache)
+    c = shared_result(second, "plan", {"min_cell_size": 10}, lambda: compute(3), cache=cache)
+    assert calls == [1, 3] and b.equals(a) and c["x"].tolist() == [3]
+    # an assessment that did not come from the cache (JupyterLab, or changed data) is computed every time
+    plain = load_assessment(assessment_copy, errors="collect")
+    assert shared_result(plain, "plan", {"min_cell_size": 5}, lambda: compute(4), cache=cache)["x"].tolist() == [4]
+
+
+def test_the_disclosure_plan_of_a_report_is_shared_and_equal_to_its_own(assessment_copy, tmp_path, monkeypatch):
+    from pra_lib.publishing.disclosure import plan
+    from pra_lib.publishing.report import Report
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    save_snapshot(load_assessment(assessment_copy, errors="collect"), cache, errors="collect")
+    monkeypatch.setenv(CACHE_ENV, str(cache))
+    reports = [Report(tmp_path / f"r{i}", min_cell_size=8, assessment=load_assessment(assessment_copy, errors="collect")) for i in range(2)]
+    assert len(list(cache.glob("result-*.pickle"))) == 1, "one plan for the run"
+    own = plan(load_assessment(assessment_copy, errors="collect"), min_cell_size=8, small_categories="merge")
+    for report in reports:
+        pd.testing.assert_frame_equal(report.plan.categories, own.categories)
+        assert report.plan.small_categories == own.small_categories
