@@ -26,6 +26,8 @@ from pathlib import Path
 from .publishing.disclosure import DEFAULT_MIN_CELL_SIZE, SMALLEST_SAFE_CELL
 from .publishing.html_export import render_html as _render_html
 from .publishing.privacy import KEY_ENV, KEY_FILE_ENV, pseudonym_key
+from .publishing.report import WORKBOOK_AT_EXIT_ENV
+from .assessment.snapshot import CACHE_ENV
 from .manifest import (  # noqa: F401  (provenance, re-exported: tests and reproduce.py use them from here)
     INJECTED_TAG, MANIFEST_VERSION, RUNNER_PARAMETERS, _git_commit, _library_digest, _lock_record, _notebook_record, _python_and_platform, _run_header,
     _sha256, _versions, executed_notebook_digest, installed_packages, key_fingerprint, lock_file, parameter_defaults, published_files,
@@ -54,6 +56,7 @@ class NotebookResult:
     output_dir: str | None  # the report folder, or the failed attempt's; None if nothing could be written
     error: str | None = None
     cell: int | None = None
+    timings: dict | None = None  # seconds per phase: kernel start, cells, HTML (see _phase_timings)
 
 
 @dataclass
@@ -244,6 +247,10 @@ def kernel_manager_class():
                     return os.path.join(tempfile.mkdtemp(prefix="pra-kernel-"), "kernel")
                 return super()._ip_default()
 
+            # Workbooks are written once, when the kernel ends (PRA_WORKBOOK_AT_EXIT): give
+            # it time to finish instead of jupyter_client's 5 s before SIGTERM.
+            shutdown_wait_time = 120.0
+
             async def _async_interrupt_kernel(self):
                 if not self.shutting_down:
                     await super()._async_interrupt_kernel()
@@ -287,13 +294,19 @@ def _run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, 
     start = time.perf_counter()
     error = cell = None
     status = "failed"
+    clock = {}
     try:
         shutil.rmtree(staging_root, ignore_errors=True)
         staging.mkdir(parents=True)
         source = _translated(notebook, parameters.get("lang"), staging_root)
+        clock["execute"] = time.perf_counter()
         _execute_notebook(source, executed, params=params, cwd=notebook.parent, timeout=timeout)
+        clock["executed"] = time.perf_counter()
+        _check_workbook(staging, name)
         _relative_papermill_paths(executed)
+        clock["render"] = time.perf_counter()
         _render_html(executed, staging / f"{name}.html", lang=parameters.get("lang"))
+        clock["rendered"] = time.perf_counter()
     except PapermillExecutionError as exc:
         cell = exc.exec_count
         error = exc.evalue if exc.ename == "NotCollected" else f"{exc.ename}: {exc.evalue}"
@@ -304,11 +317,41 @@ def _run_notebook(notebook: Path, *, assessment_path: Path, assessment_id: str, 
         shutil.rmtree(staging_root, ignore_errors=True)
         raise
     seconds = round(time.perf_counter() - start, 2)
-    result = NotebookResult(name, assessment_id, "ok" if error is None else status, seconds, str(final), error, cell)
+    result = NotebookResult(name, assessment_id, "ok" if error is None else status, seconds, str(final), error, cell, _phase_timings(executed, clock))
     try:
         return _publish(result, staging, notebook=notebook, parameters=parameters, run_id=run_id)
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
+
+
+def _check_workbook(staging: Path, name: str) -> None:
+    """A notebook that published tables has its workbook, written when its kernel ended."""
+    declared = read_json_object(staging / "tables" / "_tables.json") or {}
+    if declared.get("tables") and not (staging / f"{name}.xlsx").is_file():
+        raise OutputError(f"{name}.xlsx was not written: the kernel ended before writing the workbook of its {len(declared['tables'])} tables")
+
+
+def _phase_timings(executed: Path, clock: dict) -> dict | None:
+    """Seconds of a notebook's phases: ``kernel_start`` (papermill's start to the first
+    cell), ``cells`` (first cell to the end of the last), ``shutdown`` (the rest of the
+    execution: the kernel ending, workbooks written) and ``html`` (rendering)."""
+    if "executed" not in clock:
+        return None
+    timings = {"execution": round(clock["executed"] - clock["execute"], 3)}
+    if "rendered" in clock:
+        timings["html"] = round(clock["rendered"] - clock["render"], 3)
+    try:
+        nb = json.loads(executed.read_text(encoding="utf-8"))
+        started = datetime.fromisoformat(nb["metadata"]["papermill"]["start_time"])
+        cells = [c["metadata"]["papermill"] for c in nb["cells"] if c.get("metadata", {}).get("papermill", {}).get("start_time")]
+        first = datetime.fromisoformat(cells[0]["start_time"])
+        last = max(datetime.fromisoformat(c["end_time"]) for c in cells if c.get("end_time"))
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return timings
+    timings["kernel_start"] = round((first - started).total_seconds(), 3)
+    timings["cells"] = round((last - first).total_seconds(), 3)
+    timings["shutdown"] = round(max(timings["execution"] - timings["kernel_start"] - timings["cells"], 0.0), 3)
+    return timings
 
 
 def _one_line(exc: BaseException) -> str:
@@ -536,20 +579,69 @@ def run_reports(
     except OSError as exc:
         raise OutputError(f"cannot use the output folder {out_root}: {exc.strerror or exc}") from None
     handlers = _catch_stop_requests()
+    cache = _run_cache(loaded, progress=progress) if scheduler is None else None  # a cluster's workers cannot see a local folder
     try:
-        tasks = [(book, Path(a.path).resolve(), aid) for aid, a in loaded.items() for book in books]
+        tasks = _longest_first([(book, Path(a.path).resolve(), aid) for aid, a in loaded.items() for book in books], out_root)
         with _run_key() as key_source:
-            environment = {KEY_ENV: pseudonym_key()[0].decode("utf-8", "surrogateescape")}
+            environment = {KEY_ENV: pseudonym_key()[0].decode("utf-8", "surrogateescape"), WORKBOOK_AT_EXIT_ENV: "1"}
+            if cache is not None:
+                environment[CACHE_ENV] = str(cache)
             record = {"key_source": key_source, "key_fingerprint": key_fingerprint(pseudonym_key()[0]), "per_book": per_book, "notebooks_dir": notebooks_dir}
             _run_tasks(tasks, per_book, summary, out_root=out_root, timeout=timeout, jobs=jobs, scheduler=scheduler, environment=environment, progress=progress, loaded=loaded, user=user, started=started, record=record)
         from .publishing.front_page import write_front_pages  # index.html of each assessment, from what its reports published
 
         write_front_pages(out_root, loaded, lang=user.get("lang", "en"), min_cell_size=user["min_cell_size"], on_problem=lambda message: summary.problem(message, progress))
     finally:
+        if cache is not None:
+            shutil.rmtree(cache, ignore_errors=True)
         lock.__exit__(None, None, None)
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
     return summary
+
+
+def _run_cache(loaded: dict, *, progress) -> Path | None:
+    """A private folder holding the snapshot of each validated assessment, for the run's
+    kernels to take instead of loading again (see :mod:`pra_lib.assessment.snapshot`)."""
+    import tempfile
+
+    from .assessment.snapshot import save_snapshot
+
+    try:
+        cache = Path(tempfile.mkdtemp(prefix="pra-cache-"))  # mode 0700: only this user reads it
+    except OSError as exc:
+        progress(f"note: no cache for this run ({exc.strerror or exc}); each notebook loads the assessment itself")
+        return None
+    try:
+        for assessment in loaded.values():
+            # the notebooks load with errors="collect"; a valid assessment loads the same either way
+            save_snapshot(assessment, cache, errors="collect")
+    except OSError as exc:
+        progress(f"note: the assessment could not be cached ({exc.strerror or exc}); each notebook loads it itself")
+    return cache
+
+
+# Seconds each notebook took on the sample (2 jobs, idle machine), for a first run's order.
+ESTIMATED_SECONDS = {"00": 9, "01": 26, "02": 10, "03": 13, "04": 10, "05": 8, "06": 9, "07": 7, "08": 15, "09": 9}
+
+
+def _longest_first(tasks: list, out_root: Path) -> list:
+    """The tasks, longest first: by the seconds the output folder's manifest recorded for
+    each notebook's last report, else by :data:`ESTIMATED_SECONDS`, else a middling 10 s.
+    The order changes nothing in the outputs; it keeps the last slot from holding the
+    longest notebook alone."""
+    recorded: dict = {}
+    for aid in {aid for _, _, aid in tasks}:
+        manifest = read_json_object(Path(out_root) / aid / "manifest.json") or {}
+        for nb in manifest.get("notebooks") or []:
+            if isinstance(nb, dict) and nb.get("status") in FINISHED and isinstance(nb.get("seconds"), (int, float)):
+                recorded[(aid, nb.get("notebook"))] = float(nb["seconds"])
+
+    def expected(task) -> float:
+        book, _, aid = task
+        return recorded.get((aid, book.stem), ESTIMATED_SECONDS.get(book.stem[:2], 10))
+
+    return sorted(tasks, key=expected, reverse=True)  # stable: equal estimates keep notebook order
 
 
 def _catch_stop_requests() -> dict:
@@ -631,8 +723,8 @@ def _run_tasks(tasks, per_book, summary, *, out_root, timeout, jobs, scheduler, 
             report(i, result)
         interrupted = False
     finally:
-        order = {(aid, b.stem): k for k, (b, _, aid) in enumerate(tasks)}
-        summary.results.sort(key=lambda r: order[(r.assessment_id, r.notebook)])
+        aids = list(headers)  # results in notebook order, whatever order they ran in
+        summary.results.sort(key=lambda r: (aids.index(r.assessment_id), r.notebook))
         for aid, header in headers.items():
             results = [r for r in summary.results if r.assessment_id == aid]
             header["status"] = "interrupted" if interrupted else "complete" if results and all(r.status in FINISHED for r in results) else "failed"

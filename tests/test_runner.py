@@ -113,6 +113,7 @@ def _comparable_manifest(folder):
         manifest.pop(key)
     for nb in manifest["notebooks"]:
         nb.pop("seconds")
+        nb.pop("timings", None)  # seconds per phase, as "seconds"
         nb.pop("output_dir")
         nb.pop("run")
         nb.pop("executed_notebook_file_sha256")  # its bytes hold the run's timings; executed_notebook_sha256 compares its content
@@ -247,3 +248,65 @@ def test_a_report_whose_data_were_not_collected_is_not_a_failure(assessment_copy
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "complete"
     assert [(nb["notebook"], nb["status"]) for nb in manifest["notebooks"]] == [("02_interviews", "not collected")]
+
+
+def test_the_longest_notebooks_run_first_and_results_keep_notebook_order(small_sample, tmp_path):
+    import json
+
+    from pra_lib.runner import _longest_first
+
+    out = tmp_path / "out"
+    books = discover_notebooks(None, ["00", "05", "07"])
+    tasks = [(book, small_sample, "jakarta-2017-synthetic") for book in books]
+    # no earlier run: the fixed estimates (00 before 05 before 07 on the sample)
+    assert [b.stem[:2] for b, _, _ in _longest_first(tasks, out)] == ["00", "05", "07"]
+    (out / "jakarta-2017-synthetic").mkdir(parents=True)
+    recorded = [{"notebook": "00_data_overview", "status": "ok", "seconds": 3.0}, {"notebook": "07_pra_seminar", "status": "ok", "seconds": 12.5},
+                {"notebook": "05_stresses_session", "status": "failed", "seconds": 99.0}]
+    (out / "jakarta-2017-synthetic" / "manifest.json").write_text(json.dumps({"notebooks": recorded}))
+    assert [b.stem[:2] for b, _, _ in _longest_first(tasks, out)] == ["07", "05", "00"], "a failed attempt's time is no estimate"
+
+    lines = []
+    summary = run_reports([small_sample], out=out, only=["00", "07"], progress=lines.append)
+    assert [line.split()[1] for line in lines if line.strip().startswith("running")] == ["jakarta-2017-synthetic/07_pra_seminar", "jakarta-2017-synthetic/00_data_overview"]
+    assert [r.notebook for r in summary.results] == ["00_data_overview", "07_pra_seminar"]
+    manifest = json.loads((out / "jakarta-2017-synthetic" / "manifest.json").read_text())
+    for record in manifest["notebooks"]:
+        phases = record["timings"]
+        assert {"kernel_start", "cells", "shutdown", "execution", "html"} <= set(phases), record["notebook"]
+        assert 0 < phases["kernel_start"] < phases["execution"] <= record["seconds"]
+        assert phases["kernel_start"] + phases["cells"] + phases["shutdown"] == pytest.approx(phases["execution"], abs=0.01)
+        assert record["files"][f"{record['notebook']}.xlsx"], "the workbook written when the kernel ended is published"
+
+
+def test_a_notebook_whose_workbook_is_missing_is_not_published_as_complete(tmp_path):
+    from pra_lib._files import OutputError
+    from pra_lib.runner import _check_workbook
+
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / "_tables.json").write_text('{"tables": {"scores": {}}}')
+    with pytest.raises(OutputError, match=r"00_data_overview.xlsx was not written.*1 tables"):
+        _check_workbook(tmp_path, "00_data_overview")
+    (tmp_path / "00_data_overview.xlsx").write_bytes(b"PK")
+    _check_workbook(tmp_path, "00_data_overview")
+    (tmp_path / "tables" / "_tables.json").write_text('{"tables": {}}')
+    (tmp_path / "00_data_overview.xlsx").unlink()
+    _check_workbook(tmp_path, "00_data_overview")  # a report without tables has no workbook
+
+
+def test_the_runs_cache_holds_a_snapshot_its_kernels_find_from_their_own_folder(small_sample, tmp_path, monkeypatch):
+    import os
+
+    from pra_lib.assessment.loading import load_assessment
+    from pra_lib.assessment.snapshot import cached_assessment
+    from pra_lib.runner import NOTEBOOKS_DIR, _run_cache
+
+    loaded = {"a": load_assessment(small_sample)}  # what the runner validated
+    cache = _run_cache(loaded, progress=lambda line: None)
+    try:
+        assert oct(cache.stat().st_mode & 0o777) == "0o700", "only the user running pra run reads it"
+        monkeypatch.chdir(NOTEBOOKS_DIR)  # where the kernels run, with the path the runner passes them
+        got = cached_assessment(os.path.relpath(small_sample, NOTEBOOKS_DIR), errors="collect", cache=cache)
+        assert got is not None and got.assessment_id == loaded["a"].assessment_id
+    finally:
+        shutil.rmtree(cache)
