@@ -483,6 +483,8 @@ def run_part(part: str, args: list[str], *, workdir: Path) -> PartResult:
             note = f"{script.name} has no --json option and printed no target table"
     if code:
         note = f"{script.name} exited with status {code}" + (f"; {note}" if note else "")
+        for t in found:  # what it measured stands, but the reader must see that the script failed
+            t["measured"] = f"{t.get('measured') or ''} ({script.name} exited with status {code})".strip()
     return PartResult(part, found, note)
 
 
