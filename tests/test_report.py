@@ -230,7 +230,8 @@ def test_plan_sentence_names_an_activitys_merges_and_points_there_from_a_report_
 
 _WORKBOOK_CELLS = [
     # a stale workbook from an earlier session must never survive a new table
-    "import os, pandas as pd\nfrom pra_lib.publishing.report import Report, write_workbook\n"
+    "import atexit, os, pandas as pd\nfrom pra_lib.publishing.report import Report, write_workbook\n"
+    "atexit.register(lambda: open(OUT + '.exit-handler-ran', 'w').close())  # the kernel's other exit handlers still run\n"
     "report = Report(OUT, min_cell_size=5)\nopen(report.workbook_path, 'wb').write(b'stale')",
     "scores = report.table(pd.DataFrame({'goal_id': ['G01', 'G02', 'G03'], 'n': [20, 3, 40], 'mean': [3.1, 2.0, 3.3]}), 'scores', dims=['goal_id'])",
     "after_first = os.path.exists(report.workbook_path) and open(report.workbook_path, 'rb').read() != b'stale'",
@@ -274,6 +275,7 @@ def test_a_notebook_writes_its_workbook_once_and_byte_identical(tmp_path, monkey
     options = {"kernel_manager_class": kernel_manager_class()} if at_exit else {}  # plain papermill keeps its own manager
     pm.execute_notebook(str(tmp_path / "book.ipynb"), str(tmp_path / "done.ipynb"), kernel_name="python3", progress_bar=False, **options)
     assert (out / "01_questionnaire.xlsx").read_bytes() == _expected_workbook(tmp_path)
+    assert (tmp_path / "01_questionnaire.exit-handler-ran").exists()
 
 
 def test_outside_a_notebook_the_workbook_is_written_with_each_table(tmp_path):

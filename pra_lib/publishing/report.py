@@ -443,11 +443,37 @@ def _install_workbook_hooks(shell) -> None:
 
     if _WORKBOOK_HOOKS:
         return
-    atexit.register(write_pending_workbooks)
-    _WORKBOOK_HOOKS.append(atexit)
-    if os.environ.get(WORKBOOK_AT_EXIT_ENV) != "1":
+    if os.environ.get(WORKBOOK_AT_EXIT_ENV) == "1":
+        atexit.register(_write_and_end_kernel)
+    else:
+        atexit.register(write_pending_workbooks)
         shell.events.register("post_run_cell", _after_cell)
-        _WORKBOOK_HOOKS.append(shell)
+    _WORKBOOK_HOOKS.append(shell)
+
+
+def _write_and_end_kernel() -> None:
+    """At the end of a ``pra run`` kernel: write the workbooks, run the other exit
+    handlers, and end the process without tearing down every module and object one by
+    one, which took a loaded kernel 1-2 s after its last cell while the runner waited."""
+    import atexit
+    import os
+    import sys
+    import traceback
+
+    status = 0
+    try:
+        write_pending_workbooks()
+    except Exception:  # noqa: BLE001 - the runner fails the report: its workbook is missing
+        traceback.print_exc()
+        status = 1
+    atexit.unregister(_write_and_end_kernel)
+    atexit._run_exitfuncs()  # IPython's and the libraries' own handlers, as a normal exit would
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - a stream the kernel already closed
+            pass
+    os._exit(status)
 
 
 _FIGURE_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
