@@ -731,6 +731,76 @@ def test_small_answer_counts_in_a_mixed_group_are_published():
     assert everyone_alike.loc[everyone_alike["category"] == "dont_know", "count"].tolist() == [1], "don't know is not an answer on the scale"
 
 
+# Interviewees raising each goal, by group, from a generated assessment in which hypothesis
+# found a hidden count the published tables bounded to [0, 4]: government's and private's
+# groups are hidden by the plan, so one companion in the G08 row (academia, 8) is pinned by
+# academia's column and cannot help; the whole row has to be hidden.
+_INTERVIEW_CELLS = """goal_id,valence,stakeholder_group,n,planned
+G10,weakness,government,4,complementary
+G11,weakness,government,3,complementary
+G09,weakness,government,2,complementary
+G12,weakness,government,2,complementary
+G01,weakness,government,2,complementary
+G03,weakness,government,2,complementary
+G05,weakness,government,2,complementary
+G08,weakness,government,1,complementary
+G10,weakness,academia,13,
+G11,weakness,academia,11,
+G08,weakness,academia,8,
+G03,weakness,academia,3,
+G12,weakness,academia,3,
+G01,weakness,academia,3,
+G05,weakness,academia,2,
+G09,weakness,academia,2,
+G11,weakness,private,6,complementary
+G10,weakness,private,6,complementary
+G09,weakness,private,4,complementary
+G08,weakness,private,3,complementary
+G05,weakness,private,2,complementary
+G12,weakness,private,2,complementary
+G01,weakness,private,1,complementary
+G03,weakness,private,1,complementary
+G10,weakness,community,1,primary
+G11,weakness,community,1,primary
+G01,weakness,community,1,primary
+G04,strength,government,4,complementary
+G09,strength,government,3,complementary
+G06,strength,government,2,complementary
+G09,strength,academia,5,
+G04,strength,academia,3,
+G06,strength,academia,2,
+G09,strength,private,3,complementary
+G04,strength,private,2,complementary
+G06,strength,private,1,complementary
+G06,strength,community,1,primary
+"""
+
+
+def _as_published(frame: pd.DataFrame, name: str, **spec) -> dict:
+    """A table as :func:`load_run` reads it back from its CSV."""
+    import io
+
+    text = pd.read_csv(io.StringIO(frame.to_csv(index=False)), dtype=str, keep_default_na=False)
+    return {"report": "02_interviews", "name": name, "frame": text, "min_cell_size": 5, "activity_id": "questionnaire/interviewees", "other_counts": {}, **spec}
+
+
+def test_a_hidden_count_whose_companions_are_all_pinned_gets_its_whole_row_hidden():
+    import io
+
+    from pra_lib.publishing.disclosure import suppress
+
+    cells = pd.read_csv(io.StringIO(_INTERVIEW_CELLS), keep_default_na=False)
+    dims = ["goal_id", "valence", "stakeholder_group"]
+    by_group = suppress(cells.drop(columns="planned"), dims=dims, hide=cells["planned"])
+    by_goal = suppress(cells.groupby(["goal_id", "valence"], as_index=False, sort=False)["n"].sum(), dims=["goal_id", "valence"])
+    g08 = by_group[(by_group["goal_id"] == "G08") & (by_group["valence"] == "weakness")]
+    assert g08["suppressed"].all(), g08
+    tables = [_as_published(by_goal, "statements_by_goal", count="n", measure="interviewees_by_goal", dims=["goal_id", "valence"]),
+              _as_published(by_group, "statements_by_goal_and_group", count="n", measure="interviewees_by_goal", dims=dims)]
+    problems, ranges = attack(tables)
+    assert problems == [] and narrow(ranges, 5, tables).empty, narrow(ranges, 5, tables)
+
+
 def test_typed_file_check_catches_the_word_and_a_leaked_outcome():
     frame = pd.DataFrame({"goal_id": ["G1", "G2"], "n": ["12", "suppressed"], "interpretation": ["low", "low"], "suppressed": ["False", "True"]})
     problems = typed_file_problems({"report": "r", "name": "t", "frame": frame, "count": "n", "dims": ["goal_id"]})
@@ -784,7 +854,7 @@ def _reshuffled(assessment, areas_p, groups_p, seed):
 def publish_questionnaire_tables(assessment, out: Path, *, small_categories: str, min_cell_size: int = 5) -> Path:
     """The overview and questionnaire tables a run publishes, written as the notebooks write them."""
     from pra_lib import overview, perception
-    from pra_lib.publishing.disclosure import protect_distributions
+    from pra_lib.publishing.disclosure import interviewees, protect_distributions
     from pra_lib.publishing.report import Report
 
     root = out / "generated"
@@ -806,6 +876,14 @@ def publish_questionnaire_tables(assessment, out: Path, *, small_categories: str
     q.table(protect_distributions(perception.likert_counts(survey, by="stakeholder_group"), cells=["goal_id", "stakeholder_group"], within=["goal_id"], min_cell_size=min_cell_size),
             "answers_per_goal_by_group", dims=["goal_id", "stakeholder_group"], measure="goal_raters",
             other_counts={"count": {"measure": "goal_answers", "dims": {**answers, "stakeholder_group": "stakeholder_group"}}})
+    # The interviewees (the questionnaire's interview channel) by group, planned on their own.
+    i = Report(root / "02_interviews", min_cell_size=min_cell_size, small_categories=small_categories, assessment=assessment, activity_id="questionnaire")
+    talked, none = interviewees("questionnaire"), {"n_statements": None}
+    i.table(perception.interview_summary(i.assessment, activity_id="questionnaire"), "interviewees", activity_id=talked, dims=["stakeholder_group"], measure="interviewees",
+            other_counts={**none, "n_weakness": None, "n_strength": None})
+    i.table(perception.interview_codes(i.assessment, level="goal", activity_id="questionnaire"), "statements_by_goal", activity_id=talked, dims=["goal_id", "valence"], measure="interviewees_by_goal", other_counts=none)
+    i.table(perception.interview_codes(i.assessment, level="goal", by="stakeholder_group", activity_id="questionnaire"), "statements_by_goal_and_group", activity_id=talked,
+            dims=["goal_id", "valence", "stakeholder_group"], measure="interviewees_by_goal", other_counts=none)
     w = Report(root / "03_city_perception_workshop", min_cell_size=min_cell_size, small_categories=small_categories, assessment=assessment, activity_id="perception_workshop")
     workshop = perception.ratings_frame(w.assessment, activity_id="perception_workshop", aspect="performance")
     w.table(perception.respondents(workshop, by="workshop_table"), "participants_by_table", dims=["workshop_table"], measure="people", other_counts={"n_rated": "raters"})

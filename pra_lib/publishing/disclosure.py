@@ -25,8 +25,14 @@ The rules:
   the others held fixed. Wherever a margin group holds exactly one hidden cell, the
   smallest other non-empty cell in the group is hidden too. The result is then audited
   with linear programming (:func:`audit`), as an attacker who knows every published cell
-  and every margin would do; any hidden cell whose value is pinned to a single number gets
-  a further companion, until none is.
+  and every margin would do; any hidden cell whose value is pinned to a single number, or
+  to fewer than ``min_cell_size`` values, gets a further companion; when no one companion
+  helps (each is pinned by its own margins), the rest of its smallest margin line is hidden.
+- **People with no area and interviewees** are part of the plan: the area category
+  :data:`CITYWIDE`, and each activity's interviewees by stakeholder group
+  (:func:`interviewees`), so that they are hidden alike in every table.
+- **Answers per category** of a published group are withheld when the group answered
+  (almost) alike (:func:`protect_distributions`): group attribute disclosure.
 - **Typed output.** A hidden value is a missing value (an empty CSV cell), so numeric
   columns stay numeric; the ``suppressed`` column flags the row and ``suppression`` says
   why (``primary``: the cell is small; ``complementary``: hidden to protect another).
@@ -347,11 +353,12 @@ def _complement(data, counts, hidden, dims, min_cell_size, planned=None):
     # margin of a category the run's plan hides: neither is a constraint an attacker can use.
     planned = np.zeros(len(counts), dtype=bool) if planned is None else np.asarray(planned, dtype=bool)
     groups = [g for g in margin_groups(data, dims) if counts[g].sum() >= min_cell_size and not (len(g) < len(counts) and planned[g].all())]
-    # A hidden count must keep a protection interval of min_cell_size values (from 0, which
-    # an attacker cannot rule out for a category hidden by the run's plan, to its highest).
-    width = max(min_cell_size - 1, 1)
+    # A hidden count must keep a protection interval: its lowest and highest possible values
+    # at least min_cell_size apart (0 is possible for a category the run's plan hides).
+    width = min_cell_size
     beyond_help: set[int] = set()
-    for _ in range(3 * len(data) + 3):
+    escalated: set[int] = set()
+    for _ in range(4 * len(data) + 3):
         changed = False
         for idx in groups:
             if hidden[idx].sum() == 1:
@@ -361,12 +368,27 @@ def _complement(data, counts, hidden, dims, min_cell_size, planned=None):
             if exposed:
                 changed = _protect(counts, hidden, groups, exposed[0])
         if not changed:
-            for cell in audit_cells(counts, hidden, groups, min_width=width):
+            narrow = audit_cells(counts, hidden, groups, min_width=width)
+            for cell in narrow:
                 if cell not in beyond_help:
                     if _protect(counts, hidden, groups, cell, width):
                         changed = True
                         break
-                    beyond_help.add(cell)  # every cell of its margins is hidden already
+                    beyond_help.add(cell)  # no one companion widens it
+            else:
+                # Last resort: hide the whole of the smallest margin of a cell no single
+                # companion could help (its other cells are pinned by their own margins).
+                for cell in narrow:
+                    if cell in escalated:
+                        continue
+                    escalated.add(cell)
+                    mine = sorted((g for g in groups if cell in g and len(g) < len(counts)), key=len)
+                    line = [j for g in mine[:1] for j in g if counts[j] > 0 and not hidden[j]]
+                    if line:
+                        hidden[line] = True
+                        beyond_help.clear()
+                        changed = True
+                        break
         if not changed:
             break
     exposed = audit_cells(counts, hidden, groups)
