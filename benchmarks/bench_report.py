@@ -132,7 +132,7 @@ def report(runs: list[dict], floor: dict, *, jobs: int, load: tuple, repeats: in
         "",
         "Per notebook (the median run; seconds from its manifest, `timings`):",
         "",
-        "| notebook | wall | kernel start-up | cells | kernel shutdown | HTML export |",
+        "| notebook | wall | kernel start-up | execution (cells) | kernel shutdown (workbooks written) | HTML export |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for nb in sorted(notebooks, key=lambda n: n["notebook"]):

@@ -123,3 +123,18 @@ def test_the_disclosure_plan_of_a_report_is_shared_and_equal_to_its_own(assessme
     for report in reports:
         pd.testing.assert_frame_equal(report.plan.categories, own.categories)
         assert report.plan.small_categories == own.small_categories
+
+
+def test_an_unreadable_snapshot_or_result_is_loaded_or_computed_again(assessment_copy, tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    loaded = load_assessment(assessment_copy, errors="collect")
+    key = save_snapshot(loaded, cache, errors="collect")
+    (cache / f"assessment-{key}.pickle").write_bytes(b"\x80\x05 cut short")
+    assert cached_assessment(assessment_copy, errors="collect", cache=cache) is None, "load_assessment then reads the folder"
+    for result in cache.glob("result-*.pickle"):
+        result.unlink()
+    shared_result(loaded, "plan", {}, lambda: 1, cache=cache)
+    for result in cache.glob("result-*.pickle"):
+        result.write_bytes(b"not a pickle")
+    assert shared_result(loaded, "plan", {}, lambda: 2, cache=cache) == 2

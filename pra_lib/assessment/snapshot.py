@@ -141,9 +141,9 @@ def cached_assessment(path, *, errors: str, cache=None):
     key = assessment_key(path, errors=errors)
     try:
         data = (folder / f"assessment-{key}.pickle").read_bytes()
-    except OSError:
+        assessment = pickle.loads(data)  # written by this run, in a folder only its user can open
+    except Exception:  # noqa: BLE001 - no snapshot, or one that cannot be read: load as usual
         return None
-    assessment = pickle.loads(data)  # written by this run, in a folder only its user can open
     assessment.path = Path(path)
     assessment.__dict__["_content_key"] = key
     if assessment.problems and errors == "raise":
@@ -174,7 +174,7 @@ def shared_result(assessment, name: str, parameters: dict, compute, *, cache=Non
     path = folder / f"result-{key}.pickle"
     try:
         return pickle.loads(path.read_bytes())
-    except OSError:
+    except Exception:  # noqa: BLE001 - not computed yet, or unreadable: compute it
         pass
     result = compute()
     try:
