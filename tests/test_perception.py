@@ -525,6 +525,43 @@ def test_ratings_frame(sample, survey):
         perception.ratings_frame(sample, activity_id="nope")
 
 
+def _with_tables(assessment, **tables):
+    from dataclasses import replace
+
+    return replace(assessment, tables={**assessment.tables, **tables})
+
+
+@pytest.mark.parametrize("aspect,channels", [("performance", None), (None, ["online", "offline"]), ("importance", "offline")])
+def test_ratings_frame_on_codes_equals_the_row_join(sample, aspect, channels):
+    # The ratings in a scrambled order: the frame built on category codes and the one
+    # joined row by row (ids as text) must hold the same rows in the same order.
+    ratings = sample.perception_ratings.sample(frac=1.0, random_state=7)
+    on_codes = perception.ratings_frame(_with_tables(sample, perception_ratings=ratings), activity_id="questionnaire", aspect=aspect, channels=channels)
+    as_text = _with_tables(sample, perception_ratings=ratings.astype({"respondent_id": object}))
+    by_rows = perception.ratings_frame(as_text, activity_id="questionnaire", aspect=aspect, channels=channels)
+    assert isinstance(on_codes["respondent_id"].dtype, pd.CategoricalDtype)
+    assert not isinstance(by_rows["respondent_id"].dtype, pd.CategoricalDtype)
+    assert len(on_codes) == len(by_rows) > 0
+    pd.testing.assert_frame_equal(on_codes.astype(object), by_rows.astype(object))
+    assert on_codes.attrs == by_rows.attrs
+    # sorted by respondent, aspect (in the order of the data), then goal number
+    assert on_codes["respondent_id"].astype(str).is_monotonic_increasing
+    assert on_codes.groupby(["respondent_id", "aspect"], observed=True)["goal_number"].apply(lambda g: g.is_monotonic_increasing).all()
+
+
+def test_ratings_frame_keeps_text_groups_as_categories(sample):
+    # Merged small categories come back as text columns of the participants; the ratings
+    # frame still carries them as categories (no text per rating), with the same values.
+    people = sample.participants.astype({"stakeholder_group": object, "area": object, "workshop_table": object})
+    plain = perception.ratings_frame(sample, activity_id="questionnaire", aspect=None)
+    merged = perception.ratings_frame(_with_tables(sample, participants=people), activity_id="questionnaire", aspect=None)
+    for col in ("stakeholder_group", "group_label", "area", "area_name", "workshop_table"):
+        assert isinstance(merged[col].dtype, pd.CategoricalDtype), col
+        assert merged[col].astype(object).equals(plain[col].astype(object)), col
+    # only values of respondents who rated: the workshop-only groups are not categories here
+    assert set(merged["stakeholder_group"].cat.categories) == set(plain["stakeholder_group"].dropna())
+
+
 def test_planted_g01_community_below_government(sample_results):
     g = sample_results["group"]
     g01 = g[g["goal_id"] == "G01"].set_index("stakeholder_group")["mean"]

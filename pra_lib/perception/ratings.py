@@ -47,6 +47,9 @@ def ratings_frame(assessment, *, activity_id: str | None = None, aspect: str | N
         ``goal_id``, ``goal_number``, ``goal_label``, ``indicator_id``, ``rating``
         (float 1-5, NaN when missing or "don't know") and ``dont_know`` (bool).
         Respondents without an area (city-wide roles) have area ``"(city-wide)"``.
+        Ids, groups, areas, goals and their labels are categorical (a group given as
+        text, such as a merged small category, becomes a category of the values rated),
+        so a million respondents' ratings hold small integer codes, not text per row.
         ``attrs["category_order"]`` holds the metadata order of groups, areas and
         channels, which the result tables follow.
 
@@ -63,44 +66,19 @@ def ratings_frame(assessment, *, activity_id: str | None = None, aspect: str | N
         known = list(meta.activities["activity_id"])
         if activity_id not in known:
             raise ValueError(f"ratings_frame: unknown activity {activity_id!r}; the assessment has {', '.join(known)}")
-        ratings = ratings[ratings["activity_id"] == activity_id]
-    if aspect is not None:
-        if aspect not in ("performance", "importance"):
-            raise ValueError(f"ratings_frame: aspect must be 'performance', 'importance' or None, not {aspect!r}")
-        ratings = ratings[ratings["aspect"] == aspect]
-    # Joined through the distinct respondent ids and goals: the ids and codes stay
-    # categorical, so a million respondents' ratings are never turned into text per row.
+    if aspect is not None and aspect not in ("performance", "importance"):
+        raise ValueError(f"ratings_frame: aspect must be 'performance', 'importance' or None, not {aspect!r}")
     people = assessment.participants
     if people["respondent_id"].duplicated().any():
         raise pd.errors.MergeError("Merge keys are not unique in right dataset; not a many-to-one merge")
-    out = ratings.drop(columns=["source_row"], errors="ignore").reset_index(drop=True)
-    person = _positions(out["respondent_id"], people["respondent_id"])
-    for col in ("stakeholder_group", "channel", "area", "workshop_table"):
-        out[col] = _rows_at(people[col], person) if col in people else pd.Series(None, index=out.index, dtype=object)
-    if channels is not None:
-        wanted = _as_list(channels)
-        out = out[out["channel"].isin(wanted)].reset_index(drop=True)
     groups = meta.stakeholder_groups
     areas = meta.areas
     group_names = group_labels(meta)
     city_wide = english("overview.citywide")  # tables keep English; figures and findings translate
-    out["group_label"] = _relabel(out["stakeholder_group"], group_names)
-    out["area"] = _relabel(out["area"], {}, missing=CITY_WIDE)
-    out["area_name"] = _relabel(out["area"], dict(zip(areas["area"], areas["name"])) | {CITY_WIDE: city_wide})
-    goals = _goal_table()
-    goal = _positions(out["goal_id"], goals["goal_id"])
-    for col in ("goal_number", "goal_label", "dimension_id", "dimension_label"):
-        out[col] = _rows_at(goals[col] if col == "goal_number" else goals[col].astype("category"), goal)
-    out["rating"] = pd.to_numeric(out["rating"], errors="coerce").astype(float)
-    out["dont_know"] = out["dont_know"].fillna(False).astype(bool) if "dont_know" in out else out["rating"].isna() & False
-    if "indicator_id" not in out:
-        out["indicator_id"] = None
-    columns = [
-        "respondent_id", "activity_id", "stakeholder_group", "group_label", "channel", "area", "area_name",
-        "workshop_table", "aspect", "dimension_id", "dimension_label", "goal_id", "goal_number", "goal_label",
-        "indicator_id", "rating", "dont_know",
-    ]
-    out = out[columns].sort_values(["respondent_id", "aspect", "goal_number"], kind="stable").reset_index(drop=True)
+    area_names = dict(zip(areas["area"], areas["name"])) | {CITY_WIDE: city_wide}
+    out = _frame_from_codes(ratings, people, activity_id=activity_id, aspect=aspect, channels=channels, group_names=group_names, area_names=area_names)
+    if out is None:  # ids or groups that are not categorical: joined row by row
+        out = _frame_from_rows(ratings, people, activity_id=activity_id, aspect=aspect, channels=channels, group_names=group_names, area_names=area_names)
     out.attrs["category_order"] = {
         "stakeholder_group": list(groups["stakeholder_group"]),
         "group_label": [group_names[g] for g in groups["stakeholder_group"]],
@@ -113,6 +91,210 @@ def ratings_frame(assessment, *, activity_id: str | None = None, aspect: str | N
     return out
 
 
+_COLUMNS = [
+    "respondent_id", "activity_id", "stakeholder_group", "group_label", "channel", "area", "area_name",
+    "workshop_table", "aspect", "dimension_id", "dimension_label", "goal_id", "goal_number", "goal_label",
+    "indicator_id", "rating", "dont_know",
+]
+_PERSON = ("stakeholder_group", "channel", "area", "workshop_table")
+
+
+def _frame_from_codes(ratings, people, *, activity_id, aspect, channels, group_names, area_names) -> pd.DataFrame | None:
+    """:func:`ratings_frame` on category codes: ``None`` unless the ids and codes are
+    categorical (as :func:`pra_lib.load_assessment` gives them).
+
+    Every joined column is first worked out once per distinct respondent (or goal), then
+    spread over the rows with one ``take`` of small integer codes; the filters and the
+    sort become one index of the rows kept, in order. A million respondents' ratings thus
+    cost one pass per output column and no text per row.
+    """
+    needed = [ratings[c] for c in ("respondent_id", "activity_id", "goal_id", "aspect")] + [people["respondent_id"]]
+    if not all(isinstance(c.dtype, pd.CategoricalDtype) for c in needed):
+        return None
+    n = len(ratings)
+    keep = np.ones(n, dtype=bool)
+    for col, value in (("activity_id", activity_id), ("aspect", aspect)):
+        if value is not None:
+            keep &= _codes_equal(ratings[col], value)
+    rid = ratings["respondent_id"]
+    # Per respondent category: their participant row, their groups' codes, and whether
+    # their channel is wanted. A group column that is not categorical (merged small
+    # categories are written as text) is coded here, over the participants only.
+    person = np.append(_category_rows(rid.cat.categories, people["respondent_id"]), -1)
+    per_person, person_dtype, coded_here = {}, {}, set()
+    for col in _PERSON:
+        if col not in people:
+            per_person[col] = None
+            continue
+        column = people[col]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes, person_dtype[col] = column.cat.codes.to_numpy(), column.dtype
+        else:
+            codes, uniques = pd.factorize(column.to_numpy(dtype=object))
+            person_dtype[col] = pd.CategoricalDtype(pd.Index(uniques, dtype=object))
+            coded_here.add(col)
+        per_person[col] = np.append(codes, -1)[person]
+    rc = rid.cat.codes.to_numpy()
+    if channels is not None:
+        if per_person["channel"] is None:
+            ok = np.zeros(len(person), dtype=bool)
+        else:
+            ok = np.append(person_dtype["channel"].categories.isin(_as_list(channels)), False)[per_person["channel"]]
+        keep &= ok[rc]  # code -1 (no id) picks the last entry, the appended -1's
+    goals = _goal_table()
+    goal_of = np.append(pd.Index(goals["goal_id"].to_numpy(dtype=object)).get_indexer(ratings["goal_id"].cat.categories), -1)
+    rows = None if keep.all() else np.flatnonzero(keep)
+    del keep
+    rc = rc if rows is None else rc[rows]
+    gc = ratings["goal_id"].cat.codes.to_numpy() if rows is None else ratings["goal_id"].cat.codes.to_numpy()[rows]
+    ac = ratings["aspect"].cat.codes.to_numpy() if rows is None else ratings["aspect"].cat.codes.to_numpy()[rows]
+    # Respondent (category order), aspect, goal number; a missing value sorts last.
+    numbers = goals["goal_number"].to_numpy()
+    rank = np.append(np.unique(numbers, return_inverse=True)[1].ravel(), len(numbers))[goal_of]
+    key = _last_missing(rc, len(rid.cat.categories))
+    key *= len(ratings["aspect"].cat.categories) + 1
+    key += _last_missing(ac, len(ratings["aspect"].cat.categories))
+    key *= len(numbers) + 1
+    key += rank[gc]
+    if key.size > 1 and not (key[1:] >= key[:-1]).all():
+        order = np.argsort(key, kind="stable")  # timsort: each aspect's block is one sorted run
+        rows = order if rows is None else rows[order]
+        rc, gc, ac = rc[order], gc[order], ac[order]
+        del order
+    del key
+
+    def at_rows(column: pd.Series) -> pd.Series:
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes = column.cat.codes.to_numpy()
+            return _categorical(codes if rows is None else codes[rows], dtype=column.dtype)
+        return column.to_numpy() if rows is None else column.to_numpy()[rows]
+
+    def spread(per: np.ndarray, codes: np.ndarray, dtype) -> pd.Categorical:
+        return _categorical(per[codes], dtype=dtype)
+
+    out = {"respondent_id": _categorical(rc, dtype=rid.dtype), "activity_id": at_rows(ratings["activity_id"])}
+    if coded_here:
+        present = np.zeros(len(person), dtype=bool)
+        present[rc] = True  # respondents with a rating kept
+    for col in _PERSON:
+        if per_person[col] is None:
+            out[col] = pd.Series(None, index=pd.RangeIndex(len(rc)), dtype=object)
+            continue
+        codes, dtype = per_person[col], person_dtype[col]
+        if col in coded_here:  # the values of the rated respondents only, sorted
+            seen = np.unique(codes[present])
+            values = dtype.categories.take(seen[seen >= 0])
+            dtype = pd.CategoricalDtype(pd.Index(sorted(values, key=str), dtype=object))
+            codes = np.append(dtype.categories.get_indexer(person_dtype[col].categories), -1)[codes]
+        per = pd.Series(_categorical(codes, dtype=dtype))
+        if col == "stakeholder_group":
+            out[col] = spread(codes, rc, dtype)
+            label = _relabel(per, group_names).array
+            out["group_label"] = spread(label.codes, rc, label.dtype)
+        elif col == "area":
+            area = _relabel(per, {}, missing=CITY_WIDE)
+            name = _relabel(area, area_names).array
+            out["area"] = spread(area.array.codes, rc, area.dtype)
+            out["area_name"] = spread(name.codes, rc, name.dtype)
+        else:
+            out[col] = spread(codes, rc, dtype)
+    out["aspect"] = _categorical(ac, dtype=ratings["aspect"].dtype)
+    goal_row = goal_of[gc]
+    missing_goal = bool((goal_row < 0).any())
+    for col in ("dimension_id", "dimension_label"):
+        values = goals[col].astype("category").array
+        out[col] = spread(np.append(values.codes, -1), goal_row, values.dtype)
+    out["goal_id"] = _categorical(gc, dtype=ratings["goal_id"].dtype)
+    # A goal outside the CRF table leaves goal_number empty, which makes it float (as a join would).
+    out["goal_number"] = np.append(numbers.astype(float), np.nan)[goal_row] if missing_goal else numbers[goal_row]
+    values = goals["goal_label"].astype("category").array
+    out["goal_label"] = spread(np.append(values.codes, -1), goal_row, values.dtype)
+    del goal_row
+    out["indicator_id"] = at_rows(ratings["indicator_id"]) if "indicator_id" in ratings else None
+    rating = ratings["rating"]
+    if isinstance(rating.array, (pd.arrays.IntegerArray, pd.arrays.FloatingArray)):
+        # nullable Likert codes: the values and the NA mask taken at the rows, NA -> NaN
+        data, mask = rating.array._data, rating.array._mask
+        values = (data if rows is None else data[rows]).astype(float)
+        values[mask if rows is None else mask[rows]] = np.nan
+        out["rating"] = values
+    else:
+        taken = rating if rows is None else rating.iloc[rows]
+        out["rating"] = pd.to_numeric(taken, errors="coerce").astype(float).to_numpy()
+    if "dont_know" in ratings:
+        dk = ratings["dont_know"]
+        out["dont_know"] = at_rows(dk) if dk.dtype == bool else (dk if rows is None else dk.iloc[rows]).fillna(False).astype(bool).to_numpy()
+    else:
+        out["dont_know"] = np.zeros(len(rc), dtype=bool)
+    # copy=False: the arrays were made here, and each would otherwise be copied once more
+    return pd.DataFrame({c: out[c] for c in _COLUMNS}, copy=False)
+
+
+def _categorical(codes: np.ndarray, *, dtype: pd.CategoricalDtype) -> pd.Categorical:
+    """Codes made here from a category table, hence valid: not checked again row by row."""
+    return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+
+
+def _category_rows(categories: pd.Index, ids: pd.Series) -> np.ndarray:
+    """Row of the categorical ``ids`` (unique) holding each of ``categories``, -1 if none."""
+    row_of = np.full(len(ids.cat.categories) + 1, -1, dtype=np.int64)
+    codes = ids.cat.codes.to_numpy()
+    row_of[np.where(codes >= 0, codes, len(row_of) - 1)] = np.arange(len(ids))
+    row_of[-1] = -1
+    return row_of[ids.cat.categories.get_indexer(categories)]
+
+
+def _codes_equal(column: pd.Series, value) -> np.ndarray:
+    """``column == value`` for a categorical column, on its codes."""
+    where = column.cat.categories.get_indexer([value])[0] if value in column.cat.categories else -2
+    return column.cat.codes.to_numpy() == where
+
+
+def _frame_from_rows(ratings, people, *, activity_id, aspect, channels, group_names, area_names) -> pd.DataFrame:
+    """:func:`ratings_frame` for ids or groups that are not categorical, joined row by row."""
+    if activity_id is not None:
+        ratings = ratings[ratings["activity_id"] == activity_id]
+    if aspect is not None:
+        ratings = ratings[ratings["aspect"] == aspect]
+    out = ratings.drop(columns=["source_row"], errors="ignore").reset_index(drop=True)
+    goals = _goal_table()
+    goal = _positions(out["goal_id"], goals["goal_id"])
+    # Rows in respondent, aspect and goal order, found on the codes before any column is
+    # joined, so the permutation moves the fewest columns (and none when already in order).
+    by_codes, order = _respondent_order(out, goal, goals["goal_number"])
+    if order is not None:
+        out = out.take(order).reset_index(drop=True)
+        goal = goal[order]
+    person = _positions(out["respondent_id"], people["respondent_id"])
+    for col in ("stakeholder_group", "channel", "area", "workshop_table"):
+        out[col] = _rows_at(people[col], person) if col in people else pd.Series(None, index=out.index, dtype=object)
+    if channels is not None:
+        wanted = _as_list(channels)
+        keep = out["channel"].isin(wanted).to_numpy()
+        if not keep.all():
+            out = out[keep].reset_index(drop=True)
+            goal = goal[keep]
+    out["group_label"] = _relabel(out["stakeholder_group"], group_names)
+    out["area"] = _relabel(out["area"], {}, missing=CITY_WIDE)
+    out["area_name"] = _relabel(out["area"], area_names)
+    for col in ("goal_number", "goal_label", "dimension_id", "dimension_label"):
+        out[col] = _rows_at(goals[col] if col == "goal_number" else goals[col].astype("category"), goal)
+    rating = out["rating"]
+    if pd.api.types.is_numeric_dtype(rating.dtype) and not pd.api.types.is_bool_dtype(rating.dtype):
+        out["rating"] = rating.to_numpy(dtype=float, na_value=np.nan)  # Int8 codes: one pass, NA -> NaN
+    else:
+        out["rating"] = pd.to_numeric(rating, errors="coerce").astype(float)
+    out["dont_know"] = out["dont_know"].fillna(False).astype(bool) if "dont_know" in out else out["rating"].isna() & False
+    if "indicator_id" not in out:
+        out["indicator_id"] = None
+    out = out[_COLUMNS]
+    if not by_codes:  # ids that are not categorical: sorted as before
+        out = out.sort_values(["respondent_id", "aspect", "goal_number"], kind="stable").reset_index(drop=True)
+    return out
+    out.attrs["scales"] = {name: list(pick_all(scale.labels_en, scale.labels_id)) for name, scale in meta.scales.items()}
+    return out
+
+
 def _positions(keys: pd.Series, index: pd.Series) -> np.ndarray:
     """Row of ``index`` holding each key (-1 when absent), looked up once per distinct key."""
     if isinstance(keys.dtype, pd.CategoricalDtype):
@@ -120,12 +302,53 @@ def _positions(keys: pd.Series, index: pd.Series) -> np.ndarray:
     else:
         codes, distinct = pd.factorize(keys.to_numpy(dtype=object))
     found = pd.Index(index.to_numpy(dtype=object)).get_indexer(pd.Index(distinct, dtype=object))
-    return np.append(found, -1)[codes]
+    found = np.append(found, -1)
+    # int32 rows where they fit: the array has one entry per rating
+    return found.astype(np.int32)[codes] if len(index) < 2**31 - 1 else found[codes]
+
+
+def _respondent_order(ratings: pd.DataFrame, goal: np.ndarray, goal_number: pd.Series) -> tuple[bool, np.ndarray | None]:
+    """Stable order of the ratings by respondent, aspect and goal number (missing last), as
+    ``sort_values(["respondent_id", "aspect", "goal_number"], kind="stable")`` gives it.
+
+    Computed on one int64 key from the category codes, never on the text ids. Returns
+    ``(True, None)`` when the rows are already in order, ``(True, order)`` otherwise, and
+    ``(False, None)`` when the id or aspect column is not categorical (the caller sorts).
+    """
+    rid, aspect = ratings["respondent_id"], ratings["aspect"]
+    if not (isinstance(rid.dtype, pd.CategoricalDtype) and isinstance(aspect.dtype, pd.CategoricalDtype)):
+        return False, None
+    n_rid, n_aspect = len(rid.cat.categories), len(aspect.cat.categories)
+    # goal_number's sort rank per goal-table row; a goal not in the table sorts last
+    numbers = goal_number.to_numpy()
+    rank = np.empty(len(numbers) + 1, dtype=np.int64)
+    rank[:-1] = np.unique(numbers, return_inverse=True)[1].ravel()  # equal numbers, equal rank
+    rank[-1] = len(numbers)
+    key = _last_missing(rid.cat.codes.to_numpy(), n_rid)
+    key *= n_aspect + 1
+    key += _last_missing(aspect.cat.codes.to_numpy(), n_aspect)
+    key *= len(numbers) + 1
+    key += rank[goal]
+    if key.size < 2 or (key[1:] >= key[:-1]).all():
+        return True, None
+    return True, np.argsort(key, kind="stable")  # timsort: each aspect's block is one sorted run
+
+
+def _last_missing(codes: np.ndarray, n: int) -> np.ndarray:
+    """Codes as int64 with a missing value (-1) after every category, as a sort puts it."""
+    out = codes.astype(np.int64)
+    out[out < 0] = n
+    return out
 
 
 def _rows_at(column: pd.Series, rows: np.ndarray) -> pd.Series:
     """``column``'s values at ``rows`` (missing at -1), keeping its dtype (categorical stays so)."""
-    return column.reset_index(drop=True).reindex(rows).reset_index(drop=True)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = np.append(column.cat.codes.to_numpy(), np.array([-1], dtype=column.cat.codes.dtype))
+        return pd.Series(pd.Categorical.from_codes(codes[rows], dtype=column.dtype))
+    if (rows < 0).any():  # missing rows: the dtype reindex would give (int becomes float)
+        return column.reset_index(drop=True).reindex(rows).reset_index(drop=True)
+    return pd.Series(column.to_numpy()[rows], name=column.name)
 
 
 def _relabel(column: pd.Series, names: dict, *, missing=None) -> pd.Series:
@@ -230,8 +453,24 @@ def has_groups(data: pd.DataFrame, *, by: str = "stakeholder_group", value: str 
     False
     """
     _require(data, [value, by], "has_groups")
-    answered = data[pd.to_numeric(data[value], errors="coerce").notna()]
-    return answered[by].dropna().nunique() >= 2
+    return len(_values_where(data[by], _answered(data[value]))) >= 2
+
+
+def _answered(column: pd.Series) -> np.ndarray:
+    """Rows holding an answer (a number, not "don't know"), as a plain bool array."""
+    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+        return ~np.isnan(column.to_numpy(dtype=float, na_value=np.nan))
+    return pd.to_numeric(column, errors="coerce").notna().to_numpy()
+
+
+def _values_where(column: pd.Series, mask: np.ndarray) -> set:
+    """The distinct non-missing values of ``column`` in the rows of ``mask`` (from the codes
+    when the column is categorical)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()[mask]
+        seen = np.flatnonzero(np.bincount(codes[codes >= 0].astype(np.intp), minlength=len(column.cat.categories)))
+        return set(column.cat.categories[seen])
+    return set(column[mask].dropna())
 
 
 def has_ratings(data: pd.DataFrame, *, aspect: str | None = None, channels: str | Sequence[str] | None = None) -> bool:
@@ -263,9 +502,10 @@ def has_ratings(data: pd.DataFrame, *, aspect: str | None = None, channels: str 
     True
     """
     _require(data, ["rating", *(["aspect"] if aspect is not None else []), *(["channel"] if channels is not None else [])], "has_ratings")
-    answered = data[pd.to_numeric(data["rating"], errors="coerce").notna()]
+    # One mask over the rows; no copy of the frame (it may hold millions of ratings).
+    answered = _answered(data["rating"])
     if aspect is not None:
-        answered = answered[answered["aspect"] == aspect]
+        answered &= (data["aspect"] == aspect).to_numpy(dtype=bool)
     if channels is None:
-        return not answered.empty
-    return set(_as_list(channels)) <= set(answered["channel"].dropna())
+        return bool(answered.any())
+    return set(_as_list(channels)) <= _values_where(data["channel"], answered)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..stats.ratings import _DENSE, _factor
 from ..stats.weights import WEIGHT, add_weights, design_effect
 from ._common import _UNIT, _check_level, _round, _sort, _unit_table
 from .scoring import scores
@@ -76,10 +77,47 @@ def weighted_comparison(
     plain.insert(len(front), "estimate", "unweighted")
     heavy.insert(len(front), "estimate", "weighted")
     plain.insert(len(front) + 2, "n_effective", plain["n"].astype(float))
-    rated = weighted[pd.to_numeric(weighted["rating"], errors="coerce").notna()]
-    per_unit = rated.groupby([unit, "respondent_id"], sort=False)[WEIGHT].first().groupby(level=0).agg(lambda w: design_effect(w).n_effective if w.sum() > 0 else np.nan)
+    per_unit = _effective_sizes(weighted, unit)
     # Whole respondents: an exact effective size would say too much about small cells.
     heavy.insert(len(front) + 2, "n_effective", heavy[unit].map(per_unit).astype(float).round())
     out = pd.concat([plain, heavy], ignore_index=True)
     out = _sort(out, [unit, "estimate"], {"estimate": ["unweighted", "weighted"]})
     return _round(out)
+
+
+def _effective_sizes(weighted: pd.DataFrame, unit: str) -> pd.Series:
+    """Kish's effective sample size per goal (or dimension) of the respondents who rated it.
+
+    Each respondent's weight counts once per unit (as ``groupby([unit, "respondent_id"],
+    sort=False).first()`` gives them), found from the integer codes of the two columns
+    rather than by grouping every rating; the sizes are rounded to whole respondents, so
+    the order of the sums does not show.
+    """
+    rating = weighted["rating"]
+    if pd.api.types.is_numeric_dtype(rating.dtype) and not pd.api.types.is_bool_dtype(rating.dtype):
+        rated = ~np.isnan(rating.to_numpy(dtype=float, na_value=np.nan))
+    else:
+        rated = pd.to_numeric(rating, errors="coerce").notna().to_numpy()
+    uc, uu = _factor(weighted[unit])
+    rc, ru = _factor(weighted["respondent_id"])
+    rated &= (uc >= 0) & (rc >= 0)  # groupby leaves rows without a key out
+    n_resp = max(len(ru), 1)
+    # add_weights gives every rating of a respondent the same weight: one per respondent
+    by_respondent = np.full(n_resp, np.nan)
+    by_respondent[rc[rated]] = weighted[WEIGHT].to_numpy(dtype=float, na_value=np.nan)[rated]
+    key = uc[rated].astype(np.int64) * n_resp + rc[rated]
+    if len(uu) * n_resp <= _DENSE:
+        # Pairs by unit, then respondent code: the order of first appearance when the rows
+        # come sorted by respondent, as ratings_frame gives them.
+        seen = np.zeros(len(uu) * n_resp, dtype=bool)
+        seen[key] = True
+        pairs = np.flatnonzero(seen)
+    else:
+        pairs = pd.unique(key)  # in order of first appearance
+    unit_code, weight = pairs // n_resp, by_respondent[pairs % n_resp]
+    sizes = {}
+    for code in np.unique(unit_code):  # units in sorted order of their values, as groupby(level=0)
+        w = pd.Series(weight[unit_code == code])
+        sizes[uu[code]] = design_effect(w).n_effective if w.sum() > 0 else np.nan
+    out = pd.Series(sizes, dtype=float)
+    return out.sort_index() if len(out) else out

@@ -782,7 +782,9 @@ def add_weights(ratings: pd.DataFrame, weights: pd.Series, *, column: str = WEIG
         raise ValueError("add_weights: weights has a respondent_id twice")
     if column in ratings.columns:
         raise ValueError(f"add_weights: ratings already has a column {column!r}")
-    out = ratings.copy()
+    # A shallow copy: the new column is the only change, and the input stays as it was
+    # (copy-on-write), so millions of ratings are not copied for one more column.
+    out = ratings.copy(deep=False)
     out[column] = out["respondent_id"].map(weights).astype(float)
     out.attrs = dict(ratings.attrs)
     return out
