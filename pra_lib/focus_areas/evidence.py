@@ -186,7 +186,9 @@ def _weakness_statements(assessment, activity: str | None) -> pd.DataFrame:
     st = assessment.interview_statements
     if activity is not None and assessment.has("participants"):
         people = assessment.participants
-        st = st[st["respondent_id"].isin(set(people.loc[people["activity_id"] == activity, "respondent_id"]))]
+        # The activity of the few people who made statements, not a set of every participant.
+        said = people[people["respondent_id"].isin(st["respondent_id"].dropna().unique())]
+        st = st[st["respondent_id"].isin(set(said.loc[said["activity_id"] == activity, "respondent_id"]))]
     return st[st["valence"] == "weakness"].reset_index(drop=True)
 
 

@@ -7,6 +7,7 @@ were collected and, if not, says so in one sentence instead of showing empty fig
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 SECTIONS = ("profile", "risk", "actions", "focus_areas", "seminar")
@@ -52,15 +53,19 @@ def collected_sections(
     >>> collected_sections(load_assessment("data/sample"))   # doctest: +SKIP
     {'profile': True, 'risk': True, 'actions': True, 'focus_areas': True, 'seminar': True}
     """
-    ratings = _rows(data, "perception_ratings", questionnaire_activity_id)
+    # Whether any row matches, from one mask: the ratings (millions of rows) are not copied.
+    ratings = data.table("perception_ratings")
+    rated = np.ones(len(ratings), dtype=bool)
+    if questionnaire_activity_id is not None and "activity_id" in ratings.columns:
+        rated &= (ratings["activity_id"] == questionnaire_activity_id).to_numpy(dtype=bool)
     if "aspect" in ratings.columns:
-        ratings = ratings[ratings["aspect"] == "performance"]
+        rated &= (ratings["aspect"] == "performance").to_numpy(dtype=bool)
     hazards = pd.concat(
         [_rows(data, "hazard_ratings", shocks_activity_id), _rows(data, "hazard_ratings", stresses_activity_id)]
     )
     focus_areas = not data.table("focus_areas").empty
     return {
-        "profile": not ratings.empty,
+        "profile": bool(rated.any()),
         "risk": not hazards.empty,
         "actions": not data.table("actions").empty,
         "focus_areas": focus_areas,
