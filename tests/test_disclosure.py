@@ -294,3 +294,22 @@ def test_interviewees_are_planned_by_group_and_hidden_in_the_interview_cells():
     summary = pd.DataFrame({"stakeholder_group": ["gov", "aca", "com"], "n": [8, 3, 6]})
     assert p.rows_to_hide(summary, dims=["stakeholder_group"], activity_id=interviewees("survey")).tolist() == ["", "primary", "complementary"]
     assert p.rows_to_hide(summary, dims=["stakeholder_group"], activity_id="survey").tolist() == ["", "", ""], "the survey's own tables by group are not touched"
+
+
+def test_the_interview_report_names_the_interviewee_groups_it_hides():
+    """A category the plan hides is named in the report, with why; interviewee groups too."""
+    from pra_lib.interviews import findings_interviews
+    from pra_lib.publishing import i18n
+
+    summary = pd.DataFrame({
+        "stakeholder_group": ["government", "academia", "private", "(all)"],
+        "group_label": ["Government", "Academia", "Private sector", "All interviewees"],
+        "n": pd.array([9, None, None, 25], dtype="Int64"), "n_statements": [41, None, None, 119], "n_weakness": [31, None, None, 91], "n_strength": [10, None, None, 28],
+        "suppressed": [False, True, True, False], "suppression": ["", "primary", "complementary", ""],
+    })
+    top = pd.DataFrame(columns=["rank", "code", "goal_label", "hazard_label", "n_statements", "n", "share_of_interviewees", "quote", "quote_from", "suppressed"])
+    text = findings_interviews(top, summary=summary, min_cell_size=5)
+    assert "Interviewee groups hidden in every table of this report: Academia (fewer than 5 people); Private sector (hidden to protect another category)." in text
+    with i18n.language("id"):
+        assert "Kelompok narasumber yang disembunyikan" in findings_interviews(top, summary=summary, min_cell_size=5)
+    assert "hidden in every table" not in findings_interviews(top, summary=summary.assign(suppressed=False, suppression=""), min_cell_size=5)

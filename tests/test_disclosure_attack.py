@@ -444,8 +444,11 @@ def html_tables(page: Path) -> list[dict]:
 _NUMBER = re.compile(r"(?<![\w.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])-?\d+(?:\.\d+)?")
 
 
-def numbers_in(text: str) -> list[float]:
-    """The numbers an English report writes in a cell: 1,000.5, 19%, 2.10–2.40 (ranges give both ends)."""
+def numbers_in(text: str, lang: str = "en") -> list[float]:
+    """The numbers a report writes in a cell: 1,000.5, 19%, 2.10–2.40 (ranges give both ends);
+    in Indonesian 1.000,5 and 2,10–2,40."""
+    if lang == "id":
+        text = text.replace(".", "\x00").replace(",", ".").replace("\x00", ",")
     out = []
     for match in _NUMBER.finditer(text):
         value = float(match.group().replace(",", ""))
@@ -458,7 +461,7 @@ def _close(value: float, published: list[float]) -> bool:
     return any(abs(value - p) <= max(0.006, 0.006 * abs(p)) for p in published)
 
 
-def html_table_problems(folder: Path) -> list[str]:
+def html_table_problems(folder: Path, lang: str = "en") -> list[str]:
     """Read every report's HTML tables as an attacker would and compare them with the CSVs.
 
     Each HTML table with an ``n`` column is matched to the declared CSV table of its report
@@ -490,7 +493,7 @@ def html_table_problems(folder: Path) -> list[str]:
                     continue
                 hidden = _hidden(frame)
                 if all(
-                    (h and numbers_in(text) == []) or (not h and numbers_in(text) == ([_number(v)] if _number(v) is not None else []))
+                    (h and numbers_in(text, lang) == []) or (not h and numbers_in(text, lang) == ([_number(v)] if _number(v) is not None else []))
                     for h, v, text in zip(hidden, frame[count], shown)
                 ):
                     match = name
@@ -507,7 +510,7 @@ def html_table_problems(folder: Path) -> list[str]:
                 for text in table["rows"][i]:
                     if text.lstrip().startswith(("<", ">")):
                         continue  # "< 1%" is a bound the reader's table writes for a small published share
-                    for value in numbers_in(text):
+                    for value in numbers_in(text, lang):
                         if not _close(value, published):
                             problems.append(f"{where}, row {i + 1} (hidden in {match}.csv): shows {text!r}")
     return problems
@@ -610,6 +613,13 @@ def test_the_html_tables_and_the_figures_show_no_count_the_csvs_do_not_publish(s
     assert counted >= 30, f"the reports' tables were read ({counted} with an n column)"
     assert list(folder.glob("*/figures/*.svg")), "the session run writes SVG figures"
     assert figure_count_problems(folder, sample_run[0]["min_cell_size"]) == []
+
+
+def test_the_indonesian_html_tables_show_no_count_the_csvs_do_not_publish(sample_reports_id):
+    """The same reading of the Indonesian reports, whose numbers are written 1.000,5."""
+    folder = Path(sample_reports_id) / ASSESSMENT_ID
+    assert html_table_problems(folder, lang="id") == []
+    assert sum("n" in t["header"] for page in folder.glob("*/*.html") for t in html_tables(page)) >= 30
 
 
 def _one_table_report(root: Path, shown_n: str, hidden_mean: str = "suppressed") -> Path:
@@ -731,10 +741,10 @@ def test_small_answer_counts_in_a_mixed_group_are_published():
     assert everyone_alike.loc[everyone_alike["category"] == "dont_know", "count"].tolist() == [1], "don't know is not an answer on the scale"
 
 
-# Interviewees raising each goal, by group, from a generated assessment in which hypothesis
-# found a hidden count the published tables bounded to [0, 4]: government's and private's
-# groups are hidden by the plan, so one companion in the G08 row (academia, 8) is pinned by
-# academia's column and cannot help; the whole row has to be hidden.
+# Interviewees raising each goal, by group, from a generated assessment: government's and
+# private's groups are hidden by the plan, so most rows have several small hidden cells. A
+# last resort that hid the rest of a margin line here pinned other cells to 1 (a hidden
+# cell is never empty, so a row of ones adds up to its number of cells).
 _INTERVIEW_CELLS = """goal_id,valence,stakeholder_group,n,planned
 G10,weakness,government,4,complementary
 G11,weakness,government,3,complementary
@@ -784,21 +794,24 @@ def _as_published(frame: pd.DataFrame, name: str, **spec) -> dict:
     return {"report": "02_interviews", "name": name, "frame": text, "min_cell_size": 5, "activity_id": "questionnaire/interviewees", "other_counts": {}, **spec}
 
 
-def test_a_hidden_count_whose_companions_are_all_pinned_gets_its_whole_row_hidden():
+def test_complementary_suppression_never_leaves_a_hidden_count_recoverable():
     import io
+    import warnings
 
     from pra_lib.publishing.disclosure import suppress
 
     cells = pd.read_csv(io.StringIO(_INTERVIEW_CELLS), keep_default_na=False)
     dims = ["goal_id", "valence", "stakeholder_group"]
-    by_group = suppress(cells.drop(columns="planned"), dims=dims, hide=cells["planned"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "suppressed cell(s) remain recoverable" would fail here
+        by_group = suppress(cells.drop(columns="planned"), dims=dims, hide=cells["planned"])
+    assert by_group.loc[cells["n"].between(1, 4), "suppressed"].all(), "every small cell is hidden"
+    # The published tables, as a reader holds them: no hidden count is pinned down.
     by_goal = suppress(cells.groupby(["goal_id", "valence"], as_index=False, sort=False)["n"].sum(), dims=["goal_id", "valence"])
-    g08 = by_group[(by_group["goal_id"] == "G08") & (by_group["valence"] == "weakness")]
-    assert g08["suppressed"].all(), g08
     tables = [_as_published(by_goal, "statements_by_goal", count="n", measure="interviewees_by_goal", dims=["goal_id", "valence"]),
               _as_published(by_group, "statements_by_goal_and_group", count="n", measure="interviewees_by_goal", dims=dims)]
     problems, ranges = attack(tables)
-    assert problems == [] and narrow(ranges, 5, tables).empty, narrow(ranges, 5, tables)
+    assert problems == [] and len(ranges) >= 30 and not (ranges["highest"] - ranges["lowest"] < 0.5).any()
 
 
 def test_typed_file_check_catches_the_word_and_a_leaked_outcome():
@@ -854,7 +867,7 @@ def _reshuffled(assessment, areas_p, groups_p, seed):
 def publish_questionnaire_tables(assessment, out: Path, *, small_categories: str, min_cell_size: int = 5) -> Path:
     """The overview and questionnaire tables a run publishes, written as the notebooks write them."""
     from pra_lib import overview, perception
-    from pra_lib.publishing.disclosure import interviewees, protect_distributions
+    from pra_lib.publishing.disclosure import protect_distributions
     from pra_lib.publishing.report import Report
 
     root = out / "generated"
@@ -876,14 +889,6 @@ def publish_questionnaire_tables(assessment, out: Path, *, small_categories: str
     q.table(protect_distributions(perception.likert_counts(survey, by="stakeholder_group"), cells=["goal_id", "stakeholder_group"], within=["goal_id"], min_cell_size=min_cell_size),
             "answers_per_goal_by_group", dims=["goal_id", "stakeholder_group"], measure="goal_raters",
             other_counts={"count": {"measure": "goal_answers", "dims": {**answers, "stakeholder_group": "stakeholder_group"}}})
-    # The interviewees (the questionnaire's interview channel) by group, planned on their own.
-    i = Report(root / "02_interviews", min_cell_size=min_cell_size, small_categories=small_categories, assessment=assessment, activity_id="questionnaire")
-    talked, none = interviewees("questionnaire"), {"n_statements": None}
-    i.table(perception.interview_summary(i.assessment, activity_id="questionnaire"), "interviewees", activity_id=talked, dims=["stakeholder_group"], measure="interviewees",
-            other_counts={**none, "n_weakness": None, "n_strength": None})
-    i.table(perception.interview_codes(i.assessment, level="goal", activity_id="questionnaire"), "statements_by_goal", activity_id=talked, dims=["goal_id", "valence"], measure="interviewees_by_goal", other_counts=none)
-    i.table(perception.interview_codes(i.assessment, level="goal", by="stakeholder_group", activity_id="questionnaire"), "statements_by_goal_and_group", activity_id=talked,
-            dims=["goal_id", "valence", "stakeholder_group"], measure="interviewees_by_goal", other_counts=none)
     w = Report(root / "03_city_perception_workshop", min_cell_size=min_cell_size, small_categories=small_categories, assessment=assessment, activity_id="perception_workshop")
     workshop = perception.ratings_frame(w.assessment, activity_id="perception_workshop", aspect="performance")
     w.table(perception.respondents(workshop, by="workshop_table"), "participants_by_table", dims=["workshop_table"], measure="people", other_counts={"n_rated": "raters"})

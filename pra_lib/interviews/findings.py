@@ -58,6 +58,9 @@ def findings_interviews(top: pd.DataFrame, *, strengths: pd.DataFrame | None = N
         if len(total):
             r = total.iloc[0]
             lines.append(tr("perception.find.interviews", n=r["n"], statements=r["n_statements"], weaknesses=r["n_weakness"], strengths=r["n_strength"]))
+        hidden = _hidden_groups(summary, min_cell_size=min_cell_size)
+        if hidden:
+            lines.append(hidden)
     t = _usable(top, min_cell_size, value="n")
     if t.empty:
         lines.append(tr("perception.find.no_weakness"))
@@ -85,6 +88,23 @@ def findings_interviews(top: pd.DataFrame, *, strengths: pd.DataFrame | None = N
     if withheld:
         lines.append(withheld)
     return "\n".join(f"- {line}" for line in lines)
+
+
+def _hidden_groups(summary: pd.DataFrame, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> str:
+    """One sentence naming the interviewee groups the run's plan hides, and why.
+
+    The interviewees are planned on their own (:func:`pra_lib.publishing.disclosure.interviewees`):
+    a small group is hidden in every table of the interview report, with the groups hidden
+    to protect it, and the report says which.
+    """
+    if "suppression" not in summary or "group_label" not in summary:
+        return ""
+    rows = summary[summary["stakeholder_group"].ne(ALL) & summary["suppression"].isin(["primary", "complementary"])]
+    if rows.empty:
+        return ""
+    reasons = {"primary": tr("disclosure.primary", size=min_cell_size), "complementary": tr("disclosure.complementary")}
+    items = "; ".join(f"{md(label)} ({reasons[why]})" for label, why in zip(rows["group_label"], rows["suppression"]))
+    return tr("perception.find.hidden_groups", items=items)
 
 
 _WITHHELD_REASONS = {

@@ -27,7 +27,8 @@ The rules:
   with linear programming (:func:`audit`), as an attacker who knows every published cell
   and every margin would do; any hidden cell whose value is pinned to a single number, or
   to fewer than ``min_cell_size`` values, gets a further companion; when no one companion
-  helps (each is pinned by its own margins), the rest of its smallest margin line is hidden.
+  helps (each is pinned by its own margins), the rest of its smallest margin line is hidden,
+  if that pins no other cell.
 - **People with no area and interviewees** are part of the plan: the area category
   :data:`CITYWIDE`, and each activity's interviewees by stakeholder group
   (:func:`interviewees`), so that they are hidden alike in every table.
@@ -378,14 +379,19 @@ def _complement(data, counts, hidden, dims, min_cell_size, planned=None):
             else:
                 # Last resort: hide the whole of the smallest margin of a cell no single
                 # companion could help (its other cells are pinned by their own margins).
+                pinned = set(audit_cells(counts, hidden, groups))
                 for cell in narrow:
                     if cell in escalated:
                         continue
                     escalated.add(cell)
                     mine = sorted((g for g in groups if cell in g and len(g) < len(counts)), key=len)
                     line = [j for g in mine[:1] for j in g if counts[j] > 0 and not hidden[j]]
-                    if line:
-                        hidden[line] = True
+                    if not line:
+                        continue
+                    trial = hidden.copy()
+                    trial[line] = True
+                    if set(audit_cells(counts, trial, groups)) <= pinned:  # never pin another cell
+                        hidden[:] = trial
                         beyond_help.clear()
                         changed = True
                         break
