@@ -125,12 +125,16 @@ def typed_file_problems(table: dict) -> list[str]:
 
 def counted_columns(table: dict) -> list[tuple[str, str, dict]]:
     """(column, measure, {dimension: column}) for each declared count of people of a table:
-    its ``count`` (over its ``dims``) and each of its ``other_counts`` that counts people."""
+    its ``count`` (over its ``dims``, or over the columns its ``other_counts`` entry names)
+    and each of its ``other_counts`` that counts people."""
     dims = {d: d for d in table["dims"] if d != "activity_id"}
     out = []
+    others = dict(table.get("other_counts") or {})
+    # A table whose rows are not a grid of margins names the columns that key its count there.
+    keys = others.pop(table["count"], None) if table["count"] is not None else None
     if table["count"] is not None and table.get("measure") is not None:
-        out.append((table["count"], table["measure"], dims))
-    for column, what in (table.get("other_counts") or {}).items():
+        out.append((table["count"], table["measure"], dict(keys["dims"]) if isinstance(keys, dict) else dims))
+    for column, what in others.items():
         if isinstance(what, str):
             out.append((column, what, dims))
         elif isinstance(what, dict):

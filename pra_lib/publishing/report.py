@@ -235,7 +235,9 @@ class Report:
             undeclared: ``{"n_dont_know": "goal_dont_know"}`` (a measure, over ``dims``),
             ``{"n_a": {"measure": "goal_raters", "dims": {"goal_id": "goal_id",
             "stakeholder_group": "group_a"}}}`` (a measure over the dimensions that the
-            named columns hold) or ``{"n_statements": None}`` (counts no people).
+            named columns hold) or ``{"n_statements": None}`` (counts no people). An entry
+            for ``count`` itself names the columns that identify its cells for the audit,
+            for a table whose rows are not a grid of margins (pairs, evidence trails).
         """
         _check_name(name)
         activity_id = activity_id or self.activity_id
