@@ -335,14 +335,19 @@ def is_suppressed(values, table: pd.DataFrame | None = None):
 
 
 def margin_groups(data: pd.DataFrame, dims: list[str]) -> list[np.ndarray]:
-    """Row positions of every public margin: the grand total, and each sum over one dim."""
+    """Row positions of every public margin: the grand total, and each sum over one dim.
+
+    A sum over a dimension that has one category there is the cell itself, not a margin
+    published beside it, so it is left out (else every hidden cell would pin itself).
+    """
     groups = [np.arange(len(data))]
     for dim in dims:
         others = [d for d in dims if d != dim]
         if not others:
             continue
         for _, idx in data.groupby(others, sort=False, dropna=False).indices.items():
-            groups.append(np.asarray(idx))
+            if len(idx) > 1:
+                groups.append(np.asarray(idx))
     return groups
 
 
