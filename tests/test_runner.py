@@ -302,11 +302,26 @@ def test_the_runs_cache_holds_a_snapshot_its_kernels_find_from_their_own_folder(
     from pra_lib.runner import NOTEBOOKS_DIR, _run_cache
 
     loaded = {"a": load_assessment(small_sample)}  # what the runner validated
-    cache = _run_cache(loaded, progress=lambda line: None)
+    cache = _run_cache(loaded, {"a": None}, progress=lambda line: None)
     try:
         assert oct(cache.stat().st_mode & 0o777) == "0o700", "only the user running pra run reads it"
         monkeypatch.chdir(NOTEBOOKS_DIR)  # where the kernels run, with the path the runner passes them
         got = cached_assessment(os.path.relpath(small_sample, NOTEBOOKS_DIR), errors="collect", cache=cache)
         assert got is not None and got.assessment_id == loaded["a"].assessment_id
+    finally:
+        shutil.rmtree(cache)
+
+
+def test_a_file_changed_while_the_runner_read_it_matches_no_snapshot(assessment_copy, tmp_path):
+    from pra_lib.assessment.loading import load_assessment
+    from pra_lib.assessment.snapshot import assessment_key, cached_assessment
+    from pra_lib.runner import _run_cache
+
+    before = assessment_key(assessment_copy, errors="collect")  # taken before reading, as run_reports does
+    with open(assessment_copy / "assessment.yaml", "a", encoding="utf-8") as handle:
+        handle.write("\n# edited while the runner was reading\n")
+    cache = _run_cache({"a": load_assessment(assessment_copy)}, {"a": before}, progress=lambda line: None)
+    try:
+        assert cached_assessment(assessment_copy, errors="collect", cache=cache) is None, "the kernel loads the folder as it is"
     finally:
         shutil.rmtree(cache)

@@ -106,18 +106,20 @@ def _cache_folder(cache) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def save_snapshot(assessment, cache, *, errors: str) -> str:
+def save_snapshot(assessment, cache, *, errors: str, key: str | None = None) -> str:
     """Write a validated assessment to ``cache`` under its key; return the key.
 
-    ``assessment`` must be what ``load_assessment(assessment.path, errors=errors)`` returns
-    for the folder as it is now. The file is written atomically.
+    ``assessment`` must be what ``load_assessment(assessment.path, errors=errors)`` returns.
+    Pass the ``key`` taken before that load (:func:`assessment_key`), so that a file changed
+    while it was read gives a key no later load matches; without it the key is taken now.
+    The file is written atomically.
 
     Examples
     --------
     >>> save_snapshot(assessment, "/tmp/cache", errors="collect")  # doctest: +SKIP
     '9e0c...'
     """
-    key = assessment_key(assessment.path, errors=errors)
+    key = key or assessment_key(assessment.path, errors=errors)
     atomic_write_bytes(Path(cache) / f"assessment-{key}.pickle", pickle.dumps(assessment, protocol=pickle.HIGHEST_PROTOCOL))
     assessment.__dict__["_content_key"] = key
     return key
