@@ -449,15 +449,17 @@ def _weighted_cells(resp: _Ratings, cell: np.ndarray, weights: str, *, method: s
     dk_rows = resp.dont_know & (cell >= 0)
     dk = pd.DataFrame({"_cell": cell[dk_rows], "_w": w[dk_rows]}).groupby("_cell", sort=False).agg(n_dont_know=("_w", "size"), _dkw=("_w", "sum")).reset_index()
     r = resp.rating[rated]
-    frame = pd.DataFrame({"_cell": cell[rated], "rating": r, weights: w[rated]})
-    frame["_w"] = w[rated]
+    boot_data = pd.DataFrame({"_cell": cell[rated], "rating": r, weights: w[rated]})
+    # The weighted shares come from a frame of their own, let go before the intervals are
+    # drawn: with millions of ratings its four columns would double the memory they need.
+    frame = pd.DataFrame({"_cell": boot_data["_cell"], "_w": w[rated]})
     frame["_pos"] = (r >= positive_min) * frame["_w"]
     frame["_neg"] = (r <= negative_max) * frame["_w"]
     frame["_neu"] = ((r > negative_max) & (r < positive_min)) * frame["_w"]
     sums = frame.groupby("_cell", sort=False)[["_w", "_pos", "_neg", "_neu"]].sum().reset_index()
-    if not len(frame):
+    del frame
+    if not len(boot_data):
         return pd.DataFrame(columns=["_cell", "mean", "ci_low", "ci_high", "n", "median"]), sums, dk, []
-    boot_data = frame[["_cell", "rating", weights]]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         boot = rating_ci(boot_data, value="rating", by="_cell", weights=weights, statistic="mean", method=method, scale=scale, n_resamples=n_resamples, ci=ci, seed=seed)
