@@ -610,8 +610,9 @@ def _run_cache(loaded: dict, keys: dict, *, progress) -> Path | None:
 
     from .assessment.snapshot import save_snapshot
 
+    _remove_dead_caches(Path(tempfile.gettempdir()))
     try:
-        cache = Path(tempfile.mkdtemp(prefix="pra-cache-"))  # mode 0700: only this user reads it
+        cache = Path(tempfile.mkdtemp(prefix=f"{CACHE_PREFIX}{os.getpid()}-"))  # mode 0700: only this user reads it
     except OSError as exc:
         progress(f"note: no cache for this run ({exc.strerror or exc}); each notebook loads the assessment itself")
         return None
@@ -622,6 +623,25 @@ def _run_cache(loaded: dict, keys: dict, *, progress) -> Path | None:
     except OSError as exc:
         progress(f"note: the assessment could not be cached ({exc.strerror or exc}); each notebook loads it itself")
     return cache
+
+
+CACHE_PREFIX = "pra-cache-"
+
+
+def _remove_dead_caches(folder: Path) -> None:
+    """Remove the caches of runs that were killed before removing their own (they hold a
+    copy of an assessment, personal data included): ``pra-cache-<pid>-*`` of a process
+    that no longer runs."""
+    for entry in folder.glob(f"{CACHE_PREFIX}*-*"):
+        pid = entry.name[len(CACHE_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or not entry.is_dir() or entry.stat().st_uid != os.getuid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            pass  # alive, under another user
 
 
 # Seconds each notebook took on the sample (2 jobs, idle machine), for a first run's order.

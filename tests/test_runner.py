@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 
 import pytest
@@ -325,3 +326,17 @@ def test_a_file_changed_while_the_runner_read_it_matches_no_snapshot(assessment_
         assert cached_assessment(assessment_copy, errors="collect", cache=cache) is None, "the kernel loads the folder as it is"
     finally:
         shutil.rmtree(cache)
+
+
+def test_the_cache_of_a_killed_run_is_removed_by_the_next_run(tmp_path):
+    import subprocess
+
+    from pra_lib.runner import CACHE_PREFIX, _remove_dead_caches
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a process id that no longer runs
+    for name in (f"{CACHE_PREFIX}{dead.pid}-abc", f"{CACHE_PREFIX}{os.getpid()}-def", f"{CACHE_PREFIX}other"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "assessment-x.pickle").write_bytes(b"x")
+    _remove_dead_caches(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{CACHE_PREFIX}{os.getpid()}-def", f"{CACHE_PREFIX}other"], "a live run's cache stays"
