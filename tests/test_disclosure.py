@@ -113,6 +113,66 @@ def test_brute_force_agrees_with_the_linear_programme():
     assert attack["lowest"].round().tolist() == lows and attack["highest"].round().tolist() == highs
 
 
+def _interval(table: pd.DataFrame, hidden, dims: list[str], cell: int, lowest: int) -> float:
+    """Width of the attacker's interval for one hidden count, each hidden count at least
+    ``lowest``, given the grand total and the margins over each dim (solved here, not by the
+    library)."""
+    from scipy.optimize import linprog
+
+    hidden = np.asarray(hidden, dtype=bool)
+    unknown = np.flatnonzero(hidden)
+    lines = [np.arange(len(table))] + [np.asarray(idx) for d in dims for idx in table.groupby([o for o in dims if o != d] or (lambda _: 0)).indices.values()]
+    a_eq = [np.isin(unknown, line).astype(float) for line in lines if hidden[line].any()]
+    b_eq = [table["n"].to_numpy()[line][hidden[line]].sum() for line in lines if hidden[line].any()]
+    c = (unknown == cell).astype(float)
+    bounds = [(lowest, None)] * len(unknown)
+    return -linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=bounds).fun - linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds).fun
+
+
+def test_a_hidden_count_is_at_least_one_so_one_companion_of_five_is_not_enough():
+    """A reader knows a hidden cell is not empty: empty cells are published as 0 (Hundepool
+    et al., *Statistical Disclosure Control*, 2012, section 4.2; sdcTable and tau-ARGUS bound
+    a primary-suppressed cell to 1..min_cell_size-1). Hiding 1 with its smallest companion 5
+    leaves 1 anywhere in 0..6 if a hidden cell may be empty, but only in 1..5 if not: a
+    protection interval of 4, less than 5. A second companion is needed."""
+    table = pd.DataFrame({"area": list("abcd"), "n": [1, 5, 40, 30]})
+    one_companion = [True, True, False, False]
+    assert _interval(table, one_companion, [], 0, lowest=0) == 6
+    assert _interval(table, one_companion, [], 0, lowest=1) == 4
+    out = suppress(table)
+    assert out["suppression"].tolist() == ["primary", "complementary", "", "complementary"], "the next smallest, 30, joins"
+    for cell in np.flatnonzero(out["suppressed"]):
+        assert _interval(table, out["suppressed"], [], cell, lowest=1) >= 5
+    assert audit(out, true_counts=table["n"])["lowest"].tolist() == [1, 1, 1]
+
+
+def test_in_a_two_way_table_the_rectangle_of_companions_is_widened_for_non_empty_cells():
+    """The textbook pattern: a small cell, the smallest companions in its row and column, and
+    the cell that closes the rectangle. With cells of at least 1 the rectangle leaves the
+    small cell 1..5; suppression widens its row and column with one more cell each."""
+    table = _grid([[1, 5, 40, 60], [5, 30, 45, 70], [20, 35, 50, 80], [30, 40, 50, 60]])
+    rectangle = table["row"].isin(["r0", "r1"]) & table["col"].isin(["c0", "c1"])
+    assert _interval(table, rectangle, ["row", "col"], 0, lowest=0) == 6
+    assert _interval(table, rectangle, ["row", "col"], 0, lowest=1) == 4
+    out = suppress(table, dims=["row", "col"])
+    hidden = out["suppressed"].to_numpy()
+    assert hidden[rectangle.to_numpy()].all() and rectangle.sum() < hidden.sum() <= 8, out.pivot(index="row", columns="col", values="suppression")
+    for cell in np.flatnonzero(hidden):
+        assert _interval(table, hidden, ["row", "col"], cell, lowest=1) >= 5
+
+
+def test_an_empty_row_of_a_hidden_category_is_published_as_zero():
+    """The plan hides a small category in every row, but a row with no one in it discloses no
+    one: it is published as 0, so that every hidden count is at least 1. A row with no
+    raters but two "don't know" answers holds two people and stays hidden."""
+    table = pd.DataFrame({"goal_id": ["G1", "G1", "G2", "G2", "G3", "G3"], "area": ["x", "y"] * 3,
+                          "n": [3, 30, 0, 31, 0, 29], "n_dont_know": [0, 1, 0, 2, 2, 0]})
+    out = suppress(table, dims=["goal_id", "area"], hide=["primary", "", "primary", "", "primary", ""])
+    assert out["suppression"].tolist()[::2] == ["primary", "", "primary"]
+    assert out.loc[2, "n"] == 0 and not out.loc[2, "suppressed"]
+    assert pd.isna(out.loc[4, "n"]) and pd.isna(out.loc[4, "n_dont_know"])
+
+
 def test_suppressed_numbers_are_missing_and_columns_keep_their_type():
     # Issue 11, item 4: a reader's spreadsheet or pandas must see numbers, not the word.
     table = pd.DataFrame({"goal_id": ["G1", "G2", "G3"], "n": [40, 3, 25], "mean": [3.2, 4.7, 2.9], "significant": [True, False, True], "interpretation": ["high", "low", "high"]})

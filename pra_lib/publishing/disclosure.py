@@ -19,16 +19,21 @@ The rules:
   ``min_cell_size`` people. The plan is a pure function of the data and the two options, so
   every notebook of a run hides the same categories.
 - **Primary suppression.** A cell with ``0 < n < min_cell_size`` is hidden. Empty cells
-  (``n == 0``) are not hidden: they disclose nobody.
+  (``n == 0``, and no other count in the row) are not hidden, not even in a category the
+  plan hides: they disclose nobody, and a reader may then take every hidden count to be
+  at least 1, as the audit does.
 - **Complementary suppression.** The totals of a table are assumed public: the grand total,
   and, for a table laid out over ``dims``, every margin that sums over one dimension with
   the others held fixed. Wherever a margin group holds exactly one hidden cell, the
   smallest other non-empty cell in the group is hidden too. The result is then audited
   with linear programming (:func:`audit`), as an attacker who knows every published cell
   and every margin would do; any hidden cell whose value is pinned to a single number, or
-  to fewer than ``min_cell_size`` values, gets a further companion; when no one companion
-  helps (each is pinned by its own margins), the rest of its smallest margin line is hidden,
-  if that pins no other cell.
+  to fewer than ``min_cell_size`` values, gets a further companion: in a margin line whose
+  hidden cells, each at least 1, leave it too little room, the smallest cell that widens
+  the line; when no one companion helps (each is pinned by its own margins), the rest of
+  its smallest margin line is hidden, if that pins no other cell. A line whose cells are
+  all hidden under a published total stays as narrow as that total leaves it: only hiding
+  the total, in the table broken down by one dimension fewer, would widen it.
 - **People with no area and interviewees** are part of the plan: the area category
   :data:`CITYWIDE`, and each activity's interviewees by stakeholder group
   (:func:`interviewees`), so that they are hidden alike in every table.
@@ -135,6 +140,15 @@ def suppress(
     planned = np.asarray(["" if h is None or h is pd.NA or h != h else str(h) for h in hide], dtype=object) if hide is not None else np.full(len(out), "", dtype=object)
     if len(planned) != len(out):
         raise ValueError(f"hide has {len(planned)} entries for a table of {len(out)} rows")
+    if columns is None:
+        columns = [c for c in out.columns if c not in (count, "suppressed", "suppression", *dims) and pd.api.types.is_numeric_dtype(out[c])]
+    columns = [c for c in columns if c != count]
+    columns += [c for c in OUTCOME_COLUMNS if c in out and c not in columns and c not in dims]
+    # An empty row (its count and every other count in it 0) is published, also in a
+    # category the run's plan hides: a zero discloses no one (Hundepool et al. 2012,
+    # section 4.2), and a reader may then take every hidden count as at least 1.
+    in_plan = planned != ""
+    planned = np.where(_empty_rows(out, counts, columns), "", planned)
     primary = ((counts > 0) & (counts < min_cell_size)) | (planned == PRIMARY)
     hidden = primary | (planned == COMPLEMENTARY)
     if dims and out.duplicated(dims).any():
@@ -144,16 +158,12 @@ def suppress(
         first = pd.Series(np.arange(len(out))).groupby(cell).first().to_numpy()
         cells = out.iloc[first].reset_index(drop=True)
         cell_hidden = pd.Series(hidden).groupby(cell).any().to_numpy()
-        cell_planned = pd.Series(planned != "").groupby(cell).all().to_numpy()
+        cell_planned = pd.Series(in_plan).groupby(cell).all().to_numpy()
         cell_hidden = _complement(cells, counts[first], cell_hidden, dims, min_cell_size, cell_planned)
         hidden = cell_hidden[cell]
         primary = pd.Series(primary).groupby(cell).any().to_numpy()[cell]
     else:
-        hidden = _complement(out, counts, hidden, dims, min_cell_size, planned != "")
-    if columns is None:
-        columns = [c for c in out.columns if c not in (count, "suppressed", "suppression", *dims) and pd.api.types.is_numeric_dtype(out[c])]
-    columns = [c for c in columns if c != count]
-    columns += [c for c in OUTCOME_COLUMNS if c in out and c not in columns and c not in dims]
+        hidden = _complement(out, counts, hidden, dims, min_cell_size, in_plan)
     out["suppressed"] = hidden
     out["suppression"] = np.where(primary & hidden, PRIMARY, np.where(hidden, COMPLEMENTARY, ""))
     if hidden.any():
@@ -278,6 +288,16 @@ def protect_distributions(
     return out
 
 
+def _empty_rows(data: pd.DataFrame, counts: np.ndarray, columns: list[str]) -> np.ndarray:
+    """Rows with no one in them: the count is 0 and so is every other whole-number column
+    hidden with it (a row of no raters but two "don't know" answers holds two people)."""
+    empty = counts == 0
+    for col in columns:
+        if col in data and pd.api.types.is_integer_dtype(data[col]) and not pd.api.types.is_bool_dtype(data[col]):
+            empty &= published_numbers(data[col]).fillna(0).to_numpy() == 0
+    return empty
+
+
 def _blank(values: pd.Series, hidden: np.ndarray) -> pd.Series:
     """``values`` with the hidden rows missing, in a type that keeps the column's kind."""
     if pd.api.types.is_bool_dtype(values):
@@ -351,6 +371,29 @@ def margin_groups(data: pd.DataFrame, dims: list[str]) -> list[np.ndarray]:
     return groups
 
 
+def _public_margins(data, dims, counts, planned, min_cell_size) -> list[np.ndarray]:
+    """The margins of :func:`margin_groups` a reader holds.
+
+    A margin of a category the plan hides (every row of it in the table is planned) is
+    hidden wherever it is published. A margin whose cells are all hidden for another reason
+    (a goal raised by a few interviewees of each hidden group) is still public: its total
+    is published in the table broken down by one dimension fewer.
+    """
+    in_plan = {}
+    for dim in dims:
+        in_plan[dim] = {v for v, idx in data.groupby(dim, sort=False, dropna=False).indices.items() if planned[idx].all()}
+    groups = [np.arange(len(data))]
+    for dim in dims:
+        others = [d for d in dims if d != dim]
+        if not others:
+            continue
+        for key, idx in data.groupby(others, sort=False, dropna=False).indices.items():
+            key = key if isinstance(key, tuple) else (key,)
+            if len(idx) > 1 and not any(v in in_plan[d] for d, v in zip(others, key)):
+                groups.append(np.asarray(idx))
+    return [g for g in groups if counts[g].sum() >= min_cell_size]
+
+
 def _complement(data, counts, hidden, dims, min_cell_size, planned=None):
     hidden = hidden.copy()
     if not hidden.any():
@@ -358,9 +401,9 @@ def _complement(data, counts, hidden, dims, min_cell_size, planned=None):
     # A margin that is itself small is suppressed wherever it is published, and so is a
     # margin of a category the run's plan hides: neither is a constraint an attacker can use.
     planned = np.zeros(len(counts), dtype=bool) if planned is None else np.asarray(planned, dtype=bool)
-    groups = [g for g in margin_groups(data, dims) if counts[g].sum() >= min_cell_size and not (len(g) < len(counts) and planned[g].all())]
+    groups = _public_margins(data, dims, counts, planned, min_cell_size)
     # A hidden count must keep a protection interval: its lowest and highest possible values
-    # at least min_cell_size apart (0 is possible for a category the run's plan hides).
+    # at least min_cell_size apart, each hidden count being at least 1.
     width = min_cell_size
     beyond_help: set[int] = set()
     escalated: set[int] = set()
@@ -425,6 +468,18 @@ def _protect(counts, hidden, groups, cell, width=0) -> bool:
             hidden[i] = True
             return True
     if width:
+        # A margin of the cell whose hidden cells, each at least 1, leave it less than
+        # ``width`` (hidden sum minus their number): no pattern without another cell of
+        # that margin protects it. Hide the smallest that widens it enough (else the
+        # largest); the next round pairs the new cell up in its other margins.
+        for g in sorted((g for g in groups if cell in g), key=len):
+            slack = counts[g][hidden[g]].sum() - hidden[g].sum()
+            spare = sorted((int(j) for j in g if not hidden[j] and counts[j] > 0), key=lambda j: (counts[j], j))
+            if slack >= width or not spare:
+                continue
+            enough = [j for j in spare if slack + counts[j] - 1 >= width]
+            hidden[enough[0] if enough else spare[-1]] = True
+            return True
         # A companion that its own margins would pin is still taken when each of them has
         # another cell to hide with it (the next round protects it in turn).
         for i in candidates:
@@ -466,8 +521,9 @@ def feasible_ranges(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndar
     """What an attacker can learn about each hidden count from the published cells and margins.
 
     The attacker knows every published count and every margin total, and that a hidden
-    count is at least 1 (empty cells are never hidden). For each hidden cell two linear
-    programmes find its lowest and highest feasible value (for ``cells`` only, when given).
+    count is at least 1 (empty rows are published as 0, see :func:`suppress`). For each
+    hidden cell two linear programmes find its lowest and highest feasible value (for
+    ``cells`` only, when given).
     """
     from scipy.optimize import linprog
 
@@ -483,6 +539,8 @@ def feasible_ranges(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndar
         a_eq.append(row)
         b_eq.append(counts[idx][hidden[idx]].sum())
     rows = []
+    # Also a row of no raters but some "don't know" answers, hidden with a count of 0, is
+    # taken to hold at least 1: that asks more of suppression, never less.
     bounds = [(1, None)] * len(unknown)
     for k, cell in enumerate(unknown):
         if cells is not None and cell not in cells:
@@ -503,6 +561,10 @@ def audit_cells(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndarray]
         return []
     ranges = feasible_ranges(counts, hidden, groups, cells)
     narrow = ranges["recovered"] | (ranges["highest"] - ranges["lowest"] < min_width)
+    if min_width:
+        # No completion with every hidden count at least 1 (hidden rows of count 0): the
+        # lines need more room.
+        narrow |= ranges["lowest"].isna()
     return ranges.loc[narrow, "row"].tolist()
 
 
