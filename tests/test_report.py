@@ -285,3 +285,15 @@ def test_outside_a_notebook_the_workbook_is_written_with_each_table(tmp_path):
     assert report.save_workbook() is None, "nothing changed since the last write"
     report.table(pd.DataFrame({"hazard": ["fire"]}), "more", count=None)
     assert report.workbook_path.read_bytes() != first
+
+
+def test_an_ipython_shell_without_a_kernel_still_gets_its_workbook_at_once(tmp_path, monkeypatch):
+    # A test session or a terminal can hold an IPython shell that runs no cells, so no
+    # end-of-cell hook is sure to follow: only a Jupyter kernel defers the workbook.
+    import IPython
+    from IPython.core.interactiveshell import InteractiveShell
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: InteractiveShell.instance())
+    report = Report(tmp_path / "r", min_cell_size=5)
+    report.table(pd.DataFrame({"hazard": ["flood"]}), "hazards", count=None)
+    assert report.workbook_path.exists()

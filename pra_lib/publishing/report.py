@@ -302,12 +302,12 @@ class Report:
     def _workbook_changed(self, name: str) -> None:
         # Writing the whole workbook after every table made a notebook's tables cost O(n^2).
         self._workbook_tables[name] = self.tables[name].copy()
-        shell = _ipython_shell()
+        shell = _kernel_shell()
         if not self._workbook_due:
             self._workbook_due = True
             if shell is not None:
                 self.workbook_path.unlink(missing_ok=True)  # an older workbook lacks this table
-        if shell is None:  # a script or a test: nothing runs after it, so write now
+        if shell is None:  # a script, a test or a terminal: no cell end is sure to follow, so write now
             self.save_workbook()
             return
         _PENDING_WORKBOOKS[self.workbook_path] = self  # a report made again for the same folder replaces the older one
@@ -399,12 +399,18 @@ _PENDING_WORKBOOKS: dict[Path, Report] = {}
 _WORKBOOK_HOOKS: list = []
 
 
-def _ipython_shell():
+def _kernel_shell():
+    """The shell of the Jupyter kernel this runs in, or None (a script, a test, a terminal).
+
+    Only a kernel is sure to run the end-of-cell and exit hooks that write a workbook; an
+    IPython shell object can also exist in a process that runs no cells (a test session).
+    """
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython comes with the notebooks' dependencies
         return None
-    return get_ipython()
+    shell = get_ipython()
+    return shell if getattr(shell, "kernel", None) is not None else None
 
 
 def write_pending_workbooks() -> list[Path]:
@@ -500,12 +506,7 @@ def figure_formats_option(value) -> tuple[str, ...]:
 def _show_drawn(fig, drawn: dict) -> None:
     # In a kernel, show the bytes already drawn and close the figure, so that the inline
     # backend does not draw it again; elsewhere (scripts, tests) leave the figure to the caller.
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython comes with the notebooks' dependencies
-        return
-    shell = get_ipython()
-    if getattr(shell, "kernel", None) is None:
+    if _kernel_shell() is None:
         return
     import matplotlib.pyplot as plt
     from IPython.display import SVG, Image, display
