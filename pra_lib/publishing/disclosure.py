@@ -360,15 +360,18 @@ def margin_groups(data: pd.DataFrame, dims: list[str]) -> list[np.ndarray]:
     A sum over a dimension that has one category there is the cell itself, not a margin
     published beside it, so it is left out (else every hidden cell would pin itself).
     """
-    groups = [np.arange(len(data))]
+    return [np.arange(len(data))] + [idx for _, idx in _margin_lines(data, dims)]
+
+
+def _margin_lines(data: pd.DataFrame, dims: list[str]):
+    """Each sum over one dim of more than one row: ``({other dim: category}, row positions)``."""
     for dim in dims:
         others = [d for d in dims if d != dim]
         if not others:
             continue
-        for _, idx in data.groupby(others, sort=False, dropna=False).indices.items():
+        for key, idx in data.groupby(others, sort=False, dropna=False).indices.items():
             if len(idx) > 1:
-                groups.append(np.asarray(idx))
-    return groups
+                yield dict(zip(others, key if isinstance(key, tuple) else (key,))), np.asarray(idx)
 
 
 def _public_margins(data, dims, counts, planned, min_cell_size) -> list[np.ndarray]:
@@ -383,14 +386,7 @@ def _public_margins(data, dims, counts, planned, min_cell_size) -> list[np.ndarr
     for dim in dims:
         in_plan[dim] = {v for v, idx in data.groupby(dim, sort=False, dropna=False).indices.items() if planned[idx].all()}
     groups = [np.arange(len(data))]
-    for dim in dims:
-        others = [d for d in dims if d != dim]
-        if not others:
-            continue
-        for key, idx in data.groupby(others, sort=False, dropna=False).indices.items():
-            key = key if isinstance(key, tuple) else (key,)
-            if len(idx) > 1 and not any(v in in_plan[d] for d, v in zip(others, key)):
-                groups.append(np.asarray(idx))
+    groups += [idx for line, idx in _margin_lines(data, dims) if not any(v in in_plan[d] for d, v in line.items())]
     return [g for g in groups if counts[g].sum() >= min_cell_size]
 
 
