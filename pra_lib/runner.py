@@ -27,7 +27,7 @@ from .publishing.disclosure import DEFAULT_MIN_CELL_SIZE, SMALLEST_SAFE_CELL
 from .publishing.html_export import render_html as _render_html
 from .publishing.privacy import KEY_ENV, KEY_FILE_ENV, pseudonym_key
 from .publishing.report import WORKBOOK_AT_EXIT_ENV
-from .assessment.snapshot import CACHE_ENV, assessment_key
+from .assessment.snapshot import CACHE_ENV, folder_index, index_key
 from .manifest import (  # noqa: F401  (provenance, re-exported: tests and reproduce.py use them from here)
     INJECTED_TAG, MANIFEST_VERSION, RUNNER_PARAMETERS, _git_commit, _library_digest, _lock_record, _notebook_record, _python_and_platform, _run_header,
     _sha256, _versions, executed_notebook_digest, installed_packages, key_fingerprint, lock_file, parameter_defaults, published_files,
@@ -560,15 +560,17 @@ def run_reports(
     user = {"min_cell_size": min_cell_size, **(parameters or {})}
     per_book = check_parameters(user, books)
     _check_min_cell_size(per_book, allow_small_cells=allow_small_cells, progress=progress)
-    loaded, paths, keys = {}, {}, {}
+    loaded, paths, keys, indexes = {}, {}, {}, {}
     for path in assessments:
-        # the snapshot's key is taken before reading, so that a file changed meanwhile matches no kernel's
-        key = assessment_key(path, errors="collect") if scheduler is None and Path(path).is_dir() else None
+        # the snapshot's key is taken before reading, so that a file changed meanwhile matches no kernel's;
+        # the kernels get the files' stat and digests with it and hash only a file whose stat changed
+        index = folder_index(path) if scheduler is None and Path(path).is_dir() else None
+        key = None if index is None else index_key(index, errors="collect")
         assessment = load_assessment(path)  # raises, listing every problem, when invalid
         aid = assessment.assessment_id
         if aid in loaded:
             raise ValueError(f"{path} and {paths[aid]} have the same assessment_id '{aid}'; their reports would overwrite each other. Give each assessment its own id in assessment.yaml.")
-        loaded[aid], paths[aid], keys[aid] = assessment, path, key
+        loaded[aid], paths[aid], keys[aid], indexes[aid] = assessment, path, key, index
     out_root = usable_folder(Path(out))
     summary = RunSummary(run_id=_new_run_id())
     started = datetime.now(timezone.utc)
@@ -583,7 +585,7 @@ def run_reports(
     handlers = _catch_stop_requests()
     cache = None
     try:
-        cache = _run_cache(loaded, keys, progress=progress) if scheduler is None else None  # a cluster's workers cannot see a local folder
+        cache = _run_cache(loaded, keys, indexes=indexes, progress=progress) if scheduler is None else None  # a cluster's workers cannot see a local folder
         tasks = _longest_first([(book, Path(a.path).resolve(), aid) for aid, a in loaded.items() for book in books], out_root)
         with _run_key() as key_source:
             environment = {KEY_ENV: pseudonym_key()[0].decode("utf-8", "surrogateescape"), WORKBOOK_AT_EXIT_ENV: "1"}
@@ -603,12 +605,13 @@ def run_reports(
     return summary
 
 
-def _run_cache(loaded: dict, keys: dict, *, progress) -> Path | None:
+def _run_cache(loaded: dict, keys: dict, *, progress, indexes: dict | None = None) -> Path | None:
     """A private folder holding the snapshot of each validated assessment, for the run's
-    kernels to take instead of loading again (see :mod:`pra_lib.assessment.snapshot`)."""
+    kernels to take instead of loading again, and the stat and digest of each of its files
+    that its key was taken from (see :mod:`pra_lib.assessment.snapshot`)."""
     import tempfile
 
-    from .assessment.snapshot import save_snapshot
+    from .assessment.snapshot import save_folder_index, save_snapshot
 
     _remove_dead_caches(Path(tempfile.gettempdir()))
     try:
@@ -620,6 +623,8 @@ def _run_cache(loaded: dict, keys: dict, *, progress) -> Path | None:
         for aid, assessment in loaded.items():
             # the notebooks load with errors="collect"; a valid assessment loads the same either way
             save_snapshot(assessment, cache, errors="collect", key=keys[aid])
+            if (indexes or {}).get(aid) is not None:
+                save_folder_index(indexes[aid], cache, assessment.path)
     except OSError as exc:
         progress(f"note: the assessment could not be cached ({exc.strerror or exc}); each notebook loads it itself")
     return cache

@@ -328,6 +328,29 @@ def test_a_file_changed_while_the_runner_read_it_matches_no_snapshot(assessment_
         shutil.rmtree(cache)
 
 
+def test_the_runs_cache_carries_the_index_its_key_was_taken_from(assessment_copy, tmp_path, monkeypatch):
+    from pra_lib.assessment import snapshot
+    from pra_lib.assessment.loading import load_assessment
+    from pra_lib.runner import _run_cache
+
+    old = 1_600_000_000_000_000_000  # files written long before the run, as an assessment's are
+    for entry in assessment_copy.iterdir():
+        os.utime(entry, ns=(old, old))
+    index = snapshot.folder_index(assessment_copy)  # taken before reading, as run_reports does
+    key = snapshot.index_key(index, errors="collect")
+    cache = _run_cache({"a": load_assessment(assessment_copy)}, {"a": key}, indexes={"a": index}, progress=lambda line: None)
+    try:
+        hashed, real = [], snapshot._file_sha256
+        monkeypatch.setattr(snapshot, "_file_sha256", lambda path: hashed.append(path.name) or real(path))
+        assert snapshot.cached_assessment(assessment_copy, errors="collect", cache=cache) is not None
+        assert hashed == [], "the kernel stats the files instead of reading them"
+        os.utime(assessment_copy / "assessment.yaml", ns=(old + 1, old + 1))
+        assert snapshot.cached_assessment(assessment_copy, errors="collect", cache=cache) is not None, "same content: the same key"
+        assert hashed == ["assessment.yaml"], "a file whose stat changed is read again"
+    finally:
+        shutil.rmtree(cache)
+
+
 def test_the_cache_of_a_killed_run_is_removed_by_the_next_run(tmp_path):
     import subprocess
 

@@ -138,3 +138,73 @@ def test_an_unreadable_snapshot_or_result_is_loaded_or_computed_again(assessment
     for result in cache.glob("result-*.pickle"):
         result.write_bytes(b"not a pickle")
     assert shared_result(loaded, "plan", {}, lambda: 2, cache=cache) == 2
+
+
+def _indexed_cache(folder, tmp_path):
+    """A run's cache as the runner leaves it: the snapshot, and the stat and digest of each file."""
+    from pra_lib.assessment.snapshot import folder_index, index_key, save_folder_index
+
+    old = 1_600_000_000_000_000_000  # 2020: long before the index, so no file is "racily clean"
+    for entry in folder.iterdir():
+        os.utime(entry, ns=(old, old))
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    index = folder_index(folder)
+    save_snapshot(load_assessment(folder, errors="collect"), cache, errors="collect", key=index_key(index, errors="collect"))
+    save_folder_index(index, cache, folder)
+    return cache, old
+
+
+def _count_hashed(monkeypatch):
+    from pra_lib.assessment import snapshot
+
+    hashed, real = [], snapshot._file_sha256
+    monkeypatch.setattr(snapshot, "_file_sha256", lambda path: hashed.append(path.name) or real(path))
+    return hashed
+
+
+def test_a_kernel_stats_the_files_the_runner_indexed_instead_of_hashing_them(assessment_copy, tmp_path, monkeypatch):
+    from pra_lib.assessment.snapshot import folder_index, index_key
+
+    index = folder_index(assessment_copy)
+    assert index_key(index, errors="collect") == assessment_key(assessment_copy, errors="collect")
+    cache, _ = _indexed_cache(assessment_copy, tmp_path)
+    hashed = _count_hashed(monkeypatch)
+    assert cached_assessment(assessment_copy, errors="collect", cache=cache) is not None
+    assert hashed == [], "every file has the indexed size, times and inode"
+    # without the runner's index (another cache, plain papermill) every file is read
+    (cache_without := tmp_path / "other").mkdir()
+    for snapshot_file in cache.glob("assessment-*.pickle"):
+        (cache_without / snapshot_file.name).write_bytes(snapshot_file.read_bytes())
+    assert cached_assessment(assessment_copy, errors="collect", cache=cache_without) is not None
+    assert sorted(hashed) == sorted(p.name for p in assessment_copy.iterdir() if p.is_file())
+
+
+@pytest.mark.parametrize("change", ["same size, new mtime", "same mtime, new size"])
+def test_a_file_changed_after_the_index_is_not_served_from_the_snapshot(assessment_copy, tmp_path, monkeypatch, change):
+    cache, old = _indexed_cache(assessment_copy, tmp_path)
+    target = assessment_copy / "assessment.yaml"
+    text = target.read_text(encoding="utf-8")
+    if change == "same size, new mtime":
+        edited = text.replace("jakarta", "JAKARTA", 1)
+        assert edited != text and len(edited.encode()) == len(text.encode())
+        target.write_text(edited, encoding="utf-8")
+        os.utime(target, ns=(old + 1_000_000_000, old + 1_000_000_000))
+    else:
+        target.write_text(text + "# edited\n", encoding="utf-8")
+        os.utime(target, ns=(old, old))  # the mtime of the index, as a copy that keeps times would leave it
+    hashed = _count_hashed(monkeypatch)
+    assert cached_assessment(assessment_copy, errors="collect", cache=cache) is None, "the kernel loads the folder as it is"
+    assert hashed == ["assessment.yaml"], "only the changed file is read again"
+
+
+def test_a_file_indexed_just_after_it_was_written_is_hashed_again(assessment_copy, tmp_path, monkeypatch):
+    from pra_lib.assessment.snapshot import folder_digests, folder_index
+
+    cache, old = _indexed_cache(assessment_copy, tmp_path)
+    target = assessment_copy / "assessment.yaml"
+    os.utime(target, None)  # modified now: a write within the same timestamp tick could follow unseen
+    index = folder_index(assessment_copy)
+    hashed = _count_hashed(monkeypatch)
+    assert folder_digests(assessment_copy, index=index) == folder_digests(assessment_copy)
+    assert hashed.count("assessment.yaml") == 2 and len(hashed) == len([p for p in assessment_copy.iterdir() if p.is_file()]) + 1

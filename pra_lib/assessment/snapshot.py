@@ -28,6 +28,7 @@ import json
 import os
 import pickle
 import sys
+import time
 from pathlib import Path
 
 from .._files import atomic_write_bytes
@@ -65,37 +66,143 @@ def code_digest() -> str:
     return _CODE_DIGEST[0]
 
 
-def folder_digests(folder) -> dict[str, str]:
+def folder_index(folder) -> dict:
+    """What a kernel needs to trust a file's digest without reading the file again.
+
+    For every entry of an assessment folder, its SHA-256 and what ``os.stat`` says of it
+    (size, ``mtime_ns``, ``ctime_ns``, inode), and when the index was taken. The runner
+    writes this next to its snapshots (:func:`save_folder_index`), so that a kernel only
+    stats the files (:func:`folder_digests`). A file's stat is recorded only when it was the
+    same before and after hashing, so a file written while it was hashed is hashed again.
+
+    Examples
+    --------
+    >>> folder_index("data/sample")["files"]["assessment.yaml"]["sha256"]  # doctest: +SKIP
+    '5b1f...'
+    """
+    taken = time.time_ns()
+    files = {}
+    for entry in sorted(Path(folder).iterdir()):
+        if entry.is_file():
+            before = _stat(entry)
+            digest = _file_sha256(entry)
+            files[entry.name] = {"sha256": digest, **(before if before is not None and before == _stat(entry) else {})}
+        else:  # a folder or a dangling link where a table is expected is itself a problem the load reports
+            files[entry.name] = {"sha256": "folder" if entry.is_dir() else "other"}
+    return {"taken_ns": taken, "files": files}
+
+
+# A file modified this shortly before it was indexed may be written again within the same
+# timestamp tick after it was hashed and keep its stat ("racily clean", as git calls it):
+# such a file is always hashed again.
+_RACY_NS = 2_000_000_000
+_STAT_FIELDS = ("size", "mtime_ns", "ctime_ns", "inode")
+
+
+def _file_sha256(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _stat(path: Path) -> dict | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "ctime_ns": st.st_ctime_ns, "inode": st.st_ino}
+
+
+def _trusted_digest(entry: Path, known: dict | None, taken_ns: int) -> str | None:
+    """The indexed digest of ``entry`` when its stat is still the indexed one, else None."""
+    if not known or any(k not in known for k in _STAT_FIELDS) or known["mtime_ns"] >= taken_ns - _RACY_NS:
+        return None
+    stat = _stat(entry)
+    return known["sha256"] if stat is not None and all(stat[k] == known[k] for k in _STAT_FIELDS) else None
+
+
+def folder_digests(folder, *, index: dict | None = None) -> dict[str, str]:
     """SHA-256 of every entry of an assessment folder, by name (a sub-folder as ``"folder"``).
 
     Every file counts, not only those the reader takes, so that nothing a load could see
-    differs between a snapshot and the folder.
+    differs between a snapshot and the folder. With ``index`` (:func:`folder_index`, taken
+    earlier) a file whose size, modification and change times and inode are still the
+    indexed ones keeps its indexed digest; any other file is read and hashed.
 
     Examples
     --------
     >>> folder_digests("data/sample")["assessment.yaml"]  # doctest: +SKIP
     '5b1f...'
     """
+    known = (index or {}).get("files", {})
+    taken = (index or {}).get("taken_ns", 0)
     found = {}
     for entry in sorted(Path(folder).iterdir()):
         if entry.is_file():
-            with open(entry, "rb") as handle:
-                found[entry.name] = hashlib.file_digest(handle, "sha256").hexdigest()
+            digest = _trusted_digest(entry, known.get(entry.name), taken)
+            if digest is None:
+                digest = _file_sha256(entry)
+            found[entry.name] = digest
         else:  # a folder or a dangling link where a table is expected is itself a problem the load reports
             found[entry.name] = "folder" if entry.is_dir() else "other"
     return found
 
 
-def assessment_key(folder, *, errors: str) -> str:
+def assessment_key(folder, *, errors: str, index: dict | None = None) -> str:
     """The content address of a load: input files, load options and code.
+
+    ``index`` (:func:`folder_index`) spares reading the files whose stat has not changed
+    since it was taken; the key is the same either way.
 
     Examples
     --------
     >>> assessment_key("data/sample", errors="collect")  # doctest: +SKIP
     '9e0c...'
     """
-    doc = {"files": folder_digests(folder), "options": {"errors": errors}, "code": code_digest()}
+    return _key(folder_digests(folder, index=index), errors)
+
+
+def index_key(index: dict, *, errors: str) -> str:
+    """The key of a load of the folder as ``index`` (:func:`folder_index`) found it.
+
+    The same as :func:`assessment_key` of the folder at that moment, without reading it again.
+
+    Examples
+    --------
+    >>> index_key(folder_index("data/sample"), errors="collect") == assessment_key("data/sample", errors="collect")  # doctest: +SKIP
+    True
+    """
+    return _key({name: entry["sha256"] for name, entry in index["files"].items()}, errors)
+
+
+def _key(digests: dict[str, str], errors: str) -> str:
+    doc = {"files": digests, "options": {"errors": errors}, "code": code_digest()}
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def _index_file(cache, folder) -> Path:
+    where = hashlib.sha256(os.fsencode(Path(folder).resolve())).hexdigest()
+    return Path(cache) / f"files-{where}.json"
+
+
+def save_folder_index(index: dict, cache, folder) -> None:
+    """Write ``index`` (:func:`folder_index` of ``folder``) to the run's cache, atomically.
+
+    A kernel that finds the snapshot of ``folder`` then stats its files instead of hashing
+    them (:func:`cached_assessment`).
+
+    Examples
+    --------
+    >>> save_folder_index(folder_index("data/sample"), "/tmp/cache", "data/sample")  # doctest: +SKIP
+    """
+    atomic_write_bytes(_index_file(cache, folder), json.dumps(index, sort_keys=True).encode())
+
+
+def _saved_index(cache, folder) -> dict | None:
+    try:
+        index = json.loads(_index_file(cache, folder).read_bytes())
+    except (OSError, ValueError):  # none written for this folder, or unreadable: every file is hashed
+        return None
+    return index if isinstance(index, dict) and isinstance(index.get("files"), dict) else None
 
 
 def _cache_folder(cache) -> Path | None:
@@ -140,7 +247,7 @@ def cached_assessment(path, *, errors: str, cache=None):
     folder = _cache_folder(cache)
     if folder is None or not Path(path).is_dir():
         return None
-    key = assessment_key(path, errors=errors)
+    key = assessment_key(path, errors=errors, index=_saved_index(folder, path))
     try:
         data = (folder / f"assessment-{key}.pickle").read_bytes()
         assessment = pickle.loads(data)  # written by this run, in a folder only its user can open
