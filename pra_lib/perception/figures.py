@@ -407,12 +407,14 @@ def score_heatmap(group_scores: pd.DataFrame, *, by: str = "stakeholder_group", 
     t["_mean"] = _num(t["mean"])
     t["_n"] = _num(t["n"])
     t["_supp"] = is_suppressed(t["n"])
+    # A group whose answers are withheld (it answered alike) is marked like a suppressed cell.
+    t["_hide"] = t["_supp"] | (t["answers_withheld"].astype("boolean").fillna(False).astype(bool) if "answers_withheld" in t else False)
     unit = "goal_id" if "goal_id" in t.columns else "dimension_id"
     unit_label = "goal_label" if unit == "goal_id" else "dimension_label"
     rows = [u for u in (crf.GOAL_IDS if unit == "goal_id" else crf.DIMENSION_IDS) if u in set(t[unit])]
     cols = list(pd.unique(t[by]))
     grid = t.pivot_table(index=unit, columns=by, values="_mean", aggfunc="first", dropna=False).reindex(index=rows, columns=cols)
-    supp = t.pivot_table(index=unit, columns=by, values="_supp", aggfunc="any", dropna=False).reindex(index=rows, columns=cols).fillna(False).astype(bool)
+    supp = t.pivot_table(index=unit, columns=by, values="_hide", aggfunc="any", dropna=False).reindex(index=rows, columns=cols).fillna(False).astype(bool)
     col_labels = []
     for c in cols:
         sub = t[t[by] == c]

@@ -18,7 +18,8 @@ Where things are
 votes
     :func:`votes_frame`, the votes joined with groups and focus-area names.
 support_scores
-    :func:`support` (mean agreement, shares supporting / opposing, t and Clopper-Pearson intervals).
+    :func:`support` (mean agreement, shares supporting / opposing, t and Clopper-Pearson intervals)
+    and :func:`support_counts` (answers per point of the scale).
 ranking
     :func:`seminar_ranking` (mean rank or Borda count) and :func:`rank_distribution`.
 kendall
@@ -41,7 +42,7 @@ from .figures import rank_distribution_figure, slope_figure, support_figure, sup
 from .findings import consensus, findings_seminar
 from .kendall import SCHMIDT_BANDS, consensus_level
 from .ranking import RANK_METHODS, rank_distribution, seminar_ranking
-from .support_scores import OPPOSE_THRESHOLD, SUPPORT_THRESHOLD, support
+from .support_scores import OPPOSE_THRESHOLD, SUPPORT_THRESHOLD, support, support_counts
 from .votes import votes_frame
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "seminar_ranking",
     "slope_figure",
     "support",
+    "support_counts",
     "support_figure",
     "support_heatmap",
     "votes_frame",

@@ -103,10 +103,12 @@ def support_heatmap(table: pd.DataFrame, *, by: str = "stakeholder_group", value
     tab["_v"] = _num(tab[value]).to_numpy()
     tab["_n"] = _num(tab["n"]).to_numpy()
     tab["_supp"] = is_suppressed(tab["n"]).to_numpy()
+    # A group whose answers are withheld (it answered alike) is marked like a suppressed cell.
+    tab["_hide"] = tab["_supp"] | (tab["answers_withheld"].astype("boolean").fillna(False).astype(bool) if "answers_withheld" in tab else False)
     rows = list(dict.fromkeys(tab["focus_area_id"]))
     cols = list(dict.fromkeys(tab[by]))
     grid = tab.pivot_table(index="focus_area_id", columns=by, values="_v", aggfunc="first", dropna=False).reindex(index=rows, columns=cols)
-    supp = tab.pivot_table(index="focus_area_id", columns=by, values="_supp", aggfunc="any", dropna=False).reindex(index=rows, columns=cols)
+    supp = tab.pivot_table(index="focus_area_id", columns=by, values="_hide", aggfunc="any", dropna=False).reindex(index=rows, columns=cols)
     supp = supp.fillna(False).astype(bool)
     names = dict(zip(tab["focus_area_id"], tab["focus_area"])) if "focus_area" in tab else {}
     col_labels = []

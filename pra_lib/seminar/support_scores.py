@@ -4,6 +4,8 @@ Per focus area: mean agreement with a t interval (variance floor on the 1-5 scal
 *supporting* (4 agree or 5 strongly agree) with a Clopper-Pearson interval, share *neutral*
 (3) and share *opposing* (1 or 2). Missing answers are not in the denominator. Intervals
 come from :func:`pra_lib.stats.rating_ci`; they hold at seminar group sizes (n = 5).
+:func:`support_counts` counts the answers per point of the scale, from which
+:func:`pra_lib.publishing.score_disclosure.withheld_groups` decides whose support is withheld.
 """
 
 from __future__ import annotations
@@ -88,3 +90,45 @@ def support(data: pd.DataFrame, *, by: str | Sequence[str] | None = None, ci: fl
     for col in columns[len(keys) + 1:]:
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).round(6)
     return _with_labels(out.reset_index(drop=True), data, keys)
+
+
+SCALE = ("1", "2", "3", "4", "5")
+
+
+def support_counts(data: pd.DataFrame, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """How many participants gave each answer (1 to 5) on the support for each focus area.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Output of :func:`votes_frame`.
+    by : str or list of str, optional
+        Grouping column(s), e.g. ``"stakeholder_group"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``by`` columns, ``focus_area_id``, ``category`` (``"1"`` to ``"5"``, every one
+        listed, also with no answers), ``count`` and ``n`` (participants who answered, the
+        same on every row of a focus area and group), over the same groups and focus areas
+        as :func:`support`. An answer between two points is counted at the nearest one.
+
+    Examples
+    --------
+    >>> votes = pd.DataFrame({"respondent_id": list("abcd"), "focus_area_id": "FA1",
+    ...                       "support": [5, 4, 4, 3]})
+    >>> support_counts(votes)["count"].tolist()
+    [0, 0, 1, 2, 1]
+    """
+    by = _as_list(by)
+    _require(data, ["support"], "support_counts")
+    frame = _prepare(data, by, "support_counts")
+    keys = [*by, "focus_area_id"]
+    grid = _grid(frame, data, keys).merge(pd.DataFrame({"category": list(SCALE)}), how="cross")
+    answered = frame[frame["support"].notna()]
+    points = answered["support"].round().clip(1, 5).astype(int).astype(str)
+    counts = answered.assign(category=points).groupby([*keys, "category"], sort=False).size().rename("count").reset_index()
+    out = grid.merge(counts, on=[*keys, "category"], how="left")
+    out["count"] = out["count"].fillna(0).astype(int)
+    out["n"] = out.groupby(keys, sort=False)["count"].transform("sum").astype(int)
+    return out.reset_index(drop=True)

@@ -1,0 +1,350 @@
+"""Group disclosure in score tables: one decision per group, applied to every table of it.
+
+:func:`pra_lib.publishing.disclosure.protect_distributions` withholds the answers per
+category of a published group that answered (almost) alike (Hundepool et al., *Statistical
+Disclosure Control*, Wiley 2012, ch. 5: group attribute disclosure). The same group's
+statistics in a score table tell the same thing: from ``share_* x n`` a reader gets how
+many answered positive, neutral and negative, and a mean of 1.0 or 5.0 says that everyone
+gave the same answer. So the decision is taken once per group, here, and applied to every
+table that describes the group's answers:
+
+- :func:`withheld_groups` decides, from the answers per category, which groups are
+  withheld: a group is near-homogeneous when all its members, or all but fewer than
+  ``min_cell_size``, gave the same answer on the five-point scale *or* on the same side of
+  it (positive 4-5, neutral 3, negative 1-2: the split the score tables publish as shares).
+  With ``within`` (the goal's answers over all groups are published elsewhere) the
+  smallest other groups of the goal are withheld too until the withheld ones together did
+  not answer alike on either scale, so that subtraction from the goal's total tells
+  nothing. The rule is :func:`protect_distributions`'s own, called once per scale.
+- :func:`withhold_answers` applies the decision to a table: the answers per category, or
+  the mean, median, interval, shares and consensus of a score table become missing, a
+  yes/no column ``answers_withheld`` is added, and the group's ``n`` stays published.
+- :func:`withhold_named_groups` does the same for a group's mean quoted in a table of
+  another kind (the group that supports a focus area most, with its mean).
+- :func:`withheld_summary` counts the withheld groups of a table, and
+  :func:`withheld_text` says in the report's language how many were withheld and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .disclosure import COMPLEMENTARY, DEFAULT_MIN_CELL_SIZE, PRIMARY, protect_distributions
+
+#: The three sides of the five-point scale that score tables publish as shares.
+THREE_WAY: Mapping[str, str] = {"1": "negative", "2": "negative", "3": "neutral", "4": "positive", "5": "positive"}
+
+#: Statistics of a group's answers on the scale, withheld with them. The group's ``n``
+#: and its "don't know" answers (not on the scale, as in :func:`protect_distributions`)
+#: stay published.
+ANSWER_STATISTICS = (
+    "mean", "median", "ci_low", "ci_high", "mean_ci_low", "mean_ci_high",
+    "share_positive", "share_neutral", "share_negative",
+    "share_support", "share_support_ci_low", "share_support_ci_high", "share_oppose",
+    "mean_support", "consensus", "count", "share",
+)
+
+_DECISION = ("n", "answers_withheld", "withheld_as")
+
+
+def withheld_groups(
+    data: pd.DataFrame,
+    *,
+    cells: Sequence[str],
+    within: Sequence[str] | None = None,
+    category: str = "category",
+    count: str = "count",
+    min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
+    exclude: tuple[str, ...] = ("dont_know",),
+    coarsening: Mapping[str, str] | None = THREE_WAY,
+) -> pd.DataFrame:
+    """Which groups' answers are withheld: one decision per group for every table of it.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Answers per category, one row per group and category, not yet protected
+        (:func:`pra_lib.perception.likert_counts` with ``by``,
+        :func:`pra_lib.seminar.support_counts` with ``by``).
+    cells : list of str
+        Columns that identify a group's answers to one question
+        (``["goal_id", "stakeholder_group"]``).
+    within : list of str, optional
+        Columns of the groups whose answers together are published elsewhere
+        (``["goal_id"]``: the goal's scores over all groups). The withheld groups of one
+        such family are then protected against subtraction from it.
+    category, count : str
+        The category and count columns.
+    min_cell_size : int
+        The run's threshold: a group of at least this many people whose answers leave
+        fewer than this many outside their most frequent category is withheld.
+    exclude : tuple of str
+        Categories that are not answers on the scale ("don't know").
+    coarsening : mapping, optional
+        Categories grouped as a score table's shares group them (:data:`THREE_WAY`:
+        1-2 negative, 3 neutral, 4-5 positive); a group is judged on the categories and on
+        the coarsened ones. ``None`` judges the categories only (rank positions).
+
+    Returns
+    -------
+    DataFrame
+        One row per group: the ``cells`` columns, ``n`` (its answers on the scale),
+        ``answers_withheld`` (yes/no) and ``withheld_as`` (``"primary"`` for a group that
+        answered alike, ``"complementary"`` for one withheld to protect another, or
+        empty). The input is not modified.
+
+    Examples
+    --------
+    Government spread its five-point answers (0, 1, 1, 3, 4) but 7 of its 9 answered
+    positive: withheld. Academia is withheld with it, so that the goal's published shares
+    minus community's do not give government's split away.
+
+    >>> t = pd.DataFrame({"goal_id": "G01", "stakeholder_group": ["gov"] * 5 + ["aca"] * 5 + ["com"] * 5,
+    ...                   "category": list("12345") * 3, "count": [0, 1, 1, 3, 4, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3]})
+    >>> g = withheld_groups(t, cells=["goal_id", "stakeholder_group"], within=["goal_id"])
+    >>> g[["stakeholder_group", "n", "answers_withheld", "withheld_as"]].values.tolist()
+    [['gov', 9, True, 'primary'], ['aca', 10, True, 'complementary'], ['com', 15, False, '']]
+    """
+    cells = list(cells)
+    missing = [c for c in [*cells, *(within or []), category, count] if c not in data]
+    if missing:
+        raise KeyError(f"withheld_groups: columns {missing} not in table (columns: {', '.join(map(str, data.columns))})")
+    frame = data.reset_index(drop=True)
+    on_scale = ~frame[category].astype(str).isin(exclude)
+    answers = frame.loc[on_scale, [*cells, category, count]].copy()
+    answers[category] = answers[category].astype(str)
+    answers[count] = pd.to_numeric(answers[count], errors="coerce").fillna(0)
+    groups = answers.drop_duplicates(cells)[cells].reset_index(drop=True)
+    groups["n"] = answers.groupby(cells, sort=False, dropna=False)[count].sum().to_numpy().astype(int)
+    why = np.full(len(groups), "", dtype=object)
+    scales = [answers]
+    if coarsening is not None:
+        unknown = sorted(set(answers[category]) - set(coarsening))
+        if unknown:
+            raise ValueError(f"withheld_groups: categories {unknown} have no side in the coarsening (sides: {dict(coarsening)})")
+        sides = answers.assign(**{category: answers[category].map(coarsening)})
+        scales.append(sides.groupby([*cells, category], sort=False, dropna=False, as_index=False)[count].sum())
+    for scale in scales:
+        # protect_distributions' own rule (with its complementary step), on each scale.
+        judged = protect_distributions(scale, cells=cells, within=None if within is None else list(within), category=category,
+                                       count=count, shares=(), min_cell_size=min_cell_size, exclude=())
+        action = pd.Series(judged.attrs["answers_withheld"], index=judged.index).groupby(
+            [judged[c] for c in cells], sort=False, dropna=False).first()
+        found = action.reindex(pd.MultiIndex.from_frame(groups[cells]) if len(cells) > 1 else groups[cells[0]]).fillna("").to_numpy()
+        # A group that answered alike on either scale is primary; withheld to protect another otherwise.
+        why = np.where((why == PRIMARY) | (found == PRIMARY), PRIMARY, np.where((why != "") | (found != ""), COMPLEMENTARY, ""))
+    groups["answers_withheld"] = why != ""
+    groups["withheld_as"] = why
+    return groups
+
+
+def withhold_answers(
+    data: pd.DataFrame,
+    groups: pd.DataFrame,
+    *,
+    columns: Sequence[str] | None = None,
+    category: str = "category",
+    exclude: tuple[str, ...] = ("dont_know",),
+) -> pd.DataFrame:
+    """Withhold the statistics of the answers of the groups :func:`withheld_groups` withholds.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A table with one or more rows per group: a score table
+        (:func:`pra_lib.perception.scores` by a group, :func:`pra_lib.seminar.support` by
+        a group), the answers per category, a consensus table.
+    groups : DataFrame
+        Output of :func:`withheld_groups`; its cell columns must be in ``data``. Rows of
+        ``data`` that are no group of it (an "all respondents" row) are left as they are.
+    columns : list of str, optional
+        Statistics to withhold; default: those of :data:`ANSWER_STATISTICS` in ``data``.
+    category, exclude : str, tuple of str
+        Rows whose ``category`` is one of ``exclude`` ("don't know" answers, not on the
+        scale) keep their values.
+
+    Returns
+    -------
+    DataFrame
+        A copy with the statistics of withheld groups missing (numeric columns stay
+        numeric), ``n`` published, and a yes/no column ``answers_withheld``;
+        ``attrs["answers_withheld"]`` says, per row, ``primary``, ``complementary`` or empty.
+
+    Examples
+    --------
+    >>> groups = pd.DataFrame({"goal_id": ["G01", "G01"], "stakeholder_group": ["gov", "com"], "n": [9, 15],
+    ...                        "answers_withheld": [True, False], "withheld_as": ["primary", ""]})
+    >>> s = pd.DataFrame({"goal_id": "G01", "stakeholder_group": ["gov", "com"], "n": [9, 15], "mean": [4.1, 3.0]})
+    >>> out = withhold_answers(s, groups)
+    >>> out["mean"].tolist(), out["n"].tolist(), out["answers_withheld"].tolist()
+    ([nan, 3.0], [9, 15], [True, False])
+    """
+    keys = [c for c in groups.columns if c not in _DECISION]
+    missing = [c for c in keys if c not in data]
+    if missing:
+        raise KeyError(f"withhold_answers: the groups are identified by {keys}, but {missing} is not in the table (columns: {', '.join(map(str, data.columns))})")
+    out = data.reset_index(drop=True).copy()
+    decided = dict(zip(_row_keys(groups, keys), groups["withheld_as"].astype(str)))
+    why = np.array([decided.get(k, "") for k in _row_keys(out, keys)], dtype=object)
+    out["answers_withheld"] = why != ""
+    out.attrs["answers_withheld"] = why.tolist()
+    hide = why != ""
+    if category in out:
+        hide &= ~out[category].astype(str).isin(exclude).to_numpy()
+    names = [c for c in (ANSWER_STATISTICS if columns is None else columns) if c in out and c not in keys]
+    if hide.any():
+        for col in names:
+            out[col] = _missing_where(out[col], hide)
+    return out
+
+
+def withhold_named_groups(
+    data: pd.DataFrame,
+    groups: pd.DataFrame,
+    *,
+    group: str = "stakeholder_group",
+    labels: pd.DataFrame | Mapping | None = None,
+    label: str = "group_label",
+    named: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Withhold a withheld group's statistic where a table names the group in a column.
+
+    A test table may say which group rates a focus area highest and lowest, with their
+    means (``group_top``, ``group_top_mean``): the mean of a group withheld by
+    :func:`withheld_groups` is withheld there too. The name stays.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The table, with the other cell columns of ``groups`` (``focus_area_id``).
+    groups : DataFrame
+        Output of :func:`withheld_groups`, with a ``group`` column among its cells.
+    group : str
+        The column of ``groups`` that names the group.
+    labels : DataFrame or mapping, optional
+        How ``data`` names the groups: a mapping from group id to the name shown, or a
+        table with the ``group`` and ``label`` columns (a score table). Without it the
+        ids are the names.
+    label : str
+        The label column of a ``labels`` table.
+    named : mapping, optional
+        Statistic column -> the column naming its group; default
+        ``{"group_top_mean": "group_top", "group_bottom_mean": "group_bottom"}``.
+
+    Returns
+    -------
+    DataFrame
+        A copy with the statistics of withheld groups missing. The input is not modified.
+
+    Examples
+    --------
+    >>> groups = pd.DataFrame({"stakeholder_group": ["gov", "aca"], "focus_area_id": "FA1", "n": [9, 15],
+    ...                        "answers_withheld": [True, False], "withheld_as": ["primary", ""]})
+    >>> d = pd.DataFrame({"focus_area_id": ["FA1"], "group_top": ["gov"], "group_top_mean": [4.6],
+    ...                   "group_bottom": ["aca"], "group_bottom_mean": [3.1]})
+    >>> withhold_named_groups(d, groups)[["group_top_mean", "group_bottom_mean"]].values.tolist()
+    [[nan, 3.1]]
+    """
+    named = dict(named or {"group_top_mean": "group_top", "group_bottom_mean": "group_bottom"})
+    keys = [c for c in groups.columns if c not in _DECISION]
+    if group not in keys:
+        raise KeyError(f"withhold_named_groups: {group!r} is not among the columns that identify the groups ({keys})")
+    others = [k for k in keys if k != group]
+    missing = [c for c in [*others, *named, *named.values()] if c not in data]
+    if missing:
+        raise KeyError(f"withhold_named_groups: columns {missing} not in table (columns: {', '.join(map(str, data.columns))})")
+    if isinstance(labels, pd.DataFrame):
+        labels = dict(zip(labels[group].astype(str), labels[label]))
+    shown = {str(k): str(v) for k, v in (labels or {}).items()}
+    withheld = {(shown.get(k[0], k[0]), *k[1:]) for k in _row_keys(groups[groups["answers_withheld"].astype(bool)], [group, *others])}
+    out = data.reset_index(drop=True).copy()
+    rest = _row_keys(out, others) if others else [()] * len(out)
+    for stat, name in named.items():
+        hide = np.array([(None if v is None or v != v else str(v), *r) in withheld for v, r in zip(out[name].astype(object), rest)], dtype=bool)
+        if hide.any():
+            out[stat] = _missing_where(out[stat], hide)
+    return out
+
+
+def withheld_summary(data: pd.DataFrame) -> dict:
+    """How many groups of a table :func:`withhold_answers` withheld, and why.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The decision of :func:`withheld_groups`, or a table returned by
+        :func:`withhold_answers` (one row per group).
+
+    Returns
+    -------
+    dict
+        ``groups`` (rows of the table), ``withheld``, ``primary`` (answered alike) and
+        ``complementary`` (withheld to protect them).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"answers_withheld": [True, True, False]})
+    >>> t.attrs["answers_withheld"] = ["primary", "complementary", ""]
+    >>> withheld_summary(t)
+    {'groups': 3, 'withheld': 2, 'primary': 1, 'complementary': 1}
+    """
+    flag = data["answers_withheld"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "answers_withheld" in data else np.zeros(len(data), dtype=bool)
+    if "withheld_as" in data:  # the decision itself
+        why = data["withheld_as"].astype(str).tolist()
+    elif len(data.attrs.get("answers_withheld", [])) == len(data):
+        why = list(data.attrs["answers_withheld"])
+    else:  # read back from a file: why is not known
+        why = [""] * len(data)
+    why = np.asarray(why, dtype=object)
+    return {"groups": len(data), "withheld": int(flag.sum()), "primary": int((flag & (why == PRIMARY)).sum()),
+            "complementary": int((flag & (why == COMPLEMENTARY)).sum())}
+
+
+def withheld_text(data: pd.DataFrame, *, by: str, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> str:
+    """One sentence for the report: how many groups' answers a table withholds, and why.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The decision of :func:`withheld_groups` (or a table returned by
+        :func:`withhold_answers`, one row per group).
+    by : str
+        The breakdown (``"stakeholder_group"``, ``"area"``, ``"workshop_table"``).
+    min_cell_size : int
+        The run's threshold, quoted in the reason.
+
+    Returns
+    -------
+    str
+        The sentence in the report language, or ``""`` when nothing is withheld.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"answers_withheld": [True, False, False], "withheld_as": ["primary", "", ""]})
+    >>> withheld_text(g, by="workshop_table")[:62]
+    'By workshop table, the answers of 1 of 3 cells are withheld (t'
+    """
+    from .i18n import t
+
+    counts = withheld_summary(data)
+    if not counts["withheld"]:
+        return ""
+    return t("disclosure.answers_withheld", by=t(f"perception.by.{by}"), withheld=counts["withheld"], total=counts["groups"],
+             primary=counts["primary"], complementary=counts["complementary"], size=min_cell_size)
+
+
+def _row_keys(frame: pd.DataFrame, keys: list[str]) -> list[tuple]:
+    """Each row's group as a tuple of text: ids match whatever type each table keeps them in."""
+    return list(zip(*(frame[k].astype(object).where(frame[k].notna(), None).map(lambda v: None if v is None else str(v)) for k in keys)))
+
+
+def _missing_where(values: pd.Series, hide: np.ndarray) -> pd.Series:
+    """``values`` with the hidden rows missing, keeping a numeric column numeric."""
+    if pd.api.types.is_bool_dtype(values):
+        values = values.astype("boolean")
+    elif pd.api.types.is_integer_dtype(values):
+        values = values.astype("Int64")
+    return values.mask(pd.Series(hide, index=values.index))

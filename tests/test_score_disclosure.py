@@ -1,0 +1,362 @@
+"""Group disclosure in the score tables: a group that answered alike keeps only its n.
+
+The rule is the "all in one category" rule of group attribute disclosure in frequency tables
+(Hundepool et al., *Statistical Disclosure Control*, Wiley 2012, ch. 5): a published group
+of at least ``min_cell_size`` people discloses what its members said when all of them, or
+all but fewer than ``min_cell_size``, gave the same answer. A score table's shares
+(positive / neutral / negative) and its mean tell that as well as the answers per category
+do, so the group's statistics are withheld in every table of its answers, by one decision.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pra_lib.publishing.disclosure import protect_distributions
+from pra_lib.publishing.score_disclosure import (
+    ANSWER_STATISTICS,
+    THREE_WAY,
+    withheld_groups,
+    withheld_summary,
+    withheld_text,
+    withhold_answers,
+    withhold_named_groups,
+)
+
+M = 5  # the run's min_cell_size in every test below
+CELLS = ["goal_id", "stakeholder_group"]
+SIDES = {"negative": ("1", "2"), "neutral": ("3",), "positive": ("4", "5")}
+
+
+def answers(groups: dict[str, list[int]], goal: str = "G01", dont_know: dict[str, int] | None = None) -> pd.DataFrame:
+    """Answers per category (1 to 5, and "don't know") of each group to one goal, as likert_counts gives them."""
+    rows = []
+    for group, counts in groups.items():
+        for category, count in zip(["1", "2", "3", "4", "5"], counts):
+            rows.append({"goal_id": goal, "stakeholder_group": group, "category": category, "count": count})
+        rows.append({"goal_id": goal, "stakeholder_group": group, "category": "dont_know", "count": (dont_know or {}).get(group, 0)})
+    out = pd.DataFrame(rows)
+    out["n"] = out.groupby(CELLS)["count"].transform(lambda s: s.iloc[:5].sum())
+    out["share"] = out["count"] / out["n"]
+    return out
+
+
+def scores_of(table: pd.DataFrame) -> pd.DataFrame:
+    """A score table of the same groups, as perception.scores gives its columns."""
+    rows = []
+    on_scale = table[table["category"] != "dont_know"]
+    for (goal, group), part in on_scale.groupby(CELLS, sort=False):
+        counts = part["count"].to_numpy(dtype=float)
+        n = counts.sum()
+        if n == 0:
+            continue  # a group with no ratings has no statistics
+        ratings = np.repeat(np.arange(1, 6), counts.astype(int))
+        rows.append({"goal_id": goal, "stakeholder_group": group, "n": int(n), "mean": ratings.mean(), "ci_low": ratings.mean() - 0.5,
+                     "ci_high": ratings.mean() + 0.5, "median": float(np.median(ratings)), "share_positive": counts[3:].sum() / n,
+                     "share_neutral": counts[2] / n, "share_negative": counts[:2].sum() / n, "n_dont_know": 0})
+    return pd.DataFrame(rows, columns=[*CELLS, "n", "mean", "ci_low", "ci_high", "median", "share_positive", "share_neutral", "share_negative", "n_dont_know"])
+
+
+def near_homogeneous(counts, min_cell_size: int = M) -> bool:
+    counts = np.asarray(counts, dtype=float)
+    return counts.sum() - counts.max(initial=0) < min_cell_size
+
+
+def three_way(counts) -> list[float]:
+    c = list(counts)
+    return [c[0] + c[1], c[2], c[3] + c[4]]
+
+
+# ---------------------------------------------------------------------------
+# The rule on hand-made groups
+# ---------------------------------------------------------------------------
+
+
+def test_a_group_whose_answers_are_spread_but_fall_on_one_side_is_withheld():
+    # Government: 0, 1, 1, 3, 4 over the five points. Five answer outside the most frequent
+    # category (5), so its answers per category pass the rule; but 7 of its 9 answered
+    # positive, and the score table's share_positive x n = 7 tells the reader so.
+    table = answers({"gov": [0, 1, 1, 3, 4], "com": [3, 3, 3, 3, 3], "aca": [2, 2, 2, 2, 2]})
+    five_point_only = protect_distributions(table, cells=CELLS, within=["goal_id"], min_cell_size=M)
+    assert not five_point_only["answers_withheld"].any(), "the five-point rule alone publishes government"
+    groups = withheld_groups(table, cells=CELLS, within=["goal_id"], min_cell_size=M)
+    decision = groups.set_index("stakeholder_group")
+    assert decision.loc["gov", "withheld_as"] == "primary"
+    assert decision.loc["gov", "n"] == 9
+    scores = withhold_answers(scores_of(table), groups).set_index("stakeholder_group")
+    for column in ("mean", "median", "ci_low", "ci_high", "share_positive", "share_neutral", "share_negative"):
+        assert math.isnan(scores.loc["gov", column]), column
+    assert scores.loc["gov", "n"] == 9 and bool(scores.loc["gov", "answers_withheld"])
+    assert scores.loc["com", "mean"] == pytest.approx(3.0), "a group that did not answer alike keeps its statistics"
+
+
+def test_the_withheld_groups_of_a_goal_cannot_be_recovered_from_its_total():
+    # Government answered alike on the three-way split (7 of 9 positive). The goal's shares
+    # over all groups are published (goal_scores), so withholding government alone would
+    # leave its split = goal total - academia - community. The smallest other group
+    # (academia, 10) is withheld with it; together they are 7 + 4 = 11 positive of 19: 8
+    # outside the most frequent side, so the reader learns no one's answer.
+    table = answers({"gov": [0, 1, 1, 3, 4], "aca": [2, 2, 2, 2, 2], "com": [3, 3, 3, 3, 3]})
+    groups = withheld_groups(table, cells=CELLS, within=["goal_id"], min_cell_size=M).set_index("stakeholder_group")
+    assert groups["withheld_as"].to_dict() == {"gov": "primary", "aca": "complementary", "com": ""}
+    pooled = (table[table["stakeholder_group"].isin(["gov", "aca"]) & (table["category"] != "dont_know")]
+              .groupby("category")["count"].sum().reindex(list("12345")).to_numpy())
+    assert not near_homogeneous(three_way(pooled)) and not near_homogeneous(pooled)
+    # Without a published goal total nothing can be subtracted: government is withheld alone.
+    alone = withheld_groups(table, cells=CELLS, min_cell_size=M).set_index("stakeholder_group")
+    assert alone["withheld_as"].to_dict() == {"gov": "primary", "aca": "", "com": ""}
+
+
+def test_everyone_alike_on_five_points_is_withheld_and_the_same_decision_holds_in_every_table():
+    table = answers({"gov": [0, 0, 0, 8, 0], "aca": [1, 2, 3, 2, 1], "com": [4, 3, 3, 3, 4]}, dont_know={"gov": 2})
+    groups = withheld_groups(table, cells=CELLS, within=["goal_id"], min_cell_size=M)
+    published_answers = withhold_answers(table, groups)
+    published_scores = withhold_answers(scores_of(table), groups)
+    consensus = scores_of(table)[CELLS + ["n"]].assign(consensus=[1.0, 0.6, 0.55])
+    published_consensus = withhold_answers(pd.concat([consensus, pd.DataFrame([{"goal_id": "G01", "stakeholder_group": "(all)", "n": 31, "consensus": 0.5}])]), groups)
+    in_answers = set(published_answers.loc[published_answers["answers_withheld"], "stakeholder_group"])
+    in_scores = set(published_scores.loc[published_scores["answers_withheld"], "stakeholder_group"])
+    in_consensus = set(published_consensus.loc[published_consensus["answers_withheld"], "stakeholder_group"])
+    assert in_answers == in_scores == in_consensus == {"gov", "aca"}
+    gov = published_answers[published_answers["stakeholder_group"] == "gov"].set_index("category")
+    assert gov.loc[list("12345"), "count"].isna().all() and gov.loc[list("12345"), "share"].isna().all()
+    assert gov.loc["dont_know", "count"] == 2, "don't know is not an answer on the scale and stays published"
+    assert published_answers["n"].tolist() == table["n"].tolist(), "every group's n stays published"
+    assert published_consensus["consensus"].isna().tolist() == [True, True, False, False]
+    assert published_answers.attrs["answers_withheld"][:6] == ["primary"] * 6
+
+
+def test_a_small_group_is_left_to_suppression_and_a_mixed_group_is_published():
+    # Three people alike: their n is below min_cell_size, so suppression hides the whole row.
+    table = answers({"few": [0, 0, 3, 0, 0], "mixed": [2, 2, 2, 2, 2], "more": [3, 1, 2, 2, 3]})
+    groups = withheld_groups(table, cells=CELLS, within=["goal_id"], min_cell_size=M).set_index("stakeholder_group")
+    assert groups["withheld_as"].to_dict() == {"few": "", "mixed": "", "more": ""}
+
+
+def test_rank_positions_are_judged_on_their_own_categories():
+    ranks = pd.DataFrame({"focus_area_id": "FA1", "stakeholder_group": ["gov"] * 3 + ["aca"] * 3,
+                          "position": [1, 2, 3] * 2, "count": [9, 1, 0, 3, 3, 3]})
+    groups = withheld_groups(ranks, cells=["stakeholder_group", "focus_area_id"], category="position", coarsening=None, min_cell_size=M)
+    assert groups["withheld_as"].tolist() == ["primary", ""]
+
+
+def test_a_table_without_the_group_columns_or_a_category_without_a_side_is_refused():
+    table = answers({"gov": [1, 1, 1, 1, 1]})
+    with pytest.raises(KeyError, match="stakeholder_group"):
+        withheld_groups(table.drop(columns="stakeholder_group"), cells=CELLS)
+    with pytest.raises(ValueError, match=r"\['6'\] have no side"):
+        withheld_groups(pd.concat([table, table.head(1).assign(category="6")]), cells=CELLS)
+    groups = withheld_groups(table, cells=CELLS)
+    with pytest.raises(KeyError, match="identified by"):
+        withhold_answers(pd.DataFrame({"goal_id": ["G01"], "mean": [3.0]}), groups)
+
+
+def test_a_mean_quoted_next_to_a_group_name_is_withheld_with_the_group():
+    table = answers({"gov": [0, 0, 1, 3, 6], "aca": [2, 2, 2, 2, 2], "com": [3, 3, 3, 3, 3]}).rename(columns={"goal_id": "focus_area_id"})
+    groups = withheld_groups(table, cells=["focus_area_id", "stakeholder_group"], within=["focus_area_id"], min_cell_size=M)
+    differences = pd.DataFrame({"focus_area_id": ["FA1"], "group_top": ["Government"], "group_top_mean": [4.5],
+                                "group_bottom": ["Community"], "group_bottom_mean": [3.0]})
+    labels = pd.DataFrame({"stakeholder_group": ["gov", "aca", "com"], "group_label": ["Government", "Academia", "Community"]})
+    table["focus_area_id"] = "FA1"
+    groups = withheld_groups(table, cells=["focus_area_id", "stakeholder_group"], within=["focus_area_id"], min_cell_size=M)
+    out = withhold_named_groups(differences, groups, labels=labels)
+    assert math.isnan(out.loc[0, "group_top_mean"]) and out.loc[0, "group_bottom_mean"] == 3.0
+    assert out.loc[0, "group_top"] == "Government", "the name stays: it says nothing of the answers"
+
+
+def test_the_report_sentence_counts_the_withheld_groups_and_says_why():
+    table = answers({"gov": [0, 1, 1, 3, 4], "aca": [2, 2, 2, 2, 2], "com": [3, 3, 3, 3, 3]})
+    groups = withheld_groups(table, cells=CELLS, within=["goal_id"], min_cell_size=M)
+    assert withheld_summary(groups) == {"groups": 3, "withheld": 2, "primary": 1, "complementary": 1}
+    text = withheld_text(groups, by="stakeholder_group", min_cell_size=M)
+    assert text.startswith("By stakeholder group, the answers of 2 of 3 cells are withheld")
+    assert "fewer than 5" in text and "totals: 1." in text
+    assert withheld_text(withheld_groups(answers({"aca": [2, 2, 2, 2, 2]}), cells=CELLS), by="area") == ""
+
+
+# ---------------------------------------------------------------------------
+# Property: on any small frame, nothing published gives a group's answers away
+# ---------------------------------------------------------------------------
+
+group_counts = st.lists(st.integers(min_value=0, max_value=7), min_size=5, max_size=5)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(group_counts, min_size=1, max_size=5), st.integers(min_value=3, max_value=6))
+def test_no_published_group_answered_alike_and_the_withheld_pool_did_not_either(groups_counts, min_cell_size):
+    table = answers({f"g{i}": c for i, c in enumerate(groups_counts)})
+    groups = withheld_groups(table, cells=CELLS, within=["goal_id"], min_cell_size=min_cell_size)
+    scores = withhold_answers(scores_of(table), groups)
+    totals = {f"g{i}": sum(c) for i, c in enumerate(groups_counts)}
+    counts = {f"g{i}": c for i, c in enumerate(groups_counts)}
+    for _, row in scores.iterrows():
+        n = row["n"]
+        assert n == totals[row["stakeholder_group"]], "n is always published"
+        if row["answers_withheld"]:
+            assert all(pd.isna(row[c]) for c in ANSWER_STATISTICS if c in row.index)
+        elif n >= min_cell_size:
+            # what a reader rebuilds from the shares and n
+            split = [round(row["share_negative"] * n), round(row["share_neutral"] * n), round(row["share_positive"] * n)]
+            assert not near_homogeneous(split, min_cell_size), (row["stakeholder_group"], split)
+            assert not near_homogeneous(counts[row["stakeholder_group"]], min_cell_size)
+    # The goal's total is published: what the reader gets by subtraction is the pool of the
+    # withheld groups and the small ones suppression hides. It must not have answered
+    # alike, unless every published group of the goal is withheld (nothing is left to subtract).
+    withheld = set(groups.loc[groups["answers_withheld"], "stakeholder_group"])
+    if withheld:
+        hidden = [g for g in counts if g in withheld or 0 < totals[g] < min_cell_size]
+        pool = np.sum([counts[g] for g in hidden], axis=0)
+        shown = [g for g in counts if g not in hidden and totals[g] >= min_cell_size]
+        assert not shown or not (near_homogeneous(pool, min_cell_size) or near_homogeneous(three_way(pool), min_cell_size))
+
+
+# ---------------------------------------------------------------------------
+# The attack on a whole published run of the sample
+# ---------------------------------------------------------------------------
+
+SCORE_TABLES = {
+    # report / table: (group column, item column, the shares of the three sides: negative, neutral, positive)
+    ("01_questionnaire", "scores_by_group"): ("stakeholder_group", "goal_id", ("share_negative", "share_neutral", "share_positive")),
+    ("01_questionnaire", "scores_by_area"): ("area", "goal_id", ("share_negative", "share_neutral", "share_positive")),
+    ("03_city_perception_workshop", "scores_by_group"): ("stakeholder_group", "goal_id", ("share_negative", "share_neutral", "share_positive")),
+    ("03_city_perception_workshop", "scores_by_table"): ("workshop_table", "goal_id", ("share_negative", "share_neutral", "share_positive")),
+    ("07_pra_seminar", "support_by_group"): ("stakeholder_group", "focus_area_id", ("share_oppose", "share_neutral", "share_support")),
+}
+TOTALS = {"01_questionnaire": "goal_scores", "03_city_perception_workshop": "goal_scores", "07_pra_seminar": "support"}
+
+
+@pytest.fixture(scope="module")
+def run(sample_reports_en) -> Path:
+    return sample_reports_en / "jakarta-2017-synthetic"
+
+
+def _table(run: Path, report: str, name: str) -> pd.DataFrame:
+    return pd.read_csv(run / report / "tables" / f"{name}.csv")
+
+
+def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame[column].astype(str).eq("True") if column in frame else pd.Series(False, index=frame.index)
+
+
+def _sides(frame: pd.DataFrame, shares) -> np.ndarray:
+    n = pd.to_numeric(frame["n"], errors="coerce").to_numpy()
+    return np.column_stack([np.round(pd.to_numeric(frame[s], errors="coerce").to_numpy() * n) for s in shares])
+
+
+def test_no_published_group_of_a_score_table_answered_alike(run):
+    problems = []
+    for (report, name), (group, item, shares) in SCORE_TABLES.items():
+        t = _table(run, report, name)
+        n = pd.to_numeric(t["n"], errors="coerce")
+        published = n.ge(M) & ~_flag(t, "suppressed") & ~_flag(t, "answers_withheld")
+        split = _sides(t, shares)
+        assert not np.isnan(split[published.to_numpy()]).any(), f"{report}/{name}: a published group without its shares"
+        for i in np.flatnonzero(published.to_numpy()):
+            if near_homogeneous(split[i]):
+                problems.append(f"{report}/{name} {t.at[i, item]} {t.at[i, group]}: {split[i].tolist()} of n = {int(n[i])}")
+    assert not problems, "published groups whose split gives their answers away:\n" + "\n".join(problems)
+
+
+def test_no_statistic_of_a_withheld_group_is_published(run):
+    seen = 0
+    for (report, name), _ in SCORE_TABLES.items():
+        t = _table(run, report, name)
+        withheld = _flag(t, "answers_withheld")
+        seen += int(withheld.sum())
+        for column in [c for c in ANSWER_STATISTICS if c in t]:
+            assert t.loc[withheld, column].isna().all(), f"{report}/{name}: {column} of a withheld group is published"
+        assert pd.to_numeric(t.loc[withheld, "n"], errors="coerce").ge(M).all(), f"{report}/{name}: a withheld group's n stays published"
+    # On the sample: 50 cells by workshop table and 1 by stakeholder group of the perception
+    # workshop and 6 of the seminar's support by group answered alike (README).
+    assert seen >= 57
+    ranking = _table(run, "07_pra_seminar", "seminar_ranking_by_group")
+    support = _table(run, "07_pra_seminar", "support_by_group")
+    keys = ["stakeholder_group", "focus_area_id"]
+    hidden = set(map(tuple, support.loc[_flag(support, "answers_withheld"), keys].to_numpy()))
+    in_ranking = ranking[[tuple(k) in hidden for k in ranking[keys].to_numpy()]]
+    assert len(in_ranking) == len(hidden) and in_ranking["mean_support"].isna().all()
+    labels = dict(zip(support["group_label"], support["stakeholder_group"]))
+    differences = _table(run, "07_pra_seminar", "group_differences_support")
+    for side in ("group_top", "group_bottom"):
+        for _, row in differences.iterrows():
+            if (labels.get(row[side]), row["focus_area_id"]) in hidden:
+                assert pd.isna(row[f"{side}_mean"]), f"the support of a withheld group is quoted: {row['focus_area_id']} {row[side]}"
+
+
+def test_a_group_withheld_in_one_table_of_an_activity_is_withheld_in_every_other(run):
+    keys = ["goal_id", "stakeholder_group"]
+
+    def withheld(frame):
+        flagged = frame[_flag(frame, "answers_withheld")]
+        return set(map(tuple, flagged[keys].drop_duplicates().to_numpy()))
+
+    answers_table = _table(run, "01_questionnaire", "answers_per_goal_by_group")
+    scores_table = _table(run, "01_questionnaire", "scores_by_group")
+    consensus_table = _table(run, "01_questionnaire", "consensus_by_group")
+    assert withheld(answers_table) == withheld(scores_table) == withheld(consensus_table)
+    # ... and the decision is the rule's: no published group's five-point answers are near-homogeneous either.
+    shown = answers_table[~_flag(answers_table, "answers_withheld") & ~_flag(answers_table, "suppressed") & (answers_table["category"] != "dont_know")]
+    for key, part in shown.groupby(keys):
+        assert not near_homogeneous(part["count"].to_numpy(dtype=float)), key
+
+
+def test_subtracting_the_published_groups_from_the_total_gives_no_group_away(run):
+    problems = []
+    for (report, name), (group, item, shares) in SCORE_TABLES.items():
+        t = _table(run, report, name)
+        total = _table(run, report, TOTALS[report]).set_index(item)
+        n = pd.to_numeric(t["n"], errors="coerce")
+        hidden = _flag(t, "answers_withheld") | _flag(t, "suppressed")
+        split = _sides(t, shares)
+        for key, rows in t.groupby(item).groups.items():
+            rows = np.asarray(rows)
+            if not hidden[rows].any():
+                continue
+            whole = _sides(total.loc[[key]].reset_index(), shares)[0]
+            pool = whole - np.nansum(split[rows[~hidden[rows].to_numpy()]], axis=0)
+            published = rows[~hidden[rows].to_numpy() & n[rows].ge(M).to_numpy()]
+            if len(published) and near_homogeneous(pool):
+                problems.append(f"{report}/{name} {key}: the withheld groups together answered {pool.tolist()}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_published_flags_are_the_rule_applied_to_the_sample(run, sample_dir):
+    """Every score table flags exactly the groups the rule withholds, recomputed from the assessment."""
+    import warnings
+
+    from pra_lib import load_assessment, perception, seminar
+    from pra_lib.publishing.disclosure import merge_small_categories, plan
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assessment = load_assessment(sample_dir, errors="collect")
+        the_plan = plan(assessment, min_cell_size=M)
+        decided = {}
+        for report, activity in (("01_questionnaire", "questionnaire"), ("03_city_perception_workshop", "perception_workshop")):
+            ratings = perception.ratings_frame(merge_small_categories(assessment, the_plan, activity_id=activity), activity_id=activity, aspect="performance")
+            for (r, name), (group, item, _) in SCORE_TABLES.items():
+                if r == report:
+                    decided[(r, name)] = withheld_groups(perception.likert_counts(ratings, by=group), cells=[item, group], within=[item], min_cell_size=M)
+        votes = seminar.votes_frame(merge_small_categories(assessment, the_plan, activity_id="pra_seminar"), activity_id="pra_seminar")
+        decided[("07_pra_seminar", "support_by_group")] = withheld_groups(seminar.support_counts(votes, by="stakeholder_group"), cells=["stakeholder_group", "focus_area_id"],
+                                                                          within=["focus_area_id"], min_cell_size=M)
+    counts = {}
+    for (report, name), (group, item, _) in SCORE_TABLES.items():
+        t = _table(run, report, name)
+        published = set(map(tuple, t.loc[_flag(t, "answers_withheld"), [item, group]].astype(str).to_numpy()))
+        g = decided[(report, name)]
+        expected = set(map(tuple, g.loc[g["answers_withheld"], [item, group]].astype(str).to_numpy()))
+        assert published == expected, f"{report}/{name}: flagged {sorted(published ^ expected)} against the rule"
+        counts[(report, name)] = len(published)
+    # The sample's near-homogeneous cells the README counts (50 by workshop table, 1 by group,
+    # 6 of the seminar's support by group) are withheld, with their complementary companions.
+    assert counts[("03_city_perception_workshop", "scores_by_table")] >= 50
+    assert counts[("03_city_perception_workshop", "scores_by_group")] >= 1
+    assert counts[("07_pra_seminar", "support_by_group")] >= 6
