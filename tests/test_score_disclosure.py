@@ -169,6 +169,7 @@ def test_a_mean_quoted_next_to_a_group_name_is_withheld_with_the_group():
     out = withhold_named_groups(differences, groups, labels=labels)
     assert math.isnan(out.loc[0, "group_top_mean"]) and out.loc[0, "group_bottom_mean"] == 3.0
     assert out.loc[0, "group_top"] == "Government", "the name stays: it says nothing of the answers"
+    assert out["answers_withheld"].tolist() == [True], "the row says why its mean is empty"
 
 
 def test_the_report_sentence_counts_the_withheld_groups_and_says_why():
@@ -360,3 +361,25 @@ def test_the_published_flags_are_the_rule_applied_to_the_sample(run, sample_dir)
     assert counts[("03_city_perception_workshop", "scores_by_table")] >= 50
     assert counts[("03_city_perception_workshop", "scores_by_group")] >= 1
     assert counts[("07_pra_seminar", "support_by_group")] >= 6
+
+
+def test_the_findings_name_no_highest_or_lowest_group_of_a_goal_with_a_group_withheld():
+    from pra_lib.perception import findings_workshop
+
+    goal_scores = pd.DataFrame({"goal_id": ["G01"], "goal_label": ["Meets basic needs"], "n": [40], "mean": [3.1], "ci_low": [2.8], "ci_high": [3.4]})
+    differences = pd.DataFrame({"goal_id": ["G01"], "between": ["stakeholder_group"], "h": [12.0], "pvalue_adj": [0.01], "p_adjust": ["holm"],
+                                "epsilon_sq": [0.3], "significant": [True]})
+    # Government answered alike (9 of 10 positive), academia is its companion; community and
+    # the private sector stay published, but the highest or lowest of the goal may be withheld.
+    table = answers({"gov": [0, 0, 1, 3, 6], "aca": [2, 2, 2, 2, 2], "com": [3, 3, 3, 3, 3], "pri": [4, 4, 4, 4, 4]})
+    groups = withheld_groups(table, cells=CELLS, within=["goal_id"], min_cell_size=M)
+    assert groups["withheld_as"].tolist() == ["primary", "complementary", "", ""]
+    labels = ["Government", "Academia", "Community", "Private sector"]
+    group_scores = withhold_answers(scores_of(table), groups).assign(group_label=labels)
+    text = findings_workshop(goal_scores, group_scores=group_scores, differences=differences, min_cell_size=M)
+    assert "G01" in text and "highest among" not in text
+    for value in scores_of(table)["mean"]:
+        assert f"{value:.2f}" not in text
+    # with every group published the range is named, as before
+    shown = scores_of(table).assign(group_label=labels)
+    assert "highest among Government" in findings_workshop(goal_scores, group_scores=shown, differences=differences, min_cell_size=M)

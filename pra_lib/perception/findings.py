@@ -105,8 +105,11 @@ def _groups_text(differences: pd.DataFrame | None, group_scores: pd.DataFrame | 
     for _, r in sig.iterrows():
         text = tr("perception.find.difference", name=_goal_name(r["goal_id"]), h=format_number(_num(pd.Series([r['h']])).iloc[0], digits=1), epsilon=format_number(r['_e'], digits=2), p=_fmt_p(r["_p"]))
         if group_scores is not None:
-            g = _usable(group_scores[group_scores["goal_id"] == r["goal_id"]], min_cell_size)
-            if len(g) >= 2:
+            goal = group_scores[group_scores["goal_id"] == r["goal_id"]]
+            g = _usable(goal, min_cell_size)
+            # With a group's answers withheld, the highest and lowest of the others may not be the goal's.
+            withheld = "answers_withheld" in goal and goal["answers_withheld"].astype(str).eq("True").any()
+            if len(g) >= 2 and not withheld:
                 lab = label_col if label_col in g.columns else by
                 hi, lo = g.loc[g["_v"].idxmax()], g.loc[g["_v"].idxmin()]
                 text += tr("perception.find.difference_range", hi=_shown(hi[lab]), hi_mean=format_number(hi['_v'], digits=2), lo=_shown(lo[lab]), lo_mean=format_number(lo['_v'], digits=2))

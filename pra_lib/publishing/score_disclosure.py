@@ -237,7 +237,8 @@ def withhold_named_groups(
     Returns
     -------
     DataFrame
-        A copy with the statistics of withheld groups missing. The input is not modified.
+        A copy with the statistics of withheld groups missing, and a yes/no column
+        ``answers_withheld`` on the rows that name one. The input is not modified.
 
     Examples
     --------
@@ -262,10 +263,13 @@ def withhold_named_groups(
     withheld = {(shown.get(k[0], k[0]), *k[1:]) for k in _row_keys(groups[groups["answers_withheld"].astype(bool)], [group, *others])}
     out = data.reset_index(drop=True).copy()
     rest = _row_keys(out, others) if others else [()] * len(out)
+    any_hidden = np.zeros(len(out), dtype=bool)
     for stat, name in named.items():
         hide = np.array([(None if v is None or v != v else str(v), *r) in withheld for v, r in zip(out[name].astype(object), rest)], dtype=bool)
+        any_hidden |= hide
         if hide.any():
             out[stat] = _missing_where(out[stat], hide)
+    out["answers_withheld"] = any_hidden
     return out
 
 
