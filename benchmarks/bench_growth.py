@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/bench_growth.py [--sizes 10000,100000,1000000] [--seed 2017]
                                          [--format csv] [--cache DIR] [--only 00 01 ...]
-                                         [--jobs 2] [--no-set]
+                                         [--jobs 2] [--no-set] [--json PATH]
 
 For each size the synthetic sample is generated once (``pra sample``) and kept in a cache
 folder keyed by size, seed and format, so a second run measures the same files without
@@ -20,13 +20,21 @@ waited for (the kernel included), not a sum. CPU seconds are the user and system
 the same descendants; the machine is shared, so they are the stable figure and wall times
 are context. The load average is printed at the start and at the end.
 
-Growth is linear when the time spent beyond the fixed cost of the smallest size (kernel
-start, imports, the small tables) grows 10× or less per 10× respondents: the tables show
-each size's time, the time beyond the smallest size's, the ratio of successive sizes, and
-the marginal seconds per million respondents between successive sizes (constant when
-growth is linear).
+The tables show each size's time, the time beyond the smallest size's, the ratio of
+successive sizes, and the marginal cost per million respondents between successive sizes
+(constant when growth is linear).
 
-``run(...)`` returns the measurements and ``report(...)`` the Markdown; ``main`` prints it.
+The rule for "linear" (target ``growth-linear``), for loading and for every notebook, in CPU
+seconds and in peak RSS: the cost per million more respondents of the last step (100k to 1M)
+is at most 1.5× that of the step before it (10k to 100k). Both are differences between two
+sizes, so the fixed part (kernel start, imports, the small tables: what the 10k run costs)
+cancels out. A step whose difference is within the noise of one measurement (under
+``NOISE_CPU_S`` CPU seconds or ``NOISE_RSS_MIB`` MiB between the two sizes) is taken as that
+noise, so a near-zero first step does not make any later cost look superlinear.
+
+``run(...)`` returns the measurements and ``report(...)`` the Markdown; ``main`` prints it,
+and ``--json PATH`` writes the targets as the JSON list ``run.py`` reads (the trailer
+format is in benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -48,6 +56,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import FULL, GIB, PRA, PYTHON, ROOT  # noqa: E402  the loading benchmark's own settings
 SET_GOAL_S = 300.0  # the report set at 1M respondents: under 5 minutes
 KERNEL_GOAL_MIB = 4 * GIB  # and under 4 GiB per kernel
+LINEAR_FACTOR = 1.5  # the last step's cost per million respondents, at most this times the step before
+NOISE_CPU_S = 1.0  # a difference this small between two sizes is within one run's noise on a shared machine
+NOISE_RSS_MIB = 32.0
 
 # Runs a command as its only child; prints the command's output, then one JSON line with
 # the descendants' peak RSS and CPU seconds (waited-for descendants, the kernel included).
@@ -225,6 +236,69 @@ def _ratio(x: float) -> str:
     return "-" if x != x else f"{x:.1f}×"
 
 
+@dataclass
+class Linearity:
+    """The rule for "linear" applied to one step (loading or a notebook) and one measure."""
+
+    step: str
+    measure: str  # "CPU s" or "MiB"
+    sizes: tuple[int, int, int]
+    early: float  # cost per million more respondents, first step (after the noise floor)
+    late: float  # the same, last step
+    ok: bool | None  # None: fewer than three sizes, or a failed run
+
+    @property
+    def ratio(self) -> float:
+        return self.late / self.early if self.early > 0 else float("nan")
+
+
+def linearity(step: str, measure: str, values: list[tuple[int, float]], *, noise: float) -> Linearity:
+    """Judge growth over the last three sizes: the last step's cost per million more
+    respondents at most ``LINEAR_FACTOR`` times the step before's, a difference below
+    ``noise`` counted as ``noise``."""
+    values = sorted(values)[-3:]
+    if len(values) < 3 or any(v != v for _, v in values):
+        sizes = tuple(n for n, _ in values) + (0,) * (3 - len(values))
+        return Linearity(step, measure, sizes, float("nan"), float("nan"), None)
+    (a, va), (b, vb), (c, vc) = values
+    early = max(vb - va, noise) / (b - a) * 1e6
+    late = max(vc - vb, 0.0) / (c - b) * 1e6
+    return Linearity(step, measure, (a, b, c), early, late, late <= LINEAR_FACTOR * early)
+
+
+def linearities(g: Growth) -> list[Linearity]:
+    """The rule applied to loading and every notebook, in CPU seconds and in peak RSS."""
+    steps = [("`load_assessment`", {s.respondents: s.load for s in g.sizes})]
+    names = list(dict.fromkeys(n for s in g.sizes for n in s.notebooks))
+    steps += [(f"notebook {n}", {s.respondents: s.notebooks[n] for s in g.sizes if n in s.notebooks}) for n in names]
+    out = []
+    for step, by_size in steps:
+        def value(r: Run, x: float) -> float:
+            return x if r.ok else float("nan")
+
+        out.append(linearity(step, "CPU s", [(n, value(r, r.cpu)) for n, r in by_size.items()], noise=NOISE_CPU_S))
+        out.append(linearity(step, "MiB", [(n, value(r, r.rss_mib)) for n, r in by_size.items()], noise=NOISE_RSS_MIB))
+    return out
+
+
+def linearity_table(found: list[Linearity]) -> list[str]:
+    if not found or all(x.ok is None for x in found):
+        return ["Linear growth is judged on three sizes (10k, 100k, 1M): not judged here."]
+    a, b, c = next(x.sizes for x in found if x.ok is not None)
+    lines = [
+        f"Linear growth, the rule: the cost per million more respondents from {b:,} to {c:,} is at most {LINEAR_FACTOR}× "
+        f"that from {a:,} to {b:,} (the fixed part cancels in both differences; a first step under {NOISE_CPU_S:.0f} CPU s or "
+        f"{NOISE_RSS_MIB:.0f} MiB counts as that much, the noise of one run).",
+        "",
+        f"| step | measure | per 1M more, {a:,} → {b:,} | per 1M more, {b:,} → {c:,} | ratio | linear |",
+        "|---|---|---:|---:|---:|:---:|",
+    ]
+    for x in found:
+        verdict = {True: "yes", False: "**no**", None: "not judged"}[x.ok]
+        lines.append(f"| {x.step} | {x.measure} | {x.early:,.1f} | {x.late:,.1f} | {_ratio(x.ratio)} | {verdict} |")
+    return lines
+
+
 def report(g: Growth) -> str:
     """The measurements as Markdown: per size and notebook, growth, and the targets."""
     lines = [
@@ -255,40 +329,75 @@ def report(g: Growth) -> str:
             flag = "" if r.ok else " FAILED"
             lines.append(f"| {step}{flag} | {n:,} | {_s(r.wall)} | {_s(r.cpu)} | {_s(c[0])} | {_ratio(c[1])} | {_s(c[2])} | {_mib(r.rss_mib)} | {_ratio(m[1])} | {_mib(m[2])} |")
     lines.append("")
-    lines.append("Linear growth: at most 10× per 10× respondents beyond the fixed cost of the smallest size, and "
-                 "about the same seconds per million more respondents from one size to the next.")
+    lines += linearity_table(linearities(g))
     lines.append("")
     lines += targets_table(g)
     return "\n".join(lines)
 
 
-def targets_table(g: Growth) -> list[str]:
-    lines = ["| target | goal | measured | result |", "|---|---|---|:---:|"]
+def targets(g: Growth) -> list[dict]:
+    """Every growth target in the trailer format run.py reads (benchmarks/README.md)."""
+    found = linearities(g)
+    judged = [x for x in found if x.ok is not None]
+    worst = max(judged, key=lambda x: x.ratio if x.ratio == x.ratio else float("inf"), default=None)
+    measured = "not judged (fewer than three sizes, or a run failed)"
+    if worst is not None:
+        measured = (f"{sum(bool(x.ok) for x in judged)} of {len(judged)} linear; largest ratio {worst.ratio:.1f}× "
+                    f"({worst.step}, {worst.measure}: {worst.early:,.1f} then {worst.late:,.1f} per 1M more)")
+        if not all(x.ok for x in judged):
+            measured += "; not linear: " + ", ".join(f"{x.step} ({x.measure}, {x.ratio:.1f}×)" for x in judged if not x.ok)
+    linear = {"id": "growth-linear", "target": "time and memory of loading and every notebook grow linearly from 10k to 1M respondents",
+              "goal": f"linear: per 1M more respondents, the last step ≤ {LINEAR_FACTOR}× the step before (CPU s and peak RSS)",
+              "measured": measured, "met": None if not judged or len(judged) < len(found) else all(x.ok for x in judged)}
+    if g.sizes and g.sizes[-1].respondents < FULL:  # judged, but not at the issue's sizes
+        linear["measured"] += f" (largest size measured: {g.sizes[-1].respondents:,})"
+        linear["met"] = None
+    return size_targets(g) + [linear]
+
+
+def write_trailer(path: Path, found: list[dict]) -> None:
+    """Write the targets to ``path`` atomically (a reader never sees half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".tmp")
+    partial.write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
+    os.replace(partial, path)
+
+
+def size_targets(g: Growth) -> list[dict]:
+    """The report set and the kernel memory at the largest size, in the trailer format."""
+    out = []
     top = g.sizes[-1] if g.sizes else None
     where = "" if top and top.respondents >= FULL else f" (largest size measured: {top.respondents:,})" if top else ""
     if g.report_set is not None:
         r = g.report_set
         failed = [n for n, (status, _) in r.info.get("notebooks", {}).items() if status != "ok"]
         ok = r.ok and not failed
-        lines.append(f"| report set at 1M < 5 min{where} (`pra run --jobs {g.jobs}`, every notebook) | < {SET_GOAL_S:.0f} s | "
-                     f"{r.wall:.1f} s wall, {r.cpu:.0f} CPU s{'; failed: ' + ', '.join(failed) if failed else ''}{'' if r.ok else '; the run FAILED'} | "
-                     f"{_verdict(ok and r.wall < SET_GOAL_S, top)} |")
+        out.append({"id": "report-set-1m", "target": f"report set at 1M < 5 min{where} (`pra run --jobs {g.jobs}`, every notebook)",
+                    "goal": f"< {SET_GOAL_S:.0f} s",
+                    "measured": f"{r.wall:.1f} s wall, {r.cpu:.0f} CPU s{'; failed: ' + ', '.join(failed) if failed else ''}{'' if r.ok else '; the run FAILED'}",
+                    "met": _verdict(ok and r.wall < SET_GOAL_S, top)})
     if top is not None:
         alone = max((r.rss_mib for r in top.notebooks.values()), default=float("nan"))
         peak = max([alone, g.report_set.rss_mib if g.report_set else float("nan")], key=lambda x: -1 if x != x else x)
         worst = max(top.notebooks, key=lambda n: top.notebooks[n].rss_mib, default="-")
-        lines.append(f"| < 4 GiB per kernel{where} | < {KERNEL_GOAL_MIB / GIB:.0f} GiB | "
-                     f"{peak / GIB:.2f} GiB (largest alone: notebook {worst}, {alone / GIB:.2f} GiB"
-                     f"{'; in the set: %.2f GiB' % (g.report_set.rss_mib / GIB) if g.report_set else ''}) | "
-                     f"{_verdict(peak == peak and peak < KERNEL_GOAL_MIB, top)} |")
-    return lines
+        out.append({"id": "report-kernel-rss-1m", "target": f"< 4 GiB per kernel{where}", "goal": f"< {KERNEL_GOAL_MIB / GIB:.0f} GiB",
+                    "measured": f"{peak / GIB:.2f} GiB (largest alone: notebook {worst}, {alone / GIB:.2f} GiB"
+                                f"{'; in the set: %.2f GiB' % (g.report_set.rss_mib / GIB) if g.report_set else ''})",
+                    "met": _verdict(peak == peak and peak < KERNEL_GOAL_MIB, top)})
+    return out
 
 
-def _verdict(passed: bool, top: Size | None) -> str:
+def targets_table(g: Growth) -> list[str]:
+    verdict = {True: "met", False: "missed", None: "n/a"}
+    return ["| target | goal | measured | result |", "|---|---|---|:---:|"] + [
+        f"| {t['target']} | {t['goal']} | {t['measured']} | {verdict[t['met']]} |" for t in targets(g)]
+
+
+def _verdict(passed: bool, top: Size | None) -> bool | None:
     # a target set at 1M respondents is not judged on a smaller sample
     if top is None or top.respondents < FULL:
-        return "n/a"
-    return "met" if passed else "missed"
+        return None
+    return bool(passed)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -300,12 +409,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", default=None, help="notebooks by number prefix (default: all)")
     parser.add_argument("--jobs", type=int, default=2, help="parallel notebooks for the whole set (default 2)")
     parser.add_argument("--no-set", dest="whole_set", action="store_false", help="skip the whole report set at the largest size")
+    parser.add_argument("--json", type=Path, default=None, help="also write the targets to this file as a JSON list (the trailer run.py reads)")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     if not sizes or min(sizes) < 1:
         parser.error("--sizes needs positive numbers of respondents")
     g = run(sizes, seed=args.seed, file_format=args.file_format, cache=args.cache, only=args.only, jobs=args.jobs, whole_set=args.whole_set)
     print(report(g))
+    if args.json:
+        write_trailer(args.json, targets(g))
     failed = [s.respondents for s in g.sizes if not s.load.ok or not all(r.ok for r in s.notebooks.values())]
     return 1 if failed or (g.report_set is not None and not g.report_set.ok) else 0
 

@@ -12,10 +12,13 @@ Runs the report set into a temporary folder ``--repeats`` times and prints, as M
   notebooks, run two at a time, cannot go below;
 * the load average at the start (the machine is shared: compare CPU seconds too).
 
+``--json PATH`` also writes the target (id ``report-set``) as the JSON list ``run.py`` reads
+(the trailer format is in benchmarks/README.md), so ``run.py`` does not read the Markdown.
+
 Examples
 --------
 .venv/bin/python benchmarks/bench_report.py                 # 3 runs
-.venv/bin/python benchmarks/bench_report.py --repeats 1 --jobs 2
+.venv/bin/python benchmarks/bench_report.py --repeats 1 --jobs 2 --json /tmp/report.json
 """
 
 from __future__ import annotations
@@ -116,6 +119,28 @@ def _fmt(seconds) -> str:
     return "-" if seconds is None else f"{seconds:.2f} s"
 
 
+def targets(runs: list[dict], *, jobs: int, assessment: Path) -> list[dict]:
+    """The report-set target in the trailer format (one entry per target)."""
+    walls = sorted(r["wall"] for r in runs)
+    cpus = sorted(r["cpu"] for r in runs)
+    where = "data/sample" if assessment.resolve() == (REPO / "data" / "sample").resolve() else assessment.name
+    return [{
+        "id": "report-set",
+        "target": f"report set: `pra run {where} --jobs {jobs}` (best of {len(runs)})",
+        "goal": f"< {TARGET_SECONDS:.0f} s",
+        "measured": f"{walls[0]:.1f} s best, {statistics.median(walls):.1f} s median ({cpus[0]:.1f} CPU s)",
+        "met": walls[0] < TARGET_SECONDS,
+    }]
+
+
+def write_trailer(path: Path, found: list[dict]) -> None:
+    """Write the targets to ``path`` atomically (a reader never sees half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".tmp")
+    partial.write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
+    os.replace(partial, path)
+
+
 def report(runs: list[dict], floor: dict, *, jobs: int, load: tuple, repeats: int) -> str:
     walls = sorted(r["wall"] for r in runs)
     cpus = sorted(r["cpu"] for r in runs)
@@ -169,6 +194,7 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="notebooks at a time (default 2, as make report)")
     parser.add_argument("--assessment", type=Path, default=REPO / "data" / "sample", help="assessment folder (default: the bundled sample)")
     parser.add_argument("--floor-repeats", type=int, default=3, help="runs of the empty notebook per case (default 3)")
+    parser.add_argument("--json", type=Path, help="also write the targets to this file as a JSON list (the trailer run.py reads)")
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.jobs < 1 or args.floor_repeats < 1:
         parser.error("--repeats, --jobs and --floor-repeats must be at least 1")
@@ -184,6 +210,8 @@ def main(argv=None) -> int:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print(report(runs, floor, jobs=args.jobs, load=load, repeats=args.floor_repeats))
+    if args.json:
+        write_trailer(args.json, targets(runs, jobs=args.jobs, assessment=args.assessment))
     return 0
 
 

@@ -33,7 +33,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -446,25 +445,15 @@ class PartResult:
     note: str = ""  # why there are no (or not all) targets: missing script, exit status, not run
 
 
-# A script without --json is read from its Markdown instead: the rows of its
-# "| target | goal | measured | result |" tables, matched to the summary's ids by these patterns.
-MARKDOWN_IDS = {
-    "report": [("report-set", r"report set(?! at 1 ?M)")],
-    "growth": [("report-set-1m", r"report set at 1 ?M"), ("report-kernel-rss-1m", r"per kernel"), ("growth-linear", r"linear")],
-}
-
-
 def run_part(part: str, args: list[str], *, workdir: Path) -> PartResult:
     """Run one issue-17 script in its own process, passing its Markdown through to stdout, and
-    read the targets it wrote to ``--json`` (or, if it has no such option, its target tables)."""
+    read the targets it wrote to ``--json`` (its Markdown is for people, never parsed)."""
     script = HERE / PART_SCRIPTS[part]
     if not script.exists():
-        print(f"`benchmarks/{script.name}` is not there yet: not measured.\n", flush=True)
+        print(f"`benchmarks/{script.name}` is not there: not measured.\n", flush=True)
         return PartResult(part, [], f"not measured: benchmarks/{script.name} is missing")
     trailer = workdir / f"{part}.json"
-    helptext = subprocess.run([PYTHON, str(script), "--help"], capture_output=True, text=True, cwd=ROOT).stdout
-    with_json = "--json" in helptext
-    cmd = [PYTHON, str(script), *args] + (["--json", str(trailer)] if with_json else [])
+    cmd = [PYTHON, str(script), *args, "--json", str(trailer)]
     print(f"`{' '.join(['python', f'benchmarks/{script.name}', *args])}`\n", flush=True)
     start = time.perf_counter()
     printed = []
@@ -475,38 +464,12 @@ def run_part(part: str, args: list[str], *, workdir: Path) -> PartResult:
             printed.append(line)
     code = proc.returncode
     print(f"\n({script.name}: {time.perf_counter() - start:.0f} s, exit status {code})\n", flush=True)
-    if with_json:
-        found, note = read_trailer(trailer)
-    else:
-        found, note = markdown_targets("".join(printed), part), ""
-        if not found:
-            note = f"{script.name} has no --json option and printed no target table"
+    found, note = read_trailer(trailer)
     if code:
         note = f"{script.name} exited with status {code}" + (f"; {note}" if note else "")
         for t in found:  # what it measured stands, but the reader must see that the script failed
             t["measured"] = f"{t.get('measured') or ''} ({script.name} exited with status {code})".strip()
     return PartResult(part, found, note)
-
-
-def markdown_targets(text: str, part: str) -> list[dict]:
-    """The rows of every ``| target | goal | measured | result |`` table in ``text``."""
-    verdicts = {"met": True, "pass": True, "missed": False, "miss": False}
-    found, in_table = [], False
-    for line in text.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.lstrip().startswith("|") else None
-        if cells is None:
-            in_table = False
-            continue
-        if [c.lower() for c in cells[:4]] == ["target", "goal", "measured", "result"]:
-            in_table = True
-            continue
-        if not in_table or set("".join(cells)) <= set("-: ") or len(cells) < 4:
-            continue
-        verdict = cells[-1].strip("*").strip().lower().split(" ")[0]
-        row = {"target": cells[0], "goal": cells[1], "measured": " | ".join(cells[2:-1]), "met": verdicts.get(verdict)}
-        row["id"] = next((i for i, pattern in MARKDOWN_IDS.get(part, []) if re.search(pattern, cells[0], re.IGNORECASE)), None)
-        found.append(row)
-    return found
 
 
 def read_trailer(path: Path) -> tuple[list[dict], str]:
@@ -532,11 +495,6 @@ def read_trailer(path: Path) -> tuple[list[dict], str]:
             t["met"] = t.get("passed")
         out.append(t)
     return out, ""
-
-
-def targets_as_trailer(found: list[Target], ids: list[str]) -> list[dict]:
-    """Targets measured in this process (the fallback report target), in the trailer format."""
-    return [{"id": i, "target": t.name, "goal": t.goal, "measured": t.measured, "met": t.passed} for t, i in zip(found, ids)]
 
 
 def fmt_ratio(t: dict) -> str:
@@ -569,68 +527,6 @@ def summary_table(results: dict[str, PartResult]) -> str:
     for part in results.values():
         lines += [row(t) for t in part.targets if t.get("id") not in known]
     return "\n".join(lines)
-
-
-def target_report() -> list[Target]:
-    import nbformat
-
-    tmp = Path(tempfile.mkdtemp(prefix="pra-bench-report-"))
-    try:
-        start = time.perf_counter()
-        proc = subprocess.run([PRA, "run", "data/sample", "--out", str(tmp), "--jobs", "2"], capture_output=True, text=True, cwd=ROOT)
-        wall = time.perf_counter() - start
-        ok = proc.returncode == 0
-        lines = [ln for ln in proc.stdout.splitlines() if re.search(r"\((\d+\.\d) s\)|failed|FAILED", ln)]
-        lines += [f"    {ln.strip()}" for ln in proc.stderr.splitlines() if "failed" in ln.lower()][:10]
-        n_books = len(list((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
-        total = sum(float(m.group(1)) for ln in lines for m in [re.search(r"\((\d+\.\d) s\)", ln)] if m)
-        targets = [Target(f"`pra run data/sample --out TMP --jobs 2` ({n_books} notebooks; what `make report` runs after validating)", "< 45 s",
-                          f"{fmt_s(wall)} wall clock (notebook times add up to {total:.0f} s)" + ("" if ok else f"; exit {proc.returncode}, some notebooks failed"),
-                          wall < 45 and ok, ["```", *lines, "```"])]
-        # Where the time goes, per notebook: papermill's per-cell times in the executed notebooks,
-        # and nbconvert's HTML rendering timed again here.
-        from pra_lib import runner
-
-        start = time.perf_counter()
-        import nbconvert  # noqa: F401
-
-        nbconvert_import = time.perf_counter() - start
-        rows = ["| notebook | papermill total | kernel start | parameters, imports and loading | analysis cells | slowest analysis cell | HTML render |",
-                "|---|---:|---:|---:|---:|---|---:|"]
-        for executed in sorted(tmp.glob("*/*/*.ipynb")):
-            nb = nbformat.read(executed, as_version=4)
-            meta = nb.metadata.get("papermill", {})
-            t0 = pd.Timestamp(meta.get("start_time")) if meta.get("start_time") else None
-            cells = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("papermill", {}).get("start_time")]
-            if not cells or t0 is None:
-                continue
-            starts = [pd.Timestamp(c.metadata.papermill.start_time) for c in cells]
-            durations = [float(c.metadata.papermill.get("duration") or 0.0) for c in cells]
-            kernel = (starts[0] - t0).total_seconds()
-            tagged = [bool({"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))) for c in cells]
-            first = max((i for i, t in enumerate(tagged) if t), default=-1) + 1  # the cell after the parameters
-            setup = sum(durations[: first + 1])  # parameters, then imports + load + frames
-            rest = sum(durations[first + 1:])
-            slow = first + 1 + int(np.argmax(durations[first + 1:])) if durations[first + 1:] else first
-            first_line = cells[slow].source.strip().splitlines()[0][:60].replace("|", "¦") if cells[slow].source.strip() else ""
-            start = time.perf_counter()
-            runner._render_html(executed, tmp / f"{executed.stem}.html")
-            render = time.perf_counter() - start
-            rows.append(f"| {executed.stem} | {float(meta.get('duration') or 0):.1f} s | {kernel:.1f} s | {setup:.1f} s | {rest:.1f} s | "
-                        f"{durations[slow]:.1f} s: `{first_line}` | {render:.2f} s |")
-        imports = "import time; t = time.perf_counter(); import pandas, matplotlib.pyplot, seaborn; import pra_lib, pra_lib.perception, pra_lib.risk; print(time.perf_counter() - t)"
-        imp = min(float(subprocess.run([PYTHON, "-c", imports], capture_output=True, text=True, cwd=ROOT, check=True).stdout) for _ in range(2))
-        kernel_code = ("import time, jupyter_client; t = time.perf_counter(); km, kc = jupyter_client.manager.start_new_kernel(kernel_name='python3'); "
-                       "print(time.perf_counter() - t); kc.stop_channels(); km.shutdown_kernel(now=True)")
-        kres = subprocess.run([PYTHON, "-c", kernel_code], capture_output=True, text=True, cwd=ROOT)
-        kernel_s = float(kres.stdout.strip().splitlines()[-1]) if kres.returncode == 0 and kres.stdout.strip() else float("nan")
-        rows.append("")
-        rows.append(f"Separately: starting a python3 kernel {fmt_s(kernel_s)}; `import pandas, matplotlib.pyplot, seaborn, pra_lib.perception, pra_lib.risk` "
-                    f"in a fresh interpreter {fmt_s(imp)}; `import nbconvert` {fmt_s(nbconvert_import)} (once per worker, before its first render).")
-        targets.append(Target("Where the time goes in each notebook", "-", "see table", None, rows))
-        return targets
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- main
@@ -673,16 +569,6 @@ def run_issue17(selected: list[str], args) -> dict[str, PartResult]:
     with tempfile.TemporaryDirectory(prefix="pra-bench-trailers-") as workdir:
         for part in parts:
             print(f"## {PART_TITLES[part]}\n", flush=True)
-            if part == "report" and not (HERE / PART_SCRIPTS[part]).exists():
-                # Until bench_report.py is there, the report set is timed in this process as before.
-                found = target_report()
-                print("| target | goal | measured | result |\n|---|---|---|:---:|")
-                print("\n".join(f"| {t.name} | {t.goal} | {t.measured} | {t.verdict} |" for t in found) + "\n")
-                for t in found:
-                    if t.detail:
-                        print(f"**{t.name}**\n\n" + "\n".join(t.detail) + "\n")
-                results[part] = PartResult(part, targets_as_trailer(found[:1], ["report-set"]), "")
-                continue
             results[part] = run_part(part, part_args[part], workdir=Path(workdir))
             print(f"[bench] {part} done", file=sys.stderr, flush=True)
     return results
