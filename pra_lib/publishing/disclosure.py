@@ -32,8 +32,9 @@ The rules:
   hidden cells, each at least 1, leave it too little room, the smallest cell that widens
   the line; when no one companion helps (each is pinned by its own margins), the rest of
   its smallest margin line is hidden, if that pins no other cell. A line whose cells are
-  all hidden under a published total stays as narrow as that total leaves it: only hiding
-  the total, in the table broken down by one dimension fewer, would widen it.
+  all hidden under a published total stays as narrow as that total leaves it within its
+  table: the total is hidden in the table broken down by fewer dimensions when the two
+  are linked (:mod:`pra_lib.publishing.disclosure_linked`, passed here as ``linked``).
 - **People with no area and interviewees** are part of the plan: the area category
   :data:`CITYWIDE`, and each activity's interviewees by stakeholder group
   (:func:`interviewees`), so that they are hidden alike in every table.
@@ -89,6 +90,7 @@ def suppress(
     columns: list[str] | None = None,
     dims: list[str] | None = None,
     hide=None,
+    linked=None,
 ) -> pd.DataFrame:
     """Hide small cells, and the cells needed to protect them, in a table of counts.
 
@@ -111,6 +113,10 @@ def suppress(
     hide : array-like of str, optional
         Rows already hidden by the run's plan (:meth:`DisclosurePlan.rows_to_hide`), one
         entry per row: ``"primary"``, ``"complementary"`` or empty.
+    linked : array-like of bool, optional
+        Rows hidden to protect a cell of another table of the run that counts the same
+        people (:func:`pra_lib.publishing.disclosure_linked.link_tables`); they are hidden
+        as ``complementary``, and the table's own margins are protected around them.
 
     Returns
     -------
@@ -151,6 +157,11 @@ def suppress(
     planned = np.where(_empty_rows(out, counts, columns), "", planned)
     primary = ((counts > 0) & (counts < min_cell_size)) | (planned == PRIMARY)
     hidden = primary | (planned == COMPLEMENTARY)
+    if linked is not None:
+        linked = np.asarray(linked, dtype=bool)
+        if len(linked) != len(out):
+            raise ValueError(f"linked has {len(linked)} entries for a table of {len(out)} rows")
+        hidden |= linked & (counts > 0)
     if dims and out.duplicated(dims).any():
         # Several rows of one cell (a goal's answers by category, each row carrying the
         # goal's n): the pattern is chosen over the cells, then given to each of their rows.

@@ -1,0 +1,286 @@
+"""Linked tables: one suppression pattern for the tables of a run that count the same people.
+
+A run publishes some counts twice: the interview report counts the interviewees naming each
+goal (``statements_by_goal``) and the same by stakeholder group
+(``statements_by_goal_and_group``). A cell of the table broken down by fewer dimensions is
+the sum of the matching cells of the other, so the tables are *linked*, and a reader holding
+both can subtract across them. Statistics offices choose suppression for linked tables
+together (Hundepool et al., *Statistical Disclosure Control*, Wiley 2012, section 4.4;
+tau-ARGUS "linked tables"; sdcTable's ``protectLinkedTables``). :func:`link_tables` does so:
+
+- each table is first protected on its own (:func:`pra_lib.publishing.disclosure.suppress`,
+  with the run's plan);
+- a cell hidden in one table is hidden in every table that publishes it;
+- a total published in a coarser table is hidden as well (``complementary``) when it pins
+  down hidden cells of its line in a finer table: when every cell of the line is hidden,
+  each at least 1, a published total leaves each of them only ``total - cells + 1`` values,
+  whatever else the finer table hides;
+- a hidden cell of a coarser table that the finer table would give back (its line there
+  published) gets a companion there: the smallest published cell of its line;
+- each table's own complementary suppression then protects the new hidden cells against
+  that table's margins, and all of this is repeated until nothing changes.
+
+Whether a hidden count keeps the protection interval is decided by one linear programme over
+all the tables at once, as a reader holding them would set it up: each table's margins
+(public, as :func:`~pra_lib.publishing.disclosure.suppress` assumes, except a line whose
+total is a hidden cell of a coarser table), every coarser cell tied to its cells in the finer
+table (equal to their sum when they add up to it, else at least each of them), and every
+hidden count at least 1. A hidden count must keep ``min_cell_size`` values between its lowest
+and highest possible value. The result is a tidy table of the cells hidden to protect
+another table's; :meth:`pra_lib.publishing.report.Report.link_tables` records it, so that
+``Report.table`` hides them wherever they are published.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .disclosure import COMPLEMENTARY, DEFAULT_MIN_CELL_SIZE, _public_margins, published_numbers, suppress
+
+LINKED_COLUMNS = ["table", "cell", "suppression", "protects"]
+
+
+@dataclass(frozen=True)
+class LinkedTable:
+    """One table of a linked set, as :func:`link_tables` reads it.
+
+    ``data`` has one row per cell (or several rows per cell, each carrying its count) and a
+    ``count`` column; ``dims`` are the columns it is broken down by; ``hide`` is the run's
+    plan for its rows (:meth:`~pra_lib.publishing.disclosure.DisclosurePlan.rows_to_hide`).
+    """
+
+    data: pd.DataFrame
+    dims: list = field(default_factory=list)
+    count: str = "n"
+    hide: object = None
+
+
+def cell_keys(data: pd.DataFrame, dims) -> list[tuple]:
+    """The cell of each row of a table over ``dims``: sorted ``(dimension, value)`` pairs,
+    values as text, so that the same cell has the same key in every table.
+
+    Examples
+    --------
+    >>> cell_keys(pd.DataFrame({"valence": ["weakness"], "goal_id": ["G12"], "n": [6]}), ["goal_id", "valence"])
+    [(('goal_id', 'G12'), ('valence', 'weakness'))]
+    """
+    dims = sorted(dims)
+    columns = [data[d].astype(object).map(str).tolist() for d in dims]
+    return [tuple(zip(dims, values)) for values in zip(*columns)] if dims else [()] * len(data)
+
+
+def linked_rows(data: pd.DataFrame, dims, cells) -> np.ndarray:
+    """Which rows of a table over ``dims`` are among ``cells`` (keys as :func:`cell_keys` gives).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"goal_id": ["G12", "G10"], "valence": ["weakness"] * 2, "n": [6, 24]})
+    >>> linked_rows(t, ["goal_id", "valence"], {(("goal_id", "G12"), ("valence", "weakness"))}).tolist()
+    [True, False]
+    """
+    wanted = set(cells)
+    return np.asarray([key in wanted for key in cell_keys(data, dims)], dtype=bool)
+
+
+def link_tables(tables, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.DataFrame:
+    """Choose the suppression of tables that count the same people together.
+
+    Parameters
+    ----------
+    tables : dict
+        ``{table name: LinkedTable}`` (or ``{name: (data, dims)}``): tables of one
+        activity that count one measure (interviewees naming a goal), some broken down by
+        more dimensions than others.
+    min_cell_size : int
+        The run's threshold; also the protection interval a hidden count must keep.
+
+    Returns
+    -------
+    DataFrame
+        One row per cell hidden to protect a cell of another table: ``table``, ``cell``
+        (sorted ``(dimension, value)`` pairs, as :func:`cell_keys`), ``suppression``
+        (``complementary``) and ``protects`` (the table whose cells it protects). Empty
+        when each table's own suppression already protects the others. Pass the cells of a
+        table to :func:`~pra_lib.publishing.disclosure.suppress` as ``linked`` (through
+        :func:`linked_rows`) to publish it.
+
+    Examples
+    --------
+    >>> goal = pd.DataFrame({"goal_id": ["G12", "G10"], "n": [6, 24]})
+    >>> by_group = pd.DataFrame({"goal_id": ["G12"] * 3 + ["G10"] * 3, "group": ["a", "b", "c"] * 2, "n": [1, 2, 3, 8, 8, 8]})
+    >>> link_tables({"by_goal": (goal, ["goal_id"]), "by_group": (by_group, ["goal_id", "group"])})[["table", "cell"]].values.tolist()
+    [['by_goal', (('goal_id', 'G12'),)]]
+    """
+    if isinstance(min_cell_size, bool) or not isinstance(min_cell_size, (int, np.integer)) or min_cell_size < 1:
+        raise ValueError(f"min_cell_size must be a whole number of at least 1, not {min_cell_size!r}")
+    specs = {str(name): _linked_table(name, t) for name, t in tables.items()}
+    grids = {name: _Grid(spec) for name, spec in specs.items()}
+    forced = {name: np.zeros(len(g.keys), dtype=bool) for name, g in grids.items()}
+    protects = {name: np.full(len(g.keys), "", dtype=object) for name, g in grids.items()}
+    links = _links(grids)
+    for _ in range(sum(len(g.keys) for g in grids.values()) + 1):  # each round hides one more cell
+        hidden = {name: g.hidden(forced[name], min_cell_size) for name, g in grids.items()}
+        changed = _hide_everywhere(grids, hidden, forced, protects)
+        if not changed:
+            changed = _widen_one(grids, hidden, forced, protects, links, min_cell_size)
+        if not changed:
+            break
+    rows = [[name, grids[name].keys[i], COMPLEMENTARY, protects[name][i]] for name in grids for i in np.flatnonzero(forced[name])]
+    return pd.DataFrame(rows, columns=LINKED_COLUMNS)
+
+
+def _linked_table(name, table) -> LinkedTable:
+    if isinstance(table, LinkedTable):
+        spec = table
+    elif isinstance(table, tuple) and len(table) == 2:
+        spec = LinkedTable(table[0], list(table[1]))
+    else:
+        raise TypeError(f"table {name!r}: expected a LinkedTable or a (data, dims) pair, not {type(table).__name__}")
+    missing = [c for c in [spec.count, *spec.dims] if c not in spec.data]
+    if missing:
+        raise KeyError(f"table {name!r}: columns {missing} not in table (columns: {', '.join(map(str, spec.data.columns))})")
+    return spec
+
+
+class _Grid:
+    """A table reduced to its cells: key, count, planned, and its row positions."""
+
+    def __init__(self, spec: LinkedTable):
+        self.spec = spec
+        data = spec.data.reset_index(drop=True)
+        self.data = data
+        self.row_cell = data.groupby(list(spec.dims), sort=False, dropna=False).ngroup().to_numpy() if spec.dims else np.zeros(len(data), dtype=int)
+        first = pd.Series(np.arange(len(data))).groupby(self.row_cell).first().to_numpy()
+        self.cells = data.iloc[first].reset_index(drop=True)
+        self.keys = cell_keys(self.cells, spec.dims)
+        self.counts = published_numbers(self.cells[spec.count]).fillna(0).to_numpy(dtype=float)
+        planned = np.asarray(["" if h is None or h is pd.NA or h != h else str(h) for h in spec.hide], dtype=object) if spec.hide is not None else np.full(len(data), "", dtype=object)
+        self.planned = pd.Series(planned != "").groupby(self.row_cell).all().to_numpy()
+        self.index = {k: i for i, k in enumerate(self.keys)}
+        self.first = first
+        self._done: dict = {}  # suppression of a large table takes seconds: once per pattern
+
+    def hidden(self, forced: np.ndarray, min_cell_size: int) -> np.ndarray:
+        """The table's cells hidden by its own suppression with ``forced`` cells hidden too."""
+        key = (forced.tobytes(), min_cell_size)
+        if key not in self._done:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # Report.table warns when it publishes
+                out = suppress(self.data, count=self.spec.count, dims=list(self.spec.dims), hide=self.spec.hide, linked=forced[self.row_cell], min_cell_size=min_cell_size)
+            self._done[key] = out["suppressed"].to_numpy(dtype=bool)[self.first]
+        return self._done[key].copy()
+
+    def margins(self, planned_hidden: np.ndarray, min_cell_size: int) -> list[np.ndarray]:
+        dims = list(self.spec.dims)
+        return _public_margins(self.cells, dims, self.counts, planned_hidden, min_cell_size) if dims else [np.arange(len(self.keys))]
+
+
+def _links(grids: dict) -> list[tuple]:
+    """(coarser table, its cell, finer table, the finer cells it is made of), for every pair
+    of tables whose dimensions are one within the other."""
+    out = []
+    for coarse, c in grids.items():
+        for fine, f in grids.items():
+            if not set(c.spec.dims) < set(f.spec.dims):
+                continue
+            dims = sorted(c.spec.dims)
+            parent_of = [tuple(p for p in key if p[0] in dims) for key in f.keys]
+            children: dict = {}
+            for j, parent in enumerate(parent_of):
+                children.setdefault(parent, []).append(j)
+            for i, key in enumerate(c.keys):
+                if key in children:
+                    out.append((coarse, i, fine, np.asarray(children[key])))
+    return out
+
+
+def _hide_everywhere(grids, hidden, forced, protects) -> bool:
+    """A cell hidden in one table is hidden in every table that publishes it."""
+    changed = False
+    for name, g in grids.items():
+        for other, h in grids.items():
+            if other == name or set(g.spec.dims) != set(h.spec.dims):
+                continue
+            for i in np.flatnonzero(hidden[name]):
+                j = h.index.get(g.keys[i])
+                if j is not None and not hidden[other][j] and not forced[other][j] and h.counts[j] > 0:
+                    forced[other][j], protects[other][j] = True, name
+                    changed = True
+    return changed
+
+
+def _widen_one(grids, hidden, forced, protects, links, min_cell_size) -> bool:
+    """Hide one more cell for the first hidden count the linked tables leave too narrow."""
+    for name, i in _narrow(grids, hidden, links, min_cell_size):
+        for coarse, p, fine, kids in links:
+            # A published total over a finer line whose hidden cells, each at least 1, leave
+            # them too little room: the total is hidden too.
+            if fine == name and i in kids and not hidden[coarse][p] and grids[coarse].counts[p] > 0:
+                shut = kids[hidden[fine][kids]]
+                if grids[fine].counts[shut].sum() - len(shut) < min_cell_size:
+                    forced[coarse][p], protects[coarse][p] = True, fine
+                    return True
+        for coarse, p, fine, kids in links:
+            # A hidden total that its finer line gives back: the line's smallest published cell.
+            if coarse == name and p == i:
+                open_ = [int(j) for j in kids if not hidden[fine][j] and grids[fine].counts[j] > 0]
+                if open_:
+                    j = min(open_, key=lambda j: (grids[fine].counts[j], j))
+                    forced[fine][j], protects[fine][j] = True, coarse
+                    return True
+    return False
+
+
+def _narrow(grids, hidden, links, min_cell_size) -> list[tuple]:
+    """(table, cell) of each hidden count a reader holding every table can pin to fewer than
+    ``min_cell_size`` + 1 values (or that no completion fits), by linear programming."""
+    from scipy.optimize import linprog
+
+    unknown = [(name, int(i)) for name, g in grids.items() for i in np.flatnonzero(hidden[name])]
+    if not unknown:
+        return []
+    col = {u: k for k, u in enumerate(unknown)}
+    eq, eq_b, ub, ub_b = [], [], [], []
+
+    def add(terms, rhs, rows, rhs_rows):
+        """sum(sign * cell) (op) rhs, with published cells moved to the right-hand side."""
+        row, b = np.zeros(len(unknown)), float(rhs)
+        for sign, name, i in terms:
+            if hidden[name][i]:
+                row[col[(name, i)]] += sign
+            else:
+                b -= sign * grids[name].counts[i]
+        if row.any():
+            rows.append(row), rhs_rows.append(b)
+
+    # A finer line whose total is a hidden cell of a coarser table is not a public margin.
+    shut = {(fine, tuple(sorted(kids.tolist()))) for coarse, p, fine, kids in links if hidden[coarse][p]}
+    for name, g in grids.items():
+        for idx in g.margins(g.planned, min_cell_size):
+            if (name, tuple(sorted(idx.tolist()))) in shut:
+                continue
+            add([(1, name, int(i)) for i in idx], g.counts[idx].sum(), eq, eq_b)
+    for coarse, p, fine, kids in links:
+        parent, parts = grids[coarse].counts[p], grids[fine].counts[kids]
+        terms = [(1, fine, int(j)) for j in kids] + [(-1, coarse, p)]
+        if abs(parts.sum() - parent) < 0.5:  # the finer cells split the total's people
+            add(terms, 0, eq, eq_b)
+        elif parts.sum() < parent:  # some of its people are in no finer cell
+            add(terms, 0, ub, ub_b)
+        else:  # one person in several finer cells: each is still a part of the total
+            add([(-t[0], t[1], t[2]) for t in terms], 0, ub, ub_b)
+        for j in kids:
+            add([(1, fine, int(j)), (-1, coarse, p)], 0, ub, ub_b)
+    kwargs = dict(A_eq=np.array(eq) if eq else None, b_eq=eq_b or None, A_ub=np.array(ub) if ub else None, b_ub=ub_b or None, bounds=[(1, None)] * len(unknown), method="highs")
+    out = []
+    for k, u in enumerate(unknown):
+        c = np.zeros(len(unknown))
+        c[k] = 1
+        low, high = linprog(c, **kwargs), linprog(-c, **kwargs)
+        if low.status != 0 or (high.status == 0 and -high.fun - low.fun < min_cell_size):
+            out.append(u)
+    return out
