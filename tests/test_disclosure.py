@@ -9,7 +9,9 @@ and margins).
 from __future__ import annotations
 
 import itertools
+import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -373,3 +375,122 @@ def test_the_interview_report_names_the_interviewee_groups_it_hides():
     with i18n.language("id"):
         assert "Kelompok narasumber yang disembunyikan" in findings_interviews(top, summary=summary, min_cell_size=5)
     assert "hidden in every table" not in findings_interviews(top, summary=summary.assign(suppressed=False, suppression=""), min_cell_size=5)
+
+
+# --- Linked tables: one pattern for tables that count the same people ----------------------
+
+def _goal_tables(lines: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Interviewees naming each goal by group ({goal or (goal, valence): [per group]}, rows
+    with someone only), and by goal."""
+    groups = ["government", "academia", "private", "community"]
+    keys = {g: dict(zip(["goal_id", "valence"], g if isinstance(g, tuple) else (g,))) for g in lines}
+    rows = [{**keys[g], "stakeholder_group": s, "n": k} for g, counts in lines.items() for s, k in zip(groups, counts) if k]
+    by_group = pd.DataFrame(rows)
+    return by_group.groupby(list(next(iter(keys.values()))), as_index=False, sort=False)["n"].sum(), by_group
+
+
+def _linked(lines: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The cells linked suppression hides, and both tables published with them."""
+    from pra_lib.publishing.disclosure_linked import link_tables, linked_rows
+
+    by_goal, by_group = _goal_tables(lines)
+    coarse = [c for c in by_goal.columns if c != "n"]
+    dims = {"by_goal": coarse, "by_group": [*coarse, "stakeholder_group"]}
+    cells = link_tables({"by_goal": (by_goal, dims["by_goal"]), "by_group": (by_group, dims["by_group"])})
+    published = [suppress(t, dims=dims[name], linked=linked_rows(t, dims[name], cells.loc[cells["table"] == name, "cell"])) for name, t in (("by_goal", by_goal), ("by_group", by_group))]
+    return cells, *published
+
+
+# The sample's interviewees (data/sample): G12 as a weakness, 6 over 4 groups, each hidden; G01,
+# 9 over 4 groups; G10, every group published.
+_SAMPLE_LINES = {"G12": [1, 1, 2, 2], "G01": [1, 2, 3, 3], "G10": [6, 5, 6, 7]}
+
+
+def test_a_total_that_pins_down_its_hidden_line_is_hidden_in_the_coarser_table():
+    """Each hidden count is at least 1 (Hundepool et al. 2012, section 4.2.2): a published total
+    of 6 over 4 hidden groups leaves each 1 to 3, fewer than 5 values, whatever the table by
+    group hides; only hiding the total in the table by goal protects them (section 4.4,
+    linked tables)."""
+    cells, by_goal, by_group = _linked(_SAMPLE_LINES)
+    assert cells[["table", "cell", "suppression", "protects"]].values.tolist() == [["by_goal", (("goal_id", "G12"),), "complementary", "by_group"]]
+    assert by_goal.set_index("goal_id")["suppression"].to_dict() == {"G12": "complementary", "G01": "complementary", "G10": ""}, "with a companion in its own table"
+    assert by_group.loc[by_group["goal_id"] == "G12", "suppression"].eq("primary").all()
+    # 9 over 4 groups leaves each 1 to 6: the total may stay published.
+    cells, by_goal, _ = _linked({"G01": [1, 2, 3, 3], "G10": [6, 5, 6, 7], "G11": [6, 4, 6, 4]})
+    assert cells.empty and by_goal["n"].notna().sum() >= 2
+
+
+@pytest.mark.filterwarnings("ignore:1 suppressed cell")  # the table by goal's own margins, see below
+def test_a_hidden_total_that_the_finer_table_gives_back_gets_a_companion_there():
+    """A companion the table by goal gives the hidden total had every group published in the
+    table by group, which would give it back: one of its groups is hidden too. (The only
+    weakness is G12, so the table by goal's own margins, taken as public within it although
+    its cells are not people who add up, would give G12 back as grand total minus strengths:
+    suppression warns about that, and the across-table attack does not take them.)"""
+    s = "strength"
+    lines = {("G12", "weakness"): [1, 2, 0, 2], ("G01", s): [8, 8, 3, 4], ("G02", s): [2, 9, 0, 8], ("G03", s): [2, 7, 4, 8],
+             ("G04", s): [2, 4, 2, 6], ("G05", s): [8, 8, 9, 9], ("G06", s): [8, 7, 4, 5]}
+    cells, by_goal, by_group = _linked(lines)
+    assert set(cells["protects"]) == {"by_goal", "by_group"}, cells
+    assert cells.loc[cells["table"] == "by_goal", "cell"].tolist() == [(("goal_id", "G12"), ("valence", "weakness"))]
+    for goal in by_goal.loc[by_goal["suppressed"], "goal_id"]:
+        assert by_group.loc[by_group["goal_id"] == goal, "suppressed"].sum() >= 2, f"{goal}: its groups would give it back"
+    cells, alone, _ = _linked({key: counts for key, counts in lines.items() if key[0] != "G12"})
+    assert cells.empty and not alone["suppressed"].any(), "without the small line nothing is hidden across the tables"
+
+
+def test_a_cell_hidden_in_one_table_is_hidden_in_every_table_with_the_same_breakdown():
+    from pra_lib.publishing.disclosure_linked import link_tables
+
+    by_goal, _ = _goal_tables(_SAMPLE_LINES)
+    again = by_goal.assign(n=by_goal["n"].where(by_goal["goal_id"] != "G12", 60))  # the same cell, large in the other table
+    cells = link_tables({"a": (by_goal.assign(n=[3, 9, 24]), ["goal_id"]), "b": (again, ["goal_id"])})
+    assert (("goal_id", "G12"),) in set(cells.loc[cells["table"] == "b", "cell"])
+
+
+def test_linked_tables_are_checked():
+    from pra_lib.publishing.disclosure_linked import link_tables
+
+    by_goal, by_group = _goal_tables(_SAMPLE_LINES)
+    with pytest.raises(KeyError, match="table 'by_group'.*'area'"):
+        link_tables({"by_goal": (by_goal, ["goal_id"]), "by_group": (by_group, ["goal_id", "area"])})
+    with pytest.raises(TypeError, match="table 'x'"):
+        link_tables({"x": by_goal})
+    with pytest.raises(ValueError, match="min_cell_size"):
+        link_tables({"by_goal": (by_goal, ["goal_id"])}, min_cell_size=0)
+    assert by_goal["n"].tolist() == [6, 9, 24], "the input is not modified"
+
+
+def test_the_report_hides_linked_cells_wherever_they_are_published_and_names_them(tmp_path):
+    from pra_lib.publishing.report import Report
+
+    by_goal, by_group = _goal_tables(_SAMPLE_LINES)
+    report = Report(tmp_path, min_cell_size=5, activity_id="survey/interviewees")
+    dims = {"by_goal": ["goal_id"], "by_group": ["goal_id", "stakeholder_group"]}
+    found = report.link_tables({"by_goal": by_goal, "by_group": by_group}, dims=dims, measure="interviewees_by_goal")
+    assert found["cell"].tolist() == [(("goal_id", "G12"),)]
+    published = report.table(by_goal, "by_goal", dims=["goal_id"], measure="interviewees_by_goal")
+    assert published.set_index("goal_id").loc["G12", "suppression"] == "complementary"
+    other = report.table(by_goal, "by_goal_raters", dims=["goal_id"], measure="goal_raters")
+    assert not other["suppressed"].any(), "a table of another measure is not touched"
+    assert "these cells of by_goal are hidden as well" in report.plan_sentence() and "G12" in report.plan_sentence()
+    declared = json.loads((tmp_path / "tables" / "_tables.json").read_text())
+    assert declared["linked"][0]["cell"] == {"goal_id": "G12"} and declared["linked"][0]["protects"] == "by_group"
+
+
+def test_the_plan_sentence_names_city_wide_people_and_interviewee_groups_hidden_under_merge(tmp_path):
+    """Under "merge", people with no area and the interviewees' small groups cannot be merged:
+    they are hidden, and the report names them with the categories hidden to protect them."""
+    from dataclasses import replace
+
+    from pra_lib.assessment.loading import load_assessment
+    from pra_lib.publishing.report import Report
+
+    a = load_assessment(Path(__file__).resolve().parents[1] / "data" / "sample", errors="collect")
+    text = Report(tmp_path, min_cell_size=8, assessment=a, activity_id="questionnaire").plan_sentence()
+    assert "Kepulauan Seribu into" in text, "what was merged"
+    assert "(city-wide) (area, " in text and "fewer than 8 people" in text
+    assert "Academia (stakeholder group, interviewees of " in text
+    assert "hidden to protect another category" in text
+    people = a.participants.assign(area=a.participants["area"].fillna("jakarta_barat"))
+    assert "(city-wide)" not in Report(tmp_path, min_cell_size=8, assessment=replace(a, tables={**a.tables, "participants": people}), activity_id="questionnaire").plan_sentence()

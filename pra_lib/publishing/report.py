@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .disclosure import COMPLEMENTARY, DEFAULT_MIN_CELL_SIZE, DEFAULT_SMALL_CATEGORIES, PRIMARY, SMALLEST_SAFE_CELL, merge_small_categories, plan, suppress
+from .disclosure import CITYWIDE, COMPLEMENTARY, DEFAULT_MIN_CELL_SIZE, DEFAULT_SMALL_CATEGORIES, PRIMARY, SMALLEST_SAFE_CELL, merge_small_categories, plan, suppress
+from .disclosure_linked import linked_rows
 from .privacy import install_output_screen, publishable, safe_markdown, screen_figure, screen_text
 from .._files import atomic_write_bytes, atomic_write_text
 from ..assessment.schema import SAFE_ID_PATTERN
@@ -118,6 +119,7 @@ class Report:
         self.declarations: dict[str, dict] = {}
         self._workbook_tables: dict[str, pd.DataFrame] = {}  # as published, whatever the notebook does to them later
         self._workbook_due = False
+        self.linked = pd.DataFrame(columns=["activity_id", "measure", "table", "cell", "suppression", "protects"])
         # The plan depends on the data and the two options only, so each notebook of a run,
         # in its own kernel, arrives at the same one; under `pra run` it is computed once
         # per run and shared through the run's cache.
@@ -141,46 +143,59 @@ class Report:
         display(Markdown("**" + t("report.small_cells", size=self.min_cell_size) + "**"))
 
     def plan_sentence(self) -> str:
-        """One sentence naming the categories the run merged or hid (empty when none).
+        """The sentences naming the categories the run merged or hid (empty when none).
 
-        A report on one activity names that activity's categories only; a report across
-        activities says in one sentence that each activity's report names them.
+        A report on one activity names that activity's categories only, its interviewees'
+        hidden groups included, and every category hidden to protect another (people with
+        no area are hidden also under ``"merge"``); then the cells hidden to protect a linked
+        table (:meth:`link_tables`). A report across activities says in one sentence that
+        each activity's report names them.
         """
+        from .disclosure import interviewees
         from .i18n import pick, t
 
+        linked = self._linked_sentence(self.linked) if len(self.linked) else ""
         if self.plan is None or self.plan.categories.empty:
-            return ""
+            return linked
         cats = self.plan.categories
         if self.activity_id is None:
             # a report across activities (overall, working groups): the activity reports list them
             key = "report.merged_elsewhere" if self.plan.small_categories == "merge" else "report.hidden_elsewhere"
-            return t(key, size=self.min_cell_size)
-        cats = cats[cats["activity_id"] == self.activity_id]
+            return " ".join(filter(None, [t(key, size=self.min_cell_size), linked]))
+        cats = cats[cats["activity_id"].isin([self.activity_id, interviewees(self.activity_id)])]
         if cats.empty:
-            return ""
+            return linked
         meta = self.assessment.metadata if self.assessment is not None else None
         names: dict = {}  # per dimension: one id ("other") may name a group and an area
         activities = {}
         if meta is not None:
             groups = meta.stakeholder_groups
             names["stakeholder_group"] = dict(zip(groups["stakeholder_group"], (pick(en, i) for en, i in zip(groups["label"], groups["label_id"]))))
-            names["area"] = dict(zip(meta.areas["area"], meta.areas["name"]))
+            names["area"] = dict(zip(meta.areas["area"], meta.areas["name"])) | {CITYWIDE: t("overview.citywide")}
             acts = meta.activities
             activities = dict(zip(acts["activity_id"], (pick(en, i) for en, i in zip(acts["title"], acts["title_id"]))))
-        if self.plan.small_categories == "merge":
+        activities[interviewees(self.activity_id)] = t("report.interviewees_of", activity=activities.get(self.activity_id, self.activity_id))
+        sentences = []
+        merged = cats[cats["action"] == "merged"]
+        if len(merged):
             items = []
-            for (activity, dim, into), group in cats.groupby(["activity_id", "dimension", "into"], sort=True):
+            for (activity, dim, into), group in merged.groupby(["activity_id", "dimension", "into"], sort=True):
                 mine = names.get(dim, {})
                 listed = ", ".join(str(mine.get(c, c)) for c in sorted(group["category"]))
                 label = mine.get(into) or t("disclosure.other_category", categories=listed)
                 items.append(t("report.merged_item", categories=listed, into=label, dimension=_dimension_name(dim), activity=activities.get(activity, activity)))
-            return t("report.merged_categories", size=self.min_cell_size, merged="; ".join(items))
-        reasons = {PRIMARY: t("disclosure.primary", size=self.min_cell_size), COMPLEMENTARY: t("disclosure.complementary")}
-        items = [
-            t("report.hidden_item", category=names.get(d, {}).get(c, c), dimension=_dimension_name(d), activity=activities.get(a, a), action=reasons[act])
-            for a, d, c, act in zip(cats["activity_id"], cats["dimension"], cats["category"], cats["action"])
-        ]
-        return t("report.hidden_categories", size=self.min_cell_size, hidden="; ".join(items))
+            sentences.append(t("report.merged_categories", size=self.min_cell_size, merged="; ".join(items)))
+        # Hidden under either policy: people with no area (they cannot join an area) and
+        # the interviewees' small groups, with the categories hidden to protect them.
+        hidden = cats[cats["action"].isin([PRIMARY, COMPLEMENTARY])]
+        if len(hidden):
+            reasons = {PRIMARY: t("disclosure.primary", size=self.min_cell_size), COMPLEMENTARY: t("disclosure.complementary")}
+            items = [
+                t("report.hidden_item", category=names.get(d, {}).get(c, c), dimension=_dimension_name(d), activity=activities.get(a, a), action=reasons[act])
+                for a, d, c, act in zip(hidden["activity_id"], hidden["dimension"], hidden["category"], hidden["action"])
+            ]
+            sentences.append(t("report.hidden_categories", size=self.min_cell_size, hidden="; ".join(items)))
+        return " ".join(filter(None, [*sentences, linked]))
 
     def _show_plan(self) -> None:
         from IPython.display import display
@@ -250,7 +265,9 @@ class Report:
             published = data
         else:
             hide = self.plan.rows_to_hide(data, dims=dims, activity_id=activity_id) if self.plan is not None else None
-            published = suppress(data, count=count, min_cell_size=self.min_cell_size, columns=columns, dims=dims, hide=hide)
+            mine = self.linked[(self.linked["activity_id"] == activity_id) & (self.linked["measure"] == measure)] if measure else self.linked.iloc[:0]
+            linked = linked_rows(data, dims or [], mine["cell"]) if len(mine) else None
+            published = suppress(data, count=count, min_cell_size=self.min_cell_size, columns=columns, dims=dims, hide=hide, linked=linked)
         published = publishable(published, name=name)
         self.tables[name] = published
         self.declarations[name] = {
@@ -266,6 +283,57 @@ class Report:
         atomic_write_text(self.output_dir / "tables" / "_tables.json", self._declaration_json())
         self._workbook_changed(name)
         return published
+
+    def link_tables(self, tables: dict, *, dims: dict, measure: str, activity_id: str | None = None, count: str = "n") -> pd.DataFrame:
+        """Choose the suppression of tables that count the same people together, before they are published.
+
+        ``tables`` (``{name: DataFrame}``, each over ``dims[name]``) count one ``measure``
+        of one activity, some broken down further than others (interviewees naming a goal,
+        and the same by group). :func:`pra_lib.publishing.disclosure_linked.link_tables`
+        finds the cells to hide so that no table gives away another's hidden counts (a goal's
+        total where each of its groups is hidden); :meth:`table` then hides them wherever a
+        table of that measure publishes them, and the report names them.
+
+        Returns
+        -------
+        DataFrame
+            The cells hidden to protect another table (``table``, ``cell``, ``suppression``,
+            ``protects``); empty when each table's own suppression suffices.
+
+        Examples
+        --------
+        >>> report.link_tables({"by_goal": by_goal, "by_goal_and_group": by_group}, dims={"by_goal": ["goal_id"],
+        ...                    "by_goal_and_group": ["goal_id", "stakeholder_group"]}, measure="interviewees_by_goal")  # doctest: +SKIP
+        """
+        from .disclosure_linked import LinkedTable, link_tables
+
+        activity_id = activity_id or self.activity_id
+        specs = {}
+        for name, data in tables.items():
+            table_dims = list(dims[name])
+            if self.plan is not None:
+                data = data[~self.plan.rows_merged_away(data, dims=table_dims, activity_id=activity_id)].reset_index(drop=True)
+            hide = self.plan.rows_to_hide(data, dims=table_dims, activity_id=activity_id) if self.plan is not None else None
+            specs[name] = LinkedTable(data, table_dims, count=count, hide=hide)
+        found = link_tables(specs, min_cell_size=self.min_cell_size)
+        found.insert(0, "measure", measure)
+        found.insert(0, "activity_id", activity_id)
+        self.linked = pd.concat([self.linked, found], ignore_index=True) if len(self.linked) else found
+        if len(found):
+            from IPython.display import display
+
+            display(self.markdown(self._linked_sentence(found)))
+        return found
+
+    def _linked_sentence(self, linked: pd.DataFrame) -> str:
+        """One sentence per table naming the cells hidden in it to protect another table's."""
+        from .i18n import t, term
+
+        sentences = []
+        for (table, protects), rows in linked.groupby(["table", "protects"], sort=False):
+            cells = "; ".join(", ".join(str(term(v, d)) for d, v in cell) for cell in rows["cell"])  # "G12, weakness"
+            sentences.append(t("report.linked_hidden", table=table, protects=protects, cells=cells, size=self.min_cell_size))
+        return " ".join(sentences)
 
     @property
     def workbook_path(self) -> Path:
@@ -322,6 +390,8 @@ class Report:
             ],
             "tables": self.declarations,
         }
+        if len(self.linked):  # cells hidden to protect a linked table (link_tables)
+            doc["linked"] = [{**row, "cell": dict(row["cell"])} for row in self.linked.to_dict("records")]
         return screen_text(json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False, default=str)) + "\n"  # categories are data
 
     def markdown(self, text: str):
