@@ -383,3 +383,32 @@ def test_the_findings_name_no_highest_or_lowest_group_of_a_goal_with_a_group_wit
     # with every group published the range is named, as before
     shown = scores_of(table).assign(group_label=labels)
     assert "highest among Government" in findings_workshop(goal_scores, group_scores=shown, differences=differences, min_cell_size=M)
+
+
+def test_a_table_of_support_and_ranks_withholds_each_by_its_own_decision():
+    votes = answers({"gov": [0, 0, 0, 1, 9], "aca": [2, 2, 2, 2, 2], "com": [3, 3, 3, 3, 3]}).rename(columns={"goal_id": "focus_area_id"})
+    votes["focus_area_id"] = "FA1"
+    support = withheld_groups(votes, cells=["stakeholder_group", "focus_area_id"], min_cell_size=M)
+    ranks = pd.DataFrame({"stakeholder_group": ["gov"] * 3 + ["aca"] * 3 + ["com"] * 3, "focus_area_id": "FA1", "position": [1, 2, 3] * 3,
+                          "count": [3, 4, 3, 2, 2, 6, 9, 5, 1]})
+    rank_decision = withheld_groups(ranks, cells=["stakeholder_group", "focus_area_id"], category="position", coarsening=None, min_cell_size=M)
+    ranking = pd.DataFrame({"stakeholder_group": ["gov", "aca", "com"], "focus_area_id": "FA1", "n": [10, 10, 15],
+                            "mean_rank": [2.0, 2.4, 1.47], "share_first": [0.3, 0.2, 0.6], "mean_support": [4.9, 3.0, 3.0]})
+    out = withhold_answers(withhold_answers(ranking, rank_decision, columns=["mean_rank", "share_first"]), support, columns=["mean_support"])
+    out = out.set_index("stakeholder_group")
+    assert out["answers_withheld"].to_dict() == {"gov": True, "aca": True, "com": False}
+    assert math.isnan(out.loc["gov", "mean_support"]) and out.loc["gov", "mean_rank"] == 2.0, "gov answered its support alike, not its ranks"
+    assert math.isnan(out.loc["aca", "mean_rank"]) and out.loc["aca", "mean_support"] == 3.0, "aca ranked it alike: 6 of its 10 put it third, 4 elsewhere"
+    assert out.loc["com", "mean_rank"] == pytest.approx(1.47)
+
+
+def test_the_seminar_findings_say_suppressed_for_a_withheld_group_mean():
+    from pra_lib.seminar import findings_seminar
+
+    support = pd.DataFrame({"focus_area_id": ["FA1", "FA2"], "focus_area": ["Water", "Mobility"], "n": [40, 40], "mean": [4.2, 3.9],
+                            "mean_ci_low": [4.0, 3.7], "mean_ci_high": [4.4, 4.1], "share_support": [0.8, 0.7], "share_oppose": [0.05, 0.1]})
+    differences = pd.DataFrame({"focus_area_id": ["FA1"], "focus_area": ["Water"], "value": ["rank"], "pvalue_adj": [0.01], "p_adjust": ["holm"],
+                                "significant": [True], "group_top": ["Government"], "group_top_mean": [np.nan], "group_bottom": ["Academia"],
+                                "group_bottom_mean": [3.2], "epsilon_sq": [0.2]})
+    text = findings_seminar(support, differences=differences, min_cell_size=M)
+    assert "Government ranks it highest (mean rank suppressed" in text and "n/a" not in text

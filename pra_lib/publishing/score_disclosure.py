@@ -162,6 +162,9 @@ def withhold_answers(
         ``data`` that are no group of it (an "all respondents" row) are left as they are.
     columns : list of str, optional
         Statistics to withhold; default: those of :data:`ANSWER_STATISTICS` in ``data``.
+        A table that describes two kinds of answers of a group (its support and its ranks)
+        is passed once per decision, each with its columns; ``answers_withheld`` then says
+        whether either withheld the row.
     category, exclude : str, tuple of str
         Rows whose ``category`` is one of ``exclude`` ("don't know" answers, not on the
         scale) keep their values.
@@ -189,9 +192,14 @@ def withhold_answers(
     out = data.reset_index(drop=True).copy()
     decided = dict(zip(_row_keys(groups, keys), groups["withheld_as"].astype(str)))
     why = np.array([decided.get(k, "") for k in _row_keys(out, keys)], dtype=object)
-    out["answers_withheld"] = why != ""
-    out.attrs["answers_withheld"] = why.tolist()
     hide = why != ""
+    # A table of two kinds of answers (support and ranks) is passed once per decision: a row
+    # already withheld stays so, and says why (answering alike before protecting another).
+    before = out["answers_withheld"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "answers_withheld" in out else np.zeros(len(out), dtype=bool)
+    earlier = list(out.attrs.get("answers_withheld", []))
+    earlier = np.asarray(earlier if len(earlier) == len(out) else np.where(before, PRIMARY, ""), dtype=object)
+    out["answers_withheld"] = before | hide
+    out.attrs["answers_withheld"] = np.where((why == PRIMARY) | (earlier == PRIMARY), PRIMARY, np.where(before | hide, COMPLEMENTARY, "")).tolist()
     if category in out:
         hide &= ~out[category].astype(str).isin(exclude).to_numpy()
     names = [c for c in (ANSWER_STATISTICS if columns is None else columns) if c in out and c not in keys]

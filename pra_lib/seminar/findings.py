@@ -76,6 +76,12 @@ def _pct(x: float) -> str:
     return format_percent(x)
 
 
+def _group_mean(value) -> str:
+    """A group's mean in a sentence; a withheld one (the group answered alike) reads as suppressed."""
+    x = _num(pd.Series([value])).iloc[0]
+    return t("common.suppressed") if np.isnan(x) else format_number(x, digits=2)
+
+
 def _usable(table: pd.DataFrame | None, value: str, min_cell_size: int) -> pd.DataFrame:
     if table is None or table.empty or value not in table:
         return pd.DataFrame()
@@ -179,8 +185,7 @@ def findings_seminar(
             parts = []
             for _, x in sig.iterrows():
                 parts.append(t(f"seminar.find.difference.{what}", name=x["focus_area"], top=x["group_top"],
-                               top_mean=format_number(_num(pd.Series([x['group_top_mean']])).iloc[0], digits=2),
-                               bottom_mean=format_number(_num(pd.Series([x['group_bottom_mean']])).iloc[0], digits=2), bottom=x["group_bottom"],
+                               top_mean=_group_mean(x["group_top_mean"]), bottom_mean=_group_mean(x["group_bottom_mean"]), bottom=x["group_bottom"],
                                epsilon=format_number(_num(pd.Series([x['epsilon_sq']])).iloc[0], digits=2), p=_fmt_p(x["_p"])))
             lines.append(t(f"seminar.find.differences.{plural(len(sig) > 1)}", n=len(sig), method=method, items="; ".join(parts)))
     if changes is not None and len(changes):
