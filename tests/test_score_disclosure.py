@@ -412,3 +412,11 @@ def test_the_seminar_findings_say_suppressed_for_a_withheld_group_mean():
                                 "group_bottom_mean": [3.2], "epsilon_sq": [0.2]})
     text = findings_seminar(support, differences=differences, min_cell_size=M)
     assert "Government ranks it highest (mean rank suppressed" in text and "n/a" not in text
+
+
+def test_the_family_published_elsewhere_may_be_a_column_other_than_the_cells():
+    # Two goals of one dimension whose total is published: the second goal's group is the companion.
+    table = pd.concat([answers({"gov": [0, 0, 0, 1, 9]}, goal="G01"), answers({"gov": [2, 2, 2, 2, 2]}, goal="G02")]).assign(dimension_id="D1")
+    groups = withheld_groups(table, cells=CELLS, within=["dimension_id"], min_cell_size=M)
+    assert groups["withheld_as"].tolist() == ["primary", "complementary"]
+    assert list(groups.columns) == [*CELLS, "n", "answers_withheld", "withheld_as"], "the decision is keyed by the cells only"

@@ -114,7 +114,8 @@ def withheld_groups(
         raise KeyError(f"withheld_groups: columns {missing} not in table (columns: {', '.join(map(str, data.columns))})")
     frame = data.reset_index(drop=True)
     on_scale = ~frame[category].astype(str).isin(exclude)
-    answers = frame.loc[on_scale, [*cells, category, count]].copy()
+    keys = [*cells, *(c for c in within or [] if c not in cells)]
+    answers = frame.loc[on_scale, [*keys, category, count]].copy()
     answers[category] = answers[category].astype(str)
     answers[count] = pd.to_numeric(answers[count], errors="coerce").fillna(0)
     groups = answers.drop_duplicates(cells)[cells].reset_index(drop=True)
@@ -126,7 +127,7 @@ def withheld_groups(
         if unknown:
             raise ValueError(f"withheld_groups: categories {unknown} have no side in the coarsening (sides: {dict(coarsening)})")
         sides = answers.assign(**{category: answers[category].map(coarsening)})
-        scales.append(sides.groupby([*cells, category], sort=False, dropna=False, as_index=False)[count].sum())
+        scales.append(sides.groupby([*keys, category], sort=False, dropna=False, as_index=False)[count].sum())
     for scale in scales:
         # protect_distributions' own rule (with its complementary step), on each scale.
         judged = protect_distributions(scale, cells=cells, within=None if within is None else list(within), category=category,
@@ -134,7 +135,9 @@ def withheld_groups(
         action = pd.Series(judged.attrs["answers_withheld"], index=judged.index).groupby(
             [judged[c] for c in cells], sort=False, dropna=False).first()
         found = action.reindex(pd.MultiIndex.from_frame(groups[cells]) if len(cells) > 1 else groups[cells[0]]).fillna("").to_numpy()
-        # A group that answered alike on either scale is primary; withheld to protect another otherwise.
+        # A group that answered alike on either scale is primary; withheld to protect another
+        # otherwise. Pooling more groups into one that did not answer alike never makes it
+        # alike, so the union of the two decisions protects on both scales.
         why = np.where((why == PRIMARY) | (found == PRIMARY), PRIMARY, np.where((why != "") | (found != ""), COMPLEMENTARY, ""))
     groups["answers_withheld"] = why != ""
     groups["withheld_as"] = why
