@@ -473,7 +473,7 @@ def test_the_report_hides_linked_cells_wherever_they_are_published_and_names_the
     assert published.set_index("goal_id").loc["G12", "suppression"] == "complementary"
     other = report.table(by_goal, "by_goal_raters", dims=["goal_id"], measure="goal_raters")
     assert not other["suppressed"].any(), "a table of another measure is not touched"
-    assert "these cells of by_goal are hidden as well" in report.plan_sentence() and "G12" in report.plan_sentence()
+    assert "these cells of by_goal are hidden as well" in report.plan_sentence() and ": Fosters long-term & integrated planning." in report.plan_sentence()
     declared = json.loads((tmp_path / "tables" / "_tables.json").read_text())
     assert declared["linked"][0]["cell"] == {"goal_id": "G12"} and declared["linked"][0]["protects"] == "by_group"
 

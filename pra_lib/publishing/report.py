@@ -327,11 +327,21 @@ class Report:
 
     def _linked_sentence(self, linked: pd.DataFrame) -> str:
         """One sentence per table naming the cells hidden in it to protect another table's."""
-        from .i18n import t, term
+        from .i18n import goal_label, t, term
+
+        def shown(dim, value):
+            try:
+                return goal_label(value) if dim == "goal_id" else term(value, dim)
+            except ValueError:  # not a CRF goal id
+                return value
+
+        def named(cell):  # the goal first, the other dimensions after it: "Meets basic needs (weakness)"; shown through safe_markdown
+            parts = [str(shown(d, v)) for d, v in sorted(cell, key=lambda dv: dv[0] != "goal_id")]
+            return parts[0] + (f" ({', '.join(parts[1:])})" if len(parts) > 1 else "")
 
         sentences = []
         for (table, protects), rows in linked.groupby(["table", "protects"], sort=False):
-            cells = "; ".join(", ".join(str(term(v, d)) for d, v in cell) for cell in rows["cell"])  # "G12, weakness"
+            cells = "; ".join(named(cell) for cell in rows["cell"])
             sentences.append(t("report.linked_hidden", table=table, protects=protects, cells=cells, size=self.min_cell_size))
         return " ".join(sentences)
 
