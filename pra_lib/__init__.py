@@ -22,6 +22,7 @@ _LAZY = {
     "Report": "publishing.report",
     "generate_sample": "assessment.sample",
     "run_reports": "runner",
+    "shared": "assessment.snapshot",
 }
 # Layers and chapters, plus short names for the modules a notebook reaches for most.
 _MODULES = {

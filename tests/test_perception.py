@@ -95,6 +95,14 @@ def test_scores_hand_computed(tiny):
     assert g5["n"] == 0 and np.isnan(g5["mean"]) and np.isnan(g5["share_positive"])
 
 
+def test_activity_scores_are_the_scores_of_the_activitys_ratings(sample):
+    # what the questionnaire report computes from its ratings frame, taken from the assessment instead
+    got = perception.activity_scores(sample, activity_id="questionnaire", n_resamples=200, seed=3)
+    frame = perception.ratings_frame(sample, activity_id="questionnaire", aspect="performance")
+    pd.testing.assert_frame_equal(got, perception.scores(frame, n_resamples=200, seed=3), check_exact=True)
+    assert len(got) == 12 and got["ci_low"].lt(got["mean"]).all(), "every CRF goal, with its interval"
+
+
 def test_scores_columns_and_labels(tiny):
     with pytest.warns(RuntimeWarning):
         s = perception.scores(tiny, n_resamples=N_BOOT)

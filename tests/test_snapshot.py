@@ -208,3 +208,71 @@ def test_a_file_indexed_just_after_it_was_written_is_hashed_again(assessment_cop
     hashed = _count_hashed(monkeypatch)
     assert folder_digests(assessment_copy, index=index) == folder_digests(assessment_copy)
     assert hashed.count("assessment.yaml") == 2 and len(hashed) == len([p for p in assessment_copy.iterdir() if p.is_file()]) + 1
+
+
+def test_a_result_two_reports_of_a_run_need_is_computed_once(assessment_copy, tmp_path, monkeypatch):
+    from pra_lib import risk
+    from pra_lib.assessment.snapshot import shared
+    from pra_lib.publishing.report import Report
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    save_snapshot(load_assessment(assessment_copy, errors="collect"), cache, errors="collect")
+    monkeypatch.setenv(CACHE_ENV, str(cache))
+    # the workshop's report and the overall report, each in its own kernel, with small categories merged
+    workshop = Report(tmp_path / "04", assessment=load_assessment(assessment_copy, errors="collect"), activity_id="assets_shocks_workshop")
+    overall = Report(tmp_path / "08", assessment=load_assessment(assessment_copy, errors="collect"))
+    assert not workshop.plan.merged().empty, "the small sample merges categories, so the reports' assessments are derived ones"
+    calls = []
+
+    def ranks(data, **options):
+        calls.append(options)
+        return risk.rank_intervals(data, **options)
+
+    options = {"activity_id": "assets_shocks_workshop", "n_resamples": 200, "seed": 7}
+    first = shared(ranks, workshop.assessment, **options)
+    again = shared(ranks, overall.assessment, **options)
+    assert len(calls) == 1, "the overall report reads the workshop report's result"
+    pd.testing.assert_frame_equal(again, risk.rank_intervals(overall.assessment, **options), check_exact=True)
+    pd.testing.assert_frame_equal(again, first, check_exact=True)
+    # every option that changes the result is part of the key: the seed, the resamples, the activity
+    shared(ranks, overall.assessment, **(options | {"seed": 8}))
+    shared(ranks, overall.assessment, **(options | {"n_resamples": 300}))
+    shared(ranks, overall.assessment, **(options | {"activity_id": None}))
+    assert len(calls) == 4
+    # another small-cell threshold merges other categories: its own result
+    strict = Report(tmp_path / "08b", min_cell_size=9, assessment=load_assessment(assessment_copy, errors="collect"))
+    shared(ranks, strict.assessment, **options)
+    assert len(calls) == 5
+    # no run cache (plain papermill, JupyterLab): computed every time
+    monkeypatch.delenv(CACHE_ENV)
+    plain = Report(tmp_path / "plain", assessment=load_assessment(assessment_copy, errors="collect")).assessment
+    shared(ranks, plain, **options)
+    assert len(calls) == 6
+
+
+def test_a_table_given_to_a_shared_result_counts_by_its_content(assessment_copy, tmp_path):
+    from pra_lib.assessment.snapshot import shared
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    save_snapshot(load_assessment(assessment_copy, errors="collect"), cache, errors="collect")
+    data = cached_assessment(assessment_copy, errors="collect", cache=cache)
+    calls = []
+
+    def evidence(data, *, goal_scores, alpha=0.25):
+        calls.append(alpha)
+        return goal_scores.assign(evidence=goal_scores["mean"] * alpha)
+
+    def table(mean):  # built afresh each time, as each kernel builds its own
+        return pd.DataFrame({"goal_id": ["G01", "G02"], "mean": [3.1, mean]})
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(cache))
+        first = shared(evidence, data, goal_scores=table(2.4))
+        assert shared(evidence, data, goal_scores=table(2.4)).equals(first) and len(calls) == 1
+        assert shared(evidence, data, goal_scores=table(2.5))["evidence"].iloc[1] == pytest.approx(2.5 * 0.25)
+        assert shared(evidence, data, goal_scores=table(2.4).astype({"mean": "float32"}))["mean"].dtype == "float32"
+        assert len(calls) == 3, "other values or other dtypes: another result"
+        with pytest.raises(ValueError, match="by 'stakeholder_group'"):
+            shared(evidence, data, goal_scores=table(2.4), by="stakeholder_group")

@@ -9,10 +9,13 @@ of every file in the assessment folder, the load options, and the digest of the 
 loads (pra_lib's version and source, Python, pandas, NumPy, pyarrow). Anything else, or no
 cache at all (plain papermill, JupyterLab), loads as usual.
 
-Results that every notebook computes from the same assessment and options (the disclosure
-plan) go through :func:`shared_result`: computed by the first notebook that needs them and
-read by the others, under a key made of the assessment's key, the result's name and its
-parameters.
+The runner also leaves the size, times, inode and digest of every file it keyed
+(:func:`folder_index`), so a kernel stats the files and hashes only one whose stat changed.
+
+Results that several notebooks compute from the same assessment and options (the disclosure
+plan; goal scores, shock ranks and the evidence matrix through :func:`shared`) go through
+:func:`shared_result`: computed by the first notebook that needs them and read by the
+others, under a key made of the assessment's key, the result's name and its parameters.
 
 Examples
 --------
@@ -291,3 +294,76 @@ def shared_result(assessment, name: str, parameters: dict, compute, *, cache=Non
     except OSError:  # a full or removed cache only costs the other notebooks the computation
         pass
     return result
+
+
+def derive_key(derived, source, step: str, parameters: dict) -> None:
+    """Give ``derived``, made from ``source`` by ``step`` with ``parameters``, a content key.
+
+    So that results computed from it can be shared (:func:`shared`) as those of ``source``
+    can. Nothing happens when ``source`` has no key or ``derived`` is ``source`` itself.
+
+    Examples
+    --------
+    >>> derive_key(merged, assessment, "merge_small_categories", {"min_cell_size": 5})  # doctest: +SKIP
+    """
+    content = getattr(source, "__dict__", {}).get("_content_key")
+    if content is None or derived is source:
+        return
+    doc = {"from": content, "step": step, "parameters": parameters}
+    derived.__dict__["_content_key"] = hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def option_digest(value):
+    """What of an option decides a result: the value itself, or a table's content digest.
+
+    A DataFrame or Series counts by its columns, dtypes, index, values and ``attrs``, so two
+    equal tables made in two kernels give the same digest.
+
+    Examples
+    --------
+    >>> option_digest(2000)
+    2000
+    >>> option_digest(pd.DataFrame({"goal_id": ["G01"], "mean": [3.2]})) == option_digest(pd.DataFrame({"goal_id": ["G01"], "mean": [3.2]}))  # doctest: +SKIP
+    True
+    """
+    import pandas as pd
+
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        frame = value.to_frame() if isinstance(value, pd.Series) else value
+        digest = hashlib.sha256(repr((list(frame.columns), [str(d) for d in frame.dtypes], value.attrs)).encode())
+        try:
+            digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+        except TypeError:  # unhashable cells (lists): their pickled form
+            digest.update(pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL))
+        return {"table": digest.hexdigest()}
+    if isinstance(value, dict):
+        return {str(k): option_digest(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [option_digest(v) for v in value]
+    return value
+
+
+def shared(func, data, /, **options):
+    """``func(data, **options)``, computed once per run by the first notebook that needs it.
+
+    Under ``pra run`` the result is kept in the run's cache under a key made of the
+    assessment's content key (its input files' digests, load options and code, and how the
+    report merged small categories), ``func``'s name and every option (a table by its
+    content), so another notebook asking for the same result with the same options (seed
+    and ``n_resamples`` included) reads it instead of computing it again. With no cache, or
+    an assessment that did not come from it (plain papermill, JupyterLab), or other options,
+    ``func`` is simply called.
+
+    ``func`` must depend on ``data`` and ``options`` only. The reports of a run merge small
+    categories into the same tables; only the labels and populations of the merged
+    categories in the metadata differ between a report on one activity and one across
+    activities, so a result split ``by`` stakeholder group or area is not shared.
+
+    Examples
+    --------
+    >>> ranks = shared(risk.rank_intervals, assessment, activity_id="assets_shocks_workshop", n_resamples=2000, seed=2017)  # doctest: +SKIP
+    """
+    if options.get("by") is not None:
+        raise ValueError(f"shared: {func.__qualname__} by {options['by']!r} names merged categories, which differ between reports; call it directly")
+    name = f"{func.__module__}.{func.__qualname__}"
+    return shared_result(data, name, option_digest(options), lambda: func(data, **options))

@@ -17,7 +17,7 @@ Where things are
 Tables (pure computation):
 
 * ``ratings.py``: :func:`ratings_frame`, :func:`respondents`, :func:`has_groups`, :func:`has_ratings` (whether
-  a section's answers are there);
+  a section's answers are there), :func:`activity_scores` (an activity's goal scores from the assessment);
 * ``scoring.py``: :func:`scores`, :func:`likert_counts`, :func:`importance_performance`;
 * ``differences.py``: :func:`group_differences`, :func:`posthoc`, :func:`mode_effect`,
   :func:`report_tests` (the three, adjusted together across the report);
@@ -83,7 +83,7 @@ from .consensus import consensus
 from .differences import group_differences, mode_effect, posthoc, report_tests
 from .figures import agreement_plot, comparison_plot, importance_performance_plot, likert_bars, resilience_wheel, score_heatmap
 from .findings import findings_questionnaire, findings_weighted, findings_workshop
-from .ratings import has_groups, has_ratings, ratings_frame, respondents
+from .ratings import activity_scores, has_groups, has_ratings, ratings_frame, respondents
 from .reliability import agreement
 from .scoring import importance_performance, likert_counts, scores
 from .weighting import weighted_comparison
@@ -102,6 +102,7 @@ _INTERVIEWS = (
 )
 
 __all__ = [
+    "activity_scores",
     "agreement",
     "agreement_plot",
     "code_bars",

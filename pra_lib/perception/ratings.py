@@ -2,7 +2,8 @@
 
 :func:`ratings_frame` joins ``perception_ratings`` with the participants' stakeholder
 group, channel, area and workshop table and with the CRF labels (no personal column);
-:func:`respondents` counts distinct respondents per group.
+:func:`respondents` counts distinct respondents per group; :func:`activity_scores` scores an
+activity's goals from the assessment.
 """
 
 from __future__ import annotations
@@ -400,6 +401,32 @@ def respondents(data: pd.DataFrame, *, by: str | Sequence[str] | None = ("stakeh
             out = pd.DataFrame({"n": [frame["respondent_id"].nunique()], "n_rated": [frame.loc[frame["_rated"], "respondent_id"].nunique()]})
     out = _sort(out, by, _category_order(data))
     return _round(_insert_labels(out, _labels_for(data, by)))
+
+
+def activity_scores(
+    assessment,
+    *,
+    activity_id: str | None = None,
+    aspect: str = "performance",
+    channels: str | Sequence[str] | None = None,
+    n_resamples: int = 2000,
+    seed=0,
+) -> pd.DataFrame:
+    """The score of each goal in one activity, straight from the assessment.
+
+    :func:`~pra_lib.perception.scores` of :func:`ratings_frame`, with bootstrap intervals:
+    what the questionnaire report and the overall report both show. Taking the assessment
+    rather than a ratings frame lets a run compute it once for both
+    (``pra_lib.shared(activity_scores, assessment, ...)``).
+
+    Examples
+    --------
+    >>> goal_scores = activity_scores(assessment, activity_id="questionnaire", n_resamples=2000, seed=2017)  # doctest: +SKIP
+    """
+    from .scoring import scores  # scoring builds on this module
+
+    frame = ratings_frame(assessment, activity_id=activity_id, aspect=aspect, channels=channels)
+    return scores(frame, n_resamples=n_resamples, seed=seed)
 
 
 def _respondent_counts(data: pd.DataFrame, by: list[str]) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from .disclosure_linked import linked_rows
 from .privacy import install_output_screen, publishable, safe_markdown, screen_figure, screen_text
 from .._files import atomic_write_bytes, atomic_write_text
 from ..assessment.schema import SAFE_ID_PATTERN
-from ..assessment.snapshot import shared_result
+from ..assessment.snapshot import derive_key, shared_result
 
 _SAFE_NAME = re.compile(SAFE_ID_PATTERN)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -128,6 +128,9 @@ class Report:
             lambda: plan(assessment, min_cell_size=min_cell_size, small_categories=small_categories),
         )
         self.assessment = assessment if assessment is None else merge_small_categories(assessment, self.plan, activity_id=activity_id)
+        # the merged tables are the same in every report of the run, whatever its activity: results shared across
+        # reports (snapshot.shared) are keyed by the plan's options, not by the report's activity
+        derive_key(self.assessment, assessment, "merge_small_categories", {"min_cell_size": min_cell_size, "small_categories": small_categories})
         (self.output_dir / "tables").mkdir(parents=True, exist_ok=True)
         if min_cell_size < SMALLEST_SAFE_CELL:
             self._show_small_cell_warning()
