@@ -335,8 +335,8 @@ def _both_readers(folder, monkeypatch):
     calls = []
     columnar = readers._read_csv_columnar
 
-    def counted(path):
-        result = columnar(path)
+    def counted(path, **options):
+        result = columnar(path, **options)
         calls.append((path.name, result is not None))
         return result
 

@@ -199,6 +199,8 @@ def _empty(spec: Table) -> pd.DataFrame:
 
 
 def _dtype(col: Column):
+    if col.personal:
+        return "str"  # names, phones, e-mails, NIK: nearly all distinct, kept as plain text
     if col.kind == "str":
         return pd.CategoricalDtype(pd.Index([], dtype=object))  # ids and codes are categorical, as when read
     return {"int": "Int64", "float": "Float64", "bool": "boolean", "likert": "Int8"}[col.kind]
@@ -227,7 +229,7 @@ def _convert(raw: pd.DataFrame, spec: Table, source: str, metadata: Metadata | N
     failed: dict[str, set[int]] = {}
     for col in spec.columns:
         if col.name not in present:
-            out[col.name] = pd.Series(pd.NA, index=raw.index, dtype=_dtype(col)) if col.kind != "str" else pd.Series(pd.Categorical.from_codes(np.full(len(raw), -1, dtype=np.int8), dtype=_dtype(col)), index=raw.index)
+            out[col.name] = pd.Series(pd.NA, index=raw.index, dtype=_dtype(col)) if col.kind != "str" or col.personal else pd.Series(pd.Categorical.from_codes(np.full(len(raw), -1, dtype=np.int8), dtype=_dtype(col)), index=raw.index)
             continue
         converted, col_problems, dont_know = _convert_column(raw[col.name], col, source, metadata, spec, decimal_comma=decimal_comma)
         problems += col_problems
@@ -237,11 +239,12 @@ def _convert(raw: pd.DataFrame, spec: Table, source: str, metadata: Metadata | N
             out["dont_know"] = dont_know
     if spec.name == "perception_ratings" and "dont_know" not in out:
         out["dont_know"] = False
-    checked = [c for c in spec.columns if c.name in present]
+    # A column that may be empty, repeat and hold anything (a name, a phone) has nothing to check.
+    checked = [c for c in spec.columns if c.name in present and (not c.nullable or c.unique or c.allowed is not None or c.minimum is not None or c.maximum is not None)]
     problems += [p for p in _pandera_checks(out, checked, source) if p.row not in failed.get(p.column, ())]
     if spec.name == "perception_ratings" and "rating" in present:
         # A 'don't know' answer is missing, never a middle value.
-        out.loc[out["dont_know"], "rating"] = pd.NA
+        out["rating"] = out["rating"].mask(out["dont_know"].to_numpy())
     if len(raw) == 0 and spec.required:
         problems.append(Problem(file=source, kind="empty", expected=f"at least one row in the required table '{spec.name}'"))
     return out.reset_index(names="source_row"), problems
@@ -284,8 +287,19 @@ def _convert_column(values: pd.Series, col: Column, source: str, metadata: Metad
     the cost of labels, id normalisation and error reporting independent of the row count.
     Returns (converted, problems, dont_know flags).
     """
+    if col.personal and col.kind == "str":
+        return _plain_values(values), [], None
+    if (
+        col.kind == "str"
+        and not (col.references or "").startswith("crf.")
+        and isinstance(values.dtype, pd.CategoricalDtype)
+        and values.cat.categories.dtype == object
+        and values.cat.categories.is_monotonic_increasing  # distinct texts in text order, as read
+        and values.cat.categories.is_unique
+    ):
+        return _text_as_read(values), [], None
     if isinstance(values.dtype, pd.CategoricalDtype):
-        codes, distinct = values.cat.codes.to_numpy(), pd.Series(values.cat.categories, dtype=object)
+        codes, distinct = values.array.codes, pd.Series(values.cat.categories, dtype=object)  # the codes themselves, not a copy
     else:
         codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
         distinct = pd.Series(uniques, dtype=object)
@@ -299,8 +313,8 @@ def _convert_column(values: pd.Series, col: Column, source: str, metadata: Metad
         result = pd.Series(_categorical(converted.to_numpy(dtype=object), positions, ordered_text=not (col.personal or col.free_text)), index=values.index, copy=False)
     else:
         filler = pd.Series([pd.NA], dtype=converted.dtype)
-        result = pd.concat([converted, filler], ignore_index=True).take(positions)
-        result.index = values.index
+        # Taken from the array: taking from a Series would also build a 24M-row index.
+        result = pd.Series(pd.concat([converted, filler], ignore_index=True).array.take(positions), index=values.index, copy=False)
     dk = dont_know_labels(PERCEPTION_SCALES if spec.name == "perception_ratings" else (col.scale or "performance",), metadata.scales if metadata else None)
     dont_know = np.append(distinct.str.casefold().isin(dk).to_numpy(), False)[positions] if col.kind == "likert" else None
     problems: list[Problem] = []
@@ -312,6 +326,40 @@ def _convert_column(values: pd.Series, col: Column, source: str, metadata: Metad
         for row, code in zip(values.index[hit], codes[hit]):
             problems += [replace(p, file=source, row=int(row)) for p in by_position[int(code)]]
     return result, problems, dont_know
+
+
+def _text_as_read(values: pd.Series) -> pd.Series:
+    """An id or code column as the reader coded it, an empty text missing.
+
+    The reader's categories are distinct texts in text order, so the only change is that
+    the empty text, which sorts first, becomes missing: no category is hashed or sorted
+    again, and the codes move only when there is an empty cell.
+    """
+    categories = values.cat.categories
+    codes = values.array.codes
+    if len(categories) and categories[0] == "":
+        codes = np.where(codes <= 0, -1, codes - 1).astype(codes.dtype, copy=False)
+        categories = categories[1:]
+    elif not len(codes) or codes.min() >= 0:
+        return values  # nothing empty, nothing to change
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False), index=values.index, copy=False)
+
+
+def _plain_values(values: pd.Series) -> pd.Series:
+    """Personal text as pandas' ``str``, an empty cell missing, without coding it.
+
+    Names, phones, e-mails and NIK are nearly all distinct: coding them would store each
+    text once more, and they are only screened for publishing, never grouped.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        text = pa.chunked_array(pa.array(values.array))
+    else:
+        text = pa.chunked_array([pa.array(values.astype(object).where(values.notna(), None).to_numpy(dtype=object), type=pa.string(), from_pandas=True)])
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    return pd.Series(pd.array(text, dtype="str"), index=values.index, copy=False)
 
 
 def _categorical(distinct: np.ndarray, positions: np.ndarray, *, ordered_text: bool = True) -> pd.Categorical:
@@ -454,7 +502,7 @@ def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(codes, distinct values) of a column, -1 for a missing cell: a categorical's own, or
     factorised. The checks below work on these, so no row's text is built or hashed."""
     if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.cat.codes.to_numpy(), np.asarray(series.cat.categories, dtype=object)
+        return series.array.codes, np.asarray(series.cat.categories, dtype=object)  # the codes themselves, not a copy
     codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
     return codes, np.asarray(uniques, dtype=object)
 
@@ -466,6 +514,26 @@ def _distinct(series: pd.Series) -> np.ndarray:
         return values
     used = np.bincount(codes[codes >= 0] if codes.min(initial=0) < 0 else codes, minlength=len(values)) > 0
     return values[used]
+
+
+def _positions(values, known) -> np.ndarray:
+    """Where each of ``values`` is in ``known``, -1 where it is not.
+
+    Ids read from a file arrive as sorted, distinct categories: two such lists are merged
+    in one pass of comparisons, where hashing a million texts would cost ten times as much.
+    Anything else is looked up by hashing.
+
+    Examples
+    --------
+    >>> _positions(np.array(["Q1", "Q3"], dtype=object), np.array(["Q1", "Q2"], dtype=object)).tolist()
+    [0, -1]
+    """
+    left, right = pd.Index(values, dtype=object), pd.Index(known, dtype=object)
+    if len(left) > 1000 and left.is_monotonic_increasing and right.is_monotonic_increasing and left.is_unique and right.is_unique:
+        _, lidx, ridx = left.join(right, how="left", return_indexers=True)
+        if lidx is None:
+            return np.arange(len(left)) if ridx is None else np.asarray(ridx)
+    return right.get_indexer(left)
 
 
 def _per_row(distinct: np.ndarray, codes: np.ndarray, missing) -> np.ndarray:
@@ -502,7 +570,7 @@ def _check_references(tables, sources, metadata: Metadata) -> list[Problem]:
             if known is None:
                 continue
             codes, values = _codes(frame[col.name])
-            unknown = _per_row(~pd.Index(values, dtype=object).isin(known), codes, False)
+            unknown = _per_row(_positions(values, known) < 0, codes, False)
             if not unknown.any():
                 continue
             target = col.references
@@ -561,17 +629,26 @@ def _check_rules(tables, sources) -> list[Problem]:
             problems.append(Problem(file=sources["perception_ratings"], row=int(row), column="goal_id", kind="reference", value=ind, expected=f"goal {expected[code]}, the goal of indicator {ind}"))
         # The activity must be the respondent's: each distinct respondent's activity, as a
         # code of the ratings' activity column.
-        people = tables["participants"].drop_duplicates("respondent_id")  # a repeated id is reported as such
+        # Worked on codes: a person's first row in participants (a repeated id is reported as
+        # such), found for each distinct respondent of the ratings.
+        people = tables["participants"]
+        id_codes, ids = _codes(people["respondent_id"])
+        first = np.full(len(ids) + 1, -1, dtype=np.int64)  # the last entry: nobody
+        once = ~pd.Series(id_codes).duplicated(keep="first").to_numpy() & (id_codes >= 0)
+        first[id_codes[once]] = np.flatnonzero(once)
         resp_codes, respondents = _codes(ratings["respondent_id"])
         act_codes, activities = _codes(ratings["activity_id"])
-        person = pd.Index(people["respondent_id"].to_numpy(dtype=object)).get_indexer(respondents)
-        own = np.append(people["activity_id"].to_numpy(dtype=object), None)[person]
-        own_code = pd.Index(activities, dtype=object).get_indexer(own)
-        own_code = np.where(pd.isna(own), -1, np.where(own_code < 0, -2, own_code))
-        row_own = _per_row(own_code, resp_codes, -1)
+        person = first[_positions(respondents, ids)]  # -1 (not found) picks the last entry, -1
+        own_act_codes, own_activities = _codes(people["activity_id"])
+        own_act = np.append(own_act_codes, -1)[person]  # -1: no person, or no activity given
+        # The person's activity as a code of the ratings' activity column; -2: none of them.
+        as_rated = pd.Index(activities, dtype=object).get_indexer(own_activities)
+        own_code = np.where(own_act < 0, -1, np.append(np.where(as_rated < 0, -2, as_rated), -1)[own_act])
+        small = np.int8 if len(activities) < 127 else np.int64
+        row_own = _per_row(own_code.astype(small), resp_codes, -1)
         wrong = (row_own != -1) & (act_codes >= 0) & (row_own != act_codes)
         for row, act, who in zip(source_row[wrong], act_codes[wrong], resp_codes[wrong]):
-            problems.append(Problem(file=sources["perception_ratings"], row=int(row), column="activity_id", kind="reference", value=activities[act], expected=f"the respondent's own activity in participants ({own[who]})"))
+            problems.append(Problem(file=sources["perception_ratings"], row=int(row), column="activity_id", kind="reference", value=activities[act], expected=f"the respondent's own activity in participants ({own_activities[own_act[who]]})"))
     problems += _check_keys(tables, sources)
     return problems
 
@@ -588,14 +665,21 @@ def _check_keys(tables, sources) -> list[Problem]:
             continue
         # Codes, so missing values compare equal and mixed types never raise.
         key = np.zeros(len(frame), dtype=np.int64)
+        space = 1
         for col in spec.key:
             codes, values = _codes(frame[col])
-            key = key * (len(values) + 1) + np.where(codes < 0, len(values), codes)
-            if len(values) and key.max() > 2**40:  # keep the next product inside int64
+            key *= len(values) + 1
+            key += np.where(codes < 0, len(values), codes) if len(codes) and codes.min() < 0 else codes
+            space *= len(values) + 1
+            if space > 2**40:  # keep the next product inside int64
                 key = pd.factorize(key)[0].astype(np.int64)
-        space = int(key.max(initial=0)) + 1
-        if space <= 4 * len(key) and np.bincount(key, minlength=space).max(initial=0) <= 1:
-            continue  # every key once: the usual case, found without hashing the rows
+                space = int(key.max(initial=0)) + 1
+        if space <= 4 * len(key):
+            seen = np.zeros(space, dtype=bool)
+            seen[key] = True
+            if np.count_nonzero(seen) == len(key):
+                continue  # every key once: the usual case, found without hashing the rows
+            del seen
         dup = pd.Series(key).duplicated(keep="first").to_numpy() & frame[spec.key[0]].notna().to_numpy()
         if not dup.any():
             continue

@@ -56,6 +56,7 @@ def read_tables(folder: Path) -> RawTables:
     """
     raw = RawTables()
     for spec in TABLES:
+        plain = _plain_columns(spec.name)
         for path in (folder / f"{spec.name}.csv", folder / f"{spec.name}.parquet"):
             if not path.exists() and not path.is_symlink():
                 continue
@@ -63,7 +64,7 @@ def read_tables(folder: Path) -> RawTables:
             if problem:
                 raw.problems.append(problem)
             elif path.suffix == ".csv":
-                frame, problem, notes, comma = read_csv(path)
+                frame, problem, notes, comma = read_csv(path, plain=plain)
                 raw.notes += notes
                 if problem:
                     raw.problems.append(problem)
@@ -72,7 +73,7 @@ def read_tables(folder: Path) -> RawTables:
                     if comma:
                         raw.decimal_comma.add(spec.name)
             else:
-                frame, problem = read_parquet(path)
+                frame, problem = read_parquet(path, plain=plain)
                 if problem:
                     raw.problems.append(problem)
                 else:
@@ -86,6 +87,14 @@ def read_tables(folder: Path) -> RawTables:
             continue
         _read_workbook(book, raw)
     return raw
+
+
+def _plain_columns(table: str) -> frozenset[str]:
+    """Columns of a table read as plain text, not coded: the personal ones (names, phones,
+    e-mails, NIK). Nearly every value is distinct, so coding them saves nothing, and they are
+    only screened and never published, so no check needs their codes."""
+    spec = TABLES_BY_NAME.get(table)
+    return frozenset(c.name for c in spec.columns if c.personal) if spec else frozenset()
 
 
 def unusable_file(path: Path, folder: Path) -> Problem | None:
@@ -138,19 +147,20 @@ def _sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv(path: Path) -> tuple[pd.DataFrame | None, Problem | None, list[str], bool]:
+def read_csv(path: Path, *, plain: frozenset[str] = frozenset()) -> tuple[pd.DataFrame | None, Problem | None, list[str], bool]:
     """Read one CSV as text. Returns (frame, problem, notes, decimal_comma).
 
     Large files are read column by column, straight into dictionary-coded columns
     (:func:`_read_csv_columnar`); small files, and any file that reader cannot take as it
-    is, go through the careful reader, which names every problem it meets.
+    is, go through the careful reader, which names every problem it meets. Columns named in
+    ``plain`` are returned as plain text (pandas' ``str``), the others as categoricals.
     """
     try:
         size = path.stat().st_size
     except OSError as exc:
         return None, Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a readable file ({exc.strerror})"), [], False
     if size >= COLUMNAR_BYTES:
-        fast = _read_csv_columnar(path)
+        fast = _read_csv_columnar(path, plain=plain)
         if fast is not None:
             frame, problem, notes, sep = fast
             return frame, problem, notes, sep == ";"
@@ -177,7 +187,7 @@ def read_csv(path: Path) -> tuple[pd.DataFrame | None, Problem | None, list[str]
         return None, _ragged(text, sep, path.name, exc), notes, False
     except (ValueError, OverflowError) as exc:
         return None, Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a delimited text file ({exc})"), notes, False
-    frame, problem = frame_from_grid(grid, path.name)
+    frame, problem = frame_from_grid(grid, path.name, plain=plain)
     return frame, problem, notes, sep == ";"
 
 
@@ -187,7 +197,7 @@ def _delimiter_note(name: str, sep: str) -> list[str]:
     return [f"{name} uses {'a semicolon' if sep == ';' else repr(sep)} as delimiter" + ("; decimal commas are read as decimal points" if sep == ";" else "")]
 
 
-def _read_csv_columnar(path: Path) -> tuple[pd.DataFrame | None, Problem | None, list[str], str] | None:
+def _read_csv_columnar(path: Path, *, plain: frozenset[str] = frozenset()) -> tuple[pd.DataFrame | None, Problem | None, list[str], str] | None:
     """Read a large, clean UTF-8 CSV with pyarrow, every column dictionary-coded.
 
     Only the first line is read as text (for the delimiter and the header); the rest is
@@ -223,32 +233,36 @@ def _read_csv_columnar(path: Path) -> tuple[pd.DataFrame | None, Problem | None,
 
         names = [f"c{i}" for i in range(len(header))]
         coded = pa.dictionary(pa.int32(), pa.string())
+        types = {n: pa.string() if h.strip() in plain else coded for n, h in zip(names, header)}
         table = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=_BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={n: coded for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False),
+            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except Exception:  # any parse problem: let the careful reader describe it
         return None
     columns = {}
     for i in range(table.num_columns):
-        codes, values = _arrow_codes(table.column(i))
+        column = table.column(i)
+        # A plain text column (personal data) is checked as it is; a coded one on its distinct values.
+        columns[i] = _arrow_codes(column) if pa.types.is_dictionary(column.type) else column
+        values = columns[i][1] if isinstance(columns[i], tuple) else column
         if len(values) and pc.any(pc.match_substring(values, "\x00")).as_py():
             return None  # a binary file: the careful reader says so
-        columns[i] = (codes, values)
     rows = table.num_rows
     del table
-    frame, problem = frame_from_columns(header, columns, path.name, rows=rows)
+    frame, problem = frame_from_columns(header, columns, path.name, rows=rows, plain=plain)
     return frame, problem, _delimiter_note(path.name, sep), sep
 
 
-def read_parquet(path: Path) -> tuple[pd.DataFrame | None, Problem | None]:
+def read_parquet(path: Path, *, plain: frozenset[str] = frozenset()) -> tuple[pd.DataFrame | None, Problem | None]:
     """Read a Parquet table as text, like a CSV, so that it is validated the same way.
 
     Text columns are read dictionary-coded (Parquet stores them so), and every conversion
-    to text works on the distinct values: no row's text is built. Rows are numbered as if
-    the table were a spreadsheet: the first record is row 2.
+    to text works on the distinct values: no row's text is built. Columns named in
+    ``plain`` are read as plain text instead. Rows are numbered as if the table were a
+    spreadsheet: the first record is row 2.
     """
     try:
         import pyarrow as pa
@@ -257,11 +271,17 @@ def read_parquet(path: Path) -> tuple[pd.DataFrame | None, Problem | None]:
         with pq.ParquetFile(path) as parquet:
             text_columns = [f.name for f in parquet.schema_arrow if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
             wide = _mostly_distinct(parquet.metadata)
-        table = pq.read_table(path, read_dictionary=[c for c in text_columns if c not in wide])
+        table = pq.read_table(path, read_dictionary=[c for c in text_columns if c not in wide and c.strip() not in plain])
     except Exception as exc:  # pyarrow raises several types for a corrupt file
         return None, Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a readable Parquet file ({str(exc)[:150]})")
-    columns = {i: _parquet_text(table.column(i)) for i in range(table.num_columns)}
-    return frame_from_columns(list(table.column_names), columns, path.name, rows=table.num_rows)
+    columns = {}
+    for i, name in enumerate(table.column_names):
+        column = table.column(i)
+        if name.strip() in plain and (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            columns[i] = column
+        else:
+            columns[i] = _parquet_text(column)
+    return frame_from_columns(list(table.column_names), columns, path.name, rows=table.num_rows, plain=plain)
 
 
 def _mostly_distinct(metadata) -> set[str]:
@@ -362,7 +382,7 @@ def _parser_message(exc: Exception) -> str:
     return text[:200]
 
 
-def frame_from_grid(grid: pd.DataFrame, source: str) -> tuple[pd.DataFrame | None, Problem | None]:
+def frame_from_grid(grid: pd.DataFrame, source: str, *, plain: frozenset[str] = frozenset()) -> tuple[pd.DataFrame | None, Problem | None]:
     """First row is the header; rows are indexed by their spreadsheet row number."""
     if grid.empty:
         return None, Problem(file=source, kind="empty", expected="a header row naming the columns")
@@ -372,23 +392,28 @@ def frame_from_grid(grid: pd.DataFrame, source: str) -> tuple[pd.DataFrame | Non
         codes, values = pd.factorize(grid.iloc[1:, i].to_numpy(dtype=object), use_na_sentinel=True)
         # As pandas' astype(str) shows them: a grid from a workbook or an importer may hold numbers.
         columns[i] = (codes, [v if isinstance(v, str) else None if pd.isna(v) else str(v) for v in values])
-    return frame_from_columns(header, columns, source, rows=len(grid) - 1)
+    return frame_from_columns(header, columns, source, rows=len(grid) - 1, plain=plain)
 
 
-def frame_from_columns(header: list[str], columns: dict, source: str, *, rows: int) -> tuple[pd.DataFrame | None, Problem | None]:
+def frame_from_columns(header: list[str], columns: dict, source: str, *, rows: int, plain: frozenset[str] = frozenset()) -> tuple[pd.DataFrame | None, Problem | None]:
     """A table from its header and its columns given as (codes, distinct values), -1 for a
-    missing cell. Rows are indexed by their spreadsheet row number; spaces are trimmed, and
-    blank rows and unnamed empty columns dropped.
+    missing cell, or as an Arrow text array. Rows are indexed by their spreadsheet row
+    number; spaces are trimmed, and blank rows and unnamed empty columns dropped.
 
-    Every column is returned as a categorical of text, its categories in text order. The
-    work is done on the distinct values: a PRA table repeats a few codes many times.
+    Every column is returned as a categorical of text, its categories in text order, except
+    the columns named in ``plain``, returned as pandas' ``str`` (a missing cell is an empty
+    text in both). The work is done on the distinct values: a PRA table repeats a few codes
+    many times.
     """
     header = [str(h).strip() for h in header]
     index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + rows)
     built = {}
-    for i, (codes, values) in columns.items():
-        column = _text_column(codes, values)
-        longest = int(column.categories.str.len().max()) if rows and len(column.categories) else 0
+    for i, given in columns.items():
+        if i < len(header) and header[i] in plain:
+            column, longest = _plain_text(given)
+        else:
+            column = _text_column(*given)
+            longest = int(pd.Series(column.categories, dtype=object).str.len().max()) if rows and len(column.categories) else 0
         if longest > MAX_FIELD:
             return None, Problem(file=source, column=header[i] if i < len(header) else None, kind="unreadable", value=f"a field of {longest:,} characters", expected=f"fields shorter than {MAX_FIELD:,} characters")
         built[i] = pd.Series(column, index=index, copy=False)
@@ -404,15 +429,47 @@ def frame_from_columns(header: list[str], columns: dict, source: str, *, rows: i
 
 
 def _filled(column: pd.Series) -> np.ndarray:
-    """Which cells of a categorical text column are not empty, from its codes."""
+    """Which cells of a text column are not empty; a categorical's from its codes."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return (column != "").to_numpy(dtype=bool)
     empty = column.cat.categories.get_indexer([""])[0]
-    codes = column.cat.codes.to_numpy()
+    codes = column.array.codes  # the codes themselves: .cat.codes would copy them
     return codes != empty if empty >= 0 else np.ones(len(codes), dtype=bool)
 
 
 # Every character Python's str.strip() removes (str.isspace), as an RE2 class, so that
 # only the few padded values are stripped in Python.
 _SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+
+
+def _plain_text(given) -> tuple[pd.api.extensions.ExtensionArray, int]:
+    """A column kept as plain text: (pandas ``str`` array, length of its longest value).
+
+    ``given`` is an Arrow text array, or (codes, distinct values) as for
+    :func:`_text_column`. Spaces are trimmed and a missing cell is an empty text, as in a
+    coded column; the texts stay in Arrow, so no Python string is made per row.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(given, tuple):
+        codes, values = given
+        if not isinstance(values, (pa.Array, pa.ChunkedArray)):
+            values = pa.array([v if isinstance(v, str) else None for v in values], type=pa.string())
+        given = values.take(pa.array(np.asarray(codes), mask=np.asarray(codes) < 0)) if len(values) else pa.nulls(len(codes), pa.string())
+    text = given if isinstance(given, pa.ChunkedArray) else pa.chunked_array([given])
+    if pa.types.is_dictionary(text.type):
+        text = text.cast(text.type.value_type)
+    if not pa.types.is_string(text.type):
+        text = text.cast(pa.string())
+    text = text.fill_null("") if text.null_count else text
+    padded = pc.match_substring_regex(text, f"^{_SPACE}|{_SPACE}$")
+    if pc.any(padded).as_py():
+        text = text.combine_chunks()
+        where = pa.array(np.flatnonzero(padded.to_numpy(zero_copy_only=False)))
+        text = pc.replace_with_mask(text, padded.combine_chunks(), pa.array([v.strip() for v in text.take(where).to_pylist()], type=pa.string()))
+    longest = pc.max(pc.utf8_length(text)).as_py() if len(text) else 0
+    return pd.array(text, dtype="str"), int(longest or 0)
 
 
 def _text_column(codes: np.ndarray, values) -> pd.Categorical:
@@ -442,23 +499,24 @@ def _text_column(codes: np.ndarray, values) -> pd.Categorical:
         values, changed = pa.array(texts, type=pa.string()), True
     if missing:
         values = pa.concat_arrays([values, pa.array([""], type=pa.string())])
-    # An Arrow dictionary may repeat a value; trimmed or filled values may repeat others.
-    if changed or missing or pc.count_distinct(values).as_py() != len(values):
-        encoded = pc.dictionary_encode(values)
-        dedup, uniques = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary
-    else:
-        dedup, uniques = np.arange(len(values)), values
-    order = pc.sort_indices(uniques).to_numpy() if len(uniques) else np.empty(0, dtype=np.int64)
+    # Sorting puts equal texts next to each other: an Arrow dictionary may repeat a value, and
+    # trimmed or filled values may repeat others. Runs of equal sorted texts are the distinct
+    # values, found by comparing neighbours instead of hashing every text.
+    order = pc.sort_indices(values).to_numpy() if len(values) else np.empty(0, dtype=np.int64)
+    ordered = values.take(pa.array(order)) if len(values) else values
+    starts = np.ones(len(order), dtype=bool)
+    if len(order) > 1:
+        starts[1:] = pc.not_equal(ordered.slice(1), ordered.slice(0, len(order) - 1)).to_numpy(zero_copy_only=False)
     rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    remap = rank[dedup]
-    if not missing and len(remap) == len(uniques) and (remap == np.arange(len(remap))).all():
+    rank[order] = np.cumsum(starts) - 1
+    uniques = ordered.filter(pa.array(starts)) if not starts.all() else ordered
+    if not missing and len(uniques) == len(values) and (order == np.arange(len(order))).all():
         row_codes = codes  # already distinct, trimmed and in order: nothing to move
     else:
         small = np.int8 if len(uniques) < 127 else np.int16 if len(uniques) < 32_767 else np.int32
-        remap = remap.astype(small)
+        remap = rank.astype(small)
         row_codes = remap[np.where(codes < 0, len(remap) - 1, codes)] if missing else remap[codes]
-    categories = uniques.take(pa.array(order)).to_numpy(zero_copy_only=False) if len(uniques) else np.array([""], dtype=object)
+    categories = uniques.to_numpy(zero_copy_only=False) if len(uniques) else np.array([""], dtype=object)
     return pd.Categorical.from_codes(row_codes, dtype=pd.CategoricalDtype(pd.Index(categories, dtype=object)), validate=False)
 
 
@@ -529,7 +587,7 @@ def _read_workbook(book: Path, raw: RawTables) -> None:
         if hidden:
             raw.notes.append(f"{source}: rows {', '.join(map(str, sorted(hidden)[:10]))} are hidden in Excel but are read as data")
         grid = pd.DataFrame([["" if v is None else _cell_text(v) for v in row] for row in rows])
-        frame, problem = frame_from_grid(grid, source)
+        frame, problem = frame_from_grid(grid, source, plain=_plain_columns(ws.title))
         if problem:
             raw.problems.append(problem)
         else:
