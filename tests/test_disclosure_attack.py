@@ -30,11 +30,12 @@ What it does:
   adding up to its count. A hidden count a table rests on is at least 1 (a reader knows its
   row is there because someone is in it: suppression publishes an empty row as 0; a
   hidden row of no raters but some "don't know" answers is taken at least 1 too, which
-  is stricter than a reader may assume), its parts at least 0. A count a table rests on must keep an interval of at least
-  ``min_cell_size``, but for the lines that only suppression across tables could protect
-  (``linked_only``: every cell of a line hidden under a published total that leaves each
-  less; README), which must not be pinned down; a part of a hidden cell (its "don't know"
-  answers, its answers in a category) must not be pinned to a number of people above 0;
+  is stricter than a reader may assume), its parts at least 0. A count a table rests on
+  must keep an interval of at least ``min_cell_size``, with no exception; each interval
+  says whether only suppression across tables could widen it (``linked_only``: every cell
+  of a line hidden under a published total that leaves each less), which the run's linked
+  tables do (README); a part of a hidden cell (its "don't know" answers, its answers in a
+  category) must not be pinned to a number of people above 0;
 - *group disclosure*: no published group's answers are all, or all but fewer than
   ``min_cell_size``, in one category, and for a withheld group the attacker's lowest bound
   on its answers in any category leaves ``min_cell_size`` of its members free;
