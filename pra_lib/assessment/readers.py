@@ -242,16 +242,17 @@ def _read_csv_columnar(path: Path, *, plain: frozenset[str] = frozenset()) -> tu
         )
     except Exception:  # any parse problem: let the careful reader describe it
         return None
+    rows, arrays = table.num_rows, table.columns
+    del table  # each column is let go once it is converted
     columns = {}
-    for i in range(table.num_columns):
-        column = table.column(i)
+    for i in range(len(arrays)):
+        column, arrays[i] = arrays[i], None
         # A plain text column (personal data) is checked as it is; a coded one on its distinct values.
         columns[i] = _arrow_codes(column) if pa.types.is_dictionary(column.type) else column
         values = columns[i][1] if isinstance(columns[i], tuple) else column
+        del column
         if len(values) and pc.any(pc.match_substring(values, "\x00")).as_py():
             return None  # a binary file: the careful reader says so
-    rows = table.num_rows
-    del table
     frame, problem = frame_from_columns(header, columns, path.name, rows=rows, plain=plain)
     return frame, problem, _delimiter_note(path.name, sep), sep
 
@@ -264,24 +265,38 @@ def read_parquet(path: Path, *, plain: frozenset[str] = frozenset()) -> tuple[pd
     ``plain`` are read as plain text instead. Rows are numbered as if the table were a
     spreadsheet: the first record is row 2.
     """
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
+    def unreadable(exc: Exception) -> tuple[None, Problem]:
+        return None, Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a readable Parquet file ({str(exc)[:150]})")
+
+    try:
         with pq.ParquetFile(path) as parquet:
             text_columns = [f.name for f in parquet.schema_arrow if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
             wide = _mostly_distinct(parquet.metadata)
-        table = pq.read_table(path, read_dictionary=[c for c in text_columns if c not in wide and c.strip() not in plain])
+        parquet = pq.ParquetFile(path, read_dictionary=[c for c in text_columns if c not in wide and c.strip() not in plain])
+        names, rows = list(parquet.schema_arrow.names), parquet.metadata.num_rows
+        # Column by column, each converted before the next is read, so the whole read and
+        # its codes are never held together; a file with a repeated name is read at once.
+        whole = None if len(set(names)) == len(names) else parquet.read().columns
     except Exception as exc:  # pyarrow raises several types for a corrupt file
-        return None, Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a readable Parquet file ({str(exc)[:150]})")
+        return unreadable(exc)
     columns = {}
-    for i, name in enumerate(table.column_names):
-        column = table.column(i)
-        if name.strip() in plain and (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-            columns[i] = column
-        else:
-            columns[i] = _parquet_text(column)
-    return frame_from_columns(list(table.column_names), columns, path.name, rows=table.num_rows, plain=plain)
+    with parquet:
+        for i, name in enumerate(names):
+            try:
+                column = parquet.read(columns=[name]).column(0) if whole is None else whole[i]
+            except Exception as exc:
+                return unreadable(exc)
+            if whole is not None:
+                whole[i] = None
+            if name.strip() in plain and (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+                columns[i] = column
+            else:
+                columns[i] = _parquet_text(column)
+            del column
+    return frame_from_columns(names, columns, path.name, rows=rows, plain=plain)
 
 
 def _mostly_distinct(metadata) -> set[str]:
@@ -408,7 +423,8 @@ def frame_from_columns(header: list[str], columns: dict, source: str, *, rows: i
     header = [str(h).strip() for h in header]
     index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + rows)
     built = {}
-    for i, given in columns.items():
+    for i in list(columns):
+        given = columns.pop(i)  # the reader's codes are let go once the column is built
         if i < len(header) and header[i] in plain:
             column, longest = _plain_text(given)
         else:
