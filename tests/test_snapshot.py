@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import pickle
 
@@ -276,3 +277,29 @@ def test_a_table_given_to_a_shared_result_counts_by_its_content(assessment_copy,
         assert len(calls) == 3, "other values or other dtypes: another result"
         with pytest.raises(ValueError, match="by 'stakeholder_group'"):
             shared(evidence, data, goal_scores=table(2.4), by="stakeholder_group")
+
+
+def test_the_focus_area_evidence_scores_the_questionnaire_once_per_run(tmp_path, monkeypatch):
+    from pra_lib import perception
+    from pra_lib import focus_areas as synthesis
+
+    plain = load_assessment(SAMPLE, errors="collect")  # no run cache: every function scores the ratings itself
+    expected = (synthesis.evidence_matrix(plain), synthesis.goal_evidence(plain))
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    save_snapshot(load_assessment(SAMPLE, errors="collect"), cache, errors="collect")
+    monkeypatch.setenv(CACHE_ENV, str(cache))
+    data = cached_assessment(SAMPLE, errors="collect")
+    calls = []
+
+    @functools.wraps(perception.activity_scores)  # the same name, so the same key
+    def counted(*args, **options):
+        calls.append(options)
+        return counted.__wrapped__(*args, **options)
+
+    monkeypatch.setattr(perception, "activity_scores", counted)
+    got = (synthesis.evidence_matrix(data), synthesis.goal_evidence(data))
+    synthesis.evidence_variants(data)
+    assert len(calls) == 1, "the matrix, its variants and the goal view share one scoring of the questionnaire"
+    for mine, theirs in zip(got, expected):
+        pd.testing.assert_frame_equal(mine, theirs, check_exact=True)

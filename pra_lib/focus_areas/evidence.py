@@ -19,6 +19,7 @@ import pandas as pd
 
 from .. import actions, perception, risk
 from ..assessment import crf
+from ..assessment.snapshot import shared
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
 from ..publishing.i18n import cell_label, goal_label, pick
 from ..stats._base import NoDataWarning
@@ -72,8 +73,8 @@ def _scopes(assessment) -> pd.DataFrame:
 
 
 def _goal_scores(assessment, activity: str | None, channels) -> pd.DataFrame:
-    q = perception.ratings_frame(assessment, activity_id=activity, aspect="performance", channels=list(channels) if channels else None)
-    return perception.scores(q, n_resamples=50, seed=0)
+    # the matrix, its variants and the goal view all need these means: under `pra run` they are computed once
+    return shared(perception.activity_scores, assessment, activity_id=activity, channels=list(channels) if channels else None, n_resamples=50, seed=0)
 
 
 def hazard_risk(
