@@ -412,7 +412,10 @@ def test_a_total_that_pins_down_its_hidden_line_is_hidden_in_the_coarser_table()
     group hides; only hiding the total in the table by goal protects them (section 4.4,
     linked tables)."""
     cells, by_goal, by_group = _linked(_SAMPLE_LINES)
-    assert cells[["table", "cell", "suppression", "protects"]].values.tolist() == [["by_goal", (("goal_id", "G12"),), "complementary", "by_group"]]
+    assert cells[["table", "cell", "suppression", "protects", "role"]].values.tolist() == [
+        ["by_goal", (("goal_id", "G12"),), "complementary", "by_group", "linked"],
+        ["by_goal", (("goal_id", "G01"),), "complementary", "by_goal", "companion"],  # its grand total is taken as public here
+    ], "the companion is named with the linked total"
     assert by_goal.set_index("goal_id")["suppression"].to_dict() == {"G12": "complementary", "G01": "complementary", "G10": ""}, "with a companion in its own table"
     assert by_group.loc[by_group["goal_id"] == "G12", "suppression"].eq("primary").all()
     # 9 over 4 groups leaves each 1 to 6: the total may stay published.
@@ -432,7 +435,9 @@ def test_a_hidden_total_that_the_finer_table_gives_back_gets_a_companion_there()
              ("G04", s): [2, 4, 2, 6], ("G05", s): [8, 8, 9, 9], ("G06", s): [8, 7, 4, 5]}
     cells, by_goal, by_group = _linked(lines)
     assert set(cells["protects"]) == {"by_goal", "by_group"}, cells
-    assert cells.loc[cells["table"] == "by_goal", "cell"].tolist() == [(("goal_id", "G12"), ("valence", "weakness"))]
+    assert cells.loc[(cells["table"] == "by_goal") & (cells["role"] == "linked"), "cell"].tolist() == [(("goal_id", "G12"), ("valence", "weakness"))]
+    companions = cells.loc[cells["role"] == "companion"]
+    assert set(companions["table"]) <= {"by_goal", "by_group"} and (companions["table"] == companions["protects"]).all()
     for goal in by_goal.loc[by_goal["suppressed"], "goal_id"]:
         assert by_group.loc[by_group["goal_id"] == goal, "suppressed"].sum() >= 2, f"{goal}: its groups would give it back"
     cells, alone, _ = _linked({key: counts for key, counts in lines.items() if key[0] != "G12"})
@@ -468,12 +473,13 @@ def test_the_report_hides_linked_cells_wherever_they_are_published_and_names_the
     report = Report(tmp_path, min_cell_size=5, activity_id="survey/interviewees")
     dims = {"by_goal": ["goal_id"], "by_group": ["goal_id", "stakeholder_group"]}
     found = report.link_tables({"by_goal": by_goal, "by_group": by_group}, dims=dims, measure="interviewees_by_goal")
-    assert found["cell"].tolist() == [(("goal_id", "G12"),)]
+    assert found[["cell", "role"]].values.tolist() == [[(("goal_id", "G12"),), "linked"], [(("goal_id", "G01"),), "companion"]]
     published = report.table(by_goal, "by_goal", dims=["goal_id"], measure="interviewees_by_goal")
     assert published.set_index("goal_id").loc["G12", "suppression"] == "complementary"
     other = report.table(by_goal, "by_goal_raters", dims=["goal_id"], measure="goal_raters")
     assert not other["suppressed"].any(), "a table of another measure is not touched"
     assert "these cells of by_goal are hidden as well" in report.plan_sentence() and ": Fosters long-term & integrated planning." in report.plan_sentence()
+    assert "these cells of by_goal are hidden too: Meets basic needs." in report.plan_sentence(), "and its companion"
     declared = json.loads((tmp_path / "tables" / "_tables.json").read_text())
     assert declared["linked"][0]["cell"] == {"goal_id": "G12"} and declared["linked"][0]["protects"] == "by_group"
 
@@ -494,3 +500,68 @@ def test_the_plan_sentence_names_city_wide_people_and_interviewee_groups_hidden_
     assert "hidden to protect another category" in text
     people = a.participants.assign(area=a.participants["area"].fillna("jakarta_barat"))
     assert "(city-wide)" not in Report(tmp_path, min_cell_size=8, assessment=replace(a, tables={**a.tables, "participants": people}), activity_id="questionnaire").plan_sentence()
+
+
+# --- Which sums of a table a reader holds ------------------------------------------------------
+
+def _sample_interview_tables():
+    from pra_lib import perception
+    from pra_lib.assessment.loading import load_assessment
+
+    a = load_assessment(Path(__file__).resolve().parents[1] / "data" / "sample", errors="collect")
+    by_goal = perception.interview_codes(a, level="goal", activity_id="questionnaire")
+    by_group = perception.interview_codes(a, level="goal", by="stakeholder_group", activity_id="questionnaire")
+    return a, by_goal, by_group
+
+
+def test_the_sums_taken_as_public_are_those_published_or_counting_people():
+    """A goal's interviewees as a weakness plus as a strength count twice whoever named it both
+    ways (the sample's statements: 3 of the 14 interviewees naming G09), and a valence's sum
+    over goals counts an interviewee once per goal; neither is published in the run. The
+    table by goal and group sums over groups to the table by goal, which is published."""
+    from pra_lib.publishing.disclosure_linked import public_margins
+
+    a, _, _ = _sample_interview_tables()
+    said = a.interview_statements.merge(a.participants[["respondent_id", "stakeholder_group"]], on="respondent_id")
+    g09 = said[said["goal_id"] == "G09"].groupby("respondent_id")["valence"].nunique()
+    assert (g09 > 1).sum() == 3 and len(g09) == 14
+    assert public_margins(said, dims=["goal_id", "valence"]) == []
+    assert public_margins(said, dims=["goal_id", "valence", "stakeholder_group"], published=[["goal_id", "valence"]]) == ["stakeholder_group"]
+    assert public_margins(said, dims=["stakeholder_group"]) == ["stakeholder_group"], "each interviewee is in one group"
+    assert public_margins(said, dims=["goal_id", "area"]) is None, "the statements cannot tell: every sum stays public"
+    # No one names a goal both ways: its sum over valence counts people, and is taken as public.
+    once = said[~((said["goal_id"] == "G09") & (said["valence"] == "strength"))]
+    assert public_margins(once, dims=["goal_id", "valence"]) == ["valence"]
+
+
+def test_linked_suppression_of_the_interview_tables_hides_no_cell_for_a_sum_no_one_publishes(tmp_path):
+    """The sample run's interview tables: the totals of G12 as a weakness and G09 as a strength
+    are hidden in the table by goal to protect their groups, and nothing else: G09 as a
+    weakness (11) and G06 as a strength (10) were hidden as companions against the table's
+    sums over valence and over goals, which count no people and are published nowhere."""
+    from pra_lib.publishing.disclosure_linked import _Grid, LinkedTable, _links, _narrow
+    from pra_lib.publishing.report import Report
+
+    a, by_goal, by_group = _sample_interview_tables()
+    report = Report(tmp_path, min_cell_size=5, assessment=a, activity_id="questionnaire")
+    who = "questionnaire/interviewees"
+    dims = {"by_goal": ["goal_id", "valence"], "by_group": ["goal_id", "valence", "stakeholder_group"]}
+    found = report.link_tables({"by_goal": by_goal, "by_group": by_group}, dims=dims, measure="interviewees_by_goal", activity_id=who, people=a.interview_statements)
+    assert found[["table", "cell", "role"]].values.tolist() == [
+        ["by_goal", (("goal_id", "G12"), ("valence", "weakness")), "linked"], ["by_goal", (("goal_id", "G09"), ("valence", "strength")), "linked"]]
+    published = report.table(by_goal, "by_goal", dims=dims["by_goal"], activity_id=who, measure="interviewees_by_goal")
+    why = {tuple(k): v for k, v in zip(published[["goal_id", "valence"]].values.tolist(), published["suppression"]) if v}
+    assert why == {("G03", "weakness"): "primary", ("G05", "weakness"): "primary", ("G12", "weakness"): "complementary", ("G09", "strength"): "complementary"}
+    shown = published.set_index(["goal_id", "valence"])["n"]
+    assert (shown[("G09", "weakness")], shown[("G06", "strength")]) == (11, 10)
+    fine = report.table(by_group, "by_group", dims=dims["by_group"], activity_id=who, measure="interviewees_by_goal")
+    assert json.loads((tmp_path / "tables" / "_tables.json").read_text())["tables"]["by_goal"]["margins"] == []
+    # A reader holding both tables (and the sums that are public) still cannot narrow any hidden count.
+    specs = {"by_goal": LinkedTable(by_goal, dims["by_goal"], margins=[]), "by_group": LinkedTable(by_group, dims["by_group"], margins=["stakeholder_group"])}
+    grids = {name: _Grid(spec) for name, spec in specs.items()}
+    hidden = {"by_goal": published["suppressed"].to_numpy(), "by_group": fine["suppressed"].to_numpy()}
+    assert [g.keys for g in grids.values()] == [_Grid(LinkedTable(t, d)).keys for t, d in ((by_goal, dims["by_goal"]), (by_group, dims["by_group"]))]
+    assert _narrow(grids, hidden, _links(grids), 5) == []
+    # With every sum taken as public, as before, the two companions come back.
+    old = suppress(by_goal, dims=dims["by_goal"], linked=published["suppression"].eq("complementary").to_numpy())
+    assert set(map(tuple, old.loc[old["suppression"] == "complementary", ["goal_id", "valence"]].values.tolist())) == {("G12", "weakness"), ("G09", "strength"), ("G09", "weakness"), ("G06", "strength")}

@@ -196,7 +196,7 @@ def test_a_report_names_the_categories_it_merged_in_its_language(tmp_path):
 
     data = load_assessment(Path(__file__).resolve().parents[1] / "data" / "sample")
     shown = []
-    IPython.display.display, real = (lambda obj: shown.append(obj.data)), IPython.display.display
+    IPython.display.display, real = (lambda obj, **how: shown.append(obj.data)), IPython.display.display
     try:
         report = Report(tmp_path / "en", assessment=data, activity_id="questionnaire")
         with i18n.language("id"):
@@ -294,6 +294,55 @@ def test_an_ipython_shell_without_a_kernel_still_gets_its_workbook_at_once(tmp_p
     from IPython.core.interactiveshell import InteractiveShell
 
     monkeypatch.setattr(IPython, "get_ipython", lambda: InteractiveShell.instance())
-    report = Report(tmp_path / "r", min_cell_size=5)
-    report.table(pd.DataFrame({"hazard": ["flood"]}), "hazards", count=None)
-    assert report.workbook_path.exists()
+    try:
+        report = Report(tmp_path / "r", min_cell_size=5)
+        report.table(pd.DataFrame({"hazard": ["flood"]}), "hazards", count=None)
+        assert report.workbook_path.exists()
+    finally:
+        InteractiveShell.clear_instance()  # later tests of the session run with no shell, as outside IPython
+
+
+def test_the_sentence_at_the_top_names_the_cells_hidden_to_protect_a_linked_table_and_their_companions(tmp_path, monkeypatch):
+    """Issue 11: a reader learns at the top of the report which cells were hidden to protect
+    others. The plan's sentence is shown once, when the report is made; linking tables later
+    updates that same output (a display id) with the linked totals and the cells their own
+    table hides with them, in the report's language."""
+    import IPython.display
+
+    from pra_lib.assessment.loading import load_assessment
+    from pra_lib.publishing import i18n
+
+    shown: list = []
+
+    class Handle:
+        def __init__(self, at):
+            self.at = at
+
+        def update(self, obj):
+            shown[self.at] = obj.data
+
+    def display(obj, display_id=False, **how):
+        shown.append(obj.data)
+        return Handle(len(shown) - 1) if display_id else None
+
+    monkeypatch.setattr(IPython.display, "display", display)
+    data = load_assessment(Path(__file__).resolve().parents[1] / "data" / "sample")
+    # The sample's interviewees naming G12 (6, each group hidden), G01 and G10, by goal and group.
+    by_group = pd.DataFrame({"goal_id": ["G12"] * 4 + ["G01"] * 4 + ["G10"] * 4, "stakeholder_group": ["government", "academia", "private", "community"] * 3,
+                             "n": [1, 1, 2, 2, 1, 2, 3, 3, 6, 5, 6, 7]})
+    by_goal = by_group.groupby("goal_id", as_index=False, sort=False)["n"].sum()
+    dims = {"by_goal": ["goal_id"], "by_group": ["goal_id", "stakeholder_group"]}
+    texts = {}
+    for lang in ("en", "id"):
+        with i18n.language(lang):
+            report = Report(tmp_path / lang, assessment=data, activity_id="questionnaire")
+            assert len(shown) == 1 and "Kepulauan Seribu" in shown[0], "the plan is shown once, at the top"
+            report.link_tables({"by_goal": by_goal, "by_group": by_group}, dims=dims, measure="interviewees_by_goal", activity_id="questionnaire/interviewees")
+            assert len(shown) == 1, "linking updates the sentence at the top instead of adding one further down"
+            texts[lang] = shown.pop()
+    assert texts["en"].startswith("Categories with fewer than 5 people are merged")
+    assert "these cells of by_goal are hidden as well (complementary suppression across tables that count the same people): Fosters long-term &amp; integrated planning." in texts["en"]
+    assert "so that the totals of by_goal do not give them away, these cells of by_goal are hidden too: Meets basic needs." in texts["en"]
+    assert "sel berikut pada by_goal juga disembunyikan (penyembunyian pelengkap antartabel" in texts["id"]
+    assert "agar total by_goal tidak membukanya, sel berikut pada by_goal juga disembunyikan: " in texts["id"]
+    assert "Meets basic needs" not in texts["id"], "goal names in the report's language"

@@ -90,7 +90,7 @@ def suppress(
     columns: list[str] | None = None,
     dims: list[str] | None = None,
     hide=None,
-    linked=None,
+    linked=None, margins=None,
 ) -> pd.DataFrame:
     """Hide small cells, and the cells needed to protect them, in a table of counts.
 
@@ -116,7 +116,7 @@ def suppress(
     linked : array-like of bool, optional
         Rows hidden to protect a cell of another table of the run that counts the same
         people (:func:`pra_lib.publishing.disclosure_linked.link_tables`); they are hidden
-        as ``complementary``, and the table's own margins are protected around them.
+        as ``complementary``, and the table's own margins are protected around them. ``margins`` (list of str, optional) names the dims whose sums are public, a reader holding them (published, or a count of people); default every dim and the grand total; ``[]`` for a table none of whose sums counts people or is published.
 
     Returns
     -------
@@ -170,11 +170,11 @@ def suppress(
         cells = out.iloc[first].reset_index(drop=True)
         cell_hidden = pd.Series(hidden).groupby(cell).any().to_numpy()
         cell_planned = pd.Series(in_plan).groupby(cell).all().to_numpy()
-        cell_hidden = _complement(cells, counts[first], cell_hidden, dims, min_cell_size, cell_planned)
+        cell_hidden = _complement(cells, counts[first], cell_hidden, dims, min_cell_size, cell_planned, margins)
         hidden = cell_hidden[cell]
         primary = pd.Series(primary).groupby(cell).any().to_numpy()[cell]
     else:
-        hidden = _complement(out, counts, hidden, dims, min_cell_size, in_plan)
+        hidden = _complement(out, counts, hidden, dims, min_cell_size, in_plan, margins)
     out["suppressed"] = hidden
     out["suppression"] = np.where(primary & hidden, PRIMARY, np.where(hidden, COMPLEMENTARY, ""))
     if hidden.any():
@@ -385,7 +385,7 @@ def _margin_lines(data: pd.DataFrame, dims: list[str]):
                 yield dict(zip(others, key if isinstance(key, tuple) else (key,))), np.asarray(idx)
 
 
-def _public_margins(data, dims, counts, planned, min_cell_size) -> list[np.ndarray]:
+def _public_margins(data, dims, counts, planned, min_cell_size, margins=None) -> list[np.ndarray]:
     """The margins of :func:`margin_groups` a reader holds.
 
     A margin of a category the plan hides (every row of it in the table is planned) is
@@ -396,19 +396,19 @@ def _public_margins(data, dims, counts, planned, min_cell_size) -> list[np.ndarr
     in_plan = {}
     for dim in dims:
         in_plan[dim] = {v for v, idx in data.groupby(dim, sort=False, dropna=False).indices.items() if planned[idx].all()}
-    groups = [np.arange(len(data))]
-    groups += [idx for line, idx in _margin_lines(data, dims) if not any(v in in_plan[d] for d, v in line.items())]
+    groups = [np.arange(len(data))] if margins is None or (dims and set(dims) <= set(margins)) else []  # only the sums of ``margins`` (suppress)
+    groups += [idx for line, idx in _margin_lines(data, dims) if not any(v in in_plan[d] for d, v in line.items()) and (margins is None or set(dims) - set(line) <= set(margins))]
     return [g for g in groups if counts[g].sum() >= min_cell_size]
 
 
-def _complement(data, counts, hidden, dims, min_cell_size, planned=None):
+def _complement(data, counts, hidden, dims, min_cell_size, planned=None, margins=None):
     hidden = hidden.copy()
     if not hidden.any():
         return hidden
     # A margin that is itself small is suppressed wherever it is published, and so is a
     # margin of a category the run's plan hides: neither is a constraint an attacker can use.
     planned = np.zeros(len(counts), dtype=bool) if planned is None else np.asarray(planned, dtype=bool)
-    groups = _public_margins(data, dims, counts, planned, min_cell_size)
+    groups = _public_margins(data, dims, counts, planned, min_cell_size, margins)
     # A hidden count must keep a protection interval: its lowest and highest possible values
     # at least min_cell_size apart, each hidden count being at least 1.
     width = min_cell_size

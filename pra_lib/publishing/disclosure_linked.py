@@ -18,12 +18,16 @@ tau-ARGUS "linked tables"; sdcTable's ``protectLinkedTables``). :func:`link_tabl
 - a hidden cell of a coarser table that the finer table would give back (its line there
   published) gets a companion there: the smallest published cell of its line;
 - each table's own complementary suppression then protects the new hidden cells against
-  that table's margins, and all of this is repeated until nothing changes.
+  that table's public sums only (a goal's interviewees as a weakness plus as a strength is
+  no count of people and is published nowhere, so it needs no protecting), and all of this
+  is repeated until nothing changes; the cells it hides with the linked ones are returned
+  as their companions, so that the report can name them.
 
 Whether a hidden count keeps the protection interval is decided by one linear programme over
 all the tables at once, as a reader holding them would set it up: each table's margins
-(public, as :func:`~pra_lib.publishing.disclosure.suppress` assumes, except a line whose
-total is a hidden cell of a coarser table), every coarser cell tied to its cells in the finer
+that a reader can hold (:func:`public_margins`: a sum published by a linked table, or one
+that counts people; by default every sum, as :func:`~pra_lib.publishing.disclosure.suppress`
+assumes; never a line whose total is a hidden cell of a coarser table), every coarser cell tied to its cells in the finer
 table (equal to their sum when they add up to it, else at least each of them), and every
 hidden count at least 1. A hidden count must keep ``min_cell_size`` values between its lowest
 and highest possible value. The result is a tidy table of the cells hidden to protect
@@ -41,7 +45,8 @@ import pandas as pd
 
 from .disclosure import COMPLEMENTARY, DEFAULT_MIN_CELL_SIZE, _public_margins, published_numbers, suppress
 
-LINKED_COLUMNS = ["table", "cell", "suppression", "protects"]
+LINKED_COLUMNS = ["table", "cell", "suppression", "protects", "role"]
+LINKED, COMPANION = "linked", "companion"
 
 
 @dataclass(frozen=True)
@@ -50,13 +55,16 @@ class LinkedTable:
 
     ``data`` has one row per cell (or several rows per cell, each carrying its count) and a
     ``count`` column; ``dims`` are the columns it is broken down by; ``hide`` is the run's
-    plan for its rows (:meth:`~pra_lib.publishing.disclosure.DisclosurePlan.rows_to_hide`).
+    plan for its rows (:meth:`~pra_lib.publishing.disclosure.DisclosurePlan.rows_to_hide`);
+    ``margins`` the dims whose sums a reader holds (:func:`public_margins`; ``None``: every
+    sum and the grand total, the cautious default).
     """
 
     data: pd.DataFrame
     dims: list = field(default_factory=list)
     count: str = "n"
     hide: object = None
+    margins: object = None
 
 
 def cell_keys(data: pd.DataFrame, dims) -> list[tuple]:
@@ -86,6 +94,63 @@ def linked_rows(data: pd.DataFrame, dims, cells) -> np.ndarray:
     return np.asarray([key in wanted for key in cell_keys(data, dims)], dtype=bool)
 
 
+def public_margins(people: pd.DataFrame | None, *, dims, person: str = "respondent_id", published=()) -> list[str] | None:
+    """The dims of a table whose sums a reader may hold, decided from its people and the run.
+
+    A sum over a dimension (the others held fixed) is taken as public when the run publishes
+    it: the table broken down by the other dims is in ``published`` (a linked coarser table,
+    whose cells are these sums); or when it is a count of people that another report could
+    publish: no person is in two cells of any of its lines. Any other sum is not a count of
+    people and is published nowhere, so complementary suppression need not protect against
+    it: the interviewees naming a goal as a weakness plus those naming it as a strength
+    count twice whoever named it both ways (3 of the sample's 14 interviewees naming G09),
+    and a valence's sum over goals counts an interviewee once per goal they named.
+
+    Parameters
+    ----------
+    people : DataFrame or None
+        One row per person and cell (an interview statement): ``person`` and the ``dims``.
+        ``None``, or a dim missing, leaves every sum public (the cautious answer).
+    dims : list of str
+        The dims the table is broken down by.
+    person : str
+        The column identifying a person.
+    published : iterable of lists of str
+        The dims of the other tables of the run that publish sums of this one.
+
+    Returns
+    -------
+    list of str or None
+        The dims whose sums are public, for :func:`~pra_lib.publishing.disclosure.suppress`
+        and :class:`LinkedTable` (``margins``); the grand total is public when all of them
+        are. ``None`` when the people cannot tell (every sum and the grand total public).
+
+    Examples
+    --------
+    >>> said = pd.DataFrame({"respondent_id": ["r1", "r1", "r2"], "goal_id": ["G09", "G09", "G12"], "valence": ["weakness", "strength", "weakness"]})
+    >>> public_margins(said, dims=["goal_id", "valence"])  # sums over goals count people; r1 is twice in G09's sum over valence
+    ['goal_id']
+    >>> public_margins(said, dims=["goal_id", "valence"], published=[["goal_id"]])
+    ['goal_id', 'valence']
+    """
+    dims = list(dims)
+    if people is None or person not in people or any(d not in people for d in dims):
+        return None
+    published = {frozenset(p) for p in published}
+    rows = people[[person, *dims]].dropna(subset=dims).drop_duplicates()
+    out = []
+    for dim in dims:
+        others = [d for d in dims if d != dim]
+        if frozenset(others) in published:
+            out.append(dim)
+            continue
+        # a person in two cells of one line is counted twice in its sum
+        twice = rows.groupby([*others, person], sort=False, dropna=False)[dim].nunique() if others else rows.groupby(person, sort=False)[dim].nunique()
+        if not (twice > 1).any():
+            out.append(dim)
+    return sorted(out)
+
+
 def link_tables(tables, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.DataFrame:
     """Choose the suppression of tables that count the same people together.
 
@@ -103,7 +168,10 @@ def link_tables(tables, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.Dat
     DataFrame
         One row per cell hidden to protect a cell of another table: ``table``, ``cell``
         (sorted ``(dimension, value)`` pairs, as :func:`cell_keys`), ``suppression``
-        (``complementary``) and ``protects`` (the table whose cells it protects). Empty
+        (``complementary``), ``protects`` (the table whose cells it protects) and ``role``:
+        ``linked``, or ``companion`` for a cell its own table then hides with the linked
+        ones against its public sums (``protects`` is then that table; only the sums of
+        ``LinkedTable.margins`` count, see :func:`public_margins`). Empty
         when each table's own suppression already protects the others. Pass the cells of a
         table to :func:`~pra_lib.publishing.disclosure.suppress` as ``linked`` (through
         :func:`linked_rows`) to publish it.
@@ -112,8 +180,11 @@ def link_tables(tables, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.Dat
     --------
     >>> goal = pd.DataFrame({"goal_id": ["G12", "G10"], "n": [6, 24]})
     >>> by_group = pd.DataFrame({"goal_id": ["G12"] * 3 + ["G10"] * 3, "group": ["a", "b", "c"] * 2, "n": [1, 2, 3, 8, 8, 8]})
-    >>> link_tables({"by_goal": (goal, ["goal_id"]), "by_group": (by_group, ["goal_id", "group"])})[["table", "cell"]].values.tolist()
-    [['by_goal', (('goal_id', 'G12'),)]]
+    >>> link_tables({"by_goal": (goal, ["goal_id"]), "by_group": (by_group, ["goal_id", "group"])})[["table", "cell", "role"]].values.tolist()
+    [['by_goal', (('goal_id', 'G12'),), 'linked'], ['by_goal', (('goal_id', 'G10'),), 'companion']]
+    >>> alone = LinkedTable(goal, ["goal_id"], margins=[])  # its total (30) is a count of people nowhere
+    >>> link_tables({"by_goal": alone, "by_group": (by_group, ["goal_id", "group"])})[["table", "cell", "role"]].values.tolist()
+    [['by_goal', (('goal_id', 'G12'),), 'linked']]
     """
     if isinstance(min_cell_size, bool) or not isinstance(min_cell_size, (int, np.integer)) or min_cell_size < 1:
         raise ValueError(f"min_cell_size must be a whole number of at least 1, not {min_cell_size!r}")
@@ -129,7 +200,13 @@ def link_tables(tables, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.Dat
             changed = _widen_one(grids, hidden, forced, protects, links, min_cell_size)
         if not changed:
             break
-    rows = [[name, grids[name].keys[i], COMPLEMENTARY, protects[name][i]] for name in grids for i in np.flatnonzero(forced[name])]
+    rows = [[name, grids[name].keys[i], COMPLEMENTARY, protects[name][i], LINKED] for name in grids for i in np.flatnonzero(forced[name])]
+    for name, g in grids.items():
+        if forced[name].any():
+            # what the table's own suppression then hides with them, against its public sums
+            alone = g.hidden(np.zeros(len(g.keys), dtype=bool), min_cell_size)
+            companions = g.hidden(forced[name], min_cell_size) & ~alone & ~forced[name]
+            rows += [[name, g.keys[i], COMPLEMENTARY, name, COMPANION] for i in np.flatnonzero(companions)]
     return pd.DataFrame(rows, columns=LINKED_COLUMNS)
 
 
@@ -170,13 +247,15 @@ class _Grid:
         if key not in self._done:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # Report.table warns when it publishes
-                out = suppress(self.data, count=self.spec.count, dims=list(self.spec.dims), hide=self.spec.hide, linked=forced[self.row_cell], min_cell_size=min_cell_size)
+                out = suppress(self.data, count=self.spec.count, dims=list(self.spec.dims), hide=self.spec.hide, linked=forced[self.row_cell], min_cell_size=min_cell_size, margins=self.spec.margins)
             self._done[key] = out["suppressed"].to_numpy(dtype=bool)[self.first]
         return self._done[key].copy()
 
     def margins(self, planned_hidden: np.ndarray, min_cell_size: int) -> list[np.ndarray]:
         dims = list(self.spec.dims)
-        return _public_margins(self.cells, dims, self.counts, planned_hidden, min_cell_size) if dims else [np.arange(len(self.keys))]
+        if not dims:
+            return [np.arange(len(self.keys))] if self.spec.margins is None else []
+        return _public_margins(self.cells, dims, self.counts, planned_hidden, min_cell_size, self.spec.margins)
 
 
 def _links(grids: dict) -> list[tuple]:

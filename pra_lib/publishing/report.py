@@ -119,7 +119,9 @@ class Report:
         self.declarations: dict[str, dict] = {}
         self._workbook_tables: dict[str, pd.DataFrame] = {}  # as published, whatever the notebook does to them later
         self._workbook_due = False
-        self.linked = pd.DataFrame(columns=["activity_id", "measure", "table", "cell", "suppression", "protects"])
+        self.linked = pd.DataFrame(columns=["activity_id", "measure", "table", "cell", "suppression", "protects", "role"])
+        self.margins: dict = {}  # (activity, measure, table) -> the dims whose sums are public (link_tables)
+        self._plan_shown = None  # the display of the sentence at the top, updated when tables are linked
         # The plan depends on the data and the two options only, so each notebook of a run,
         # in its own kernel, arrives at the same one; under `pra run` it is computed once
         # per run and shared through the run's cache.
@@ -201,9 +203,14 @@ class Report:
         return " ".join(filter(None, [*sentences, linked]))
 
     def _show_plan(self) -> None:
+        # One sentence at the top of the report: cells linked later (link_tables) update it in place.
         from IPython.display import display
 
-        display(self.markdown(self.plan_sentence()))
+        text = self.markdown(self.plan_sentence())
+        if getattr(self, "_plan_shown", None) is not None:
+            self._plan_shown.update(text)
+        else:
+            self._plan_shown = display(text, display_id=True)
 
     def table(
         self,
@@ -270,7 +277,8 @@ class Report:
             hide = self.plan.rows_to_hide(data, dims=dims, activity_id=activity_id) if self.plan is not None else None
             mine = self.linked[(self.linked["activity_id"] == activity_id) & (self.linked["measure"] == measure)] if measure else self.linked.iloc[:0]
             linked = linked_rows(data, dims or [], mine["cell"]) if len(mine) else None
-            published = suppress(data, count=count, min_cell_size=self.min_cell_size, columns=columns, dims=dims, hide=hide, linked=linked)
+            margins = self.margins.get((activity_id, measure, name)) if measure else None
+            published = suppress(data, count=count, min_cell_size=self.min_cell_size, columns=columns, dims=dims, hide=hide, linked=linked, margins=margins)
         published = publishable(published, name=name)
         self.tables[name] = published
         self.declarations[name] = {
@@ -281,13 +289,15 @@ class Report:
             "columns": [str(c) for c in published.columns],
             "other_counts": _other_counts(other_counts, published, name),
         }
+        if count is not None and measure and (activity_id, measure, name) in self.margins:
+            self.declarations[name]["margins"] = self.margins[(activity_id, measure, name)]  # the sums taken as public
         csv = neutralise_formulas(published).to_csv(index=False, lineterminator="\n")
         atomic_write_text(self.output_dir / "tables" / f"{name}.csv", csv)
         atomic_write_text(self.output_dir / "tables" / "_tables.json", self._declaration_json())
         self._workbook_changed(name)
         return published
 
-    def link_tables(self, tables: dict, *, dims: dict, measure: str, activity_id: str | None = None, count: str = "n") -> pd.DataFrame:
+    def link_tables(self, tables: dict, *, dims: dict, measure: str, activity_id: str | None = None, count: str = "n", people: pd.DataFrame | None = None, person: str = "respondent_id") -> pd.DataFrame:
         """Choose the suppression of tables that count the same people together, before they are published.
 
         ``tables`` (``{name: DataFrame}``, each over ``dims[name]``) count one ``measure``
@@ -295,38 +305,65 @@ class Report:
         and the same by group). :func:`pra_lib.publishing.disclosure_linked.link_tables`
         finds the cells to hide so that no table gives away another's hidden counts (a goal's
         total where each of its groups is hidden); :meth:`table` then hides them wherever a
-        table of that measure publishes them, and the report names them.
+        table of that measure publishes them. Call it before the report's first table: the
+        sentence at the top of the report (:meth:`plan_sentence`) then names them, with the
+        cells hidden with them against their table's totals.
+
+        ``people`` (one row per person and cell, such as the interview statements, with a
+        ``person`` column) decides which sums of each table a reader may hold
+        (:func:`~pra_lib.publishing.disclosure_linked.public_margins`): one published by a
+        linked table or one that counts people; complementary suppression protects against
+        those only. People of other activities are left out (the report's participants say
+        whose activity a person is in), and the breakdowns the people lack are taken from
+        the participants. Without ``people`` every sum and grand total counts as public.
 
         Returns
         -------
         DataFrame
             The cells hidden to protect another table (``table``, ``cell``, ``suppression``,
-            ``protects``); empty when each table's own suppression suffices.
+            ``protects``, ``role``: ``linked``, or ``companion`` for a cell its own table
+            then hides with them); empty when each table's own suppression suffices.
 
         Examples
         --------
         >>> report.link_tables({"by_goal": by_goal, "by_goal_and_group": by_group}, dims={"by_goal": ["goal_id"],
-        ...                    "by_goal_and_group": ["goal_id", "stakeholder_group"]}, measure="interviewees_by_goal")  # doctest: +SKIP
+        ...                    "by_goal_and_group": ["goal_id", "stakeholder_group"]}, measure="interviewees_by_goal",
+        ...                    people=assessment.interview_statements)  # doctest: +SKIP
         """
-        from .disclosure_linked import LinkedTable, link_tables
+        from .disclosure_linked import LinkedTable, link_tables, public_margins
 
         activity_id = activity_id or self.activity_id
+        people = self._people_of_activity(people, person)
         specs = {}
         for name, data in tables.items():
             table_dims = list(dims[name])
             if self.plan is not None:
                 data = data[~self.plan.rows_merged_away(data, dims=table_dims, activity_id=activity_id)].reset_index(drop=True)
             hide = self.plan.rows_to_hide(data, dims=table_dims, activity_id=activity_id) if self.plan is not None else None
-            specs[name] = LinkedTable(data, table_dims, count=count, hide=hide)
+            others = [list(dims[o]) for o in tables if o != name]
+            margins = public_margins(people, dims=table_dims, person=person, published=others)
+            if margins is not None:
+                self.margins[(activity_id, measure, name)] = margins
+            specs[name] = LinkedTable(data, table_dims, count=count, hide=hide, margins=margins)
         found = link_tables(specs, min_cell_size=self.min_cell_size)
         found.insert(0, "measure", measure)
         found.insert(0, "activity_id", activity_id)
         self.linked = pd.concat([self.linked, found], ignore_index=True) if len(self.linked) else found
         if len(found):
-            from IPython.display import display
-
-            display(self.markdown(self._linked_sentence(found)))
+            self._show_plan()  # the sentence at the top of the report, now with these cells
         return found
+
+    def _people_of_activity(self, people, person: str):
+        """The rows of ``people`` of the report's activity, with the participants' breakdowns."""
+        if people is None or self.assessment is None or person not in people:
+            return people
+        who = self.assessment.participants
+        if person not in who:
+            return people
+        if self.activity_id is not None and "activity_id" in who:
+            who = who[who["activity_id"] == self.activity_id]
+        extra = [c for c in who.columns if c not in people or c == person]
+        return people.merge(who[extra].drop_duplicates(person), on=person, how="inner")
 
     def _linked_sentence(self, linked: pd.DataFrame) -> str:
         """One sentence per table naming the cells hidden in it to protect another table's."""
@@ -343,9 +380,13 @@ class Report:
             return parts[0] + (f" ({', '.join(parts[1:])})" if len(parts) > 1 else "")
 
         sentences = []
-        for (table, protects), rows in linked.groupby(["table", "protects"], sort=False):
+        role = linked["role"].fillna("linked") if "role" in linked else pd.Series("linked", index=linked.index)
+        for (table, protects), rows in linked[role != "companion"].groupby(["table", "protects"], sort=False):
             cells = "; ".join(named(cell) for cell in rows["cell"])
             sentences.append(t("report.linked_hidden", table=table, protects=protects, cells=cells, size=self.min_cell_size))
+        for table, rows in linked[role == "companion"].groupby("table", sort=False):
+            # the cells the table's own suppression hides with the linked ones
+            sentences.append(t("report.linked_companions", table=table, cells="; ".join(named(cell) for cell in rows["cell"])))
         return " ".join(sentences)
 
     @property
