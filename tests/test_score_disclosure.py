@@ -420,3 +420,48 @@ def test_the_family_published_elsewhere_may_be_a_column_other_than_the_cells():
     groups = withheld_groups(table, cells=CELLS, within=["dimension_id"], min_cell_size=M)
     assert groups["withheld_as"].tolist() == ["primary", "complementary"]
     assert list(groups.columns) == [*CELLS, "n", "answers_withheld", "withheld_as"], "the decision is keyed by the cells only"
+
+
+# --- Channel means (01's mode effect) ---------------------------------------------------------
+
+def _channel_answers(offline: list, online: list, goal: str = "G01") -> pd.DataFrame:
+    """Answers per category (1-5) of one goal by channel."""
+    return pd.DataFrame({"goal_id": goal, "channel": ["offline"] * 5 + ["online"] * 5, "category": list("12345") * 2, "count": [*offline, *online]})
+
+
+def test_a_channel_that_answered_alike_has_its_mean_withheld_with_the_other_channel():
+    """The mode-effect table publishes each channel's mean next to the goal's n per channel;
+    the goal's own scores are published too, so the other channel's mean would give a
+    withheld one back (goal mean x n minus it): both are withheld, and the difference with
+    them. A goal whose channels spread their answers keeps its means."""
+    from pra_lib.publishing.score_disclosure import withhold_channel_means
+
+    answers = pd.concat([_channel_answers([0, 6, 0, 0, 0], [20, 30, 40, 30, 20]), _channel_answers([2, 3, 1, 3, 2], [20, 30, 40, 30, 20], goal="G02")])
+    decided = withheld_groups(answers, cells=["goal_id", "channel"], within=["goal_id"], min_cell_size=5)
+    assert decided.set_index(["goal_id", "channel"])["withheld_as"].to_dict() == {
+        ("G01", "offline"): "primary", ("G01", "online"): "complementary", ("G02", "offline"): "", ("G02", "online"): ""}
+    mode = pd.DataFrame({"goal_id": ["G01", "G02"], "n_online": [140, 140], "n_offline": [6, 11], "mean_online": [3.0, 3.0],
+                         "mean_offline": [2.0, 2.9], "mean_difference": [1.0, 0.1], "pvalue": [0.01, 0.8]})
+    out = withhold_channel_means(mode, decided).set_index("goal_id")
+    assert out.loc["G01", ["mean_online", "mean_offline", "mean_difference"]].isna().all() and out.loc["G01", "answers_withheld"]
+    assert out.loc["G01", "n_offline"] == 6, "its n stays published"
+    assert out.loc["G02", ["mean_online", "mean_offline", "mean_difference"]].tolist() == [3.0, 2.9, 0.1] and not out.loc["G02", "answers_withheld"]
+    assert mode["mean_offline"].tolist() == [2.0, 2.9], "the input is not modified"
+
+
+def test_no_channel_of_the_sample_answered_alike_so_its_mode_effect_means_are_published(sample_dir):
+    """On the sample each channel's answers to a goal are spread over the scale: the fewest
+    answers outside a channel's most frequent category (of five, or of three sides) is far
+    above min_cell_size, so no channel mean discloses what its respondents said."""
+    import pra_lib as pra
+    from pra_lib import perception
+    from pra_lib.publishing.score_disclosure import THREE_WAY
+
+    survey = perception.ratings_frame(pra.load_assessment(sample_dir, errors="collect"), activity_id="questionnaire", aspect="performance")
+    answers = perception.likert_counts(survey, by="channel")
+    decided = withheld_groups(answers, cells=["goal_id", "channel"], within=["goal_id"], min_cell_size=5)
+    assert len(decided) == 24 and not decided["answers_withheld"].any()
+    on_scale = answers[answers["category"].astype(str) != "dont_know"].assign(side=lambda a: a["category"].astype(str).map(THREE_WAY))
+    for column in ("category", "side"):
+        split = on_scale.groupby(["goal_id", "channel", column], observed=True)["count"].sum().groupby(["goal_id", "channel"])
+        assert (split.sum() - split.max()).min() >= 5 * 10

@@ -20,7 +20,9 @@ table that describes the group's answers:
   the mean, median, interval, shares and consensus of a score table become missing, a
   yes/no column ``answers_withheld`` is added, and the group's ``n`` stays published.
 - :func:`withhold_named_groups` does the same for a group's mean quoted in a table of
-  another kind (the group that supports a focus area most, with its mean).
+  another kind (the group that supports a focus area most, with its mean), and
+  :func:`withhold_channel_means` for a channel's mean in a column of its own (the mode
+  effect's online and paper means).
 - :func:`withheld_summary` counts the withheld groups of a table, and
   :func:`withheld_text` says in the report's language how many were withheld and why.
 """
@@ -281,6 +283,66 @@ def withhold_named_groups(
         if hide.any():
             out[stat] = _missing_where(out[stat], hide)
     out["answers_withheld"] = any_hidden
+    return out
+
+
+def withhold_channel_means(
+    data: pd.DataFrame,
+    groups: pd.DataFrame,
+    *,
+    channel: str = "channel",
+    means: Mapping[str, str] | None = None,
+    derived: Sequence[str] = ("mean_difference",),
+) -> pd.DataFrame:
+    """Withhold a channel's mean where a table gives each channel its own column (mode effect).
+
+    The mode-effect table publishes, per goal, the mean of the online and of the paper
+    answers (``mean_online``, ``mean_offline``). A channel whose answers to a goal are
+    near-homogeneous tells its mean what everyone in it said, as a group's does, so
+    :func:`withheld_groups` decides per goal and channel (with ``within=["goal_id"]``: a
+    channel withheld with it where the goal's published scores minus the other channel's
+    would give it back), and its mean is withheld here, with the columns computed from it
+    (``mean_difference``: the other mean minus it would give it back). The n's stay.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The table (:func:`pra_lib.perception.mode_effect`), with the other cell columns of
+        ``groups`` (``goal_id``).
+    groups : DataFrame
+        Output of :func:`withheld_groups` over the answers per goal and ``channel``.
+    channel : str
+        The column of ``groups`` that names the channel.
+    means : mapping, optional
+        Mean column -> its channel; default ``{"mean_online": "online", "mean_offline":
+        "offline"}``.
+    derived : list of str
+        Columns withheld with either mean.
+
+    Returns
+    -------
+    DataFrame
+        A copy with the means of withheld channels (and ``derived``) missing and a yes/no
+        column ``answers_withheld``. The input is not modified.
+
+    Examples
+    --------
+    >>> groups = pd.DataFrame({"goal_id": ["G01", "G01"], "channel": ["online", "offline"], "n": [300, 6],
+    ...                        "answers_withheld": [True, True], "withheld_as": ["complementary", "primary"]})
+    >>> d = pd.DataFrame({"goal_id": ["G01"], "mean_online": [3.2], "mean_offline": [2.0], "mean_difference": [1.2]})
+    >>> withhold_channel_means(d, groups)[["mean_online", "mean_offline", "mean_difference", "answers_withheld"]].values.tolist()
+    [[nan, nan, nan, True]]
+    """
+    means = dict(means or {"mean_online": "online", "mean_offline": "offline"})
+    present = {stat: value for stat, value in means.items() if stat in data}
+    # each mean column names its channel in a column of its own, as withhold_named_groups reads it
+    named = {stat: f"_channel_of_{stat}" for stat in present}
+    marked = data.assign(**{column: present[stat] for stat, column in named.items()})
+    out = withhold_named_groups(marked, groups, group=channel, named=named).drop(columns=list(named.values()))
+    hide = out["answers_withheld"].to_numpy(dtype=bool)
+    for col in derived:
+        if col in out and hide.any():
+            out[col] = _missing_where(out[col], hide)
     return out
 
 
