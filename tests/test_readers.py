@@ -436,3 +436,53 @@ def test_a_dictionary_that_repeats_a_value_gives_one_category():
     column = _text_column(np.array([0, 1, 2, 1], dtype=np.int32), pa.array(["G02", "G01", "G02"]))
     assert list(column.categories) == ["G01", "G02"]
     assert list(column) == ["G02", "G01", "G02", "G01"]
+
+
+def test_personal_columns_are_plain_text_the_same_from_every_reader(assessment_copy, monkeypatch):
+    # Names, phones, e-mails and NIK are nearly all distinct and never grouped: they are kept
+    # as plain text (pandas' str), trimmed, an empty cell missing, whichever reader took them.
+    set_cell(assessment_copy / "participants.csv", 2, "name", "  Siti Rahma\t")
+    set_cell(assessment_copy / "participants.csv", 3, "phone", "")
+    careful, fast, used = _both_readers(assessment_copy, monkeypatch)
+    assert used["participants.csv"]
+    people = careful.participants
+    for col in ("name", "phone", "email", "nik"):
+        assert str(people[col].dtype) == "str", col
+        pd.testing.assert_series_equal(fast.participants[col], people[col], obj=col)
+    assert people.loc[people["source_row"] == 2, "name"].item() == "Siti Rahma"
+    assert people.loc[people["source_row"] == 3, "phone"].isna().item()
+    assert isinstance(people["respondent_id"].dtype, pd.CategoricalDtype)  # ids stay coded
+    frame = pd.read_csv(assessment_copy / "participants.csv", keep_default_na=False, dtype=str)
+    frame.to_parquet(assessment_copy / "participants.parquet", index=False)
+    (assessment_copy / "participants.csv").unlink()
+    monkeypatch.undo()
+    from_parquet = load_assessment(assessment_copy)
+    pd.testing.assert_frame_equal(from_parquet.participants, people)
+
+
+def test_checks_on_codes_find_what_pandera_finds_row_by_row():
+    # A categorical column is checked on its codes and distinct values, a typed column on
+    # its distinct values, and row by row only where that finds something: the problems
+    # must be those of checking every row.
+    from pra_lib.assessment.loading import _pandera_checks, _pandera_rows
+    from pra_lib.assessment.schema import TABLES_BY_NAME
+
+    def coded(values):
+        categories = pd.Index(sorted({v for v in values if v is not None}), dtype=object)
+        return pd.Categorical(values, dtype=pd.CategoricalDtype(categories))
+
+    spec = TABLES_BY_NAME["participants"]
+    clean = {"respondent_id": ["Q1", "Q2", "Q3", "Q4"], "channel": ["online", "offline", "online", "workshop"], "weight": [1.0, 2.0, 1.0, 0.5]}
+    broken = {"respondent_id": ["Q1", "Q1", None, "Q4"], "channel": ["online", "pigeon", None, "online"], "weight": [1.0, -2.0, 1.0, -2.0]}
+    for data in (clean, broken):
+        frame = pd.DataFrame(
+            {"respondent_id": coded(data["respondent_id"]), "channel": coded(data["channel"]), "weight": pd.array(data["weight"], dtype="Float64")},
+            index=pd.RangeIndex(2, 6),
+        )
+        columns = [spec.column(c) for c in frame.columns]
+        weights = pd.Series(pd.unique(frame["weight"]), dtype="Float64")
+        by_codes = _pandera_checks(frame, columns, "participants.csv", each_value={"weight": weights})
+        assert by_codes == _pandera_rows(frame, columns, "participants.csv")
+        assert bool(by_codes) == (data is broken)
+    found = {(p.row, p.column, p.kind) for p in by_codes}
+    assert {(2, "respondent_id", "duplicate"), (3, "respondent_id", "duplicate"), (4, "respondent_id", "type"), (3, "channel", "unknown_code"), (4, "channel", "type"), (3, "weight", "range"), (5, "weight", "range")} <= found

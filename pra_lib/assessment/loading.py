@@ -228,11 +228,12 @@ def _convert(raw: pd.DataFrame, spec: Table, source: str, metadata: Metadata | N
             problems.append(Problem(file=source, row=1, column=col.name, kind="missing_column", expected=f"a column '{col.name}': {col.description}{also}"))
     out = pd.DataFrame(index=raw.index)
     failed: dict[str, set[int]] = {}
+    each_value: dict[str, pd.Series] = {}  # a typed column's distinct values, each once
     for col in spec.columns:
         if col.name not in present:
             out[col.name] = pd.Series(pd.NA, index=raw.index, dtype=_dtype(col)) if col.kind != "str" or col.personal else pd.Series(pd.Categorical.from_codes(np.full(len(raw), -1, dtype=np.int8), dtype=_dtype(col)), index=raw.index)
             continue
-        converted, col_problems, dont_know = _convert_column(raw[col.name], col, source, metadata, spec, decimal_comma=decimal_comma)
+        converted, col_problems, dont_know, each_value[col.name] = _convert_column(raw[col.name], col, source, metadata, spec, decimal_comma=decimal_comma)
         problems += col_problems
         failed[col.name] = {p.row for p in col_problems}
         out[col.name] = converted
@@ -242,7 +243,7 @@ def _convert(raw: pd.DataFrame, spec: Table, source: str, metadata: Metadata | N
         out["dont_know"] = False
     # A column that may be empty, repeat and hold anything (a name, a phone) has nothing to check.
     checked = [c for c in spec.columns if c.name in present and (not c.nullable or c.unique or c.allowed is not None or c.minimum is not None or c.maximum is not None)]
-    problems += [p for p in _pandera_checks(out, checked, source) if p.row not in failed.get(p.column, ())]
+    problems += [p for p in _pandera_checks(out, checked, source, each_value=each_value) if p.row not in failed.get(p.column, ())]
     if spec.name == "perception_ratings" and "rating" in present:
         # A 'don't know' answer is missing, never a middle value.
         out["rating"] = out["rating"].mask(out["dont_know"].to_numpy())
@@ -286,10 +287,11 @@ def _convert_column(values: pd.Series, col: Column, source: str, metadata: Metad
 
     A PRA table repeats a few codes millions of times; working on the distinct values keeps
     the cost of labels, id normalisation and error reporting independent of the row count.
-    Returns (converted, problems, dont_know flags).
+    Returns (converted, problems, dont_know flags, the distinct converted values of a
+    number or Likert column, or None).
     """
     if col.personal and col.kind == "str":
-        return _plain_values(values), [], None
+        return _plain_values(values), [], None, None
     if (
         col.kind == "str"
         and not (col.references or "").startswith("crf.")
@@ -298,7 +300,7 @@ def _convert_column(values: pd.Series, col: Column, source: str, metadata: Metad
         and values.cat.categories.is_monotonic_increasing  # distinct texts in text order, as read
         and values.cat.categories.is_unique
     ):
-        return _text_as_read(values), [], None
+        return _text_as_read(values), [], None, None
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes, distinct = values.array.codes, pd.Series(values.cat.categories, dtype=object)  # the codes themselves, not a copy
     else:
@@ -326,7 +328,7 @@ def _convert_column(values: pd.Series, col: Column, source: str, metadata: Metad
         hit = np.isin(codes, list(by_position))
         for row, code in zip(values.index[hit], codes[hit]):
             problems += [replace(p, file=source, row=int(row)) for p in by_position[int(code)]]
-    return result, problems, dont_know
+    return result, problems, dont_know, (None if col.kind == "str" else converted)
 
 
 def _text_as_read(values: pd.Series) -> pd.Series:
@@ -452,15 +454,31 @@ def _normalise(values: pd.Series, normaliser):
     return result.where(~failed, None).astype(object), failed
 
 
-def _pandera_checks(frame: pd.DataFrame, columns_to_check: list[Column], source: str) -> list[Problem]:
+def _pandera_checks(frame: pd.DataFrame, columns_to_check: list[Column], source: str, *, each_value: dict | None = None) -> list[Problem]:
     """Nullability, uniqueness, allowed values and ranges, checked with pandera.
 
     A categorical column is first checked on its codes (a missing cell is code -1, a
-    repeated value a repeated code) and on its distinct values, once each; pandera
-    checks it row by row only when that finds something, so the problems are pandera's
-    own while a clean column of 24 million rows is never copied or compared per row.
+    repeated value a repeated code) and on its distinct values, once each; a number or
+    Likert column typed from distinct values (``each_value``) on those values. Pandera
+    checks a column row by row only when that finds something, so the problems are
+    pandera's own while a clean column of 24 million rows is never copied or compared per
+    row (pandera drops the missing cells of a column before a value check: a copy of
+    every other row and of its index).
     """
-    by_row = [col for col in columns_to_check if not (isinstance(frame[col.name].dtype, pd.CategoricalDtype) and _clean_by_codes(frame[col.name], col, source))]
+    each_value = each_value or {}
+
+    def clean(col: Column) -> bool:
+        column = frame[col.name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            return _clean_by_codes(column, col, source)
+        distinct = each_value.get(col.name)
+        if distinct is None or col.unique or distinct.dtype != column.dtype:
+            return False
+        if not col.nullable and column.isna().any():
+            return False
+        return _clean_values(distinct.dropna(), column.dtype, col, source)
+
+    by_row = [col for col in columns_to_check if not clean(col)]
     return _pandera_rows(frame[[col.name for col in by_row]], by_row, source) if by_row else []
 
 
@@ -475,7 +493,15 @@ def _clean_by_codes(column: pd.Series, col: Column, source: str) -> bool:
     if col.allowed is None and col.minimum is None and col.maximum is None:
         return True
     categories = column.cat.categories
-    each_once = pd.DataFrame({col.name: pd.Categorical.from_codes(np.arange(len(categories)), dtype=column.dtype)})
+    return _clean_values(pd.Categorical.from_codes(np.arange(len(categories)), dtype=column.dtype), column.dtype, col, source)
+
+
+def _clean_values(values, dtype, col: Column, source: str) -> bool:
+    """Whether pandera's value checks of ``col`` pass for each of ``values``, given once each
+    with the column's dtype."""
+    if col.allowed is None and col.minimum is None and col.maximum is None:
+        return True
+    each_once = pd.DataFrame({col.name: pd.Series(values, dtype=dtype)})
     return not _pandera_rows(each_once, [replace(col, nullable=True, unique=False)], source)
 
 

@@ -78,6 +78,7 @@ def read_tables(folder: Path) -> RawTables:
                     raw.problems.append(problem)
                 else:
                     raw.add(spec.name, frame, path.name)
+            _release_arrow_memory()
     for book in sorted(folder.glob("*.xlsx")):
         if book.name.startswith("~$"):  # Excel's lock file while a workbook is open
             continue
@@ -87,6 +88,15 @@ def read_tables(folder: Path) -> RawTables:
             continue
         _read_workbook(book, raw)
     return raw
+
+
+def _release_arrow_memory() -> None:
+    """Give back to the system what Arrow's allocator keeps after a read: the text and
+    codes it let go of would otherwise stay in the process while the tables are typed."""
+    import sys
+
+    if "pyarrow" in sys.modules:  # nothing to give back before pyarrow is used
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
 
 
 def _plain_columns(table: str) -> frozenset[str]:
@@ -320,9 +330,11 @@ def _arrow_codes(column) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(column, pa.ChunkedArray):
         chunks = column.chunks
         # Chunks written from one categorical repeat the same dictionary: comparing it is a
-        # memory compare, where merging would hash every entry of every chunk again.
+        # memory compare, where merging would hash every entry of every chunk again. Chunks
+        # with dictionaries of their own (a CSV's blocks) are merged by Arrow as it
+        # concatenates them, in one pass and one copy of the codes.
         if len(chunks) > 1 and not all(c.dictionary.equals(chunks[0].dictionary) for c in chunks[1:]):
-            chunks = column.unify_dictionaries().chunks
+            chunks = [column.combine_chunks()]
         if not chunks:
             return np.empty(0, dtype=np.int32), np.empty(0, dtype=object)
         values = chunks[0].dictionary
@@ -434,14 +446,30 @@ def frame_from_columns(header: list[str], columns: dict, source: str, *, rows: i
             return None, Problem(file=source, column=header[i] if i < len(header) else None, kind="unreadable", value=f"a field of {longest:,} characters", expected=f"fields shorter than {MAX_FIELD:,} characters")
         built[i] = pd.Series(column, index=index, copy=False)
     # Columns with no header and no values (trailing delimiters) are not data.
-    filled = {i: _filled(built[i]) for i in built}
-    keep = [i for i, h in enumerate(header) if i in built and (h or (rows and filled[i].any()))]
+    keep = [i for i, h in enumerate(header) if i in built and (h or (rows and _filled(built[i]).any()))]
     frame = pd.DataFrame({i: built[i] for i in keep}, index=index, copy=False)
     frame.columns = [header[i] for i in keep]
     if not keep:
         return frame.iloc[0:0], None
-    blank = ~np.logical_or.reduce([filled[i] for i in keep])
-    return (frame[~blank] if blank.any() else frame), None
+    blank = _blank_rows([built[i] for i in keep])
+    return (frame[~blank] if blank is not None else frame), None
+
+
+def _blank_rows(columns: list[pd.Series]) -> np.ndarray | None:
+    """Rows empty in every column, or None when there is none.
+
+    A coded column with no empty text settles it from its categories alone, so a table
+    whose id column is always filled is not looked at row by row.
+    """
+    if any(isinstance(c.dtype, pd.CategoricalDtype) and "" not in c.cat.categories for c in columns):
+        return None
+    blank = None
+    for column in columns:
+        empty = ~_filled(column)
+        blank = empty if blank is None else blank & empty
+        if not blank.any():
+            return None
+    return blank
 
 
 def _filled(column: pd.Series) -> np.ndarray:
@@ -518,8 +546,11 @@ def _text_column(codes: np.ndarray, values) -> pd.Categorical:
     # Sorting puts equal texts next to each other: an Arrow dictionary may repeat a value, and
     # trimmed or filled values may repeat others. Runs of equal sorted texts are the distinct
     # values, found by comparing neighbours instead of hashing every text.
-    order = pc.sort_indices(values).to_numpy() if len(values) else np.empty(0, dtype=np.int64)
-    ordered = values.take(pa.array(order)) if len(values) else values
+    if len(values) > 1 and not pc.any(pc.less_equal(values.slice(1), values.slice(0, len(values) - 1))).as_py():
+        order, ordered = np.arange(len(values)), values  # distinct and in order already, as ids often are
+    else:
+        order = pc.sort_indices(values).to_numpy() if len(values) else np.empty(0, dtype=np.int64)
+        ordered = values.take(pa.array(order)) if len(values) else values
     starts = np.ones(len(order), dtype=bool)
     if len(order) > 1:
         starts[1:] = pc.not_equal(ordered.slice(1), ordered.slice(0, len(order) - 1)).to_numpy(zero_copy_only=False)
