@@ -656,6 +656,20 @@ def test_findings_questionnaire_computed(sample_results):
     assert "G08" in ipa_line and "G09" in ipa_line
 
 
+def test_findings_do_not_describe_a_mode_effect_whose_channel_means_are_withheld(sample_results):
+    """Issue 11: a channel that answered alike has its means withheld; the findings must not
+    print them (as "nan") nor give the direction of the difference away."""
+    mode = sample_results["mode"].copy()
+    assert mode.loc[mode["significant"], "goal_id"].tolist() == ["G09"]  # the planted channel effect
+    shown = perception.findings_questionnaire(sample_results["goal"], mode=mode.assign(answers_withheld=False))
+    assert "G09" in next(line for line in shown.splitlines() if "Mode effect" in line)
+    g09 = mode["goal_id"] == "G09"
+    mode.loc[g09, ["mean_online", "mean_offline"]] = float("nan")
+    hidden = perception.findings_questionnaire(sample_results["goal"], mode=mode.assign(answers_withheld=g09))
+    mode_line = next(line for line in hidden.splitlines() if "Mode effect" in line or "mode" in line.lower())
+    assert "G09" not in mode_line and "nan" not in hidden.lower()
+
+
 def test_findings_change_with_the_data(tiny):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -166,6 +166,9 @@ def findings_questionnaire(
         m["_p"] = _num(m["pvalue_adj"])
         method = _adjustment_name(str(m["p_adjust"].iloc[0]), m)
         sig = m[(m["significant"].astype(str).str.lower() == "true") & (_num(m["n"]) >= min_cell_size)]
+        if "answers_withheld" in sig:
+            # A goal whose channel means are withheld is not described: its direction would give them away.
+            sig = sig[sig["answers_withheld"].astype(str).str.lower() != "true"]
         if sig.empty:
             lines.append(tr("perception.find.no_mode", method=method))
         else:
