@@ -498,11 +498,27 @@ def _clean_by_codes(column: pd.Series, col: Column, source: str) -> bool:
 
 def _clean_values(values, dtype, col: Column, source: str) -> bool:
     """Whether pandera's value checks of ``col`` pass for each of ``values``, given once each
-    with the column's dtype."""
+    with the column's dtype.
+
+    The checks are first made as pandera makes them (``isin``, and ``>=`` / ``<=`` for a
+    range, missing values left out), so that pandera is asked, and imported, only when a
+    value fails.
+    """
     if col.allowed is None and col.minimum is None and col.maximum is None:
         return True
-    each_once = pd.DataFrame({col.name: pd.Series(values, dtype=dtype)})
-    return not _pandera_rows(each_once, [replace(col, nullable=True, unique=False)], source)
+    each_once = pd.Series(values, dtype=dtype)
+    try:
+        present = each_once.dropna()
+        passed = present.isin(list(col.allowed)).all() if col.allowed is not None else True
+        if col.minimum is not None:
+            passed = passed and bool((present >= col.minimum).all())
+        if col.maximum is not None:
+            passed = passed and bool((present <= col.maximum).all())
+        if passed:
+            return True
+    except (TypeError, ValueError):
+        pass  # pandera says what is wrong
+    return not _pandera_rows(pd.DataFrame({col.name: each_once}), [replace(col, nullable=True, unique=False)], source)
 
 
 def _pandera_rows(frame: pd.DataFrame, columns_to_check: list[Column], source: str) -> list[Problem]:

@@ -278,34 +278,24 @@ def read_parquet(path: Path, *, plain: frozenset[str] = frozenset()) -> tuple[pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    def unreadable(exc: Exception) -> tuple[None, Problem]:
-        return None, Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a readable Parquet file ({str(exc)[:150]})")
-
     try:
         with pq.ParquetFile(path) as parquet:
             text_columns = [f.name for f in parquet.schema_arrow if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
             wide = _mostly_distinct(parquet.metadata)
-        parquet = pq.ParquetFile(path, read_dictionary=[c for c in text_columns if c not in wide and c.strip() not in plain])
-        names, rows = list(parquet.schema_arrow.names), parquet.metadata.num_rows
-        # Column by column, each converted before the next is read, so the whole read and
-        # its codes are never held together; a file with a repeated name is read at once.
-        whole = None if len(set(names)) == len(names) else parquet.read().columns
+        with pq.ParquetFile(path, read_dictionary=[c for c in text_columns if c not in wide and c.strip() not in plain]) as parquet:
+            table = parquet.read()  # every column at once: Arrow decodes them in parallel
     except Exception as exc:  # pyarrow raises several types for a corrupt file
-        return unreadable(exc)
+        return None, Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a readable Parquet file ({str(exc)[:150]})")
+    names, rows, arrays = list(table.column_names), table.num_rows, table.columns
+    del table  # each column is let go once it is converted: the read and the codes are not all held together
     columns = {}
-    with parquet:
-        for i, name in enumerate(names):
-            try:
-                column = parquet.read(columns=[name]).column(0) if whole is None else whole[i]
-            except Exception as exc:
-                return unreadable(exc)
-            if whole is not None:
-                whole[i] = None
-            if name.strip() in plain and (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-                columns[i] = column
-            else:
-                columns[i] = _parquet_text(column)
-            del column
+    for i, name in enumerate(names):
+        column, arrays[i] = arrays[i], None
+        if name.strip() in plain and (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            columns[i] = column
+        else:
+            columns[i] = _parquet_text(column)
+        del column
     return frame_from_columns(names, columns, path.name, rows=rows, plain=plain)
 
 
