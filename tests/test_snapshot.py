@@ -303,3 +303,21 @@ def test_the_focus_area_evidence_scores_the_questionnaire_once_per_run(tmp_path,
     assert len(calls) == 1, "the matrix, its variants and the goal view share one scoring of the questionnaire"
     for mine, theirs in zip(got, expected):
         pd.testing.assert_frame_equal(mine, theirs, check_exact=True)
+
+
+def test_an_option_is_keyed_by_its_whole_value_or_refused():
+    """Two different options must never share a key: an array by its bytes, not by its
+    shortened text, and a type with no reliable key is refused rather than guessed."""
+    import numpy as np
+
+    from pra_lib.assessment.snapshot import option_digest
+
+    a, b = np.zeros(5000), np.zeros(5000)
+    b[2500] = 1.0
+    assert str(a) == str(b), "numpy shortens both to the same text"
+    assert option_digest(a) != option_digest(b)
+    assert option_digest(np.arange(3)) != option_digest(np.arange(3).astype("int32"))
+    assert option_digest({"seed": np.int64(7), "alpha": 0.25, "method": None}) == {"seed": 7, "alpha": 0.25, "method": None}
+    with pytest.raises(TypeError, match="cannot be keyed"):
+        option_digest(object())
+

@@ -326,6 +326,7 @@ def option_digest(value):
     >>> option_digest(pd.DataFrame({"goal_id": ["G01"], "mean": [3.2]})) == option_digest(pd.DataFrame({"goal_id": ["G01"], "mean": [3.2]}))  # doctest: +SKIP
     True
     """
+    import numpy as np
     import pandas as pd
 
     if isinstance(value, (pd.DataFrame, pd.Series)):
@@ -336,11 +337,16 @@ def option_digest(value):
         except TypeError:  # unhashable cells (lists): their pickled form
             digest.update(pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL))
         return {"table": digest.hexdigest()}
+    if isinstance(value, np.ndarray):
+        return {"array": hashlib.sha256(repr((value.dtype.str, value.shape)).encode() + np.ascontiguousarray(value).tobytes()).hexdigest()} if value.dtype != object else {"array": hashlib.sha256(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()}
     if isinstance(value, dict):
         return {str(k): option_digest(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [option_digest(v) for v in value]
-    return value
+    if value is None or isinstance(value, (str, bool, int, float, np.generic)):
+        return value.item() if isinstance(value, np.generic) else value
+    # Anything else would be keyed by its text, which need not tell two values apart.
+    raise TypeError(f"shared: an option of type {type(value).__name__} cannot be keyed; call the function directly")
 
 
 def shared(func, data, /, **options):
