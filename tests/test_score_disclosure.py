@@ -465,3 +465,80 @@ def test_no_channel_of_the_sample_answered_alike_so_its_mode_effect_means_are_pu
     for column in ("category", "side"):
         split = on_scale.groupby(["goal_id", "channel", column], observed=True)["count"].sum().groupby(["goal_id", "channel"])
         assert (split.sum() - split.max()).min() >= 5 * 10
+
+
+# --- Test statistics of a withheld group (issue 11) ------------------------------------------
+
+def _ratings(counts) -> np.ndarray:
+    return np.repeat(np.arange(1, 6), counts)
+
+
+def test_a_goal_test_involving_a_withheld_group_is_withheld_as_its_h_narrows_the_groups_answers():
+    """Kruskal-Wallis H with the published groups' answers narrows the withheld pool's split
+    between its groups to a few (here 8 of the 120 splits the goal's answers allow, the true
+    one among them): the test of such a goal is withheld, that of the other goal is not, and
+    the adjusted p-values stay those of the whole family."""
+    from scipy import stats as st_
+
+    from pra_lib.publishing.score_disclosure import withhold_tests
+
+    published = {"com": [3, 3, 3, 3, 3], "pri": [1, 4, 2, 5, 3]}
+    hidden = {"gov": [0, 0, 1, 8, 1], "aca": [2, 1, 3, 2, 2]}
+    table = answers({**hidden, **published})
+    decided = withheld_groups(table, cells=CELLS, within=["goal_id"], min_cell_size=M)
+    assert decided["withheld_as"].tolist() == ["primary", "complementary", "", ""]
+
+    def h(gov, aca):
+        return round(st_.kruskal(_ratings(gov), _ratings(aca), *(_ratings(c) for c in published.values())).statistic, 5)
+
+    published_h = h(hidden["gov"], hidden["aca"])
+    pool = np.add(hidden["gov"], hidden["aca"])
+    splits = [g for g in np.ndindex(*(pool + 1)) if sum(g) == sum(hidden["gov"])]
+    fits = [g for g in splits if h(list(g), list(pool - g)) == published_h]
+    assert tuple(hidden["gov"]) in fits and len(fits) <= len(splits) // 10, "the published H narrows the withheld answers down"
+
+    decided = pd.concat([decided, withheld_groups(answers({"gov": [2, 2, 2, 2, 2], "com": [3, 3, 3, 3, 3]}, goal="G02"), cells=CELLS,
+                                                  within=["goal_id"], min_cell_size=M)], ignore_index=True)
+    kw = pd.DataFrame({"goal_id": ["G01", "G02"], "h": [published_h, 0.4], "dof": [3, 1], "pvalue": [0.32, 0.53], "pvalue_adj": [0.64, 0.64],
+                       "significant": [False, False], "epsilon_sq": [0.08, 0.01], "eta_sq_h": [0.01, 0.0], "n": [40, 25], "k": [4, 2]})
+    out = withhold_tests(kw, decided).set_index("goal_id")
+    assert out.loc["G01", ["h", "pvalue", "pvalue_adj", "significant", "epsilon_sq", "eta_sq_h"]].isna().all()
+    assert out["test_withheld"].to_dict() == {"G01": True, "G02": False}
+    assert out.loc["G02", ["h", "pvalue", "pvalue_adj"]].tolist() == [0.4, 0.53, 0.64], "the other goal's adjusted p is that of the family"
+    assert out.loc["G01", ["n", "k", "dof"]].tolist() == [40, 4, 3], "the counts stay published"
+    assert kw["h"].tolist() == [published_h, 0.4], "the input is not modified"
+
+
+def test_a_pair_test_is_withheld_when_either_group_of_the_pair_is_withheld():
+    """Dunn's z of a pair with a published group gives the withheld group's mean rank back."""
+    from pra_lib.publishing.score_disclosure import withhold_tests
+
+    decided = withheld_groups(answers({"gov": [0, 0, 1, 8, 1], "aca": [2, 1, 3, 2, 2], "com": [3, 3, 3, 3, 3], "pri": [1, 4, 2, 5, 3]}),
+                              cells=CELLS, within=["goal_id"], min_cell_size=M)
+    pairs = pd.DataFrame({"goal_id": "G01", "group_a": ["gov", "aca", "com"], "group_b": ["com", "pri", "pri"],
+                          "label_a": ["Government", "Academia", "Community"], "label_b": ["Community", "Private", "Private"],
+                          "z": [2.1, -0.3, 0.2], "pvalue": [0.03, 0.7, 0.8], "pvalue_adj": [0.2, 1.0, 1.0], "significant": [False, False, False]})
+    out = withhold_tests(pairs, decided, group="stakeholder_group", named=["group_a", "group_b"])
+    assert out["test_withheld"].tolist() == [True, True, False]
+    assert out.loc[:1, ["z", "pvalue", "pvalue_adj", "significant"]].isna().all().all()
+    assert out.loc[2, ["z", "pvalue"]].tolist() == [0.2, 0.8]
+    with pytest.raises(KeyError, match="group 'channel'"):
+        withhold_tests(pairs, decided, group="channel", named=["group_a"])
+
+
+def test_the_mode_effect_test_is_withheld_with_a_withheld_channel_and_left_out_of_the_findings():
+    from pra_lib.perception import findings_questionnaire
+    from pra_lib.publishing.score_disclosure import withhold_channel_means, withhold_tests
+
+    answers_ = pd.concat([_channel_answers([0, 6, 0, 0, 0], [20, 30, 40, 30, 20]), _channel_answers([2, 3, 1, 3, 2], [20, 30, 40, 30, 20], goal="G02")])
+    decided = withheld_groups(answers_, cells=["goal_id", "channel"], within=["goal_id"], min_cell_size=M)
+    mode = pd.DataFrame({"goal_id": ["G01", "G02"], "goal_label": ["Basic needs", "Livelihoods"], "n_online": [140, 140], "n_offline": [6, 11],
+                         "n": [6, 11], "mean_online": [3.0, 3.0], "mean_offline": [2.0, 2.9], "mean_difference": [1.0, 0.1], "u": [600.0, 700.0],
+                         "rank_biserial": [0.43, 0.09], "pvalue": [0.001, 0.8], "pvalue_adj": [0.002, 0.8], "p_adjust": "holm", "significant": [True, False]})
+    out = withhold_tests(withhold_channel_means(mode, decided), decided).set_index("goal_id")
+    assert out.loc["G01", ["u", "rank_biserial", "pvalue", "pvalue_adj", "significant"]].isna().all() and out.loc["G01", "test_withheld"]
+    assert out.loc["G02", ["u", "rank_biserial"]].tolist() == [700.0, 0.09] and not out.loc["G02", "test_withheld"]
+    goal_scores = pd.DataFrame({"goal_id": ["G01", "G02"], "goal_label": ["Basic needs", "Livelihoods"], "n": [146, 151], "mean": [3.0, 3.0],
+                                "ci_low": [2.8, 2.8], "ci_high": [3.2, 3.2]})
+    text = findings_questionnaire(goal_scores, mode=out.reset_index(), min_cell_size=M)
+    assert "0.43" not in text and "Basic needs" not in text.split("\n")[-1]

@@ -97,6 +97,9 @@ def _groups_text(differences: pd.DataFrame | None, group_scores: pd.DataFrame | 
     what = _by_text(by, plural_form=True)
     method = _adjustment_name(str(d["p_adjust"].iloc[0]), d) if len(d) else tr("perception.adjust.holm")
     d["_e"] = _num(d["epsilon_sq"])
+    if "test_withheld" in d:
+        # A goal whose test involves a withheld group is not described: its H would give the group's answers back.
+        d = d[d["test_withheld"].astype(str).str.lower() != "true"]
     sig = d[d["significant"].astype(str).str.lower() == "true"].sort_values("_p")
     if sig.empty:
         return [tr("perception.find.no_differences", what=what, method=method)]
@@ -166,9 +169,10 @@ def findings_questionnaire(
         m["_p"] = _num(m["pvalue_adj"])
         method = _adjustment_name(str(m["p_adjust"].iloc[0]), m)
         sig = m[(m["significant"].astype(str).str.lower() == "true") & (_num(m["n"]) >= min_cell_size)]
-        if "answers_withheld" in sig:
-            # A goal whose channel means are withheld is not described: its direction would give them away.
-            sig = sig[sig["answers_withheld"].astype(str).str.lower() != "true"]
+        for flag in ("answers_withheld", "test_withheld"):
+            if flag in sig:
+                # A goal whose channel means or test are withheld is not described: its direction would give them away.
+                sig = sig[sig[flag].astype(str).str.lower() != "true"]
         if sig.empty:
             lines.append(tr("perception.find.no_mode", method=method))
         else:

@@ -23,6 +23,10 @@ table that describes the group's answers:
   another kind (the group that supports a focus area most, with its mean), and
   :func:`withhold_channel_means` for a channel's mean in a column of its own (the mode
   effect's online and paper means).
+- :func:`withhold_tests` withholds the statistic, effect size and p-value of every test
+  that involves a withheld group (a goal's Kruskal-Wallis test, a pair of groups, a
+  group's Kendall's W): with the other groups' published answers they would give the
+  withheld group's answers back.
 - :func:`withheld_summary` counts the withheld groups of a table, and
   :func:`withheld_text` says in the report's language how many were withheld and why.
 """
@@ -342,6 +346,108 @@ def withhold_channel_means(
     hide = out["answers_withheld"].to_numpy(dtype=bool)
     for col in derived:
         if col in out and hide.any():
+            out[col] = _missing_where(out[col], hide)
+    return out
+
+
+#: Statistics of a test that involves a group's answers: with one of the groups withheld,
+#: a test's statistic, effect size and p-value, with the other groups' published answers,
+#: narrow down or give back the withheld group's answers (a Kruskal-Wallis H with the
+#: published groups' answers fits only one split of the withheld ones).
+TEST_STATISTICS = (
+    "h", "epsilon_sq", "eta_sq_h", "z", "u", "rank_biserial", "w", "chi2", "agreement",
+    "pvalue", "pvalue_adj", "significant",
+    # the group that ranks a focus area highest or lowest: with one group withheld, it
+    # may be the withheld one or the published one named (it might have been either)
+    "group_top", "group_top_mean", "group_bottom", "group_bottom_mean",
+)
+
+
+def withhold_tests(
+    data: pd.DataFrame,
+    groups: pd.DataFrame,
+    *,
+    group: str | None = None,
+    named: Sequence[str] = (),
+    labels: pd.DataFrame | Mapping | None = None,
+    label: str = "group_label",
+    columns: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Withhold the test statistics of every test that involves a withheld group.
+
+    A test table has one row per test: per goal or focus area (the groups compared), per
+    pair of groups, per group (Kendall's W of its ballots). A row is withheld when a group
+    it involves is withheld by :func:`withheld_groups`: by default, any group of the
+    row's goal or focus area (the key columns ``data`` shares with ``groups``; a row of a
+    per-group table, any of the group's goals or focus areas); with ``named``, the groups
+    the row names in those columns (a pair's ``group_a`` and ``group_b``). Apply it after
+    the p-values are adjusted, so that the adjusted p-values of the published rows are
+    those of all the tests.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A test table (:func:`pra_lib.perception.group_differences`, ``posthoc``,
+        ``mode_effect``; :func:`pra_lib.seminar.group_differences`, ``consensus``).
+    groups : DataFrame
+        Output of :func:`withheld_groups`.
+    group : str, optional
+        With ``named``: the column of ``groups`` that names the group.
+    named : list of str
+        Columns of ``data`` that name the groups a row compares.
+    labels : DataFrame or mapping, optional
+        How the ``named`` columns name the groups (id -> name, or a table with ``group``
+        and ``label`` columns); without it the ids are the names.
+    label : str
+        The label column of a ``labels`` table.
+    columns : list of str, optional
+        Columns to withhold; default those of :data:`TEST_STATISTICS` in ``data``.
+
+    Returns
+    -------
+    DataFrame
+        A copy with the statistics of the withheld rows missing (numeric columns stay
+        numeric, ``significant`` becomes a yes/no column with missing values) and a yes/no
+        column ``test_withheld``. The input is not modified.
+
+    Examples
+    --------
+    >>> groups = pd.DataFrame({"goal_id": ["G01", "G01", "G02", "G02"], "stakeholder_group": ["gov", "aca"] * 2,
+    ...                        "n": [9, 15, 9, 15], "answers_withheld": [True, True, False, False],
+    ...                        "withheld_as": ["primary", "complementary", "", ""]})
+    >>> kw = pd.DataFrame({"goal_id": ["G01", "G02"], "h": [3.04, 0.5], "pvalue": [0.08, 0.48], "significant": [False, False]})
+    >>> out = withhold_tests(kw, groups)
+    >>> out["h"].tolist(), out["test_withheld"].tolist()
+    ([nan, 0.5], [True, False])
+    """
+    keys = [c for c in groups.columns if c not in _DECISION]
+    hidden = groups[groups["answers_withheld"].astype("boolean").fillna(False).to_numpy(dtype=bool)]
+    out = data.reset_index(drop=True).copy()
+    if named:
+        if group not in keys:
+            raise KeyError(f"withhold_tests: group {group!r} is not among the columns that identify the groups ({keys})")
+        others = [k for k in keys if k != group]
+        missing = [c for c in [*others, *named] if c not in out]
+        if missing:
+            raise KeyError(f"withhold_tests: columns {missing} not in table (columns: {', '.join(map(str, out.columns))})")
+        if isinstance(labels, pd.DataFrame):
+            labels = dict(zip(labels[group].astype(str), labels[label]))
+        shown = {str(k): str(v) for k, v in (labels or {}).items()}
+        withheld = {(shown.get(k[0], k[0]), *k[1:]) for k in _row_keys(hidden, [group, *others])}
+        rest = _row_keys(out, others) if others else [()] * len(out)
+        hide = np.zeros(len(out), dtype=bool)
+        for col in named:
+            names = out[col].astype(object).where(out[col].notna(), None).map(lambda v: None if v is None else str(v))
+            hide |= np.array([(v, *r) in withheld for v, r in zip(names, rest)], dtype=bool)
+    else:
+        shared = [k for k in keys if k in out]
+        if not shared:
+            raise KeyError(f"withhold_tests: the table shares none of the columns that identify the groups ({keys}; columns: {', '.join(map(str, out.columns))})")
+        withheld = set(_row_keys(hidden, shared))
+        hide = np.array([k in withheld for k in _row_keys(out, shared)], dtype=bool)
+    out["test_withheld"] = hide
+    if hide.any():
+        for col in [c for c in (TEST_STATISTICS if columns is None else columns) if c in out]:
             out[col] = _missing_where(out[col], hide)
     return out
 
