@@ -451,3 +451,61 @@ def test_findings_read_the_report_wide_adjustment(sample_votes):
     assert "report-wide Holm" in text
     per_table = sem.findings_seminar(sup, differences=sem.group_differences(sample_votes, value="rank"))
     assert "report-wide" not in per_table
+
+
+# --- Ranks of a group that ranked alike (issue 11) -------------------------------------------
+
+def _ranked_alike():
+    """Every government member ranks FA5..FA1 as 1..5; the community's six spread their ballots."""
+    fas = ["FA1", "FA2", "FA3", "FA4", "FA5"]
+    rows = [(f"g{i}", "government", fa, 4.0, 5 - j) for i in range(6) for j, fa in enumerate(fas)]
+    spread = [[1, 2, 3, 4, 5], [2, 3, 4, 5, 1], [3, 4, 5, 1, 2], [4, 5, 1, 2, 3], [5, 1, 2, 3, 4], [1, 3, 5, 2, 4]]
+    rows += [(f"c{i}", "community", fa, 3.0, ranks[j]) for i, ranks in enumerate(spread) for j, fa in enumerate(fas)]
+    votes = _votes(rows)
+    votes["group_label"] = votes["stakeholder_group"].str.title()
+    votes["focus_area"] = votes["focus_area_id"]
+    return votes
+
+
+def test_the_ranks_and_row_order_of_a_group_that_ranked_alike_are_withheld():
+    """The reviewer's case: with every government ballot FA5, FA4, ..., FA1 all five focus
+    areas are withheld, yet the group's ``rank`` column and its row order gave every ballot back."""
+    from pra_lib.publishing.score_disclosure import withheld_groups
+
+    votes = _ranked_alike()
+    decided = withheld_groups(sem.rank_distribution(votes, by="stakeholder_group"), cells=["stakeholder_group", "focus_area_id"],
+                              within=["focus_area_id"], category="position", coarsening=None, min_cell_size=5)
+    gov = decided[decided["stakeholder_group"] == "government"]
+    assert gov["answers_withheld"].all()
+    ranking = sem.seminar_ranking(votes, by="stakeholder_group")
+    assert ranking.loc[ranking["stakeholder_group"] == "government", "focus_area_id"].tolist() == ["FA5", "FA4", "FA3", "FA2", "FA1"]
+    out = sem.withhold_ranks(ranking, decided, data=votes)
+    g = out[out["stakeholder_group"] == "government"]
+    assert g["rank"].isna().all() and g[["mean_rank", "median_rank", "share_first", "borda"]].isna().all().all()
+    assert g["focus_area_id"].tolist() == ["FA1", "FA2", "FA3", "FA4", "FA5"], "withheld rows follow the focus areas, not the ranks"
+    assert g["n_ranked"].tolist() == [6] * 5, "the n's stay published"
+    c = out[out["stakeholder_group"] == "community"]
+    published = c["answers_withheld"].astype(bool).eq(False)
+    assert c.loc[published, "rank"].notna().all()
+    assert out["stakeholder_group"].tolist() == ranking["stakeholder_group"].tolist(), "groups keep their order"
+    assert ranking["rank"].notna().all(), "the input is not modified"
+
+
+def test_kendalls_w_of_a_group_that_ranked_alike_is_withheld_in_the_table_and_the_findings():
+    from pra_lib.publishing.score_disclosure import withheld_groups, withhold_tests
+
+    votes = _ranked_alike()
+    decided = withheld_groups(sem.rank_distribution(votes, by="stakeholder_group"), cells=["stakeholder_group", "focus_area_id"],
+                              within=["focus_area_id"], category="position", coarsening=None, min_cell_size=5)
+    table = sem.consensus(votes, by="stakeholder_group")
+    assert table.loc[table["stakeholder_group"] == "government", "w"].iloc[0] == 1.0, "as published before: W = 1 gives every ballot back"
+    out = withhold_tests(table, decided)
+    gov = out[out["stakeholder_group"] == "government"].iloc[0]
+    assert gov["test_withheld"] and pd.isna(gov["w"]) and pd.isna(gov["chi2"]) and pd.isna(gov["pvalue"]) and pd.isna(gov["pvalue_adj"])
+    assert gov["n"] == 6
+    overall = out[out["scope"] == "all participants"].iloc[0]
+    assert not overall["test_withheld"] and overall["pvalue_adj"] == table.loc[table["scope"] == "all participants", "pvalue_adj"].iloc[0]
+    support = sem.support(votes, n_resamples=200, seed=1)
+    text = sem.findings_seminar(support, consensus_table=out, min_cell_size=5)
+    assert "Government W" not in text and "1.00" not in text
+    assert "Government W = 1.00" in sem.findings_seminar(support, consensus_table=table, min_cell_size=5), "the sentence the fix removes"

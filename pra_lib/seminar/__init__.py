@@ -21,7 +21,8 @@ support_scores
     :func:`support` (mean agreement, shares supporting / opposing, t and Clopper-Pearson intervals)
     and :func:`support_counts` (answers per point of the scale).
 ranking
-    :func:`seminar_ranking` (mean rank or Borda count) and :func:`rank_distribution`.
+    :func:`seminar_ranking` (mean rank or Borda count), :func:`rank_distribution`, and
+    :func:`withhold_ranks` (the ranks of a group that ranked a focus area alike).
 kendall
     :func:`consensus_level` and the Kendall's W table behind :func:`consensus`.
 differences
@@ -41,7 +42,7 @@ from .differences import group_differences
 from .figures import rank_distribution_figure, slope_figure, support_figure, support_heatmap
 from .findings import consensus, findings_seminar
 from .kendall import SCHMIDT_BANDS, consensus_level
-from .ranking import RANK_METHODS, rank_distribution, seminar_ranking
+from .ranking import RANK_METHODS, rank_distribution, seminar_ranking, withhold_ranks
 from .support_scores import OPPOSE_THRESHOLD, SUPPORT_THRESHOLD, support, support_counts
 from .votes import votes_frame
 
@@ -61,4 +62,5 @@ __all__ = [
     "support_figure",
     "support_heatmap",
     "votes_frame",
+    "withhold_ranks",
 ]

@@ -171,6 +171,9 @@ def findings_seminar(
             groups = c[(c["scope"] != "all participants")]
             groups = groups.assign(_w=_num(groups["w"]).to_numpy(), _n=_num(groups["n"]).to_numpy())
             groups = groups[groups["_w"].notna() & (groups["_n"] >= min_cell_size)]
+            if "test_withheld" in groups:
+                # a group that ranked a focus area alike: its W would give its ballots back
+                groups = groups[groups["test_withheld"].astype(str).str.lower() != "true"]
             if len(groups):
                 text += t("seminar.find.within_groups", items=", ".join(f"{g['group_label']} W = {format_number(g['_w'], digits=2)} ({term(g['agreement'], 'agreement')})" for _, g in groups.iterrows()))
             lines.append(text + ".")
@@ -178,6 +181,10 @@ def findings_seminar(
         d = differences.assign(_p=_num(differences["pvalue_adj"]).to_numpy())
         method = _adjustment_name(str(d["p_adjust"].iloc[0]), d)
         what = "rank" if str(d["value"].iloc[0]) == "rank" else "support"
+        if "test_withheld" in d:
+            # a focus area whose test involves a withheld group is not described (its H, or
+            # the group named top or bottom, would give the withheld group's answers away)
+            d = d[d["test_withheld"].astype(str).str.lower() != "true"]
         sig = d[d["significant"].astype(str).str.lower() == "true"]
         if sig.empty:
             lines.append(t(f"seminar.find.no_differences.{what}", method=method))

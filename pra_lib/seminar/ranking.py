@@ -162,3 +162,62 @@ def rank_distribution(data: pd.DataFrame, *, by: str | Sequence[str] | None = No
     out["n"] = out["n"].fillna(0).astype(int)
     out["share"] = (out["count"] / out["n"].where(out["n"] > 0)).round(6)
     return _with_labels(out[columns].reset_index(drop=True), data, keys)
+
+
+def withhold_ranks(table: pd.DataFrame, groups: pd.DataFrame, *, data: pd.DataFrame,
+                   columns: Sequence[str] = ("rank", "mean_rank", "median_rank", "share_first", "borda")) -> pd.DataFrame:
+    """Withhold the ranks of the groups that ranked a focus area alike, and the order they give.
+
+    A group's ``rank`` of a focus area is the order of its mean ranks: with the mean rank
+    withheld, the rank (and the row order, sorted by it) would still give it back; when a
+    group ranked every focus area alike, all its ballots. So the ``columns`` of a withheld
+    row are withheld (:func:`pra_lib.publishing.score_disclosure.withhold_answers`) and the
+    withheld rows of a group follow its published ones in the focus areas' metadata order.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`seminar_ranking` with ``by``.
+    groups : pandas.DataFrame
+        :func:`pra_lib.publishing.score_disclosure.withheld_groups` over
+        :func:`rank_distribution` by the same groups.
+    data : pandas.DataFrame
+        Output of :func:`votes_frame` (the metadata order of the groups and focus areas).
+    columns : list of str
+        The rank statistics withheld.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with the ranks of withheld rows missing, ``answers_withheld``, and the rows
+        sorted by group, published rank, then focus area.
+
+    Examples
+    --------
+    >>> votes = pd.DataFrame({"respondent_id": list("aabb"), "stakeholder_group": "gov",
+    ...                       "focus_area_id": ["FA1", "FA2"] * 2, "rank": [2, 1, 2, 1]})
+    >>> groups = pd.DataFrame({"stakeholder_group": "gov", "focus_area_id": ["FA1", "FA2"], "n": [2, 2],
+    ...                        "answers_withheld": [True, True], "withheld_as": ["primary", "primary"]})
+    >>> out = withhold_ranks(seminar_ranking(votes, by="stakeholder_group"), groups, data=votes)
+    >>> out["focus_area_id"].tolist(), out["rank"].isna().tolist()
+    (['FA1', 'FA2'], [True, True])
+    """
+    from ..publishing.score_disclosure import withhold_answers
+
+    by = [c for c in groups.columns if c not in ("focus_area_id", "n", "answers_withheld", "withheld_as")]
+    out = withhold_answers(table, groups, columns=list(columns))
+    why = list(out.attrs.get("answers_withheld", []))
+    position = {c: out[c].map({v: i for i, v in enumerate(_order(data, c))}) for c in [*by, "focus_area_id"] if c in out}
+    order = pd.DataFrame({**{f"_g{i}": position[c] for i, c in enumerate(by) if c in position},
+                          "_r": _num_rank(out["rank"]) if "rank" in out else 0.0,
+                          "_fa": position.get("focus_area_id", pd.Series(0, index=out.index))})
+    # a withheld rank sorts as an unranked area does: after the published ones, by focus area
+    index = order.sort_values(list(order.columns), kind="stable").index
+    out = out.loc[index].reset_index(drop=True)
+    if len(why) == len(index):
+        out.attrs["answers_withheld"] = [why[i] for i in index]
+    return out
+
+
+def _num_rank(rank: pd.Series) -> pd.Series:
+    return pd.to_numeric(rank, errors="coerce").astype(float).fillna(np.inf)
