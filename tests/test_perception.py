@@ -858,3 +858,51 @@ def test_has_ratings_on_the_sample(survey):
     assert perception.has_ratings(survey, channels=["online", "offline"])
     with pytest.raises(ValueError, match="has_ratings"):
         perception.has_ratings(survey.drop(columns="channel"), channels="online")
+
+
+def test_the_workshop_h_of_a_goal_with_withheld_groups_gave_them_back_and_is_withheld(sample):
+    """Issue 11, the reviewer's case on the sample's perception workshop: for G08 academia
+    answered alike (10 of its 13 on the negative side) and the private sector is withheld to
+    protect it. The goal's answers per category minus the published groups' leave a pool of
+    30 answers; of the ways to split it into academia's 13 and the private sector's 17, only
+    academia's true answers give the published H = 3.03762 (Kruskal-Wallis, tie-corrected,
+    scipy.stats.kruskal). So H (and every statistic of the test) is withheld for G08, and the
+    findings do not describe it; the other goals keep H and the adjusted p of the family."""
+    from scipy import stats as st_
+
+    from pra_lib.publishing.score_disclosure import withheld_groups, withhold_tests
+
+    workshop = perception.ratings_frame(sample, activity_id="perception_workshop", aspect="performance")
+    counts = perception.likert_counts(workshop, by="stakeholder_group")
+    decided = withheld_groups(counts, cells=["goal_id", "stakeholder_group"], within=["goal_id"], min_cell_size=5)
+    hidden = decided[decided["answers_withheld"]]
+    assert hidden[["goal_id", "stakeholder_group", "withheld_as"]].values.tolist() == [["G08", "academia", "primary"], ["G08", "private", "complementary"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        kw = stats.adjust_family({"group_differences": perception.group_differences(workshop, between="stakeholder_group")}, method="holm")["group_differences"]
+    published_h = float(kw.set_index("goal_id").loc["G08", "h"])
+    g08 = counts[(counts["goal_id"] == "G08") & (counts["category"].astype(str) != "dont_know")]
+    table = g08.pivot_table(index="stakeholder_group", columns="category", values="count", aggfunc="sum", observed=True).astype(int)
+    ratings = {group: np.repeat(np.arange(1, 6), table.loc[group].to_numpy()) for group in table.index}
+    pool = table.loc["academia"].to_numpy() + table.loc["private"].to_numpy()
+    others = [ratings[g] for g in table.index if g not in ("academia", "private")]
+    fits = []
+    for split in np.ndindex(*(pool + 1)):
+        if sum(split) != 13:
+            continue
+        h = st_.kruskal(np.repeat(np.arange(1, 6), split), np.repeat(np.arange(1, 6), pool - np.array(split)), *others).statistic
+        if round(h, 5) == round(published_h, 5):
+            fits.append(list(split))
+    assert fits == [table.loc["academia"].tolist()], "the published H gives academia's answers back"
+
+    out = withhold_tests(kw, decided).set_index("goal_id")
+    assert out.loc["G08", ["h", "pvalue", "pvalue_adj", "significant", "epsilon_sq", "eta_sq_h"]].isna().all() and out.loc["G08", "test_withheld"]
+    others_rows = out.drop(index="G08")
+    assert not others_rows["test_withheld"].any()
+    assert others_rows["pvalue_adj"].tolist() == kw.set_index("goal_id").drop(index="G08")["pvalue_adj"].tolist(), "adjusted over all 12 tests"
+    goal_scores = perception.scores(workshop, n_resamples=50, seed=1)
+    forced = out.reset_index().assign(significant=lambda t: t["goal_id"].eq("G08"), pvalue_adj=lambda t: t["pvalue_adj"].fillna(0.01))
+    text = perception.findings_workshop(goal_scores, differences=forced, min_cell_size=5)
+    assert "H = " not in text and "No goal is rated differently" in text
+    before = perception.findings_workshop(goal_scores, differences=kw.assign(significant=lambda t: t["goal_id"].eq("G08")), min_cell_size=5)
+    assert "(H = 3.0," in before, "the sentence the fix removes"
