@@ -565,3 +565,75 @@ def test_linked_suppression_of_the_interview_tables_hides_no_cell_for_a_sum_no_o
     # With every sum taken as public, as before, the two companions come back.
     old = suppress(by_goal, dims=dims["by_goal"], linked=published["suppression"].eq("complementary").to_numpy())
     assert set(map(tuple, old.loc[old["suppression"] == "complementary", ["goal_id", "valence"]].values.tolist())) == {("G12", "weakness"), ("G09", "strength"), ("G09", "weakness"), ("G06", "strength")}
+
+
+# --- Counts over the codes of a hidden goal line ------------------------------------------------
+
+def test_every_count_over_a_code_of_a_hidden_goal_line_is_hidden_with_it(tmp_path):
+    """On the sample, G12 as a weakness and G09 as a strength are each one code (land subsidence
+    awareness, 6 interviewees; new mass transit, 6): the code's count is the goal line's. Hiding
+    the line hides the code in the codes table, the most-cited strengths, the shock or stress
+    made of it (land subsidence, 6) and every code pair of it, also a pair raised by no one,
+    which still shows each code's interviewees."""
+    from pra_lib import perception
+    from pra_lib.publishing.disclosure_linked import rows_of_hidden_lines
+    from pra_lib.publishing.report import Report
+
+    a, by_goal, _ = _sample_interview_tables()
+    report = Report(tmp_path, min_cell_size=5, assessment=a, activity_id="questionnaire")
+    lines = report.table(by_goal, "statements_by_goal", dims=["goal_id", "valence"], measure="interviewees_by_goal", hidden_with=by_goal["goal_id"].eq("G12") & by_goal["valence"].eq("weakness"))
+    assert lines.set_index(["goal_id", "valence"]).loc[("G12", "weakness"), "suppression"] == "complementary"
+    codes = perception.interview_codes(a, level="code", activity_id="questionnaire")
+    assert codes.set_index("code").loc["land subsidence awareness", "n"] == 6 and (codes["goal_id"] == "G12").sum() == 1
+    where = dict(published=lines, dims=["goal_id", "valence"], parts=codes)
+    shut = rows_of_hidden_lines(codes, **where, on={"code": "code", "valence": "valence"})
+    assert set(codes.loc[shut, "code"]) == {"land subsidence awareness", "fire response in dense areas", "social tension"}  # G12, and the primary G03 and G05
+    published = report.table(codes, "codes", measure="interviewees_by_code", hidden_with=shut)
+    assert published.loc[shut, "n"].isna().all() and published.loc[~shut, "n"].notna().all()
+    hazards = perception.interview_codes(a, level="hazard", activity_id="questionnaire")
+    on_hazard = rows_of_hidden_lines(hazards, **where, on={"hazard_id": "hazard_id", "valence": "valence"})
+    assert set(hazards.loc[on_hazard, "hazard_id"]) == {"ST01", "SH04", "SH05"}
+    pairs = perception.code_cooccurrence(a, activity_id="questionnaire")
+    on_pair = rows_of_hidden_lines(pairs, **where, on=[{"code_a": "code"}, {"code_b": "code"}])
+    zero = pairs["code_a"].eq("land subsidence awareness") & pairs["code_b"].eq("social tension")
+    assert on_pair[zero.to_numpy()].all() and pairs.loc[zero, ["n", "n_a", "n_b"]].values.tolist() == [[0, 6, 4]]
+    shown = report.table(pairs, "code_pairs", measure="interviewees_by_code_pair", hidden_with=on_pair, other_counts={"n_a": None, "n_b": None})
+    assert shown.loc[on_pair, ["n", "n_a", "n_b"]].isna().all().all() and shown.loc[on_pair, "suppressed"].all()
+    assert not shown.loc[~on_pair & (pairs["n"] >= 5).to_numpy(), "suppressed"].any()
+
+
+def test_rows_of_hidden_lines_names_a_missing_column():
+    from pra_lib.publishing.disclosure_linked import rows_of_hidden_lines
+
+    lines = pd.DataFrame({"goal_id": ["G12"], "valence": ["weakness"], "n": [None], "suppressed": [True]})
+    with pytest.raises(KeyError, match="hazard_id"):
+        rows_of_hidden_lines(pd.DataFrame({"code": ["x"]}), published=lines, dims=["goal_id", "valence"], parts=pd.DataFrame({"code": ["x"], "goal_id": ["G12"], "valence": ["weakness"]}), on={"hazard_id": "code"})
+    with pytest.raises(KeyError, match="suppressed"):
+        rows_of_hidden_lines(lines, published=lines.drop(columns="suppressed"), dims=["goal_id", "valence"])
+
+
+def test_a_sum_over_goals_published_in_statements_protects_a_lone_small_cell(tmp_path):
+    """The interviewees table publishes each group's statements as a weakness (20 here: 9 + 8
+    + 3, one statement per interviewee and goal). Two goals share interviewees, so the sum over
+    goals counts no people; it is still published, in statements, so a line with one small
+    cell (G03, 3) hidden alone would give it back (20 - 9 - 8). Declared as published, the sum
+    is public and the line gets a companion."""
+    from pra_lib.publishing.report import Report
+
+    who = [f"r{i}" for i in range(12)]
+    said = pd.DataFrame({"respondent_id": who[:9] + who[:8] + who[9:], "goal_id": ["G10"] * 9 + ["G11"] * 8 + ["G03"] * 3})
+    said = said.assign(valence="weakness", stakeholder_group="government")
+    dims = {"by_goal": ["goal_id", "valence"], "by_group": ["goal_id", "valence", "stakeholder_group"]}
+    tables = {name: said.groupby(d, sort=False)["respondent_id"].nunique().rename("n").reset_index() for name, d in dims.items()}
+    assert tables["by_group"]["n"].tolist() == [9, 8, 3] and len(said) == 20
+
+    def hidden_cells(root, **kw):
+        report = Report(root, min_cell_size=5)
+        report.link_tables(tables, dims=dims, measure="interviewees_by_goal", people=said, **kw)
+        out = report.table(tables["by_group"], "by_group", dims=dims["by_group"], measure="interviewees_by_goal")
+        return out.loc[out["suppressed"], "goal_id"].tolist(), report.declarations["by_group"]["margins"]
+
+    alone, margins = hidden_cells(tmp_path / "a")
+    assert alone == ["G03"] and "goal_id" not in margins, "the sum over goals counts no people: taken as not public"
+    protected, margins = hidden_cells(tmp_path / "b", published=[["valence", "stakeholder_group"], ["valence"]])
+    assert "goal_id" in margins and "G03" in protected and len(protected) >= 2

@@ -639,6 +639,115 @@ def test_no_hidden_count_of_the_sample_run_can_be_worked_out(sample_run):
     assert (counted["lowest"] >= 1).all() and counted["feasible"].all()
 
 
+def code_level_problems(tables: list[dict], ranges: pd.DataFrame, min_cell_size: int) -> list[str]:
+    """Hidden goal lines of the interview report that its code-level tables narrow or give back.
+
+    A line of ``statements_by_goal`` (a goal as a weakness) counts the interviewees who named
+    any of its codes (``codes`` lists each code with its goal and valence, also when its counts
+    are hidden): a published count of one of its codes is a lower bound on the line, and the
+    line itself when it has one code. The attacker reads every per-code count of the report:
+    ``codes``, ``top_weaknesses`` / ``top_strengths``, the ``n_a`` / ``n_b`` of ``code_pairs``
+    (a code's interviewees over both valences: the line's own count when the code has one
+    valence) and ``statements_by_hazard`` (a shock or stress as a weakness made of exactly the
+    line's codes counts the same people). A line pinned down, or narrowed with the linear
+    programme's highest value to less than the protection interval, fails.
+    """
+    by_name = {(t["report"], t["name"]): t for t in tables}
+    problems = []
+    for (report, name), goals in by_name.items():
+        if name != "statements_by_goal" or (report, "codes") not in by_name:
+            continue
+        codes = by_name[(report, "codes")]["frame"]
+        valences = codes.groupby("code")["valence"].agg(set).to_dict()
+        seen: dict = {}  # (code, valence) -> [(count, where)]
+
+        def note(code, valence, value, where):
+            if value is not None:
+                seen.setdefault((code, valence), []).append((value, where))
+
+        for i, row in codes[~_hidden(codes)].iterrows():
+            note(row["code"], row["valence"], _number(row["n"]), f"{report}/codes row {i + 2}")
+        for table, valence in (("top_weaknesses", "weakness"), ("top_strengths", "strength")):
+            if (report, table) in by_name:
+                frame = by_name[(report, table)]["frame"]
+                for i, row in frame[~_hidden(frame)].iterrows():
+                    note(row["code"], valence, _number(row["n"]), f"{report}/{table} row {i + 2}")
+        if (report, "code_pairs") in by_name:
+            frame = by_name[(report, "code_pairs")]["frame"]
+            for i, row in frame[~_hidden(frame)].iterrows():
+                for code, column in ((row["code_a"], "n_a"), (row["code_b"], "n_b")):
+                    if len(valences.get(code, ())) == 1:  # over both valences: the line's count only with one
+                        note(code, next(iter(valences[code])), _number(row[column]), f"{report}/code_pairs row {i + 2} ({column})")
+        hazard_lines = {}
+        if (report, "statements_by_hazard") in by_name:
+            frame = by_name[(report, "statements_by_hazard")]["frame"]
+            for i, row in frame[~_hidden(frame)].iterrows():
+                made_of = frozenset(codes.loc[(codes["hazard_id"] == row["hazard_id"]) & (codes["valence"] == row["valence"]), "code"])
+                hazard_lines.setdefault((made_of, row["valence"]), []).append((_number(row["n"]), f"{report}/statements_by_hazard row {i + 2}"))
+        frame = goals["frame"]
+        for _, line in frame[_hidden(frame)].iterrows():
+            goal, valence = line["goal_id"], line["valence"]
+            line_codes = codes.loc[(codes["goal_id"] == goal) & (codes["valence"] == valence), "code"].tolist()
+            bounds = [b for c in line_codes for b in seen.get((c, valence), [])]
+            exact = hazard_lines.get((frozenset(line_codes), valence), []) + (bounds if len(line_codes) == 1 else [])
+            if exact:
+                problems.append(f"{report}/statements_by_goal: {goal} as a {valence} is hidden but {exact[0][1]} gives it back ({exact[0][0]:g})")
+                continue
+            if not bounds:
+                continue
+            low, where = max(bounds)
+            r = ranges[(ranges["measure"] == goals.get("measure")) & ranges["cell"].map(lambda c: c.get("goal_id") == goal and c.get("valence") == valence and len(c) == 2)]
+            high = float(r["highest"].min()) if len(r) else math.inf
+            if high - max(low, float(r["lowest"].max()) if len(r) else 1) < min_cell_size:
+                problems.append(f"{report}/statements_by_goal: {goal} as a {valence} is narrowed to [{low:g}, {high:g}] by {where}")
+    return problems
+
+
+def test_the_interview_codes_give_back_no_hidden_goal_line(sample_run):
+    """The sample run hides G12 as a weakness and G09 as a strength in statements_by_goal;
+    each is one code (land subsidence awareness, new mass transit), whose every count is
+    hidden with it."""
+    _, ranges = attack(sample_run)
+    assert code_level_problems(sample_run, ranges, sample_run[0]["min_cell_size"]) == []
+    goals = next(t for t in sample_run if t["name"] == "statements_by_goal")["frame"]
+    hidden = set(map(tuple, goals.loc[_hidden(goals), ["goal_id", "valence"]].values.tolist()))
+    assert {("G12", "weakness"), ("G09", "strength")} <= hidden
+
+
+def test_the_code_level_attack_finds_a_code_count_that_gives_back_its_line(sample_run):
+    """Planted: the code of G12 as a weakness published in a copy of the codes table."""
+    _, ranges = attack(sample_run)
+    copy = [dict(t, frame=t["frame"].copy()) for t in sample_run]
+    codes = next(t for t in copy if t["name"] == "codes")["frame"]
+    row = codes.index[codes["code"] == "land subsidence awareness"][0]
+    codes.loc[row, ["n", "suppressed", "suppression"]] = ["6", "False", ""]
+    found = code_level_problems(copy, ranges, sample_run[0]["min_cell_size"])
+    assert any("G12 as a weakness" in p and "codes row" in p for p in found), found
+
+
+def test_the_statements_per_group_and_valence_leave_no_goal_cell_alone_in_its_line(sample_run):
+    """The interviewees table publishes each group's statements as a weakness and as a
+    strength; on the sample they are the sums over goals of statements_by_goal_and_group's
+    n_statements, and n equals n_statements in most cells. A line (valence, group) with one
+    hidden cell would give it back: the interview report takes those sums as public."""
+    frames = {t["name"]: t for t in sample_run if t["report"] == "02_interviews"}
+    summary = frames["interviewees"]["frame"].set_index("stakeholder_group")
+    assert frames["statements_by_goal_and_group"]["margins"] == ["goal_id", "stakeholder_group"]
+    assert frames["statements_by_goal"]["margins"] == ["goal_id"]
+    lines = [(frames["statements_by_goal_and_group"]["frame"], ["valence", "stakeholder_group"]), (frames["statements_by_goal"]["frame"].assign(stakeholder_group="(all)"), ["valence", "stakeholder_group"])]
+    checked = 0
+    for frame, keys in lines:
+        for (valence, group), line in frame.groupby(keys):
+            total = _number(summary.at[group, f"n_{valence}"]) if group in summary.index else None
+            if total is None:
+                continue
+            shown = line.loc[~_hidden(line), "n_statements"].map(_number)
+            hidden = int(_hidden(line).sum())
+            checked += 1
+            assert hidden != 1, f"{valence}/{group}: one hidden cell, {total:g} - {shown.sum():g} statements"
+    assert checked >= 8
+
+
 def test_the_html_reports_write_no_small_count_and_say_what_is_suppressed(sample_reports_en, sample_run):
     assert html_problems(Path(sample_reports_en) / ASSESSMENT_ID, sample_run[0]["min_cell_size"]) == []
 

@@ -151,6 +151,106 @@ def public_margins(people: pd.DataFrame | None, *, dims, person: str = "responde
     return sorted(out)
 
 
+def rows_of_hidden_lines(data: pd.DataFrame, *, published: pd.DataFrame, dims, parts: pd.DataFrame | None = None, on=None) -> np.ndarray:
+    """Which rows of a table of parts (codes) count the people of a line hidden in a published table.
+
+    A line of ``statements_by_goal`` (a goal as a weakness) counts the interviewees who
+    named any of its codes, so a code's count is at most the line's, and equal to it when
+    the line has one code: a published count of a code of a hidden line narrows the line
+    or gives it back. The same holds for anything counted over such codes (a code pair's
+    ``n_a``, a shock or stress made of the same codes). Every such row is hidden with the
+    line, which is the safe choice whatever the line's other codes.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The table to publish (codes, the most-cited codes, code pairs, shocks and stresses).
+    published : DataFrame
+        The published table of lines, with a ``suppressed`` column
+        (:meth:`pra_lib.publishing.report.Report.table`).
+    dims : list of str
+        The columns identifying a line in ``published`` (``["goal_id", "valence"]``).
+    parts : DataFrame, optional
+        One row per part with the ``dims`` columns (the codes with their goal and valence)
+        when ``data`` does not carry ``dims`` itself; rows of ``data`` are matched to parts
+        through ``on``.
+    on : dict or list of dict, optional
+        ``{column of data: column of parts}``; a list matches each mapping in turn (the
+        two codes of a pair) and hides a row when any of them falls in a hidden line.
+        Default: ``data`` carries ``dims`` itself.
+
+    Returns
+    -------
+    ndarray of bool
+        One per row of ``data``: hide it with the line (as ``linked`` rows).
+
+    Examples
+    --------
+    >>> goals = pd.DataFrame({"goal_id": ["G12", "G10"], "valence": ["weakness"] * 2, "n": [None, 24], "suppressed": [True, False]})
+    >>> codes = pd.DataFrame({"code": ["land subsidence awareness", "inter-agency coordination"], "goal_id": ["G12", "G10"], "valence": ["weakness"] * 2, "n": [6, 24]})
+    >>> rows_of_hidden_lines(codes, published=goals, dims=["goal_id", "valence"]).tolist()
+    [True, False]
+    >>> pairs = pd.DataFrame({"code_a": ["inter-agency coordination"], "code_b": ["land subsidence awareness"], "n": [5]})
+    >>> rows_of_hidden_lines(pairs, published=goals, dims=["goal_id", "valence"], parts=codes, on=[{"code_a": "code"}, {"code_b": "code"}]).tolist()
+    [True]
+    """
+    dims = list(dims)
+    missing = [c for c in [*dims, "suppressed"] if c not in published]
+    if missing:
+        raise KeyError(f"published table: columns {missing} not in table (columns: {', '.join(map(str, published.columns))})")
+    flags = published["suppressed"].astype(object).map(lambda v: str(v).strip().lower() in ("true", "1"))
+    hidden = set(cell_keys(published[flags.to_numpy(dtype=bool)], dims))
+    if parts is None:
+        return linked_rows(data, dims, hidden) if hidden else np.zeros(len(data), dtype=bool)
+    missing = [c for c in dims if c not in parts]
+    if missing:
+        raise KeyError(f"parts: columns {missing} not in table (columns: {', '.join(map(str, parts.columns))})")
+    in_hidden = parts[linked_rows(parts, dims, hidden)] if hidden else parts.iloc[:0]
+    out = np.zeros(len(data), dtype=bool)
+    for mapping in ([on] if isinstance(on, dict) else list(on or [])):
+        absent = [c for c in mapping if c not in data] + [c for c in mapping.values() if c not in parts]
+        if absent:
+            raise KeyError(f"columns {absent} to match the table to its parts are missing (table: {', '.join(map(str, data.columns))}; parts: {', '.join(map(str, parts.columns))})")
+        shut = {tuple(map(str, row)) for row in in_hidden[list(mapping.values())].astype(object).itertuples(index=False)}
+        keys = data[list(mapping)].astype(object).map(str).itertuples(index=False)
+        out |= np.asarray([tuple(k) in shut for k in keys], dtype=bool)
+    return out
+
+
+def hide_rows(published: pd.DataFrame, rows, *, count: str = "n", columns=None, dims=()) -> pd.DataFrame:
+    """A suppressed table with ``rows`` hidden too (``complementary``), also those of no one.
+
+    :func:`~pra_lib.publishing.disclosure.suppress` publishes a row of count 0 (a zero
+    discloses no one), but such a row may carry other counts: a code pair raised together by
+    no one still shows each code's interviewees (``n_a``, ``n_b``). A row counted over a code
+    of a hidden line (:func:`rows_of_hidden_lines`) is hidden whatever its count.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"code_a": ["x"], "code_b": ["y"], "n": [0], "n_a": [6], "n_b": [9], "suppressed": [False], "suppression": [""]})
+    >>> hide_rows(pairs, [True])[["n", "n_a", "suppressed", "suppression"]].values.tolist()
+    [[<NA>, <NA>, True, 'complementary']]
+    """
+    from .disclosure import OUTCOME_COLUMNS, _blank
+
+    rows = pd.Series(list(rows), dtype=bool).to_numpy()
+    if len(rows) != len(published):
+        raise ValueError(f"rows has {len(rows)} entries for a table of {len(published)} rows")
+    shown = ~published["suppressed"].astype(bool).to_numpy()
+    more = rows & shown
+    if not more.any():
+        return published
+    out = published.copy()
+    if columns is None:
+        columns = [c for c in out.columns if c not in (count, "suppressed", "suppression", *dims) and pd.api.types.is_numeric_dtype(out[c])]
+    columns = [count, *[c for c in columns if c != count], *[c for c in OUTCOME_COLUMNS if c in out and c not in columns and c not in dims and c != count]]
+    for col in columns:
+        out[col] = _blank(out[col], more)
+    out["suppressed"] = out["suppressed"].astype(bool) | more
+    out["suppression"] = np.where(more, COMPLEMENTARY, out["suppression"])
+    return out
+
+
 def link_tables(tables, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.DataFrame:
     """Choose the suppression of tables that count the same people together.
 

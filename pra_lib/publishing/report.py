@@ -223,6 +223,7 @@ class Report:
         activity_id: str | None = None,
         measure: str | None = None,
         other_counts: dict | None = None,
+        hidden_with=None,
     ) -> pd.DataFrame:
         """Protect, write and return a published table.
 
@@ -263,22 +264,38 @@ class Report:
             named columns hold) or ``{"n_statements": None}`` (counts no people). An entry
             for ``count`` itself names the columns that identify its cells for the audit,
             for a table whose rows are not a grid of margins (pairs, evidence trails).
+        hidden_with : array of bool, optional
+            Rows hidden (``complementary``) because their count would give back a cell
+            hidden in another table: the codes of a goal line hidden in
+            ``statements_by_goal``
+            (:func:`~pra_lib.publishing.disclosure_linked.rows_of_hidden_lines`).
         """
         _check_name(name)
         activity_id = activity_id or self.activity_id
+        if hidden_with is not None:
+            hidden_with = pd.Series(list(hidden_with), dtype=bool).to_numpy()
+            if len(hidden_with) != len(data):
+                raise ValueError(f"table {name!r}: hidden_with has {len(hidden_with)} values for {len(data)} rows")
         if self.plan is not None and dims:
             # Merged categories are shown once, as "other", not also as empty members.
             away = self.plan.rows_merged_away(data, dims=dims, activity_id=activity_id)
             if away.any():
                 data = data[~away].reset_index(drop=True)
+                hidden_with = hidden_with[~away] if hidden_with is not None else None
         if count is None:
             published = data
         else:
             hide = self.plan.rows_to_hide(data, dims=dims, activity_id=activity_id) if self.plan is not None else None
             mine = self.linked[(self.linked["activity_id"] == activity_id) & (self.linked["measure"] == measure)] if measure else self.linked.iloc[:0]
             linked = linked_rows(data, dims or [], mine["cell"]) if len(mine) else None
+            if hidden_with is not None:
+                linked = hidden_with if linked is None else linked | hidden_with
             margins = self.margins.get((activity_id, measure, name)) if measure else None
             published = suppress(data, count=count, min_cell_size=self.min_cell_size, columns=columns, dims=dims, hide=hide, linked=linked, margins=margins)
+            if hidden_with is not None:
+                from .disclosure_linked import hide_rows
+
+                published = hide_rows(published, hidden_with, count=count, columns=columns, dims=dims or [])  # a row of no one still carries other counts
         published = publishable(published, name=name)
         self.tables[name] = published
         self.declarations[name] = {
@@ -297,7 +314,7 @@ class Report:
         self._workbook_changed(name)
         return published
 
-    def link_tables(self, tables: dict, *, dims: dict, measure: str, activity_id: str | None = None, count: str = "n", people: pd.DataFrame | None = None, person: str = "respondent_id") -> pd.DataFrame:
+    def link_tables(self, tables: dict, *, dims: dict, measure: str, activity_id: str | None = None, count: str = "n", people: pd.DataFrame | None = None, person: str = "respondent_id", published=()) -> pd.DataFrame:
         """Choose the suppression of tables that count the same people together, before they are published.
 
         ``tables`` (``{name: DataFrame}``, each over ``dims[name]``) count one ``measure``
@@ -316,6 +333,9 @@ class Report:
         those only. People of other activities are left out (the report's participants say
         whose activity a person is in), and the breakdowns the people lack are taken from
         the participants. Without ``people`` every sum and grand total counts as public.
+        ``published`` lists the breakdowns whose sums another table of the report publishes,
+        in any unit (the interviews' statements per stakeholder group and valence count
+        nearly the same people as the sum of their goals): those sums are public too.
 
         Returns
         -------
@@ -340,7 +360,7 @@ class Report:
             if self.plan is not None:
                 data = data[~self.plan.rows_merged_away(data, dims=table_dims, activity_id=activity_id)].reset_index(drop=True)
             hide = self.plan.rows_to_hide(data, dims=table_dims, activity_id=activity_id) if self.plan is not None else None
-            others = [list(dims[o]) for o in tables if o != name]
+            others = [list(dims[o]) for o in tables if o != name] + [list(p) for p in published]
             margins = public_margins(people, dims=table_dims, person=person, published=others)
             if margins is not None:
                 self.margins[(activity_id, measure, name)] = margins
