@@ -542,3 +542,31 @@ def test_the_mode_effect_test_is_withheld_with_a_withheld_channel_and_left_out_o
                                 "ci_low": [2.8, 2.8], "ci_high": [3.2, 3.2]})
     text = findings_questionnaire(goal_scores, mode=out.reset_index(), min_cell_size=M)
     assert "0.43" not in text and "Basic needs" not in text.split("\n")[-1]
+
+
+TEST_TABLES = {  # test table -> (score table whose decision it follows, the test's unit column)
+    ("01_questionnaire", "group_differences"): ("scores_by_group", "goal_id"),
+    ("03_city_perception_workshop", "group_differences"): ("scores_by_group", "goal_id"),
+    ("07_pra_seminar", "group_differences_support"): ("support_by_group", "focus_area_id"),
+}
+
+
+def test_no_published_test_involves_a_withheld_group(run):
+    """Issue 11 on the sample: a goal's or focus area's test with a withheld group keeps its n
+    only (03's G08, where academia answered alike and the private sector protects it, and the
+    seminar's support of FA2, FA3 and FA4); every other test stays published."""
+    from pra_lib.publishing.score_disclosure import TEST_STATISTICS
+
+    withheld_tests = set()
+    for (report, name), (scores, unit) in TEST_TABLES.items():
+        tests = _table(run, report, name)
+        groups = _table(run, report, scores)
+        involved = set(groups.loc[_flag(groups, "answers_withheld"), unit])
+        flagged = set(tests.loc[_flag(tests, "test_withheld"), unit])
+        assert flagged == involved, f"{report}/{name}: tests withheld {sorted(flagged)}, groups withheld in {sorted(involved)}"
+        for column in [c for c in TEST_STATISTICS if c in tests]:
+            assert tests.loc[tests[unit].isin(involved), column].isna().all(), f"{report}/{name}: {column} of a test with a withheld group is published"
+        assert tests.loc[~tests[unit].isin(involved), "pvalue_adj"].notna().all()
+        withheld_tests |= {(report, u) for u in flagged}
+    assert ("03_city_perception_workshop", "G08") in withheld_tests
+    assert {u for r, u in withheld_tests if r == "07_pra_seminar"} == {"FA2", "FA3", "FA4"}
