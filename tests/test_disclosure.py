@@ -538,7 +538,9 @@ def test_linked_suppression_of_the_interview_tables_hides_no_cell_for_a_sum_no_o
     """The sample run's interview tables: the totals of G12 as a weakness and G09 as a strength
     are hidden in the table by goal to protect their groups, and nothing else: G09 as a
     weakness (11) and G06 as a strength (10) were hidden as companions against the table's
-    sums over valence and over goals, which count no people and are published nowhere."""
+    sums over valence and over goals, which count no people. (The interview report also
+    declares the sums over goals public, since its interviewees table publishes them in
+    statements: see test_a_sum_over_goals_published_in_statements_protects_a_lone_small_cell.)"""
     from pra_lib.publishing.disclosure_linked import _Grid, LinkedTable, _links, _narrow
     from pra_lib.publishing.report import Report
 
