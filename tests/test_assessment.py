@@ -166,6 +166,20 @@ def test_duplicate_ids(assessment_copy):
     assert {p.row for p in dup} == {2, 3}
 
 
+def test_an_id_listed_twice_in_the_metadata_is_a_problem_not_a_traceback(assessment_copy):
+    """A stakeholder group listed twice in assessment.yaml is reported as a duplicate, and
+    references to it are still checked (the first entry counts)."""
+    path = assessment_copy / "assessment.yaml"
+    text = path.read_text(encoding="utf-8")
+    entry = "- id: academia\n  label: Academia\n  label_id: Akademisi\n"
+    assert entry in text
+    path.write_text(text.replace(entry, entry + entry, 1), encoding="utf-8")
+    problems = validate_assessment(assessment_copy)
+    assert len(problems) == 1, "academia is still a known group: no row's reference to it is refused"
+    (p,) = problems
+    assert (p.file, p.column, p.value, p.kind) == ("assessment.yaml", "stakeholder_groups[3].id", "academia", "duplicate")
+
+
 def test_duplicate_rating_rows(assessment_copy):
     path = assessment_copy / "perception_ratings.csv"
     rows = read_rows(path)

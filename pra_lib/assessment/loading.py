@@ -599,6 +599,10 @@ def _positions(values, known) -> np.ndarray:
     [0, -1]
     """
     left, right = pd.Index(values, dtype=object), pd.Index(known, dtype=object)
+    if not right.is_unique:  # an id listed twice (reported as a duplicate): its first entry
+        first = np.flatnonzero(~right.duplicated(keep="first"))
+        found = right[first].get_indexer(left)
+        return np.where(found >= 0, first[np.maximum(found, 0)], -1)
     if len(left) > 1000 and left.is_monotonic_increasing and right.is_monotonic_increasing and left.is_unique and right.is_unique:
         _, lidx, ridx = left.join(right, how="left", return_indexers=True)
         if lidx is None:
