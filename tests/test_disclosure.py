@@ -639,3 +639,21 @@ def test_a_sum_over_goals_published_in_statements_protects_a_lone_small_cell(tmp
     assert alone == ["G03"] and "goal_id" not in margins, "the sum over goals counts no people: taken as not public"
     protected, margins = hidden_cells(tmp_path / "b", published=[["valence", "stakeholder_group"], ["valence"]])
     assert "goal_id" in margins and "G03" in protected and len(protected) >= 2
+
+
+def test_the_interview_reports_hidden_goal_lines_are_worked_out_alike_without_it(sample_reports_en):
+    """The focus-area reports run without the interview report's Report, and get its hidden
+    goal lines from hidden_goal_lines: on the sample run they are exactly the lines that
+    02's statements_by_goal.csv publishes as suppressed (G03 and G05 as weaknesses, primary;
+    G12 as a weakness and G09 as a strength, hidden to protect their groups; G06 as a strength,
+    their companion: see the two tests above)."""
+    from pra_lib.assessment.loading import load_assessment
+    from pra_lib.interviews.statements import hidden_goal_lines
+
+    from .conftest import SAMPLE
+
+    published = pd.read_csv(sample_reports_en / "jakarta-2017-synthetic" / "02_interviews" / "tables" / "statements_by_goal.csv")
+    in_02 = published.loc[published["suppressed"].astype(bool), ["goal_id", "valence", "suppression"]]
+    found = hidden_goal_lines(load_assessment(SAMPLE), min_cell_size=5, small_categories="merge")
+    assert sorted(map(tuple, found.values.tolist())) == sorted(map(tuple, in_02.values.tolist()))
+    assert {(g, v) for g, v, _ in found.values.tolist()} == {("G03", "weakness"), ("G05", "weakness"), ("G06", "strength"), ("G09", "strength"), ("G12", "weakness")}

@@ -768,3 +768,25 @@ def test_perception_evidence_takes_every_channel_of_the_questionnaire(small_samp
         online_only = focus_areas.evidence_matrix(load_assessment(folder), perception_channels=["online", "offline"])
     pd.testing.assert_frame_equal(after, before)
     assert not online_only.equals(before)  # the explicit channels still choose
+
+
+def test_the_evidence_trail_hides_a_code_of_a_goal_line_the_interview_report_hides(sample, sample_reports_en):
+    """The interview report hides G12 as a weakness (linked suppression); its only code, land
+    subsidence awareness, is raised by 6 interviewees, the line's total. The evidence trail of
+    06 lists the code under FA1 and FA3: published, it would give the line back, so it is
+    hidden there (complementary), and codes of lines 02 publishes stay."""
+    from pra_lib.focus_areas.trails import rows_of_hidden_interview_lines
+
+    trail = pd.read_csv(sample_reports_en / "jakarta-2017-synthetic" / "06_focus_areas_session" / "tables" / "evidence_trail.csv")
+    land = trail[trail["item"].eq("land subsidence awareness")]
+    assert len(land) >= 1 and land["n"].isna().all() and land["suppressed"].astype(bool).all()
+    assert set(land["suppression"]) == {"complementary"}
+    codes = trail[trail["kind"].eq("interview code")]
+    shown = codes[~codes["suppressed"].astype(bool)]
+    assert len(shown) and (shown["n"] >= 5).all()  # the rest stays published
+    fresh = focus_areas.evidence_trail(sample)
+    rows = rows_of_hidden_interview_lines(fresh, sample, min_cell_size=5)
+    assert set(fresh.loc[rows, "item"]) >= {"land subsidence awareness"}
+    assert fresh.loc[rows, "kind"].eq("interview code").all()
+    with pytest.raises(KeyError, match="kind"):
+        rows_of_hidden_interview_lines(fresh.drop(columns="kind"), sample, min_cell_size=5)

@@ -88,7 +88,7 @@ from .findings import evidence_definitions, findings_focus_areas, methods_note, 
 from .findings_overall import executive_summary
 from .ranking import aggregate, normalise, rank_focus_areas
 from .sections import collected_sections
-from .trails import evidence_trail
+from .trails import evidence_trail, rows_of_hidden_interview_lines
 from .uncertainty import UncertaintyResult, place_shares, settled_places, sobol_indices, uncertainty_analysis
 
 __all__ = [
@@ -113,6 +113,7 @@ __all__ = [
     "normalise",
     "rank_distribution_figure",
     "rank_focus_areas",
+    "rows_of_hidden_interview_lines",
     "sensitivity_figure",
     "session_note",
     "place_shares",

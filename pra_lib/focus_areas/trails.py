@@ -20,7 +20,7 @@ from ..publishing.i18n import cell_label
 from ._common import DEFAULT_ACTIVITIES, STRESS_LIKELIHOOD, _ids, _pct, _term
 from .evidence import _inputs, _linked_actions, _scopes
 
-__all__ = ["evidence_trail"]
+__all__ = ["evidence_trail", "rows_of_hidden_interview_lines"]
 
 
 def evidence_trail(
@@ -58,7 +58,9 @@ def evidence_trail(
           status and a few titles (``n`` empty: it counts no people).
 
         Publish it with ``report.table(trail, ..., count="n")`` so that codes raised by
-        few interviewees are suppressed.
+        few interviewees are suppressed, and with ``hidden_with=``
+        :func:`rows_of_hidden_interview_lines` so that no code gives back a goal line the
+        interview report hides.
 
     Examples
     --------
@@ -129,3 +131,51 @@ def evidence_trail(
     out["value"] = out["value"].astype(float)
     out["n"] = out["n"].astype(float)
     return out
+
+
+def rows_of_hidden_interview_lines(trail: pd.DataFrame, assessment, *, min_cell_size: int, small_categories: str | None = None, activity_id: str = "questionnaire") -> np.ndarray:
+    """Which rows of an evidence trail count the interviewees of a goal line the interview report hides.
+
+    The interview report hides some goal lines (a goal as a weakness or a strength), with
+    linked suppression. A code's interviewees are at most its line's, and all of them when
+    the line has one code (on the sample, G12 as a weakness is only "land subsidence
+    awareness"), so a trail row of such a code would give the line back: it is hidden with
+    it (``complementary``). The lines are those of
+    :func:`pra_lib.interviews.statements.hidden_goal_lines`, the same calls as the
+    interview report's; a code counts as part of a line when any statement tags it so.
+
+    Parameters
+    ----------
+    trail : DataFrame
+        An evidence trail (:func:`evidence_trail`).
+    assessment : Assessment
+        The assessment as loaded, before small categories are merged (the interview
+        report's plan is made from it).
+    min_cell_size, small_categories : int, str
+        The run's options.
+    activity_id : str
+        The interview report's activity.
+
+    Returns
+    -------
+    ndarray of bool
+        One per trail row, for ``report.table(trail, ..., hidden_with=...)``.
+
+    Examples
+    --------
+    >>> trail = evidence_trail(assessment)  # doctest: +SKIP
+    >>> report.table(trail, "evidence_trail", count="n", hidden_with=rows_of_hidden_interview_lines(trail, assessment, min_cell_size=5))  # doctest: +SKIP
+    """
+    from ..interviews.statements import GOAL_LINE_DIMS, hidden_goal_lines
+    from ..publishing.disclosure_linked import rows_of_hidden_lines
+
+    missing = [c for c in ("kind", "item") if c not in trail]
+    if missing:
+        raise KeyError(f"evidence trail: columns {missing} not in table (columns: {', '.join(map(str, trail.columns))})")
+    codes = trail["kind"].astype(object).eq("interview code").to_numpy(dtype=bool)
+    if not codes.any() or not assessment.has("interview_statements"):
+        return np.zeros(len(trail), dtype=bool)
+    hidden = hidden_goal_lines(assessment, min_cell_size=min_cell_size, small_categories=small_categories, activity_id=activity_id).assign(suppressed=True)
+    parts = assessment.interview_statements.reindex(columns=["code", *GOAL_LINE_DIMS]).dropna().drop_duplicates()
+    in_line = rows_of_hidden_lines(trail, published=hidden, dims=GOAL_LINE_DIMS, parts=parts, on={"item": "code"})
+    return codes & in_line

@@ -296,3 +296,101 @@ def code_cooccurrence(assessment, *, activity_id: str | None = None, valence: st
     )
     out["jaccard"] = out["n"] / (out["n_a"] + out["n_b"] - out["n"])
     return _round(out[cols])
+
+
+# The interview report (02) and the reports that count interviewees again (06 and 08's evidence
+# trail) run in their own kernels; they agree on which goal lines are hidden because both get
+# them from publish_goal_lines, with the same inputs.
+GOAL_LINE_DIMS = ["goal_id", "valence"]
+
+
+def publish_goal_lines(report, assessment, *, activity_id: str | None = None) -> pd.DataFrame:
+    """Publish ``statements_by_goal`` as the interview report does, its suppression linked with the groups'.
+
+    The interviewees naming each goal (``statements_by_goal``) and the same per stakeholder
+    group (``statements_by_goal_and_group``) count the same people, so their suppression is
+    chosen together (:meth:`~pra_lib.publishing.report.Report.link_tables`) before the first
+    table; the statements say which sums count people, and the statements per group and
+    valence (the interviewees table) publish the sums over goals in another unit.
+
+    Parameters
+    ----------
+    report : Report
+        The report to publish to (its plan and ``min_cell_size`` decide the suppression).
+    assessment : Assessment
+        The report's assessment (``report.assessment``, small categories merged).
+    activity_id : str, optional
+        The activity whose interviews are counted (default: the report's).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``statements_by_goal`` as published, with ``suppressed`` and ``suppression``.
+
+    Examples
+    --------
+    >>> goal_lines = publish_goal_lines(report, report.assessment, activity_id="questionnaire")  # doctest: +SKIP
+    """
+    from ..publishing.disclosure import interviewees
+
+    activity_id = activity_id or report.activity_id
+    interviewed = interviewees(activity_id)
+    by_goal = interview_codes(assessment, level="goal", activity_id=activity_id)
+    by_goal_and_group = interview_codes(assessment, level="goal", by="stakeholder_group", activity_id=activity_id)
+    report.link_tables({"statements_by_goal": by_goal, "statements_by_goal_and_group": by_goal_and_group}, measure="interviewees_by_goal", activity_id=interviewed,
+                       dims={"statements_by_goal": GOAL_LINE_DIMS, "statements_by_goal_and_group": [*GOAL_LINE_DIMS, "stakeholder_group"]},
+                       people=assessment.interview_statements, published=[["valence", "stakeholder_group"], ["valence"]])
+    return report.table(by_goal, "statements_by_goal", activity_id=interviewed, dims=GOAL_LINE_DIMS, measure="interviewees_by_goal", other_counts={"n_statements": None})
+
+
+def hidden_goal_lines(assessment, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE, small_categories: str | None = None, activity_id: str = "questionnaire") -> pd.DataFrame:
+    """The goal lines (goal and valence) that the interview report hides, worked out without it.
+
+    Another report counting the same interviewees (the focus areas' evidence trail) must hide
+    what counts a hidden line's people again, such as a line's only code. The lines come from
+    :func:`publish_goal_lines` on a report of the same options written to a scratch folder
+    that is removed afterwards, so they are exactly those the interview report publishes as
+    hidden; nothing it would display is shown.
+
+    Parameters
+    ----------
+    assessment : Assessment
+        The assessment as loaded (before small categories are merged), as the interview
+        report's ``Report`` receives it.
+    min_cell_size, small_categories : int, str
+        The run's options (``small_categories`` default: the project's).
+    activity_id : str
+        The interview report's activity (its ``activity_id`` parameter).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per hidden line: ``goal_id``, ``valence`` and ``suppression`` (``primary``
+        or ``complementary``).
+
+    Examples
+    --------
+    >>> hidden_goal_lines(load_assessment("data/sample"), min_cell_size=5)[["goal_id", "valence"]].values.tolist()  # doctest: +SKIP
+    [['G06', 'strength'], ['G09', 'strength'], ['G12', 'weakness']]
+    """
+    import contextlib
+    import tempfile
+
+    from ..publishing import report as report_module
+    from ..publishing.disclosure import DEFAULT_SMALL_CATEGORIES
+
+    options = {"min_cell_size": min_cell_size, "small_categories": small_categories or DEFAULT_SMALL_CATEGORIES, "activity_id": activity_id}
+    try:  # in a notebook: what the scratch report would display stays out of the calling report
+        from IPython.utils.capture import capture_output
+    except ImportError:  # pragma: no cover - IPython comes with the notebooks' dependencies
+        capture_output = contextlib.nullcontext
+    with tempfile.TemporaryDirectory(prefix="pra-goal-lines-") as scratch, capture_output():
+        report = report_module.Report(scratch, assessment=assessment, **options)
+        try:
+            lines = publish_goal_lines(report, report.assessment, activity_id=activity_id)
+        finally:
+            # no workbook is due in a folder that is about to go
+            report_module._PENDING_WORKBOOKS.pop(report.workbook_path, None)
+    flags = lines["suppressed"].astype(bool)
+    out = lines.loc[flags, [*GOAL_LINE_DIMS, "suppression"]].astype({"goal_id": str, "valence": str})
+    return out.sort_values(GOAL_LINE_DIMS, kind="stable").reset_index(drop=True)
