@@ -509,3 +509,86 @@ def test_kendalls_w_of_a_group_that_ranked_alike_is_withheld_in_the_table_and_th
     text = sem.findings_seminar(support, consensus_table=out, min_cell_size=5)
     assert "Government W" not in text and "1.00" not in text
     assert "Government W = 1.00" in sem.findings_seminar(support, consensus_table=table, min_cell_size=5), "the sentence the fix removes"
+
+
+def _one_area_ranked_alike():
+    """Twelve government ballots all put FA1 first and spread FA2-FA4 over 2-4; twelve
+    community ballots spread every focus area over 1-4. Complete ballots of k = 4 areas."""
+    from itertools import permutations
+
+    fas = ["FA1", "FA2", "FA3", "FA4"]
+    rows = []
+    for i, perm in enumerate(list(permutations([2, 3, 4])) * 2):
+        rows += [(f"g{i}", "government", fa, 4.0, r) for fa, r in zip(fas, (1, *perm))]
+    for i in range(12):
+        ranks = [(j + i) % 4 + 1 for j in range(4)]
+        rows += [(f"c{i}", "community", fa, 3.0, r) for fa, r in zip(fas, ranks)]
+    votes = _votes(rows)
+    votes["group_label"] = votes["stakeholder_group"].str.title()
+    votes["focus_area"] = votes["focus_area_id"]
+    return votes
+
+
+def _decided(votes):
+    from pra_lib.publishing.score_disclosure import withheld_groups
+
+    return withheld_groups(sem.rank_distribution(votes, by="stakeholder_group"), cells=["stakeholder_group", "focus_area_id"],
+                           within=["focus_area_id"], category="position", coarsening=None, min_cell_size=5)
+
+
+def test_a_lone_withheld_focus_area_is_not_the_groups_total_minus_its_published_ones():
+    """With complete ballots a group's mean ranks over k areas add up to k(k+1)/2 (Borda counts
+    to n k(k-1)/2, shares first to 1): one withheld area alone in its group was the total
+    minus the published ones."""
+    votes = _one_area_ranked_alike()
+    decided = _decided(votes)
+    first = decided.set_index(["stakeholder_group", "focus_area_id"])["withheld_as"]
+    assert first[("government", "FA1")] == "primary" and first[("community", "FA1")] == "complementary"
+    assert decided["answers_withheld"].sum() == 2, "as decided before: FA1 alone in each group"
+    ranking = sem.seminar_ranking(votes, by="stakeholder_group")
+    true = ranking.set_index(["stakeholder_group", "focus_area_id"])
+    out = sem.withhold_ranks(ranking, decided, data=votes)
+    for group, rows in out.groupby("stakeholder_group"):
+        hidden = rows[rows["mean_rank"].isna()]
+        assert len(hidden) != 1, f"{group}: one withheld focus area is the total minus the published ones"
+        n = int(rows["n_ranked"].iloc[0])
+        left = {"mean_rank": 4 * 5 / 2 - rows["mean_rank"].sum(), "borda": n * 4 * 3 / 2 - rows["borda"].sum(),
+                "share_first": 1 - rows["share_first"].sum()}
+        for col, value in left.items():
+            # the total is known: what is left is the withheld areas' sum, never one of them alone
+            assert np.isclose(value, sum(true.loc[(group, fa), col] for fa in hidden["focus_area_id"]))
+        for fa in hidden["focus_area_id"]:
+            # every mean rank is at least 1, so the sum of two or more is no withheld one's
+            assert not np.isclose(left["mean_rank"], true.loc[(group, fa), "mean_rank"]), f"{group} {fa} mean rank recovered from the total"
+    for fa, rows in out.groupby("focus_area_id"):
+        assert rows["mean_rank"].isna().sum() != 1, f"{fa}: one withheld group is the area's mean rank minus the others"
+    gov = out[out["stakeholder_group"] == "government"].set_index("focus_area_id")
+    assert pd.isna(gov.loc["FA2", "mean_rank"]) and out.attrs["answers_withheld"][out.index[(out["stakeholder_group"] == "government") & (out["focus_area_id"] == "FA2")][0]] == "complementary"
+    assert out["answers_withheld"].sum() == 4, "a 2 x 2 rectangle: no more withheld than needed"
+    assert out["n_ranked"].tolist() == [12] * 8, "the n's stay published"
+
+
+def test_protect_rank_totals_marks_the_added_cells_complementary_and_keeps_the_input():
+    table = pd.DataFrame({"stakeholder_group": ["gov"] * 3 + ["com"] * 3, "focus_area_id": ["FA1", "FA2", "FA3"] * 2,
+                          "n_ranked": [9, 7, 8, 20, 30, 10]})
+    groups = table.rename(columns={"n_ranked": "n"}).assign(answers_withheld=[True, False, False, True, False, False],
+                                                            withheld_as=["primary", "", "", "complementary", "", ""])
+    before = groups.copy()
+    out = sem.protect_rank_totals(groups, table=table)
+    # gov adds its smallest (FA2, 7); com then prefers FA2, already withheld in gov, over its smaller FA3
+    assert out["withheld_as"].tolist() == ["primary", "complementary", "", "complementary", "complementary", ""]
+    pd.testing.assert_frame_equal(groups, before)
+
+
+def test_published_ranks_of_a_group_with_withheld_areas_do_not_count_them():
+    """The gaps in a group's ranks told how many withheld focus areas came above each published one."""
+    votes = _one_area_ranked_alike()
+    out = sem.withhold_ranks(sem.seminar_ranking(votes, by="stakeholder_group"), _decided(votes), data=votes)
+    for group, rows in out.groupby("stakeholder_group"):
+        shown = rows[rows["rank"].notna()]
+        assert len(shown) >= 1
+        expected = shown["mean_rank"].round(9).rank(method="min").astype(int).tolist()
+        assert shown["rank"].astype(int).tolist() == expected, f"{group}: published areas ranked among themselves"
+        assert shown["rank"].min() == 1
+    gov = out[out["stakeholder_group"] == "government"]
+    assert gov["rank"].dropna().astype(int).tolist() == [1, 1], "FA3 and FA4 tie at mean rank 3, ranked 1 among the published (was 2)"

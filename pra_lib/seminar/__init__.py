@@ -22,7 +22,8 @@ support_scores
     and :func:`support_counts` (answers per point of the scale).
 ranking
     :func:`seminar_ranking` (mean rank or Borda count), :func:`rank_distribution`, and
-    :func:`withhold_ranks` (the ranks of a group that ranked a focus area alike).
+    :func:`withhold_ranks` (the ranks of a group that ranked a focus area alike) and
+    :func:`protect_rank_totals` (more of its ranks, so that its totals do not give them back).
 kendall
     :func:`consensus_level` and the Kendall's W table behind :func:`consensus`.
 differences
@@ -42,7 +43,7 @@ from .differences import group_differences
 from .figures import rank_distribution_figure, slope_figure, support_figure, support_heatmap
 from .findings import consensus, findings_seminar
 from .kendall import SCHMIDT_BANDS, consensus_level
-from .ranking import RANK_METHODS, rank_distribution, seminar_ranking, withhold_ranks
+from .ranking import RANK_METHODS, protect_rank_totals, rank_distribution, seminar_ranking, withhold_ranks
 from .support_scores import OPPOSE_THRESHOLD, SUPPORT_THRESHOLD, support, support_counts
 from .votes import votes_frame
 
@@ -52,6 +53,7 @@ __all__ = [
     "consensus_level",
     "findings_seminar",
     "group_differences",
+    "protect_rank_totals",
     "rank_distribution",
     "rank_distribution_figure",
     "seminar_changes",

@@ -164,6 +164,77 @@ def rank_distribution(data: pd.DataFrame, *, by: str | Sequence[str] | None = No
     return _with_labels(out[columns].reset_index(drop=True), data, keys)
 
 
+def protect_rank_totals(groups: pd.DataFrame, *, table: pd.DataFrame) -> pd.DataFrame:
+    """Withhold more of a group's ranks so that its totals do not give a withheld one back.
+
+    With complete ballots a group's mean ranks over the ``k`` focus areas add up to
+    ``k(k+1)/2``, its Borda counts to ``n k(k-1)/2`` and its shares first to 1; and a focus
+    area's mean rank over all participants is the ``n``-weighted mean of the groups' ones.
+    So a withheld focus area that is alone in its group, or a withheld group that is alone
+    in its focus area, is the total minus the published ones. Until no withheld cell is
+    alone in its group or its focus area, the published cell beside it whose withholding
+    tells least is withheld too: preferring one whose other side already has a withheld
+    cell (so that no new cell is left alone there), then the one with the fewest rankers,
+    then the metadata order. Such cells are ``complementary``. With incomplete ballots the totals
+    are not fixed, but the same cells are withheld.
+
+    Parameters
+    ----------
+    groups : pandas.DataFrame
+        :func:`pra_lib.publishing.score_disclosure.withheld_groups` over
+        :func:`rank_distribution` by the groups and ``focus_area_id``.
+    table : pandas.DataFrame
+        :func:`seminar_ranking` by the same groups (its ``n_ranked``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``groups`` with the complementary cells added (``answers_withheld``
+        true, ``withheld_as`` "complementary").
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"stakeholder_group": ["gov"] * 3, "focus_area_id": ["FA1", "FA2", "FA3"],
+    ...                       "n_ranked": [9, 7, 8]})
+    >>> groups = table.rename(columns={"n_ranked": "n"}).assign(answers_withheld=[True, False, False],
+    ...                                                          withheld_as=["primary", "", ""])
+    >>> protect_rank_totals(groups, table=table)["withheld_as"].tolist()
+    ['primary', 'complementary', '']
+    """
+    out = groups.reset_index(drop=True).copy()
+    by = [c for c in out.columns if c not in ("focus_area_id", "n", "answers_withheld", "withheld_as")]
+    if out.empty or "focus_area_id" not in out:
+        return out
+    keys = [*by, "focus_area_id"]
+    rankers = table[[*keys, "n_ranked"]].drop_duplicates(keys) if "n_ranked" in table else None
+    size = out[keys].merge(rankers, on=keys, how="left")["n_ranked"] if rankers is not None else out["n"]
+    size = pd.to_numeric(size, errors="coerce").fillna(0).to_numpy()
+    ranked = size > 0
+    hidden = out["answers_withheld"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    why = out["withheld_as"].fillna("").astype(str).to_numpy(dtype=object)
+    row = out[by].astype(str).agg("|".join, axis=1).to_numpy() if by else np.zeros(len(out), dtype=object)
+    col = out["focus_area_id"].astype(str).to_numpy()
+    sides = [(row, col), (col, row)] if by else [(row, col)]
+    changed = True
+    while changed:
+        changed = False
+        for line, other in sides:
+            for value in pd.unique(line):
+                here = (line == value) & ranked
+                if (hidden & here).sum() != 1:
+                    continue
+                free = np.flatnonzero(here & ~hidden)
+                if free.size == 0:
+                    continue
+                # a cell whose other line already has a withheld one adds no new lone cell there
+                alone = np.array([not (hidden & (other == other[i]) & ranked).any() for i in free])
+                pick = free[np.lexsort((free, size[free], alone))[0]]
+                hidden[pick], why[pick], changed = True, "complementary", True
+    out["answers_withheld"] = hidden
+    out["withheld_as"] = why
+    return out
+
+
 def withhold_ranks(table: pd.DataFrame, groups: pd.DataFrame, *, data: pd.DataFrame,
                    columns: Sequence[str] = ("rank", "mean_rank", "median_rank", "share_first", "borda")) -> pd.DataFrame:
     """Withhold the ranks of the groups that ranked a focus area alike, and the order they give.
@@ -173,6 +244,10 @@ def withhold_ranks(table: pd.DataFrame, groups: pd.DataFrame, *, data: pd.DataFr
     group ranked every focus area alike, all its ballots. So the ``columns`` of a withheld
     row are withheld (:func:`pra_lib.publishing.score_disclosure.withhold_answers`) and the
     withheld rows of a group follow its published ones in the focus areas' metadata order.
+    The cells :func:`protect_rank_totals` adds are withheld too (a group's mean ranks add up
+    to a known total). A group's published focus areas are ranked again among themselves
+    (1 .. m, ties sharing the smaller rank): their rank in the whole group would show, by its
+    gaps, how many withheld focus areas came before each.
 
     Parameters
     ----------
@@ -205,7 +280,14 @@ def withhold_ranks(table: pd.DataFrame, groups: pd.DataFrame, *, data: pd.DataFr
     from ..publishing.score_disclosure import withhold_answers
 
     by = [c for c in groups.columns if c not in ("focus_area_id", "n", "answers_withheld", "withheld_as")]
+    groups = protect_rank_totals(groups, table=table)
     out = withhold_answers(table, groups, columns=list(columns))
+    if "rank" in out and out["answers_withheld"].any():
+        # published focus areas ranked among themselves: the gaps of the whole group's ranks
+        # would count the withheld areas above each
+        rank = _num_rank(out["rank"]).where(out["rank"].notna())
+        rerank = rank.groupby([out[c] for c in by], sort=False, dropna=False).rank(method="min") if by else rank.rank(method="min")
+        out["rank"] = rerank.round().astype("Int64")
     why = list(out.attrs.get("answers_withheld", []))
     position = {c: out[c].map({v: i for i, v in enumerate(_order(data, c))}) for c in [*by, "focus_area_id"] if c in out}
     order = pd.DataFrame({**{f"_g{i}": position[c] for i, c in enumerate(by) if c in position},
