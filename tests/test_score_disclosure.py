@@ -291,6 +291,40 @@ def test_no_statistic_of_a_withheld_group_is_published(run):
                 assert pd.isna(row[f"{side}_mean"]), f"the support of a withheld group is quoted: {row['focus_area_id']} {row[side]}"
 
 
+def test_no_withheld_seminar_rank_is_the_groups_total_minus_its_published_ones(run, sample_dir):
+    """With complete ballots (every sample participant ranked all k focus areas) a group's
+    mean ranks add up to k(k+1)/2 and a focus area's mean rank is the rankers-weighted mean of
+    its groups' ones: no withheld mean rank may be the known total minus the published ones,
+    and a group's published ranks count only its published focus areas (1 .. m)."""
+    from pra_lib import seminar as sem
+    from pra_lib.assessment.loading import load_assessment
+
+    votes = sem.votes_frame(load_assessment(sample_dir))
+    ballots = votes[votes["rank"].notna()].groupby("respondent_id")["rank"]
+    k = votes.loc[votes["rank"].notna(), "focus_area_id"].nunique()
+    assert (ballots.count() == k).all() and (ballots.max() == k).all(), "the sample's ballots are complete"
+    true = sem.seminar_ranking(votes, by="stakeholder_group").set_index(["stakeholder_group", "focus_area_id"])["mean_rank"]
+    table = _table(run, "07_pra_seminar", "seminar_ranking_by_group")
+    overall = _table(run, "07_pra_seminar", "seminar_ranking").set_index("focus_area_id")
+    assert len(table) == len(true)
+    for group, rows in table.groupby("stakeholder_group"):
+        hidden = rows[rows["mean_rank"].isna()]
+        left = k * (k + 1) / 2 - rows["mean_rank"].sum()
+        for fa in hidden["focus_area_id"]:
+            assert not np.isclose(left, true[(group, fa)]), f"{group} {fa}: its mean rank is the total minus the published ones"
+        shown = rows[rows["mean_rank"].notna()]
+        assert shown["rank"].astype(int).tolist() == shown["mean_rank"].round(6).rank(method="min").astype(int).tolist(), \
+            f"{group}: the published ranks count only published focus areas"
+        assert shown["rank"].isna().sum() == 0 and hidden["rank"].isna().all()
+    for fa, rows in table.groupby("focus_area_id"):
+        hidden = rows[rows["mean_rank"].isna()]
+        if len(hidden):
+            shown = rows[rows["mean_rank"].notna()]
+            left = (overall.loc[fa, "n_ranked"] * overall.loc[fa, "mean_rank"] - (shown["n_ranked"] * shown["mean_rank"]).sum()) / hidden["n_ranked"].sum()
+            assert len(hidden) > 1 or not np.isclose(left, true[(hidden["stakeholder_group"].iloc[0], fa)], atol=0.01), \
+                f"{fa}: the withheld group's mean rank is the area's minus the others"
+
+
 def test_a_group_withheld_in_one_table_of_an_activity_is_withheld_in_every_other(run):
     keys = ["goal_id", "stakeholder_group"]
 
