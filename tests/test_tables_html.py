@@ -142,6 +142,17 @@ def test_suppressed_cells_in_both_forms_and_no_flag_column():
         assert reader_table(as_empty).iloc[0, 1] == i18n.t("common.suppressed") != word
 
 
+def test_a_withheld_test_reads_as_suppressed_not_as_missing():
+    """Issue 11: a test involving a withheld group keeps its k and loses its H and p; the
+    reader must see that they were withheld, not that the test was never run."""
+    word = i18n.t("common.suppressed")
+    frame = pd.DataFrame({"goal_id": ["G07", "G08"], "h": [3.72, np.nan], "k": [3, 3], "pvalue": [0.294, np.nan],
+                          "test_withheld": [False, True]})
+    table = reader_table(frame)
+    assert table.iloc[1].tolist()[1] == word and word in table.iloc[1].tolist()[3:]
+    assert table.iloc[0].tolist()[1] == "3.72" and word not in table.iloc[0].tolist()
+
+
 def test_missing_values_are_a_dash_never_nan_or_none():
     frame = pd.DataFrame({"hazard_label": [None, "Flooding"], "score": [np.nan, 25.0], "tied_with": [pd.NA, "Crime"],
                           "significant": [True, False]})

@@ -307,10 +307,11 @@ def _rendered(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     if "suppressed" in names:
         flag = frame.iloc[:, names.index("suppressed")]
         flags = flag.map(lambda v: isinstance(v, (bool, np.bool_)) and bool(v)).to_numpy()
-    if "answers_withheld" in names:
-        # An empty statistic of a group whose answers are withheld reads as suppressed too.
-        withheld = frame.iloc[:, names.index("answers_withheld")].map(lambda v: isinstance(v, (bool, np.bool_)) and bool(v)).to_numpy()
-        flags = withheld if flags is None else flags | withheld
+    for column in ("answers_withheld", "test_withheld"):
+        if column in names:
+            # An empty statistic of a withheld group, or of a test involving one, reads as suppressed too.
+            withheld = frame.iloc[:, names.index(column)].map(lambda v: isinstance(v, (bool, np.bool_)) and bool(v)).to_numpy()
+            flags = withheld if flags is None else flags | withheld
     layout = _layout(names)
     taken = {_header(key) for key, _, _ in layout if not isinstance(key, tuple)}
     headers, cells, classes = [], {}, {}
