@@ -346,3 +346,24 @@ def test_the_sentence_at_the_top_names_the_cells_hidden_to_protect_a_linked_tabl
     assert "sel berikut pada by_goal juga disembunyikan (penyembunyian pelengkap antartabel" in texts["id"]
     assert "agar total by_goal tidak membukanya, sel berikut pada by_goal juga disembunyikan: " in texts["id"]
     assert "Meets basic needs" not in texts["id"], "goal names in the report's language"
+
+
+@pytest.mark.parametrize("policy", ["suppress", "merge"])
+def test_the_declarations_name_the_small_categories_but_never_their_size(tmp_path, policy):
+    """A disclosure review found `_tables.json` listing each merged or hidden category with its
+    number of people (Kepulauan Seribu: 3), the very count the plan keeps from the reader."""
+    import json
+
+    from pra_lib.assessment.loading import load_assessment
+    from pra_lib.publishing.disclosure import plan
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    assessment = load_assessment(sample)
+    the_plan = plan(assessment, min_cell_size=5, small_categories=policy)
+    assert len(the_plan.categories) and (the_plan.categories["n"] < 5).any(), "the sample has small categories to protect"
+    report = Report(tmp_path, min_cell_size=5, small_categories=policy, assessment=assessment, activity_id="questionnaire")
+    report.table(pd.DataFrame({"goal_id": ["G01"], "n": [12]}), "goal_scores", dims=["goal_id"], measure="goal_raters")
+    declared = json.loads((tmp_path / "tables" / "_tables.json").read_text())
+    named = {(row["activity_id"], row["dimension"], row["category"]) for row in declared["plan"]}
+    assert named == set(map(tuple, the_plan.categories[["activity_id", "dimension", "category"]].values.tolist()))
+    assert all("n" not in row for row in declared["plan"]), declared["plan"][:3]

@@ -23,6 +23,7 @@ from ..assessment.snapshot import derive_key, shared_result
 
 _SAFE_NAME = re.compile(SAFE_ID_PATTERN)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAN_COUNTS = ("n",)  # columns of the disclosure plan that count people: never published
 
 
 def neutralise_formulas(data: pd.DataFrame) -> pd.DataFrame:
@@ -459,8 +460,11 @@ class Report:
         doc = {
             "min_cell_size": self.min_cell_size,
             "small_categories": None if self.plan is None else self.plan.small_categories,
+            # The plan names each merged or hidden category, never its size: that count is the
+            # very cell the plan keeps from the reader.
             "plan": [] if self.plan is None else [
-                {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()} for row in self.plan.categories.to_dict("records")
+                {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items() if k not in PLAN_COUNTS}
+                for row in self.plan.categories.to_dict("records")
             ],
             "tables": self.declarations,
         }
