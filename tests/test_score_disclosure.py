@@ -604,3 +604,170 @@ def test_no_published_test_involves_a_withheld_group(run):
         withheld_tests |= {(report, u) for u in flagged}
     assert ("03_city_perception_workshop", "G08") in withheld_tests
     assert {u for r, u in withheld_tests if r == "07_pra_seminar"} == {"FA2", "FA3", "FA4"}
+
+
+# --- Statistics that pool a withheld group's answers with others' (issue 11) -----------------
+
+def _workshop(tables: dict[str, dict[str, list[int]]], by: str = "workshop_table") -> pd.DataFrame:
+    """Long ratings of workshop tables: answers per category (1 to 5) of each table to each goal."""
+    rows = []
+    for table, goals in tables.items():
+        for goal, counts in goals.items():
+            for i, rating in enumerate(_ratings(counts)):
+                rows.append({"respondent_id": f"{table}-{i}", "goal_id": goal, "rating": float(rating), "dont_know": False, by: table})
+    return pd.DataFrame(rows)
+
+
+def test_a_pair_test_between_two_published_groups_tells_nothing_of_how_the_withheld_groups_split():
+    """Dunn's z of two published groups ranks their answers among every group's, so it does
+    depend on the withheld groups' answers, but only through the goal's answers per category
+    (the pooled ranks of a category are fixed by how many gave each answer), which the report
+    publishes. Enumerated: every one of the 120 splits of the withheld pool between
+    government and academia that the goal's total allows gives the published z exactly, so
+    the pair stays published (withhold_tests keeps it)."""
+    from pra_lib import stats
+    from pra_lib.publishing.score_disclosure import withhold_tests
+
+    published = {"com": [3, 3, 3, 3, 3], "pri": [1, 4, 2, 5, 3]}
+    hidden = {"gov": [0, 0, 1, 8, 1], "aca": [2, 1, 3, 2, 2]}
+    decided = withheld_groups(answers({**hidden, **published}), cells=CELLS, within=["goal_id"], min_cell_size=M)
+    assert decided.set_index("stakeholder_group")["answers_withheld"].to_dict() == {"gov": True, "aca": True, "com": False, "pri": False}
+
+    def z(groups):
+        long = pd.DataFrame([{"g": g, "rating": r} for g, counts in groups.items() for r in _ratings(counts)])
+        d = stats.dunn(long, dv="rating", between="g", p_adjust="none")
+        return d.loc[(d["group_a"] == "com") & (d["group_b"] == "pri"), "z"].item()
+
+    published_z = z({**hidden, **published})
+    pool = np.add(hidden["gov"], hidden["aca"])
+    splits = [g for g in np.ndindex(*(pool + 1)) if sum(g) == sum(hidden["gov"])]
+    assert len(splits) == 120
+    values = {round(z({"gov": list(g), "aca": list(pool - g), **published}), 12) for g in splits}
+    assert values == {round(published_z, 12)}, "z between two published groups is the same for every split: it narrows nothing"
+    pairs = pd.DataFrame({"goal_id": "G01", "group_a": ["com", "aca"], "group_b": ["pri", "com"], "z": [published_z, 1.0], "pvalue": [0.5, 0.3]})
+    out = withhold_tests(pairs, decided, group="stakeholder_group", named=["group_a", "group_b"])
+    assert out["test_withheld"].tolist() == [False, True] and out.loc[0, "z"] == published_z
+
+
+def test_a_tables_alpha_pins_down_its_withheld_goal_and_is_withheld_with_it():
+    """Krippendorff's alpha of a workshop table is one number over all goals, but with the
+    table's published goals it is a function of the withheld goal's answers alone.
+    Enumerated: of the 180 splits of the withheld pool (T2 with its companion T1) that the
+    goal's total allows, only the true one gives T2's published alpha, so the alpha of a
+    table (or group) with a withheld goal is withheld (with its reading); the alpha of a
+    table with none withheld, and of everyone, are functions of published answers and stay."""
+    from pra_lib import perception
+    from pra_lib.publishing.score_disclosure import withhold_tests
+
+    tables = {"T1": {"G01": [2, 3, 3, 2, 2], "G02": [1, 3, 3, 3, 2], "G03": [3, 3, 2, 2, 2]},
+              "T2": {"G01": [0, 0, 1, 11, 0], "G02": [2, 3, 2, 3, 2], "G03": [1, 2, 3, 3, 3]},
+              "T3": {"G01": [2, 2, 3, 3, 2], "G02": [3, 2, 2, 3, 2], "G03": [2, 3, 2, 3, 2]}}
+    frame = _workshop(tables)
+    decided = withheld_groups(perception.likert_counts(frame, by="workshop_table"), cells=["goal_id", "workshop_table"], within=["goal_id"], min_cell_size=M)
+    hidden = decided[decided["answers_withheld"]]
+    assert hidden["goal_id"].tolist() == ["G01", "G01"] and set(hidden["workshop_table"]) == {"T2", "T1"}
+    published = perception.agreement(frame, by="workshop_table").set_index("workshop_table")
+
+    pool = np.add(tables["T2"]["G01"], tables["T1"]["G01"])
+    splits = [g for g in np.ndindex(*(pool + 1)) if sum(g) == 12]
+    fits, everyone = [], set()
+    for g in splits:
+        alpha = perception.agreement(_workshop({**tables, "T2": {**tables["T2"], "G01": list(g)}, "T1": {**tables["T1"], "G01": list(pool - g)}}),
+                                     by="workshop_table").set_index("workshop_table")["alpha"]
+        if alpha["T2"] == published.loc["T2", "alpha"]:
+            fits.append(g)
+        everyone.add(alpha[perception.ALL])
+    assert len(splits) == 180 and fits == [(0, 0, 1, 11, 0)], "the table's alpha gives its withheld answers back"
+    assert everyone == {published.loc[perception.ALL, "alpha"]}, "everyone's alpha rests on the goals' published totals"
+
+    out = withhold_tests(published.reset_index(), decided).set_index("workshop_table")
+    assert out.loc[["T1", "T2"], ["alpha", "interpretation"]].isna().all().all()
+    assert out["test_withheld"].to_dict() == {"T1": True, "T2": True, "T3": False, perception.ALL: False}
+    assert out.loc["T3", "alpha"] == published.loc["T3", "alpha"] and out.loc["T2", "n"] == 12
+
+
+@pytest.mark.filterwarnings("ignore:scores. .* cell.s. have no ratings:RuntimeWarning")  # goals and dimensions no one rated here
+def test_a_goal_everyone_answered_alike_keeps_its_n_only_in_every_score_table():
+    """A whole goal answered alike (all but fewer than min_cell_size gave one answer) is a
+    group disclosure of every respondent: its answers per category were withheld, but its
+    mean and shares said the same. One decision per goal (withheld_groups with the goal as
+    the cell) withholds its scores, its dimension's (three times the dimension's mean minus
+    the other goals' would give it back), everyone's alpha over the goals, and the findings
+    do not name it as the weakest goal."""
+    from pra_lib import perception
+    from pra_lib.publishing.score_disclosure import roll_up, withhold_pooled
+
+    goals = {"G01": [0, 1, 1, 20, 2], "G02": [5, 5, 5, 5, 4], "G03": [4, 5, 6, 5, 4], "G04": [2, 6, 6, 6, 4]}
+    frame = _workshop({"T1": goals})
+    decided = withheld_groups(perception.likert_counts(frame), cells=["goal_id"], min_cell_size=M)
+    assert decided.loc[decided["answers_withheld"], "goal_id"].tolist() == ["G01"]
+
+    scores = perception.scores(frame, n_resamples=200, seed=1)
+    out = withhold_answers(scores, decided).set_index("goal_id")
+    assert out.loc["G01", ["mean", "median", "ci_low", "ci_high", "share_positive", "share_neutral", "share_negative"]].isna().all()
+    assert out.loc["G01", "n"] == 24 and out.loc["G02", "mean"] == scores.set_index("goal_id").loc["G02", "mean"]
+    assert out["answers_withheld"].to_dict() == {g: g == "G01" for g in out.index}
+
+    dimensions = withhold_answers(perception.scores(frame, level="dimension", n_resamples=200, seed=1), roll_up(decided, scores, to="dimension_id"))
+    withheld_dimension = scores.set_index("goal_id").loc["G01", "dimension_id"]
+    assert dimensions.set_index("dimension_id").loc[withheld_dimension, "mean"] != dimensions.set_index("dimension_id").loc[withheld_dimension, "mean"]
+    others = dimensions[(dimensions["dimension_id"] != withheld_dimension) & (dimensions["n"] > 0)]
+    assert len(others) and others["mean"].notna().all()
+
+    alpha = withhold_pooled(perception.agreement(frame, by="workshop_table"), decided, where={"workshop_table": perception.ALL}).set_index("workshop_table")
+    assert pd.isna(alpha.loc[perception.ALL, "alpha"]) and alpha.loc[perception.ALL, "test_withheld"]
+
+    text = perception.findings_workshop(out.reset_index(), min_cell_size=M)
+    assert "G01" not in text and "G02" in text
+    with pytest.raises(KeyError, match="not among"):
+        roll_up(decided.rename(columns={"goal_id": "goal"}), scores, to="dimension_id")
+
+
+def test_a_focus_area_everyone_ranked_alike_is_withheld_with_a_companion():
+    """The seminar's whole ranking: a focus area that (almost) everyone put first keeps its
+    n only, and, as the mean ranks of complete ballots add up to k(k+1)/2, a companion is
+    withheld with it (seminar.protect_rank_totals over the focus areas alone)."""
+    from pra_lib import seminar
+
+    ballots = [[1, 2, 3]] * 12 + [[1, 3, 2]] * 10 + [[2, 1, 3]] * 2
+    votes = pd.DataFrame([{"respondent_id": f"p{i}", "focus_area_id": fa, "rank": r, "support": 4}
+                          for i, b in enumerate(ballots) for fa, r in zip(["FA1", "FA2", "FA3"], b)])
+    overall = seminar.seminar_ranking(votes)
+    decided = seminar.protect_rank_totals(withheld_groups(seminar.rank_distribution(votes), cells=["focus_area_id"], category="position",
+                                                          coarsening=None, min_cell_size=M), table=overall)
+    assert decided.set_index("focus_area_id")["withheld_as"].to_dict() == {"FA1": "primary", "FA2": "complementary", "FA3": ""}
+    out = seminar.withhold_ranks(overall, decided, data=votes).set_index("focus_area_id")
+    assert out.loc[["FA1", "FA2"], ["rank", "mean_rank", "borda", "share_first"]].isna().all().all()
+    assert out.loc["FA3", "rank"] == 1, "the published focus area is ranked among the published ones only"
+
+
+ALPHA_TABLES = {  # 03's alpha table -> the score table whose decision it follows
+    "agreement_by_table": ("scores_by_table", "workshop_table"),
+    "agreement_by_group": ("scores_by_group", "stakeholder_group"),
+}
+
+
+def test_no_alpha_of_a_table_or_group_with_a_withheld_goal_is_published(run):
+    """On the sample: a workshop table's or stakeholder group's Krippendorff's alpha is
+    withheld exactly when one of its goals is (7 of the 8 tables, academia and the private
+    sector), with its reading; everyone's alpha rests on the goals' published answers and
+    stays; no whole goal, and no seminar focus area, was answered alike, so every goal score
+    and everyone's Kendall's W stay published."""
+    withheld_alpha = {}
+    for name, (scores, by) in ALPHA_TABLES.items():
+        alpha = _table(run, "03_city_perception_workshop", name)
+        groups = _table(run, "03_city_perception_workshop", scores)
+        involved = set(groups.loc[_flag(groups, "answers_withheld"), by])
+        flagged = set(alpha.loc[_flag(alpha, "test_withheld"), by])
+        assert flagged == involved, f"{name}: alpha withheld for {sorted(flagged)}, goals withheld for {sorted(involved)}"
+        assert alpha.loc[alpha[by].isin(involved), ["alpha", "interpretation"]].isna().all().all()
+        assert alpha.loc[~alpha[by].isin(involved), "alpha"].notna().all()
+        withheld_alpha[name] = flagged
+    assert len(withheld_alpha["agreement_by_table"]) == 7 and withheld_alpha["agreement_by_group"] == {"academia", "private"}
+    for report in ("01_questionnaire", "03_city_perception_workshop"):
+        scores = _table(run, report, "goal_scores")
+        assert not _flag(scores, "answers_withheld").any() and scores["mean"].notna().all()
+    for name in ("support", "seminar_ranking"):
+        assert not _flag(_table(run, "07_pra_seminar", name), "answers_withheld").any()
+    consensus = _table(run, "07_pra_seminar", "consensus")
+    assert consensus.loc[consensus["scope"] == "all participants", "w"].notna().all()

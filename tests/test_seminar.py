@@ -592,3 +592,58 @@ def test_published_ranks_of_a_group_with_withheld_areas_do_not_count_them():
         assert shown["rank"].min() == 1
     gov = out[out["stakeholder_group"] == "government"]
     assert gov["rank"].dropna().astype(int).tolist() == [1, 1], "FA3 and FA4 tie at mean rank 3, ranked 1 among the published (was 2)"
+
+
+# --- Kendall's W over all participants with a group's ranks withheld (issue 11) ---------------
+
+def _ballot_votes(groups: dict[str, list[tuple[int, ...]]]) -> pd.DataFrame:
+    return pd.DataFrame([{"respondent_id": f"{g}{i}", "stakeholder_group": g, "focus_area_id": fa, "rank": r, "support": 4}
+                         for g, ballots in groups.items() for i, b in enumerate(ballots) for fa, r in zip(("FA1", "FA2", "FA3"), b)])
+
+
+def test_everyones_w_tells_nothing_of_how_a_withheld_group_ranked_when_ballots_are_complete():
+    """Kendall's W of all participants pools a withheld group's ballots with the others', but
+    with complete ballots it is a function of the focus areas' rank sums, which the seminar's
+    ranking publishes. Enumerated: of the 3,136 pairs of ballot sets the two withheld groups
+    (government, withheld for ranking alike, and academia, its companion) could have cast
+    (three ballots each, any of the six orders of three focus areas), the 46 that keep the
+    published mean ranks all give the published W, although government ranks FA1 first
+    anywhere from 0 to 3 times in them: W narrows nothing beyond the rank sums, so it stays
+    published. With incomplete ballots left out of W (the mean ranks count them) it is
+    withheld."""
+    from itertools import combinations_with_replacement, permutations
+
+    orders = list(permutations((1, 2, 3)))
+    true = {"government": [(1, 2, 3), (1, 2, 3), (1, 3, 2)], "academia": [(2, 1, 3), (3, 2, 1), (1, 3, 2)],
+            "community": [(3, 1, 2), (2, 3, 1), (1, 2, 3), (3, 2, 1), (2, 1, 3)]}
+    votes = _ballot_votes(true)
+    # government ranked FA1 first alike; academia is its companion (withheld_groups and
+    # protect_rank_totals decide this in the report; here the decision is given)
+    decided = pd.DataFrame([{"stakeholder_group": g, "focus_area_id": fa, "n": len(b), "answers_withheld": g != "community",
+                             "withheld_as": {"government": "primary", "academia": "complementary"}.get(g, "")}
+                            for g, b in true.items() for fa in ("FA1", "FA2", "FA3")])
+    published = sem.consensus(votes, by="stakeholder_group").set_index("scope").loc["all participants", "w"]
+    sums = sem.seminar_ranking(votes).set_index("focus_area_id")
+    sums = (sums["mean_rank"] * sums["n_ranked"]).round().to_dict()  # whole numbers with complete ballots
+
+    def rank_sums(groups):
+        return {fa: float(sum(b[i] for ballots in groups.values() for b in ballots)) for i, fa in enumerate(("FA1", "FA2", "FA3"))}
+
+    fits, firsts = [], set()
+    sets = list(combinations_with_replacement(orders, 3))
+    for gov in sets:
+        for aca in sets:
+            groups = {"government": list(gov), "academia": list(aca), "community": true["community"]}
+            if rank_sums(groups) == sums:
+                fits.append(groups)
+                firsts.add(sum(b[0] == 1 for b in gov))
+    assert len(sets) ** 2 == 3136 and len(fits) == 46 and firsts == {0, 1, 2, 3}
+    ws = {round(sem.consensus(_ballot_votes(g), by="stakeholder_group").set_index("scope").loc["all participants", "w"], 6) for g in fits}
+    assert ws == {published}, "every ballot set that keeps the published rank sums gives the published W"
+
+    table = sem.consensus(votes, by="stakeholder_group")
+    out = sem.withhold_consensus(table, decided).set_index("stakeholder_group", drop=False)
+    assert out.loc[out["scope"] == "all participants", "w"].item() == published
+    assert out.loc[["government", "academia"], "w"].isna().all() and out.loc["community", "w"] == table.set_index("stakeholder_group").loc["community", "w"]
+    incomplete = table.assign(n_incomplete=np.where(table["scope"] == "all participants", 1, 0))
+    assert sem.withhold_consensus(incomplete, decided).loc[0, ["w", "chi2", "pvalue", "agreement"]].isna().all()

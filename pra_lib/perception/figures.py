@@ -480,9 +480,11 @@ def agreement_plot(table: pd.DataFrame, *, by: str | None = None, title: str | N
     fig, ax = plt.subplots(figsize=(8.5, 0.45 * len(t) + 2.2))
     y = np.arange(len(t))
     lo = min(-0.1, float(np.nanmin(alpha)) - 0.05) if alpha.notna().any() else -0.1
+    # an alpha withheld because it would give a withheld goal of its table back reads as suppressed
+    withheld = t["test_withheld"].astype(str).str.lower().eq("true").to_numpy() if "test_withheld" in t else np.zeros(len(t), dtype=bool)
     for i, (a, nn) in enumerate(zip(alpha, n)):
         if pd.isna(a):
-            txt = tr("common.suppressed") if is_suppressed(nn) else tr("perception.not_available")
+            txt = tr("common.suppressed") if is_suppressed(nn) or withheld[i] else tr("perception.not_available")
             ax.text(0.02, i, txt, va="center", fontsize=8.5, color="#555555")
             continue
         colour = "#1a9850" if a >= ALPHA_RELIABLE else ("#fdae61" if a >= ALPHA_TENTATIVE else "#d73027")

@@ -229,16 +229,27 @@ def findings_workshop(
     lines = _weakest_text(goal_scores, min_cell_size)
     if agreement_tables is not None and len(agreement_tables):
         by = agreement_tables.columns[0]
-        a = _usable(agreement_tables[agreement_tables[by] != ALL], min_cell_size, value="alpha")
+        rows = agreement_tables[agreement_tables[by] != ALL]
+        a = _usable(rows, min_cell_size, value="alpha")
         overall = agreement_tables[agreement_tables[by] == ALL]
-        if len(a):
+        # An alpha withheld because it would give a withheld goal of its table back is named as such, not as missing.
+        withheld = int(rows["test_withheld"].astype(str).str.lower().eq("true").sum()) if "test_withheld" in rows else 0
+        what = _by_text(by, plural_form=True)
+        if withheld and not len(a):
+            lines.append(tr("perception.find.agreement_none_published", what=what, total=len(rows)))
+        elif len(a):
             lo, hi = a.loc[a["_v"].idxmin()], a.loc[a["_v"].idxmax()]
             counts = a["interpretation"].value_counts()
             summary = ", ".join(f"{counts[k]} {term(k, 'reading')}" for k in ("reliable", "tentative", "low") if k in counts)
-            text = tr("perception.find.agreement", what=_by_text(by, plural_form=True), lo=format_number(lo['_v'], digits=2), lo_name=lo[by], hi=format_number(hi['_v'], digits=2),
-                      hi_name=hi[by], n=len(a), summary=summary)
+            if withheld and len(a) == 1:
+                text = tr("perception.find.agreement_one", what=what, name=hi[by], alpha=format_number(hi['_v'], digits=2), summary=summary)
+            else:
+                text = tr("perception.find.agreement", what=what, lo=format_number(lo['_v'], digits=2), lo_name=lo[by], hi=format_number(hi['_v'], digits=2),
+                          hi_name=hi[by], n=len(a), summary=summary)
             if len(overall) and pd.notna(_num(overall["alpha"]).iloc[0]):
                 text += tr("perception.find.agreement_all", alpha=format_number(_num(overall['alpha']).iloc[0], digits=2))
+            if withheld:
+                text += tr("perception.find.agreement_withheld", withheld=withheld, total=len(rows), what=what)
             lines.append(text)
         else:
             lines.append(tr("perception.find.no_agreement"))

@@ -25,8 +25,15 @@ table that describes the group's answers:
   effect's online and paper means).
 - :func:`withhold_tests` withholds the statistic, effect size and p-value of every test
   that involves a withheld group (a goal's Kruskal-Wallis test, a pair of groups, a
-  group's Kendall's W): with the other groups' published answers they would give the
-  withheld group's answers back.
+  group's Kendall's W, a workshop table's or group's Krippendorff's alpha over the goals):
+  with the other groups' published answers they would give the withheld group's answers
+  back. A test between two published groups stays: its ranks are pooled over all groups,
+  but only through the goal's answers per category, which are published, so it tells
+  nothing of how the withheld groups split them.
+- :func:`withhold_pooled` withholds a statistic pooled over every goal or focus area
+  (the Krippendorff's alpha of all respondents together) when one of them is withheld as
+  a whole (everyone answered it alike), and :func:`roll_up` carries a decision from goals
+  to what pools them (a dimension's score is the mean of its goals').
 - :func:`withheld_summary` counts the withheld groups of a table, and
   :func:`withheld_text` says in the report's language how many were withheld and why.
 """
@@ -356,6 +363,10 @@ def withhold_channel_means(
 #: published groups' answers fits only one split of the withheld ones).
 TEST_STATISTICS = (
     "h", "epsilon_sq", "eta_sq_h", "z", "u", "rank_biserial", "w", "chi2", "agreement",
+    # Krippendorff's alpha of a table or group over the goals, and its reading: with its
+    # published goals' answers it pins down the withheld goal's (one split of 180 left in
+    # tests/test_score_disclosure.py)
+    "alpha", "interpretation",
     "pvalue", "pvalue_adj", "significant",
     # the group that ranks a focus area highest or lowest: with one group withheld, it
     # may be the withheld one or the published one named (it might have been either)
@@ -449,6 +460,117 @@ def withhold_tests(
     if hide.any():
         for col in [c for c in (TEST_STATISTICS if columns is None else columns) if c in out]:
             out[col] = _missing_where(out[col], hide)
+    return out
+
+
+def withhold_pooled(
+    data: pd.DataFrame,
+    groups: pd.DataFrame,
+    *,
+    where: Mapping[str, object],
+    columns: Sequence[str] | None = None,
+    flag: str | None = "test_withheld",
+) -> pd.DataFrame:
+    """Withhold a statistic pooled over every goal (or focus area) when one of them is withheld.
+
+    Krippendorff's alpha of all respondents together is computed from every goal's answers
+    per category: while those are published it tells nothing new, but with one goal's
+    answers withheld (everyone answered it alike, :func:`withheld_groups` with
+    ``cells=["goal_id"]``) it narrows them down, as a group's alpha narrows a withheld
+    goal of the group.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A table with a pooled row (:func:`pra_lib.perception.agreement`, whose row
+        ``"(all)"`` pools everyone).
+    groups : DataFrame
+        Output of :func:`withheld_groups` for the units pooled (goals, focus areas).
+    where : mapping
+        Column -> value of the pooled rows (``{"workshop_table": "(all)"}``).
+    columns : list of str, optional
+        Columns to withhold; default those of :data:`TEST_STATISTICS` in ``data``.
+    flag : str or None
+        The yes/no column that marks the withheld rows (kept true where it already was);
+        ``None`` adds none (a centre line over all goals, in a table of goals).
+
+    Returns
+    -------
+    DataFrame
+        A copy with the statistics of the pooled rows missing when any unit of ``groups``
+        is withheld, and the ``flag`` column. An empty ``where`` pools every row. The
+        input is not modified.
+
+    Examples
+    --------
+    >>> goals = pd.DataFrame({"goal_id": ["G01", "G02"], "n": [30, 30], "answers_withheld": [True, False],
+    ...                       "withheld_as": ["primary", ""]})
+    >>> a = pd.DataFrame({"workshop_table": ["T1", "(all)"], "alpha": [0.4, 0.3], "n": [8, 30]})
+    >>> withhold_pooled(a, goals, where={"workshop_table": "(all)"})["alpha"].tolist()
+    [0.4, nan]
+    """
+    missing = [c for c in where if c not in data]
+    if missing:
+        raise KeyError(f"withhold_pooled: columns {missing} not in table (columns: {', '.join(map(str, data.columns))})")
+    out = data.reset_index(drop=True).copy()
+    pooled = np.ones(len(out), dtype=bool)
+    for column, value in where.items():
+        pooled &= (out[column].astype(object) == value).to_numpy(dtype=bool)
+    hide = pooled & bool(groups["answers_withheld"].astype("boolean").fillna(False).any()) if len(groups) else np.zeros(len(out), dtype=bool)
+    if flag is not None:
+        before = out[flag].astype("boolean").fillna(False).to_numpy(dtype=bool) if flag in out else np.zeros(len(out), dtype=bool)
+        out[flag] = before | hide
+    if hide.any():
+        for col in [c for c in (TEST_STATISTICS if columns is None else columns) if c in out]:
+            out[col] = _missing_where(out[col], hide)
+    return out
+
+
+def roll_up(groups: pd.DataFrame, parents: pd.DataFrame | Mapping, *, unit: str = "goal_id", to: str = "dimension_id") -> pd.DataFrame:
+    """The decision for what pools several units: withheld when any of its units is.
+
+    A dimension's score is the mean of its respondents' means over its goals, so with the
+    other goals' scores published it gives a withheld goal's mean back (with everyone
+    rating every goal, three times the dimension's mean minus the other two goals' means).
+    The dimension is withheld with the goal (``complementary``: to protect it).
+
+    Parameters
+    ----------
+    groups : DataFrame
+        Output of :func:`withheld_groups` with ``unit`` among its cells.
+    parents : DataFrame or mapping
+        Unit -> what pools it: a table with the ``unit`` and ``to`` columns (a goal score
+        table) or a mapping.
+    unit, to : str
+        The column of the units and of what pools them.
+
+    Returns
+    -------
+    DataFrame
+        One row per pooled value (and the other cell columns of ``groups``): ``to``, ``n``
+        (the largest of its units'), ``answers_withheld`` and ``withheld_as``
+        (``"complementary"`` or empty), for :func:`withhold_answers`.
+
+    Examples
+    --------
+    >>> goals = pd.DataFrame({"goal_id": ["G01", "G02", "G04"], "n": [30, 30, 29], "answers_withheld": [True, False, False],
+    ...                       "withheld_as": ["primary", "", ""]})
+    >>> roll_up(goals, {"G01": "D1", "G02": "D1", "G04": "D2"})[["dimension_id", "answers_withheld"]].values.tolist()
+    [['D1', True], ['D2', False]]
+    """
+    if isinstance(parents, pd.DataFrame):
+        parents = dict(zip(parents[unit].astype(str), parents[to]))
+    keys = [c for c in groups.columns if c not in _DECISION]
+    if unit not in keys:
+        raise KeyError(f"roll_up: {unit!r} is not among the columns that identify the groups ({keys})")
+    others = [k for k in keys if k != unit]
+    frame = groups.assign(**{to: groups[unit].astype(str).map(dict(parents))})
+    unknown = sorted(set(frame.loc[frame[to].isna(), unit].astype(str)))
+    if unknown:
+        raise ValueError(f"roll_up: no {to} for {unit} {unknown}")
+    frame["_hidden"] = frame["answers_withheld"].astype("boolean").fillna(False).astype(bool)
+    out = frame.groupby([to, *others], sort=False, dropna=False).agg(n=("n", "max"), answers_withheld=("_hidden", "any")).reset_index()
+    out["withheld_as"] = np.where(out["answers_withheld"], COMPLEMENTARY, "")
     return out
 
 

@@ -25,7 +25,8 @@ ranking
     :func:`withhold_ranks` (the ranks of a group that ranked a focus area alike) and
     :func:`protect_rank_totals` (more of its ranks, so that its totals do not give them back).
 kendall
-    :func:`consensus_level` and the Kendall's W table behind :func:`consensus`.
+    :func:`consensus_level`, the Kendall's W table behind :func:`consensus`, and
+    :func:`withhold_consensus` (the W that would narrow withheld ranks).
 differences
     :func:`group_differences` (Kruskal-Wallis per focus area).
 changes
@@ -42,7 +43,7 @@ from .changes import CHANGES, seminar_changes
 from .differences import group_differences
 from .figures import rank_distribution_figure, slope_figure, support_figure, support_heatmap
 from .findings import consensus, findings_seminar
-from .kendall import SCHMIDT_BANDS, consensus_level
+from .kendall import SCHMIDT_BANDS, consensus_level, withhold_consensus
 from .ranking import RANK_METHODS, protect_rank_totals, rank_distribution, seminar_ranking, withhold_ranks
 from .support_scores import OPPOSE_THRESHOLD, SUPPORT_THRESHOLD, support, support_counts
 from .votes import votes_frame
@@ -65,4 +66,5 @@ __all__ = [
     "support_heatmap",
     "votes_frame",
     "withhold_ranks",
+    "withhold_consensus",
 ]

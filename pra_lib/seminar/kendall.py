@@ -133,3 +133,53 @@ def consensus_table(
     if by and "group_label" in out and overall_label is not None:
         out.loc[out["scope"] == "all participants", "group_label"] = overall_label
     return out
+
+
+def withhold_consensus(table: pd.DataFrame, groups: pd.DataFrame, *, areas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Withhold the Kendall's W that would narrow down withheld ranks.
+
+    A group's W is withheld when any of its ranks is
+    (:func:`pra_lib.publishing.score_disclosure.withhold_tests`). The W of all participants
+    pools every group's ballots, but with complete ballots it is a function of the focus
+    areas' rank sums, which the seminar's ranking publishes (mean rank x rankers): it then
+    tells nothing of how a withheld group ranked (every ballot set that keeps the rank sums
+    gives the same W, enumerated in ``tests/test_seminar.py``). It is withheld when it
+    rests on more than the published totals: when incomplete ballots were left out of it
+    (the published mean ranks count them) while a group's ranks are withheld, or when a
+    focus area's ranks over everyone are withheld (``areas``: everyone ranked it alike).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`consensus` by a group (its row ``scope == "all participants"``).
+    groups : pandas.DataFrame
+        :func:`pra_lib.publishing.score_disclosure.withheld_groups` over the groups'
+        rank positions (after :func:`protect_rank_totals`).
+    areas : pandas.DataFrame, optional
+        The same decision over the focus areas alone (everyone's rank positions).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with the statistics of the withheld rows missing and ``test_withheld``.
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"scope": ["all participants", "stakeholder_group"], "stakeholder_group": [None, "gov"],
+    ...                   "n": [12, 6], "n_incomplete": [2, 1], "w": [0.3, 0.9]})
+    >>> groups = pd.DataFrame({"stakeholder_group": ["gov"], "focus_area_id": ["FA1"], "n": [6],
+    ...                        "answers_withheld": [True], "withheld_as": ["primary"]})
+    >>> withhold_consensus(w, groups)["w"].tolist()
+    [nan, nan]
+    """
+    from ..publishing.score_disclosure import withhold_pooled, withhold_tests
+
+    out = withhold_tests(table, groups)
+    overall = {"scope": "all participants"}
+    if "n_incomplete" in out:
+        left_out = pd.to_numeric(out.loc[out["scope"] == "all participants", "n_incomplete"], errors="coerce").fillna(0).sum() > 0
+        if left_out:
+            out = withhold_pooled(out, groups, where=overall)
+    if areas is not None:
+        out = withhold_pooled(out, areas, where=overall)
+    return out
