@@ -919,3 +919,16 @@ def test_workshop_findings_say_an_alpha_is_withheld_and_quote_none_of_it():
     none = perception.findings_workshop(goals, agreement_tables=alpha.assign(alpha=[np.nan, np.nan, 0.12], test_withheld=[True, True, False]), min_cell_size=5)
     assert "every one of the 2 workshop tables is withheld" in none and "enough raters" not in none
 
+
+
+def test_identical_answers_warn_as_no_data_so_a_report_does_not_say_everyone_answered_alike():
+    """Issue 11: the warning that every answer to a goal was identical is a NoDataWarning,
+    which the reports leave out: in a published report it would tell every respondent's
+    answer to a goal whose scores are withheld."""
+    from pra_lib.stats._base import NoDataWarning
+
+    rows = [(f"r{i}", "G01", 3, {"stakeholder_group": g, "channel": c}) for i, (g, c) in enumerate([("x", "online"), ("x", "offline"), ("y", "online"), ("y", "offline")])]
+    with pytest.warns(NoDataWarning, match="G01: .*identical"):
+        assert np.isnan(perception.group_differences(_frame(rows)).set_index("goal_id").loc["G01", "h"])
+    with pytest.warns(NoDataWarning, match="G01: .*identical"):
+        assert np.isnan(perception.mode_effect(_frame(rows)).set_index("goal_id").loc["G01", "pvalue"])

@@ -8,7 +8,8 @@ the three and adjusts every p-value the report shows together (Holm by default).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,23 @@ from .. import stats
 from ..stats._base import NoDataWarning
 from ..stats.ratings import _ByUnit
 from ._common import _P_ADJUST_NAME, _UNIT, _check_level, _check_p_adjust, _labels_for, _respondent_level, _round, _unit_table, _warn
+
+
+def _without_degenerate_warning(test: Callable, *args, unit: str = "", **kwargs):
+    """Run a test; its warning that every answer was identical becomes a :class:`NoDataWarning`.
+
+    The reports leave no-data warnings out: a warning in a published report that all the
+    answers to a goal were identical would tell every respondent's answer to it, which the
+    score tables withhold (a goal everyone answered alike keeps its n only).
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = test(*args, **kwargs)
+    for w in caught:
+        degenerate = issubclass(w.category, RuntimeWarning) and "identical" in str(w.message)
+        category = NoDataWarning if degenerate else w.category
+        warnings.warn(category(f"{unit}: {w.message}" if unit and degenerate else str(w.message)), stacklevel=3)
+    return result
 
 
 def group_differences(data: pd.DataFrame, *, between: str = "stakeholder_group", p_adjust: str = "holm", level: str = "goal", alpha: float = 0.05) -> pd.DataFrame:
@@ -73,7 +91,7 @@ def group_differences(data: pd.DataFrame, *, between: str = "stakeholder_group",
             _warn(f"group_differences: nobody rated {uid}; its test is NaN")
             rows.append({unit: uid, "h": np.nan, "dof": 0, "pvalue": np.nan, "epsilon_sq": np.nan, "eta_sq_h": np.nan, "n": 0, "k": 0})
             continue
-        res = stats.kruskal_wallis(sub, dv="rating", between=between)
+        res = _without_degenerate_warning(stats.kruskal_wallis, sub, dv="rating", between=between, unit=str(uid))
         rows.append({unit: uid, "h": res.h, "dof": res.dof, "pvalue": res.pvalue, "epsilon_sq": res.epsilon_sq, "eta_sq_h": res.eta_sq_h, "n": res.n, "k": res.k})
     out = _unit_table(level).merge(pd.DataFrame(rows), on=unit, how="left")
     out.insert(len(_unit_table(level).columns), "between", between)
@@ -228,7 +246,7 @@ def mode_effect(data: pd.DataFrame, *, p_adjust: str = "holm", level: str = "goa
         rating, channel = units.part(uid)
         x = rating[channel == online] if online >= 0 else rating[:0]
         y = rating[channel == offline] if offline >= 0 else rating[:0]
-        res = stats.mann_whitney(x, y)
+        res = _without_degenerate_warning(stats.mann_whitney, x, y, unit=str(uid))
         rows.append(
             {
                 unit: uid, "n_online": res.n_x, "n_offline": res.n_y,
