@@ -920,7 +920,6 @@ def test_workshop_findings_say_an_alpha_is_withheld_and_quote_none_of_it():
     assert "every one of the 2 workshop tables is withheld" in none and "enough raters" not in none
 
 
-
 def test_identical_answers_warn_as_no_data_so_a_report_does_not_say_everyone_answered_alike():
     """Issue 11: the warning that every answer to a goal was identical is a NoDataWarning,
     which the reports leave out: in a published report it would tell every respondent's
