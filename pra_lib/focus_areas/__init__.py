@@ -29,14 +29,22 @@ evidence to focus areas"). The figures (:func:`evidence_heatmap`,
 
 The evidence matrix describes focus areas, not people: the perception and interview columns
 are means and shares over hundreds of answers and name nobody, so it is published with
-``report.table(..., count=None)``. The evidence trail carries ``n`` (respondents, raters or
-interviewees behind each row), so interview codes raised by few interviewees are suppressed.
+``report.table(..., count=None)``. Its weakness statements are the exception where they
+hold a goal line the interview report hides (a goal's statements are then its
+interviewees): :func:`withhold_interview_evidence` withholds them,
+:func:`withhold_interview_ranking` the normalised values and scores that would give them
+back, :func:`withhold_nominal_scores` the same scores in the uncertainty summary; the
+ranks are computed from the full evidence. The evidence trail carries ``n`` (respondents,
+raters or interviewees behind each row), so interview codes raised by few interviewees are
+suppressed.
 
 Where things are
 ----------------
 ``evidence.py``
     :func:`evidence_matrix`, :func:`evidence_variants`, :func:`goal_evidence`,
-    :func:`hazard_risk`, :func:`evidence_correlations` (tables).
+    :func:`hazard_risk`, :func:`evidence_correlations`, and
+    :func:`withhold_interview_evidence` with :func:`rows_of_hidden_interview_evidence`:
+    no interview count that gives back a goal line the interview report hides (tables).
 ``ranking.py``
     :func:`normalise`, :func:`aggregate`, :func:`rank_focus_areas` (tables); the
     composite-indicator mathematics itself, with :func:`check_weights`, is the statistics
@@ -82,14 +90,22 @@ from ._common import (
     RISK_SUMMARIES,
     STRESS_LIKELIHOOD,
 )
-from .evidence import evidence_correlations, evidence_matrix, evidence_variants, goal_evidence, hazard_risk
+from .evidence import (
+    evidence_correlations,
+    evidence_matrix,
+    evidence_variants,
+    goal_evidence,
+    hazard_risk,
+    rows_of_hidden_interview_evidence,
+    withhold_interview_evidence,
+)
 from .figures import evidence_heatmap, rank_distribution_figure, sensitivity_figure
 from .findings import evidence_definitions, findings_focus_areas, methods_note, session_note, settled_text, trail_summary
 from .findings_overall import executive_summary
-from .ranking import aggregate, normalise, rank_focus_areas
+from .ranking import aggregate, normalise, rank_focus_areas, withhold_interview_ranking
 from .sections import collected_sections
 from .trails import evidence_trail, rows_of_hidden_interview_lines
-from .uncertainty import UncertaintyResult, place_shares, settled_places, sobol_indices, uncertainty_analysis
+from .uncertainty import UncertaintyResult, place_shares, settled_places, sobol_indices, uncertainty_analysis, withhold_nominal_scores
 
 __all__ = [
     "AGGREGATIONS",
@@ -113,6 +129,7 @@ __all__ = [
     "normalise",
     "rank_distribution_figure",
     "rank_focus_areas",
+    "rows_of_hidden_interview_evidence",
     "rows_of_hidden_interview_lines",
     "sensitivity_figure",
     "session_note",
@@ -122,4 +139,7 @@ __all__ = [
     "sobol_indices",
     "trail_summary",
     "uncertainty_analysis",
+    "withhold_interview_evidence",
+    "withhold_interview_ranking",
+    "withhold_nominal_scores",
 ]

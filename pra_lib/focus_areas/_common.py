@@ -152,3 +152,32 @@ def _activity(assessment, wanted: str | None, what: str) -> str | None:
 def _id_frame(matrix: pd.DataFrame) -> pd.DataFrame:
     cols = [c for c in _ID_COLUMNS if c in matrix.columns]
     return matrix[cols].copy() if cols else pd.DataFrame({"row": matrix.index}, index=matrix.index)
+
+
+#: The columns that count, or are computed from, weakness statements: withheld together
+#: where they would give back a goal line the interview report hides.
+INTERVIEW_COUNT_COLUMNS = ("n_weakness_statements", "interview_salience")
+INTERVIEW_WITHHELD = "interview_withheld"
+
+
+def _mark_withheld(table: pd.DataFrame, rows: np.ndarray, columns: Sequence[str]) -> pd.DataFrame:
+    """``table`` with ``columns`` empty in ``rows``, flagged ``suppressed`` (``complementary``).
+
+    A table published with a count of its own gets its ``suppressed`` flag from that
+    count's suppression; ``interview_withheld`` then still says which rows were emptied.
+    """
+    from ..publishing.disclosure import COMPLEMENTARY
+
+    rows = np.asarray(rows, dtype=bool)
+    out = table.copy()
+    for column in columns:
+        if column in out:
+            values = out[column]
+            # a count stays a whole number with an empty cell, not 4.0
+            values = values.astype("Int64") if pd.api.types.is_integer_dtype(values) else values
+            out[column] = values.mask(pd.Series(rows, index=values.index))
+    before = out["suppressed"].map(_truthy).to_numpy(dtype=bool) if "suppressed" in out else np.zeros(len(out), dtype=bool)
+    reason = out["suppression"].astype(object).where(out["suppression"].notna(), "").to_numpy() if "suppression" in out else np.full(len(out), "", dtype=object)
+    out["suppressed"] = before | rows
+    out["suppression"] = np.where(rows & ~before, COMPLEMENTARY, reason)
+    return out

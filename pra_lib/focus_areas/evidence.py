@@ -28,6 +28,8 @@ from ._common import (
     EVIDENCE,
     ALPHAS,
     GOAL_EVIDENCE_COLUMNS,
+    INTERVIEW_COUNT_COLUMNS,
+    INTERVIEW_WITHHELD,
     MATRIX_MAX,
     RISK_SUMMARIES,
     STRESS_LIKELIHOODS,
@@ -37,13 +39,15 @@ from ._common import (
     _evidence_columns,
     _fmt,
     _ids,
+    _key,
+    _mark_withheld,
     _term,
     _truthy,
     _values,
     _warn,
 )
 
-__all__ = ["evidence_correlations", "evidence_matrix", "evidence_variants", "goal_evidence", "hazard_risk"]
+__all__ = ["evidence_correlations", "evidence_matrix", "evidence_variants", "goal_evidence", "hazard_risk", "rows_of_hidden_interview_evidence", "withhold_interview_evidence"]
 
 
 # ---------------------------------------------------------------------------
@@ -587,3 +591,125 @@ def evidence_correlations(matrix: pd.DataFrame, *, columns: Sequence[str] | None
                 rho = float(spearmanr(a, b).statistic)
             rows.append({"column_a": cols[i], "column_b": cols[j], "rho": rho, "n": int(both.sum())})
     return pd.DataFrame(rows, columns=["column_a", "column_b", "rho", "n"])
+
+
+# ---------------------------------------------------------------------------
+# Interview counts that would give back a goal line the interview report hides
+# ---------------------------------------------------------------------------
+
+
+def rows_of_hidden_interview_evidence(
+    table: pd.DataFrame,
+    assessment,
+    *,
+    min_cell_size: int,
+    small_categories: str | None = None,
+    activity_id: str = "questionnaire",
+    interview_activity: str | None = DEFAULT_ACTIVITIES["interviews"],
+) -> np.ndarray:
+    """Which rows of an evidence matrix or goal view count weakness statements of a goal line the interview report hides.
+
+    The interview report hides some goal lines (a goal as a weakness) in
+    ``statements_by_goal``. A goal's weakness statements are that line's people when
+    each interviewee made one statement on it (on the sample G03 = 4, G05 = 4 and
+    G12 = 6 interviewees and statements), and ``interview_salience`` is the same count
+    over the published total of weakness statements. A focus area counts the statements
+    tagged to its goals or hazards, so a focus area holding part of a hidden line gives
+    it back by difference (FA5 = 4 is G05; FA1 - G10 - G05 = 34 - 24 - 4 is G12): its
+    count is withheld whole, the simple and safe rule. The lines are those of
+    :func:`pra_lib.interviews.statements.hidden_goal_lines`, the interview report's own calls.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`evidence_matrix` (keyed by ``focus_area_id``, with ``goals`` and
+        ``hazards``) or :func:`goal_evidence` (keyed by ``goal_id``).
+    assessment : Assessment
+        The assessment as loaded, before small categories are merged (the interview
+        report's plan is made from it).
+    min_cell_size, small_categories : int, str
+        The run's options.
+    activity_id : str
+        The interview report's activity.
+    interview_activity : str
+        The activity whose weakness statements the table counts (as in
+        :func:`evidence_matrix`).
+
+    Returns
+    -------
+    ndarray of bool
+        One per row, for :func:`withhold_interview_evidence`.
+
+    Examples
+    --------
+    >>> matrix = evidence_matrix(assessment)  # doctest: +SKIP
+    >>> rows_of_hidden_interview_evidence(matrix, as_loaded, min_cell_size=5).tolist()  # doctest: +SKIP
+    [True, True, True, False, True, False, True]
+    """
+    from ..interviews.statements import hidden_goal_lines
+
+    key = _key(table)
+    if key is None:
+        raise KeyError(f"evidence table: neither focus_area_id nor goal_id is a column (columns: {', '.join(map(str, table.columns))})")
+    if key == "focus_area_id":
+        missing = [c for c in ("goals", "hazards") if c not in table]
+        if missing:
+            raise KeyError(f"evidence matrix: columns {missing} not in table (columns: {', '.join(map(str, table.columns))})")
+    if table.empty or not assessment.has("interview_statements"):
+        return np.zeros(len(table), dtype=bool)
+    hidden = hidden_goal_lines(assessment, min_cell_size=min_cell_size, small_categories=small_categories, activity_id=activity_id)
+    weak = set(hidden.loc[hidden["valence"] == "weakness", "goal_id"].astype(str))
+    if not weak:
+        return np.zeros(len(table), dtype=bool)
+    if key == "goal_id":
+        return table["goal_id"].astype(str).isin(weak).to_numpy(dtype=bool)
+    st = _weakness_statements(assessment, _activity(assessment, interview_activity, "rows_of_hidden_interview_evidence"))
+    part = st[st["goal_id"].astype(str).isin(weak)]
+    goals_of = set(part["goal_id"].dropna().astype(str))
+    hazards_of = set(part["hazard_id"].dropna().astype(str))
+
+    def ids(value) -> set[str]:
+        return set(str(value).split()) if isinstance(value, str) else set()
+
+    # a statement of a hidden line counts in every focus area that holds its goal or its hazard
+    return np.array([bool(ids(g) & goals_of or ids(h) & hazards_of) for g, h in zip(table["goals"], table["hazards"])], dtype=bool)
+
+
+def withhold_interview_evidence(table: pd.DataFrame, *, rows) -> pd.DataFrame:
+    """The evidence table as it may be published: interview counts of the ``rows`` withheld.
+
+    ``n_weakness_statements`` and ``interview_salience`` are emptied in the rows (the
+    rest of a row stays published), which are flagged ``interview_withheld``, and
+    ``suppressed`` / ``suppression`` (``complementary``: hidden to protect a goal line of
+    the interview report). A table published with a count of people of its own
+    (:func:`goal_evidence`: its raters) gets ``suppressed`` from that count when the
+    report publishes it; ``interview_withheld`` then still names the withheld rows. The
+    ranking is computed from the full table (its ranks are published): pass the result
+    to :func:`pra_lib.focus_areas.withhold_interview_ranking`.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`evidence_matrix` or :func:`goal_evidence`.
+    rows : array of bool
+        :func:`rows_of_hidden_interview_evidence`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy, with ``interview_withheld``, ``suppressed`` and ``suppression``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"goal_id": ["G01", "G03"], "n_weakness_statements": [9, 4], "interview_salience": [0.1, 0.04]})
+    >>> out = withhold_interview_evidence(t, rows=[False, True])
+    >>> out["n_weakness_statements"].tolist(), out["suppression"].tolist()
+    ([9, <NA>], ['', 'complementary'])
+    """
+    rows = pd.Series(list(rows), dtype=bool).to_numpy()
+    if len(rows) != len(table):
+        raise ValueError(f"rows has {len(rows)} values for an evidence table of {len(table)} rows")
+    out = _mark_withheld(table, rows, INTERVIEW_COUNT_COLUMNS)
+    out[INTERVIEW_WITHHELD] = rows
+    out.attrs = dict(table.attrs)
+    return out

@@ -16,7 +16,7 @@ import pandas as pd
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
 from ..publishing.i18n import t as tr  # t names tables in this chapter
 from ..stats.composite import normalise
-from ._common import DEFAULT_CI, DEFAULT_TOP_K, FACTORS, _evidence_columns, _key, _labels, _values
+from ._common import DEFAULT_CI, DEFAULT_TOP_K, FACTORS, INTERVIEW_COUNT_COLUMNS, INTERVIEW_WITHHELD, _evidence_columns, _key, _labels, _values
 from .findings_text import _evidence, _factor_label, _option_text, _pct
 from .uncertainty import UncertaintyResult
 
@@ -60,7 +60,10 @@ def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = Non
     """Heatmap of focus areas x evidence: colour = min-max normalised (0-100), text = the raw value.
 
     Rows follow ``ranking`` (the nominal ranking, with its score in the label) when given.
-    Agreed focus areas (``selected``) are marked. A missing value is hatched.
+    Agreed focus areas (``selected``) are marked. A missing value is hatched. Pass the
+    matrix and ranking as published: an interview count withheld there
+    (``interview_withheld``) is a blank, hatched cell that reads "suppressed", and the
+    colours are normalised over the published values, so they give nothing withheld back.
 
     Examples
     --------
@@ -96,7 +99,9 @@ def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = Non
         score = "\n" + tr("synthesis.fig.heat.score", score=f"{sc:.1f}") if sc is not None and pd.notna(sc) else ""
         labels.append(_wrap(prefix + lab + mark, 36) + score)
     grid.index = labels
-    annot = np.array([[_raw_text(c, float(_num([m[c].iloc[i]]).iloc[0]), m.iloc[i]) for c in cols] for i in range(len(m))])
+    withheld = m[INTERVIEW_WITHHELD].astype(str).eq("True").to_numpy() if INTERVIEW_WITHHELD in m else np.zeros(len(m), dtype=bool)
+    annot = np.array([[tr("common.suppressed") if withheld[i] and c in INTERVIEW_COUNT_COLUMNS else _raw_text(c, float(_num([m[c].iloc[i]]).iloc[0]), m.iloc[i])
+                       for c in cols] for i in range(len(m))])
     fig, ax = plt.subplots(figsize=(2.3 * len(cols) + 4.2, 0.78 * len(m) + 2.4))
     sns.heatmap(grid, annot=annot, fmt="", cmap="YlOrRd", vmin=0, vmax=100, linewidths=0.8, linecolor="white",
                 cbar_kws={"label": tr("synthesis.fig.heat.cbar")}, annot_kws={"fontsize": 8.5}, ax=ax)

@@ -20,7 +20,7 @@ from ..publishing.disclosure import published_numbers as _num  # suppressed cell
 from ..publishing.i18n import format_date, format_number, format_percent, get_language, plural
 from ..publishing.i18n import t as tr  # t names tables in this chapter
 from ..publishing.privacy import escape_markdown, markdown_labels  # names from the data stay text in the Markdown
-from ._common import DEFAULT_CI, DEFAULT_TOP_K, EVIDENCE, _evidence_columns, _key, _labels
+from ._common import DEFAULT_CI, DEFAULT_TOP_K, EVIDENCE, _evidence_columns, _key, _labels, _truthy
 from .evidence import _scopes
 from .findings_text import _evidence, _factor_text, _fmt, _method, _option_text, _pct, _rank_text
 from .uncertainty import UncertaintyResult, settled_places
@@ -155,14 +155,16 @@ def findings_focus_areas(ranking: pd.DataFrame, uncertainty: UncertaintyResult |
     lines = []
     norm = _method(str(ranked["normalisation"].iloc[0])) if "normalisation" in ranked else ""
     agg = _method(str(ranked["aggregation"].iloc[0])) if "aggregation" in ranked else ""
-    order = "; ".join(f"{int(x['_rank'])}. {names[x[key]]} ({format_number(x['_score'], digits=1)})" for _, x in ranked.iterrows())
+    # a score withheld with an interview count (withhold_interview_ranking) is not quoted; its rank is
+    order = "; ".join(f"{int(x['_rank'])}. {names[x[key]]}" + (f" ({format_number(x['_score'], digits=1)})" if pd.notna(x["_score"]) else "") for _, x in ranked.iterrows())
     weights = tr("synthesis.find.weights.equal") if _equal(ranking.attrs.get("weights")) else tr("synthesis.find.weights.chosen")
     lines.append(tr("synthesis.find.nominal", normalisation=norm, aggregation=agg, weights=weights, order=order))
     leader = ranked.iloc[0]
     if matrix is not None and key in matrix:
         cols = _evidence_columns(matrix, None)
         normcols = [f"norm_{c}" for c in cols if f"norm_{c}" in ranked]
-        if normcols:
+        # with its interview evidence withheld, which evidence is the leader's strongest cannot be said
+        if normcols and not _truthy(leader.get("interview_withheld", False)):
             vals = {c[5:]: float(leader[c]) for c in normcols if pd.notna(leader[c])}
             strong = sorted(vals, key=vals.get, reverse=True)[:2]
             lines.append(tr("synthesis.find.leads", name=names[leader[key]], evidence=tr("risk.find.and").join(_evidence(c, "label").lower() for c in strong)))

@@ -15,9 +15,9 @@ import pandas as pd
 
 from ..stats import composite
 from ..stats.composite import AGGREGATIONS, NORMALISATIONS, check_weights, competition_rank, scale_for
-from ._common import _check_choice, _evidence_columns, _id_frame, _values
+from ._common import INTERVIEW_WITHHELD, _check_choice, _evidence_columns, _id_frame, _key, _mark_withheld, _values
 
-__all__ = ["aggregate", "check_weights", "normalise", "rank_focus_areas"]
+__all__ = ["aggregate", "check_weights", "normalise", "rank_focus_areas", "withhold_interview_ranking"]
 
 
 def normalise(
@@ -129,3 +129,68 @@ def rank_focus_areas(
     out.attrs = {"weights": w.to_dict(), "evidence": cols, "normalisation": normalisation, "aggregation": aggregation}
     return out
 
+
+
+def withhold_interview_ranking(ranking: pd.DataFrame, *, evidence: pd.DataFrame, column: str = "interview_salience") -> pd.DataFrame:
+    """A ranking as it may be published when some rows' interview evidence is withheld.
+
+    The ranking is computed from the full evidence, and its ranks are published. Its
+    numbers are not, where they would give a withheld count back:
+
+    * the normalised interview evidence (``norm_<column>``) and the score of each row
+      whose count is withheld (the score less the row's other published normalised
+      values is its normalised count, and so the count);
+    * the normalised interview evidence and the score of **every** row when the
+      normalisation would give a withheld value back through the published ones: with
+      min-max, when the lowest or the highest value is held by withheld rows only (on
+      the sample FA1's 34 statements are the maximum, and FA4's 11 at 32.35 gives back
+      34); with z-scores (their mean and standard deviation give the withheld values' sum
+      and sum of squares) and ranks (ties and gaps place a withheld value among the
+      published ones), whenever any row is withheld.
+
+    Parameters
+    ----------
+    ranking : DataFrame
+        :func:`rank_focus_areas` of the full evidence.
+    evidence : DataFrame
+        The evidence as published (:func:`withhold_interview_evidence`), with
+        ``interview_withheld``.
+    column : str
+        The evidence column computed from interview counts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; emptied rows flagged ``suppressed`` (``complementary``) and
+        ``interview_withheld`` (whose own count is withheld).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"rank": [1, 2, 3], "goal_id": ["A", "B", "C"], "score": [90.0, 50.0, 10.0],
+    ...                   "norm_interview_salience": [100.0, 40.0, 0.0], "normalisation": "minmax"})
+    >>> e = pd.DataFrame({"goal_id": ["A", "B", "C"], "interview_withheld": [False, True, False]})
+    >>> withhold_interview_ranking(r, evidence=e)["score"].tolist()
+    [90.0, nan, 10.0]
+    """
+    key = _key(ranking)
+    if key is None or key not in evidence:
+        raise KeyError(f"ranking and evidence must share focus_area_id or goal_id (ranking: {', '.join(map(str, ranking.columns))})")
+    if INTERVIEW_WITHHELD not in evidence:
+        raise KeyError("evidence: no interview_withheld column; publish it through withhold_interview_evidence first")
+    flags = evidence[INTERVIEW_WITHHELD].astype(object).map(lambda v: v is True or str(v) == "True")
+    withheld = set(evidence.loc[flags.to_numpy(dtype=bool), key].astype(str))
+    mine = ranking[key].astype(str).isin(withheld).to_numpy(dtype=bool)
+    out = ranking.copy()
+    out[INTERVIEW_WITHHELD] = mine
+    norm = f"norm_{column}"
+    if not mine.any() or norm not in out:
+        return out
+    values = pd.to_numeric(out[norm], errors="coerce").to_numpy(dtype=float)
+    method = str(out["normalisation"].iloc[0]) if "normalisation" in out and len(out) else ranking.attrs.get("normalisation", "")
+    shown = values[~mine & ~np.isnan(values)]
+    known = values[~np.isnan(values)]
+    ends_shown = (len(shown) > 0 and np.isclose(shown, known.min()).any() and np.isclose(shown, known.max()).any())
+    rows = mine if method == "minmax" and ends_shown else np.ones(len(out), dtype=bool)
+    withheld_out = _mark_withheld(out, rows, [norm, "score"])
+    withheld_out.attrs = dict(ranking.attrs)
+    return withheld_out

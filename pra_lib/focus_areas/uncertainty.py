@@ -49,10 +49,11 @@ from ._common import (
     _evidence_label,
     _id_frame,
     _key,
+    _mark_withheld,
     _method,
     _values,
 )
-__all__ = ["UncertaintyResult", "place_shares", "settled_places", "sobol_indices", "uncertainty_analysis"]
+__all__ = ["UncertaintyResult", "place_shares", "settled_places", "sobol_indices", "uncertainty_analysis", "withhold_nominal_scores"]
 
 #: The discrete modelling choices, in the order the Monte Carlo draws them.
 DISCRETE = ("normalisation", "aggregation", "left_out", "alpha", "stress_likelihood", "shift", "missing", "candidates")
@@ -773,4 +774,45 @@ def place_shares(result: UncertaintyResult) -> pd.DataFrame:
         held = share_top(R, size, p).mean(axis=0)
         out[f"place_{p}"] = held - previous
         previous = held
+    return out
+
+
+def withhold_nominal_scores(summary: pd.DataFrame, *, ranking: pd.DataFrame) -> pd.DataFrame:
+    """The uncertainty summary as it may be published: no nominal score the published ranking withholds.
+
+    ``nominal_score`` is the ranking's score; where
+    :func:`pra_lib.focus_areas.withhold_interview_ranking` empties a score (it would give
+    back a withheld interview count), it is emptied here too, and the row flagged
+    ``suppressed`` (``complementary``). Ranks and shares of runs stay published.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        ``UncertaintyResult.summary``.
+    ranking : DataFrame
+        The ranking as published.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"focus_area_id": ["A", "B"], "nominal_score": [90.0, 50.0], "rank_median": [1.0, 2.0]})
+    >>> r = pd.DataFrame({"focus_area_id": ["A", "B"], "score": [90.0, np.nan], "suppressed": [False, True]})
+    >>> withhold_nominal_scores(s, ranking=r)["nominal_score"].tolist()
+    [90.0, nan]
+    """
+    key = _key(summary)
+    if key is None or key not in ranking or "score" not in ranking:
+        raise KeyError("summary and ranking must share focus_area_id or goal_id, and the ranking must have a score")
+    # a score the ranking withheld, not one it never had (a focus area without evidence)
+    flagged = ranking["suppressed"].astype(str).eq("True").to_numpy() if "suppressed" in ranking else np.zeros(len(ranking), dtype=bool)
+    gone = set(ranking.loc[flagged & pd.to_numeric(ranking["score"], errors="coerce").isna().to_numpy(), key].astype(str))
+    rows = summary[key].astype(str).isin(gone).to_numpy(dtype=bool)
+    if not rows.any() or "nominal_score" not in summary:
+        return summary
+    out = _mark_withheld(summary, rows, ["nominal_score"])
+    out.attrs = dict(summary.attrs)
     return out
