@@ -22,7 +22,10 @@ Where things are:
 
 - :mod:`~pra_lib.risk.bands`: :func:`risk_band` and the default bands.
 - :mod:`~pra_lib.risk.shocks`: :func:`shock_scores`, :func:`rater_agreement`,
-  :func:`bootstrap_scores` and :func:`rank_intervals` (how sure a shock's rank is).
+  :func:`bootstrap_scores` and :func:`rank_intervals` (how sure a shock's rank is);
+  group disclosure of the scores by group: :func:`rating_counts` (answers per category),
+  :func:`withheld_shock_groups` (which groups rated a shock alike) and
+  :func:`withhold_shock_scores`.
 - :mod:`~pra_lib.risk.assets`: :func:`impact_matrix`, :func:`asset_exposure`,
   :func:`shock_reach`, :func:`assets_without_risk_path`, :func:`exposure_by`.
 - :mod:`~pra_lib.risk.stresses`: :func:`stress_scores`, :func:`compound_risk`,
@@ -63,7 +66,16 @@ from .figures import (
 )
 from .findings import findings_shocks, findings_stresses
 from .network import stress_centrality, stress_network
-from .shocks import SCORE_METHODS, bootstrap_scores, rank_intervals, rater_agreement, shock_scores
+from .shocks import (
+    SCORE_METHODS,
+    bootstrap_scores,
+    rank_intervals,
+    rater_agreement,
+    rating_counts,
+    shock_scores,
+    withheld_shock_groups,
+    withhold_shock_scores,
+)
 from .stresses import DEFAULT_ALPHA, compound_risk, compound_sensitivity, stress_scores
 
 __all__ = [
@@ -88,6 +100,7 @@ __all__ = [
     "rank_interval_figure",
     "rank_intervals",
     "rater_agreement",
+    "rating_counts",
     "risk_band",
     "risk_matrix_figure",
     "shock_reach",
@@ -97,4 +110,6 @@ __all__ = [
     "stress_network_figure",
     "stress_scores",
     "stress_severity_figure",
+    "withheld_shock_groups",
+    "withhold_shock_scores",
 ]

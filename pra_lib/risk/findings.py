@@ -94,7 +94,9 @@ def findings_shocks(
 ) -> str:
     """Findings of the assets and shocks workshop, as markdown computed from the results.
 
-    Pass the published (suppressed) tables: a suppressed row is never quoted.
+    Pass the published (suppressed) tables: a suppressed row is never quoted, and a
+    stakeholder group with a withheld shock (``answers_withheld`` in ``groups``,
+    :func:`~pra_lib.risk.withhold_shock_scores`) is never named.
 
     Examples
     --------
@@ -140,14 +142,19 @@ def findings_shocks(
         if text:
             lines.append(text)
     if groups is not None and len(groups):
+        key = "group_label" if "group_label" in groups else groups.columns[0]
+        # A group with a withheld shock is not described at all: its top published shock
+        # may not be its top one, and naming it would say where the withheld one stands.
+        withheld = groups["answers_withheld"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "answers_withheld" in groups else np.zeros(len(groups), dtype=bool)
+        partly = set(groups.loc[withheld, key])
         g = _published(groups, "score")
+        g = g[~g[key].isin(partly)]
         if len(g):
-            key = "group_label" if "group_label" in g else g.columns[0]
             tops = g.assign(score_value=_num(g["score"])).sort_values("score_value", ascending=False).groupby(key, sort=False).head(1)
             same = tops["hazard"].nunique() == 1
-            if same:
+            if same and not partly:
                 lines.append(tr("risk.find.groups_same", hazard=tops["hazard"].iloc[0]))
-            else:
+            elif not same:
                 lines.append(tr("risk.find.groups_differ", items="; ".join(f"{k}: {h}" for k, h in zip(tops[key], tops["hazard"]))))
     if exposure is not None and len(exposure):
         e = exposure.assign(exposure_value=_num(exposure["exposure"])).dropna(subset=["exposure_value"])

@@ -414,3 +414,205 @@ def rank_intervals(
         }
     )
     return out.sort_values(["rank", "share_first", "hazard_id"], ascending=[True, False, True], na_position="last", kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- group disclosure
+
+#: The measures of a shock rating, and the columns of :func:`shock_scores` each one gives.
+_MEASURE_COLUMNS = {m: [m, f"{m}_q1", f"{m}_q3", f"{m}_iqr"] for m in ("likelihood", "consequence")}
+#: Columns computed from both measures: withheld with either.
+_SCORE_COLUMNS = ["score_product_of_medians", "score_median_of_products", "score", "band", "rank"]
+
+
+def _category(value: float) -> str:
+    """A rater's rating as a category: "4", or "3.5" for the median of two ratings."""
+    return f"{value:g}"
+
+
+def rating_counts(
+    data,
+    *,
+    activity_id: str | None = None,
+    hazards: pd.DataFrame | None = None,
+    by: str | None = None,
+    participants: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """How many raters gave each shock each likelihood and consequence (answers per category).
+
+    The answers behind :func:`shock_scores`: one rater counts once per shock (a rater who
+    rated it twice with the median of the two, which may be a half point such as 3.5).
+
+    Parameters
+    ----------
+    data : Assessment or DataFrame
+        The assessment, or its ``hazard_ratings`` table.
+    activity_id, hazards, by, participants
+        As in :func:`shock_scores`.
+
+    Returns
+    -------
+    DataFrame
+        One row per (group,) shock, measure and category: ``by`` (when given),
+        ``hazard_id``, ``measure`` (``likelihood`` or ``consequence``), ``category``
+        (``"1"`` .. ``"5"``, every one listed, and any half point given) and ``count``
+        (raters).
+
+    Examples
+    --------
+    >>> counts = rating_counts(assessment, activity_id="assets_shocks_workshop", by="stakeholder_group")  # doctest: +SKIP
+    >>> counts.query("hazard_id == 'SH01' and measure == 'consequence'").tail(1)                       # doctest: +SKIP
+         stakeholder_group hazard_id      measure category  count
+    ...            private      SH01  consequence        5      8
+    """
+    frame, ids, _ = _prepare(data, hazard_type="shock", activity_id=activity_id, hazards=hazards, participants=participants, by=by)
+    parts = [(None, frame)] if by is None else [(g, frame[frame["_group"] == g]) for g in (_group_order(data, frame["_group"].unique().tolist()) if len(frame) else [])]
+    rows = []
+    for g, part in parts:
+        raters = sorted(part["_rater"].unique().tolist()) if len(part) else []
+        for measure in _MEASURE_COLUMNS:
+            grid = _matrix(part, measure, raters, ids)
+            for j, hazard_id in enumerate(ids):
+                values = grid[:, j][~np.isnan(grid[:, j])]
+                seen = {_category(v) for v in values}
+                # The five points always, so that a table of counts is a full grid.
+                categories = sorted(seen | {"1", "2", "3", "4", "5"}, key=float)
+                for c in categories:
+                    row = {} if by is None else {by: g}
+                    row.update(hazard_id=hazard_id, measure=measure, category=c, count=int(sum(_category(v) == c for v in values)))
+                    rows.append(row)
+    columns = ([] if by is None else [by]) + ["hazard_id", "measure", "category", "count"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def withheld_shock_groups(
+    data,
+    *,
+    activity_id: str | None = None,
+    by: str = "stakeholder_group",
+    min_cell_size: int = 5,
+    hazards: pd.DataFrame | None = None,
+    participants: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Which groups' ratings of a shock are withheld: the group disclosure rule of 01, 03 and 07.
+
+    A group whose members all, or all but fewer than ``min_cell_size``, gave a shock the
+    same likelihood (or consequence), or rated it on the same side of the scale (1-2, 3,
+    4-5), tells each member's rating through its median and quartiles: a median, first and
+    third quartile of 5 for 8 raters say that at least 7 of them rated 5. The decision is
+    :func:`pra_lib.publishing.score_disclosure.withheld_groups` on the true answers
+    (:func:`rating_counts`), taken per measure, with the smallest other groups of the
+    shock withheld too where the shock's scores over all raters would give the withheld
+    ones away. Deciding on the true answers covers what the quartiles could pin down: they
+    never say more than the answers themselves.
+
+    Parameters
+    ----------
+    data : Assessment or DataFrame
+        The assessment, or its ``hazard_ratings`` table.
+    activity_id, hazards, participants
+        As in :func:`shock_scores`.
+    by : str
+        The breakdown of the scores (``"stakeholder_group"``, ``"workshop_table"``).
+    min_cell_size : int
+        The run's threshold.
+
+    Returns
+    -------
+    DataFrame
+        One row per shock, group and measure: ``hazard_id``, ``by``, ``measure``, ``n``
+        (raters), ``answers_withheld`` and ``withheld_as`` (``"primary"``: answered
+        alike; ``"complementary"``: withheld to protect another; or empty), for
+        :func:`withhold_shock_scores`.
+
+    Examples
+    --------
+    >>> withheld = withheld_shock_groups(assessment, activity_id="assets_shocks_workshop", min_cell_size=5)  # doctest: +SKIP
+    >>> withheld.query("hazard_id == 'SH01' and stakeholder_group == 'private'")["withheld_as"].tolist()  # doctest: +SKIP
+    ['primary', 'primary']
+    """
+    from ..publishing.score_disclosure import withheld_groups
+
+    counts = rating_counts(data, activity_id=activity_id, hazards=hazards, by=by, participants=participants)
+    # 1-2 low, 3 middle, 4-5 high, as the shares of the score tables split a scale; a rater's
+    # half point between two sides (2.5, 3.5) goes with the outer side.
+    sides = {c: ("negative" if float(c) < 3 else "neutral" if float(c) == 3 else "positive") for c in counts["category"].unique()}
+    parts = []
+    for measure in _MEASURE_COLUMNS:
+        answers = counts[counts["measure"] == measure].drop(columns="measure")
+        decided = withheld_groups(answers, cells=["hazard_id", by], within=["hazard_id"], min_cell_size=min_cell_size, exclude=(), coarsening=sides)
+        decided.insert(2, "measure", measure)
+        parts.append(decided)
+    return pd.concat(parts, ignore_index=True)
+
+
+def withhold_shock_scores(scores: pd.DataFrame, withheld: pd.DataFrame, *, ties: str = "average") -> pd.DataFrame:
+    """Withhold the scores of the groups :func:`withheld_shock_groups` withholds.
+
+    A withheld measure's median, quartiles and IQR are emptied, and with either measure the
+    scores, band and rank (each is computed from both). The group's ``n``'s stay published.
+    A group's published shocks are ranked among themselves (1 .. m), and its withheld
+    shocks follow them by hazard id: the row order and the gaps in the ranks would
+    otherwise say where a withheld score stands.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        :func:`shock_scores` with ``by``.
+    withheld : DataFrame
+        Output of :func:`withheld_shock_groups` for the same breakdown.
+    ties : {"average", "min"}
+        Rank of tied scores, as in :func:`shock_scores`.
+
+    Returns
+    -------
+    DataFrame
+        A copy with the withheld statistics missing (numeric columns stay numeric), a yes/no
+        column ``answers_withheld`` (either measure withheld) and
+        ``attrs["answers_withheld"]`` (``primary``, ``complementary`` or empty per row, for
+        :func:`pra_lib.publishing.score_disclosure.withheld_text`). The input is not
+        modified.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"stakeholder_group": "private", "hazard_id": ["SH01", "SH02"], "hazard": ["Flood", "Fire"],
+    ...                   "n": 8, "likelihood": [5.0, 3.0], "consequence": [5.0, 3.0], "score": [25.0, 9.0], "rank": [1.0, 2.0]})
+    >>> w = pd.DataFrame({"hazard_id": ["SH01", "SH02"] * 2, "stakeholder_group": "private",
+    ...                   "measure": ["likelihood"] * 2 + ["consequence"] * 2, "n": 8,
+    ...                   "answers_withheld": [False, False, True, False], "withheld_as": ["", "", "primary", ""]})
+    >>> out = withhold_shock_scores(s, w)
+    >>> out[["hazard_id", "likelihood", "consequence", "score", "rank", "answers_withheld"]].values.tolist()
+    [['SH02', 3.0, 3.0, 9.0, 1.0, False], ['SH01', 5.0, nan, nan, nan, True]]
+    """
+    from ..publishing.score_disclosure import withhold_answers
+
+    keys = [c for c in withheld.columns if c not in ("measure", "n", "answers_withheld", "withheld_as")]
+    missing = [c for c in keys if c not in scores]
+    if missing:
+        raise KeyError(f"withhold_shock_scores: the groups are identified by {keys}, but {missing} is not in the scores (columns: {', '.join(map(str, scores.columns))})")
+    out = scores.reset_index(drop=True).copy()
+    for measure, columns in _MEASURE_COLUMNS.items():
+        decision = withheld[withheld["measure"] == measure].drop(columns="measure")
+        out = withhold_answers(out, decision, columns=[c for c in columns + _SCORE_COLUMNS if c in out])
+    why = np.asarray(out.attrs.get("answers_withheld", [""] * len(out)), dtype=object)
+    group = [k for k in keys if k != "hazard_id"]
+    hidden = out["answers_withheld"].to_numpy(dtype=bool)
+    if "rank" in out and "score" in out:
+        # Published shocks ranked among themselves: no gap counts a withheld one above them.
+        rank = np.full(len(out), np.nan)
+        codes = out.groupby(group, sort=False, dropna=False).ngroup().to_numpy() if group else np.zeros(len(out), dtype=int)
+        for code in np.unique(codes):
+            index = np.flatnonzero(codes == code)
+            shown = index[~hidden[index]]
+            if len(shown):
+                rank[shown] = descending_ranks(pd.to_numeric(out.loc[shown, "score"], errors="coerce").to_numpy(dtype=float), ties)
+        out["rank"] = rank
+    # Each group's published rows by rank, then its withheld ones by hazard id.
+    position = pd.Series(np.arange(len(out)), index=out.index)
+    first = position.groupby([out[c] for c in group], sort=False, dropna=False).transform("min") if group else position * 0
+    order = pd.DataFrame({"first": first.to_numpy(), "hidden": hidden,
+                          "rank": out["rank"].to_numpy(dtype=float) if "rank" in out else np.zeros(len(out)),
+                          "hazard_id": np.where(hidden, out["hazard_id"].astype(str).to_numpy(), ""), "position": position.to_numpy()})
+    order = order.sort_values(["first", "hidden", "rank", "hazard_id", "position"], na_position="last", kind="stable")
+    out = out.iloc[order["position"].to_numpy()].reset_index(drop=True)
+    out.attrs["answers_withheld"] = why[order["position"].to_numpy()].tolist()
+    return out
