@@ -94,6 +94,18 @@ def test_a_group_that_rated_a_shock_alike_is_withheld_on_a_constructed_workshop(
     assert pd.api.types.is_float_dtype(out["consequence"])  # numeric columns stay numeric
 
 
+def test_rating_counts_count_each_rater_once_with_the_median_of_a_repeated_rating():
+    hazards = pd.DataFrame({"hazard_id": ["SH01"], "hazard_type": "shock", "name_en": ["Flood"]})
+    ratings = pd.DataFrame({"activity_id": ACTIVITY, "respondent_id": ["a", "a", "b", "c"], "hazard_id": "SH01",
+                            "likelihood": [3, 4, 5, 5], "consequence": [2, 2, 1, 5]})
+    counts = risk.rating_counts(ratings, activity_id=ACTIVITY, hazards=hazards)
+    likelihood = dict(zip(*counts[counts["measure"] == "likelihood"][["category", "count"]].T.to_numpy()))
+    # a rated 3 and 4: once, as 3.5 (the median, as shock_scores counts it); b and c rated 5
+    assert likelihood == {"1": 0, "2": 0, "3": 0, "3.5": 1, "4": 0, "5": 2}
+    consequence = counts[counts["measure"] == "consequence"].set_index("category")["count"]
+    assert consequence.sum() == 3 and consequence["2"] == 1  # a's two ratings of 2 count once
+
+
 def test_findings_name_no_group_with_a_withheld_shock():
     ratings, hazards, participants = _workshop()
     scores = risk.shock_scores(ratings, activity_id=ACTIVITY, hazards=hazards, participants=participants)
