@@ -1,0 +1,269 @@
+"""The focus-area reports (06, 08) give back no goal line the interview report (02) hides.
+
+The interview report hides some goal lines as a weakness in ``statements_by_goal`` (on the
+sample G03 and G05, 4 interviewees each, and G12, 6). A goal's weakness statements are
+its interviewees there (one statement each), so the focus areas' evidence must not
+publish them: not per goal (``goal_evidence``), not as a share of the 91 weakness
+statements (02 publishes the total), not normalised (``goal_ranking``, ``ranking``), not in
+a focus area's sum that a reader can take the published goals from (FA1 - G10 - G05 =
+34 - 24 - 4 = 6 is G12), and not in the heatmap's labels or the findings.
+
+These tests read the run every other whole-run test reads (``sample_reports_en``) and
+recompute the hidden lines' true counts from the assessment.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pra_lib import focus_areas as fa
+from pra_lib import load_assessment, perception
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+ASSESSMENT_ID = "jakarta-2017-synthetic"
+REPORTS = ("06_focus_areas_session", "08_pra_overall")
+# Columns that hold a goal's or focus area's interview count, or a number computed from it.
+DERIVED = ("n_weakness_statements", "interview_salience", "norm_interview_salience", "score", "nominal_score")
+
+
+def _csv(root: Path, report: str, name: str) -> pd.DataFrame:
+    return pd.read_csv(root / ASSESSMENT_ID / report / "tables" / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def _number(text) -> float | None:
+    try:
+        return float(text) if text != "" else None
+    except (TypeError, ValueError):
+        return None
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_assessment(SAMPLE, errors="collect")
+
+
+@pytest.fixture(scope="module")
+def hidden_lines(sample_reports_en, sample) -> dict[str, int]:
+    """The weakness lines 02 hides, each with its true count recomputed from the assessment."""
+    published = _csv(sample_reports_en, "02_interviews", "statements_by_goal")
+    hidden = published[published["suppressed"].eq("True") & published["valence"].eq("weakness")]
+    true = perception.interview_codes(sample, level="goal", activity_id="questionnaire")
+    true = true[true["valence"].eq("weakness")].set_index("goal_id")
+    lines = {g: int(true.loc[g, "n"]) for g in hidden["goal_id"]}
+    # the reason for this test: each hidden line's statements are its interviewees
+    assert all(int(true.loc[g, "n_statements"]) == n for g, n in lines.items()), lines
+    assert lines == {"G03": 4, "G05": 4, "G12": 6}, "the sample's hidden weakness lines, as the disclosure review found them"
+    return lines
+
+
+@pytest.fixture(scope="module")
+def focus_area_lines(sample) -> dict[str, set[str]]:
+    """Per focus area, the goals whose weakness statements its count holds (through its goals or hazards)."""
+    st = sample.interview_statements
+    st = st[st["valence"].eq("weakness")]
+    links = sample.focus_area_links
+    out = {}
+    for fa_id, mine in links.groupby("focus_area_id"):
+        goals, hazards = set(mine["goal_id"].dropna()), set(mine["hazard_id"].dropna())
+        held = st[st["goal_id"].isin(goals) | st["hazard_id"].isin(hazards)]
+        out[fa_id] = set(held["goal_id"].dropna())
+    return out
+
+
+def published_counts(root: Path, report: str) -> tuple[dict[str, float], dict[str, float]]:
+    """What a reader holds: weakness statements per goal and per focus area, from every
+    number of the report that states them (a count, a share of the published total, a
+    min-max normalised value with the published counts at its ends)."""
+    total = _number(_csv(root, "02_interviews", "interviewees").set_index("stakeholder_group").loc["(all)", "n_weakness"])
+    assert total == 91, "02 publishes the total of weakness statements"
+    goals: dict[str, float] = {}
+    areas: dict[str, float] = {}
+    folder = root / ASSESSMENT_ID / report / "tables"
+    for path in sorted(folder.glob("*.csv")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        key = "goal_id" if "goal_id" in frame else "focus_area_id" if "focus_area_id" in frame else None
+        if key is None:
+            continue
+        into = goals if key == "goal_id" else areas
+        for _, row in frame.iterrows():
+            n = _number(row.get("n_weakness_statements", ""))
+            share = _number(row.get("interview_salience", ""))
+            for value in (n, None if share is None else share * total):
+                if value is not None:
+                    into.setdefault(row[key], round(value, 6))
+    # min-max normalised salience: with the lowest value 0, norm = count / max x 100, so one
+    # published (count, norm) pair gives the maximum, and the row at 100 holds it
+    for path in sorted(folder.glob("*.csv")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if "norm_interview_salience" not in frame:
+            continue
+        key = "goal_id" if "goal_id" in frame else "focus_area_id"
+        into = goals if key == "goal_id" else areas
+        norms = {r[key]: _number(r["norm_interview_salience"]) for _, r in frame.iterrows()}
+        scales = {into[k] * 100 / v for k, v in norms.items() if v and k in into and into[k] > 0}
+        for top in scales:
+            for k, v in norms.items():
+                if v is not None:
+                    into.setdefault(k, round(v * top / 100, 6))
+    return goals, areas
+
+
+def given_back(goals: dict[str, float], areas: dict[str, float], focus_area_lines: dict[str, set[str]], hidden: dict[str, int]) -> list[str]:
+    """Hidden lines a reader gives back from published counts: directly, or by the
+    differences of a focus area's count and its published goals (the rest is its other
+    goals' statements; with one such goal left, that goal's, which then serves the next
+    focus area: FA5 = 4 is G05, then FA1 - G10 - G05 = 34 - 24 - 4 = 6 is G12)."""
+    found = [f"{g} = {goals[g]:g} is published" for g in hidden if g in goals]
+    known = dict(goals)
+    changed = True
+    while changed:
+        changed = False
+        for fa_id, count in areas.items():
+            held = focus_area_lines.get(fa_id, set())
+            for g in sorted(held & set(hidden)):
+                others = held - {g}
+                if not others <= set(known):
+                    continue
+                rest = count - sum(known[x] for x in others)
+                if np.isclose(rest, hidden[g]):
+                    found.append(f"{fa_id} = {count:g} less its other goals leaves {rest:g}, which is {g}")
+                if g not in known:
+                    known[g] = rest
+                    changed = True
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_no_published_number_gives_back_a_hidden_interview_line(sample_reports_en, hidden_lines, focus_area_lines, report):
+    """Issue 11: 06 published G03 = 4, G05 = 4, G12 = 6 as weakness statements per goal, as
+    shares of 91 and normalised (16.67 x 24 / 100 = 4), and FA5 = 4, FA7 = 4, FA1 = 34,
+    FA3 = 24 per focus area; 08 the focus areas' counts. None may state or give back a line."""
+    goals, areas = published_counts(sample_reports_en, report)
+    # a reader holds every report of the run: the goals' counts of one serve the other's differences
+    for other in REPORTS:
+        goals = published_counts(sample_reports_en, other)[0] | goals
+    assert given_back(goals, areas, focus_area_lines, hidden_lines) == []
+    # the attack has something to read: the published lines and focus areas that hold no hidden line
+    assert set(goals) >= {"G01", "G08", "G10", "G11"}, goals
+    assert {"FA4", "FA6"} <= set(areas), areas
+
+
+def test_the_attack_gives_back_the_lines_from_the_counts_the_review_found(hidden_lines, focus_area_lines):
+    """The attack above finds each line from the numbers the disclosure review read in 06."""
+    goals = {"G01": 9, "G08": 9, "G10": 24, "G11": 24, "G09": 11}
+    areas = {"FA1": 34, "FA3": 24, "FA5": 4, "FA7": 4, "FA2": 28, "FA4": 11}
+    found = given_back(goals, areas, focus_area_lines, hidden_lines)
+    assert any(f.startswith("FA5 = 4") and f.endswith("G05") for f in found), found
+    assert any(f.startswith("FA7 = 4") and f.endswith("G03") for f in found), found
+    assert any(f.startswith("FA1 = 34") and f.endswith("G12") for f in found), found
+    assert any(f.startswith("FA3 = 24") and f.endswith("G12") for f in found), found
+    assert any(f.startswith("FA2 = 28") and f.endswith("G03") for f in found), found
+    assert given_back({**goals, "G03": 4}, {}, focus_area_lines, hidden_lines) == ["G03 = 4 is published"]
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_every_number_of_a_hidden_line_is_empty_and_flagged(sample_reports_en, hidden_lines, focus_area_lines, report):
+    """A row of a hidden goal, or of a focus area holding one, has no interview count, share,
+    normalised value or score; a table without a count of its own flags it suppressed."""
+    folder = sample_reports_en / ASSESSMENT_ID / report / "tables"
+    touched = {f for f, held in focus_area_lines.items() if held & set(hidden_lines)}
+    assert touched == {"FA1", "FA2", "FA3", "FA5", "FA7"}, touched
+    checked = 0
+    for path in sorted(folder.glob("*.csv")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        key = "goal_id" if "goal_id" in frame else "focus_area_id" if "focus_area_id" in frame else None
+        columns = [c for c in DERIVED if c in frame]
+        if key is None or not columns or "evidence_trail" in path.stem:
+            continue
+        rows = frame[frame[key].isin(set(hidden_lines) if key == "goal_id" else touched)]
+        for column in columns:
+            leaked = rows.loc[rows[column].ne(""), [key, column]]
+            assert leaked.empty, f"{report}/{path.name}: {leaked.to_dict('records')}"
+        if "interview_withheld" in frame:
+            assert rows["interview_withheld"].eq("True").all() and frame.loc[~frame.index.isin(rows.index), "interview_withheld"].eq("False").all(), path.name
+        if "n" not in frame:  # no count of its own: the row says it is suppressed, and why
+            assert rows["suppressed"].eq("True").all() and rows["suppression"].eq("complementary").all(), path.name
+        checked += len(rows)
+    assert checked >= (3 + 3 + 5 + 5 if report.startswith("06") else 5 + 5 + 5), "goal_evidence, goal_ranking, evidence_matrix, ranking, rank_uncertainty"
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_the_heatmap_prints_only_published_counts(sample_reports_en, report):
+    """The heatmap printed "(4 statements)" for FA5 and FA7; a withheld cell is blank."""
+    frame = _csv(sample_reports_en, report, "evidence_matrix")
+    published = sorted(int(float(v)) for v in frame["n_weakness_statements"] if v != "")
+    svg = (sample_reports_en / ASSESSMENT_ID / report / "figures" / "evidence_heatmap.svg").read_text(encoding="utf-8")
+    printed = sorted(int(n) for n in re.findall(r"<!-- \((\d+) statements\) -->", svg))
+    assert printed == published and published == [0, 11], (printed, published)
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_the_interview_counts_are_declared_as_counts(sample_reports_en, report):
+    """A count of weakness statements is its goal line's interviewees where each made one
+    statement: it is declared with a measure of its own (not null), so the attack reads it."""
+    tables = json.loads((sample_reports_en / ASSESSMENT_ID / report / "tables" / "_tables.json").read_text())["tables"]
+    matrix = tables["evidence_matrix"]["other_counts"]["n_weakness_statements"]
+    assert matrix == {"measure": "weakness_statements_by_focus_area", "dims": {"focus_area_id": "focus_area_id"}}
+    if report.startswith("06"):
+        assert tables["goal_evidence"]["other_counts"]["n_weakness_statements"] == "weakness_statements_by_goal"
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_the_findings_quote_no_withheld_score(sample_reports_en, sample, report):
+    """A focus area's score less its other published evidence gives its interview evidence:
+    the findings and tables in the HTML quote no score the ranking withholds."""
+    ranking = fa.rank_focus_areas(fa.evidence_matrix(sample))
+    published = _csv(sample_reports_en, report, "ranking" if report.startswith("06") else "focus_area_ranking")
+    assert published["score"].eq("").all(), "FA1's 34 statements are the maximum: every score would give it back"
+    withheld = set(published.loc[published["interview_withheld"].eq("True"), "focus_area_id"])
+    assert withheld == {"FA1", "FA2", "FA3", "FA5", "FA7"}
+    page = (sample_reports_en / ASSESSMENT_ID / report / f"{report}.html").read_text(encoding="utf-8")
+    for fa_id, score in zip(ranking["focus_area_id"], ranking["score"]):
+        if fa_id in withheld:
+            assert f"({score:.1f})" not in page and f"{score:.2f}" not in page, (fa_id, score)
+
+
+def test_rows_of_hidden_interview_evidence_on_the_sample(sample):
+    """The focus areas and goals whose weakness statements hold a line 02 hides."""
+    matrix = fa.evidence_matrix(sample)
+    rows = fa.rows_of_hidden_interview_evidence(matrix, sample, min_cell_size=5)
+    assert matrix.loc[rows, "focus_area_id"].tolist() == ["FA1", "FA2", "FA3", "FA5", "FA7"]
+    goals = fa.goal_evidence(sample)
+    assert goals.loc[fa.rows_of_hidden_interview_evidence(goals, sample, min_cell_size=5), "goal_id"].tolist() == ["G03", "G05", "G12"]
+    shown = fa.withhold_interview_evidence(matrix, rows=rows)
+    assert shown.loc[rows, ["n_weakness_statements", "interview_salience"]].isna().all().all()
+    assert shown.loc[~rows, "n_weakness_statements"].tolist() == matrix.loc[~rows, "n_weakness_statements"].tolist()
+    assert matrix["n_weakness_statements"].notna().all(), "the input is not modified"
+
+
+@pytest.mark.parametrize("normalisation", ["zscore", "rank"])
+def test_a_normalisation_that_pools_every_row_withholds_every_score(normalisation):
+    """z-scores (mean and sd give the withheld values' sum and sum of squares) and ranks
+    (ties and gaps place a withheld value) withhold the normalised interview evidence and the
+    score of every row; the ranks stay."""
+    m = pd.DataFrame({"goal_id": ["A", "B", "C", "D"], "perception_weakness": [1.0, 2.0, 3.0, 2.5], "action_gap": [0.1, 0.5, 0.2, 0.3],
+                      "interview_salience": [0.4, 0.1, 0.3, 0.2]})
+    ranked = fa.rank_focus_areas(m, normalisation=normalisation, columns=["perception_weakness", "action_gap", "interview_salience"])
+    evidence = pd.DataFrame({"goal_id": ["A", "B", "C", "D"], "interview_withheld": [False, True, False, False]})
+    out = fa.withhold_interview_ranking(ranked, evidence=evidence)
+    assert out["score"].isna().all() and out["norm_interview_salience"].isna().all() and out["suppressed"].all()
+    assert out["rank"].tolist() == ranked["rank"].tolist() and out["norm_action_gap"].notna().all()
+
+
+def test_min_max_withholds_every_score_when_a_withheld_row_holds_an_end():
+    """With min-max, the published rows' normalised values give the maximum away when only
+    a withheld row holds it (FA2's 28 at 82.35 gave FA1's 34): every row is withheld then;
+    otherwise only the withheld rows."""
+    m = pd.DataFrame({"focus_area_id": ["A", "B", "C"], "perception_weakness": [1.0, 2.0, 3.0], "interview_salience": [0.5, 0.2, 0.0]})
+    ranked = fa.rank_focus_areas(m, columns=["perception_weakness", "interview_salience"])
+    top = fa.withhold_interview_ranking(ranked, evidence=pd.DataFrame({"focus_area_id": ["A", "B", "C"], "interview_withheld": [True, False, False]}))
+    assert top["score"].isna().all() and top["norm_interview_salience"].isna().all()
+    middle = fa.withhold_interview_ranking(ranked, evidence=pd.DataFrame({"focus_area_id": ["A", "B", "C"], "interview_withheld": [False, True, False]})).set_index("focus_area_id")
+    assert middle.loc[["A", "B", "C"], "score"].isna().tolist() == [False, True, False] and middle.loc["B", "suppression"] == "complementary"
+    assert middle.loc[["A", "C"], "norm_interview_salience"].tolist() == [100.0, 0.0]
