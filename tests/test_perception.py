@@ -931,3 +931,47 @@ def test_identical_answers_warn_as_no_data_so_a_report_does_not_say_everyone_ans
         assert np.isnan(perception.group_differences(_frame(rows)).set_index("goal_id").loc["G01", "h"])
     with pytest.warns(NoDataWarning, match="G01: .*identical"):
         assert np.isnan(perception.mode_effect(_frame(rows)).set_index("goal_id").loc["G01", "pvalue"])
+
+
+@pytest.mark.parametrize("block", [1, 7, 24])
+def test_ratings_frame_finds_rows_out_of_order_across_its_blocks(sample, monkeypatch, block):
+    # ratings_frame checks the row order block by block; rows out of order only where one
+    # block ends and the next begins (the last 24 ratings moved to the front, a block
+    # boundary with block = 24) must still be sorted, as the row join sorts them.
+    from pra_lib.perception import ratings as ratings_module
+
+    monkeypatch.setattr(ratings_module, "_BLOCK", block)
+    loaded = sample.perception_ratings
+    rotated = loaded.iloc[np.roll(np.arange(len(loaded)), 24)]
+    for ratings in (rotated, loaded.sample(frac=1.0, random_state=11)):
+        on_codes = perception.ratings_frame(_with_tables(sample, perception_ratings=ratings), activity_id="questionnaire", aspect=None)
+        as_text = _with_tables(sample, perception_ratings=ratings.astype({"respondent_id": object}))
+        by_rows = perception.ratings_frame(as_text, activity_id="questionnaire", aspect=None)
+        pd.testing.assert_frame_equal(on_codes.astype(object), by_rows.astype(object))
+
+
+def test_importance_performance_of_both_aspects_equals_the_two_frames(sample):
+    # One frame of both aspects is scored aspect by aspect on a few columns; the table must
+    # be the one the two aspects' own frames give, and the frame passed in is left as it was.
+    both = perception.ratings_frame(sample, activity_id="questionnaire", aspect=None)
+    before = both.copy()
+    one = perception.importance_performance(both, n_resamples=N_BOOT, seed=3)
+    perf = perception.ratings_frame(sample, activity_id="questionnaire", aspect="performance")
+    imp = perception.ratings_frame(sample, activity_id="questionnaire", aspect="importance")
+    two = perception.importance_performance(perf, imp, n_resamples=N_BOOT, seed=3)
+    pd.testing.assert_frame_equal(one, two)
+    pd.testing.assert_frame_equal(both, before)
+    assert one["n_importance"].gt(0).all() and one["n_performance"].gt(0).all()
+
+
+def test_respondents_equal_distinct_ids_per_group(survey):
+    # The counts from codes against pandas' distinct ids per stakeholder group and channel
+    # (all respondents, and those with at least one rating).
+    table = perception.respondents(survey, by=["stakeholder_group", "channel"]).set_index(["stakeholder_group", "channel"])
+    frame = survey.astype({"stakeholder_group": object, "channel": object, "respondent_id": object})
+    n = frame.groupby(["stakeholder_group", "channel"])["respondent_id"].nunique()
+    rated = frame[frame["rating"].notna()].groupby(["stakeholder_group", "channel"])["respondent_id"].nunique()
+    assert len(table) == len(n) > 1
+    for key, expected in n.items():
+        assert table.loc[key, "n"] == expected, key
+        assert table.loc[key, "n_rated"] == rated.get(key, 0), key

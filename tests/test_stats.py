@@ -1021,3 +1021,16 @@ def test_bootstrap_ci_single_rating_has_no_interval():
     assert out.estimate == 4.0 and np.isnan(out.ci_low) and np.isnan(out.ci_high)
     with pytest.raises(ValueError):
         sps.bootstrap((np.array([4.0]),), np.mean, n_resamples=100)
+
+
+def test_whole_number_check_reads_every_block(monkeypatch):
+    # The check that ratings are whole numbers runs block by block: a fraction in the
+    # last, partial block must still be found, and NaN (no rating) is not a fraction.
+    from pra_lib.stats import ratings as ratings_module
+
+    monkeypatch.setattr(ratings_module, "_BLOCK", 2)
+    whole = np.array([1.0, 2.0, np.nan, 3.0, 5.0])
+    assert ratings_module._whole_numbers(whole, np.nan_to_num(whole).astype(np.int8))
+    fraction = np.array([1.0, 2.0, np.nan, 3.0, 4.5])
+    with np.errstate(invalid="ignore"):
+        assert not ratings_module._whole_numbers(fraction, fraction.astype(np.int8))

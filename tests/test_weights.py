@@ -409,3 +409,16 @@ def test_respondents_carry_the_surveys_weights_and_strata_only_when_imported(sur
     g01 = qb[(qb.goal_id == "G01") & qb.rating.notna()]
     weighted = table[(table.goal_id == "G01") & (table.estimate == "weighted")]["mean"].item()
     assert weighted == pytest.approx(np.average(g01["rating"], weights=g01["respondent_id"].map(source["weight"].astype(float))), rel=1e-5)
+
+
+def test_add_weights_spreads_each_respondents_weight_over_their_ratings():
+    # Categorical ids (as ratings_frame gives them) take the weight of their id; an id
+    # without a weight and a rating without an id get NaN, as Series.map gives them.
+    ids = pd.Categorical(["a", "b", None, "c", "a", "b"], categories=["a", "b", "c", "d"])
+    q = pd.DataFrame({"respondent_id": ids, "rating": [1.0, 2.0, 3.0, 4.0, 5.0, 1.0]})
+    w = pd.Series([0.5, 2.0, 7.0], index=["b", "a", "x"])
+    out = weights.add_weights(q, w)
+    np.testing.assert_array_equal(out["weight"].to_numpy(), [2.0, 0.5, np.nan, np.nan, 2.0, 0.5])
+    as_text = weights.add_weights(q.astype({"respondent_id": object}), w)
+    np.testing.assert_array_equal(out["weight"].to_numpy(), as_text["weight"].to_numpy())
+    assert "weight" not in q.columns and out["weight"].dtype == np.float64

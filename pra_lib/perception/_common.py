@@ -147,7 +147,13 @@ def _labels_for(data: pd.DataFrame, by: list[str]) -> dict[str, tuple[str, dict]
                 vc, vu = _factor(data[col])
                 lc, lu = _factor(data[label])
                 both = (vc >= 0) & (lc >= 0)
-                pairs = _first_appearance(vc[both].astype(np.int64) * len(lu) + lc[both])
+                every = bool(both.all())
+                # the pair key built in place in one array (a million respondents' ratings)
+                pair = vc.astype(np.int64) if every else vc[both].astype(np.int64)
+                pair *= len(lu)
+                pair += lc if every else lc[both]
+                pairs = _first_appearance(pair)
+                del pair
                 first_v, first_at = np.unique(pairs // len(lu), return_index=True)
                 out[col] = (label, dict(zip(_take(vu, first_v), _take(lu, pairs[first_at] % len(lu)))))
                 continue
@@ -226,7 +232,10 @@ def _respondent_level(data: pd.DataFrame, level: str, by: list[str], func: str, 
         dim_of = dict(zip(goals["goal_id"], goals["dimension_id"]))
         gc, gu = keys.pop("goal_id")
         dim_codes, dim_uniques = pd.factorize(pd.Series([dim_of.get(g) for g in gu.to_numpy()], dtype=object), use_na_sentinel=True)
-        dc = np.append(dim_codes, -1)[gc]  # code -1 (no goal) picks the appended -1
+        # code -1 (no goal) picks the appended -1; int8 codes (CRF has 4 dimensions) keep
+        # the per-rating array at a byte a rating
+        dim_codes = np.append(dim_codes, -1)
+        dc = dim_codes.astype(np.int8 if len(dim_uniques) < 127 else np.int64)[gc]
         key_cols = [c if c != "goal_id" else "dimension_id" for c in key_cols]
         keys = {c: keys[c] if c != "dimension_id" else (dc, pd.Index(dim_uniques)) for c in key_cols}
         keys, rating, dont_know, weight = _average(keys, key_cols, rating, dont_know, weight, whole)

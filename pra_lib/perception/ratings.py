@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..overview import group_labels
 from ..publishing.i18n import english, pick_all
-from ..stats.ratings import _count_entries, _factor, _mixed_key, _split_key, _take
+from ..stats.ratings import _DENSE, _count_entries, _factor, _first_appearance, _mixed_key, _split_key, _take
 from ._common import CITY_WIDE, _as_list, _category_order, _goal_table, _insert_labels, _labels_for, _require, _round, _sort
 
 
@@ -143,7 +143,9 @@ def _frame_from_codes(ratings, people, *, activity_id, aspect, channels, group_n
             ok = np.append(person_dtype["channel"].categories.isin(_as_list(channels)), False)[per_person["channel"]]
         keep &= ok[rc]  # code -1 (no id) picks the last entry, the appended -1's
     goals = _goal_table()
-    goal_of = np.append(pd.Index(goals["goal_id"].to_numpy(dtype=object)).get_indexer(ratings["goal_id"].cat.categories), -1)
+    # The goal-table row of each goal category, in the narrowest integer type: it is
+    # spread over every rating, and an intp array there would be 8 bytes a rating.
+    goal_of = _narrow(np.append(pd.Index(goals["goal_id"].to_numpy(dtype=object)).get_indexer(ratings["goal_id"].cat.categories), -1))
     rows = None if keep.all() else np.flatnonzero(keep)
     del keep
     rc = rc if rows is None else rc[rows]
@@ -151,18 +153,12 @@ def _frame_from_codes(ratings, people, *, activity_id, aspect, channels, group_n
     ac = ratings["aspect"].cat.codes.to_numpy() if rows is None else ratings["aspect"].cat.codes.to_numpy()[rows]
     # Respondent (category order), aspect, goal number; a missing value sorts last.
     numbers = goals["goal_number"].to_numpy()
-    rank = np.append(np.unique(numbers, return_inverse=True)[1].ravel(), len(numbers))[goal_of]
-    key = _last_missing(rc, len(rid.cat.categories))
-    key *= len(ratings["aspect"].cat.categories) + 1
-    key += _last_missing(ac, len(ratings["aspect"].cat.categories))
-    key *= len(numbers) + 1
-    key += rank[gc]
-    if key.size > 1 and not (key[1:] >= key[:-1]).all():
-        order = np.argsort(key, kind="stable")  # timsort: each aspect's block is one sorted run
+    rank = _narrow(np.append(np.unique(numbers, return_inverse=True)[1].ravel(), len(numbers))[goal_of])
+    order = _row_order(rc, len(rid.cat.categories), ac, len(ratings["aspect"].cat.categories), gc, rank, len(numbers) + 1)
+    if order is not None:
         rows = order if rows is None else rows[order]
         rc, gc, ac = rc[order], gc[order], ac[order]
         del order
-    del key
 
     def at_rows(column: pd.Series) -> pd.Series:
         if isinstance(column.dtype, pd.CategoricalDtype):
@@ -229,6 +225,46 @@ def _frame_from_codes(ratings, people, *, activity_id, aspect, channels, group_n
         out["dont_know"] = np.zeros(len(rc), dtype=bool)
     # copy=False: the arrays were made here, and each would otherwise be copied once more
     return pd.DataFrame({c: out[c] for c in _COLUMNS}, copy=False)
+
+
+_BLOCK = 1 << 20  # rows per block of a row-wise temporary (8 MiB of int64)
+
+
+def _row_order(rc: np.ndarray, n_rid: int, ac: np.ndarray, n_aspect: int, gc: np.ndarray, rank: np.ndarray, n_rank: int) -> np.ndarray | None:
+    """Stable order of the rows by respondent code, aspect code and goal rank (a missing
+    code after every category); ``None`` when the rows are already in that order.
+
+    The order is checked block by block: a block's int64 key is small enough for malloc
+    to recycle, where one key over all the rows (24 million at a million respondents)
+    would be mapped afresh and faulted in page by page, with two more temporaries of its
+    size. Loaded assessments are usually in order already, so the whole key is built
+    only when a sort is needed.
+    """
+
+    def key(lo: int, hi: int) -> np.ndarray:
+        k = _last_missing(rc[lo:hi], n_rid)
+        k *= n_aspect + 1
+        k += _last_missing(ac[lo:hi], n_aspect)
+        k *= n_rank
+        k += rank[gc[lo:hi]]
+        return k
+
+    n, last = rc.size, None
+    for lo in range(0, n, _BLOCK):
+        k = key(lo, min(lo + _BLOCK, n))
+        if (last is not None and k[0] < last) or not (k[1:] >= k[:-1]).all():
+            return np.argsort(key(0, n), kind="stable")  # timsort: each aspect's block is one sorted run
+        last = k[-1]
+    return None
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """Small integers (-1 and up) in the narrowest signed type that holds them."""
+    top = int(values.max()) if values.size else 0
+    for dtype in (np.int8, np.int16, np.int32):
+        if top <= np.iinfo(dtype).max:
+            return values.astype(dtype)
+    return values
 
 
 def _categorical(codes: np.ndarray, *, dtype: pd.CategoricalDtype) -> pd.Categorical:
@@ -442,12 +478,27 @@ def _respondent_counts(data: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     key = _mixed_key([c for c, _ in factors], sizes)
     if key is None:
         raise ValueError("respondents: too many combinations of grouping values")
-    group, first_keys = pd.factorize(key, sort=False)  # numbered in order of first appearance
+    size = int(np.prod([s + 1.0 for s in sizes]))
+    if size <= _DENSE:
+        # numbered in order of first appearance through a lookup table, as pd.factorize
+        # numbers them, without hashing every rating
+        first_keys = _first_appearance(key)
+        lookup = np.full(size, -1, dtype=np.int64)
+        lookup[first_keys] = np.arange(len(first_keys))
+        group = lookup[key]
+    else:
+        group, first_keys = pd.factorize(key, sort=False)  # numbered in order of first appearance
+    del key
     n_groups, n_resp = len(first_keys), max(len(ru), 1)
 
     def distinct(mask: np.ndarray) -> np.ndarray:
         mask = mask & (rc >= 0)
-        ids, _ = _count_entries(group[mask].astype(np.int64) * n_resp + rc[mask], n_groups * n_resp)
+        whole = bool(mask.all())
+        # the key is built in place in one array of its own (group stays as it is)
+        entry = group.astype(np.int64) if whole else group[mask].astype(np.int64, copy=False)
+        entry *= n_resp
+        entry += rc if whole else rc[mask]
+        ids, _ = _count_entries(entry, n_groups * n_resp)
         return np.bincount(ids // n_resp, minlength=n_groups).astype(int)
 
     columns = {}

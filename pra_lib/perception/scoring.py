@@ -212,19 +212,21 @@ def likert_counts(data: pd.DataFrame, *, by: str | Sequence[str] | None = None) 
     by = _as_list(by)
     resp = _respondent_level(data, "goal", by, "likert_counts")
     rating = resp.rating
-    rated = ~np.isnan(rating)
-    if rated.any() and not np.array_equal(rating[rated], np.round(rating[rated])):
-        _warn("likert_counts: some goal ratings are averages of several indicators; they are rounded to the nearest category")
     keys = ["goal_id", *by]
     cell, sizes, code_of = resp.cells(keys)
+    # None exactly when some rating (1-5) is not a whole number, checked without copying
+    # the rated ratings twice
     category = resp.category()
     if category is None:
+        _warn("likert_counts: some goal ratings are averages of several indicators; they are rounded to the nearest category")
+        rated = ~np.isnan(rating)
         # category 0-4 = ratings 1-5 (rounded half to even, as pandas rounds), 5 = "don't know"
         category = np.where(resp.dont_know, 5, np.where(rated, np.round(np.where(rated, rating, 1.0)) - 1, 6)).astype(np.int8)
     answered = category != 6
     keep = answered & (cell >= 0)
     labels = np.array(["1", "2", "3", "4", "5", DONT_KNOW], dtype=object)
-    entry = cell * 6
+    entry = cell  # cell is ours (from resp.cells) and not used again: the key is built in place
+    entry *= 6
     entry += category
     entry_ids, entry_counts = _count_entries(entry if keep.all() else entry[keep], int(np.prod(sizes)) * 6)
     counts = pd.concat([resp.frame(keys, entry_ids // 6, sizes, code_of), pd.DataFrame({"category": labels[entry_ids % 6], "count": entry_counts.astype(np.int64)})], axis=1)
@@ -306,15 +308,22 @@ def importance_performance(
         raise ValueError(f"centre must be 'mean' or 'midpoint', not {centre!r}")
     if data_imp is None:
         _require(data_perf, ["aspect"], "importance_performance")
-        data_imp = data_perf[data_perf["aspect"] == "importance"]
-        data_perf = data_perf[data_perf["aspect"] == "performance"]
-        if data_perf.empty or data_imp.empty:
+        both = data_perf
+        is_importance = (both["aspect"] == "importance").to_numpy(dtype=bool)
+        is_performance = (both["aspect"] == "performance").to_numpy(dtype=bool)
+        if not (is_performance.any() and is_importance.any()):
             raise ValueError("importance_performance: the frame must hold both performance and importance ratings")
+        # Each aspect's rows are taken when it is scored, with only the columns scores
+        # reads: both aspects' whole rows at once would double the frame's memory.
+        frames = (("performance", lambda: _rows_to_score(both, is_performance, weights)),
+                  ("importance", lambda: _rows_to_score(both, is_importance, weights)))
+    else:
+        frames = (("performance", lambda: data_perf), ("importance", lambda: data_imp))
     opts = dict(ci=ci, n_resamples=n_resamples, seed=seed, weights=weights)
     front = ["goal_id", "goal_label", "dimension_id", "dimension_label"]
     parts = []
-    for name, frame in (("performance", data_perf), ("importance", data_imp)):
-        s = scores(frame, **opts)[[*front, "mean", "ci_low", "ci_high", "n"]]
+    for name, rows in frames:
+        s = scores(rows(), **opts)[[*front, "mean", "ci_low", "ci_high", "n"]]
         parts.append(s.rename(columns={"mean": name, "ci_low": f"{name}_ci_low", "ci_high": f"{name}_ci_high", "n": f"n_{name}"}))
     out = parts[0].merge(parts[1], on=front, how="outer")
     out = _sort(out, ["goal_id"], {})
@@ -342,6 +351,16 @@ def importance_performance(
     if (~known).any():
         _warn(f"importance_performance: {int((~known).sum())} goal(s) lack importance or performance ratings; no quadrant")
     return _round(out)
+
+
+def _rows_to_score(data: pd.DataFrame, mask: np.ndarray, weights: str | None) -> pd.DataFrame:
+    """The rows of ``mask`` with only the columns :func:`scores` reads at goal level.
+
+    Selecting the columns first is free (copy-on-write), so only those few columns are
+    copied at the rows; ``attrs`` (category order, scales) travel along.
+    """
+    columns = [c for c in ("respondent_id", "goal_id", "rating", "dont_know", weights) if c is not None and c in data.columns]
+    return data[columns][mask]
 
 
 def _dont_know_shares(counts: pd.DataFrame, *, by: str | None, goal_ids: list[str]) -> pd.Series:

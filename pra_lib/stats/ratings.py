@@ -210,7 +210,7 @@ class _Ratings:
         missing = np.isnan(self.rating)
         with np.errstate(invalid="ignore"):  # NaN casts to an arbitrary code, replaced below
             category = self.rating.astype(np.int8)
-        if not self.whole and not np.array_equal(category[~missing], self.rating[~missing]):
+        if not self.whole and not _whole_numbers(self.rating, category):
             return None
         category -= 1
         category[missing] = 6
@@ -238,6 +238,33 @@ class _Ratings:
         return pd.DataFrame({c: _take(self.uniques(c), k) for c, k in zip(columns, code_cols)})
 
 
+_BLOCK = 1 << 20  # rows per block of a row-wise check
+
+
+def _whole_numbers(values: np.ndarray, truncated: np.ndarray) -> bool:
+    """Whether every non-NaN float of ``values`` equals its integer cast ``truncated``.
+
+    Checked block by block: the masks and float copies of a check over all the rows at
+    once would be temporaries of the frame's size (12 million ratings at a million
+    respondents), each mapped afresh and faulted in, where a block's are recycled.
+    """
+    for lo in range(0, values.size, _BLOCK):
+        v, c = values[lo:lo + _BLOCK], truncated[lo:lo + _BLOCK]
+        if not ((c == v) | np.isnan(v)).all():
+            return False
+    return True
+
+
+def _all_whole(values: np.ndarray) -> bool:
+    """Whether every non-NaN float of ``values`` is a whole number, block by block (as
+    :func:`_whole_numbers`, with no integer copy of the values)."""
+    for lo in range(0, values.size, _BLOCK):
+        v = values[lo:lo + _BLOCK]
+        if not ((v == np.trunc(v)) | np.isnan(v)).all():
+            return False
+    return True
+
+
 def _nunique(series: pd.Series) -> int:
     if isinstance(series.dtype, pd.CategoricalDtype):
         codes = series.cat.codes.to_numpy()
@@ -257,11 +284,13 @@ def _average(keys, key_cols, rating, dont_know, weight, whole=False):
     """
     sizes = [len(keys[c][1]) for c in key_cols]
     key = _mixed_key([keys[c][0] for c in key_cols], sizes)
-    if whole and weight is None and key is not None and key.size and (key[1:] >= key[:-1]).all():
+    # Float ratings that are all whole numbers (a ratings frame's) sum as exactly as Int8
+    # codes, so they take the same runs-of-rows path instead of a groupby of every rating.
+    if weight is None and key is not None and key.size and (key[1:] >= key[:-1]).all() and (whole or _all_whole(rating)):
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         rated = ~np.isnan(rating)
         total = np.add.reduceat(np.where(rated, rating, 0.0), starts)
-        count = np.add.reduceat(rated.astype(np.int64), starts)
+        count = np.add.reduceat(rated, starts, dtype=np.int64)  # counted as int64, no int64 copy of the mask
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = total / count  # 0 / 0 = NaN: no rating in the group
         codes = _split_key(key[starts], sizes)
@@ -449,10 +478,18 @@ def _weighted_cells(resp: _Ratings, cell: np.ndarray, weights: str, *, method: s
     dk_rows = resp.dont_know & (cell >= 0)
     dk = pd.DataFrame({"_cell": cell[dk_rows], "_w": w[dk_rows]}).groupby("_cell", sort=False).agg(n_dont_know=("_w", "size"), _dkw=("_w", "sum")).reset_index()
     r = resp.rating[rated]
-    boot_data = pd.DataFrame({"_cell": cell[rated], "rating": r, weights: w[rated]})
+    cells = cell[rated]
+    # The intervals see the cell numbers as a categorical of 0 .. n - 1, so they group on
+    # the codes instead of hashing every rating's cell number (the cells come out in the
+    # same sorted order, and as the same numbers). copy=False: the arrays were taken here,
+    # and the constructor would copy each once more.
+    n_cells = int(cells.max()) + 1 if cells.size else 0
+    boot_data = pd.DataFrame({"_cell": pd.Categorical.from_codes(cells, categories=pd.RangeIndex(n_cells), validate=False),
+                              "rating": r, weights: w[rated]}, copy=False)
     # The weighted shares come from a frame of their own, let go before the intervals are
     # drawn: with millions of ratings its four columns would double the memory they need.
-    frame = pd.DataFrame({"_cell": boot_data["_cell"], "_w": w[rated]})
+    frame = pd.DataFrame({"_cell": cells, "_w": boot_data[weights]}, copy=False)
+    del cells
     frame["_pos"] = (r >= positive_min) * frame["_w"]
     frame["_neg"] = (r <= negative_max) * frame["_w"]
     frame["_neu"] = ((r > negative_max) & (r < positive_min)) * frame["_w"]
@@ -468,5 +505,6 @@ def _weighted_cells(resp: _Ratings, cell: np.ndarray, weights: str, *, method: s
         med = bootstrap_ci(boot_data, value="rating", by="_cell", weights=weights, statistic="median", n_resamples=1, ci=ci, seed=seed)
     degenerate = [str(m.message) for m in caught if issubclass(m.category, RuntimeWarning)]
     boot = boot[["_cell", "estimate", "ci_low", "ci_high", "n"]].rename(columns={"estimate": "mean"})
+    boot["_cell"] = boot["_cell"].to_numpy(dtype=np.int64)
     boot["median"] = med["estimate"].to_numpy()
     return boot, sums, dk, degenerate

@@ -785,7 +785,14 @@ def add_weights(ratings: pd.DataFrame, weights: pd.Series, *, column: str = WEIG
     # A shallow copy: the new column is the only change, and the input stays as it was
     # (copy-on-write), so millions of ratings are not copied for one more column.
     out = ratings.copy(deep=False)
-    out[column] = out["respondent_id"].map(weights).astype(float)
+    ids = out["respondent_id"]
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        # Each id's weight looked up once per category, then spread over the ratings by
+        # their codes (as map gives it, without a categorical of the weights in between).
+        per_id = np.append(weights.reindex(ids.cat.categories).to_numpy(dtype=float, na_value=np.nan), np.nan)
+        out[column] = per_id[ids.cat.codes.to_numpy()]
+    else:
+        out[column] = ids.map(weights).astype(float)
     out.attrs = dict(ratings.attrs)
     return out
 
