@@ -69,7 +69,8 @@ code = subprocess.call(sys.argv[1:])
 wall = time.perf_counter() - t
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
 sys.stdout.flush()
-print("GROWTH " + json.dumps({"code": code, "wall": wall, "cpu": r.ru_utime + r.ru_stime, "rss_kib": r.ru_maxrss}), flush=True)
+print("GROWTH " + json.dumps({"code": code, "wall": wall, "cpu": r.ru_utime + r.ru_stime, "rss_kib": r.ru_maxrss,
+                             "user": r.ru_utime, "system": r.ru_stime, "minflt": r.ru_minflt}), flush=True)
 sys.exit(code)
 """
 
@@ -124,7 +125,10 @@ def _measure(args: list[str], *, log=None) -> Run:
     got = json.loads(found.group(1))
     if got["code"] and log:
         log.write(proc.stdout[-2000:] + proc.stderr[-2000:])
-    return Run(got["wall"], got["cpu"], got["rss_kib"] / 1024, got["code"] == 0, {"stdout": proc.stdout[: found.start()]})
+    # user and system seconds and minor page faults apart: system time and faults grow with
+    # every large temporary array, which the CPU total alone does not show
+    split = {k: got[k] for k in ("user", "system", "minflt") if k in got}
+    return Run(got["wall"], got["cpu"], got["rss_kib"] / 1024, got["code"] == 0, {"stdout": proc.stdout[: found.start()], **split})
 
 
 def notebook_names(root: Path = ROOT) -> list[str]:
@@ -299,6 +303,26 @@ def linearity_table(found: list[Linearity]) -> list[str]:
     return lines
 
 
+def cpu_split_table(steps: list[tuple[str, dict[int, Run]]]) -> list[str]:
+    """User and system CPU seconds and minor page faults of each step and size, with the
+    system seconds per million more respondents of each step between two sizes (a
+    temporary array faulted in afresh at every use shows here first). Minor faults do not
+    depend on the machine's load, so they compare runs made under different loads."""
+    rows = []
+    for step, by_size in steps:
+        sizes = [n for n in sorted(by_size) if "system" in by_size[n].info]
+        previous = None
+        for n in sizes:
+            info = by_size[n].info
+            per_m = "-" if previous is None else _s((info["system"] - previous[1]) / ((n - previous[0]) / 1e6))
+            rows.append(f"| {step} | {n:,} | {_s(info['user'])} | {_s(info['system'])} | {per_m} | {info['minflt']:,} |")
+            previous = (n, info["system"])
+    if not rows:
+        return []
+    return ["| step | respondents | user CPU s | system CPU s | system s per 1M more respondents | minor page faults |",
+            "|---|---:|---:|---:|---:|---:|", *rows, ""]
+
+
 def report(g: Growth) -> str:
     """The measurements as Markdown: per size and notebook, growth, and the targets."""
     lines = [
@@ -329,6 +353,7 @@ def report(g: Growth) -> str:
             flag = "" if r.ok else " FAILED"
             lines.append(f"| {step}{flag} | {n:,} | {_s(r.wall)} | {_s(r.cpu)} | {_s(c[0])} | {_ratio(c[1])} | {_s(c[2])} | {_mib(r.rss_mib)} | {_ratio(m[1])} | {_mib(m[2])} |")
     lines.append("")
+    lines += cpu_split_table(steps)
     lines += linearity_table(linearities(g))
     lines.append("")
     lines += targets_table(g)
