@@ -542,3 +542,55 @@ def test_require_names_every_missing_table(assessment_copy):
         (assessment_copy / f"{name}.csv").unlink()
     with pytest.raises(NotCollected, match=r"holds no focus_areas, focus_area_links or seminar_votes, so there is no seminar report"):
         load_assessment(assessment_copy).require("focus_areas", "focus_area_links", "seminar_votes", "participants", report="seminar")
+
+
+def _key_columns(draw_codes, sizes):
+    import numpy as np
+
+    return [(np.array(codes, dtype=np.int32), pd.RangeIndex(size)) for codes, size in zip(draw_codes, sizes)]
+
+
+def test_row_keys_are_equal_exactly_when_the_values_are():
+    # The duplicate-key check numbers each row's key columns as one integer, combining the
+    # columns with few values first and renumbering the combinations when they would
+    # outgrow the rows. Two rows must get the same number exactly when every key column
+    # holds the same value (missing equal to missing), whatever the sizes: small, large
+    # enough to be renumbered, and past 64 bits.
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pra_lib.assessment.loading import _row_keys
+
+    @st.composite
+    def columns(draw):
+        rows = draw(st.integers(1, 30))
+        sizes = draw(st.lists(st.sampled_from([0, 1, 2, 3, 12, 1_000, 2**21, 2**31]), min_size=1, max_size=4))
+        codes = [draw(st.lists(st.integers(-1, min(size, 4) - 1) if size else st.just(-1), min_size=rows, max_size=rows)) for size in sizes]
+        # A few codes far along a large column, so that its products are large.
+        codes = [[c if c < 0 or size < 1_000 else size - 1 - c for c in column] for column, size in zip(codes, sizes)]
+        return codes, sizes
+
+    @given(columns())
+    @settings(max_examples=300, deadline=None)
+    def check(drawn):
+        codes, sizes = drawn
+        keys, space = _row_keys(_key_columns(codes, sizes))
+        rows = list(zip(*codes))
+        assert len(keys) == len(rows) and 0 <= keys.min() and keys.max() < space
+        for i in range(len(rows)):
+            for j in range(len(rows)):
+                assert (keys[i] == keys[j]) == (rows[i] == rows[j]), (rows[i], rows[j])
+
+    check()
+
+
+def test_a_repeated_rating_is_found_among_a_million_possible_keys(assessment_copy):
+    # The rating key (respondent, goal, indicator, aspect) spans more numbers than there are
+    # rows: a repeated rating must still be reported, with its row and its key.
+    rows = read_rows(assessment_copy / "perception_ratings.csv")
+    header = rows[0]
+    rows.append(list(rows[3]))
+    write_rows(assessment_copy / "perception_ratings.csv", rows)
+    problems = validate_assessment(assessment_copy)
+    found = only(problems, file="perception_ratings.csv", row=len(rows), column="respondent_id", kind="duplicate")
+    assert found and found[0].value == f"{rows[3][header.index('respondent_id')]} / {rows[3][header.index('goal_id')]}"

@@ -486,3 +486,71 @@ def test_checks_on_codes_find_what_pandera_finds_row_by_row():
         assert bool(by_codes) == (data is broken)
     found = {(p.row, p.column, p.kind) for p in by_codes}
     assert {(2, "respondent_id", "duplicate"), (3, "respondent_id", "duplicate"), (4, "respondent_id", "type"), (3, "channel", "unknown_code"), (4, "channel", "type"), (3, "weight", "range"), (5, "weight", "range")} <= found
+
+
+_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000"
+# Near misses: not spaces to Python, yet sharing a first or last UTF-8 byte with one
+# (zero-width space, braille blank, word joiner, per mille, ideographic comma, U+0100, U+180E).
+_NOT_SPACES = "aZ0é中\u200b\u2800\u2060\u2030\u3001\u0100\u180e"
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(_SPACES + _NOT_SPACES), max_size=6), max_size=40), st.integers(0, 5), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_padded_texts_are_those_python_would_strip(texts, start, large):
+    # The byte test picks the texts the regular expression must look at; what it finds
+    # must be exactly the texts Python's str.strip() changes, in Arrow's string and
+    # large_string arrays, and in a slice of one (offsets not starting at zero).
+    import pyarrow as pa
+
+    from pra_lib.assessment.readers import _padded
+
+    array = pa.array(["x"] * start + texts, type=pa.large_string() if large else pa.string()).slice(start)
+    assert _padded(array).tolist() == [t != t.strip() for t in texts]
+    assert _padded(pa.chunked_array([array, array])).tolist() == [t != t.strip() for t in texts] * 2
+
+
+def test_parquet_files_decoded_ahead_load_as_their_csv_and_a_corrupt_one_is_named(assessment_copy):
+    # Every table as Parquet: they are decoded one file ahead in a thread of their own, and
+    # must give the tables the CSV files give, with a broken file reported by name and the
+    # files after it still read.
+    reference = load_assessment(assessment_copy)
+    for path in sorted(assessment_copy.glob("*.csv")):
+        pd.read_csv(path, keep_default_na=False, dtype=str).to_parquet(path.with_suffix(".parquet"), index=False)
+        path.unlink()
+    a = load_assessment(assessment_copy)
+    assert set(a.sources.values()) == {f"{name}.parquet" for name in reference.sources}
+    for name, frame in reference.tables.items():
+        pd.testing.assert_frame_equal(a.tables[name], frame, obj=name)
+    (assessment_copy / "hazards.parquet").write_bytes(b"PAR1 not really a Parquet file")
+    broken = load_assessment(assessment_copy, errors="collect")
+    assert only(broken.problems, file="hazards.parquet", kind="unreadable")
+    for name in ("participants", "perception_ratings", "seminar_votes"):
+        pd.testing.assert_frame_equal(broken.tables[name], reference.tables[name], obj=name)
+
+
+@pytest.mark.parametrize("order", ["ascending", "shuffled", "repeated"])
+def test_a_parquet_id_column_stored_plain_loads_as_the_csv_does(assessment_copy, order):
+    # Respondent ids outgrow a dictionary page and are stored as plain text. Ids listed in
+    # order are taken as their own distinct values, any other order is coded by hashing:
+    # either way the table, and a repeated id's problem, are the CSV's.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = pd.read_csv(assessment_copy / "participants.csv", keep_default_na=False, dtype=str)
+    frame = frame.sort_values("respondent_id", kind="stable")
+    if order == "shuffled":
+        frame = frame.sample(frac=1, random_state=3)
+    if order == "repeated":
+        frame.iloc[5, frame.columns.get_loc("respondent_id")] = frame.iloc[4]["respondent_id"]
+    write_rows(assessment_copy / "participants.csv", [list(frame.columns), *frame.to_numpy().tolist()])
+    reference = load_assessment(assessment_copy, errors="collect")
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), assessment_copy / "participants.parquet", dictionary_pagesize_limit=64)
+    (assessment_copy / "participants.csv").unlink()
+    a = load_assessment(assessment_copy, errors="collect")
+    pd.testing.assert_frame_equal(a.participants, reference.participants)
+    assert [p.row for p in a.problems] == [p.row for p in reference.problems]
+    assert [(p.column, p.kind, p.value) for p in a.problems] == [(p.column, p.kind, p.value) for p in reference.problems]
+    if order == "repeated":
+        assert only(a.problems, file="participants.parquet", row=7, column="respondent_id", kind="duplicate", value=frame.iloc[4]["respondent_id"])
+    else:
+        assert not a.problems

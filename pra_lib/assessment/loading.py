@@ -249,7 +249,22 @@ def _convert(raw: pd.DataFrame, spec: Table, source: str, metadata: Metadata | N
         out["rating"] = out["rating"].mask(out["dont_know"].to_numpy())
     if len(raw) == 0 and spec.required:
         problems.append(Problem(file=source, kind="empty", expected=f"at least one row in the required table '{spec.name}'"))
-    return out.reset_index(names="source_row"), problems
+    return _with_source_row(out), problems
+
+
+def _with_source_row(out: pd.DataFrame) -> pd.DataFrame:
+    """The rows' spreadsheet numbers as the first column, ``source_row``, and a plain index.
+
+    Built from the columns as they are: ``reset_index`` would materialise the row numbers
+    and then copy them (two arrays of 8 bytes per row at 24 million ratings).
+    """
+    index = out.index
+    if isinstance(index, pd.RangeIndex):
+        rows = np.arange(index.start, index.stop, index.step, dtype=np.int64)
+    else:
+        rows = index.to_numpy(dtype=np.int64, copy=True)
+    columns = {"source_row": rows, **{name: out[name].array for name in out.columns}}
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(out)), copy=False)
 
 
 def _normal_header(name: str) -> str:
@@ -568,22 +583,28 @@ def _pandera_rows(frame: pd.DataFrame, columns_to_check: list[Column], source: s
 # --------------------------------------------------------------------------- cross-table checks
 
 
-def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _codes(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """(codes, distinct values) of a column, -1 for a missing cell: a categorical's own, or
-    factorised. The checks below work on these, so no row's text is built or hashed."""
+    factorised. The checks below work on these, so no row's text is built or hashed.
+
+    A categorical's distinct values are its categories themselves, so what pandas already
+    knows of them (distinct, in order) is not worked out again for a million ids.
+    """
     if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.array.codes, np.asarray(series.cat.categories, dtype=object)  # the codes themselves, not a copy
+        categories = series.cat.categories
+        # The codes themselves, not a copy.
+        return series.array.codes, categories if categories.dtype == object else pd.Index(np.asarray(categories, dtype=object), dtype=object)
     codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
-    return codes, np.asarray(uniques, dtype=object)
+    return codes, pd.Index(np.asarray(uniques, dtype=object), dtype=object)
 
 
-def _distinct(series: pd.Series) -> np.ndarray:
+def _distinct(series: pd.Series) -> pd.Index:
     """The distinct values present in a column, missing left out."""
     codes, values = _codes(series)
     if not len(values):
         return values
     used = np.bincount(codes[codes >= 0] if codes.min(initial=0) < 0 else codes, minlength=len(values)) > 0
-    return values[used]
+    return values if used.all() else values[used]
 
 
 def _positions(values, known) -> np.ndarray:
@@ -598,7 +619,7 @@ def _positions(values, known) -> np.ndarray:
     >>> _positions(np.array(["Q1", "Q3"], dtype=object), np.array(["Q1", "Q2"], dtype=object)).tolist()
     [0, -1]
     """
-    left, right = pd.Index(values, dtype=object), pd.Index(known, dtype=object)
+    left, right = _text_index(values), _text_index(known)
     if not right.is_unique:  # an id listed twice (reported as a duplicate): its first entry
         first = np.flatnonzero(~right.duplicated(keep="first"))
         found = right[first].get_indexer(left)
@@ -608,6 +629,14 @@ def _positions(values, known) -> np.ndarray:
         if lidx is None:
             return np.arange(len(left)) if ridx is None else np.asarray(ridx)
     return right.get_indexer(left)
+
+
+def _text_index(values) -> pd.Index:
+    """``values`` as an Index of Python objects; an Index that is one already is kept, with
+    what pandas knows of it."""
+    if isinstance(values, pd.Index) and values.dtype == object:
+        return values
+    return pd.Index(np.asarray(values, dtype=object), dtype=object)
 
 
 def _per_row(distinct: np.ndarray, codes: np.ndarray, missing) -> np.ndarray:
@@ -644,7 +673,10 @@ def _check_references(tables, sources, metadata: Metadata) -> list[Problem]:
             if known is None:
                 continue
             codes, values = _codes(frame[col.name])
-            unknown = _per_row(_positions(values, known) < 0, codes, False)
+            not_known = _positions(values, known) < 0
+            if not not_known.any():
+                continue  # every distinct value is known: no row needs to be looked at
+            unknown = _per_row(not_known, codes, False)
             if not unknown.any():
                 continue
             target = col.references
@@ -737,17 +769,7 @@ def _check_keys(tables, sources) -> list[Problem]:
         frame = tables[spec.name]
         if spec.name not in sources or not spec.key or frame.empty:
             continue
-        # Codes, so missing values compare equal and mixed types never raise.
-        key = np.zeros(len(frame), dtype=np.int64)
-        space = 1
-        for col in spec.key:
-            codes, values = _codes(frame[col])
-            key *= len(values) + 1
-            key += np.where(codes < 0, len(values), codes) if len(codes) and codes.min() < 0 else codes
-            space *= len(values) + 1
-            if space > 2**40:  # keep the next product inside int64
-                key = pd.factorize(key)[0].astype(np.int64)
-                space = int(key.max(initial=0)) + 1
+        key, space = _row_keys([_codes(frame[col]) for col in spec.key])
         if space <= 4 * len(key):
             seen = np.zeros(space, dtype=bool)
             seen[key] = True
@@ -763,6 +785,53 @@ def _check_keys(tables, sources) -> list[Problem]:
             value = " / ".join(str(v) for v in values if v is not None and not pd.isna(v))
             problems.append(Problem(file=sources[spec.name], row=int(row), column=spec.key[0], kind="duplicate", value=value, expected=expected))
     return problems
+
+
+def _row_keys(columns: list[tuple[np.ndarray, pd.Index]]) -> tuple[np.ndarray, int]:
+    """One whole number per row for its values in ``columns``, given as (codes, distinct
+    values): equal numbers for equal values, missing equal to missing. Returns the numbers
+    and how many there could be (all are below it).
+
+    Columns with few distinct values are combined first; when the next column would take
+    the numbers past four times the rows, the combinations so far are numbered again by
+    those that occur. A million respondent ids, combined last, then keep the numbers low
+    enough for 32-bit arithmetic and for duplicates to be found by marking numbers seen,
+    not by hashing every row.
+
+    Examples
+    --------
+    >>> keys, space = _row_keys([(np.array([0, 1, 0]), pd.Index(["a", "b"])), (np.array([1, -1, 1]), pd.Index(["x", "y"]))])
+    >>> bool(keys[0] == keys[2]), bool(keys[0] != keys[1]), space
+    (True, True, 9)
+    """
+    rows = len(columns[0][0]) if columns else 0
+    key, space = None, 1
+    for codes, values in sorted(columns, key=lambda column: len(column[1])):
+        size = len(values) + 1  # the last number: missing
+        if size == 1:
+            continue  # no value at all: every row the same
+        if key is not None and space * size > 4 * rows:
+            # Renumber the combinations so far by those that occur: by marking them when
+            # there are few, by hashing the rows when there are more numbers than that.
+            if space <= 4 * rows:
+                used = np.zeros(space, dtype=bool)
+                used[key] = True
+                number = np.cumsum(used, dtype=np.int64) - 1
+                key, space = number.astype(key.dtype)[key], int(number[-1]) + 1
+            else:
+                key = pd.factorize(key)[0].astype(np.int64)
+                space = int(key.max(initial=-1)) + 1
+        wide = np.int32 if space * size < 2**31 else np.int64
+        if key is None:
+            key = codes.astype(wide)
+        else:
+            key = key.astype(wide, copy=False)
+            key *= size
+            key += codes
+        if len(codes) and codes.min() < 0:
+            key[codes < 0] += size  # a missing cell added -1; its number is len(values)
+        space *= size
+    return (np.zeros(rows, dtype=np.int32) if key is None else key), space
 
 
 def _absent_targets(tables, sources, unreadable: set[str]) -> list[Problem]:

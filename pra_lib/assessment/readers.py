@@ -53,14 +53,21 @@ def read_tables(folder: Path) -> RawTables:
     """Read every table the folder holds, as CSV files or as sheets of XLSX workbooks.
 
     A file that is a folder, or a link to a file outside ``folder``, is a problem and is not read.
+    Parquet files are decoded one after another in a thread of their own while the tables
+    decoded before are turned into text columns here: Arrow decodes without holding the
+    interpreter, so on two cores a million respondents' ratings are decoded while their
+    participants are converted.
     """
     raw = RawTables()
+    found = []
     for spec in TABLES:
-        plain = _plain_columns(spec.name)
         for path in (folder / f"{spec.name}.csv", folder / f"{spec.name}.parquet"):
-            if not path.exists() and not path.is_symlink():
-                continue
-            problem = unusable_file(path, folder)
+            if path.exists() or path.is_symlink():
+                found.append((spec.name, path, unusable_file(path, folder)))
+    parquet = [(path, _plain_columns(name)) for name, path, problem in found if problem is None and path.suffix == ".parquet"]
+    with _Decoding(parquet) as decoded:
+        for name, path, problem in found:
+            plain = _plain_columns(name)
             if problem:
                 raw.problems.append(problem)
             elif path.suffix == ".csv":
@@ -69,15 +76,15 @@ def read_tables(folder: Path) -> RawTables:
                 if problem:
                     raw.problems.append(problem)
                 else:
-                    raw.add(spec.name, frame, path.name)
+                    raw.add(name, frame, path.name)
                     if comma:
-                        raw.decimal_comma.add(spec.name)
+                        raw.decimal_comma.add(name)
             else:
-                frame, problem = read_parquet(path, plain=plain)
+                frame, problem = read_parquet(path, plain=plain, decoded=decoded.pop(path))
                 if problem:
                     raw.problems.append(problem)
                 else:
-                    raw.add(spec.name, frame, path.name)
+                    raw.add(name, frame, path.name)
             _release_arrow_memory()
     for book in sorted(folder.glob("*.xlsx")):
         if book.name.startswith("~$"):  # Excel's lock file while a workbook is open
@@ -267,14 +274,51 @@ def _read_csv_columnar(path: Path, *, plain: frozenset[str] = frozenset()) -> tu
     return frame, problem, _delimiter_note(path.name, sep), sep
 
 
-def read_parquet(path: Path, *, plain: frozenset[str] = frozenset()) -> tuple[pd.DataFrame | None, Problem | None]:
-    """Read a Parquet table as text, like a CSV, so that it is validated the same way.
+class _Decoding:
+    """Decodes Parquet files in order, in one thread besides the caller, one file ahead.
 
-    Text columns are read dictionary-coded (Parquet stores them so), and every conversion
-    to text works on the distinct values: no row's text is built. Columns named in
-    ``plain`` are read as plain text instead. Rows are numbered as if the table were a
-    spreadsheet: the first record is row 2.
+    ``pop(path)`` waits for that file and returns what :func:`_decode_parquet` gave. Only
+    the next file is decoded ahead, so at most one decoded table waits to be converted.
     """
+
+    def __init__(self, files: list[tuple[Path, frozenset[str]]]):
+        self._files = list(files)
+        self._pool = None
+        self._pending: dict[Path, object] = {}
+
+    def __enter__(self) -> "_Decoding":
+        if len(self._files) > 1:  # one file is decoded where it is needed
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pra-parquet")
+            self._ahead()
+        return self
+
+    def _ahead(self) -> None:
+        while self._pool is not None and self._files and not self._pending:
+            path, plain = self._files.pop(0)
+            self._pending[path] = self._pool.submit(_decode_parquet, path, plain=plain)
+
+    def pop(self, path: Path):
+        pending = self._pending.pop(path, None)
+        if pending is None:
+            plain = next((p for f, p in self._files if f == path), frozenset())
+            self._files = [(f, p) for f, p in self._files if f != path]
+            decoded = _decode_parquet(path, plain=plain)
+        else:
+            decoded = pending.result()
+        self._ahead()
+        return decoded
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _decode_parquet(path: Path, *, plain: frozenset[str] = frozenset()):
+    """A Parquet file as an Arrow table, text columns dictionary-coded except the mostly
+    distinct ones and those in ``plain``; or the :class:`Problem` that stopped it."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -283,9 +327,31 @@ def read_parquet(path: Path, *, plain: frozenset[str] = frozenset()) -> tuple[pd
             text_columns = [f.name for f in parquet.schema_arrow if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
             wide = _mostly_distinct(parquet.metadata)
         with pq.ParquetFile(path, read_dictionary=[c for c in text_columns if c not in wide and c.strip() not in plain]) as parquet:
-            table = parquet.read()  # every column at once: Arrow decodes them in parallel
+            return parquet.read()  # every column at once: Arrow decodes them in parallel
     except Exception as exc:  # pyarrow raises several types for a corrupt file
-        return None, Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a readable Parquet file ({str(exc)[:150]})")
+        return Problem(file=path.name, kind="unreadable", value=type(exc).__name__, expected=f"a readable Parquet file ({str(exc)[:150]})")
+
+
+def read_parquet(path: Path, *, plain: frozenset[str] = frozenset(), decoded=None) -> tuple[pd.DataFrame | None, Problem | None]:
+    """Read a Parquet table as text, like a CSV, so that it is validated the same way.
+
+    Text columns are read dictionary-coded (Parquet stores them so), and every conversion
+    to text works on the distinct values: no row's text is built. Columns named in
+    ``plain`` are read as plain text instead. Rows are numbered as if the table were a
+    spreadsheet: the first record is row 2. ``decoded`` is what :func:`_decode_parquet`
+    gave for the file, when it was decoded ahead.
+
+    Examples
+    --------
+    >>> frame, problem = read_parquet(Path("participants.parquet"))  # doctest: +SKIP
+    >>> frame.index[0], problem  # doctest: +SKIP
+    (2, None)
+    """
+    import pyarrow as pa
+
+    table = _decode_parquet(path, plain=plain) if decoded is None else decoded
+    if isinstance(table, Problem):
+        return None, table
     names, rows, arrays = list(table.column_names), table.num_rows, table.columns
     del table  # each column is let go once it is converted: the read and the codes are not all held together
     columns = {}
@@ -343,8 +409,13 @@ def _parquet_text(column) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow.compute as pc
 
     if not pa.types.is_dictionary(column.type):
+        column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        if _ascending_text(column):
+            # Ids in order, each once (as a participants table lists its respondents): the
+            # texts are their own distinct values, and hashing a million of them finds nothing.
+            return np.arange(len(column), dtype=np.int32), column
         # Numbers, booleans, dates, and text with mostly distinct values: encoded at once.
-        column = (column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column).dictionary_encode()
+        column = column.dictionary_encode()
     codes, values = _arrow_codes(column)
     if isinstance(values, np.ndarray):
         return codes, values
@@ -357,6 +428,17 @@ def _parquet_text(column) -> tuple[np.ndarray, np.ndarray]:
     elif not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
         values = pc.cast(values, pa.string())
     return codes, values
+
+
+def _ascending_text(column) -> bool:
+    """Whether an Arrow array is text with no missing value, each text greater than the one
+    before it (so each is there once, in text order)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)) or column.null_count or len(column) < 2:
+        return False
+    return bool(pc.all(pc.less(column.slice(0, len(column) - 1), column.slice(1))).as_py())
 
 
 def _header_width(text: str, sep: str) -> int:
@@ -430,8 +512,8 @@ def frame_from_columns(header: list[str], columns: dict, source: str, *, rows: i
         if i < len(header) and header[i] in plain:
             column, longest = _plain_text(given)
         else:
-            column = _text_column(*given)
-            longest = int(pd.Series(column.categories, dtype=object).str.len().max()) if rows and len(column.categories) else 0
+            column, longest = _coded_text(*given)
+            longest = longest if rows else 0
         if longest > MAX_FIELD:
             return None, Problem(file=source, column=header[i] if i < len(header) else None, kind="unreadable", value=f"a field of {longest:,} characters", expected=f"fields shorter than {MAX_FIELD:,} characters")
         built[i] = pd.Series(column, index=index, copy=False)
@@ -474,6 +556,59 @@ def _filled(column: pd.Series) -> np.ndarray:
 # Every character Python's str.strip() removes (str.isspace), as an RE2 class, so that
 # only the few padded values are stripped in Python.
 _SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+# The UTF-8 bytes a text can start or end with when its first or last character is one of
+# those: ASCII spaces, lead bytes 0xC2 (U+0085, U+00A0), 0xE1-0xE3 (U+1680 .. U+3000), and
+# any continuation byte (0x80-0xBF) at the end.
+_SPACE_FIRST = np.zeros(256, dtype=bool)
+_SPACE_FIRST[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0xC2, 0xE1, 0xE2, 0xE3]] = True
+_SPACE_LAST = np.zeros(256, dtype=bool)
+_SPACE_LAST[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20]] = True
+_SPACE_LAST[0x80:0xC0] = True
+
+
+def _padded(text) -> np.ndarray:
+    """Which texts of an Arrow text array (no nulls) start or end with a space.
+
+    The regular expression is run only on the texts whose first or last byte could be part
+    of a space, found from Arrow's offsets and bytes in NumPy: ids, phones and e-mails
+    rarely are, and a million texts are then not matched one by one.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
+    masks = []
+    for chunk in chunks:
+        n = len(chunk)
+        mask = np.zeros(n, dtype=bool)
+        if n:
+            _, offsets, data = chunk.buffers()
+            wide = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+            bounds = np.frombuffer(offsets, dtype=wide, count=n + 1, offset=chunk.offset * np.dtype(wide).itemsize)
+            data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+            start, end = bounds[:-1], bounds[1:]
+            filled = np.flatnonzero(end > start)
+            could = filled[_SPACE_FIRST[data[start[filled]]] | _SPACE_LAST[data[end[filled] - 1]]]
+            if len(could):
+                mask[could] = pc.match_substring_regex(chunk.take(pa.array(could)), f"^{_SPACE}|{_SPACE}$").to_numpy(zero_copy_only=False)
+        masks.append(mask)
+    return np.concatenate(masks) if len(masks) != 1 else masks[0]
+
+
+def _longest(text) -> int:
+    """Characters in the longest of the texts of an Arrow text array, 0 when there is none.
+
+    A text has at least as many bytes as characters, so characters are counted only when
+    the longest in bytes could pass :data:`MAX_FIELD`.
+    """
+    import pyarrow.compute as pc
+
+    if not len(text):
+        return 0
+    longest = pc.max(pc.binary_length(text)).as_py() or 0
+    if longest > MAX_FIELD:
+        longest = pc.max(pc.utf8_length(text)).as_py() or 0
+    return int(longest)
 
 
 def _plain_text(given) -> tuple[pd.api.extensions.ExtensionArray, int]:
@@ -497,17 +632,31 @@ def _plain_text(given) -> tuple[pd.api.extensions.ExtensionArray, int]:
     if not pa.types.is_string(text.type):
         text = text.cast(pa.string())
     text = text.fill_null("") if text.null_count else text
-    padded = pc.match_substring_regex(text, f"^{_SPACE}|{_SPACE}$")
-    if pc.any(padded).as_py():
+    padded = _padded(text)
+    if padded.any():
         text = text.combine_chunks()
-        where = pa.array(np.flatnonzero(padded.to_numpy(zero_copy_only=False)))
-        text = pc.replace_with_mask(text, padded.combine_chunks(), pa.array([v.strip() for v in text.take(where).to_pylist()], type=pa.string()))
-    longest = pc.max(pc.utf8_length(text)).as_py() if len(text) else 0
-    return pd.array(text, dtype="str"), int(longest or 0)
+        where = pa.array(np.flatnonzero(padded))
+        text = pc.replace_with_mask(text, pa.array(padded), pa.array([v.strip() for v in text.take(where).to_pylist()], type=pa.string()))
+    return pd.array(text, dtype="str"), _longest(text)
 
 
 def _text_column(codes: np.ndarray, values) -> pd.Categorical:
     """Trim spaces of the distinct values and return the column as a categorical of text.
+
+    See :func:`_coded_text`, which also gives the length of the longest text.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> list(_text_column(np.array([1, 0, -1]), pa.array(["G02", " G01"])))
+    ['G01', 'G02', '']
+    """
+    return _coded_text(codes, values)[0]
+
+
+def _coded_text(codes: np.ndarray, values) -> tuple[pd.Categorical, int]:
+    """Trim spaces of the distinct values; return the column as a categorical of text, and
+    the characters of its longest distinct value.
 
     ``values`` are the distinct texts (an Arrow array or a sequence; null for missing) and
     ``codes`` their position per row, -1 for a missing cell, which becomes an empty text.
@@ -525,10 +674,10 @@ def _text_column(codes: np.ndarray, values) -> pd.Categorical:
     missing = bool(len(codes)) and int(codes.min()) < 0
     changed = values.null_count > 0
     values = values.fill_null("") if changed else values
-    padded = pc.match_substring_regex(values, f"^{_SPACE}|{_SPACE}$")
-    if pc.any(padded).as_py():
+    padded = _padded(values)
+    if padded.any():
         texts = values.to_pylist()
-        for i in np.flatnonzero(padded.to_numpy(zero_copy_only=False)):
+        for i in np.flatnonzero(padded):
             texts[i] = texts[i].strip()
         values, changed = pa.array(texts, type=pa.string()), True
     if missing:
@@ -537,16 +686,18 @@ def _text_column(codes: np.ndarray, values) -> pd.Categorical:
     # trimmed or filled values may repeat others. Runs of equal sorted texts are the distinct
     # values, found by comparing neighbours instead of hashing every text.
     if len(values) > 1 and not pc.any(pc.less_equal(values.slice(1), values.slice(0, len(values) - 1))).as_py():
-        order, ordered = np.arange(len(values)), values  # distinct and in order already, as ids often are
+        # Distinct and in order already, as ids often are: each text is its own rank.
+        order = rank = np.arange(len(values))
+        uniques = values
     else:
         order = pc.sort_indices(values).to_numpy() if len(values) else np.empty(0, dtype=np.int64)
         ordered = values.take(pa.array(order)) if len(values) else values
-    starts = np.ones(len(order), dtype=bool)
-    if len(order) > 1:
-        starts[1:] = pc.not_equal(ordered.slice(1), ordered.slice(0, len(order) - 1)).to_numpy(zero_copy_only=False)
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.cumsum(starts) - 1
-    uniques = ordered.filter(pa.array(starts)) if not starts.all() else ordered
+        starts = np.ones(len(order), dtype=bool)
+        if len(order) > 1:
+            starts[1:] = pc.not_equal(ordered.slice(1), ordered.slice(0, len(order) - 1)).to_numpy(zero_copy_only=False)
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.cumsum(starts) - 1
+        uniques = ordered.filter(pa.array(starts)) if not starts.all() else ordered
     if not missing and len(uniques) == len(values) and (order == np.arange(len(order))).all():
         row_codes = codes  # already distinct, trimmed and in order: nothing to move
     else:
@@ -554,7 +705,8 @@ def _text_column(codes: np.ndarray, values) -> pd.Categorical:
         remap = rank.astype(small)
         row_codes = remap[np.where(codes < 0, len(remap) - 1, codes)] if missing else remap[codes]
     categories = uniques.to_numpy(zero_copy_only=False) if len(uniques) else np.array([""], dtype=object)
-    return pd.Categorical.from_codes(row_codes, dtype=pd.CategoricalDtype(pd.Index(categories, dtype=object)), validate=False)
+    column = pd.Categorical.from_codes(row_codes, dtype=pd.CategoricalDtype(pd.Index(categories, dtype=object)), validate=False)
+    return column, _longest(uniques)
 
 
 def _text_order(texts: np.ndarray) -> np.ndarray:
