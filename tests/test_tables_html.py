@@ -153,6 +153,17 @@ def test_a_withheld_test_reads_as_suppressed_not_as_missing():
     assert table.iloc[0].tolist()[1] == "3.72" and word not in table.iloc[0].tolist()
 
 
+def test_withheld_interview_evidence_reads_as_suppressed_not_as_missing():
+    """A goal whose interview statements would give back a line the interview report hides
+    keeps its raters' n and loses its statement count and salience (06's goal evidence)."""
+    word = i18n.t("common.suppressed")
+    frame = pd.DataFrame({"goal_id": ["G02", "G03"], "n": [40, 38], "n_weakness_statements": [9.0, np.nan],
+                          "interview_salience": [0.099, np.nan], "interview_withheld": [False, True]})
+    table = reader_table(frame)
+    assert table.iloc[1].tolist()[2:4] == [word, word] and table.iloc[1].tolist()[1] == "38"
+    assert word not in table.iloc[0].tolist()
+
+
 def test_missing_values_are_a_dash_never_nan_or_none():
     frame = pd.DataFrame({"hazard_label": [None, "Flooding"], "score": [np.nan, 25.0], "tied_with": [pd.NA, "Crime"],
                           "significant": [True, False]})

@@ -295,6 +295,10 @@ def _as_number(value):
     return value
 
 
+# Row flags that say the row's empty statistics were withheld to protect people, not missing.
+WITHHELD_FLAGS = ("answers_withheld", "test_withheld", "interview_withheld")
+
+
 def _rendered(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The formatted cells and their classes, with headers in the report language."""
     import numpy as np
@@ -307,9 +311,10 @@ def _rendered(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     if "suppressed" in names:
         flag = frame.iloc[:, names.index("suppressed")]
         flags = flag.map(lambda v: isinstance(v, (bool, np.bool_)) and bool(v)).to_numpy()
-    for column in ("answers_withheld", "test_withheld"):
+    for column in WITHHELD_FLAGS:
         if column in names:
-            # An empty statistic of a withheld group, or of a test involving one, reads as suppressed too.
+            # An empty statistic of a withheld group, of a test involving one, or of withheld
+            # interview evidence reads as suppressed too.
             withheld = frame.iloc[:, names.index(column)].map(lambda v: isinstance(v, (bool, np.bool_)) and bool(v)).to_numpy()
             flags = withheld if flags is None else flags | withheld
     layout = _layout(names)
