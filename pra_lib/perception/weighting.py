@@ -105,7 +105,10 @@ def _effective_sizes(weighted: pd.DataFrame, unit: str) -> pd.Series:
     # add_weights gives every rating of a respondent the same weight: one per respondent
     by_respondent = np.full(n_resp, np.nan)
     by_respondent[rc[rated]] = weighted[WEIGHT].to_numpy(dtype=float, na_value=np.nan)[rated]
-    key = uc[rated].astype(np.int64) * n_resp + rc[rated]
+    # the key built in place in one array of its own (one entry per rating)
+    key = uc[rated].astype(np.int64)
+    key *= n_resp
+    key += rc[rated]
     if len(uu) * n_resp <= _DENSE:
         # Pairs by unit, then respondent code: the order of first appearance when the rows
         # come sorted by respondent, as ratings_frame gives them.

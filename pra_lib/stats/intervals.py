@@ -536,7 +536,10 @@ def _cell_intervals(data, *, value, by, weights, statistic, method, n_resamples,
     if weights is not None:
         wts = _to_float_array(data[weights].to_numpy(), f"{func}: column {weights!r}")
         keep &= ~np.isnan(wts)
-        if (wts[keep] < 0).any() or np.isinf(wts[keep]).any():
+        # the kept weights taken once (not at all when every row is kept): each take is a
+        # copy of the column, millions of ratings long
+        kept_wts = wts if keep.all() else wts[keep]
+        if (kept_wts < 0).any() or np.isinf(kept_wts).any():
             raise ValueError(f"{func}: weights must be finite and non-negative")
     if not integer and np.isinf(vals).any() and np.isinf(vals[keep]).any():
         raise ValueError(f"{func}: column {value!r} contains infinite values")
@@ -548,7 +551,8 @@ def _cell_intervals(data, *, value, by, weights, statistic, method, n_resamples,
     domain, r_code = _codes_sorted(vals if all_kept else vals[keep], integer=integer)
     n_r = max(domain.size, 1)
     if weights is not None:
-        w_code, w_uniques = pd.factorize(wts[keep])
+        w_code, w_uniques = pd.factorize(kept_wts)
+        del kept_wts
         w_uniques = np.asarray(w_uniques, dtype=float)
     else:
         w_code, w_uniques = None, np.ones(1)
