@@ -170,11 +170,12 @@ def suppress(
         cells = out.iloc[first].reset_index(drop=True)
         cell_hidden = pd.Series(hidden).groupby(cell).any().to_numpy()
         cell_planned = pd.Series(in_plan).groupby(cell).all().to_numpy()
-        cell_hidden = _complement(cells, counts[first], cell_hidden, dims, min_cell_size, cell_planned, margins)
+        cell_primary = pd.Series(primary).groupby(cell).any().to_numpy()
+        cell_hidden = _complement(cells, counts[first], cell_hidden, dims, min_cell_size, cell_planned, margins, cell_primary)
         hidden = cell_hidden[cell]
-        primary = pd.Series(primary).groupby(cell).any().to_numpy()[cell]
+        primary = cell_primary[cell]
     else:
-        hidden = _complement(out, counts, hidden, dims, min_cell_size, in_plan, margins)
+        hidden = _complement(out, counts, hidden, dims, min_cell_size, in_plan, margins, primary)
     out["suppressed"] = hidden
     out["suppression"] = np.where(primary & hidden, PRIMARY, np.where(hidden, COMPLEMENTARY, ""))
     if hidden.any():
@@ -401,7 +402,7 @@ def _public_margins(data, dims, counts, planned, min_cell_size, margins=None) ->
     return [g for g in groups if counts[g].sum() >= min_cell_size]
 
 
-def _complement(data, counts, hidden, dims, min_cell_size, planned=None, margins=None):
+def _complement(data, counts, hidden, dims, min_cell_size, planned=None, margins=None, primary=None):
     hidden = hidden.copy()
     if not hidden.any():
         return hidden
@@ -450,9 +451,19 @@ def _complement(data, counts, hidden, dims, min_cell_size, planned=None, margins
                         beyond_help.clear()
                         changed = True
                         break
+        if not changed and primary is not None:
+            # The labels are published too: a reader takes a primary cell to be 1..k-1 and a
+            # complementary one at least k, so those bounds must leave the same protection.
+            from .disclosure_labels import protect_labels
+
+            changed = protect_labels(counts, hidden, primary, groups, min_cell_size=min_cell_size)
         if not changed:
             break
     exposed = audit_cells(counts, hidden, groups)
+    if primary is not None:
+        from .disclosure_labels import label_exposed
+
+        exposed = sorted(set(exposed) | set(label_exposed(counts, hidden, primary, groups, min_cell_size=min_cell_size, full_range=False)))
     if exposed:
         import warnings
 
@@ -524,13 +535,14 @@ def _hide_smallest(counts, hidden, groups) -> bool:
     return True
 
 
-def feasible_ranges(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndarray], cells=None) -> pd.DataFrame:
+def feasible_ranges(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndarray], cells=None, *, bounds=None) -> pd.DataFrame:
     """What an attacker can learn about each hidden count from the published cells and margins.
 
     The attacker knows every published count and every margin total, and that a hidden
-    count is at least 1 (empty rows are published as 0, see :func:`suppress`). For each
-    hidden cell two linear programmes find its lowest and highest feasible value (for
-    ``cells`` only, when given).
+    count is at least 1 (empty rows are published as 0, see :func:`suppress`); with
+    ``bounds`` (one ``(lowest, highest or None)`` per hidden cell, such as
+    :func:`label_bounds`), those instead. For each hidden cell two linear programmes find
+    its lowest and highest feasible value (for ``cells`` only, when given).
     """
     from scipy.optimize import linprog
 
@@ -548,7 +560,7 @@ def feasible_ranges(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndar
     rows = []
     # Also a row of no raters but some "don't know" answers, hidden with a count of 0, is
     # taken to hold at least 1: that asks more of suppression, never less.
-    bounds = [(1, None)] * len(unknown)
+    bounds = [(1, None)] * len(unknown) if bounds is None else list(bounds)
     for k, cell in enumerate(unknown):
         if cells is not None and cell not in cells:
             continue
@@ -575,7 +587,7 @@ def audit_cells(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndarray]
     return ranges.loc[narrow, "row"].tolist()
 
 
-def audit(published: pd.DataFrame, *, true_counts, count: str = "n", dims: list[str] | None = None, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.DataFrame:
+def audit(published: pd.DataFrame, *, true_counts, count: str = "n", dims: list[str] | None = None, min_cell_size: int = DEFAULT_MIN_CELL_SIZE, labels: bool = False) -> pd.DataFrame:
     """Attack a published table: try to recover each suppressed count from its margins.
 
     Parameters
@@ -589,6 +601,9 @@ def audit(published: pd.DataFrame, *, true_counts, count: str = "n", dims: list[
         As in :func:`suppress`.
     min_cell_size : int
         Margins below this are themselves suppressed where published, so unknown to the attacker.
+    labels : bool
+        Read the ``suppression`` column as a reader may: a ``primary`` cell is 1..k-1, a
+        ``complementary`` one at least k (:func:`~pra_lib.publishing.disclosure_labels.label_bounds`).
 
     Returns
     -------
@@ -609,6 +624,11 @@ def audit(published: pd.DataFrame, *, true_counts, count: str = "n", dims: list[
         hidden = published_numbers(published[count]).isna().to_numpy()
     counts = np.asarray(true_counts, dtype=float)
     groups = [g for g in margin_groups(published, list(dims or [])) if counts[g].sum() >= min_cell_size]
+    if labels and "suppression" in published:
+        from .disclosure_labels import label_bounds
+
+        primary = published["suppression"].eq(PRIMARY).to_numpy()
+        return feasible_ranges(counts, hidden, groups, bounds=label_bounds(counts, hidden, primary, min_cell_size=min_cell_size))
     return feasible_ranges(counts, hidden, groups)
 
 

@@ -30,7 +30,12 @@ that counts people; by default every sum, as :func:`~pra_lib.publishing.disclosu
 assumes; never a line whose total is a hidden cell of a coarser table), every coarser cell tied to its cells in the finer
 table (equal to their sum when they add up to it, else at least each of them), and every
 hidden count at least 1. A hidden count must keep ``min_cell_size`` values between its lowest
-and highest possible value. The result is a tidy table of the cells hidden to protect
+and highest possible value. The same programme is solved again with each hidden count
+within its label's bounds (``primary`` 1..k-1, ``complementary`` at least k;
+:mod:`pra_lib.publishing.disclosure_labels`): no hidden count may be pinned, and a primary
+cell must keep the range the labels alone leave it (1..k-1, less only as a part of a
+primary total); a cell narrowed only by the labels gets the smallest published cell of its
+line as a companion, else the line's total is hidden. The result is a tidy table of the cells hidden to protect
 another table's; :meth:`pra_lib.publishing.report.Report.link_tables` records it, so that
 ``Report.table`` hides them wherever they are published.
 """
@@ -43,7 +48,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .disclosure import COMPLEMENTARY, DEFAULT_MIN_CELL_SIZE, _public_margins, published_numbers, suppress
+from .disclosure import COMPLEMENTARY, DEFAULT_MIN_CELL_SIZE, PRIMARY, _public_margins, published_numbers, suppress
 
 LINKED_COLUMNS = ["table", "cell", "suppression", "protects", "role"]
 LINKED, COMPANION = "linked", "companion"
@@ -295,9 +300,10 @@ def link_tables(tables, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.Dat
     links = _links(grids)
     for _ in range(sum(len(g.keys) for g in grids.values()) + 1):  # each round hides one more cell
         hidden = {name: g.hidden(forced[name], min_cell_size) for name, g in grids.items()}
+        primary = {name: g.primary(forced[name], min_cell_size) for name, g in grids.items()}
         changed = _hide_everywhere(grids, hidden, forced, protects)
         if not changed:
-            changed = _widen_one(grids, hidden, forced, protects, links, min_cell_size)
+            changed = _widen_one(grids, hidden, forced, protects, links, min_cell_size, primary)
         if not changed:
             break
     rows = [[name, grids[name].keys[i], COMPLEMENTARY, protects[name][i], LINKED] for name in grids for i in np.flatnonzero(forced[name])]
@@ -343,13 +349,20 @@ class _Grid:
 
     def hidden(self, forced: np.ndarray, min_cell_size: int) -> np.ndarray:
         """The table's cells hidden by its own suppression with ``forced`` cells hidden too."""
+        return self._suppressed(forced, min_cell_size)[0].copy()
+
+    def primary(self, forced: np.ndarray, min_cell_size: int) -> np.ndarray:
+        """The cells that table labels ``primary`` with ``forced`` cells hidden too."""
+        return self._suppressed(forced, min_cell_size)[1].copy()
+
+    def _suppressed(self, forced: np.ndarray, min_cell_size: int) -> tuple:
         key = (forced.tobytes(), min_cell_size)
         if key not in self._done:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # Report.table warns when it publishes
                 out = suppress(self.data, count=self.spec.count, dims=list(self.spec.dims), hide=self.spec.hide, linked=forced[self.row_cell], min_cell_size=min_cell_size, margins=self.spec.margins)
-            self._done[key] = out["suppressed"].to_numpy(dtype=bool)[self.first]
-        return self._done[key].copy()
+            self._done[key] = (out["suppressed"].to_numpy(dtype=bool)[self.first], out["suppression"].eq(PRIMARY).to_numpy()[self.first])
+        return self._done[key]
 
     def margins(self, planned_hidden: np.ndarray, min_cell_size: int) -> list[np.ndarray]:
         dims = list(self.spec.dims)
@@ -392,9 +405,10 @@ def _hide_everywhere(grids, hidden, forced, protects) -> bool:
     return changed
 
 
-def _widen_one(grids, hidden, forced, protects, links, min_cell_size) -> bool:
+def _widen_one(grids, hidden, forced, protects, links, min_cell_size, primary=None) -> bool:
     """Hide one more cell for the first hidden count the linked tables leave too narrow."""
-    for name, i in _narrow(grids, hidden, links, min_cell_size):
+    narrow = _narrow(grids, hidden, links, min_cell_size)
+    for name, i in narrow:
         for coarse, p, fine, kids in links:
             # A published total over a finer line whose hidden cells, each at least 1, leave
             # them too little room: the total is hidden too.
@@ -411,12 +425,31 @@ def _widen_one(grids, hidden, forced, protects, links, min_cell_size) -> bool:
                     j = min(open_, key=lambda j: (grids[fine].counts[j], j))
                     forced[fine][j], protects[fine][j] = True, coarse
                     return True
+    by_label = [u for u in _narrow(grids, hidden, links, min_cell_size, primary) if u not in narrow] if primary is not None else []
+    for name, i in by_label:
+        # A count its label leaves narrow under a published total (two primary cells of 4
+        # adding up to 8): the smallest published cell of its line, else the total, if that
+        # gives it its range back (hiding what does not would only cost published cells).
+        for coarse, p, fine, kids in links:
+            if fine != name or i not in kids:
+                continue
+            open_ = sorted((int(j) for j in kids if not hidden[fine][j] and grids[fine].counts[j] > 0), key=lambda j: (grids[fine].counts[j], j))
+            total = [(coarse, p)] if not hidden[coarse][p] and grids[coarse].counts[p] > 0 else []
+            for table, j in [(fine, j) for j in open_] + total:
+                trial = {n: f.copy() for n, f in forced.items()}
+                trial[table][j] = True
+                shut = {n: g.hidden(trial[n], min_cell_size) for n, g in grids.items()}
+                if (name, i) not in _narrow(grids, shut, links, min_cell_size, {n: g.primary(trial[n], min_cell_size) for n, g in grids.items()}):
+                    forced[table][j], protects[table][j] = True, fine
+                    return True
     return False
 
 
-def _narrow(grids, hidden, links, min_cell_size) -> list[tuple]:
+def _narrow(grids, hidden, links, min_cell_size, primary=None) -> list[tuple]:
     """(table, cell) of each hidden count a reader holding every table can pin to fewer than
-    ``min_cell_size`` + 1 values (or that no completion fits), by linear programming."""
+    ``min_cell_size`` + 1 values (or that no completion fits), by linear programming; with
+    ``primary`` (``{table: cells labelled primary}``) also each one a reader who takes the
+    labels' bounds narrows (:func:`~pra_lib.publishing.disclosure_labels.label_exposed`)."""
     from scipy.optimize import linprog
 
     unknown = [(name, int(i)) for name, g in grids.items() for i in np.flatnonzero(hidden[name])]
@@ -424,6 +457,7 @@ def _narrow(grids, hidden, links, min_cell_size) -> list[tuple]:
         return []
     col = {u: k for k, u in enumerate(unknown)}
     eq, eq_b, ub, ub_b = [], [], [], []
+    among_hidden = {id(eq): [], id(ub): []}  # sums of hidden cells alone: what the labels say with nothing published
 
     def add(terms, rhs, rows, rhs_rows):
         """sum(sign * cell) (op) rhs, with published cells moved to the right-hand side."""
@@ -435,6 +469,8 @@ def _narrow(grids, hidden, links, min_cell_size) -> list[tuple]:
                 b -= sign * grids[name].counts[i]
         if row.any():
             rows.append(row), rhs_rows.append(b)
+            if rhs == 0 and b == 0:
+                among_hidden[id(rows)].append(row)
 
     # A finer line whose total is a hidden cell of a coarser table is not a public margin.
     shut = {(fine, tuple(sorted(kids.tolist()))) for coarse, p, fine, kids in links if hidden[coarse][p]}
@@ -462,4 +498,33 @@ def _narrow(grids, hidden, links, min_cell_size) -> list[tuple]:
         low, high = linprog(c, **kwargs), linprog(-c, **kwargs)
         if low.status != 0 or (high.status == 0 and -high.fun - low.fun < min_cell_size):
             out.append(u)
+    if primary is None:
+        return out
+    from .disclosure_labels import label_bounds
+
+    # The same programme with each hidden count within its label's bounds. A primary cell
+    # must keep the range that the labels alone leave it (1..k-1, or less when it is a part
+    # of a primary total: the labels say that much with no number published).
+    size = min_cell_size
+    bounds = [label_bounds(grids[name].counts[[i]], [True], primary[name][[i]], min_cell_size=size)[0] for name, i in unknown]
+    kwargs["bounds"] = bounds
+    alone = dict(bounds=bounds, method="highs", A_eq=np.array(among_hidden[id(eq)]) if among_hidden[id(eq)] else None, b_eq=[0.0] * len(among_hidden[id(eq)]) or None,
+                 A_ub=np.array(among_hidden[id(ub)]) if among_hidden[id(ub)] else None, b_ub=[0.0] * len(among_hidden[id(ub)]) or None)
+    for k, u in enumerate(unknown):
+        if u in out:
+            continue
+        c = np.zeros(len(unknown))
+        c[k] = 1
+        low, high = linprog(c, **kwargs), linprog(-c, **kwargs)
+        if low.status != 0:
+            out.append(u)
+            continue
+        lo, hi = low.fun, (-high.fun if high.status == 0 else np.inf)
+        labelled = bounds[k] == (1, size - 1)
+        if hi - lo < 0.5 and not (labelled and size <= 2):
+            out.append(u)
+        elif labelled and size > 2:
+            least, most = linprog(c, **alone), linprog(-c, **alone)
+            if lo > least.fun + 0.5 or hi < -most.fun - 0.5:
+                out.append(u)
     return out
