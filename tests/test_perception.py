@@ -975,3 +975,23 @@ def test_respondents_equal_distinct_ids_per_group(survey):
     for key, expected in n.items():
         assert table.loc[key, "n"] == expected, key
         assert table.loc[key, "n_rated"] == rated.get(key, 0), key
+
+
+def test_a_pair_of_groups_is_hidden_with_a_groups_hidden_cell():
+    # Notebook 01 publishes Dunn's pairs with each group's raters of the goal (n_a, n_b); a
+    # group whose cell of a goal the group tables hide must not show its raters in a pair,
+    # or the goal's total gives the hidden groups' sum back.
+    from pra_lib.publishing.disclosure import suppress
+    from pra_lib.publishing.disclosure_linked import hide_rows, rows_of_hidden_lines
+
+    pairs = perception.posthoc(_kw_fixture(), between="stakeholder_group")
+    groups = pd.DataFrame({"goal_id": ["G01"] * 3 + ["G02"] * 3, "stakeholder_group": list("abcabc"), "n": [3, 2, 3, 3, 2, 3]})
+    published = groups.assign(suppressed=[False, True, True, False, False, False])  # b of G01 and its complement c
+    on = [{"goal_id": "goal_id", "group_a": "stakeholder_group"}, {"goal_id": "goal_id", "group_b": "stakeholder_group"}]
+    hidden = rows_of_hidden_lines(pairs, published=published, dims=["goal_id", "stakeholder_group"], parts=published, on=on)
+    out = hide_rows(suppress(pairs, count="n", min_cell_size=2, linked=hidden), hidden)
+    g1 = out[out["goal_id"] == "G01"].set_index(["group_a", "group_b"])
+    # every pair of G01 names b or c: all hidden, raters and means alike
+    assert g1["suppressed"].all() and g1[["n", "n_a", "n_b", "mean_a", "mean_b"]].isna().all().all()
+    g2 = out[out["goal_id"] == "G02"]
+    assert not g2["suppressed"].any() and g2["n_a"].tolist() == [3, 3, 2]

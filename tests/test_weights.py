@@ -422,3 +422,36 @@ def test_add_weights_spreads_each_respondents_weight_over_their_ratings():
     as_text = weights.add_weights(q.astype({"respondent_id": object}), w)
     np.testing.assert_array_equal(out["weight"].to_numpy(), as_text["weight"].to_numpy())
     assert "weight" not in q.columns and out["weight"].dtype == np.float64
+
+
+def test_a_margin_that_hides_an_area_publishes_none_of_its_weighted_shares():
+    # One respondent in "north" (24% of the population) among 26: raking wants a weight of
+    # 6.2 times the mean, the cap stops it at 5, so north's weighted share is 1 * 5 / 26
+    # and gives its one respondent back (n and the cap are published in the design effect).
+    # Hiding that share alone is not enough: the shares of a margin add up to 1.
+    from pra_lib.perception.weighting import withhold_weighted_shares
+    from pra_lib.publishing.disclosure import suppress
+
+    people = pd.DataFrame({"respondent_id": [f"p{i}" for i in range(26)], "area": ["north"] + ["south"] * 12 + ["east"] * 13})
+    margins = {"area": {"north": 0.24, "south": 0.38, "east": 0.38}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # trimmed: the cap is reached
+        w = weights.rake(people, margins=margins)
+    data = weights.margin_table(people, w, margins=margins)
+    north = data.set_index("category").loc["north"]
+    assert north["weighted_share"] < north["population_share"] and round(north["weighted_share"] * 26 / 5, 3) == 1.0
+    options = dict(count="n", min_cell_size=5, dims=["method", "variable", "category"], columns=["sample_share", "weighted_share"])
+    published = suppress(data, **options)
+    assert published["suppressed"].astype(bool).sum() >= 2, "north and a complementary area are hidden"
+    shown = published.loc[~published["suppressed"].astype(bool), "weighted_share"]
+    assert shown.notna().all(), "without the margin rule the shown areas keep their shares (and their sum gives the hidden ones back)"
+    out = suppress(withhold_weighted_shares(data, published=published), **options)
+    assert out["weighted_share"].isna().all() and pd.api.types.is_float_dtype(out["weighted_share"])
+    assert out["population_share"].tolist() == data["population_share"].tolist()
+    assert out["suppressed"].tolist() == published["suppressed"].tolist(), "the same areas are hidden"
+    assert data.loc[0, "weighted_share"] == north["weighted_share"], "the input is not modified"
+    # A margin that hides nothing keeps its weighted shares.
+    kept = withhold_weighted_shares(data, published=data.assign(suppressed=False))
+    assert kept["weighted_share"].tolist() == data["weighted_share"].tolist()
+    with pytest.raises(KeyError, match="suppressed"):
+        withhold_weighted_shares(data, published=data)

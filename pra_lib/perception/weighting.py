@@ -124,3 +124,50 @@ def _effective_sizes(weighted: pd.DataFrame, unit: str) -> pd.Series:
         sizes[uu[code]] = design_effect(w).n_effective if w.sum() > 0 else np.nan
     out = pd.Series(sizes, dtype=float)
     return out.sort_index() if len(out) else out
+
+
+def withhold_weighted_shares(data: pd.DataFrame, *, published: pd.DataFrame, margin: tuple[str, ...] = ("method", "variable")) -> pd.DataFrame:
+    """The weighting margins with every weighted share of a margin that hides a category withheld.
+
+    A category whose weights reached the trim cap has a weighted share of ``k * cap / n``
+    (``cap`` and ``n`` are in the design effect), which gives its ``k`` respondents back;
+    and the weighted shares of one margin add up to 1, so the shares of the categories
+    shown give the hidden ones' total back, and with it a single capped one. Withholding
+    the hidden rows' shares is not enough: the whole margin's weighted shares go.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        :func:`pra_lib.stats.weights.margin_table`, as it was passed to
+        :meth:`pra_lib.publishing.report.Report.table`.
+    published : pandas.DataFrame
+        The table as published from ``data``, with its ``suppressed`` column.
+    margin : tuple of str
+        The columns identifying one margin.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``data`` with ``weighted_share`` missing in every margin that has a
+        suppressed row in ``published``; ``data`` itself when no margin has one.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"method": ["raking"] * 2, "variable": ["area"] * 2, "category": ["north", "south"], "n": [1, 25], "weighted_share": [0.192308, 0.807692]})
+    >>> shown = data.assign(suppressed=[True, False])
+    >>> withhold_weighted_shares(data, published=shown)["weighted_share"].isna().tolist()
+    [True, True]
+    """
+    margin = list(margin)
+    missing = [c for c in [*margin, "suppressed"] if c not in published] + [c for c in [*margin, "weighted_share"] if c not in data]
+    if missing:
+        raise KeyError(f"withhold_weighted_shares: columns {missing} are missing (data: {', '.join(map(str, data.columns))}; "
+                       f"published: {', '.join(map(str, published.columns))})")
+    hidden = published["suppressed"].astype(object).map(lambda v: str(v).strip().lower() in ("true", "1")).to_numpy(dtype=bool)
+    shut = set(published.loc[hidden, margin].astype(str).itertuples(index=False, name=None))
+    if not shut:
+        return data
+    rows = np.asarray([key in shut for key in data[margin].astype(str).itertuples(index=False, name=None)], dtype=bool)
+    out = data.copy()
+    out["weighted_share"] = out["weighted_share"].astype(float).mask(rows)
+    return out
