@@ -267,3 +267,104 @@ def test_min_max_withholds_every_score_when_a_withheld_row_holds_an_end():
     middle = fa.withhold_interview_ranking(ranked, evidence=pd.DataFrame({"focus_area_id": ["A", "B", "C"], "interview_withheld": [False, True, False]})).set_index("focus_area_id")
     assert middle.loc[["A", "B", "C"], "score"].isna().tolist() == [False, True, False] and middle.loc["B", "suppression"] == "complementary"
     assert middle.loc[["A", "C"], "norm_interview_salience"].tolist() == [100.0, 0.0]
+    # B's rank between the published A and C would bound its score: A and C (tied at 50)
+    # are ranked among themselves, B follows unranked
+    assert middle["rank"].tolist()[:2] == [1, 1] and pd.isna(middle.loc["B", "rank"]) and middle.index[-1] == "B"
+    assert top["rank"].tolist() == ranked["rank"].tolist(), "every score withheld: the ranks stay"
+
+
+def _rank_column(frame: pd.DataFrame) -> list[float | None]:
+    return [_number(v) for v in frame["rank"]]
+
+
+@pytest.mark.parametrize("report,name", [("06_focus_areas_session", "goal_ranking"), ("06_focus_areas_session", "ranking"), ("08_pra_overall", "focus_area_ranking")])
+def test_a_withheld_row_has_no_rank_between_published_scores(sample_reports_en, report, name):
+    """Issue 11: goal_ranking published G12 at rank 6 between G08 (48.17) and G01 (45.82),
+    which left its 6 statements two possible values. Where the other rows' scores are
+    published, a withheld row has no rank, the published rows are ranked 1 .. m among
+    themselves and the withheld rows follow them by id."""
+    frame = _csv(sample_reports_en, report, name)
+    key = "goal_id" if "goal_id" in frame else "focus_area_id"
+    withheld = frame["interview_withheld"].eq("True").to_numpy()
+    ranks = _rank_column(frame)
+    scores = [_number(v) for v in frame["score"]]
+    if all(s is None for s in scores):
+        # every score withheld (on the sample FA1's 34 statements are the maximum): the
+        # ranks stay, see test_the_focus_area_ranks_leave_each_hidden_line_wide
+        assert all(r is not None for r in ranks) and sorted(ranks) == list(range(1, len(ranks) + 1)), ranks
+        return
+    assert withheld.sum() == 3, "G03, G05 and G12"
+    assert all(r is None for r, w in zip(ranks, withheld) if w), frame.loc[withheld, [key, "rank"]].to_dict("records")
+    shown = [(r, s) for r, s, w in zip(ranks, scores, withheld) if not w]
+    m = len(shown)
+    assert sorted(r for r, _ in shown) == list(range(1, m + 1)), "no tie on the sample: the published ranks run 1 .. m without a gap"
+    by_score = sorted(shown, key=lambda x: -x[1])
+    assert [r for r, _ in by_score] == list(range(1, m + 1)), "the published rows are ranked by their published scores"
+    # the row order places nothing: published rows by rank, then the withheld ones by id
+    assert list(withheld) == [False] * m + [True] * (len(frame) - m)
+    assert frame.loc[withheld, key].tolist() == sorted(frame.loc[withheld, key])
+    assert [r for r in ranks[:m]] == list(range(1, m + 1))
+
+
+def _consistent_lines(view, hidden: dict[str, int], total: int) -> dict[str, set[int]]:
+    """Per hidden line, the counts a reader cannot rule out: every split of ``total`` over the
+    hidden lines whose ranking shows what the true one shows."""
+    import itertools
+
+    truth = view(hidden)
+    out = {g: set() for g in hidden}
+    for values in itertools.product(range(total + 1), repeat=len(hidden)):
+        if sum(values) != total:
+            continue
+        candidate = dict(zip(hidden, values))
+        if view(candidate) == truth:
+            for g, v in candidate.items():
+                out[g].add(v)
+    return out
+
+
+def test_the_focus_area_ranks_leave_each_hidden_line_wide(sample, hidden_lines):
+    """The focus-area ranks stay published with every score withheld; the goal ranks of the
+    withheld lines do not. Tried on every split of 02's hidden total (G03 + G05 + G12 = 14;
+    02 publishes the 91 statements and every other line), with the other evidence as
+    published: the focus-area ranks leave each line at least min_cell_size = 5 values, the
+    full goal ranks would have left G12 two (5 or 6)."""
+    import warnings
+
+    total = sum(hidden_lines.values())
+    statements = sample.interview_statements
+    statements = statements[statements["valence"].eq("weakness")]
+    matrix = fa.evidence_matrix(sample)
+    # per focus area, each hidden line's statements it holds (all of the line or a fixed part)
+    held = {}
+    for fa_id, mine in sample.focus_area_links.groupby("focus_area_id"):
+        rows = statements[statements["goal_id"].isin(set(mine["goal_id"].dropna())) | statements["hazard_id"].isin(set(mine["hazard_id"].dropna()))]
+        held[fa_id] = {g: int(rows["goal_id"].eq(g).sum()) for g in hidden_lines}
+
+    def focus_area_ranks(candidate):
+        m = matrix.copy()
+        m["n_weakness_statements"] = [n + sum((candidate[g] if held[f][g] == hidden_lines[g] else min(held[f][g], candidate[g])) - held[f][g] for g in hidden_lines)
+                                      for f, n in zip(m["focus_area_id"], m["n_weakness_statements"])]
+        m["interview_salience"] = m["n_weakness_statements"] / 91
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = fa.rank_focus_areas(m)
+        return tuple(zip(r["focus_area_id"], r["rank"]))
+
+    goals = fa.goal_evidence(sample).set_index("goal_id")
+
+    def goal_ranks(candidate):
+        m = goals.copy()
+        for g, v in candidate.items():
+            m.loc[g, "n_weakness_statements"] = v
+        m["interview_salience"] = m["n_weakness_statements"] / 91
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = fa.rank_focus_areas(m.reset_index())
+        return tuple(zip(r["goal_id"], r["rank"]))
+
+    areas = _consistent_lines(focus_area_ranks, hidden_lines, total)
+    assert all(hidden_lines[g] in v for g, v in areas.items()), "the truth is among the candidates"
+    assert min(len(v) for v in areas.values()) >= 5, {g: sorted(v) for g, v in areas.items()}
+    full_goals = _consistent_lines(goal_ranks, hidden_lines, total)
+    assert sorted(full_goals["G12"]) == [5, 6], "the goal ranks of the withheld lines narrowed G12 to two values"

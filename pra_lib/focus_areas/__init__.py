@@ -34,7 +34,9 @@ hold a goal line the interview report hides (a goal's statements are then its
 interviewees): :func:`withhold_interview_evidence` withholds them,
 :func:`withhold_interview_ranking` the normalised values and scores that would give them
 back, :func:`withhold_nominal_scores` the same scores in the uncertainty summary; the
-ranks are computed from the full evidence. The evidence trail carries ``n`` (respondents,
+ranks are computed from the full evidence, and a withheld row's rank is withheld too where
+the other rows' scores are published (the published rows are ranked 1 .. m among
+themselves). The evidence trail carries ``n`` (respondents,
 raters or interviewees behind each row), so interview codes raised by few interviewees are
 suppressed.
 

@@ -126,23 +126,25 @@ def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = Non
     return fig
 
 
-def rank_distribution_figure(result: UncertaintyResult, *, title: str | None = None):
+def rank_distribution_figure(result: UncertaintyResult, *, summary: pd.DataFrame | None = None, title: str | None = None):
     """Each focus area's rank across the Monte Carlo runs.
 
     Bubbles show how often the focus area takes each rank; the bar is the rank interval
     (90% by default), the dark dot the median rank and the open diamond the nominal rank.
     The right margin gives the share of runs in the top k and in first place. Agreed focus
-    areas are blue, other candidates grey.
+    areas are blue, other candidates grey. With ``summary`` (the summary as published,
+    :func:`withhold_nominal_scores`) the diamond is its nominal rank, left out where that
+    is withheld.
 
     Examples
     --------
-    >>> report.figure(rank_distribution_figure(uncertainty), "rank_distribution")  # doctest: +SKIP
+    >>> report.figure(rank_distribution_figure(uncertainty, summary=published), "rank_distribution")  # doctest: +SKIP
     """
     from matplotlib.lines import Line2D
 
     from ..publishing.plots import _setup, _wrap
 
-    s = result.summary
+    s = result.summary if summary is None else summary.reset_index(drop=True)
     title = title or tr("synthesis.fig.rdist.title")
     if s is None or s.empty:
         return _empty_figure(tr("synthesis.fig.rdist.empty"), title)
@@ -164,7 +166,8 @@ def rank_distribution_figure(result: UncertaintyResult, *, title: str | None = N
         ax.scatter(freq.index, [i] * len(freq), s=1100 * freq.to_numpy(), color=colour, alpha=0.28, lw=0, zorder=1)
         ax.plot([row["rank_low"], row["rank_high"]], [i, i], color=colour, lw=4, alpha=0.85, solid_capstyle="round", zorder=2)
         ax.plot(row["rank_median"], i, "o", color="#212121", ms=7, zorder=3)
-        ax.plot(row["nominal_rank"], i, "D", mfc="white", mec="#212121", ms=7, mew=1.4, zorder=4)
+        if pd.notna(row["nominal_rank"]):  # a withheld nominal rank is not drawn
+            ax.plot(row["nominal_rank"], i, "D", mfc="white", mec="#212121", ms=7, mew=1.4, zorder=4)
         ax.text(F + 0.75, i, tr("synthesis.fig.rdist.shares", k=k, top=f"{_pct(row['share_top_k']):>4}", first=f"{_pct(row['share_first']):>4}"), va="center", fontsize=9,
                 family="monospace")
     ax.set_yticks(range(F), [_wrap(t, 40) for t in _labels(s)], fontsize=9)

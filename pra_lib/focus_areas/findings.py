@@ -124,6 +124,13 @@ def trail_summary(trail: pd.DataFrame, *, k: int = 3) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["focus_area_id", "focus_area", "goals", "shocks_and_stresses", "interview_codes", "actions"])
 
 
+def _withheld_rank(ranking: pd.DataFrame) -> np.ndarray:
+    """Rows whose rank :func:`withhold_interview_ranking` withheld with their interview evidence."""
+    if "interview_withheld" not in ranking:
+        return np.zeros(len(ranking), dtype=bool)
+    return (ranking["interview_withheld"].map(_truthy).to_numpy(dtype=bool) & _num(ranking["rank"]).isna().to_numpy())
+
+
 def findings_focus_areas(ranking: pd.DataFrame, uncertainty: UncertaintyResult | None = None, *, matrix: pd.DataFrame | None = None) -> str:
     """Findings of the focus-area synthesis, as markdown computed from the results.
 
@@ -155,8 +162,11 @@ def findings_focus_areas(ranking: pd.DataFrame, uncertainty: UncertaintyResult |
     lines = []
     norm = _method(str(ranked["normalisation"].iloc[0])) if "normalisation" in ranked else ""
     agg = _method(str(ranked["aggregation"].iloc[0])) if "aggregation" in ranked else ""
-    # a score withheld with an interview count (withhold_interview_ranking) is not quoted; its rank is
-    order = "; ".join(f"{int(x['_rank'])}. {names[x[key]]}" + (f" ({format_number(x['_score'], digits=1)})" if pd.notna(x["_score"]) else "") for _, x in ranked.iterrows())
+    # a score withheld with an interview count (withhold_interview_ranking) is not quoted, nor
+    # its rank: those rows follow the ranked ones by id, marked suppressed
+    unranked = r[_withheld_rank(r)].sort_values(key)
+    order = "; ".join([f"{int(x['_rank'])}. {names[x[key]]}" + (f" ({format_number(x['_score'], digits=1)})" if pd.notna(x["_score"]) else "") for _, x in ranked.iterrows()]
+                      + [f"{names[x[key]]} ({tr('common.suppressed')})" for _, x in unranked.iterrows()])
     weights = tr("synthesis.find.weights.equal") if _equal(ranking.attrs.get("weights")) else tr("synthesis.find.weights.chosen")
     lines.append(tr("synthesis.find.nominal", normalisation=norm, aggregation=agg, weights=weights, order=order))
     leader = ranked.iloc[0]
@@ -164,7 +174,7 @@ def findings_focus_areas(ranking: pd.DataFrame, uncertainty: UncertaintyResult |
         cols = _evidence_columns(matrix, None)
         normcols = [f"norm_{c}" for c in cols if f"norm_{c}" in ranked]
         # with its interview evidence withheld, which evidence is the leader's strongest cannot be said
-        if normcols and not _truthy(leader.get("interview_withheld", False)):
+        if normcols and not _truthy(leader.get("interview_withheld", False)) and unranked.empty:
             vals = {c[5:]: float(leader[c]) for c in normcols if pd.notna(leader[c])}
             strong = sorted(vals, key=vals.get, reverse=True)[:2]
             lines.append(tr("synthesis.find.leads", name=names[leader[key]], evidence=tr("risk.find.and").join(_evidence(c, "label").lower() for c in strong)))
@@ -176,7 +186,8 @@ def findings_focus_areas(ranking: pd.DataFrame, uncertainty: UncertaintyResult |
         none = matrix[(pd.to_numeric(matrix["n_hazards"], errors="coerce") == 0) & _num(matrix["linked_risk"]).isna().to_numpy()]
         if len(none):
             lines.append(tr("synthesis.find.no_hazard", names=", ".join(names.get(x, x) for x in none[key])))
-    if "selected" in r and r["selected"].astype(bool).any():
+    # with a rank withheld, which agreed focus areas make the top cannot be said
+    if "selected" in r and r["selected"].astype(bool).any() and unranked.empty:
         sel = r[r["selected"].astype(bool)]
         m = len(sel)
         in_top = ranked.head(m)[key].isin(sel[key]).all() if len(ranked) >= m else False

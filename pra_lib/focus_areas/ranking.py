@@ -134,8 +134,18 @@ def rank_focus_areas(
 def withhold_interview_ranking(ranking: pd.DataFrame, *, evidence: pd.DataFrame, column: str = "interview_salience") -> pd.DataFrame:
     """A ranking as it may be published when some rows' interview evidence is withheld.
 
-    The ranking is computed from the full evidence, and its ranks are published. Its
-    numbers are not, where they would give a withheld count back:
+    The ranking is computed from the full evidence. Where the other rows' scores stay
+    published, a row whose count is withheld has no published rank: its place between
+    published scores would bound its score, and so its count (on the sample G12 at rank 6
+    between G08's 48.17 and G01's 45.82 left its 6 statements two possible values). The
+    published rows are then ranked among themselves (1 .. m, ties sharing the best rank)
+    and the withheld rows follow them by id, so that neither a gap nor the row order
+    places them. Where every score is withheld (below), the ranks stay: each compares
+    composites of several measures whose interview scale is itself unknown. On the
+    sample's focus areas (FA1, FA2, FA3, FA5, FA7 withheld) every (G03, G05, G12) with
+    02's hidden total of 14 was tried: the ranks leave G03 eight values (0 .. 7), G05 and
+    G12 all fifteen, wider than ``min_cell_size``. The numbers are not published either
+    where they would give a withheld count back:
 
     * the normalised interview evidence (``norm_<column>``) and the score of each row
       whose count is withheld (the score less the row's other published normalised
@@ -161,16 +171,18 @@ def withhold_interview_ranking(ranking: pd.DataFrame, *, evidence: pd.DataFrame,
     Returns
     -------
     pandas.DataFrame
-        A copy; emptied rows flagged ``suppressed`` (``complementary``) and
-        ``interview_withheld`` (whose own count is withheld).
+        A copy, published rows first by rank, then withheld rows by id; emptied rows
+        flagged ``suppressed`` (``complementary``) and ``interview_withheld`` (whose own
+        count is withheld, and rank with it).
 
     Examples
     --------
     >>> r = pd.DataFrame({"rank": [1, 2, 3], "goal_id": ["A", "B", "C"], "score": [90.0, 50.0, 10.0],
     ...                   "norm_interview_salience": [100.0, 40.0, 0.0], "normalisation": "minmax"})
     >>> e = pd.DataFrame({"goal_id": ["A", "B", "C"], "interview_withheld": [False, True, False]})
-    >>> withhold_interview_ranking(r, evidence=e)["score"].tolist()
-    [90.0, nan, 10.0]
+    >>> out = withhold_interview_ranking(r, evidence=e)
+    >>> out[["goal_id", "rank", "score"]].values.tolist()
+    [['A', 1, 90.0], ['C', 2, 10.0], ['B', <NA>, nan]]
     """
     key = _key(ranking)
     if key is None or key not in evidence:
@@ -192,5 +204,29 @@ def withhold_interview_ranking(ranking: pd.DataFrame, *, evidence: pd.DataFrame,
     ends_shown = (len(shown) > 0 and np.isclose(shown, known.min()).any() and np.isclose(shown, known.max()).any())
     rows = mine if method == "minmax" and ends_shown else np.ones(len(out), dtype=bool)
     withheld_out = _mark_withheld(out, rows, [norm, "score"])
+    if (~rows).any():
+        # a withheld score between published ones: its rank would bound it
+        withheld_out = _rank_published_rows(withheld_out, ranking, mine, key)
     withheld_out.attrs = dict(ranking.attrs)
     return withheld_out
+
+
+def _rank_published_rows(out: pd.DataFrame, ranking: pd.DataFrame, mine: np.ndarray, key: str) -> pd.DataFrame:
+    """``out`` with the withheld rows' ranks empty and the others ranked among themselves.
+
+    A withheld row's rank between two published scores narrows its count (on the sample
+    G12 at 6 between G08 and G01 left its 6 statements two possible values), and a gap in
+    the published ranks says where it stands: the published rows are ranked 1 .. m by the
+    full scores, as the seminar and the shock scores do, and the withheld rows follow them
+    by id.
+    """
+    score = pd.to_numeric(ranking["score"], errors="coerce").to_numpy(dtype=float)
+    rank = np.full(len(out), np.nan)
+    shown = ~mine & ~np.isnan(score)
+    if shown.any():
+        rank[shown] = competition_rank(score[shown])
+    out = out.copy()
+    out["rank"] = pd.array(rank, dtype="Float64").astype("Int64")
+    ids = np.where(mine, out[key].astype(str).to_numpy(), "")
+    order = np.lexsort((np.arange(len(out)), ids, np.where(np.isnan(rank), np.inf, rank), mine))
+    return out.iloc[order].reset_index(drop=True)

@@ -783,7 +783,9 @@ def withhold_nominal_scores(summary: pd.DataFrame, *, ranking: pd.DataFrame) -> 
     ``nominal_score`` is the ranking's score; where
     :func:`pra_lib.focus_areas.withhold_interview_ranking` empties a score (it would give
     back a withheld interview count), it is emptied here too, and the row flagged
-    ``suppressed`` (``complementary``). Ranks and shares of runs stay published.
+    ``suppressed`` (``complementary``). ``nominal_rank`` is the published ranking's rank:
+    empty where the ranking withholds it, and the other rows ranked among themselves.
+    The ranks and shares of the runs stay published.
 
     Parameters
     ----------
@@ -803,6 +805,10 @@ def withhold_nominal_scores(summary: pd.DataFrame, *, ranking: pd.DataFrame) -> 
     >>> r = pd.DataFrame({"focus_area_id": ["A", "B"], "score": [90.0, np.nan], "suppressed": [False, True]})
     >>> withhold_nominal_scores(s, ranking=r)["nominal_score"].tolist()
     [90.0, nan]
+    >>> s["nominal_rank"] = [2.0, 1.0]
+    >>> r["rank"] = pd.array([1, None], dtype="Int64")
+    >>> withhold_nominal_scores(s, ranking=r)["nominal_rank"].tolist()
+    [1.0, nan]
     """
     key = _key(summary)
     if key is None or key not in ranking or "score" not in ranking:
@@ -811,8 +817,19 @@ def withhold_nominal_scores(summary: pd.DataFrame, *, ranking: pd.DataFrame) -> 
     flagged = ranking["suppressed"].astype(str).eq("True").to_numpy() if "suppressed" in ranking else np.zeros(len(ranking), dtype=bool)
     gone = set(ranking.loc[flagged & pd.to_numeric(ranking["score"], errors="coerce").isna().to_numpy(), key].astype(str))
     rows = summary[key].astype(str).isin(gone).to_numpy(dtype=bool)
+    out = summary
+    if "nominal_rank" in summary and "rank" in ranking:
+        # the nominal rank is the ranking's: withheld where it is, 1 .. m among the others
+        ranks = pd.Series(pd.to_numeric(ranking["rank"], errors="coerce").to_numpy(dtype=float), index=ranking[key].astype(str))
+        hidden = ranks.isna() & pd.Series(flagged, index=ranks.index)
+        new = summary[key].astype(str).map(ranks).to_numpy(dtype=float)
+        unranked = summary[key].astype(str).isin(set(hidden[hidden].index)).to_numpy(dtype=bool)
+        out = summary.copy()
+        out["nominal_rank"] = new
+        out = _mark_withheld(out, unranked, [])
+        rows = rows | unranked
     if not rows.any() or "nominal_score" not in summary:
-        return summary
-    out = _mark_withheld(summary, rows, ["nominal_score"])
+        return out
+    out = _mark_withheld(out, rows, ["nominal_score"])
     out.attrs = dict(summary.attrs)
     return out
