@@ -149,14 +149,7 @@ def _ids(run: tuple) -> str:
     return f"{run[0]}-seed{run[1]}"
 
 
-# Found by the attack on the suppress run of seed 29 (notebook 01, owned elsewhere).
-PAIRS_LEAK = pytest.mark.xfail(strict=True, reason=(
-    "01_questionnaire/group_pairs publishes the pair academia-government of G01 (its test withheld, the row "
-    "not suppressed) with n_a = 16, academia's raters of G01, which answers_per_goal_by_group and "
-    "scores_by_group hide (complementary, to protect the small private and community groups): with it the "
-    "goal's total gives the two small groups' sum back. A pair's n_a / n_b must be hidden wherever the group's "
-    "cell of the goal is hidden (pra_lib/perception/differences.py or notebook 01)"))
-ATTACKED = [pytest.param(run, marks=PAIRS_LEAK) if run == ("suppress", 29) else run for run in sorted(RUNS)]
+ATTACKED = sorted(RUNS)
 
 
 @pytest.fixture(scope="module")
@@ -274,12 +267,6 @@ def weighting_problems(tables: list[dict]) -> list[str]:
     return problems
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "notebooks/01_questionnaire.ipynb publishes weighting_margins with columns=['sample_share'], so a hidden "
-    "area keeps its weighted_share; an area whose weights reached the trim cap has weighted_share = "
-    "k * trim_cap / n (n and trim_cap in design_effect): on this run Jakarta Barat and Jakarta Selatan, "
-    "5/26 = 0.192308 each, give back 1 respondent each. Fix in 01 (withhold weighted_share with the row, "
-    "and the weighted shares that would give it back by difference)"))
 def test_the_weighting_margins_of_a_generated_run_give_back_no_hidden_area(suppressed_run):
     tables = load_run(suppressed_run)
     margins = next(t["frame"] for t in tables if t["name"] == "weighting_margins")
@@ -287,12 +274,6 @@ def test_the_weighting_margins_of_a_generated_run_give_back_no_hidden_area(suppr
     assert weighting_problems(tables) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "notebooks/01_questionnaire.ipynb declares design_effect (n = respondents with a weight, 26) and "
-    "weighting_margins (n per area, with a '(no value)' row of 14 respondents who have no area and no "
-    "weight) with the same measure, weighted_respondents: the margins add up to 40, more than 26, so the "
-    "linear programme over the questionnaire's counts has no solution. Fix in 01: declare one of them "
-    "with its own measure, or leave the unweighted row out of the weighted respondents"))
 def test_the_counts_a_generated_run_declares_agree_with_each_other(suppressed_run):
     """As published, without taking the design effect's n apart: every hidden count has a
     value that fits all the declared counts (the linear programme is feasible)."""
