@@ -14,6 +14,7 @@ recompute the hidden lines' true counts from the assessment.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -190,7 +191,8 @@ def test_every_number_of_a_hidden_line_is_empty_and_flagged(sample_reports_en, h
         if "n" not in frame:  # no count of its own: the row says it is suppressed, and why
             assert rows["suppressed"].eq("True").all() and rows["suppression"].eq("complementary").all(), path.name
         checked += len(rows)
-    assert checked >= (3 + 3 + 5 + 5 if report.startswith("06") else 5 + 5 + 5), "goal_evidence, goal_ranking, evidence_matrix, ranking, rank_uncertainty"
+    # rank_uncertainty is not published at all while interview evidence is withheld (test_no_monte_carlo_output_while_interview_evidence_is_withheld)
+    assert checked >= (3 + 3 + 5 + 5 if report.startswith("06") else 5 + 5), "goal_evidence, goal_ranking, evidence_matrix, ranking"
 
 
 @pytest.mark.parametrize("report", REPORTS)
@@ -368,3 +370,61 @@ def test_the_focus_area_ranks_leave_each_hidden_line_wide(sample, hidden_lines):
     assert min(len(v) for v in areas.values()) >= 5, {g: sorted(v) for g, v in areas.items()}
     full_goals = _consistent_lines(goal_ranks, hidden_lines, total)
     assert sorted(full_goals["G12"]) == [5, 6], "the goal ranks of the withheld lines narrowed G12 to two values"
+
+
+# The Monte Carlo of "How sure is the ranking?" scores the true interview counts with a
+# published seed and number of runs: rerunning it for every split of 02's hidden total
+# (G03 + G05 + G12 = 14) matched the published rank_uncertainty and place_shares for the
+# true split (4, 4, 6) alone. None of it is published while any count is withheld.
+MONTE_CARLO = {
+    "06_focus_areas_session": ("rank_uncertainty", "settled_places", "place_shares", "sensitivity", "sobol_indices", "sensitivity_by_option", "top_sets"),
+    "08_pra_overall": ("focus_area_rank_uncertainty", "focus_area_settled_places", "focus_area_place_shares", "focus_area_sobol_indices", "focus_area_sensitivity"),
+}
+MONTE_CARLO_FIGURES = ("rank_distribution", "sensitivity")
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_no_monte_carlo_output_while_interview_evidence_is_withheld(sample_reports_en, report):
+    """No table, figure or finding of the Monte Carlo is published while the evidence
+    matrix withholds an interview count, and the report says why in one sentence."""
+    import gettext
+
+    import pra_lib
+    from pra_lib.publishing.i18n import english
+
+    catalogue = gettext.translation("pra", Path(pra_lib.__file__).parent / "locale", languages=["en"])  # the sentences' raw templates
+
+    folder = sample_reports_en / ASSESSMENT_ID / report
+    evidence = _csv(sample_reports_en, report, "evidence_matrix")
+    assert evidence["interview_withheld"].eq("True").sum() == 5, "FA1, FA2, FA3, FA5 and FA7 withhold their statements"
+    assert not fa.uncertainty_publishable(evidence)
+    written = {p.stem for p in (folder / "tables").glob("*.csv")}
+    assert "evidence_matrix" in written and not written & set(MONTE_CARLO[report]), sorted(written & set(MONTE_CARLO[report]))
+    declared = set(json.loads((folder / "tables" / "_tables.json").read_text(encoding="utf-8"))["tables"])
+    assert not declared & set(MONTE_CARLO[report]), sorted(declared & set(MONTE_CARLO[report]))
+    figures = {p.stem for p in (folder / "figures").glob("*")}
+    assert "evidence_heatmap" in figures and not figures & set(MONTE_CARLO_FIGURES), sorted(figures)
+    page = (folder / f"{report}.html").read_text(encoding="utf-8")
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S))))
+    assert english("synthesis.uncertainty_withheld") in text
+    # the findings (and 08's executive summary) quote nothing of the runs: no sentence that
+    # does, whatever its numbers, is in the page
+    for key in ("synthesis.find.uncertainty_first", "synthesis.find.uncertainty_open", "synthesis.find.sobol", "synthesis.find.sensitivity",
+                "synthesis.exec.fill", "synthesis.exec.fa_uncertainty"):
+        template = re.sub(r"\s+", " ", catalogue.gettext(key).replace("*", "")).strip()
+        assert template != key, f"{key} has no English text"
+        pattern = r".{0,300}?".join(re.escape(part) for part in re.split(r"\{[^}]*\}", template))
+        assert not re.search(pattern, text), (key, re.search(pattern, text).group(0)[:200])
+
+
+def test_uncertainty_publishable_only_when_no_interview_count_is_withheld(sample):
+    """The decision behind the test above, on the sample and on a table read back from CSV."""
+    matrix = fa.evidence_matrix(sample)
+    rows = fa.rows_of_hidden_interview_evidence(matrix, sample, min_cell_size=5)
+    assert not fa.uncertainty_publishable(fa.withhold_interview_evidence(matrix, rows=rows))
+    assert fa.uncertainty_publishable(fa.withhold_interview_evidence(matrix, rows=np.zeros(len(matrix), dtype=bool)))
+    # a flag read back as text decides alike
+    text = pd.DataFrame({"focus_area_id": ["FA1", "FA2"], "interview_withheld": ["False", "True"]})
+    assert not fa.uncertainty_publishable(text) and fa.uncertainty_publishable(text.assign(interview_withheld="False"))
+    with pytest.raises(KeyError, match="interview_withheld"):
+        fa.uncertainty_publishable(matrix)

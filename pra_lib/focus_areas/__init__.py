@@ -33,7 +33,9 @@ are means and shares over hundreds of answers and name nobody, so it is publishe
 hold a goal line the interview report hides (a goal's statements are then its
 interviewees): :func:`withhold_interview_evidence` withholds them,
 :func:`withhold_interview_ranking` the normalised values and scores that would give them
-back, :func:`withhold_nominal_scores` the same scores in the uncertainty summary; the
+back, :func:`withhold_nominal_scores` the same scores in the uncertainty summary, and
+:func:`uncertainty_publishable` says whether the Monte Carlo may be published at all (its
+seeded runs give a withheld count back: not while any is withheld); the
 ranks are computed from the full evidence, and a withheld row's rank is withheld too where
 the other rows' scores are published (the published rows are ranked 1 .. m among
 themselves). The evidence trail carries ``n`` (respondents,
@@ -53,7 +55,8 @@ Where things are
     core's :mod:`pra_lib.stats.composite`.
 ``uncertainty.py``
     :class:`UncertaintyResult`, :func:`uncertainty_analysis`, :func:`sobol_indices`,
-    :func:`settled_places`, :func:`place_shares` (tables).
+    :func:`settled_places`, :func:`place_shares`, :func:`withhold_nominal_scores`,
+    :func:`uncertainty_publishable` (tables).
 ``trails.py``
     :func:`evidence_trail` (tables).
 ``sections.py``
@@ -107,7 +110,7 @@ from .findings_overall import executive_summary
 from .ranking import aggregate, normalise, rank_focus_areas, withhold_interview_ranking
 from .sections import collected_sections
 from .trails import evidence_trail, rows_of_hidden_interview_lines
-from .uncertainty import UncertaintyResult, place_shares, settled_places, sobol_indices, uncertainty_analysis, withhold_nominal_scores
+from .uncertainty import UncertaintyResult, place_shares, settled_places, sobol_indices, uncertainty_analysis, uncertainty_publishable, withhold_nominal_scores
 
 __all__ = [
     "AGGREGATIONS",
@@ -141,6 +144,7 @@ __all__ = [
     "sobol_indices",
     "trail_summary",
     "uncertainty_analysis",
+    "uncertainty_publishable",
     "withhold_interview_evidence",
     "withhold_interview_ranking",
     "withhold_nominal_scores",

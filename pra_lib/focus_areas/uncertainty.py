@@ -41,6 +41,7 @@ from ._common import (
     DEFAULT_CONCENTRATION,
     DEFAULT_TOP_K,
     FACTORS,
+    INTERVIEW_WITHHELD,
     MISSING_RULES,
     SHIFTS,
     _NONE,
@@ -51,9 +52,10 @@ from ._common import (
     _key,
     _mark_withheld,
     _method,
+    _truthy,
     _values,
 )
-__all__ = ["UncertaintyResult", "place_shares", "settled_places", "sobol_indices", "uncertainty_analysis", "withhold_nominal_scores"]
+__all__ = ["UncertaintyResult", "place_shares", "settled_places", "sobol_indices", "uncertainty_analysis", "uncertainty_publishable", "withhold_nominal_scores"]
 
 #: The discrete modelling choices, in the order the Monte Carlo draws them.
 DISCRETE = ("normalisation", "aggregation", "left_out", "alpha", "stress_likelihood", "shift", "missing", "candidates")
@@ -833,3 +835,41 @@ def withhold_nominal_scores(summary: pd.DataFrame, *, ranking: pd.DataFrame) -> 
     out = _mark_withheld(out, rows, ["nominal_score"])
     out.attrs = dict(summary.attrs)
     return out
+
+
+def uncertainty_publishable(evidence: pd.DataFrame) -> bool:
+    """Whether the Monte Carlo of the ranking may be published: no interview count of the evidence is withheld.
+
+    The runs (:func:`uncertainty_analysis`) score the true evidence with a published seed
+    and number of runs. Where :func:`pra_lib.focus_areas.withhold_interview_evidence`
+    withholds an interview count, a reader who knows everything else reruns them for
+    every split of the withheld total and keeps the splits that give the published
+    ranks and shares: on the sample only the true split (G03 = 4, G05 = 4, G12 = 6)
+    does. So every table, figure and finding computed from the runs (the rank
+    distribution, the place shares, the settled places, the top sets and the
+    sensitivity and Sobol indices) is published only when nothing is withheld.
+
+    Parameters
+    ----------
+    evidence : DataFrame
+        The evidence matrix as published, with the ``interview_withheld`` column of
+        :func:`pra_lib.focus_areas.withhold_interview_evidence`.
+
+    Returns
+    -------
+    bool
+        ``True`` when no row withholds its interview evidence.
+
+    Examples
+    --------
+    >>> evidence = pd.DataFrame({"focus_area_id": ["FA1", "FA2"], "interview_withheld": [False, True]})
+    >>> uncertainty_publishable(evidence)
+    False
+    >>> uncertainty_publishable(evidence.assign(interview_withheld=False))
+    True
+    """
+    if INTERVIEW_WITHHELD not in evidence:
+        raise KeyError(f"evidence: no {INTERVIEW_WITHHELD} column (columns: {', '.join(map(str, evidence.columns))}); "
+                       "publish the evidence through withhold_interview_evidence first")
+    # a table read back from CSV holds the flag as text
+    return not evidence[INTERVIEW_WITHHELD].map(_truthy).astype(bool).any()
