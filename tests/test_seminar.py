@@ -647,3 +647,49 @@ def test_everyones_w_tells_nothing_of_how_a_withheld_group_ranked_when_ballots_a
     assert out.loc[["government", "academia"], "w"].isna().all() and out.loc["community", "w"] == table.set_index("stakeholder_group").loc["community", "w"]
     incomplete = table.assign(n_incomplete=np.where(table["scope"] == "all participants", 1, 0))
     assert sem.withhold_consensus(incomplete, decided).loc[0, ["w", "chi2", "pvalue", "agreement"]].isna().all()
+
+
+def _everyone_alike(folder):
+    """A copy of the sample seminar in which every participant ranks FA1 first (the others
+    keep their order) and agrees strongly that FA2 should be a focus area."""
+    votes = pd.read_csv(folder / "seminar_votes.csv", dtype=str)
+    rank = pd.to_numeric(votes["rank"])
+    first = votes["focus_area_id"] == "FA1"
+    fa1_rank = rank.where(first).groupby(votes["respondent_id"]).transform("max")
+    ranked = rank.notna() & fa1_rank.notna()
+    new_rank = rank.where(~ranked, np.where(first, 1, np.where(rank < fa1_rank, rank + 1, rank)))
+    votes["rank"] = new_rank.map(lambda r: "" if pd.isna(r) else str(int(r)))
+    votes.loc[votes["focus_area_id"] == "FA2", "support"] = "5"
+    votes.to_csv(folder / "seminar_votes.csv", index=False)
+
+
+def test_the_overall_report_withholds_the_seminar_answers_the_seminar_report_withholds(tmp_path):
+    """A disclosure review found 08 publishing the seminar's support, ranks and W straight from
+    the votes while 07 withheld a focus area everyone ranked or answered alike: 08 gave back
+    what 07 protects. Both now take one decision (seminar.seminar_withholding)."""
+    import shutil
+    from pathlib import Path
+
+    from pra_lib.runner import run_reports
+
+    folder = tmp_path / "alike"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "sample", folder)
+    _everyone_alike(folder)
+    summary = run_reports([folder], out=tmp_path / "out", only=["07_pra_seminar", "08_pra_overall"], jobs=2, progress=lambda line: None)
+    assert summary.ok, [f"{r.notebook}: {r.error}" for r in summary.failed]
+    root = next((tmp_path / "out").iterdir())
+
+    def table(report, name):
+        return pd.read_csv(root / report / "tables" / f"{name}.csv").set_index("focus_area_id")
+
+    for seminar_report, overall in (("support", "seminar_support"), ("seminar_ranking", "seminar_ranking")):
+        mine, theirs = table("07_pra_seminar", seminar_report), table("08_pra_overall", overall)
+        for column in ("mean_support", "mean_rank", "rank", "borda", "share_first", "mean"):
+            if column in mine and column in theirs:
+                assert mine[column].isna().to_dict() == theirs[column].isna().to_dict(), (overall, column)
+    ranking = table("08_pra_overall", "seminar_ranking")
+    assert ranking.loc["FA1", ["rank", "mean_rank"]].isna().all(), "everyone ranked FA1 first"
+    assert ranking[["mean_rank"]].isna().sum().iloc[0] >= 2, "with a companion: the mean ranks add up to a known total"
+    assert pd.isna(table("08_pra_overall", "seminar_support").loc["FA2", "mean"]), "everyone agreed strongly with FA2"
+    consensus = pd.read_csv(root / "08_pra_overall" / "tables" / "seminar_consensus.csv")
+    assert consensus.loc[consensus["scope"] == "all participants", "w"].isna().all(), "everyone's W with a focus area withheld as a whole"

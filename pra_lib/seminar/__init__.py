@@ -31,6 +31,9 @@ differences
     :func:`group_differences` (Kruskal-Wallis per focus area).
 changes
     :func:`seminar_changes` against the working-session ranking.
+withheld
+    :func:`seminar_withholding`, the one decision of what the seminar's answers withhold,
+    taken alike by the seminar's report and the overall report.
 findings
     :func:`findings_seminar`, and :func:`consensus` (its overall row labelled in the
     report language).
@@ -47,9 +50,11 @@ from .kendall import SCHMIDT_BANDS, consensus_level, withhold_consensus
 from .ranking import RANK_METHODS, protect_rank_totals, rank_distribution, seminar_ranking, withhold_ranks
 from .support_scores import OPPOSE_THRESHOLD, SUPPORT_THRESHOLD, support, support_counts
 from .votes import votes_frame
+from .withheld import SeminarWithholding, seminar_withholding
 
 __all__ = [
     "SCHMIDT_BANDS",
+    "SeminarWithholding",
     "consensus",
     "consensus_level",
     "findings_seminar",
@@ -58,6 +63,7 @@ __all__ = [
     "rank_distribution",
     "rank_distribution_figure",
     "seminar_changes",
+    "seminar_withholding",
     "seminar_ranking",
     "slope_figure",
     "support",
