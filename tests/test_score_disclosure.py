@@ -771,3 +771,27 @@ def test_no_alpha_of_a_table_or_group_with_a_withheld_goal_is_published(run):
         assert not _flag(_table(run, "07_pra_seminar", name), "answers_withheld").any()
     consensus = _table(run, "07_pra_seminar", "consensus")
     assert consensus.loc[consensus["scope"] == "all participants", "w"].notna().all()
+
+
+def test_every_quadrant_is_withheld_with_the_centre_it_was_decided_against(tmp_path):
+    """A disclosure review: with a goal everyone answered alike, 01 withheld the goal's
+    performance and the centre line (the mean of every goal's performance), but published
+    every other goal's quadrant and candidate-weakness flag, each decided against that true
+    centre: an inequality on it, and so on the withheld performance."""
+    import shutil
+
+    from pra_lib.runner import run_reports
+
+    folder = tmp_path / "alike"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "sample", folder)
+    ratings = pd.read_csv(folder / "perception_ratings.csv", dtype=str, keep_default_na=False)
+    g01 = (ratings["activity_id"] == "questionnaire") & (ratings["goal_id"] == "G01") & (ratings["aspect"] == "performance")
+    ratings.loc[g01, "rating"] = "buruk"  # everyone: poor
+    ratings.to_csv(folder / "perception_ratings.csv", index=False)
+    summary = run_reports([folder], out=tmp_path / "out", only=["01_questionnaire"], progress=lambda line: None)
+    assert summary.ok, [f"{r.notebook}: {r.error}" for r in summary.failed]
+    ipa = pd.read_csv(next((tmp_path / "out").glob("*/01_questionnaire/tables/importance_performance.csv"))).set_index("goal_id")
+    assert pd.isna(ipa.loc["G01", "performance"]) and ipa.loc["G01", "n"] > 100
+    assert ipa["performance_centre"].isna().all()
+    assert ipa[["quadrant", "candidate_weakness"]].isna().all().all(), ipa[["quadrant", "candidate_weakness"]]
+    assert ipa.drop(index="G01")["performance"].notna().all(), "the other goals' performance stays"

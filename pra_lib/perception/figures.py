@@ -327,6 +327,9 @@ def importance_performance_plot(ipa: pd.DataFrame, *, title: str | None = None):
     t["candidate_weakness"] = t["candidate_weakness"].astype("boolean").fillna(False).astype(bool)
     shown = t.dropna(subset=["performance", "importance"])
     fig, (ax, key) = plt.subplots(1, 2, figsize=(13, 7.5), gridspec_kw={"width_ratios": [2.4, 1], "wspace": 0.02})
+    # A centre withheld with a goal everyone answered alike (it is the mean of every goal's
+    # performance) is not drawn: the scale's midpoint in its place would be read as the mean.
+    centre_withheld = t["performance_centre"].isna().all() and len(shown) > 0
     pc = float(t["performance_centre"].dropna().iloc[0]) if t["performance_centre"].notna().any() else 3.0
     ic = float(t["importance_centre"].dropna().iloc[0]) if t["importance_centre"].notna().any() else 3.0
     weak = shown["candidate_weakness"].astype(bool)
@@ -343,20 +346,21 @@ def importance_performance_plot(ipa: pd.DataFrame, *, title: str | None = None):
     for _, r in shown.iterrows():
         ax.annotate(r["goal_id"], (r["performance"], r["importance"]), xytext=(6, 5), textcoords="offset points", fontsize=9.5, fontweight="bold",
                     color="#b2182b" if r["candidate_weakness"] else "#222222")
-    x_lo = min(shown["performance_ci_low"].min(), pc) - 0.15 if len(shown) else 1
-    x_hi = max(shown["performance_ci_high"].max(), pc) + 0.15 if len(shown) else 5
+    x_lo = min(shown["performance_ci_low"].min(), shown["performance_ci_low"].min() if centre_withheld else pc) - 0.15 if len(shown) else 1
+    x_hi = max(shown["performance_ci_high"].max(), shown["performance_ci_high"].max() if centre_withheld else pc) + 0.15 if len(shown) else 5
     y_lo = min(shown["importance_ci_low"].min(), ic) - 0.15 if len(shown) else 1
     y_hi = max(shown["importance_ci_high"].max(), ic) + 0.15 if len(shown) else 5
     ax.set_xlim(x_lo, x_hi)
     ax.set_ylim(y_lo, y_hi)
-    ax.axvline(pc, color="#666666", ls="--", lw=1)
+    if not centre_withheld:
+        ax.axvline(pc, color="#666666", ls="--", lw=1)
     ax.axhline(ic, color="#666666", ls="--", lw=1)
     corner = dict(fontsize=10, color="#777777", fontstyle="italic")
     ax.text(x_lo + 0.02, y_hi - 0.02, tr("perception.fig.ipa.concentrate"), ha="left", va="top", **corner)
     ax.text(x_hi - 0.02, y_hi - 0.02, tr("perception.fig.ipa.keep"), ha="right", va="top", **corner)
     ax.text(x_lo + 0.02, y_lo + 0.02, tr("perception.fig.ipa.low"), ha="left", va="bottom", **corner)
     ax.text(x_hi - 0.02, y_lo + 0.02, tr("perception.fig.ipa.overkill"), ha="right", va="bottom", **corner)
-    centre_kind = tr("perception.fig.ipa.centre.midpoint") if pc == 3.0 and ic == 3.0 else tr("perception.fig.ipa.centre.means")
+    centre_kind = tr("perception.fig.ipa.centre.midpoint") if pc == 3.0 and ic == 3.0 and not centre_withheld else tr("perception.fig.ipa.centre.means")
     ax.set_xlabel(tr("perception.fig.ipa.xlabel"))
     ax.set_ylabel(tr("perception.fig.ipa.ylabel"))
     ax.legend(loc="lower right", bbox_to_anchor=(1, 0.06), fontsize=8.5, frameon=True)
