@@ -164,20 +164,6 @@ def interview_run(tmp_path_factory) -> Path:
     return _generated_run("suppress", 28, tmp_path_factory)
 
 
-def weighted_respondents_apart(tables: list[dict]) -> list[dict]:
-    """The run's tables with the design effect's n counted as its own measure.
-
-    Notebook 01 declares ``design_effect`` (n: respondents with a weight) and
-    ``weighting_margins`` (n per area: respondents, also those with no area, whose
-    "(no value)" row has no weight) with one measure, ``weighted_respondents``; when some
-    respondents have no area the margins add up to more than the design effect's n, and no
-    value of the hidden cells fits (see the xfail test below). A reader sees from the
-    "(no value)" row's weighted share of 0 that it is not weighted; the attacker here takes
-    the design effect's n apart, as such a reader would.
-    """
-    return [dict(t, measure="respondents_with_a_weight") if t["name"] == "design_effect" else t for t in tables]
-
-
 @pytest.mark.parametrize("generated_run", ATTACKED, ids=_ids, indirect=True)
 def test_a_generated_run_with_small_groups_resists_the_attack(generated_run):
     """Issue 11, item 3: the attack of the sample run, on every table the real notebooks wrote
@@ -187,7 +173,7 @@ def test_a_generated_run_with_small_groups_resists_the_attack(generated_run):
     from .test_disclosure_attack import undeclared_counts
 
     policy, seed, folder = generated_run
-    tables = weighted_respondents_apart(load_run(folder))
+    tables = load_run(folder)
     assert {t["report"][:2] for t in tables} == set(RUNS[policy, seed]), "every report of the run is read"
     assert {(p.parent.parent.name, p.stem) for p in folder.glob("*/tables/*.csv")} == {(t["report"], t["name"]) for t in tables}
     assert [p for t in tables for p in undeclared_counts(t)] == []
