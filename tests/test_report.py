@@ -367,3 +367,80 @@ def test_the_declarations_name_the_small_categories_but_never_their_size(tmp_pat
     named = {(row["activity_id"], row["dimension"], row["category"]) for row in declared["plan"]}
     assert named == set(map(tuple, the_plan.categories[["activity_id", "dimension", "category"]].values.tolist()))
     assert all("n" not in row for row in declared["plan"]), declared["plan"][:3]
+
+
+# --------------------------------------------------------------------------- dry runs
+
+
+def _margins():
+    # 4 respondents have no area: their "(no value)" row is a small cell, and the margin's shares add up to 1
+    return pd.DataFrame({"method": ["raking"] * 4, "variable": ["area"] * 4, "category": ["north", "south", "east", "(no value)"],
+                         "n": [30, 40, 25, 4], "sample_share": [30 / 99, 40 / 99, 25 / 99, 4 / 99], "weighted_share": [0.3, 0.45, 0.25, 0.0]})
+
+
+_MARGIN_OPTIONS = dict(dims=["method", "variable", "category"], measure="respondents_by_weighting_margin", columns=["sample_share", "weighted_share"])
+
+
+def test_a_dry_run_returns_what_the_table_would_publish_and_writes_nothing(tmp_path):
+    report = Report(tmp_path, min_cell_size=5, activity_id="questionnaire")
+    would_hide = report.protect(_margins(), "weighting_margins", **_MARGIN_OPTIONS)
+    assert would_hide["suppression"].tolist() == ["", "", "complementary", "primary"]
+    assert would_hide["n"].isna().sum() == 2
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [], "a dry run writes no CSV, declaration or workbook"
+    assert report.tables == {} and report.declarations == {}
+    published = report.table(_margins(), "weighting_margins", **_MARGIN_OPTIONS)
+    pd.testing.assert_frame_equal(would_hide, published)
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["_tables.json", "tmp_path.xlsx".replace("tmp_path", tmp_path.name), "weighting_margins.csv"]
+
+
+def test_a_dry_run_refuses_what_the_table_would_refuse(tmp_path):
+    report = Report(tmp_path, min_cell_size=5)
+    with pytest.raises(KeyError, match="n_other"):
+        report.protect(_margins(), "weighting_margins", other_counts={"n_other": None}, **_MARGIN_OPTIONS)
+    with pytest.raises(ValueError, match="output name"):
+        report.protect(_margins(), "../margins", **_MARGIN_OPTIONS)
+    with pytest.raises(ValueError, match="hidden_with has 1 values for 4 rows"):
+        report.protect(_margins(), "weighting_margins", hidden_with=[True], **_MARGIN_OPTIONS)
+    with pytest.raises(PersonalDataError):
+        report.protect(pd.DataFrame({"email": ["a@b.org"]}), "people", count=None)
+
+
+@pytest.mark.filterwarnings("ignore:1 suppressed cell:RuntimeWarning")  # a table of one row: its total is that row
+def test_a_margin_that_hides_its_unweighted_row_hides_its_shares_and_the_design_effect(tmp_path):
+    """The notebook's weighting section through the library: a dry run decides the margin's
+    weighted shares, and the design effect's n (the margin's total less its "(no value)" row) is hidden with that row."""
+    from pra_lib.perception.weighting import rows_hidden_with_unweighted, withhold_weighted_shares
+
+    report = Report(tmp_path, min_cell_size=5, activity_id="questionnaire")
+    margins = _margins()
+    shown = report.table(withhold_weighted_shares(margins, published=report.protect(margins, "weighting_margins", **_MARGIN_OPTIONS)), "weighting_margins", **_MARGIN_OPTIONS)
+    assert shown["weighted_share"].isna().all(), "0.3 and 0.45 would say the hidden rows' share is 0.25"
+    design = pd.DataFrame({"method": ["raking"], "n": [70], "n_effective": [61.0]})
+    hidden = rows_hidden_with_unweighted(design, margins=shown)
+    assert hidden.tolist() == [True]
+    effect = report.table(design, "design_effect", measure="respondents_with_a_weight", other_counts={"n_effective": None}, hidden_with=hidden)
+    assert pd.isna(effect.loc[0, "n"]) and effect.loc[0, "suppression"] == "complementary"
+    # a margin whose "(no value)" row is published leaves the design effect alone
+    big = margins.assign(n=[30, 40, 25, 9])
+    assert rows_hidden_with_unweighted(design, margins=report.protect(big, "weighting_margins", **_MARGIN_OPTIONS)).tolist() == [False]
+    with pytest.raises(KeyError, match="suppressed"):
+        rows_hidden_with_unweighted(design, margins=margins)
+
+
+def test_a_pair_of_groups_is_hidden_wherever_a_group_table_hides_one_of_its_groups():
+    from pra_lib import perception
+
+    # as Report.table publishes them: academia's G01 raters hidden in the scores, private's G02 answers in the answers table
+    scores = pd.DataFrame({"goal_id": ["G01", "G01", "G02", "G02"], "stakeholder_group": ["academia", "government"] * 2,
+                           "n": [None, None, 9, 20], "suppressed": [True, True, False, False]})
+    answers = pd.DataFrame({"goal_id": ["G02", "G02"], "stakeholder_group": ["government", "private"], "n": [None, None], "suppressed": ["True", "True"]})
+    pairs = pd.DataFrame({"goal_id": ["G01", "G02", "G02", "G03"], "group_a": ["academia", "academia", "academia", "government"],
+                          "group_b": ["private", "community", "private", "private"], "n_a": [3, 9, 9, 20], "n_b": [30, 12, 2, 30]})
+    assert perception.pairs_of_hidden_groups(pairs, published=scores).tolist() == [True, False, False, False]
+    assert perception.pairs_of_hidden_groups(pairs, published=[scores, answers]).tolist() == [True, False, True, False]
+    # the same pairs by dimension, named in other columns
+    by_dimension = pairs.rename(columns={"goal_id": "dimension_id", "group_a": "first", "group_b": "second"})
+    answers_by_dimension = answers.rename(columns={"goal_id": "dimension_id"})
+    assert perception.pairs_of_hidden_groups(by_dimension, published=[answers_by_dimension], unit="dimension_id", named=("first", "second")).tolist() == [False, False, True, False]
+    with pytest.raises(KeyError, match="suppressed"):
+        perception.pairs_of_hidden_groups(pairs, published=[scores.drop(columns="suppressed")])

@@ -80,7 +80,7 @@ from ._common import (
     QUADRANTS,
 )
 from .consensus import consensus
-from .differences import group_differences, mode_effect, posthoc, report_tests
+from .differences import group_differences, mode_effect, pairs_of_hidden_groups, posthoc, report_tests
 from .figures import agreement_plot, comparison_plot, importance_performance_plot, likert_bars, resilience_wheel, score_heatmap
 from .findings import findings_questionnaire, findings_weighted, findings_workshop
 from .ratings import activity_scores, has_groups, has_ratings, ratings_frame, respondents
@@ -124,6 +124,7 @@ __all__ = [
     "likert_bars",
     "likert_counts",
     "mode_effect",
+    "pairs_of_hidden_groups",
     "posthoc",
     "report_tests",
     "ratings_frame",

@@ -319,3 +319,47 @@ def report_tests(data: pd.DataFrame, *, between: str = "stakeholder_group", p_ad
     if "mode_effect" in primary:
         tables["mode_effect"] = primary["mode_effect"]
     return stats.adjust_family(tables, method=method, alpha=alpha)
+
+
+def pairs_of_hidden_groups(pairs: pd.DataFrame, *, published, between: str = "stakeholder_group", unit: str = "goal_id", named=("group_a", "group_b")) -> np.ndarray:
+    """Which pairs of groups to hide because a published group table hides one of their groups' cells.
+
+    A pair shows each of its groups' raters of the goal (``n_a``, ``n_b``): wherever a
+    table of the groups' scores or answers hides a group's cell of a goal, that count
+    would give it back, so the pair is hidden with it.
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        Dunn's pairs (``report_tests(...)["group_pairs"]``), with ``unit`` and the
+        ``named`` group columns.
+    published : DataFrame or sequence of DataFrame
+        The group tables as published (:meth:`pra_lib.publishing.report.Report.table`),
+        each with ``unit``, ``between`` and ``suppressed`` columns.
+    between : str
+        The group column of the published tables.
+    unit : str
+        The goal (or dimension) column.
+    named : tuple of str
+        The columns of ``pairs`` naming its two groups.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One per pair: pass it as ``hidden_with``.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"goal_id": ["G01", "G01"], "stakeholder_group": ["academia", "government"], "n": [None, 9], "suppressed": [True, False]})
+    >>> pairs = pd.DataFrame({"goal_id": ["G01", "G02"], "group_a": ["academia", "academia"], "group_b": ["government", "government"]})
+    >>> pairs_of_hidden_groups(pairs, published=[scores]).tolist()
+    [True, False]
+    """
+    from ..publishing.disclosure_linked import rows_of_hidden_lines
+
+    tables = [published] if isinstance(published, pd.DataFrame) else list(published)
+    on = [{unit: unit, group: between} for group in named]
+    hidden = np.zeros(len(pairs), dtype=bool)
+    for table in tables:
+        hidden |= rows_of_hidden_lines(pairs, published=table, parts=table, dims=[unit, between], on=on)
+    return hidden

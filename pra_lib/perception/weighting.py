@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..publishing.disclosure_linked import rows_of_hidden_lines
 from ..stats.ratings import _DENSE, _factor
 from ..stats.weights import WEIGHT, add_weights, design_effect
 from ._common import _UNIT, _check_level, _round, _sort, _unit_table
@@ -171,3 +172,42 @@ def withhold_weighted_shares(data: pd.DataFrame, *, published: pd.DataFrame, mar
     out = data.copy()
     out["weighted_share"] = out["weighted_share"].astype(float).mask(rows)
     return out
+
+
+NO_VALUE = "(no value)"  # the category of a weighting margin (margin_table) for respondents without a value: they get no weight
+
+
+def rows_hidden_with_unweighted(design: pd.DataFrame, *, margins: pd.DataFrame) -> np.ndarray:
+    """Which rows of the design effect to hide with a hidden ``"(no value)"`` row of the weighting margins.
+
+    The design effect's weighted respondents are a margin's respondents less those
+    without a value in it (:data:`NO_VALUE`, who get no weight); the margin's total is
+    public, so where the margins hide that row, the design effect's ``n`` of the same
+    weighting method would give it back, and is hidden with it.
+
+    Parameters
+    ----------
+    design : pandas.DataFrame
+        :func:`pra_lib.stats.weights.weight_summary`, with a ``method`` column.
+    margins : pandas.DataFrame
+        The weighting margins as published (:meth:`pra_lib.publishing.report.Report.table`
+        of :func:`pra_lib.stats.weights.margin_table`), with ``method``, ``variable``,
+        ``category`` and ``suppressed``.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One per row of ``design``: pass it as ``hidden_with``.
+
+    Examples
+    --------
+    >>> margins = pd.DataFrame({"method": ["raking"] * 2, "variable": ["area"] * 2, "category": ["north", NO_VALUE], "n": [24, None], "suppressed": [False, True]})
+    >>> rows_hidden_with_unweighted(pd.DataFrame({"method": ["raking"], "n": [24]}), margins=margins).tolist()
+    [True]
+    """
+    missing = [c for c in ("method", "variable", "category", "suppressed") if c not in margins] + [c for c in ("method",) if c not in design]
+    if missing:
+        raise KeyError(f"rows_hidden_with_unweighted: columns {missing} are missing (design: {', '.join(map(str, design.columns))}; "
+                       f"margins: {', '.join(map(str, margins.columns))})")
+    without_value = margins[margins["category"].astype(object).eq(NO_VALUE)]
+    return rows_of_hidden_lines(design, published=margins, dims=["method", "variable", "category"], parts=without_value, on={"method": "method"})

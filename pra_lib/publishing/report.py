@@ -273,6 +273,66 @@ class Report:
         """
         _check_name(name)
         activity_id = activity_id or self.activity_id
+        published = self.protect(data, name, count=count, columns=columns, dims=dims, activity_id=activity_id, measure=measure, hidden_with=hidden_with)
+        self.tables[name] = published
+        self.declarations[name] = {
+            "count": count,
+            "measure": measure,
+            "dims": list(dims or []),
+            "activity_id": None if "activity_id" in data else activity_id,
+            "columns": [str(c) for c in published.columns],
+            "other_counts": _other_counts(other_counts, published, name),
+        }
+        if count is not None and measure and (activity_id, measure, name) in self.margins:
+            self.declarations[name]["margins"] = self.margins[(activity_id, measure, name)]  # the sums taken as public
+        csv = neutralise_formulas(published).to_csv(index=False, lineterminator="\n")
+        atomic_write_text(self.output_dir / "tables" / f"{name}.csv", csv)
+        atomic_write_text(self.output_dir / "tables" / "_tables.json", self._declaration_json())
+        self._workbook_changed(name)
+        return published
+
+    def protect(
+        self,
+        data: pd.DataFrame,
+        name: str,
+        *,
+        count: str | None = "n",
+        columns: list[str] | None = None,
+        dims: list[str] | None = None,
+        activity_id: str | None = None,
+        measure: str | None = None,
+        other_counts: dict | None = None,
+        hidden_with=None,
+    ) -> pd.DataFrame:
+        """The table as :meth:`table` would publish it, without writing or recording anything.
+
+        A dry run: what the table would hide, for a table whose other columns depend on it
+        (a weighting margin that hides an area withholds all its weighted shares). The
+        suppression is the one :meth:`table` applies with the same arguments (the run's
+        disclosure plan, cells hidden to protect a linked table, ``hidden_with``), and the
+        result has been through the same privacy gate; no file, declaration or workbook
+        sheet is written, so the table is published once, by :meth:`table`.
+
+        Parameters
+        ----------
+        data, name, count, columns, dims, activity_id, measure, other_counts, hidden_with
+            As for :meth:`table`, so that one dict of options serves both calls;
+            ``other_counts`` is checked against the table as :meth:`table` checks it.
+
+        Returns
+        -------
+        DataFrame
+            The protected table: a hidden number is missing, and ``suppressed`` and
+            ``suppression`` (``primary`` / ``complementary``) say which rows are hidden and why.
+
+        Examples
+        --------
+        >>> options = dict(dims=["method", "variable", "category"], measure="respondents_by_weighting_margin")  # doctest: +SKIP
+        >>> would_hide = report.protect(margin_rows, "weighting_margins", **options)                           # doctest: +SKIP
+        >>> report.table(withhold_weighted_shares(margin_rows, published=would_hide), "weighting_margins", **options)  # doctest: +SKIP
+        """
+        _check_name(name)
+        activity_id = activity_id or self.activity_id
         if hidden_with is not None:
             hidden_with = pd.Series(list(hidden_with), dtype=bool).to_numpy()
             if len(hidden_with) != len(data):
@@ -298,21 +358,7 @@ class Report:
 
                 published = hide_rows(published, hidden_with, count=count, columns=columns, dims=dims or [])  # a row of no one still carries other counts
         published = publishable(published, name=name)
-        self.tables[name] = published
-        self.declarations[name] = {
-            "count": count,
-            "measure": measure,
-            "dims": list(dims or []),
-            "activity_id": None if "activity_id" in data else activity_id,
-            "columns": [str(c) for c in published.columns],
-            "other_counts": _other_counts(other_counts, published, name),
-        }
-        if count is not None and measure and (activity_id, measure, name) in self.margins:
-            self.declarations[name]["margins"] = self.margins[(activity_id, measure, name)]  # the sums taken as public
-        csv = neutralise_formulas(published).to_csv(index=False, lineterminator="\n")
-        atomic_write_text(self.output_dir / "tables" / f"{name}.csv", csv)
-        atomic_write_text(self.output_dir / "tables" / "_tables.json", self._declaration_json())
-        self._workbook_changed(name)
+        _other_counts(other_counts, published, name)  # a dry run fails where the table would
         return published
 
     def link_tables(self, tables: dict, *, dims: dict, measure: str, activity_id: str | None = None, count: str = "n", people: pd.DataFrame | None = None, person: str = "respondent_id", published=()) -> pd.DataFrame:
