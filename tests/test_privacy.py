@@ -375,3 +375,147 @@ def test_escaping_never_hides_personal_data_from_the_screen():
     escaped = "siti \\[at\\] example \\[dot\\] com, budi\\_santoso@gmail.com"
     assert screen_text(escaped) == f"{REDACTED}, {REDACTED}"
     assert "siti" not in safe_markdown(escaped) and "budi" not in safe_markdown(escaped)
+
+
+# --------------------------------------------------------------------------- what a reader sees
+# A reader sees "０８１２" as 0812 and does not see a zero-width space: the gate reads the text
+# as it is seen (NFKC, invisible characters dropped, look-alike letters among digits read as
+# digits, a hex prefix dropped), and redacts it at its place in the text as written.
+
+ZWSP, ZWJ, SHY, LRM = "\u200b", "\u200d", "\u00ad", "\u200e"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+62-812-5550-1999",
+        "(021) 555 0199",
+        "62 812 5550 1999",
+        "0812-5550-1999",
+        "+62812 5550 1999",
+        "08l2 5550 1999",  # the letter l for 1
+        "0812 555O 1999",  # the letter O for 0
+        "O812 5550 1999",
+        "\uff10\uff18\uff11\uff12\uff15\uff15\uff15\uff10\uff11\uff19\uff19\uff19",  # full-width digits
+        "\uff0b\uff16\uff12 812 5550 1999",  # full-width plus and country code
+        "\u0660\u0668\u0661\u0662\u0665\u0665\u0665\u0660\u0661\u0669\u0669\u0669",  # Arabic-Indic digits
+        f"08{ZWSP}12{ZWSP}5550{ZWSP}1999",
+        f"0812{ZWJ}5550{SHY}1999",
+        f"{LRM}+62 812 5550 1999",
+        "0812\u20135550\u20131999",  # en dashes
+        "0812\u22125550\u22121999",  # minus signs
+        "0812/5550/1999",
+        "0812_5550_1999",
+        "0812\\_5550\\_1999",  # underscores escaped for Markdown
+        "0x812 5550 1999",  # a hex prefix
+        "0x81255501999",
+        "0x0812-5550-1999",
+        "ab-0812-5550-1999",  # a hex-looking prefix is not a record id
+        "No.0812-5550-1999",
+        "Telp.0812 5550 1999",
+    ],
+)
+def test_phone_numbers_written_to_evade_the_screen_are_found_and_redacted_whole(text):
+    assert _kinds(text) == {"phone number"}
+    screened = screen_text(f"call {text} now")
+    assert screened.startswith("call ") and screened.endswith(" now")
+    assert not any(ch.isdigit() for ch in screened.replace(REDACTED, "")), screened
+
+
+@pytest.mark.parametrize("text", ["0812 5550 1999 ext 12", "0812 5550 1999 ext. 12", "0812-5550-1999 x12", "(021) 555 0199 psw. 4", "+62 21 555 1234, ext 305"])
+def test_an_extension_is_redacted_with_its_number(text):
+    assert screen_text(text) == REDACTED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\uff13\uff11\uff17\uff11\uff11\uff11\uff17\uff13\uff17\uff14\uff17\uff16\uff10\uff11\uff19\uff19",
+        f"3171{ZWSP}1173{ZWSP}7476{ZWSP}0199",
+        f"317111737{SHY}4760199",
+        "3171\u20131173\u20137476\u20130199",
+        "3171 1173 7476 Ol99",
+    ],
+)
+def test_a_nik_with_full_width_invisible_or_look_alike_characters_is_found(text):
+    assert _kinds(text) == {"NIK (16-digit national id)"}
+    assert screen_text(f"NIK: {text}.") == f"NIK: {REDACTED}."
+
+
+def test_a_hex_looking_prefix_does_not_make_a_nik_a_record_id():
+    # five dash-joined hex groups of 32 hex digits are a record id (see the uuid test above); "ab-" is not
+    assert screen_text("NIK: ab-3171-1173-7476-0199.") == f"NIK: ab-{REDACTED}."
+    assert screen_text("ab-cd-3171-1173-7476-0199") == f"ab-cd-{REDACTED}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\uff42\uff55\uff44\uff49\uff20\uff47\uff4d\uff41\uff49\uff4c\uff0e\uff43\uff4f\uff4d",  # all full-width
+        "budi\uff20gmail\uff0ecom",
+        f"bu{ZWSP}di@gmail.com",
+        f"budi{ZWSP}@gmail.com",
+        f"budi@{ZWSP}gmail.com",
+        f"budi{SHY}@gmail{ZWJ}.com",
+        "budi\uff08at\uff09gmail.com",  # full-width parentheses
+    ],
+)
+def test_an_e_mail_with_full_width_or_invisible_characters_is_found_and_redacted_whole(text):
+    assert _kinds(text) == {"e-mail address"}
+    assert screen_text(f"write to {text} today") == f"write to {REDACTED} today"
+
+
+def test_a_title_and_a_name_in_full_width_letters_are_found():
+    assert _kinds("Pak \uff22\uff55\uff44\uff49 Santoso") == {"person's name after a title"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # what the reports print: dates, years, counts, p-values, codes, section numbers
+        "2017-05-12",
+        "12/05/2017",
+        "T3: 08/12/2017",
+        "2017\u20132018",
+        "2015\u20132016\u20132017\u20132018",
+        "G01",
+        "\uff27\uff10\uff11",
+        "1.2.3",
+        "p = 0.0012",
+        "p < 0.001",
+        "n = 625",
+        "48 of 625 (7,7%)",
+        "0.08125550199912",
+        "12,345,678",
+        "Rp 1.234.567.890",
+        "x 12",
+        "Ext 12",
+        "0x1F",
+        "COVID-19, 2020",
+        "SH01 ST02 G10 FA3",
+        "I 2017",
+        "Ol 2017",
+        # record ids
+        "1e6042d9-ed52-404549-949190-0153feb6284a",
+        "a1b2c3d4-0812-5550-2888-abcdef123456",
+    ],
+)
+def test_what_the_reports_print_is_not_taken_for_personal_data_in_any_width(text):
+    assert find_personal_data(text) == []
+    assert screen_text(text) == text
+
+
+def test_findings_are_placed_in_the_text_as_written():
+    text = f"ask {LRM}budi{ZWSP}@gmail.com or 0x0812\u20135550\u20131999, thanks"
+    spans = [(what, text[a:b]) for what, a, b in find_personal_data(text)]
+    assert spans == [("e-mail address", f"budi{ZWSP}@gmail.com"), ("phone number", "0x0812\u20135550\u20131999")]
+    assert screen_text(text) == f"ask {LRM}{REDACTED} or {REDACTED}, thanks"
+
+
+def test_a_table_cell_written_to_evade_the_screen_is_redacted_and_refused_unredacted():
+    table = pd.DataFrame({"agency": ["BPBD, HP \uff10\uff18\uff11\uff12 5550 1999", f"Dinas, NIK 3171{ZWSP}1173{ZWSP}7476{ZWSP}0199"], "n": [12, 9]})
+    assert publishable(table, name="agencies")["agency"].tolist() == [f"BPBD, HP {REDACTED}", f"Dinas, NIK {REDACTED}"]
+    with pytest.raises(PersonalDataError, match="row 0 holds what looks like a phone number"):
+        check_no_personal_data(table, name="agencies")
+    with pytest.raises(PersonalDataError, match="column 'agency', row 1 holds what looks like a NIK"):
+        check_no_personal_data(table.iloc[[0, 1]].assign(agency=["BPBD", table["agency"][1]]), name="agencies")

@@ -92,7 +92,9 @@ def screen_text(text, *, marker: str = REDACTED):
 
     Detects NIKs, phone numbers and e-mail addresses in their common Indonesian forms,
     also spaced, dashed, dotted and obfuscated, and a person named after a title (see
-    :mod:`pra_lib.assessment.personal_data`). Anything that is not a string is returned
+    :mod:`pra_lib.assessment.personal_data`). The text is read as a reader sees it
+    (full-width characters folded, zero-width characters ignored, ``08l2`` read as
+    ``0812``), and each finding is replaced where it stands in the text as written. Anything that is not a string is returned
     unchanged: numbers are not text.
 
     Parameters
@@ -111,6 +113,8 @@ def screen_text(text, *, marker: str = REDACTED):
     --------
     >>> screen_text("Flooding (ask Pak Budi Santoso, 0812.5550.2888)")
     'Flooding (ask [redacted], [redacted])'
+    >>> screen_text("HP \uff10\uff18\uff11\uff12\u200b5550 1999 ext 12, 2017-05-12")
+    'HP [redacted], 2017-05-12'
     """
     if not isinstance(text, str):
         return text
