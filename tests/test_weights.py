@@ -455,3 +455,71 @@ def test_a_margin_that_hides_an_area_publishes_none_of_its_weighted_shares():
     assert kept["weighted_share"].tolist() == data["weighted_share"].tolist()
     with pytest.raises(KeyError, match="suppressed"):
         withhold_weighted_shares(data, published=data)
+
+
+def test_hidden_areas_and_people_with_no_area_weigh_as_one_cell():
+    # Post-stratification by hand: 6 respondents in north (half the population), 3 in south
+    # (30%), 1 on the isle (20%) and 1 with no area. The margins table hides the isle, south
+    # and the person with no area: their weighting cell holds 5 of the 11 respondents and 50%
+    # of the population, so each of them weighs 0.5 / (5 / 11) = 1.1, and north 0.5 / (6 / 11) = 11/12.
+    from pra_lib.perception.weighting import NO_VALUE, POOLED, provisional_margins, weighting_cells
+
+    people = pd.DataFrame({"respondent_id": [f"p{i}" for i in range(11)], "area": ["north"] * 6 + ["south"] * 3 + ["isle", None]})
+    margins = {"area": {"north": 500, "south": 300, "isle": 200}}
+    first = provisional_margins(people, margins=margins)
+    assert first["category"].tolist() == ["north", "south", "isle", NO_VALUE] and first["n"].tolist() == [6, 3, 1, 1]
+    published = first.assign(suppressed=[False, True, True, True])
+    cells = weighting_cells(people, margins=margins, published=published)
+    assert cells.pooled == {"area": sorted(["isle", NO_VALUE, "south"])}
+    assert cells.margins == {"area": {"north": 500, POOLED: 500.0}}
+    assert people["area"].iloc[-2] == "isle" and pd.isna(people["area"].iloc[-1]), "the input is not modified"
+    w = weights.survey_weights(cells.respondents, margins=cells.margins)
+    np.testing.assert_allclose(w.to_numpy(), [11 / 12] * 6 + [1.1] * 5)
+    # So a weighted mean is the same for every split of the hidden respondents and their
+    # ratings that keeps the hidden total: it gives no split back.
+    ratings = np.array([3, 3, 4, 2, 3, 5, 1, 2, 2, 5, 4], dtype=float)
+    moved = ratings.copy()
+    moved[6:] = moved[6:][::-1]
+    assert np.average(ratings, weights=w) == pytest.approx(np.average(moved, weights=w), rel=1e-15)
+    # A margins table that hides nothing, or none, leaves the cells as collected (no area: no weight).
+    for shown in (first.assign(suppressed=False), None):
+        same = weighting_cells(people, margins=margins, published=shown)
+        assert same.pooled == {} and same.respondents is people and same.margins == margins
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # the person with no area gets no weight
+            plain = weights.survey_weights(same.respondents, margins=same.margins)
+        assert np.isnan(plain.iloc[-1]) and plain.iloc[6] != pytest.approx(plain.iloc[9])
+    with pytest.raises(KeyError, match="suppressed"):
+        weighting_cells(people, margins=margins, published=first)
+
+
+def test_design_effect_stays_published_when_everyone_has_a_weight():
+    from pra_lib.perception.weighting import NO_VALUE, rows_hidden_with_unweighted
+
+    margins = pd.DataFrame({"method": ["raking"] * 2, "variable": ["area"] * 2, "category": ["north", NO_VALUE], "n": [24, None], "suppressed": [False, True]})
+    design = pd.DataFrame({"method": ["raking"], "n": [27]})
+    assert rows_hidden_with_unweighted(design, margins=margins).tolist() == [True]
+    assert rows_hidden_with_unweighted(design, margins=margins, weights=pd.Series([1.0, np.nan])).tolist() == [True]
+    assert rows_hidden_with_unweighted(design, margins=margins, weights=pd.Series([1.0, 0.5])).tolist() == [False]
+
+
+def test_a_goal_hidden_in_cells_that_weigh_differently_hides_its_comparison():
+    # Two areas hidden for G02 only (a table by area may hide more than the margins): north
+    # weighs 0.8 and south 1.6, so G02's weighted mean is a second, differently weighted sum
+    # of their answers and would give each back with the goal's total. G01 hides nothing;
+    # G03 hides south and the person with no area, who weigh alike in one pooled cell.
+    from pra_lib.perception.weighting import rows_weighted_apart
+    from pra_lib.publishing.disclosure_plan import CITYWIDE
+
+    people = pd.DataFrame({"respondent_id": list("abcdef"), "area": ["north"] * 3 + ["south", "south", None]})
+    w = pd.Series([0.8, 0.8, 0.8, 1.6, 1.6, 1.6], index=list("abcdef"))
+    shown = pd.DataFrame({"goal_id": ["G01"] * 3 + ["G02"] * 3 + ["G03"] * 3, "area": ["north", "south", CITYWIDE] * 3,
+                          "suppressed": [False] * 3 + [True, True, False] + [False, True, True], "answers_withheld": False})
+    comparison = pd.DataFrame({"goal_id": ["G01", "G01", "G02", "G02", "G03", "G03"], "estimate": ["unweighted", "weighted"] * 3})
+    assert rows_weighted_apart(comparison, published=shown, people=people, weights=w).tolist() == [False, False, True, True, False, False]
+    # A person with no weight differs from any weight; withheld answers count as hidden.
+    unweighted = w.copy()
+    unweighted["f"] = np.nan
+    assert rows_weighted_apart(comparison, published=shown, people=people, weights=unweighted).tolist() == [False, False, True, True, True, True]
+    withheld = shown.assign(suppressed=False, answers_withheld=[False] * 3 + [True, True, False] + [False] * 3)
+    assert rows_weighted_apart(comparison, published=withheld, people=people, weights=w).tolist() == [False, False, True, True, False, False]
