@@ -795,3 +795,181 @@ def test_every_quadrant_is_withheld_with_the_centre_it_was_decided_against(tmp_p
     assert ipa["performance_centre"].isna().all()
     assert ipa[["quadrant", "candidate_weakness"]].isna().all().all(), ipa[["quadrant", "candidate_weakness"]]
     assert ipa.drop(index="G01")["performance"].notna().all(), "the other goals' performance stays"
+
+
+# --- Tests over another breakdown than the withheld one, and alpha of averaged ratings ------------
+
+def _on_channels(total: dict[str, np.ndarray], online: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Long ratings of one goal: each group's answers per category, ``online`` of them online, the rest on paper."""
+    rows = []
+    for group, counts in total.items():
+        for category, k in enumerate(counts):
+            for j in range(int(k)):
+                rows.append({"respondent_id": f"{group}-{category}-{j}", "goal_id": "G01", "rating": float(category + 1), "dont_know": False,
+                             "stakeholder_group": group, "channel": "online" if j < online[group][category] else "offline"})
+    return pd.DataFrame(rows)
+
+
+def _parts(counts, size: int) -> np.ndarray:
+    """Every way to take ``size`` answers out of the answers per category ``counts``."""
+    import itertools
+
+    found = [c for c in itertools.product(*(range(int(k) + 1) for k in counts)) if sum(c) == size]
+    return np.array(found, dtype=int).reshape(-1, len(counts))
+
+
+def _mode_statistics(on: np.ndarray, off: np.ndarray) -> tuple:
+    """U of the online answers (ties count half) and the two channel means, from answers per category by channel."""
+    below = np.cumsum(off, axis=-1) - off
+    scale = np.arange(1, 6)
+    return (np.round((on * (below + 0.5 * off)).sum(-1), 9), np.round((on * scale).sum(-1) / on.sum(-1), 9),
+            np.round((off * scale).sum(-1) / off.sum(-1), 9))
+
+
+@pytest.mark.filterwarnings("ignore:mann_whitney. an empty sample:RuntimeWarning")  # the goals no one rated here
+def test_the_mode_effect_of_a_goal_with_a_withheld_group_can_give_the_group_back_and_is_withheld():
+    """The mode effect compares channels, not groups, but rests on the goal's answers by
+    channel, which nothing publishes, while the respondents by group and channel are
+    published (01's ``respondents``). Enumerated as a reader would: for every split of the
+    withheld pool (government, primary, and academia, its companion) that the goal's total
+    allows, every way the groups' answers could fall on the two channels given how many of
+    each group answered on each. When government answered online and everyone else on
+    paper, the published U and channel means fit 4 of the 120 splits (the true one among
+    them); when academia and community answered on both channels, all 120 fit. The rule
+    cannot tell the two apart from the published tables alone, so the mode effect of a goal
+    with a withheld group is withheld (``withhold_mode_effect``)."""
+    from pra_lib import perception
+    from pra_lib.publishing.score_disclosure import withhold_mode_effect
+
+    total = {"gov": np.array([0, 0, 1, 8, 1]), "aca": np.array([2, 1, 3, 2, 2]), "com": np.array([3, 3, 3, 3, 3]), "pri": np.array([1, 4, 2, 5, 3])}
+    decided = withheld_groups(answers({g: list(c) for g, c in total.items()}), cells=CELLS, within=["goal_id"], min_cell_size=M)
+    assert decided["withheld_as"].tolist() == ["primary", "complementary", "", ""]
+    none = np.zeros(5, dtype=int)
+    layouts = {"aligned": {"gov": total["gov"], "aca": none, "com": none, "pri": none},
+               "mixed": {"gov": total["gov"], "aca": np.array([1, 0, 1, 1, 1]), "com": np.array([1, 1, 1, 1, 1]), "pri": none}}
+    pool = total["gov"] + total["aca"]
+    splits = [np.array(g) for g in np.ndindex(*(pool + 1)) if sum(g) == total["gov"].sum()]
+    everyone = sum(total.values())
+    fitting = {}
+    for name, online in layouts.items():
+        frame = _on_channels(total, online)
+        published = perception.mode_effect(frame).set_index("goal_id").loc["G01"]
+        truth = _mode_statistics(sum(online.values()), everyone - sum(online.values()))
+        assert published["u"] == truth[0] and published["mean_online"] == pytest.approx(truth[1], abs=1e-5)
+        on_line = {g: int(c.sum()) for g, c in online.items()}
+        others = _parts(total["com"], on_line["com"])[:, None, None, :] + _parts(total["pri"], on_line["pri"])[None, :, None, :]
+        fits = []
+        for gov in splits:
+            ways = (_parts(gov, on_line["gov"])[:, None, :] + _parts(pool - gov, on_line["aca"])[None, :, :]).reshape(-1, 5)
+            on = (others.reshape(-1, 1, 5) + ways[None, :, :]).reshape(-1, 5)
+            u, mean_on, mean_off = _mode_statistics(on, everyone - on)
+            if ((u == truth[0]) & (mean_on == truth[1]) & (mean_off == truth[2])).any():
+                fits.append(tuple(int(v) for v in gov))
+        assert tuple(total["gov"]) in fits
+        fitting[name] = len(fits)
+    assert len(splits) == 120 and fitting == {"aligned": 4, "mixed": 120}, fitting
+
+    mode = perception.mode_effect(_on_channels(total, layouts["aligned"]))
+    out = withhold_mode_effect(mode, decided).set_index("goal_id")
+    assert out.loc["G01", ["u", "rank_biserial", "pvalue", "pvalue_adj", "significant", "mean_online", "mean_offline", "mean_difference"]].isna().all()
+    assert bool(out.loc["G01", "test_withheld"]) and out.loc["G01", ["n_online", "n_offline"]].tolist() == [10, 40], "the n's stay published"
+    assert out.loc["G02", "test_withheld"] == False and out.loc["G02", ["u", "mean_online"]].isna().all(), "a goal nobody rated has nothing to withhold"  # noqa: E712
+    assert mode["u"].notna().iloc[0], "the input is not modified"
+
+
+@pytest.mark.filterwarnings("ignore:group_differences. nobody rated:RuntimeWarning")  # the goals no one rated here
+def test_a_test_by_stakeholder_group_tells_nothing_of_how_withheld_workshop_tables_split():
+    """While two workshop tables' answers to a goal are withheld (T2 answered alike, T1 is its
+    companion), the goal's Kruskal-Wallis test by stakeholder group stays published: it is
+    a function of the groups' answers per category (01 publishes them). Enumerated: every
+    split of the two tables' pool has a seating that keeps the groups' answers (each table
+    seats 6 of government and 6 of community: all 192 splits of its 12) gives the published
+    H exactly."""
+    from pra_lib import perception
+
+    seats = {"T1": {"gov": [1, 1, 2, 1, 1], "com": [2, 1, 1, 1, 1]}, "T2": {"gov": [0, 0, 0, 6, 0], "com": [0, 0, 0, 5, 1]},
+             "T3": {"gov": [1, 2, 1, 1, 1], "com": [1, 1, 2, 1, 1]}}
+
+    def frame(layout):
+        rows = []
+        for table, groups in layout.items():
+            for group, counts in groups.items():
+                for i, rating in enumerate(_ratings(counts)):
+                    rows.append({"respondent_id": f"{table}-{group}-{i}", "goal_id": "G01", "rating": float(rating), "dont_know": False,
+                                 "workshop_table": table, "stakeholder_group": group})
+        return pd.DataFrame(rows)
+
+    truth = frame(seats)
+    decided = withheld_groups(perception.likert_counts(truth, by="workshop_table"), cells=["goal_id", "workshop_table"], within=["goal_id"], min_cell_size=M)
+    assert decided[decided["goal_id"].eq("G01")].set_index("workshop_table")["answers_withheld"].to_dict() == {"T1": True, "T2": True, "T3": False}
+    published_h = perception.group_differences(truth, between="stakeholder_group").set_index("goal_id").loc["G01", "h"]
+    pools = {g: np.add(seats["T1"][g], seats["T2"][g]) for g in ("gov", "com")}
+    table_pool = pools["gov"] + pools["com"]
+    splits = [np.array(s) for s in np.ndindex(*(table_pool + 1)) if sum(s) == 12]
+    values, realised = set(), 0
+    for t2 in splits:
+        for gov in _parts(pools["gov"], 6):
+            com = t2 - gov
+            if (com < 0).any() or (com > pools["com"]).any():
+                continue
+            layout = {**seats, "T2": {"gov": list(gov), "com": list(com)}, "T1": {"gov": list(pools["gov"] - gov), "com": list(pools["com"] - com)}}
+            values.add(perception.group_differences(frame(layout), between="stakeholder_group").set_index("goal_id").loc["G01", "h"])
+            realised += 1
+            break  # one layout per split is enough: H is the same for all
+    assert realised == len(splits) == 192 and values == {published_h}, "H by group is a function of the groups' published answers"
+
+
+def test_the_alpha_of_averaged_ratings_is_withheld_as_whole_ratings_are():
+    """A goal's rating is the mean of its indicators' when a rater rated several: not a whole
+    number. The decision to withhold reads the ratings rounded to the scale (as
+    ``likert_counts`` publishes them; rounding never spreads answers that were alike), so
+    T2, whose averaged ratings of G01 (3.5, 4 and 4.5) all round to 4, is withheld, with a
+    companion. Enumerated as for whole ratings (with the smallest threshold a run allows,
+    3, to keep the tables small): of the ways to deal the withheld pool of averaged ratings
+    between T2 and its companion, T2's alpha fits only the true one of 144, so it is
+    withheld with its reading; everyone's alpha pools each goal's ratings whoever gave
+    them, is the same for every way, and stays."""
+    from pra_lib import perception
+    from pra_lib.publishing.score_disclosure import withhold_tests
+
+    k = 3
+    halves = {"T1": {"G01": [1.0, 1.5, 2.5, 3.0, 3.5, 4.5], "G02": [1.5, 2.0, 3.0, 3.5, 4.0, 5.0], "G03": [2.0, 2.5, 3.0, 4.0, 4.5, 1.0]},
+              "T2": {"G01": [3.5, 4.0, 4.5, 4.0, 4.0, 3.5], "G02": [2.5, 3.0, 1.5, 4.5, 3.5, 2.0], "G03": [1.0, 3.0, 5.0, 2.5, 4.0, 3.5]},
+              "T3": {"G01": [2.0, 3.0, 4.0, 5.0, 1.0, 3.5], "G02": [3.0, 2.0, 4.5, 1.0, 5.0, 3.5], "G03": [4.5, 2.0, 1.5, 3.0, 5.0, 2.5]}}
+
+    def frame(layout):
+        # each rater's goal rating is the mean of two whole-number indicator ratings
+        rows = []
+        for table, goals in layout.items():
+            for goal, ratings in goals.items():
+                for i, r in enumerate(ratings):
+                    for j, value in enumerate((math.floor(r), math.ceil(r))):
+                        rows.append({"respondent_id": f"{table}-{i}", "goal_id": goal, "indicator_id": f"{goal}.{j}", "rating": float(value),
+                                     "dont_know": False, "workshop_table": table})
+        return pd.DataFrame(rows)
+
+    truth = frame(halves)
+    with pytest.warns(RuntimeWarning, match="rounded"):
+        counts = perception.likert_counts(truth, by="workshop_table")
+    decided = withheld_groups(counts, cells=["goal_id", "workshop_table"], within=["goal_id"], min_cell_size=k)
+    hidden = decided[decided["answers_withheld"]].set_index("workshop_table")
+    assert hidden["goal_id"].tolist() == ["G01", "G01"] and hidden.loc["T2", "withheld_as"] == "primary"
+    companion = hidden.index[hidden["withheld_as"].eq("complementary")].item()
+    published = perception.agreement(truth, by="workshop_table").set_index("workshop_table")
+    assert published["alpha"].notna().all()
+
+    values, counts_ = np.unique(halves["T2"]["G01"] + halves[companion]["G01"], return_counts=True)
+    splits = _parts(counts_, 6)
+    fits, everyone = [], set()
+    for take in splits:
+        t2, rest = list(np.repeat(values, take)), list(np.repeat(values, counts_ - take))
+        alpha = perception.agreement(frame({**halves, "T2": {**halves["T2"], "G01": t2}, companion: {**halves[companion], "G01": rest}}),
+                                     by="workshop_table").set_index("workshop_table")["alpha"]
+        if alpha["T2"] == published.loc["T2", "alpha"]:
+            fits.append(sorted(t2))
+        everyone.add(alpha[perception.ALL])
+    assert len(splits) == 144 and fits == [sorted(halves["T2"]["G01"])], "T2's alpha gives its averaged ratings back"
+    assert everyone == {published.loc[perception.ALL, "alpha"]}, "everyone's alpha is the same whichever table gave which averaged rating"
+    out = withhold_tests(published.reset_index(), decided).set_index("workshop_table")
+    assert out.loc[["T2", companion], ["alpha", "interpretation"]].isna().all().all()
+    assert out["test_withheld"].to_dict() == {"T1": True, "T2": True, "T3": True, perception.ALL: False} | {t: t in ("T2", companion) for t in ("T1", "T3")}

@@ -30,6 +30,10 @@ table that describes the group's answers:
   back. A test between two published groups stays: its ranks are pooled over all groups,
   but only through the goal's answers per category, which are published, so it tells
   nothing of how the withheld groups split them.
+- :func:`withhold_mode_effect` withholds the mode effect (channels compared per goal) of a
+  goal whose answers another breakdown withholds (a stakeholder group, an area): its U and
+  channel means rest on the goal's answers by channel, which nothing publishes, and with
+  the respondents by group and channel they give a withheld group back.
 - :func:`withhold_pooled` withholds a statistic pooled over every goal or focus area
   (the Krippendorff's alpha of all respondents together) when one of them is withheld as
   a whole (everyone answered it alike), and :func:`roll_up` carries a decision from goals
@@ -456,10 +460,68 @@ def withhold_tests(
             raise KeyError(f"withhold_tests: the table shares none of the columns that identify the groups ({keys}; columns: {', '.join(map(str, out.columns))})")
         withheld = set(_row_keys(hidden, shared))
         hide = np.array([k in withheld for k in _row_keys(out, shared)], dtype=bool)
-    out["test_withheld"] = hide
+    # a table passed once per decision (channels, then groups) stays withheld where it was
+    before = out["test_withheld"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "test_withheld" in out else np.zeros(len(out), dtype=bool)
+    out["test_withheld"] = before | hide
     if hide.any():
         for col in [c for c in (TEST_STATISTICS if columns is None else columns) if c in out]:
             out[col] = _missing_where(out[col], hide)
+    return out
+
+
+#: The mode effect's statistics: its test and each channel's mean, all functions of the
+#: goal's answers by channel, which no table publishes.
+MODE_EFFECT_STATISTICS = (*TEST_STATISTICS, "mean_online", "mean_offline", "mean_difference")
+
+
+def withhold_mode_effect(data: pd.DataFrame, *decisions: pd.DataFrame) -> pd.DataFrame:
+    """Withhold the mode effect of a goal whose answers are withheld by another breakdown.
+
+    The mode effect compares channels (online and paper) per goal. While a stakeholder
+    group's answers to the goal are withheld, its U and channel means are no function of
+    what is published: they rest on the goal's answers by channel, and the respondents by
+    group and channel are published. Where a withheld group answered on one channel (or
+    shares it with few others), the channel's mean is the group's: enumerating every split
+    of the withheld answers between the withheld groups that the goal's total allows, the
+    published U and means fit only a few, the true one among them
+    (``tests/test_score_disclosure.py``). So the mode effect of such a goal keeps its n's
+    but not its statistic, effect size, p-values or channel means; an area withheld is
+    treated alike (its respondents' channel is not published, but an area reached on paper
+    only would be given back the same way). A test by stakeholder group while an area or a
+    workshop table is withheld stays: it is a function of the groups' published answers per
+    category.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The mode-effect table (:func:`pra_lib.perception.mode_effect`), after
+        :func:`withhold_channel_means` and :func:`withhold_tests` with the channels' own
+        decision.
+    *decisions : DataFrame
+        Outputs of :func:`withheld_groups` over other breakdowns of the goals (by
+        stakeholder group, by area).
+
+    Returns
+    -------
+    DataFrame
+        A copy with :data:`MODE_EFFECT_STATISTICS` missing on the goals any decision
+        withholds a cell of, and ``test_withheld`` true there (and where it already was).
+        The input is not modified.
+
+    Examples
+    --------
+    >>> groups = pd.DataFrame({"goal_id": ["G01", "G01", "G02", "G02"], "stakeholder_group": ["gov", "aca"] * 2, "n": [9, 15, 9, 15],
+    ...                        "answers_withheld": [True, True, False, False], "withheld_as": ["primary", "complementary", "", ""]})
+    >>> mode = pd.DataFrame({"goal_id": ["G01", "G02"], "n": [6, 11], "mean_online": [3.2, 3.0], "mean_offline": [2.0, 2.9], "u": [600.0, 700.0]})
+    >>> out = withhold_mode_effect(mode, groups)
+    >>> out["mean_online"].tolist(), out["u"].tolist(), out["test_withheld"].tolist()
+    ([nan, 3.0], [nan, 700.0], [True, False])
+    """
+    out = data.reset_index(drop=True).copy()
+    if "test_withheld" not in out:
+        out["test_withheld"] = False
+    for decided in decisions:
+        out = withhold_tests(out, decided, columns=MODE_EFFECT_STATISTICS)
     return out
 
 
