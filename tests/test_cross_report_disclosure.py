@@ -448,3 +448,14 @@ def test_the_headline_gives_no_channel_the_plan_hides(sample_assessment):
     assert f"{n_interviews} key stakeholders" not in withheld and "237" not in withheld and "online" in withheld
     areas = overview.areas(sample_assessment, activity_id=QUESTIONNAIRE, channels=overview.SURVEY_CHANNELS)
     assert areas["n"].sum() == survey["channel"].isin(SURVEY_CHANNELS).sum() < len(survey)
+
+
+def test_the_completeness_table_does_not_count_the_empty_cells(sample_assessment):
+    """00's completeness share of filled cells, times a table's cells, was the number of empty
+    cells: with the other columns' gaps, the participants with no area across activities."""
+    from pra_lib import overview
+
+    table = overview.completeness(sample_assessment).set_index("table")
+    shares = table["filled_share"].dropna()
+    assert len(shares) >= 10 and ((shares * 100).round(9) % 1 == 0).all(), shares.to_string()
+    assert (table["rows"] >= 0).all()

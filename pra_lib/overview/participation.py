@@ -167,12 +167,16 @@ def table_completeness(data: Assessment, *, not_provided=None) -> pd.DataFrame:
 
     The table behind :func:`pra_lib.overview.completeness`, which passes ``not_provided``
     (the source shown for a table the assessment does not have, in the report language).
+    ``filled_share`` is rounded to whole percentage points: to full precision, times the
+    table's cells it is the number of filled cells, and with the other columns' gaps known,
+    the number of participants with no area across all activities, whose count per
+    activity the run hides when it is small.
     """
     rows = []
     for spec in TABLES:
         frame = data.tables[spec.name]
         cols = [c.name for c in spec.columns if not c.personal and c.name in frame]
-        filled = float(frame[cols].notna().to_numpy().mean()) if len(frame) and cols else float("nan")
+        filled = round(float(frame[cols].notna().to_numpy().mean()), 2) if len(frame) and cols else float("nan")
         rows.append(
             {
                 "table": spec.name,
