@@ -28,9 +28,16 @@ control"); it is taken to be at least 1 (its row is published because someone is
 derived count may be 0; it fails when the attacker knows it holds someone (lowest >= 1), it
 is below ``min_cell_size`` and its interval is narrower than ``min_cell_size``.
 
-What it does not do: link counts of different people (a goal's raters in 01 to the
-respondents of 00, a focus area's voters in 07 to the seminar's participants); the attack of
-the whole run does what it can there.
+Counts of other people of a group (a goal's raters in 01 or 03, a focus area's voters in
+07) are at most the group's participants in 00: ``group_size_problems`` cuts the attack of
+the whole run's interval of each such hidden count at that size. The overview's opening
+paragraph and its completeness table are checked against the channels and areas they could
+give back.
+
+What it does not do: link those other counts to each other across measures (a goal's raters
+to the respondents of 01, lower bounds from 00's counts), or read 04, 05 and 07, whose
+counts by workshop table or group are of raters and voters only (their generated runs are
+``test_disclosure_attack_runs``'s).
 """
 
 from __future__ import annotations
@@ -459,3 +466,54 @@ def test_the_completeness_table_does_not_count_the_empty_cells(sample_assessment
     shares = table["filled_share"].dropna()
     assert len(shares) >= 10 and ((shares * 100).round(9) % 1 == 0).all(), shares.to_string()
     assert (table["rows"] >= 0).all()
+
+
+def group_size_problems(tables: list[dict], ranges: pd.DataFrame, min_cell_size: int) -> list[str]:
+    """Hidden counts of a group's people that 00's published size of the group narrows.
+
+    Whatever a count of an activity's people by stakeholder group counts (raters of a goal,
+    voters for a focus area, raters of a hazard), it is at most the group's participants in
+    00's ``participation``; a count of the questionnaire's survey respondents by area is at
+    most 00's ``areas``. The attack of the whole run (``ranges``, from
+    ``test_disclosure_attack.attack``) does not link different measures: here its interval
+    for each hidden count a table rests on is cut at that size, and must still be at least
+    ``min_cell_size`` wide.
+    """
+    sizes: dict = {}
+    participation, areas = _table(tables, "00", "participation"), _table(tables, "00", "areas")
+    for _, row, value in _rows(participation):
+        if value is not None:
+            sizes[(row["activity_id"], "stakeholder_group", row["stakeholder_group"])] = value
+    if areas is not None and areas["measure"] != "people":  # survey respondents: the raters' people
+        for _, row, value in _rows(areas):
+            if value is not None:
+                sizes[(areas["activity_id"], "area", row["area"])] = value
+    main = {t["measure"] for t in tables if t.get("measure")} - {"people", "survey_respondents"}
+    problems = []
+    for _, r in ranges[ranges["measure"].isin(main)].iterrows():
+        for dim in ("stakeholder_group", "area"):
+            size = sizes.get((r["activity_id"], dim, r["cell"].get(dim)))
+            if size is not None and min(r["highest"], size) - r["lowest"] < min_cell_size:
+                problems.append(f"{r['measure']} {r['activity_id']} {r['cell']}: within [{r['lowest']:g}, {min(r['highest'], size):g}] given 00's {dim} of {size:g}")
+    return problems
+
+
+def test_no_hidden_count_of_a_group_is_narrowed_by_its_size_in_the_overview(generated_run, sample_folder):
+    for folder in (generated_run[0], sample_folder):
+        tables = load_run(folder)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            _, ranges = attack(tables)
+        assert group_size_problems(tables, ranges, MIN_CELL_SIZE) == []
+
+
+def test_the_group_size_check_cuts_a_hidden_count_at_the_groups_participants():
+    frame = pd.DataFrame({"activity_id": ["pra_seminar"] * 2, "stakeholder_group": ["academia", "private"], "n": ["5", ""],
+                          "suppressed": ["False", "True"], "suppression": ["", "primary"]})
+    tables = [{"report": "00_data_overview", "name": "participation", "frame": frame, "count": "n", "measure": "people", "dims": ["activity_id", "stakeholder_group"], "min_cell_size": 5},
+              {"report": "07_pra_seminar", "name": "votes", "frame": frame.iloc[:0], "count": "n", "measure": "focus_area_voters", "dims": ["focus_area_id", "stakeholder_group"], "min_cell_size": 5}]
+    ranges = pd.DataFrame({"measure": ["focus_area_voters"] * 2, "activity_id": ["pra_seminar"] * 2, "lowest": [1.0, 1.0], "highest": [20.0, 20.0],
+                           "cell": [{"focus_area_id": "FA1", "stakeholder_group": "academia"}, {"focus_area_id": "FA1", "stakeholder_group": "private"}]})
+    found = group_size_problems(tables, ranges, 5)
+    assert len(found) == 1 and "academia" in found[0] and "[1, 5]" in found[0]
+    assert group_size_problems(tables, ranges.assign(lowest=0.0), 5) == []  # [0, 5] keeps the interval
