@@ -171,7 +171,11 @@ def test_the_attack_gives_back_the_lines_from_the_counts_the_review_found(hidden
 @pytest.mark.parametrize("report", REPORTS)
 def test_every_number_of_a_hidden_line_is_empty_and_flagged(sample_reports_en, hidden_lines, focus_area_lines, report):
     """A row of a hidden goal, or of a focus area holding one, has no interview count, share,
-    normalised value or score; a table without a count of its own flags it suppressed."""
+    normalised value or score, and says why in one convention: interview_withheld on its
+    evidence (the matrix and the goal view alike), score_withheld on a ranking's emptied
+    score. suppressed / suppression keep their meaning in every table of a run (a hidden
+    count of people): the matrix and rankings count no people and flag nothing suppressed,
+    the goal view publishes its raters, so its rows are not suppressed."""
     folder = sample_reports_en / ASSESSMENT_ID / report / "tables"
     touched = {f for f, held in focus_area_lines.items() if held & set(hidden_lines)}
     assert touched == {"FA1", "FA2", "FA3", "FA5", "FA7"}, touched
@@ -188,8 +192,10 @@ def test_every_number_of_a_hidden_line_is_empty_and_flagged(sample_reports_en, h
             assert leaked.empty, f"{report}/{path.name}: {leaked.to_dict('records')}"
         if "interview_withheld" in frame:
             assert rows["interview_withheld"].eq("True").all() and frame.loc[~frame.index.isin(rows.index), "interview_withheld"].eq("False").all(), path.name
-        if "n" not in frame:  # no count of its own: the row says it is suppressed, and why
-            assert rows["suppressed"].eq("True").all() and rows["suppression"].eq("complementary").all(), path.name
+        if "suppressed" in frame:
+            assert not rows["suppressed"].eq("True").any(), f"{path.name}: a withheld value is not a hidden count of people"
+        if "score" in frame:
+            assert rows["score_withheld"].eq("True").all(), path.name
         checked += len(rows)
     # rank_uncertainty is not published at all while interview evidence is withheld (test_no_monte_carlo_output_while_interview_evidence_is_withheld)
     assert checked >= (3 + 3 + 5 + 5 if report.startswith("06") else 5 + 5), "goal_evidence, goal_ranking, evidence_matrix, ranking"
@@ -254,7 +260,8 @@ def test_a_normalisation_that_pools_every_row_withholds_every_score(normalisatio
     ranked = fa.rank_focus_areas(m, normalisation=normalisation, columns=["perception_weakness", "action_gap", "interview_salience"])
     evidence = pd.DataFrame({"goal_id": ["A", "B", "C", "D"], "interview_withheld": [False, True, False, False]})
     out = fa.withhold_interview_ranking(ranked, evidence=evidence)
-    assert out["score"].isna().all() and out["norm_interview_salience"].isna().all() and out["suppressed"].all()
+    assert out["score"].isna().all() and out["norm_interview_salience"].isna().all() and out["score_withheld"].all()
+    assert "suppressed" not in out, "no count of people is hidden: the reason flag says why"
     assert out["rank"].tolist() == ranked["rank"].tolist() and out["norm_action_gap"].notna().all()
 
 
@@ -267,7 +274,8 @@ def test_min_max_withholds_every_score_when_a_withheld_row_holds_an_end():
     top = fa.withhold_interview_ranking(ranked, evidence=pd.DataFrame({"focus_area_id": ["A", "B", "C"], "interview_withheld": [True, False, False]}))
     assert top["score"].isna().all() and top["norm_interview_salience"].isna().all()
     middle = fa.withhold_interview_ranking(ranked, evidence=pd.DataFrame({"focus_area_id": ["A", "B", "C"], "interview_withheld": [False, True, False]})).set_index("focus_area_id")
-    assert middle.loc[["A", "B", "C"], "score"].isna().tolist() == [False, True, False] and middle.loc["B", "suppression"] == "complementary"
+    assert middle.loc[["A", "B", "C"], "score"].isna().tolist() == [False, True, False]
+    assert middle["score_withheld"].to_dict() == {"A": False, "B": True, "C": False}
     assert middle.loc[["A", "C"], "norm_interview_salience"].tolist() == [100.0, 0.0]
     # B's rank between the published A and C would bound its score: A and C (tied at 50)
     # are ranked among themselves, B follows unranked
@@ -428,3 +436,241 @@ def test_uncertainty_publishable_only_when_no_interview_count_is_withheld(sample
     assert not fa.uncertainty_publishable(text) and fa.uncertainty_publishable(text.assign(interview_withheld="False"))
     with pytest.raises(KeyError, match="interview_withheld"):
         fa.uncertainty_publishable(matrix)
+
+
+# ---------------------------------------------------------------------------
+# A whole goal answered alike (06, 08 take the questionnaire report's decision)
+# ---------------------------------------------------------------------------
+
+ALIKE = "G01"
+# Everything computed from a goal's answers: withheld with a goal (almost) everyone answered alike.
+ANSWER_STATISTICS = ("mean", "median", "ci_low", "ci_high", "share_positive", "share_neutral", "share_negative", "mean_performance",
+                     "perception_weakness", "action_gap", "need", "need_norm", "gap_score", "gap_rank", "is_gap", "score", "rank",
+                     "norm_perception_weakness", "norm_action_gap", "value")
+
+
+def _copy_of_sample(folder: Path) -> Path:
+    import shutil
+
+    shutil.copytree(SAMPLE, folder)
+    return folder
+
+
+def _run(folder: Path, out: Path, only: list[str]) -> Path:
+    from pra_lib.runner import run_reports
+
+    # fewer Monte Carlo runs and resamples: these tests read what is withheld, not how sure it is
+    summary = run_reports([folder], out=out, only=only, parameters={"n_runs": 200, "n_resamples": 200}, progress=lambda line: None)
+    assert summary.ok, [f"{r.notebook}: {r.error}" for r in summary.failed]
+    return out
+
+
+def _page_text(path: Path) -> str:
+    page = path.read_text(encoding="utf-8")
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S))))
+
+
+@pytest.fixture(scope="module")
+def alike(tmp_path_factory) -> tuple[Path, Path]:
+    """A copy of the sample where every questionnaire respondent rated G01 "poor" (as
+    tests/test_score_disclosure.py builds it), with 06 and 08 run on it."""
+    root = tmp_path_factory.mktemp("alike")
+    folder = _copy_of_sample(root / "alike")
+    ratings = pd.read_csv(folder / "perception_ratings.csv", dtype=str, keep_default_na=False)
+    rows = ratings["activity_id"].eq("questionnaire") & ratings["goal_id"].eq(ALIKE) & ratings["aspect"].eq("performance")
+    ratings.loc[rows, "rating"] = "buruk"
+    ratings.to_csv(folder / "perception_ratings.csv", index=False)
+    return folder, _run(folder, root / "out", list(REPORTS))
+
+
+def test_the_focus_areas_take_the_questionnaire_reports_decision(alike):
+    """One decision: 01 withholds a goal by withheld_groups over its answers per category
+    with the goal as the cell; published_goal_scores makes that very call, so 06 and 08
+    withhold the goals 01 withholds, and the run's goal scores say so."""
+    from pra_lib.publishing.score_disclosure import withheld_groups
+
+    folder, out = alike
+    data = load_assessment(folder, errors="collect")
+    survey = perception.ratings_frame(data, activity_id="questionnaire", aspect="performance")  # as notebook 01
+    decided = withheld_groups(perception.likert_counts(survey), cells=["goal_id"], min_cell_size=5)
+    assert decided.loc[decided["answers_withheld"], "goal_id"].tolist() == [ALIKE]
+    scores = fa.published_goal_scores(data, min_cell_size=5)
+    assert scores.loc[scores["answers_withheld"], "goal_id"].tolist() == [ALIKE]
+    published = _csv(out, "08_pra_overall", "goal_scores").set_index("goal_id")
+    assert published["answers_withheld"].eq("True").to_dict() == {g: g == ALIKE for g in published.index}
+    assert published.loc[ALIKE, "n"] == "600", "the goal keeps its n"
+    # the sample itself has no goal answered alike: nothing is withheld there
+    assert not fa.published_goal_scores(load_assessment(SAMPLE, errors="collect"), min_cell_size=5)["answers_withheld"].any()
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_no_table_publishes_a_statistic_of_a_goal_answered_alike(alike, report):
+    """Every CSV of 06 and 08: a row of G01 (a goal row, or the trail's goal entry) has no
+    mean, share, weakness, gap, need, score or rank, and is flagged answers_withheld; no
+    other goal row is flagged. Its n stays."""
+    _, out = alike
+    checked = set()
+    for path in sorted((out / ASSESSMENT_ID / report / "tables").glob("*.csv")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if "goal_id" in frame:
+            mine = frame["goal_id"].eq(ALIKE)
+        elif {"kind", "item_id"} <= set(frame.columns):
+            mine = frame["kind"].eq("goal") & frame["item_id"].eq(ALIKE)
+        else:
+            continue
+        if not mine.any():
+            continue
+        columns = [c for c in ANSWER_STATISTICS if c in frame]
+        leaked = frame.loc[mine, columns]
+        assert leaked.eq("").all().all(), f"{report}/{path.name}: {leaked.to_dict('records')}"
+        if columns:
+            assert "answers_withheld" in frame, f"{report}/{path.name}: withheld values without the flag"
+            assert frame.loc[mine, "answers_withheld"].eq("True").all() and not frame.loc[~mine, "answers_withheld"].eq("True").any(), path.name
+            checked.add(path.stem)
+    expected = {"goal_evidence", "goal_ranking", "evidence_trail"} if report.startswith("06") else {"goal_scores", "action_gaps_by_goal", "evidence_trail"}
+    assert checked == expected, checked
+    trail = _csv(out, report, "evidence_trail")
+    assert trail.loc[trail["item_id"].eq(ALIKE), "n"].eq("600.0").all(), "the trail keeps the goal's raters"
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_a_focus_area_holding_the_goal_rests_on_its_other_goals_only(alike, report):
+    """FA3 covers G01 and G08: its mean performance is G08's alone, G01 is named as left
+    out, and the published value is not the one with G01 (everyone rated it 2)."""
+    _, out = alike
+    matrix = _csv(out, report, "evidence_matrix").set_index("focus_area_id")
+    goals = _csv(out, "06_focus_areas_session", "goal_evidence").set_index("goal_id")
+    g08 = float(goals.loc["G08", "mean_performance"])
+    assert matrix.loc["FA3", "goals"].split() == ["G01", "G08"] and "G01" in matrix.loc["FA3", "dropped"].split()
+    assert float(matrix.loc["FA3", "mean_performance"]) == pytest.approx(g08, abs=1e-4)
+    assert float(matrix.loc["FA3", "mean_performance"]) != pytest.approx((2.0 + g08) / 2, abs=1e-3)
+    # its perception evidence is not empty (G08 is published), so the row is not flagged
+    assert matrix.loc["FA3", "answers_withheld"] == "False"
+
+
+def test_a_goal_answered_alike_has_no_rank(alike):
+    """goal_ranking: G01 has no rank or score; the published goals are ranked 1 .. m among
+    themselves and the unranked rows follow them."""
+    _, out = alike
+    ranking = _csv(out, "06_focus_areas_session", "goal_ranking")
+    row = ranking[ranking["goal_id"].eq(ALIKE)].iloc[0]
+    assert (row["rank"], row["score"], row["answers_withheld"]) == ("", "", "True")
+    ranks = [_number(v) for v in ranking["rank"]]
+    shown = [r for r in ranks if r is not None]
+    # ranked 1 .. m without a gap where G01 stood (the rows withheld for interview lines are unranked too where scores are published)
+    assert sorted(shown) == list(range(1, len(shown) + 1)) and len(shown) >= 1, shown
+    assert ranks[: len(shown)] == sorted(shown), "the ranked rows come first"
+    unranked = ranking.loc[ranking["rank"].eq(""), "goal_id"]
+    assert ALIKE in set(unranked) and unranked.tolist()[-1:] != [] and ranking["rank"].eq("").sum() == len(ranking) - len(shown)
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_the_html_shows_the_goal_as_suppressed_and_the_findings_quote_it_not(alike, report):
+    """In the page: each table row of G01 reads "suppressed" and prints no mean (2.00) or
+    share (100%); the trail summary says "Meets basic needs (suppressed)"; no text gives
+    the goal a value in brackets."""
+    _, out = alike
+    page = (out / ASSESSMENT_ID / report / f"{report}.html").read_text(encoding="utf-8")
+    rows = [[html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<t[dh]\b.*?</t[dh]>", r, flags=re.S)]
+            for r in re.findall(r"<tr\b.*?</tr>", page, flags=re.S)]
+    mine = [cells for cells in rows if "Meets basic needs" in cells]  # the goal's own rows (the HTML names goals by label)
+    assert mine or report.startswith("08"), "06 shows the goal ranking"
+    for cells in mine:
+        assert "suppressed" in cells, cells
+        assert not {"2", "2.0", "2.00", "100%", "1.00", "3.00"} & set(cells), cells
+    text = _page_text(out / ASSESSMENT_ID / report / f"{report}.html")
+    assert "G01 Meets basic needs (suppressed)" in text
+    # a rating or share quoted for it ("(2.00)", "(100%)"); its count of actions stays ("(18 actions)")
+    quoted = re.search(r"Meets basic needs \((?:mean )?\d[\d.]*%?\)", text)
+    assert quoted is None, quoted.group(0)
+
+
+def test_the_heatmap_tells_withheld_from_missing_in_both_languages():
+    """A withheld cell and a cell with no value (a focus area covering no hazard) had the
+    same grey hatching; now each has its own fill and hatch, its own word on the cell, and
+    a legend entry, in English and Indonesian."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from pra_lib.publishing.i18n import language, t
+
+    matrix = pd.DataFrame({"focus_area_id": ["FA1", "FA2", "FA3"], "focus_area": ["A", "B", "C"], "selected": [True, False, True],
+                           "mean_performance": [2.5, np.nan, 3.0], "perception_weakness": [2.5, np.nan, 2.0], "linked_risk": [np.nan, 20.0, 12.0],
+                           "top_hazard": [None, "Flooding", "Fire"], "n_actions": [3, 4, 5], "action_gap": [0.2, 0.1, -0.1],
+                           "n_weakness_statements": [pd.NA, 4, 7], "interview_salience": [np.nan, 0.2, 0.3],
+                           "interview_withheld": [True, False, False], "answers_withheld": [False, True, False]})
+    english_legend = None
+    for lang in ("en", "id"):
+        with language(lang):
+            fig = fa.evidence_heatmap(matrix)
+            ax = fig.axes[0]
+            hatched = [p for p in ax.patches if p.get_hatch()]
+            marks = {(p.get_hatch(), matplotlib.colors.to_hex(p.get_facecolor())) for p in hatched}
+            assert len(hatched) == 3 and len(marks) == 2, marks  # FA1's interviews and FA2's perception withheld, FA1's risk missing
+            by_mark = {m: [p.get_xy() for p in hatched if (p.get_hatch(), matplotlib.colors.to_hex(p.get_facecolor())) == m] for m in marks}
+            missing = next(m for m, cells in by_mark.items() if cells == [(1, 0)])
+            assert sorted(next(cells for m, cells in by_mark.items() if m != missing)) == [(0, 1), (3, 0)]
+            words = [x.get_text() for x in ax.texts]
+            assert words.count(t("common.suppressed")) == 2 and words.count(t("common.not_available")) == 1, words
+            legend = [x.get_text() for x in ax.get_legend().get_texts()]
+            assert legend == [t("synthesis.fig.heat.legend_withheld"), t("synthesis.fig.heat.legend_missing")]
+            if lang == "id":
+                assert legend[0].startswith("disembunyikan") and legend[1] != english_legend
+            english_legend = legend[1]
+            plt.close(fig)
+
+
+# ---------------------------------------------------------------------------
+# An assessment without the questionnaire
+# ---------------------------------------------------------------------------
+
+
+def _without_questionnaire(folder: Path) -> Path:
+    """The sample with no questionnaire activity: not in the metadata, no participants,
+    ratings or interview statements of it."""
+    text = (folder / "assessment.yaml").read_text(encoding="utf-8")
+    cut = re.sub(r"- id: questionnaire\n(?:  .*\n)+", "", text, count=1)
+    assert cut != text
+    (folder / "assessment.yaml").write_text(cut, encoding="utf-8")
+    for name in ("perception_ratings", "participants"):
+        frame = pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
+        frame[frame["activity_id"].ne("questionnaire")].to_csv(folder / f"{name}.csv", index=False)
+    people = set(pd.read_csv(folder / "participants.csv", dtype=str)["respondent_id"])
+    statements = pd.read_csv(folder / "interview_statements.csv", dtype=str, keep_default_na=False)
+    statements[statements["respondent_id"].isin(people)].to_csv(folder / "interview_statements.csv", index=False)
+    return folder
+
+
+def test_the_reports_run_without_a_questionnaire(tmp_path):
+    """08 stopped in ratings_frame when the metadata had no questionnaire activity. Now
+    06, 08 and 09 run; 08's profile and 06's evidence each say in one sentence that the
+    questionnaire's ratings are absent; no goal has a score; no warning reaches a page."""
+    from pra_lib.publishing.i18n import english
+
+    folder = _without_questionnaire(_copy_of_sample(tmp_path / "noq"))
+    out = _run(folder, tmp_path / "out", ["06_focus_areas_session", "08_pra_overall", "09_phase2_working_groups"])
+    pages = {r: _page_text(out / ASSESSMENT_ID / r / f"{r}.html") for r in ("06_focus_areas_session", "08_pra_overall", "09_phase2_working_groups")}
+    assert english("nb08.absent.profile") in pages["08_pra_overall"]
+    assert english("nb06.absent.perception") in pages["06_focus_areas_session"]
+    assert not any("Warning" in text or "Traceback" in text for text in pages.values())
+    scores = _csv(out, "08_pra_overall", "goal_scores")
+    assert len(scores) == 12 and scores["n"].eq("0").all() and scores["mean"].eq("").all()
+    matrix = _csv(out, "06_focus_areas_session", "evidence_matrix")
+    assert matrix["perception_weakness"].eq("").all() and matrix["linked_risk"].ne("").any(), "the other evidence stays"
+
+
+def test_a_questionnaire_without_ratings_has_no_goal_scores(tmp_path):
+    """The activity is in the metadata but none of its ratings are: no goal has scores or
+    is withheld, the overall report's profile section is marked absent, and the evidence
+    has no perception column values."""
+    folder = _copy_of_sample(tmp_path / "norat")
+    ratings = pd.read_csv(folder / "perception_ratings.csv", dtype=str, keep_default_na=False)
+    ratings[ratings["activity_id"].ne("questionnaire")].to_csv(folder / "perception_ratings.csv", index=False)
+    data = load_assessment(folder, errors="collect")
+    scores = fa.published_goal_scores(data, min_cell_size=5)
+    assert scores["n"].eq(0).all() and scores["mean"].isna().all() and not scores["answers_withheld"].any()
+    assert not fa.collected_sections(data)["profile"]
+    matrix = fa.evidence_matrix(data, goal_scores=scores)
+    assert matrix["perception_weakness"].isna().all() and matrix["linked_risk"].notna().any()

@@ -792,3 +792,35 @@ def test_the_evidence_trail_hides_a_code_of_a_goal_line_the_interview_report_hid
     assert fresh.loc[rows, "kind"].eq("interview code").all()
     with pytest.raises(KeyError, match="kind"):
         rows_of_hidden_interview_lines(fresh.drop(columns="kind"), sample, min_cell_size=5)
+
+
+def test_a_goal_answered_alike_has_no_rank_and_the_others_are_ranked_among_themselves():
+    """A goal flagged answers_withheld (everyone answered it alike) loses its rank and score;
+    the published goals are ranked 1 .. m by their scores, and the withheld row follows."""
+    m = pd.DataFrame({"goal_id": ["A", "B", "C", "D"], "perception_weakness": [3.0, np.nan, 1.0, 2.0], "interview_salience": [0.1, 0.4, 0.2, 0.3]})
+    ranked = focus_areas.rank_focus_areas(m, columns=["perception_weakness", "interview_salience"])
+    evidence = pd.DataFrame({"goal_id": ["A", "B", "C", "D"], "interview_withheld": False, "answers_withheld": [False, True, False, False]})
+    out = focus_areas.withhold_interview_ranking(ranked, evidence=evidence).set_index("goal_id")
+    assert pd.isna(out.loc["B", "rank"]) and pd.isna(out.loc["B", "score"]) and out.loc["B", "score_withheld"]
+    # hand-computed: min-max weakness over the rated A, C, D (100, 0, 50); salience over all four, B's
+    # being published (0, 33.3, 66.7; B 100): A 50, C 16.67, D 58.33
+    assert out.loc[["D", "A", "C"], "rank"].tolist() == [1, 2, 3] and out.index[-1] == "B"
+    assert out.loc[["A", "C", "D"], "score"].tolist() == pytest.approx([50.0, 50 / 3, 175 / 3])
+    assert not out.loc[["A", "C", "D"], "score_withheld"].any() and "suppressed" not in out
+
+
+def test_the_action_gaps_of_goals_leave_a_goal_answered_alike_out_of_the_need_scale():
+    """goal_action_gaps: a withheld goal has no need, gap, rank or gap flag, and the need is
+    min-max normalised over the published goals only (so no published need gives it back)."""
+    coverage = pd.DataFrame({"goal_id": ["G01", "G02", "G03"], "n_actions": [2, 4, 8]})
+    scores = pd.DataFrame({"goal_id": ["G01", "G02", "G03"], "n": [30, 30, 30], "mean": [np.nan, 2.0, 4.0], "answers_withheld": [True, False, False]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the withheld goal's missing need is on purpose: no warning
+        out = focus_areas.goal_action_gaps(coverage, goal_scores=scores, k=None).set_index("goal_id")
+    assert out.loc["G01", ["need", "need_norm", "gap_score", "gap_rank", "is_gap"]].isna().all() and out.loc["G01", "answers_withheld"]
+    # need = 5 - mean: G02 3, G03 1, normalised over the two published goals: 1 and 0
+    assert out.loc[["G02", "G03"], "need_norm"].tolist() == pytest.approx([1.0, 0.0])
+    assert not out.loc[["G02", "G03"], "answers_withheld"].any()
+    with pytest.warns(RuntimeWarning, match="no need score for G01"):  # a goal missing for another reason is still named
+        plain = focus_areas.goal_action_gaps(coverage, goal_scores=scores.drop(columns="answers_withheld"), k=None)
+    assert "answers_withheld" not in plain

@@ -46,9 +46,12 @@ Where things are
 ----------------
 ``evidence.py``
     :func:`evidence_matrix`, :func:`evidence_variants`, :func:`goal_evidence`,
-    :func:`hazard_risk`, :func:`evidence_correlations`, and
+    :func:`hazard_risk`, :func:`evidence_correlations`,
     :func:`withhold_interview_evidence` with :func:`rows_of_hidden_interview_evidence`:
-    no interview count that gives back a goal line the interview report hides (tables).
+    no interview count that gives back a goal line the interview report hides, and
+    :func:`published_goal_scores`: the goal scores with a goal (almost) everyone answered
+    alike withheld, as the questionnaire report withholds it, and
+    :func:`goal_action_gaps`: the actions' gaps per goal read from them (tables).
 ``ranking.py``
     :func:`normalise`, :func:`aggregate`, :func:`rank_focus_areas` (tables); the
     composite-indicator mathematics itself, with :func:`check_weights`, is the statistics
@@ -99,8 +102,10 @@ from .evidence import (
     evidence_correlations,
     evidence_matrix,
     evidence_variants,
+    goal_action_gaps,
     goal_evidence,
     hazard_risk,
+    published_goal_scores,
     rows_of_hidden_interview_evidence,
     withhold_interview_evidence,
 )
@@ -128,10 +133,12 @@ __all__ = [
     "evidence_trail",
     "executive_summary",
     "findings_focus_areas",
+    "goal_action_gaps",
     "goal_evidence",
     "hazard_risk",
     "methods_note",
     "normalise",
+    "published_goal_scores",
     "rank_distribution_figure",
     "rank_focus_areas",
     "rows_of_hidden_interview_evidence",

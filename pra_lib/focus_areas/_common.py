@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..publishing.i18n import cell_label, english
+from ..stats._base import NoDataWarning
 from ..stats.composite import AGGREGATIONS, NORMALISATIONS, check_choice as _check_choice, indicator_columns, indicator_values
 
 #: The evidence columns of :func:`evidence_matrix`: label, unit, and how each is computed.
@@ -145,7 +146,8 @@ def _activity(assessment, wanted: str | None, what: str) -> str | None:
     typed = acts.loc[acts["activity_type"] == wanted, "activity_id"]
     if len(typed):
         return str(typed.iloc[0])
-    _warn(f"{what}: the assessment has no activity {wanted!r}; every row of the table is used")
+    # the activity's data are absent (a valid assessment may lack it): a report that says so may ignore this
+    _warn(f"{what}: the assessment has no activity {wanted!r}; every row of the table is used", NoDataWarning)
     return None
 
 
@@ -158,16 +160,27 @@ def _id_frame(matrix: pd.DataFrame) -> pd.DataFrame:
 #: where they would give back a goal line the interview report hides.
 INTERVIEW_COUNT_COLUMNS = ("n_weakness_statements", "interview_salience")
 INTERVIEW_WITHHELD = "interview_withheld"
+#: The flag of a ranking row whose score (and normalised interview evidence) is withheld:
+#: its own interview count is, or the normalisation would give another row's back.
+SCORE_WITHHELD = "score_withheld"
+#: The flag of a goal (almost) everyone answered alike, as the questionnaire report
+#: (01) sets it (:func:`pra_lib.publishing.score_disclosure.withhold_answers`).
+ANSWERS_WITHHELD = "answers_withheld"
+#: The columns computed from a goal's mean performance: withheld with a goal everyone
+#: answered alike.
+PERCEPTION_COLUMNS = ("mean_performance", "perception_weakness", "action_gap")
 
 
-def _mark_withheld(table: pd.DataFrame, rows: np.ndarray, columns: Sequence[str]) -> pd.DataFrame:
-    """``table`` with ``columns`` empty in ``rows``, flagged ``suppressed`` (``complementary``).
+def _mark_withheld(table: pd.DataFrame, rows: np.ndarray, columns: Sequence[str], *, flag: str) -> pd.DataFrame:
+    """``table`` with ``columns`` empty in ``rows``, and those rows flagged ``flag``.
 
-    A table published with a count of its own gets its ``suppressed`` flag from that
-    count's suppression; ``interview_withheld`` then still says which rows were emptied.
+    One convention for every table of the focus-area reports: a value withheld while its
+    row stays published is an empty cell, and the row says why in a yes/no column of its
+    own (``interview_withheld``, ``answers_withheld``, ``score_withheld``), which the HTML
+    reads as "suppressed". ``suppressed`` / ``suppression`` keep the meaning they have in
+    every table of a run: the row's count of people is hidden (``primary`` or
+    ``complementary``), decided when the report publishes the table.
     """
-    from ..publishing.disclosure import COMPLEMENTARY
-
     rows = np.asarray(rows, dtype=bool)
     out = table.copy()
     for column in columns:
@@ -176,8 +189,6 @@ def _mark_withheld(table: pd.DataFrame, rows: np.ndarray, columns: Sequence[str]
             # a count stays a whole number with an empty cell, not 4.0
             values = values.astype("Int64") if pd.api.types.is_integer_dtype(values) else values
             out[column] = values.mask(pd.Series(rows, index=values.index))
-    before = out["suppressed"].map(_truthy).to_numpy(dtype=bool) if "suppressed" in out else np.zeros(len(out), dtype=bool)
-    reason = out["suppression"].astype(object).where(out["suppression"].notna(), "").to_numpy() if "suppression" in out else np.full(len(out), "", dtype=object)
-    out["suppressed"] = before | rows
-    out["suppression"] = np.where(rows & ~before, COMPLEMENTARY, reason)
+    before = out[flag].map(_truthy).to_numpy(dtype=bool) if flag in out else np.zeros(len(out), dtype=bool)
+    out[flag] = before | rows
     return out

@@ -30,6 +30,7 @@ from ._common import (
     GOAL_EVIDENCE_COLUMNS,
     INTERVIEW_COUNT_COLUMNS,
     INTERVIEW_WITHHELD,
+    ANSWERS_WITHHELD,
     MATRIX_MAX,
     RISK_SUMMARIES,
     STRESS_LIKELIHOODS,
@@ -47,7 +48,8 @@ from ._common import (
     _warn,
 )
 
-__all__ = ["evidence_correlations", "evidence_matrix", "evidence_variants", "goal_evidence", "hazard_risk", "rows_of_hidden_interview_evidence", "withhold_interview_evidence"]
+__all__ = ["evidence_correlations", "evidence_matrix", "evidence_variants", "goal_action_gaps", "goal_evidence", "hazard_risk", "published_goal_scores",
+           "rows_of_hidden_interview_evidence", "withhold_interview_evidence"]
 
 
 # ---------------------------------------------------------------------------
@@ -79,6 +81,85 @@ def _scopes(assessment) -> pd.DataFrame:
 def _goal_scores(assessment, activity: str | None, channels) -> pd.DataFrame:
     # the matrix, its variants and the goal view all need these means: under `pra run` they are computed once
     return shared(perception.activity_scores, assessment, activity_id=activity, channels=list(channels) if channels else None, n_resamples=50, seed=0)
+
+
+def _withheld_goals(goal_scores: pd.DataFrame | None) -> set[str] | None:
+    """The goals a score table withholds as answered alike; None when it says nothing of it."""
+    if goal_scores is None or ANSWERS_WITHHELD not in goal_scores:
+        return None
+    flags = goal_scores[ANSWERS_WITHHELD].map(_truthy).to_numpy(dtype=bool)
+    return set(goal_scores.loc[flags, "goal_id"].astype(str))
+
+
+def published_goal_scores(
+    assessment,
+    *,
+    activity_id: str = DEFAULT_ACTIVITIES["perception"],
+    channels: Sequence[str] | None = None,
+    min_cell_size: int | None = None,
+    n_resamples: int = 50,
+    seed=0,
+) -> pd.DataFrame:
+    """The questionnaire's goal scores as the reports may publish them: a goal answered alike is withheld.
+
+    A goal that (almost) everyone answered alike discloses every respondent's answer. The
+    questionnaire report (01) takes one decision per goal,
+    :func:`pra_lib.publishing.score_disclosure.withheld_groups` over the goal's answers per
+    category (:func:`pra_lib.perception.likert_counts`) with the goal as the cell, and
+    withholds the goal's mean, median, interval and shares
+    (:func:`~pra_lib.publishing.score_disclosure.withhold_answers`); its ``n`` stays and
+    the row is flagged ``answers_withheld``. These are the same calls on the same ratings,
+    so the focus areas' evidence (06, 08) withholds exactly the goals 01 withholds. Pass
+    the result as ``goal_scores`` to :func:`evidence_matrix`, :func:`evidence_variants`,
+    :func:`goal_evidence` and :func:`evidence_trail`: a withheld goal then counts as not
+    rated everywhere (no mean performance, weakness, action gap or share rating it poor),
+    and every normalisation is taken over the published goals only, so no published value
+    gives it back.
+
+    Parameters
+    ----------
+    assessment : Assessment
+        A loaded assessment.
+    activity_id : str
+        The questionnaire: an activity id or type. An assessment without it (or without
+        its ratings) has no goal scores: every goal has ``n`` 0 and no statistics.
+    channels : list of str, optional
+        Keep respondents of these channels only.
+    min_cell_size : int, optional
+        The run's threshold (default :data:`pra_lib.publishing.disclosure.DEFAULT_MIN_CELL_SIZE`).
+    n_resamples, seed
+        The bootstrap of the intervals (:func:`pra_lib.perception.scores`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`pra_lib.perception.scores` of the goals, with ``answers_withheld``.
+
+    Examples
+    --------
+    >>> scores = published_goal_scores(load_assessment("data/sample"), min_cell_size=5)  # doctest: +SKIP
+    >>> scores["answers_withheld"].any()  # doctest: +SKIP
+    False
+    """
+    from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE
+    from ..publishing.score_disclosure import withheld_groups, withhold_answers
+
+    acts = assessment.metadata.activities
+    typed = acts.loc[acts["activity_type"] == activity_id, "activity_id"]
+    activity = activity_id if activity_id in set(acts["activity_id"]) else (str(typed.iloc[0]) if len(typed) else None)
+    options = dict(channels=list(channels) if channels else None)
+    if activity is None:
+        _warn(f"published_goal_scores: the assessment has no activity {activity_id!r}; no goal has scores", NoDataWarning)
+        frame = perception.ratings_frame(assessment, aspect="performance").iloc[:0]
+    else:
+        frame = shared(perception.ratings_frame, assessment, activity_id=activity, aspect="performance", **options)
+    with warnings.catch_warnings():
+        # no ratings at all is said once, above or by the report's own sentence, not once per goal
+        warnings.filterwarnings("ignore", message=r"scores: .* have no ratings")
+        scores = (shared(perception.activity_scores, assessment, activity_id=activity, n_resamples=n_resamples, seed=seed, **options)
+                  if activity is not None else perception.scores(frame, n_resamples=n_resamples, seed=seed))
+    decided = withheld_groups(perception.likert_counts(frame), cells=["goal_id"], min_cell_size=DEFAULT_MIN_CELL_SIZE if min_cell_size is None else min_cell_size)
+    return withhold_answers(scores, decided)
 
 
 def hazard_risk(
@@ -237,11 +318,60 @@ def _inputs(assessment, *, goal_scores, shock_scores, stress_scores, compound, c
     return _Inputs(goal_scores, haz, coverage_goal, coverage_hazard, statements)
 
 
+def _gaps_of_goals(coverage_goal: pd.DataFrame, goal_scores: pd.DataFrame, *, k: int | None) -> pd.DataFrame:
+    need = actions.need_from_scores(goal_scores, key="goal_id", value="mean", invert_from=5.0)
+    with warnings.catch_warnings():
+        if _withheld_goals(goal_scores):
+            # a goal answered alike has no need on purpose (flagged in the tables), not by an oversight
+            warnings.filterwarnings("ignore", message=r"gaps: no need score for")
+        return actions.gaps(coverage_goal, need=need, k=k)
+
+
 def _goal_gaps(goal_scores: pd.DataFrame, coverage_goal: pd.DataFrame) -> pd.Series:
     """The actions chapter's gap score per goal, with need = 5 - mean performance."""
-    need = actions.need_from_scores(goal_scores, key="goal_id", value="mean", invert_from=5.0)
-    gaps = actions.gaps(coverage_goal, need=need, k=None)
+    gaps = _gaps_of_goals(coverage_goal, goal_scores, k=None)
     return pd.Series(_num(gaps["gap_score"]).to_numpy(), index=gaps["goal_id"].astype(str).to_numpy())
+
+
+def goal_action_gaps(coverage_goal: pd.DataFrame, *, goal_scores: pd.DataFrame, k: int | None = 3) -> pd.DataFrame:
+    """The actions chapter's gaps per goal (need = 5 - mean performance), a goal answered alike withheld.
+
+    :func:`pra_lib.actions.gaps` with :func:`pra_lib.actions.need_from_scores`. A goal
+    (almost) everyone answered alike (``answers_withheld`` in ``goal_scores``, from
+    :func:`published_goal_scores`) has no mean, so no need: the need is normalised over the
+    published goals only, and the goal's need, gap score, rank and gap flag are empty, its
+    row flagged ``answers_withheld``.
+
+    Parameters
+    ----------
+    coverage_goal : DataFrame
+        :func:`pra_lib.actions.coverage` by goal.
+    goal_scores : DataFrame
+        The goal scores as published (:func:`published_goal_scores`).
+    k : int or None
+        As in :func:`pra_lib.actions.gaps`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`pra_lib.actions.gaps`, with ``answers_withheld`` when ``goal_scores`` has it.
+
+    Examples
+    --------
+    >>> goal_action_gaps(actions.coverage(a, by="goal"), goal_scores=published_goal_scores(a))  # doctest: +SKIP
+    """
+    out = _gaps_of_goals(coverage_goal, goal_scores, k=k)
+    alike = _withheld_goals(goal_scores)
+    if alike is None:
+        return out
+    rows = out["goal_id"].astype(str).isin(alike).to_numpy(dtype=bool)
+    for column in ("need", "need_norm", "gap_score", "gap_rank", "is_gap"):
+        if column in out:
+            values = out[column]
+            values = values.astype("boolean") if pd.api.types.is_bool_dtype(values) else values.astype("Int64") if pd.api.types.is_integer_dtype(values) else values
+            out[column] = values.mask(pd.Series(rows, index=values.index))
+    out[ANSWERS_WITHHELD] = rows
+    return out
 
 
 def _hazard_gaps(hazards: pd.DataFrame, coverage_hazard: pd.DataFrame) -> pd.Series:
@@ -353,6 +483,7 @@ def evidence_matrix(
     haz_n = pd.Series(_num(inp.coverage_hazard["n_actions"]).to_numpy(), index=inp.coverage_hazard["hazard_id"].astype(str).to_numpy())
     st = inp.statements
     n_weak = len(st)
+    alike = _withheld_goals(inp.goal_scores)
     rows, empty = [], []
     for fa in scopes.itertuples(index=False):
         goals, hazards = list(fa.goals), list(fa.hazards)
@@ -392,16 +523,21 @@ def evidence_matrix(
             "n_weakness_statements": int(tagged.sum()) if n_weak else 0,
             "interview_salience": float(tagged.sum()) / n_weak if n_weak else np.nan,
         })
+        if alike is not None:
+            # its perception evidence is empty because its only rated goals were answered alike
+            rows[-1][ANSWERS_WITHHELD] = bool(perf.empty and set(goals) & alike)
     columns = ["focus_area_id", "focus_area", "selected", "n_goals", "n_hazards", "goals", "hazards", "dropped",
                "mean_performance", "perception_weakness", "top_hazard", "linked_risk", "n_actions", "actions_per_item",
                "action_gap", "n_weakness_statements", "interview_salience"]
-    out = pd.DataFrame(rows, columns=columns)
+    out = pd.DataFrame(rows, columns=columns + ([ANSWERS_WITHHELD] if alike is not None else []))
+    if alike is not None:
+        out[ANSWERS_WITHHELD] = out[ANSWERS_WITHHELD].fillna(False).astype(bool)
     if out.empty:
         _warn("evidence_matrix: the assessment has no focus areas", NoDataWarning)
     if empty:
         _warn(f"evidence_matrix: focus area(s) {', '.join(empty)} have no goal or hazard links; they have no evidence and are not ranked")
     if n_weak == 0 and len(out):
-        _warn("evidence_matrix: the interviews have no weakness statements; interview salience is missing")
+        _warn("evidence_matrix: the interviews have no weakness statements; interview salience is missing", NoDataWarning)
     for col in ("mean_performance", "perception_weakness", "linked_risk", "actions_per_item", "action_gap", "interview_salience"):
         out[col] = out[col].astype(float)
     out.attrs["evidence"] = list(EVIDENCE)
@@ -533,6 +669,7 @@ def goal_evidence(assessment, **options) -> pd.DataFrame:
     n_act = pd.Series(_num(coverage_goal["n_actions"]).to_numpy(), index=coverage_goal["goal_id"].astype(str).to_numpy())
     scores = goal_scores.set_index("goal_id")
     n_weak = len(st)
+    alike = _withheld_goals(goal_scores)
     rows = []
     for g in goals.itertuples(index=False):
         gid = g.goal_id
@@ -552,6 +689,8 @@ def goal_evidence(assessment, **options) -> pd.DataFrame:
             "n_weakness_statements": tagged,
             "interview_salience": tagged / n_weak if n_weak else np.nan,
         })
+        if alike is not None:
+            rows[-1][ANSWERS_WITHHELD] = gid in alike
     out = pd.DataFrame(rows)
     out.attrs["evidence"] = list(GOAL_EVIDENCE_COLUMNS)
     out.attrs["units"] = {c: EVIDENCE[c]["unit"] for c in GOAL_EVIDENCE_COLUMNS}
@@ -679,11 +818,11 @@ def withhold_interview_evidence(table: pd.DataFrame, *, rows) -> pd.DataFrame:
     """The evidence table as it may be published: interview counts of the ``rows`` withheld.
 
     ``n_weakness_statements`` and ``interview_salience`` are emptied in the rows (the
-    rest of a row stays published), which are flagged ``interview_withheld``, and
-    ``suppressed`` / ``suppression`` (``complementary``: hidden to protect a goal line of
-    the interview report). A table published with a count of people of its own
-    (:func:`goal_evidence`: its raters) gets ``suppressed`` from that count when the
-    report publishes it; ``interview_withheld`` then still names the withheld rows. The
+    rest of a row stays published), which are flagged ``interview_withheld`` (read as
+    "suppressed" in the HTML). The evidence matrix and the goal view follow one
+    convention: ``suppressed`` / ``suppression`` are left to the count of people the
+    report publishes the table with (:func:`goal_evidence`: its raters; the matrix has
+    none), as in every table of a run. The
     ranking is computed from the full table (its ranks are published): pass the result
     to :func:`pra_lib.focus_areas.withhold_interview_ranking`.
 
@@ -697,19 +836,18 @@ def withhold_interview_evidence(table: pd.DataFrame, *, rows) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        A copy, with ``interview_withheld``, ``suppressed`` and ``suppression``.
+        A copy, with ``interview_withheld``.
 
     Examples
     --------
     >>> t = pd.DataFrame({"goal_id": ["G01", "G03"], "n_weakness_statements": [9, 4], "interview_salience": [0.1, 0.04]})
     >>> out = withhold_interview_evidence(t, rows=[False, True])
-    >>> out["n_weakness_statements"].tolist(), out["suppression"].tolist()
-    ([9, <NA>], ['', 'complementary'])
+    >>> out["n_weakness_statements"].tolist(), out["interview_withheld"].tolist()
+    ([9, <NA>], [False, True])
     """
     rows = pd.Series(list(rows), dtype=bool).to_numpy()
     if len(rows) != len(table):
         raise ValueError(f"rows has {len(rows)} values for an evidence table of {len(table)} rows")
-    out = _mark_withheld(table, rows, INTERVIEW_COUNT_COLUMNS)
-    out[INTERVIEW_WITHHELD] = rows
+    out = _mark_withheld(table, rows, INTERVIEW_COUNT_COLUMNS, flag=INTERVIEW_WITHHELD)
     out.attrs = dict(table.attrs)
     return out

@@ -16,7 +16,19 @@ import pandas as pd
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
 from ..publishing.i18n import t as tr  # t names tables in this chapter
 from ..stats.composite import normalise
-from ._common import DEFAULT_CI, DEFAULT_TOP_K, FACTORS, INTERVIEW_COUNT_COLUMNS, INTERVIEW_WITHHELD, _evidence_columns, _key, _labels, _values
+from ._common import (
+    ANSWERS_WITHHELD,
+    DEFAULT_CI,
+    DEFAULT_TOP_K,
+    FACTORS,
+    INTERVIEW_COUNT_COLUMNS,
+    INTERVIEW_WITHHELD,
+    PERCEPTION_COLUMNS,
+    _evidence_columns,
+    _key,
+    _labels,
+    _values,
+)
 from .findings_text import _evidence, _factor_label, _option_text, _pct
 from .uncertainty import UncertaintyResult
 
@@ -24,6 +36,10 @@ __all__ = ["evidence_heatmap", "rank_distribution_figure", "sensitivity_figure"]
 
 _SELECTED_COLOUR = "#1565c0"
 _OTHER_COLOUR = "#9e9e9e"
+# Two kinds of empty cell, told apart by fill and hatch (and named in the legend): a value
+# withheld to protect respondents, and one that does not exist (a focus area covering no hazard).
+_WITHHELD_CELL = {"facecolor": "#b0bec5", "hatch": "xx", "edgecolor": "#546e7a"}
+_MISSING_CELL = {"facecolor": "#f5f5f5", "hatch": "///", "edgecolor": "#c7c7c7"}
 
 
 def _empty_figure(message: str, title: str):
@@ -60,10 +76,14 @@ def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = Non
     """Heatmap of focus areas x evidence: colour = min-max normalised (0-100), text = the raw value.
 
     Rows follow ``ranking`` (the nominal ranking, with its score in the label) when given.
-    Agreed focus areas (``selected``) are marked. A missing value is hatched. Pass the
-    matrix and ranking as published: an interview count withheld there
-    (``interview_withheld``) is a blank, hatched cell that reads "suppressed", and the
-    colours are normalised over the published values, so they give nothing withheld back.
+    Agreed focus areas (``selected``) are marked. Pass the matrix and ranking as
+    published: an interview count withheld there (``interview_withheld``), or the
+    perception evidence of a focus area whose goals were answered alike
+    (``answers_withheld``), is a blank cell that reads "suppressed", cross-hatched on
+    blue-grey; a value that does not exist (a focus area covering no hazard, a goal no one
+    rated) is a light cell with diagonal hatching that reads "n/a". A legend names both
+    marks. The colours are normalised over the published values, so they give nothing
+    withheld back.
 
     Examples
     --------
@@ -99,18 +119,29 @@ def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = Non
         score = "\n" + tr("synthesis.fig.heat.score", score=f"{sc:.1f}") if sc is not None and pd.notna(sc) else ""
         labels.append(_wrap(prefix + lab + mark, 36) + score)
     grid.index = labels
-    withheld = m[INTERVIEW_WITHHELD].astype(str).eq("True").to_numpy() if INTERVIEW_WITHHELD in m else np.zeros(len(m), dtype=bool)
-    annot = np.array([[tr("common.suppressed") if withheld[i] and c in INTERVIEW_COUNT_COLUMNS else _raw_text(c, float(_num([m[c].iloc[i]]).iloc[0]), m.iloc[i])
-                       for c in cols] for i in range(len(m))])
+    interview = m[INTERVIEW_WITHHELD].astype(str).eq("True").to_numpy() if INTERVIEW_WITHHELD in m else np.zeros(len(m), dtype=bool)
+    alike = m[ANSWERS_WITHHELD].astype(str).eq("True").to_numpy() if ANSWERS_WITHHELD in m else np.zeros(len(m), dtype=bool)
+    withheld = np.array([[bool(interview[i] and c in INTERVIEW_COUNT_COLUMNS or alike[i] and c in PERCEPTION_COLUMNS and np.isnan(grid.iloc[i, j]))
+                          for j, c in enumerate(cols)] for i in range(len(m))], dtype=bool).reshape(len(m), len(cols))
+    annot = np.array([[tr("common.suppressed") if withheld[i, j] else _raw_text(c, float(_num([m[c].iloc[i]]).iloc[0]), m.iloc[i])
+                       for j, c in enumerate(cols)] for i in range(len(m))])
     fig, ax = plt.subplots(figsize=(2.3 * len(cols) + 4.2, 0.78 * len(m) + 2.4))
     sns.heatmap(grid, annot=annot, fmt="", cmap="YlOrRd", vmin=0, vmax=100, linewidths=0.8, linecolor="white",
                 cbar_kws={"label": tr("synthesis.fig.heat.cbar")}, annot_kws={"fontsize": 8.5}, ax=ax)
-    from matplotlib.patches import Rectangle
+    from matplotlib.patches import Patch, Rectangle
 
+    kinds = set()
     for i in range(len(m)):
         for j in range(len(cols)):
             if np.isnan(grid.iloc[i, j]):
-                ax.add_patch(Rectangle((j, i), 1, 1, facecolor="#eeeeee", hatch="///", edgecolor="#bbbbbb", lw=0))
+                kind = "withheld" if withheld[i, j] else "missing"
+                kinds.add(kind)
+                ax.add_patch(Rectangle((j, i), 1, 1, lw=0, **(_WITHHELD_CELL if kind == "withheld" else _MISSING_CELL)))
+                # seaborn writes no text on an empty cell: say what it is, on a plate over the hatching
+                ax.text(j + 0.5, i + 0.5, annot[i, j], ha="center", va="center", fontsize=8.5, color="#263238",
+                        bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
+    handles = [Patch(label=tr(f"synthesis.fig.heat.legend_{k}"), lw=0.6, **(_WITHHELD_CELL if k == "withheld" else _MISSING_CELL))
+               for k in ("withheld", "missing") if k in kinds]
     units = [f"{_evidence(c, 'label')}\n[{_evidence(c, 'short')}]" for c in cols]
     ax.set_xticklabels(units, rotation=0, fontsize=8.5)
     ax.set_yticklabels(ax.get_yticklabels(), rotation=0, fontsize=9)
@@ -122,6 +153,11 @@ def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = Non
     if rank_of:
         note += "  " + tr("synthesis.fig.heat.note_order")
     fig.text(0.01, 0.005, _wrap(note, 150), fontsize=8.5, color="#455a64", va="bottom")
+    if handles:
+        # the two kinds of blank cell, named on a line of their own between the title and the grid
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(handles), fontsize=8.5, frameon=False,
+                  handlelength=2.2, handleheight=1.4, borderaxespad=0.3)
+        ax.set_title(title, fontsize=13, fontweight="bold", loc="left", pad=30)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
 

@@ -85,6 +85,11 @@ def session_note(assessment, activity_id: str | None = "focus_areas_session", *,
     return " ".join(parts)
 
 
+def _flags(frame: pd.DataFrame, column: str) -> list[bool]:
+    """A yes/no column as read from a table or its CSV (all no when absent)."""
+    return [_truthy(v) for v in frame[column]] if column in frame else [False] * len(frame)
+
+
 def trail_summary(trail: pd.DataFrame, *, k: int = 3) -> pd.DataFrame:
     """One readable row per focus area from :func:`evidence_trail` (published or not).
 
@@ -92,7 +97,7 @@ def trail_summary(trail: pd.DataFrame, *, k: int = 3) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``focus_area_id``, ``focus_area``, ``goals`` (each with its mean rating, weakest
-        first), ``shocks_and_stresses`` (each with its risk points, highest first),
+        first; "suppressed" for a goal answered alike, ``answers_withheld``), ``shocks_and_stresses`` (each with its risk points, highest first),
         ``interview_codes`` (the ``k`` most frequent, with their statement counts;
         suppressed codes are counted, not named) and ``actions``.
 
@@ -116,7 +121,7 @@ def trail_summary(trail: pd.DataFrame, *, k: int = 3) -> pd.DataFrame:
         rows.append({
             "focus_area_id": fa,
             "focus_area": name,
-            "goals": "; ".join(f"{g} {i} ({_fmt(x, 2)})" for g, i, x in zip(goals["item_id"], goals["item"], v[goals.index])) or none,
+            "goals": "; ".join(f"{g} {i} ({tr('common.suppressed') if w else _fmt(x, 2)})" for g, i, x, w in zip(goals["item_id"], goals["item"], v[goals.index], _flags(goals, "answers_withheld"))) or none,
             "shocks_and_stresses": "; ".join(f"{i} ({_fmt(x)})" for i, x in zip(hz["item"], v[hz.index])) or none,
             "interview_codes": code_text or none,
             "actions": (f"{int(v[acts.index].iloc[0])}: {acts['detail'].iloc[0]}" if len(acts) else none),
@@ -125,10 +130,9 @@ def trail_summary(trail: pd.DataFrame, *, k: int = 3) -> pd.DataFrame:
 
 
 def _withheld_rank(ranking: pd.DataFrame) -> np.ndarray:
-    """Rows whose rank :func:`withhold_interview_ranking` withheld with their interview evidence."""
-    if "interview_withheld" not in ranking:
-        return np.zeros(len(ranking), dtype=bool)
-    return (ranking["interview_withheld"].map(_truthy).to_numpy(dtype=bool) & _num(ranking["rank"]).isna().to_numpy())
+    """Rows whose rank :func:`withhold_interview_ranking` withheld with their interview evidence or their answers."""
+    flagged = np.array(_flags(ranking, "interview_withheld"), dtype=bool) | np.array(_flags(ranking, "answers_withheld"), dtype=bool)
+    return flagged & _num(ranking["rank"]).isna().to_numpy() if len(ranking) else np.zeros(0, dtype=bool)
 
 
 def findings_focus_areas(ranking: pd.DataFrame, uncertainty: UncertaintyResult | None = None, *, matrix: pd.DataFrame | None = None) -> str:

@@ -227,9 +227,13 @@ def executive_summary(
                 y = u.loc[x[key]]
                 text += tr("synthesis.exec.fa_uncertainty", k=kk, share=_pct(y["share_top_k"]), interval=_rank_text(y["rank_low"], y["rank_high"]))
             parts.append(text)
-        # a rank withheld with its interview evidence (withhold_interview_ranking) follows, unranked
-        if "interview_withheld" in ranking:
-            hidden = ranking[ranking["interview_withheld"].astype(str).eq("True") & _num(ranking["rank"]).isna().to_numpy()].sort_values(key)
+        # a rank withheld with its interview evidence or its answers (withhold_interview_ranking) follows, unranked
+        flagged = np.zeros(len(ranking), dtype=bool)
+        for column in ("interview_withheld", "answers_withheld"):
+            if column in ranking:
+                flagged |= ranking[column].astype(str).eq("True").to_numpy()
+        if flagged.any():
+            hidden = ranking[flagged & _num(ranking["rank"]).isna().to_numpy()].sort_values(key)
             parts += [f"{label} ({tr('common.suppressed')})" for label in _labels(hidden)]
         items = "; ".join(parts)
         lead = tr("synthesis.exec.focus_areas_nominal", items=items) if uncertainty is not None else tr("synthesis.exec.focus_areas", items=items)

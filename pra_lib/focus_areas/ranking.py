@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..stats import composite
 from ..stats.composite import AGGREGATIONS, NORMALISATIONS, check_weights, competition_rank, scale_for
-from ._common import INTERVIEW_WITHHELD, _check_choice, _evidence_columns, _id_frame, _key, _mark_withheld, _values
+from ._common import ANSWERS_WITHHELD, INTERVIEW_WITHHELD, SCORE_WITHHELD, _check_choice, _evidence_columns, _id_frame, _key, _mark_withheld, _values
 
 __all__ = ["aggregate", "check_weights", "normalise", "rank_focus_areas", "withhold_interview_ranking"]
 
@@ -158,6 +158,12 @@ def withhold_interview_ranking(ranking: pd.DataFrame, *, evidence: pd.DataFrame,
       and sum of squares) and ranks (ties and gaps place a withheld value among the
       published ones), whenever any row is withheld.
 
+    A goal (almost) everyone answered alike (``answers_withheld`` in ``evidence``, from
+    :func:`pra_lib.focus_areas.published_goal_scores`) has no rank and no score either:
+    its evidence counts as not rated, so its score rests on what is left of it, which
+    would rank it among goals on other grounds. It follows the published rows, unranked,
+    and the published rows are ranked 1 .. m among themselves.
+
     Parameters
     ----------
     ranking : DataFrame
@@ -171,9 +177,9 @@ def withhold_interview_ranking(ranking: pd.DataFrame, *, evidence: pd.DataFrame,
     Returns
     -------
     pandas.DataFrame
-        A copy, published rows first by rank, then withheld rows by id; emptied rows
-        flagged ``suppressed`` (``complementary``) and ``interview_withheld`` (whose own
-        count is withheld, and rank with it).
+        A copy, published rows first by rank, then withheld rows by id; rows whose score
+        is emptied flagged ``score_withheld``, and ``interview_withheld`` (whose own count
+        is withheld, and rank with it).
 
     Examples
     --------
@@ -189,24 +195,37 @@ def withhold_interview_ranking(ranking: pd.DataFrame, *, evidence: pd.DataFrame,
         raise KeyError(f"ranking and evidence must share focus_area_id or goal_id (ranking: {', '.join(map(str, ranking.columns))})")
     if INTERVIEW_WITHHELD not in evidence:
         raise KeyError("evidence: no interview_withheld column; publish it through withhold_interview_evidence first")
-    flags = evidence[INTERVIEW_WITHHELD].astype(object).map(lambda v: v is True or str(v) == "True")
-    withheld = set(evidence.loc[flags.to_numpy(dtype=bool), key].astype(str))
-    mine = ranking[key].astype(str).isin(withheld).to_numpy(dtype=bool)
+    def flagged(name: str) -> np.ndarray:
+        flags = evidence[name].astype(object).map(lambda v: v is True or str(v) == "True")
+        return ranking[key].astype(str).isin(set(evidence.loc[flags.to_numpy(dtype=bool), key].astype(str))).to_numpy(dtype=bool)
+
+    mine = flagged(INTERVIEW_WITHHELD)
+    alike = flagged(ANSWERS_WITHHELD) if ANSWERS_WITHHELD in evidence else None
     out = ranking.copy()
     out[INTERVIEW_WITHHELD] = mine
+    if alike is not None:
+        out[ANSWERS_WITHHELD] = alike
     norm = f"norm_{column}"
     if not mine.any() or norm not in out:
-        return out
+        if alike is None or not alike.any():
+            return out
+        # no rank or score for a goal answered alike; the others ranked among themselves
+        withheld_out = _rank_published_rows(_mark_withheld(out, alike, ["score"], flag=SCORE_WITHHELD), ranking, alike, key)
+        withheld_out.attrs = dict(ranking.attrs)
+        return withheld_out
     values = pd.to_numeric(out[norm], errors="coerce").to_numpy(dtype=float)
     method = str(out["normalisation"].iloc[0]) if "normalisation" in out and len(out) else ranking.attrs.get("normalisation", "")
     shown = values[~mine & ~np.isnan(values)]
     known = values[~np.isnan(values)]
     ends_shown = (len(shown) > 0 and np.isclose(shown, known.min()).any() and np.isclose(shown, known.max()).any())
     rows = mine if method == "minmax" and ends_shown else np.ones(len(out), dtype=bool)
-    withheld_out = _mark_withheld(out, rows, [norm, "score"])
-    if (~rows).any():
-        # a withheld score between published ones: its rank would bound it
-        withheld_out = _rank_published_rows(withheld_out, ranking, mine, key)
+    withheld_out = _mark_withheld(out, rows, [norm, "score"], flag=SCORE_WITHHELD)
+    unranked = mine if (~rows).any() else np.zeros(len(out), dtype=bool)  # a withheld score between published ones: its rank would bound it
+    if alike is not None and alike.any():
+        withheld_out = _mark_withheld(withheld_out, alike, ["score"], flag=SCORE_WITHHELD)
+        unranked = unranked | alike
+    if unranked.any():
+        withheld_out = _rank_published_rows(withheld_out, ranking, unranked, key)
     withheld_out.attrs = dict(ranking.attrs)
     return withheld_out
 

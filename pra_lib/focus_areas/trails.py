@@ -17,8 +17,8 @@ import pandas as pd
 from .. import risk
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
 from ..publishing.i18n import cell_label
-from ._common import DEFAULT_ACTIVITIES, STRESS_LIKELIHOOD, _ids, _pct, _term
-from .evidence import _inputs, _linked_actions, _scopes
+from ._common import ANSWERS_WITHHELD, DEFAULT_ACTIVITIES, STRESS_LIKELIHOOD, _ids, _pct, _term
+from .evidence import _inputs, _linked_actions, _scopes, _withheld_goals
 
 __all__ = ["evidence_trail", "rows_of_hidden_interview_lines"]
 
@@ -51,6 +51,9 @@ def evidence_trail(
         ``value``, ``unit``, ``n`` and ``detail``:
 
         * goal: mean performance rating (1-5), ``n`` respondents, the share rating it poor;
+          a goal (almost) everyone answered alike (``goal_scores`` of
+          :func:`pra_lib.focus_areas.published_goal_scores`) keeps its ``n`` only and is
+          flagged ``answers_withheld`` (the column is there when ``goal_scores`` has it);
         * shock / stress: risk points (:func:`hazard_risk`), ``n`` raters, the basis;
         * interview code: weakness statements with this code tagged to the focus area's
           goals or hazards, ``n`` interviewees who made them;
@@ -85,6 +88,7 @@ def evidence_trail(
             raise ValueError(f"evidence_trail: unknown focus area(s) {', '.join(unknown_fa)}; the assessment has {', '.join(scopes['focus_area_id'])}")
         scopes = scopes[scopes["focus_area_id"].isin(wanted)]
     scores = inp.goal_scores.set_index("goal_id")
+    alike = _withheld_goals(inp.goal_scores)
     haz = inp.hazards.set_index("hazard_id")
     st = inp.statements
     rows = []
@@ -96,8 +100,11 @@ def evidence_trail(
             n = float(_num([scores["n"].get(g, np.nan)]).iloc[0]) if g in scores.index else np.nan
             neg = float(_num([scores["share_negative"].get(g, np.nan)]).iloc[0]) if g in scores.index and "share_negative" in scores else np.nan
             label = scores["goal_label"].get(g, g) if g in scores.index and "goal_label" in scores else g
-            goal_rows.append(base | {"kind": "goal", "item_id": g, "item": label, "value": mean, "unit": cell_label("synthesis.trail.unit.goal"),
-                                     "n": n, "detail": cell_label("synthesis.trail.poor", share=_pct(neg)) if not np.isnan(neg) else cell_label("synthesis.not_rated_or_suppressed")})
+            withheld = alike is not None and g in alike
+            detail = (cell_label("synthesis.trail.answers_withheld") if withheld else cell_label("synthesis.trail.poor", share=_pct(neg))
+                      if not np.isnan(neg) else cell_label("synthesis.not_rated_or_suppressed"))
+            goal_rows.append(base | {"kind": "goal", "item_id": g, "item": label, "value": np.nan if withheld else mean,
+                                     "unit": cell_label("synthesis.trail.unit.goal"), "n": n, "detail": detail, ANSWERS_WITHHELD: withheld})
         rows += sorted(goal_rows, key=lambda r: (np.inf if np.isnan(r["value"]) else r["value"]))
         hazard_rows = []
         for h in fa.hazards:
@@ -127,7 +134,10 @@ def evidence_trail(
             detail += cell_label("synthesis.trail.for_example", titles="; ".join(titles))
         rows.append(base | {"kind": "actions", "item_id": None, "item": cell_label("synthesis.trail.actions_item"), "value": float(len(acts)),
                             "unit": cell_label("synthesis.trail.unit.actions"), "n": np.nan, "detail": detail})
-    out = pd.DataFrame(rows, columns=["focus_area_id", "focus_area", "kind", "item_id", "item", "value", "unit", "n", "detail"])
+    columns = ["focus_area_id", "focus_area", "kind", "item_id", "item", "value", "unit", "n", "detail"]
+    out = pd.DataFrame(rows, columns=columns + ([ANSWERS_WITHHELD] if alike is not None else []))
+    if alike is not None:
+        out[ANSWERS_WITHHELD] = out[ANSWERS_WITHHELD].fillna(False).astype(bool)
     out["value"] = out["value"].astype(float)
     out["n"] = out["n"].astype(float)
     return out

@@ -42,6 +42,7 @@ from ._common import (
     DEFAULT_TOP_K,
     FACTORS,
     INTERVIEW_WITHHELD,
+    SCORE_WITHHELD,
     MISSING_RULES,
     SHIFTS,
     _NONE,
@@ -785,7 +786,7 @@ def withhold_nominal_scores(summary: pd.DataFrame, *, ranking: pd.DataFrame) -> 
     ``nominal_score`` is the ranking's score; where
     :func:`pra_lib.focus_areas.withhold_interview_ranking` empties a score (it would give
     back a withheld interview count), it is emptied here too, and the row flagged
-    ``suppressed`` (``complementary``). ``nominal_rank`` is the published ranking's rank:
+    ``score_withheld``. ``nominal_rank`` is the published ranking's rank:
     empty where the ranking withholds it, and the other rows ranked among themselves.
     The ranks and shares of the runs stay published.
 
@@ -804,7 +805,7 @@ def withhold_nominal_scores(summary: pd.DataFrame, *, ranking: pd.DataFrame) -> 
     Examples
     --------
     >>> s = pd.DataFrame({"focus_area_id": ["A", "B"], "nominal_score": [90.0, 50.0], "rank_median": [1.0, 2.0]})
-    >>> r = pd.DataFrame({"focus_area_id": ["A", "B"], "score": [90.0, np.nan], "suppressed": [False, True]})
+    >>> r = pd.DataFrame({"focus_area_id": ["A", "B"], "score": [90.0, np.nan], "score_withheld": [False, True]})
     >>> withhold_nominal_scores(s, ranking=r)["nominal_score"].tolist()
     [90.0, nan]
     >>> s["nominal_rank"] = [2.0, 1.0]
@@ -816,7 +817,7 @@ def withhold_nominal_scores(summary: pd.DataFrame, *, ranking: pd.DataFrame) -> 
     if key is None or key not in ranking or "score" not in ranking:
         raise KeyError("summary and ranking must share focus_area_id or goal_id, and the ranking must have a score")
     # a score the ranking withheld, not one it never had (a focus area without evidence)
-    flagged = ranking["suppressed"].astype(str).eq("True").to_numpy() if "suppressed" in ranking else np.zeros(len(ranking), dtype=bool)
+    flagged = ranking[SCORE_WITHHELD].astype(str).eq("True").to_numpy() if SCORE_WITHHELD in ranking else np.zeros(len(ranking), dtype=bool)
     gone = set(ranking.loc[flagged & pd.to_numeric(ranking["score"], errors="coerce").isna().to_numpy(), key].astype(str))
     rows = summary[key].astype(str).isin(gone).to_numpy(dtype=bool)
     out = summary
@@ -828,11 +829,11 @@ def withhold_nominal_scores(summary: pd.DataFrame, *, ranking: pd.DataFrame) -> 
         unranked = summary[key].astype(str).isin(set(hidden[hidden].index)).to_numpy(dtype=bool)
         out = summary.copy()
         out["nominal_rank"] = new
-        out = _mark_withheld(out, unranked, [])
+        out = _mark_withheld(out, unranked, [], flag=SCORE_WITHHELD)
         rows = rows | unranked
     if not rows.any() or "nominal_score" not in summary:
         return out
-    out = _mark_withheld(out, rows, ["nominal_score"])
+    out = _mark_withheld(out, rows, ["nominal_score"], flag=SCORE_WITHHELD)
     out.attrs = dict(summary.attrs)
     return out
 
