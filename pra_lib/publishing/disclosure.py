@@ -550,6 +550,13 @@ def feasible_ranges(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndar
     from scipy.optimize import linprog
 
     unknown = np.flatnonzero(hidden)
+    # complementary suppression asks for the same ranges again and again: each is
+    # remembered for its table, pattern and bounds
+    memo = _audit_memo(np.asarray(counts, dtype=float), groups)
+    pattern = (np.packbits(np.asarray(hidden, dtype=bool)).tobytes(), len(hidden),
+               None if bounds is None else np.array([[np.nan if v is None else v for v in b] for b in bounds], dtype=float).tobytes())
+    wanted = [int(c) for c in unknown if cells is None or c in cells]
+    cells = {c for c in wanted if (pattern, c) not in memo["ranges"]}
     pos = {cell: k for k, cell in enumerate(unknown)}
     a_eq, b_eq = [], []
     for idx in groups:
@@ -564,9 +571,9 @@ def feasible_ranges(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndar
     # Also a row of no raters but some "don't know" answers, hidden with a count of 0, is
     # taken to hold at least 1: that asks more of suppression, never less.
     bounds = [(1, None)] * len(unknown) if bounds is None else list(bounds)
-    infeasible = False
+    infeasible = pattern in memo["infeasible"]
     for k, cell in enumerate(unknown):
-        if cells is not None and cell not in cells:
+        if int(cell) not in cells:
             continue
         if infeasible:  # no completion at all: every cell's programmes fail alike
             rows.append({"row": int(cell), "lowest": np.nan, "highest": np.inf, "recovered": False})
@@ -583,8 +590,13 @@ def feasible_ranges(counts: np.ndarray, hidden: np.ndarray, groups: list[np.ndar
                 if res.status == 0:
                     solutions.append(np.asarray(counts, dtype=float).copy())
                     solutions[-1][unknown] = res.x
-        rows.append({"row": int(cell), "lowest": lo, "highest": hi, "recovered": bool(np.isfinite(hi) and abs(hi - lo) < 0.5)})
-    out = pd.DataFrame(rows, columns=["row", "lowest", "highest", "recovered"])
+        rows.append({"row": int(cell), "lowest": lo, "highest": hi})
+    memo["ranges"].update({(pattern, r["row"]): (r["lowest"], r["highest"]) for r in rows})
+    if infeasible:
+        memo["infeasible"].add(pattern)
+    rows = [(c, *memo["ranges"][pattern, c]) for c in wanted]
+    out = pd.DataFrame([{"row": c, "lowest": lo, "highest": hi, "recovered": bool(np.isfinite(hi) and abs(hi - lo) < 0.5)} for c, lo, hi in rows],
+                       columns=["row", "lowest", "highest", "recovered"])
     out.attrs["infeasible"] = infeasible  # found to have no completion (each hidden count at least its bound)
     return out
 
