@@ -9,6 +9,7 @@ and margins).
 from __future__ import annotations
 
 import itertools
+import math
 import json
 import re
 from pathlib import Path
@@ -646,7 +647,8 @@ def test_the_interview_reports_hidden_goal_lines_are_worked_out_alike_without_it
     goal lines from hidden_goal_lines: on the sample run they are exactly the lines that
     02's statements_by_goal.csv publishes as suppressed (G03 and G05 as weaknesses, primary;
     G12 as a weakness and G09 as a strength, hidden to protect their groups; G06 as a strength,
-    their companion: see the two tests above)."""
+    their companion: see the two tests above; G11 as a weakness, hidden since its groups'
+    interviewees bound its cells: see test_a_category_size_that_narrows_a_cell_gets_it_a_companion)."""
     from pra_lib.assessment.loading import load_assessment
     from pra_lib.interviews.statements import hidden_goal_lines
 
@@ -656,4 +658,104 @@ def test_the_interview_reports_hidden_goal_lines_are_worked_out_alike_without_it
     in_02 = published.loc[published["suppressed"].astype(bool), ["goal_id", "valence", "suppression"]]
     found = hidden_goal_lines(load_assessment(SAMPLE), min_cell_size=5, small_categories="merge")
     assert sorted(map(tuple, found.values.tolist())) == sorted(map(tuple, in_02.values.tolist()))
-    assert {(g, v) for g, v, _ in found.values.tolist()} == {("G03", "weakness"), ("G05", "weakness"), ("G06", "strength"), ("G09", "strength"), ("G12", "weakness")}
+    assert {(g, v) for g, v, _ in found.values.tolist()} == {("G03", "weakness"), ("G05", "weakness"), ("G06", "strength"), ("G09", "strength"), ("G11", "weakness"), ("G12", "weakness")}
+
+
+# --- Bounds a reader takes from a category's size and from the lower bound of 1 -------------------
+
+_SIZES = {"government": 7, "academia": 5, "private": 6, "community": 7}
+
+
+def _reader_ranges(by_goal, by_group, hidden_goal, hidden_group, *, sizes=True, at_least=1, total=True) -> dict:
+    """Each hidden count's (lowest, highest) for a reader holding both tables and (``total``)
+    the sum of the table by goal (one valence): a goal is the sum of its groups, each hidden count at
+    least ``at_least`` (the finer table's) and, with ``sizes``, a group's at most its
+    interviewees. Solved here with scipy's linprog, not the library's programme."""
+    from scipy.optimize import linprog
+
+    unknown = [("goal", i) for i in np.flatnonzero(hidden_goal)] + [("group", i) for i in np.flatnonzero(hidden_group)]
+    col = {u: k for k, u in enumerate(unknown)}
+    a_eq, b_eq = [], []
+
+    def equation(terms, rhs):
+        row, b = np.zeros(len(unknown)), float(rhs)
+        for sign, u in terms:
+            value = (by_goal if u[0] == "goal" else by_group)["n"].iloc[u[1]]
+            if u in col:
+                row[col[u]] += sign
+            else:
+                b -= sign * value
+        if row.any():
+            a_eq.append(row), b_eq.append(b)
+
+    if total:
+        equation([(1, ("goal", i)) for i in range(len(by_goal))], by_goal["n"].sum())
+    for i, goal in enumerate(by_goal["goal_id"]):
+        equation([(1, ("group", j)) for j in np.flatnonzero(by_group["goal_id"].eq(goal))] + [(-1, ("goal", i))], 0)
+    bounds = [(1, None) if kind == "goal" else (at_least, _SIZES[by_group["stakeholder_group"].iloc[i]] if sizes else None) for kind, i in unknown]
+    out = {}
+    for u, k in col.items():
+        c = np.zeros(len(unknown))
+        c[k] = 1
+        low, high = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs"), linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        key = by_goal["goal_id"].iloc[u[1]] if u[0] == "goal" else tuple(by_group[["goal_id", "stakeholder_group"]].iloc[u[1]])
+        out[key] = (round(low.fun), round(-high.fun) if high.status == 0 else math.inf)
+    return out
+
+
+def _narrowed(ranges: dict, by_group: pd.DataFrame | None = None) -> dict:
+    """Counts narrower than 5 values apart, or than 1..size for a group of fewer than 6."""
+    return {k: r for k, r in ranges.items() if r[1] - r[0] < min(5, (_SIZES[k[1]] - 1) if isinstance(k, tuple) else 5)}
+
+
+def _link_with_sizes(lines: dict, *, sizes: bool, total: bool = True):
+    from pra_lib.publishing.disclosure_linked import AT_MOST, LinkedTable, link_tables, linked_rows
+
+    by_goal, by_group = _goal_tables(lines)
+    fine = by_group.assign(**{AT_MOST: by_group["stakeholder_group"].map(_SIZES).astype(float)}) if sizes else by_group
+    dims = {"by_goal": ["goal_id"], "by_group": ["goal_id", "stakeholder_group"]}
+    cells = link_tables({"by_goal": LinkedTable(by_goal, dims["by_goal"], margins=None if total else []), "by_group": LinkedTable(fine, dims["by_group"], margins=["stakeholder_group"])})
+    published = [suppress(t, dims=dims[name], linked=linked_rows(t, dims[name], cells.loc[cells["table"] == name, "cell"]), margins=m)
+                 for name, t, m in (("by_goal", by_goal, None if total else []), ("by_group", by_group, ["stakeholder_group"]))]
+    return cells, by_goal, by_group, *published
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_a_category_size_that_narrows_a_cell_gets_it_a_companion():
+    """The sample's G11 line as a weakness (20: government 6, academia 4, private 4, community
+    6; groups of 7, 5, 6 and 7 interviewees). Without the groups' sizes, academia and the private
+    sector get one companion in the line and the total stays published; a reader who bounds
+    each cell by its group's interviewees (the interviewees table) then puts the companion
+    within 5 values of 3 to 7 or 2 to 7. Given the sizes (``AT_MOST``), suppression hides what
+    widens them again. (The goals' sum counts an interviewee once per goal: no one publishes
+    it, as on the sample.)"""
+    lines = {"G10": [6, 5, 6, 7], "G11": [6, 4, 4, 6]}
+    _, by_goal, by_group, old_goal, old_group = _link_with_sizes(lines, sizes=False, total=False)
+    before = _reader_ranges(by_goal, by_group, old_goal["suppressed"].to_numpy(), old_group["suppressed"].to_numpy(), total=False)
+    assert _narrowed(before), before
+    assert not _narrowed(_reader_ranges(by_goal, by_group, old_goal["suppressed"].to_numpy(), old_group["suppressed"].to_numpy(), sizes=False, total=False)), "the size is what narrows it"
+    cells, by_goal, by_group, new_goal, new_group = _link_with_sizes(lines, sizes=True, total=False)
+    after = _reader_ranges(by_goal, by_group, new_goal["suppressed"].to_numpy(), new_group["suppressed"].to_numpy(), total=False)
+    assert not _narrowed(after), after
+    assert len(cells) >= 1 and "at_most" not in new_group.columns
+    assert new_group["suppressed"].sum() + new_goal["suppressed"].sum() <= old_group["suppressed"].sum() + old_goal["suppressed"].sum() + 2, "as few more as it can"
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_a_hidden_total_whose_groups_are_all_hidden_is_kept_wide_under_its_tables_sum():
+    """The sample's weaknesses: G03 (4 over 3 groups), G05 (4 over 3) and G12 (6 over 4) are
+    hidden with every group of theirs, under the table by goal's published sum. Each is at
+    least its number of hidden groups, so 14 between them leaves G03 3 to 7 and G12 4 to 8;
+    a reader who took a hidden group's count as possibly 0 would see them wide. Suppression
+    hides a further total (the smallest that widens them) so that each keeps 5 values."""
+    lines = {"G10": [6, 5, 6, 7], "G01": [2, 2, 3, 2], "G08": [3, 2, 2, 2], "G03": [1, 1, 2, 0], "G05": [2, 0, 1, 1], "G12": [1, 1, 2, 2]}
+    by_goal, by_group = _goal_tables(lines)
+    hidden_goal = by_goal["goal_id"].isin(["G03", "G05", "G12"]).to_numpy()
+    hidden_group = by_group["n"].lt(5).to_numpy()
+    old = _reader_ranges(by_goal, by_group, hidden_goal, hidden_group, sizes=False)
+    assert (old["G03"], old["G05"], old["G12"]) == ((3, 7), (3, 7), (4, 8))
+    assert _reader_ranges(by_goal, by_group, hidden_goal, hidden_group, sizes=False, at_least=0)["G03"] == (1, 12), "the lower bound of 1 is what narrows them"
+    cells, by_goal, by_group, new_goal, new_group = _link_with_sizes(lines, sizes=False)
+    assert set(new_goal.loc[new_goal["suppressed"], "goal_id"]) > {"G03", "G05", "G12"}
+    after = _reader_ranges(by_goal, by_group, new_goal["suppressed"].to_numpy(), new_group["suppressed"].to_numpy(), sizes=False)
+    assert all(hi - lo >= 5 for key, (lo, hi) in after.items() if not isinstance(key, tuple)), after

@@ -36,6 +36,13 @@ What it does:
   of a line hidden under a published total that leaves each less), which the run's linked
   tables do (README); a part of a hidden cell (its "don't know" answers, its answers in a
   category) must not be pinned to a number of people above 0;
+- *category sizes and statements*: a cell of a measure ``<people>_by_<what>`` counts some
+  of the people a table of measure ``<people>`` counts (the interviewees table, by
+  stakeholder group), so it is at most the matching cell there; a cell of a group of s
+  people must keep the whole of 1 to s when s - 1 is below the protection interval.
+  Interviewees naming a line made a statement on it each (``n <= n_statements``), and the
+  lines' statements add up to everyone's statements per valence (the interviewees table's
+  ``(all)`` row); a group's own statements are not read (README);
 - *interview codes*: a count of the interviewees raising one code (02's ``codes``, top
   strengths and weaknesses, code pairs, a shock or stress made of the same codes, and the
   focus areas' evidence trails of 06 and 08, measure ``evidence_base``) bounds the goal line
@@ -211,8 +218,14 @@ def share_totals(table: dict) -> tuple[list[str], float | None]:
     return problems, total
 
 
-def attack(tables: list[dict]) -> tuple[list[str], pd.DataFrame]:
-    """Everything wrong with a run's published tables, and the attacker's interval per hidden count."""
+def attack(tables: list[dict], *, statements: bool = False) -> tuple[list[str], pd.DataFrame]:
+    """Everything wrong with a run's published tables, and the attacker's interval per hidden count.
+
+    With ``statements``, the interview statements bound the interviewees too
+    (:func:`statement_cells`). That reading is applied to the sample run; on generated runs
+    it finds a valence whose every statement lies in one hidden goal line, which suppression
+    of counts cannot protect (README), so it is left out there.
+    """
     from scipy.optimize import linprog
 
     problems: list[str] = []
@@ -250,6 +263,9 @@ def attack(tables: list[dict]) -> tuple[list[str], pd.DataFrame]:
             totals[(table["measure"], table.get("activity_id"), dims)] = total
         for activity, whole, parts in distributions(table):
             wholes.setdefault(activity, {}).setdefault(whole, parts)
+
+    for (measure, activity), cells in (statement_cells(tables) if statements else {}).items():
+        linked.setdefault((measure, activity), {}).update(cells)
 
     # One linear programme per activity over every measure at once, so that the parts of a
     # cell (its answers per category) are tied to its count.
@@ -317,6 +333,19 @@ def attack(tables: list[dict]) -> tuple[list[str], pd.DataFrame]:
                             row = np.zeros(len(hidden))
                             row[col[(measure, k)]] = 1
                             ub_rows.append(row), ub_rhs.append(round(total))
+        # A cell counting some of a category's people is at most the category's size: the
+        # interviewees of a group naming a goal are at most the group's interviewees.
+        size_rows, caps = category_size_bounds(measures, equation)
+        for row, rhs in size_rows:
+            ub_rows.append(row), ub_rhs.append(rhs)
+        # Interviewees naming something made at least one statement on it each.
+        for measure in [m for m in measures if m.startswith(STATEMENTS)]:
+            counted_measure = measure.removeprefix(STATEMENTS)
+            for key in measures[measure]:
+                if key in measures.get(counted_measure, {}):
+                    row, rhs = equation([(1, (counted_measure, key)), (-1, (measure, key))])
+                    if row.any():
+                        ub_rows.append(row), ub_rhs.append(rhs)
         # A cell's answers per category add up to its count.
         for whole, parts in wholes.get(activity, {}).items():
             if any(k not in measures.get(m, {}) for m, k in (whole, *parts)):
@@ -331,15 +360,98 @@ def attack(tables: list[dict]) -> tuple[list[str], pd.DataFrame]:
         # answers in one category) may be 0.
         bounds = [(1 if (m, activity, k) in counted else 0, None) for m, k in hidden]
         for hk in hidden:
+            if hk[0].startswith(STATEMENTS):
+                continue  # statements are no count of people; they only bound the interviewees
             c = np.zeros(len(hidden))
             c[col[hk]] = 1
             kwargs = dict(A_eq=np.array(eq_rows) if eq_rows else None, b_eq=eq_rhs or None, A_ub=np.array(ub_rows) if ub_rows else None, b_ub=ub_rhs or None, bounds=bounds, method="highs")
             low, high = linprog(c, **kwargs), linprog(-c, **kwargs)
             lo = low.fun if low.status == 0 else math.nan
             hi = -high.fun if high.status == 0 else math.inf
-            ranges.append({"measure": hk[0], "activity_id": activity, "cell": dict(hk[1]), "lowest": lo, "highest": hi, "feasible": low.status != 2, "linked_only": hk in linked_only})
+            ranges.append({"measure": hk[0], "activity_id": activity, "cell": dict(hk[1]), "lowest": lo, "highest": hi, "feasible": low.status != 2, "linked_only": hk in linked_only,
+                           "category_size": caps.get(hk, math.inf)})
     problems += distribution_problems(linked, wholes, ranges, min_cell_size)
-    return problems, pd.DataFrame(ranges, columns=["measure", "activity_id", "cell", "lowest", "highest", "feasible", "linked_only"])
+    return problems, pd.DataFrame(ranges, columns=["measure", "activity_id", "cell", "lowest", "highest", "feasible", "linked_only", "category_size"])
+
+
+STATEMENTS = "statements of "
+
+
+def statement_cells(tables: list[dict]) -> dict:
+    """The interview statements a run publishes, as cells the attacker links like counts.
+
+    Interviewees naming a goal (code, hazard) made at least one statement on it each, so a
+    cell's ``n`` is at most its ``n_statements``; a line's statements are a part of all
+    interviewees' statements of that valence, which the interviewees table publishes
+    (``n_weakness``, ``n_strength`` of its row for everyone). The sum of the published
+    lines' statements then bounds what the hidden lines hold together: 14 statements over
+    G03, G05 and G12 as weaknesses on the sample. Returns ``{(statements of <measure>,
+    activity): {key: (value or None, table)}}``, one measure per measure of interviewees.
+    """
+    out: dict = {}
+    measures = {(t["measure"], t.get("activity_id")) for t in tables if str(t.get("measure") or "").startswith("interviewees_by_") and "n_statements" in t["frame"]}
+    for table in tables:
+        frame, measure = table["frame"], str(table.get("measure") or "")
+        where = f"{table['report']}/{table['name']}"
+        hidden = _hidden(frame)
+        if (measure, table.get("activity_id")) in measures:
+            dims = next((d for c, _, d in counted_columns(table) if c == table["count"]), None)
+            if dims is None:
+                continue
+            cells = out.setdefault((STATEMENTS + measure, table.get("activity_id")), {})
+            for i in range(len(frame)):
+                cells.setdefault(_key(frame, i, dims), (None if hidden.iloc[i] else _number(frame.at[i, "n_statements"]), where))
+        elif measure == "interviewees" and {"n_weakness", "n_strength"} <= set(frame.columns):
+            dims = {d: d for d in table["dims"] if d != "activity_id"}
+            for m, activity in measures:
+                if activity != table.get("activity_id"):
+                    continue
+                cells = out.setdefault((STATEMENTS + m, activity), {})
+                # Everyone's statements per valence only: a group's (its row) would bound the
+                # goals of a group whose line is all hidden, which suppression does not yet
+                # protect (README).
+                for i in [i for i in range(len(frame)) if _key(frame, i, dims) == ()]:
+                    for valence in ("weakness", "strength"):
+                        key = tuple(sorted((*_key(frame, i, dims), ("valence", valence))))
+                        cells.setdefault(key, (None if hidden.iloc[i] else _number(frame.at[i, f"n_{valence}"]), where))
+    return out
+
+
+def category_sizes(measures: dict) -> dict:
+    """``{measure of a category's people: [measures counting some of them]}`` of one activity.
+
+    The run declares what each count counts; a measure named ``<people>_by_<what>`` (such
+    as ``interviewees_by_goal``) counts some of the people a table of ``<people>`` (the
+    ``interviewees`` table, by stakeholder group) counts, so each of its cells is at most
+    the matching cell of that table: the one with the same category of every dimension the
+    two share (its total when it has none)."""
+    return {people: [m for m in measures if m.startswith(f"{people}_by_")] for people in measures if any(m.startswith(f"{people}_by_") for m in measures)}
+
+
+def category_size_bounds(measures: dict, equation) -> tuple[list[tuple], dict]:
+    """``(row, rhs)`` of each ``part - category size <= 0`` that involves a hidden count, and
+    each hidden part's smallest published category size (``{(measure, key): size}``).
+
+    The category's size is its published count, or its own hidden count (then the bound
+    ties the two unknowns). ``equation`` turns ``[(sign, (measure, key))]`` into a row over
+    the hidden cells and its right-hand side, as in :func:`attack`."""
+    out, caps = [], {}
+    for people, parts in category_sizes(measures).items():
+        sizes = measures[people]
+        for measure in parts:
+            for key, (value, _) in measures[measure].items():
+                dims = {d for d, _ in key}
+                for size_key, (size, _) in sizes.items():
+                    if not {d for d, _ in size_key} <= dims or not set(size_key) <= set(key):
+                        continue
+                    if value is not None and size is not None:
+                        continue
+                    if value is None and size is not None:
+                        caps[(measure, key)] = min(size, caps.get((measure, key), math.inf))
+                    row, rhs = equation([(1, (measure, key)), (-1, (people, size_key))])
+                    if row.any():
+                        out.append((row, rhs))
+    return out, caps
 
 
 def distributions(table: dict) -> list[tuple]:
@@ -415,14 +527,21 @@ def narrow(ranges: pd.DataFrame, min_cell_size: int, tables: list[dict] | None =
     answers in one category) must not be pinned down to a number of people, but may be
     narrow or pinned to 0, as the same parts of published cells are published: that a hidden
     group of 51 gave at most one "don't know", or none, discloses no one.
+
+    A count of some of a category's people (``category_size``: the published size of the
+    smallest category it is a part of) can never be wider than 1 to that size: a group of
+    ``min_cell_size`` interviewees gives any of its cells 1 to ``min_cell_size`` whatever is
+    hidden, so such a cell must keep that whole range instead.
     """
     if ranges.empty:
         return ranges
     width = ranges["highest"] - ranges["lowest"]
+    size = ranges["category_size"] if "category_size" in ranges else pd.Series(math.inf, index=ranges.index)
+    wanted = np.minimum(min_cell_size, size - 1)
     if tables is None:
-        return ranges[~ranges["feasible"] | (width < min_cell_size)]
+        return ranges[~ranges["feasible"] | (width < wanted)]
     main = ranges["measure"].isin({t["measure"] for t in tables if t.get("measure")})
-    return ranges[~ranges["feasible"] | (main & (width < min_cell_size)) | (~main & (width < 0.5) & (ranges["highest"] > 0.5))]
+    return ranges[~ranges["feasible"] | (main & (width < wanted)) | (~main & (width < 0.5) & (ranges["highest"] > 0.5))]
 
 
 _SMALL_N = re.compile(r"\b[nN]\s*=\s*(\d+)\b(?![.,]\d)")
@@ -650,7 +769,7 @@ def linked_only_lines(exposed: pd.DataFrame) -> dict:
 
 
 def test_no_hidden_count_of_the_sample_run_can_be_worked_out(sample_run):
-    problems, ranges = attack(sample_run)
+    problems, ranges = attack(sample_run, statements=True)
     assert problems == [], "\n".join(problems[:40])
     min_cell_size = sample_run[0]["min_cell_size"]
     exposed = narrow(ranges, min_cell_size, sample_run)
@@ -848,8 +967,11 @@ def test_the_code_level_attack_reads_the_focus_areas_evidence_trail(sample_run):
     _hide(goals, goals["goal_id"].eq("G11") & goals["valence"].eq("weakness"))
     _hide(codes, codes["goal_id"].eq("G11"))
     assert code_level_problems(copy, ranges, min_cell_size) == [], "16 and 8 leave G11 as a weakness 16 to 24"
+    # The run hides the trail's counts of both codes with the line; published, 16 and 3 pin it.
     trail = frames[("06_focus_areas_session", "evidence_trail")]
-    trail.loc[trail["item"].eq("community participation") & trail["focus_area_id"].eq("FA2"), "n"] = "3"
+    fa2 = trail["focus_area_id"].eq("FA2")
+    trail.loc[trail["item"].eq("flood early warning") & fa2, ["n", "suppressed", "suppression"]] = ["16", "False", ""]
+    trail.loc[trail["item"].eq("community participation") & fa2, ["n", "suppressed", "suppression"]] = ["3", "False", ""]
     found = code_level_problems(copy, ranges, min_cell_size)
     assert any("G11 as a weakness is narrowed to [16, 19]" in p and "evidence_trail" in p for p in found), found
 
@@ -1178,3 +1300,102 @@ def test_a_rerun_of_a_notebook_gives_byte_identical_files(sample_reports_en, tmp
     assert any(p.suffix == ".xlsx" for p in files) and any(p.name == "_tables.json" for p in files)
     different = [str(p) for p in files if (again / p).read_bytes() != (first / p).read_bytes()]
     assert different == []
+
+
+# --- Bounds from a category's size and from the statements ------------------------------------
+
+def _interviewees(n_weakness: int | None = None) -> pd.DataFrame:
+    """The interviewees table: a group's interviewees (the size of every cell of its group)."""
+    sizes = {"government": 7, "academia": 5, "private": 6, "community": 7}
+    rows = [{"stakeholder_group": g, "n": n, "n_weakness": "", "suppressed": False, "suppression": ""} for g, n in sizes.items()]
+    rows.append({"stakeholder_group": "(all)", "n": sum(sizes.values()), "n_weakness": "" if n_weakness is None else n_weakness, "suppressed": False, "suppression": ""})
+    return pd.DataFrame(rows).assign(n_strength="")
+
+
+def _goal_rows(lines: dict) -> pd.DataFrame:
+    """``{goal: [(n or None, suppression) per group]}`` as the table by goal and group."""
+    rows = [{"goal_id": goal, "valence": "weakness", "stakeholder_group": g, "n": "" if n is None else n, "n_statements": "" if n is None else n,
+             "suppressed": n is None, "suppression": why} for goal, cells in lines.items() for g, (n, why) in zip(GROUPS, cells)]
+    return pd.DataFrame(rows)
+
+
+def _interview_run(by_goal: pd.DataFrame, by_group: pd.DataFrame, interviewees: pd.DataFrame | None) -> list[dict]:
+    spec = dict(count="n", measure="interviewees_by_goal", other_counts={"n_statements": None})
+    tables = [_as_published(by_goal, "statements_by_goal", dims=["goal_id", "valence"], **spec),
+              _as_published(by_group, "statements_by_goal_and_group", dims=["goal_id", "valence", "stakeholder_group"], **spec)]
+    if interviewees is not None:
+        tables.append(_as_published(interviewees, "interviewees", dims=["stakeholder_group"], count="n", measure="interviewees",
+                                    other_counts={"n_weakness": None, "n_strength": None}))
+    return tables
+
+
+def _range_of(ranges: pd.DataFrame, **cell) -> tuple:
+    row = ranges[ranges["cell"].map(lambda c: c == {**cell, "valence": "weakness"})].iloc[0]
+    return row["lowest"], row["highest"]
+
+
+def test_a_groups_interviewees_bound_each_of_its_cells():
+    """The sample's G11 line as published before its total was hidden: 20 interviewees, with
+    community's 6 published and government (complementary), academia and the private sector
+    (primary) hidden. Each cell is at most its group's interviewees (7, 5, 6), which the
+    interviewees table publishes, so government is 14 less at most 11: 3 to 7, 5 values where
+    the protection interval asks for 6 (1 to 7 is what its group's size alone leaves it)."""
+    P, C = "primary", "complementary"
+    by_group = _goal_rows({"G10": [(6, ""), (5, ""), (6, ""), (7, "")], "G11": [(None, C), (None, P), (None, P), (6, "")]})
+    by_goal = pd.DataFrame({"goal_id": ["G10", "G11"], "valence": "weakness", "n": [24, 20], "n_statements": [24, 20], "suppressed": False, "suppression": ""})
+    problems, ranges = attack(_interview_run(by_goal, by_group, _interviewees()))
+    assert problems == [], problems
+    assert _range_of(ranges, goal_id="G11", stakeholder_group="government") == (3, 7)
+    assert _range_of(ranges, goal_id="G11", stakeholder_group="private") == (2, 6)
+    exposed = narrow(ranges, 5)
+    assert {c["stakeholder_group"] for c in exposed["cell"]} == {"government", "private"}, exposed.to_string()
+    assert ranges.loc[ranges["cell"].map(lambda c: c.get("stakeholder_group") == "government"), "category_size"].tolist() == [7]
+    # Academia's 1 to 5 is all its group of 5 leaves it: wide enough.
+    assert _range_of(ranges, goal_id="G11", stakeholder_group="academia") == (1, 5)
+    # Without the interviewees table the reader has no size: government is 1 to 12.
+    _, blind = attack(_interview_run(by_goal, by_group, None))
+    assert _range_of(blind, goal_id="G11", stakeholder_group="government") == (1, 12) and narrow(blind, 5).empty
+
+
+def test_the_statements_bound_hidden_goal_lines_whose_groups_are_all_hidden():
+    """The sample's weaknesses as published before G11's total was hidden: G03, G05 and G12
+    hidden with every group of theirs (3, 3 and 4 cells, each at least 1). Interviewees naming
+    a goal made a statement on it each, and all interviewees' weakness statements (47 here)
+    less the published lines' (33) leave 14 for the three: G03 and G05 are 3 to 7, G12 4 to 8."""
+    P = "primary"
+    lines = {"G10": [(6, ""), (5, ""), (6, ""), (7, "")], "G01": [(2, ""), (2, ""), (3, ""), (2, "")],
+             "G03": [(None, P), (None, P), (None, P), (0, "")], "G05": [(None, P), (0, ""), (None, P), (None, P)],
+             "G12": [(None, P), (None, P), (None, P), (None, P)]}
+    by_group = _goal_rows(lines)
+    by_goal = pd.DataFrame({"goal_id": list(lines), "valence": "weakness", "n": [24, 9, "", "", ""], "n_statements": [24, 9, "", "", ""],
+                            "suppressed": [False, False, True, True, True], "suppression": ["", "", P, P, "complementary"]})
+    problems, ranges = attack(_interview_run(by_goal, by_group, _interviewees(n_weakness=47)), statements=True)
+    assert problems == [], problems
+    assert [_range_of(ranges, goal_id=g) for g in ("G03", "G05", "G12")] == [(3, 7), (3, 7), (4, 8)]
+    assert {c["goal_id"] for c in narrow(ranges, 5)["cell"]} >= {"G03", "G05", "G12"}
+    # Without everyone's statements the three are bounded by the interviewees only.
+    _, blind = attack(_interview_run(by_goal, by_group, _interviewees()), statements=True)
+    assert _range_of(blind, goal_id="G12") == (4, 25) and not {c.get("goal_id") for c in narrow(blind, 5)["cell"] if "stakeholder_group" not in c} & {"G03", "G05", "G12"}
+
+
+def test_the_attack_finds_the_g11_line_narrowed_by_its_groups_sizes_in_a_copy_of_the_run(sample_run):
+    """The sample run before category sizes were used: G11 as a weakness published (20 of
+    25 interviewees) in statements_by_goal. The groups' interviewees (7, 5, 6, 7) then leave
+    government's hidden cell 3 to 7 and the private sector's 2 to 6."""
+    from pra_lib.assessment import load_assessment
+    from pra_lib.interviews.statements import interview_codes
+
+    from .conftest import SAMPLE
+
+    tables = [dict(t) for t in sample_run]
+    where = next(i for i, t in enumerate(tables) if t["name"] == "statements_by_goal")
+    frame = tables[where]["frame"].copy()
+    line = frame["goal_id"].eq("G11") & frame["valence"].eq("weakness")
+    assert frame.loc[line, "suppressed"].eq("True").all(), "the run hides G11 as a weakness"
+    truth = interview_codes(load_assessment(SAMPLE), level="goal", activity_id="questionnaire").set_index(["goal_id", "valence"]).loc[("G11", "weakness")]
+    frame.loc[line, ["n", "n_statements", "share_of_interviewees", "suppressed", "suppression"]] = [str(int(truth["n"])), str(int(truth["n_statements"])), str(truth["share_of_interviewees"]), "False", ""]
+    tables[where] = {**tables[where], "frame": frame}
+    _, ranges = attack(tables, statements=True)
+    exposed = narrow(ranges, sample_run[0]["min_cell_size"], tables)
+    found = {c["stakeholder_group"]: (lo, hi) for c, lo, hi in zip(exposed["cell"], exposed["lowest"], exposed["highest"]) if c.get("goal_id") == "G11"}
+    assert found == {"government": (3, 7), "private": (2, 6)}, exposed.to_string()

@@ -311,7 +311,9 @@ def publish_goal_lines(report, assessment, *, activity_id: str | None = None) ->
     group (``statements_by_goal_and_group``) count the same people, so their suppression is
     chosen together (:meth:`~pra_lib.publishing.report.Report.link_tables`) before the first
     table; the statements say which sums count people, and the statements per group and
-    valence (the interviewees table) publish the sums over goals in another unit.
+    valence (the interviewees table) publish the sums over goals in another unit. A group's
+    cells are at most its interviewees (the interviewees table's counts), as a reader takes
+    them.
 
     Parameters
     ----------
@@ -332,12 +334,17 @@ def publish_goal_lines(report, assessment, *, activity_id: str | None = None) ->
     >>> goal_lines = publish_goal_lines(report, report.assessment, activity_id="questionnaire")  # doctest: +SKIP
     """
     from ..publishing.disclosure import interviewees
+    from ..publishing.disclosure_linked import AT_MOST
 
     activity_id = activity_id or report.activity_id
     interviewed = interviewees(activity_id)
     by_goal = interview_codes(assessment, level="goal", activity_id=activity_id)
     by_goal_and_group = interview_codes(assessment, level="goal", by="stakeholder_group", activity_id=activity_id)
-    report.link_tables({"statements_by_goal": by_goal, "statements_by_goal_and_group": by_goal_and_group}, measure="interviewees_by_goal", activity_id=interviewed,
+    # A reader bounds a group's cell by the group's interviewees, which the interviewees
+    # table counts (published there, or hidden: the true size is then the safe bound).
+    sizes = interview_summary(assessment, activity_id=activity_id).set_index("stakeholder_group")["n"]
+    by_group_bounded = by_goal_and_group.assign(**{AT_MOST: by_goal_and_group["stakeholder_group"].map(sizes).astype("float64")})
+    report.link_tables({"statements_by_goal": by_goal, "statements_by_goal_and_group": by_group_bounded}, measure="interviewees_by_goal", activity_id=interviewed,
                        dims={"statements_by_goal": GOAL_LINE_DIMS, "statements_by_goal_and_group": [*GOAL_LINE_DIMS, "stakeholder_group"]},
                        people=assessment.interview_statements, published=[["valence", "stakeholder_group"], ["valence"]])
     return report.table(by_goal, "statements_by_goal", activity_id=interviewed, dims=GOAL_LINE_DIMS, measure="interviewees_by_goal", other_counts={"n_statements": None})

@@ -29,8 +29,11 @@ that a reader can hold (:func:`public_margins`: a sum published by a linked tabl
 that counts people; by default every sum, as :func:`~pra_lib.publishing.disclosure.suppress`
 assumes; never a line whose total is a hidden cell of a coarser table), every coarser cell tied to its cells in the finer
 table (equal to their sum when they add up to it, else at least each of them), and every
-hidden count at least 1. A hidden count must keep ``min_cell_size`` values between its lowest
-and highest possible value. The same programme is solved again with each hidden count
+hidden count at least 1 and at most the size of the category it counts a part of
+(:data:`AT_MOST`: the interviewees of its stakeholder group). A hidden count must keep
+``min_cell_size`` values between its lowest and highest possible value (a cell of a group of
+s people, the whole of 1 to s when that is fewer); where the rules below leave one narrower,
+the published cell after whose hiding the fewest counts stay narrow is hidden. The same programme is solved again with each hidden count
 within its label's bounds (``primary`` 1..k-1, ``complementary`` at least k;
 :mod:`pra_lib.publishing.disclosure_labels`): no hidden count may be pinned, and a primary
 cell must keep the range the labels alone leave it (1..k-1, less only as a part of a
@@ -52,6 +55,9 @@ from .disclosure import COMPLEMENTARY, DEFAULT_MIN_CELL_SIZE, PRIMARY, _public_m
 
 LINKED_COLUMNS = ["table", "cell", "suppression", "protects", "role"]
 LINKED, COMPANION = "linked", "companion"
+#: Optional column of a linked table: the most its cell can hold, as a reader can tell from
+#: the size of the category it counts a part of (the interviewees of a stakeholder group).
+AT_MOST = "at_most"
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,9 @@ class LinkedTable:
     ``count`` column; ``dims`` are the columns it is broken down by; ``hide`` is the run's
     plan for its rows (:meth:`~pra_lib.publishing.disclosure.DisclosurePlan.rows_to_hide`);
     ``margins`` the dims whose sums a reader holds (:func:`public_margins`; ``None``: every
-    sum and the grand total, the cautious default).
+    sum and the grand total, the cautious default). An :data:`AT_MOST` column in ``data``
+    gives each cell the size of the category it counts a part of (the interviewees of its
+    stakeholder group), a bound a reader takes as well; it is read, never published.
     """
 
     data: pd.DataFrame
@@ -306,6 +314,7 @@ def link_tables(tables, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.Dat
             changed = _widen_one(grids, hidden, forced, protects, links, min_cell_size, primary)
         if not changed:
             break
+    _drop_needless(grids, forced, links, min_cell_size)
     rows = [[name, grids[name].keys[i], COMPLEMENTARY, protects[name][i], LINKED] for name in grids for i in np.flatnonzero(forced[name])]
     for name, g in grids.items():
         if forced[name].any():
@@ -314,6 +323,35 @@ def link_tables(tables, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.Dat
             companions = g.hidden(forced[name], min_cell_size) & ~alone & ~forced[name]
             rows += [[name, g.keys[i], COMPLEMENTARY, name, COMPANION] for i in np.flatnonzero(companions)]
     return pd.DataFrame(rows, columns=LINKED_COLUMNS)
+
+
+def _exposed(grids, forced, links, min_cell_size) -> set:
+    """Every count a reader narrows with ``forced`` hidden, with the labels and without."""
+    hidden = {n: g.hidden(forced[n], min_cell_size) for n, g in grids.items()}
+    primary = {n: g.primary(forced[n], min_cell_size) for n, g in grids.items()}
+    return set(_narrow(grids, hidden, links, min_cell_size)) | set(_narrow(grids, hidden, links, min_cell_size, primary))
+
+
+def _drop_needless(grids, forced, links, min_cell_size) -> None:
+    """Publish again each cell hidden for another table that no longer protects anything.
+
+    Cells are added one at a time, each for the count narrow at that moment; a later one
+    may protect that count as well (the total of G11 as a weakness widens the sum of the
+    weaknesses too). The largest are tried first, as statistics offices prune a pattern:
+    a cell is published again when the pattern protects every count with it and without
+    it, and the tables still hide it alike. (A pattern that leaves a count narrow is kept
+    whole: without the cell, such a count could be narrower still.)
+    """
+    if not any(f.any() for f in forced.values()) or _exposed(grids, forced, links, min_cell_size):
+        return
+    for name, i in sorted(((n, int(i)) for n in grids for i in np.flatnonzero(forced[n])), key=lambda u: (-grids[u[0]].counts[u[1]], u[0], u[1])):
+        trial = {n: f.copy() for n, f in forced.items()}
+        trial[name][i] = False
+        hidden = {n: g.hidden(trial[n], min_cell_size) for n, g in grids.items()}
+        if hidden[name][i] or _hide_everywhere(grids, hidden, {n: f.copy() for n, f in trial.items()}, {n: np.full(len(g.keys), "", dtype=object) for n, g in grids.items()}):
+            continue
+        if not _exposed(grids, trial, links, min_cell_size):
+            forced[name][i] = False
 
 
 def _linked_table(name, table) -> LinkedTable:
@@ -335,9 +373,13 @@ class _Grid:
     def __init__(self, spec: LinkedTable):
         self.spec = spec
         data = spec.data.reset_index(drop=True)
+        # a category's size bounds its cells for the reader; it is no column of the table
+        self.at_most = published_numbers(data[AT_MOST]).fillna(np.inf).to_numpy(dtype=float) if AT_MOST in data else np.full(len(data), np.inf)
+        data = data.drop(columns=[AT_MOST], errors="ignore")
         self.data = data
         self.row_cell = data.groupby(list(spec.dims), sort=False, dropna=False).ngroup().to_numpy() if spec.dims else np.zeros(len(data), dtype=int)
         first = pd.Series(np.arange(len(data))).groupby(self.row_cell).first().to_numpy()
+        self.at_most = pd.Series(self.at_most).groupby(self.row_cell).min().to_numpy()
         self.cells = data.iloc[first].reset_index(drop=True)
         self.keys = cell_keys(self.cells, spec.dims)
         self.counts = published_numbers(self.cells[spec.count]).fillna(0).to_numpy(dtype=float)
@@ -425,7 +467,8 @@ def _widen_one(grids, hidden, forced, protects, links, min_cell_size, primary=No
                     j = min(open_, key=lambda j: (grids[fine].counts[j], j))
                     forced[fine][j], protects[fine][j] = True, coarse
                     return True
-    by_label = [u for u in _narrow(grids, hidden, links, min_cell_size, primary) if u not in narrow] if primary is not None else []
+    labelled = _narrow(grids, hidden, links, min_cell_size, primary) if primary is not None else narrow
+    by_label = [u for u in labelled if u not in narrow]
     for name, i in by_label:
         # A count its label leaves narrow under a published total (two primary cells of 4
         # adding up to 8): the smallest published cell of its line, else the total, if that
@@ -442,7 +485,42 @@ def _widen_one(grids, hidden, forced, protects, links, min_cell_size, primary=No
                 if (name, i) not in _narrow(grids, shut, links, min_cell_size, {n: g.primary(trial[n], min_cell_size) for n, g in grids.items()}):
                     forced[table][j], protects[table][j] = True, fine
                     return True
-    return False
+    return _companion(grids, hidden, forced, protects, links, min_cell_size, primary, set(narrow) | set(labelled))
+
+
+def _companion(grids, hidden, forced, protects, links, min_cell_size, primary, narrow) -> bool:
+    """Hide the published cell that leaves the fewest counts narrow, if it leaves fewer.
+
+    Left for counts that neither rule above widens: one a category's size narrows (the
+    interviewees of a group naming G11 are at most the group's), or a hidden total whose
+    cells of the finer table are all hidden, each at least 1, under a published sum of its
+    own table (14 over G03, G05 and G12 as weaknesses). The candidates are the published
+    cells of the narrow counts' public sums and of their linked lines; each is tried, and
+    the one after which the fewest counts stay narrow is hidden (the smallest of those), so
+    that one total hidden for several counts is preferred to a cell for each.
+    """
+    near: set = set()
+    for name, i in narrow:
+        g = grids[name]
+        near |= {(name, int(j)) for idx in g.margins(g.planned, min_cell_size) if i in idx for j in idx}
+        for coarse, p, fine, kids in links:
+            if fine == name and i in kids:
+                near |= {(coarse, p)} | {(fine, int(j)) for j in kids}
+            if coarse == name and p == i:
+                near |= {(fine, int(j)) for j in kids}
+    candidates = sorted((u for u in near if not hidden[u[0]][u[1]] and grids[u[0]].counts[u[1]] > 0), key=lambda u: (grids[u[0]].counts[u[1]], u[0], u[1]))
+    best = None
+    for table, j in candidates:
+        trial = {n: f.copy() for n, f in forced.items()}
+        trial[table][j] = True
+        left = _exposed(grids, trial, links, min_cell_size) if primary is not None else set(_narrow(grids, {n: gr.hidden(trial[n], min_cell_size) for n, gr in grids.items()}, links, min_cell_size))
+        if len(left) < len(narrow) and (best is None or len(left) < best[0]):
+            best = (len(left), table, j, sorted(set(narrow) - left))
+    if best is None:
+        return False
+    _, table, j, fixed = best
+    forced[table][j], protects[table][j] = True, fixed[0][0] if fixed else table
+    return True
 
 
 def _narrow(grids, hidden, links, min_cell_size, primary=None) -> list[tuple]:
@@ -490,13 +568,18 @@ def _narrow(grids, hidden, links, min_cell_size, primary=None) -> list[tuple]:
             add([(-t[0], t[1], t[2]) for t in terms], 0, ub, ub_b)
         for j in kids:
             add([(1, fine, int(j)), (-1, coarse, p)], 0, ub, ub_b)
-    kwargs = dict(A_eq=np.array(eq) if eq else None, b_eq=eq_b or None, A_ub=np.array(ub) if ub else None, b_ub=ub_b or None, bounds=[(1, None)] * len(unknown), method="highs")
+    # Every hidden count is at least 1, and at most the size of the category it counts a part
+    # of (AT_MOST): a cell of a group of s people can never be wider than 1..s, so it must
+    # keep that whole range when s - 1 is less than the protection interval.
+    sizes = [grids[name].at_most[i] for name, i in unknown]
+    kwargs = dict(A_eq=np.array(eq) if eq else None, b_eq=eq_b or None, A_ub=np.array(ub) if ub else None, b_ub=ub_b or None,
+                  bounds=[(1, m if np.isfinite(m) else None) for m in sizes], method="highs")
     out = []
     for k, u in enumerate(unknown):
         c = np.zeros(len(unknown))
         c[k] = 1
         low, high = linprog(c, **kwargs), linprog(-c, **kwargs)
-        if low.status != 0 or (high.status == 0 and -high.fun - low.fun < min_cell_size):
+        if low.status != 0 or (high.status == 0 and -high.fun - low.fun < min(min_cell_size, sizes[k] - 1)):
             out.append(u)
     if primary is None:
         return out
@@ -506,7 +589,8 @@ def _narrow(grids, hidden, links, min_cell_size, primary=None) -> list[tuple]:
     # must keep the range that the labels alone leave it (1..k-1, or less when it is a part
     # of a primary total: the labels say that much with no number published).
     size = min_cell_size
-    bounds = [label_bounds(grids[name].counts[[i]], [True], primary[name][[i]], min_cell_size=size)[0] for name, i in unknown]
+    labels = [label_bounds(grids[name].counts[[i]], [True], primary[name][[i]], min_cell_size=size)[0] for name, i in unknown]
+    bounds = [(lo, m if hi is None else min(hi, m)) if np.isfinite(m) else (lo, hi) for (lo, hi), m in zip(labels, sizes)]
     kwargs["bounds"] = bounds
     alone = dict(bounds=bounds, method="highs", A_eq=np.array(among_hidden[id(eq)]) if among_hidden[id(eq)] else None, b_eq=[0.0] * len(among_hidden[id(eq)]) or None,
                  A_ub=np.array(among_hidden[id(ub)]) if among_hidden[id(ub)] else None, b_ub=[0.0] * len(among_hidden[id(ub)]) or None)
@@ -520,7 +604,7 @@ def _narrow(grids, hidden, links, min_cell_size, primary=None) -> list[tuple]:
             out.append(u)
             continue
         lo, hi = low.fun, (-high.fun if high.status == 0 else np.inf)
-        labelled = bounds[k] == (1, size - 1)
+        labelled = labels[k] == (1, size - 1)
         if hi - lo < 0.5 and not (labelled and size <= 2):
             out.append(u)
         elif labelled and size > 2:
