@@ -335,8 +335,13 @@ def publish_questionnaire_tables(assessment, out: Path, *, small_categories: str
     over = Report(root / "00_data_overview", min_cell_size=min_cell_size, small_categories=small_categories, assessment=assessment)
     data = over.assessment
     over.table(overview.activities(data), "activities", dims=["activity_id"], measure="people")
-    over.table(overview.participation(data), "participation", dims=["activity_id", "stakeholder_group"], measure="people")
-    over.table(overview.areas(data, activity_id="questionnaire"), "areas", dims=["area"], activity_id="questionnaire", measure="people", columns=["share_of_respondents"])
+    interview_table = over.protect(perception.interview_summary(data, activity_id="questionnaire"), "interviewees", activity_id=interviewees("questionnaire"),
+                                   dims=["stakeholder_group"], measure="interviewees")
+    counts = overview.participation(data)
+    over.table(counts, "participation", dims=["activity_id", "stakeholder_group"], measure="people",
+               hidden_with=overview.hidden_with_interviewees(counts, plan=over.plan, interview_table=interview_table))
+    over.table(overview.areas(data, activity_id="questionnaire", channels=overview.SURVEY_CHANNELS), "areas", dims=["area"], activity_id="questionnaire",
+               measure="survey_respondents", columns=["share_of_respondents"])
     q = Report(root / "01_questionnaire", min_cell_size=min_cell_size, small_categories=small_categories, assessment=assessment, activity_id="questionnaire")
     survey = perception.ratings_frame(q.assessment, activity_id="questionnaire", aspect="performance")
     boot = dict(n_resamples=20, seed=1)
