@@ -338,7 +338,7 @@ def publish_questionnaire_tables(assessment, out: Path, *, small_categories: str
     interview_table = over.protect(perception.interview_summary(data, activity_id="questionnaire"), "interviewees", activity_id=interviewees("questionnaire"),
                                    dims=["stakeholder_group"], measure="interviewees")
     counts = overview.participation(data)
-    over.table(counts, "participation", dims=["activity_id", "stakeholder_group"], measure="people",
+    over.table(counts, "participation", dims=["activity_id", "stakeholder_group"], measure="people", margins=["stakeholder_group"],
                hidden_with=overview.hidden_with_interviewees(counts, plan=over.plan, interview_table=interview_table))
     over.table(overview.areas(data, activity_id="questionnaire", channels=overview.SURVEY_CHANNELS), "areas", dims=["area"], activity_id="questionnaire",
                measure="survey_respondents", columns=["share_of_respondents"])

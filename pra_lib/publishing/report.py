@@ -225,6 +225,7 @@ class Report:
         measure: str | None = None,
         other_counts: dict | None = None,
         hidden_with=None,
+        margins=None,
     ) -> pd.DataFrame:
         """Protect, write and return a published table.
 
@@ -270,10 +271,16 @@ class Report:
             hidden in another table: the codes of a goal line hidden in
             ``statements_by_goal``
             (:func:`~pra_lib.publishing.disclosure_linked.rows_of_hidden_lines`).
+        margins : list of str, optional
+            The dimensions whose sums a reader holds, when not every margin is published:
+            ``["stakeholder_group"]`` for a table by activity and group whose activity totals
+            are published but whose group totals over activities are not (they would count a
+            person once per activity). Default: every margin and the grand total. Recorded as
+            ``margins`` in ``_tables.json``.
         """
         _check_name(name)
         activity_id = activity_id or self.activity_id
-        published = self.protect(data, name, count=count, columns=columns, dims=dims, activity_id=activity_id, measure=measure, hidden_with=hidden_with)
+        published = self.protect(data, name, count=count, columns=columns, dims=dims, activity_id=activity_id, measure=measure, hidden_with=hidden_with, margins=margins)
         self.tables[name] = published
         self.declarations[name] = {
             "count": count,
@@ -283,7 +290,9 @@ class Report:
             "columns": [str(c) for c in published.columns],
             "other_counts": _other_counts(other_counts, published, name),
         }
-        if count is not None and measure and (activity_id, measure, name) in self.margins:
+        if count is not None and margins is not None:
+            self.declarations[name]["margins"] = list(margins)  # the sums taken as public
+        elif count is not None and measure and (activity_id, measure, name) in self.margins:
             self.declarations[name]["margins"] = self.margins[(activity_id, measure, name)]  # the sums taken as public
         csv = neutralise_formulas(published).to_csv(index=False, lineterminator="\n")
         atomic_write_text(self.output_dir / "tables" / f"{name}.csv", csv)
@@ -303,6 +312,7 @@ class Report:
         measure: str | None = None,
         other_counts: dict | None = None,
         hidden_with=None,
+        margins=None,
     ) -> pd.DataFrame:
         """The table as :meth:`table` would publish it, without writing or recording anything.
 
@@ -315,7 +325,7 @@ class Report:
 
         Parameters
         ----------
-        data, name, count, columns, dims, activity_id, measure, other_counts, hidden_with
+        data, name, count, columns, dims, activity_id, measure, other_counts, hidden_with, margins
             As for :meth:`table`, so that one dict of options serves both calls;
             ``other_counts`` is checked against the table as :meth:`table` checks it.
 
@@ -351,7 +361,8 @@ class Report:
             linked = linked_rows(data, dims or [], mine["cell"]) if len(mine) else None
             if hidden_with is not None:
                 linked = hidden_with if linked is None else linked | hidden_with
-            margins = self.margins.get((activity_id, measure, name)) if measure else None
+            if margins is None:
+                margins = self.margins.get((activity_id, measure, name)) if measure else None
             published = suppress(data, count=count, min_cell_size=self.min_cell_size, columns=columns, dims=dims, hide=hide, linked=linked, margins=margins)
             if hidden_with is not None:
                 from .disclosure_linked import hide_rows
