@@ -60,7 +60,10 @@ def code_bars(codes: pd.DataFrame, *, title: str | None = None, summary: pd.Data
     t["_n"] = _num(t["n"])
     t["_s"] = _num(t["n_statements"])
     t["_supp"] = is_suppressed(t["n"])
-    t = t.sort_values(["valence", "_n"], ascending=[False, False], key=lambda s: s.map({"weakness": 1, "strength": 0}) if s.name == "valence" else s, na_position="last").reset_index(drop=True)
+    # Published bars largest first; hidden bars after them in code order, never by the count they hide.
+    t["_v"] = t["valence"].map({"weakness": 0, "strength": 1}).fillna(2)
+    t["_key"] = np.where(t["_supp"], t["code"].astype(str), "")
+    t = t.sort_values(["_v", "_supp", "_n", "_key"], ascending=[True, True, False, True], kind="stable").reset_index(drop=True)
     colours = {"weakness": "#d6604d", "strength": "#4393c3"}
     fig, ax = plt.subplots(figsize=(9.5, 0.42 * len(t) + 2.0))
     y = np.arange(len(t))

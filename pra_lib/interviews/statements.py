@@ -127,6 +127,8 @@ def interview_codes(assessment, *, level: str = "code", by: str | None = None, a
         out.insert(out.columns.get_loc("hazard_id") + 1, "hazard_label", out["hazard_id"].map(dict(zip(hz["hazard_id"], hz["name_en"]))))
     out = out.drop(columns="_base")
     order = st.attrs["category_order"]
+    # Largest first; once suppressed, the report lists hidden rows last in key order
+    # (Report.table's hidden_last), so no row's place ranks a hidden count.
     out = out.sort_values(["n", "n_statements"], ascending=False, kind="stable")
     out = _sort(out, ["valence", *by_cols], order)
     labels = {"stakeholder_group": ("group_label", dict(zip(st["stakeholder_group"], st["group_label"])))} if by_cols else {}
@@ -147,8 +149,9 @@ def top_weaknesses(assessment, *, k: int = 5, activity_id: str | None = None, va
     ----------
     assessment : Assessment
         A loaded assessment.
-    k : int
-        Number of codes.
+    k : int or None
+        Number of codes (``None``: every code, the full ranked list from which
+        :func:`publish_top_codes` picks the top among published rows).
     activity_id : str, optional
         Keep the interviews of this activity.
     valence : {"weakness", "strength"}
@@ -173,7 +176,7 @@ def top_weaknesses(assessment, *, k: int = 5, activity_id: str | None = None, va
     """
     if valence not in ("weakness", "strength"):
         raise ValueError(f"valence must be 'weakness' or 'strength', not {valence!r}")
-    if int(k) < 1:
+    if k is not None and int(k) < 1:
         raise ValueError(f"k must be at least 1, not {k!r}")
     st = _statements(assessment, activity_id)
     st = st[st["valence"] == valence]
@@ -192,7 +195,7 @@ def top_weaknesses(assessment, *, k: int = 5, activity_id: str | None = None, va
             "hazard_id": g["hazard_id"].agg(lambda s: s.mode().iloc[0] if s.notna().any() else None),
         }
     ).reset_index()
-    out = out.sort_values(["n", "n_statements", "code"], ascending=[False, False, True], kind="stable").head(int(k)).reset_index(drop=True)
+    out = out.sort_values(["n", "n_statements", "code"], ascending=[False, False, True], kind="stable").head(len(g) if k is None else int(k)).reset_index(drop=True)
     out["rank"] = np.arange(1, len(out) + 1)
     out["share_of_interviewees"] = out["n"] / total
     goals = _goal_table()
@@ -264,8 +267,8 @@ def code_cooccurrence(assessment, *, activity_id: str | None = None, valence: st
     Returns
     -------
     pandas.DataFrame
-        One row per unordered pair of codes (``code_a`` before ``code_b`` in order of
-        how many interviewees raised them): ``n`` (interviewees who raised both),
+        One row per unordered pair of codes (``code_a`` before ``code_b`` in
+        alphabetical order): ``n`` (interviewees who raised both),
         ``n_a``, ``n_b`` and ``jaccard`` (``n / (n_a + n_b - n)``).  All pairs are
         listed, also those never raised together (``n = 0``).
 
@@ -281,7 +284,7 @@ def code_cooccurrence(assessment, *, activity_id: str | None = None, valence: st
         return pd.DataFrame(columns=cols)
     incidence = pd.crosstab(st["respondent_id"], st["code"]).clip(upper=1)
     per_code = incidence.sum(axis=0)
-    codes = sorted(per_code.index, key=lambda c: (-per_code[c], c))
+    codes = sorted(per_code.index)  # in code order: an order by count would rank the counts a pair hides
     incidence = incidence[codes]
     both = incidence.T @ incidence
     ia, ib = np.triu_indices(len(codes), 1)
@@ -347,7 +350,54 @@ def publish_goal_lines(report, assessment, *, activity_id: str | None = None) ->
     report.link_tables({"statements_by_goal": by_goal, "statements_by_goal_and_group": by_group_bounded}, measure="interviewees_by_goal", activity_id=interviewed,
                        dims={"statements_by_goal": GOAL_LINE_DIMS, "statements_by_goal_and_group": [*GOAL_LINE_DIMS, "stakeholder_group"]},
                        people=assessment.interview_statements, published=[["valence", "stakeholder_group"], ["valence"]])
-    return report.table(by_goal, "statements_by_goal", activity_id=interviewed, dims=GOAL_LINE_DIMS, measure="interviewees_by_goal", other_counts={"n_statements": None})
+    return report.table(by_goal, "statements_by_goal", activity_id=interviewed, dims=GOAL_LINE_DIMS, measure="interviewees_by_goal", other_counts={"n_statements": None},
+                        hidden_last=["valence"], hidden_keys=["goal_id"])
+
+
+def publish_top_codes(report, assessment, *, codes: pd.DataFrame, k: int = 5, valence: str = "weakness", activity_id: str | None = None, min_group_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.DataFrame:
+    """Publish the top ``k`` weaknesses or strengths among the codes that ``codes`` publishes.
+
+    A top-k list hides nothing of its own: a code hidden in the published ``codes`` table
+    (small, hidden to protect another, or in a hidden goal line) is left out, and so is every
+    code of fewer than ``min_cell_size`` interviewees; the top ``k`` of the rest are ranked
+    1..m without gaps (:func:`~pra_lib.publishing.row_order.top_published`), so no rank counts
+    a hidden code above it and a count published in ``codes`` is never hidden here. The
+    list's sum over codes counts no people (one interviewee raises several codes) and is not
+    published, so it is protected by no complementary cell.
+
+    Parameters
+    ----------
+    report : Report
+        The interview report.
+    assessment : Assessment
+        The report's assessment (small categories merged).
+    codes : DataFrame
+        The ``codes`` table as published (``code``, ``valence``, ``suppressed``).
+    k, valence, activity_id, min_group_size
+        As for :func:`top_weaknesses`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The published list: the columns of :func:`top_weaknesses`, ``suppressed`` and
+        ``suppression``.
+
+    Examples
+    --------
+    >>> weaknesses = publish_top_codes(report, report.assessment, codes=codes, k=5)  # doctest: +SKIP
+    """
+    from ..publishing.disclosure import interviewees
+    from ..publishing.row_order import top_published
+
+    activity_id = activity_id or report.activity_id
+    full = top_weaknesses(assessment, k=None, activity_id=activity_id, valence=valence, min_group_size=min_group_size)
+    shown = codes[codes["valence"] == valence]
+    hidden_codes = set(shown.loc[shown["suppressed"].astype(bool), "code"]) | (set(full["code"]) - set(shown["code"]))
+    name = "top_weaknesses" if valence == "weakness" else "top_strengths"
+    options = dict(activity_id=interviewees(activity_id), measure=f"interviewees_by_code_{valence}", dims=["code"], other_counts={"n_statements": None}, margins=[])
+    would = report.protect(full, name, hidden_with=full["code"].isin(hidden_codes), **options)
+    top = top_published(full, published=would, k=k)
+    return report.table(top, name, hidden_with=top["code"].isin(hidden_codes), **options)
 
 
 def hidden_goal_lines(assessment, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE, small_categories: str | None = None, activity_id: str = "questionnaire") -> pd.DataFrame:

@@ -226,6 +226,8 @@ class Report:
         other_counts: dict | None = None,
         hidden_with=None,
         margins=None,
+        hidden_last=None,
+        hidden_keys=None,
     ) -> pd.DataFrame:
         """Protect, write and return a published table.
 
@@ -277,10 +279,19 @@ class Report:
             are published but whose group totals over activities are not (they would count a
             person once per activity). Default: every margin and the grand total. Recorded as
             ``margins`` in ``_tables.json``.
+        hidden_last : list of str, optional
+            For a table sorted by a value that suppression hides: the block columns
+            (``["valence"]``); after suppression each block's hidden rows follow its published
+            rows, ordered by ``hidden_keys``
+            (:func:`~pra_lib.publishing.row_order.hidden_last`). Not recorded: the declared
+            order tells nothing of the hidden values.
+        hidden_keys : list of str, optional
+            The columns that order the hidden rows (``["goal_id"]``; default: the table's
+            text columns).
         """
         _check_name(name)
         activity_id = activity_id or self.activity_id
-        published = self.protect(data, name, count=count, columns=columns, dims=dims, activity_id=activity_id, measure=measure, hidden_with=hidden_with, margins=margins)
+        published = self.protect(data, name, count=count, columns=columns, dims=dims, activity_id=activity_id, measure=measure, hidden_with=hidden_with, margins=margins, hidden_last=hidden_last, hidden_keys=hidden_keys)
         self.tables[name] = published
         self.declarations[name] = {
             "count": count,
@@ -313,6 +324,8 @@ class Report:
         other_counts: dict | None = None,
         hidden_with=None,
         margins=None,
+        hidden_last=None,
+        hidden_keys=None,
     ) -> pd.DataFrame:
         """The table as :meth:`table` would publish it, without writing or recording anything.
 
@@ -325,7 +338,7 @@ class Report:
 
         Parameters
         ----------
-        data, name, count, columns, dims, activity_id, measure, other_counts, hidden_with, margins
+        data, name, count, columns, dims, activity_id, measure, other_counts, hidden_with, margins, hidden_last, hidden_keys
             As for :meth:`table`, so that one dict of options serves both calls;
             ``other_counts`` is checked against the table as :meth:`table` checks it.
 
@@ -369,6 +382,10 @@ class Report:
 
                 published = hide_rows(published, hidden_with, count=count, columns=columns, dims=dims or [])  # a row of no one still carries other counts
         published = publishable(published, name=name)
+        if hidden_last is not None:  # no row's place may rank a value hidden in it
+            from .row_order import hidden_last as put_hidden_last
+
+            published = put_hidden_last(published, blocks=hidden_last, keys=hidden_keys)
         _other_counts(other_counts, published, name)  # a dry run fails where the table would
         return published
 
