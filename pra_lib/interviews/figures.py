@@ -61,7 +61,7 @@ def code_bars(codes: pd.DataFrame, *, title: str | None = None, summary: pd.Data
     t["_s"] = _num(t["n_statements"])
     t["_supp"] = is_suppressed(t["n"])
     # Published bars largest first; hidden bars after them in code order, never by the count they hide.
-    t["_v"] = t["valence"].map({"weakness": 0, "strength": 1}).fillna(2)
+    t["_v"] = t["valence"].astype(object).map({"weakness": 0, "strength": 1}).astype(float).fillna(2)
     t["_key"] = np.where(t["_supp"], t["code"].astype(str), "")
     t = t.sort_values(["_v", "_supp", "_n", "_key"], ascending=[True, True, False, True], kind="stable").reset_index(drop=True)
     colours = {"weakness": "#d6604d", "strength": "#4393c3"}
