@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import nbformat
@@ -42,10 +43,16 @@ PERSONAL_PAYLOADS = (
     "rina at kantor dot go dot id",
     "Pak Budi Santoso",
     "Ibu Siti Rahmawati",
+    "08l2 5550 1444",  # a letter l for the digit 1
+    "\uff10\uff18\uff11\uff12\uff15\uff15\uff15\uff10\uff11\uff13\uff13\uff13",  # full-width digits
+    "0812\u200b5550\u200b1222",  # zero-width spaces inside
+    "0x81255501666",  # a hex-like prefix
+    "ab-0812-5550-1555",  # behind a record-id-like prefix
 )
 # What identifies the person in each payload, also once the punctuation around it is gone.
 PERSONAL_FRAGMENTS = ("Budi Santoso", "Siti Rahmawati", "budi.santoso", "gmail", "siti [at]", "kantor dot")
-PERSONAL_DIGITS = ("3171117374760199", "3171117374760288", "6281255501999", "6281255501777", "081255502888")
+PERSONAL_DIGITS = ("3171117374760199", "3171117374760288", "6281255501999", "6281255501777", "081255502888",
+                   "81255501444", "081255501333", "081255501222", "81255501666", "081255501555")
 # Markup that must stay text: no link, image, script or autolink may come from the data.
 MARKUP_PAYLOADS = (
     "[x](javascript:alert(1))",
@@ -254,7 +261,11 @@ def _leaks(text: str) -> list[str]:
     found = [p for p in PERSONAL_PAYLOADS + PERSONAL_FRAGMENTS if p in text]
     if CANARY in text:
         found.append(CANARY)
-    digits = re.sub(r"[\s().+\-\\]", "", text)  # the numbers with their punctuation dropped
+    # The numbers as a reader sees them: full-width digits folded, invisible characters and
+    # punctuation dropped, a letter l or O among digits read as 1 or 0.
+    seen = re.sub(r"[\u200b-\u200f\u2060\ufeff]", "", unicodedata.normalize("NFKC", text))
+    seen = re.sub(r"(?<=\d)[lI](?=\d)|(?<=\d)[lI](?=\s?\d)", "1", re.sub(r"(?<=\d)[oO](?=\d)", "0", seen))
+    digits = re.sub(r"[\s().+\-\\]", "", seen)  # the numbers with their punctuation dropped
     found += [d for d in PERSONAL_DIGITS if d in digits]
     return found
 
