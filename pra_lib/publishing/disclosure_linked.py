@@ -325,11 +325,12 @@ def link_tables(tables, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.Dat
     return pd.DataFrame(rows, columns=LINKED_COLUMNS)
 
 
-def _exposed(grids, forced, links, min_cell_size) -> set:
-    """Every count a reader narrows with ``forced`` hidden, with the labels and without."""
+def _exposed(grids, forced, links, min_cell_size, only=None) -> set:
+    """Every count a reader narrows with ``forced`` hidden, with the labels and without
+    (of the counts in ``only``, when given)."""
     hidden = {n: g.hidden(forced[n], min_cell_size) for n, g in grids.items()}
     primary = {n: g.primary(forced[n], min_cell_size) for n, g in grids.items()}
-    return set(_narrow(grids, hidden, links, min_cell_size)) | set(_narrow(grids, hidden, links, min_cell_size, primary))
+    return set(_narrow(grids, hidden, links, min_cell_size, only=only)) | set(_narrow(grids, hidden, links, min_cell_size, primary, only=only))
 
 
 def _drop_needless(grids, forced, links, min_cell_size) -> None:
@@ -513,7 +514,12 @@ def _companion(grids, hidden, forced, protects, links, min_cell_size, primary, n
     for table, j in candidates:
         trial = {n: f.copy() for n, f in forced.items()}
         trial[table][j] = True
-        left = _exposed(grids, trial, links, min_cell_size) if primary is not None else set(_narrow(grids, {n: gr.hidden(trial[n], min_cell_size) for n, gr in grids.items()}, links, min_cell_size))
+        shut = {n: gr.hidden(trial[n], min_cell_size) for n, gr in grids.items()}
+        # Hiding a cell only frees the reader's equations, so a count wide before stays wide:
+        # only the narrow counts and the newly hidden ones are solved again to choose (the
+        # next round checks every count).
+        only = set(narrow) | {(n, int(i)) for n in grids for i in np.flatnonzero(shut[n] & ~hidden[n])}
+        left = _exposed(grids, trial, links, min_cell_size, only=only) if primary is not None else set(_narrow(grids, shut, links, min_cell_size, only=only))
         if len(left) < len(narrow) and (best is None or len(left) < best[0]):
             best = (len(left), table, j, sorted(set(narrow) - left))
     if best is None:
@@ -523,7 +529,7 @@ def _companion(grids, hidden, forced, protects, links, min_cell_size, primary, n
     return True
 
 
-def _narrow(grids, hidden, links, min_cell_size, primary=None) -> list[tuple]:
+def _narrow(grids, hidden, links, min_cell_size, primary=None, only=None) -> list[tuple]:
     """(table, cell) of each hidden count a reader holding every table can pin to fewer than
     ``min_cell_size`` + 1 values (or that no completion fits), by linear programming; with
     ``primary`` (``{table: cells labelled primary}``) also each one a reader who takes the
@@ -575,11 +581,20 @@ def _narrow(grids, hidden, links, min_cell_size, primary=None) -> list[tuple]:
     kwargs = dict(A_eq=np.array(eq) if eq else None, b_eq=eq_b or None, A_ub=np.array(ub) if ub else None, b_ub=ub_b or None,
                   bounds=[(1, m if np.isfinite(m) else None) for m in sizes], method="highs")
     out = []
+    # Each solution is a completion a reader could hold: a count whose known completions are
+    # already far enough apart is wide without solving for it.
+    seen: list = []
     for k, u in enumerate(unknown):
+        if only is not None and u not in only:
+            continue
+        need = min(min_cell_size, sizes[k] - 1)
+        if len(seen) > 1 and np.ptp([x[k] for x in seen]) >= need:
+            continue
         c = np.zeros(len(unknown))
         c[k] = 1
         low, high = linprog(c, **kwargs), linprog(-c, **kwargs)
-        if low.status != 0 or (high.status == 0 and -high.fun - low.fun < min(min_cell_size, sizes[k] - 1)):
+        seen += [r.x for r in (low, high) if r.status == 0]
+        if low.status != 0 or (high.status == 0 and -high.fun - low.fun < need):
             out.append(u)
     if primary is None:
         return out
@@ -594,12 +609,16 @@ def _narrow(grids, hidden, links, min_cell_size, primary=None) -> list[tuple]:
     kwargs["bounds"] = bounds
     alone = dict(bounds=bounds, method="highs", A_eq=np.array(among_hidden[id(eq)]) if among_hidden[id(eq)] else None, b_eq=[0.0] * len(among_hidden[id(eq)]) or None,
                  A_ub=np.array(among_hidden[id(ub)]) if among_hidden[id(ub)] else None, b_ub=[0.0] * len(among_hidden[id(ub)]) or None)
+    seen = []
     for k, u in enumerate(unknown):
-        if u in out:
+        if u in out or (only is not None and u not in only):
             continue
+        if labels[k] != (1, size - 1) and len(seen) > 1 and np.ptp([x[k] for x in seen]) >= 0.5:
+            continue  # not pinned, and no label range to keep
         c = np.zeros(len(unknown))
         c[k] = 1
         low, high = linprog(c, **kwargs), linprog(-c, **kwargs)
+        seen += [r.x for r in (low, high) if r.status == 0]
         if low.status != 0:
             out.append(u)
             continue
