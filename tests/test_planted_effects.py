@@ -110,11 +110,23 @@ def test_kepulauan_seribu_is_never_published_on_its_own(published):
 
 
 def test_coordination_then_flood_early_warning_are_the_most_cited_weaknesses(published):
-    w = published("02", "top_weaknesses").sort_values("rank")
-    assert w["code"].iloc[0] == "inter-agency coordination" and w["goal_id"].iloc[0] == "G10"
-    assert w["code"].iloc[1] == "flood early warning" and w["hazard_id"].iloc[1] == "SH01"
-    n = num(w["n_statements"])
-    assert n.iloc[0] > n.iloc[1] > n.iloc[2]  # an order, not a tie
+    from pra_lib import perception
+    from pra_lib.assessment.loading import load_assessment
+
+    # The analysis finds the planted order in the interviews.
+    codes = perception.interview_codes(load_assessment(SAMPLE, errors="collect"), level="code", activity_id="questionnaire")
+    w = codes[codes["valence"].eq("weakness")].sort_values("n_statements", ascending=False, kind="stable")
+    assert list(w["code"].iloc[:2]) == ["inter-agency coordination", "flood early warning"] and w["hazard_id"].iloc[1] == "SH01"
+    n = w["n_statements"].to_numpy()
+    assert n[0] > n[1] > n[2]  # an order, not a tie
+    # The report publishes coordination first. Flood early warning is G11's code, and G11 as a
+    # weakness is hidden on the sample to protect the small groups' lines (README, "Bounds from
+    # a category's size"), so its count is hidden in codes and the top list ranks published codes only.
+    top = published("02", "top_weaknesses").sort_values("rank")
+    assert top["code"].iloc[0] == "inter-agency coordination" and top["goal_id"].iloc[0] == "G10"
+    listed = published("02", "codes").set_index("code")
+    assert listed.loc["flood early warning", "suppressed"] == "True" and "flood early warning" not in set(top["code"])
+    assert list(num(top["rank"])) == list(range(1, len(top) + 1))
 
 
 # --------------------------------------------------------------------------- risk
