@@ -1,12 +1,15 @@
 """The focus-area reports (06, 08) give back no goal line the interview report (02) hides.
 
 The interview report hides some goal lines as a weakness in ``statements_by_goal`` (on the
-sample G03 and G05, 4 interviewees each, and G12, 6). A goal's weakness statements are
-its interviewees there (one statement each), so the focus areas' evidence must not
-publish them: not per goal (``goal_evidence``), not as a share of the 91 weakness
-statements (02 publishes the total), not normalised (``goal_ranking``, ``ranking``), not in
-a focus area's sum that a reader can take the published goals from (FA1 - G10 - G05 =
-34 - 24 - 4 = 6 is G12), and not in the heatmap's labels or the findings.
+sample G03 and G05, 4 interviewees each, G12, 6, and G11, 20). The focus areas count a
+goal's weakness statements, and a line's interviewees are at most its statements: for
+G03, G05 and G12 they are equal (one statement each), so the count is the line; G11's 20
+interviewees made 24 statements, and its count bounds the line from above. The focus
+areas' evidence must publish no hidden line's statements: not per goal
+(``goal_evidence``), not as a share of the 91 weakness statements (02 publishes the total),
+not normalised (``goal_ranking``, ``ranking``), not in a focus area's sum that a reader can
+take the published goals from (FA1 - G10 - G05 = 34 - 24 - 4 = 6 is G12; FA2 - G03 =
+28 - 4 = 24 is G11), and not in the heatmap's labels or the findings.
 
 These tests read the run every other whole-run test reads (``sample_reports_en``) and
 recompute the hidden lines' true counts from the assessment.
@@ -50,16 +53,33 @@ def sample():
 
 
 @pytest.fixture(scope="module")
-def hidden_lines(sample_reports_en, sample) -> dict[str, int]:
-    """The weakness lines 02 hides, each with its true count recomputed from the assessment."""
+def hidden_interviewees(sample_reports_en, sample) -> dict[str, int]:
+    """The weakness lines 02 hides, each with its true interviewees recomputed from the assessment."""
     published = _csv(sample_reports_en, "02_interviews", "statements_by_goal")
     hidden = published[published["suppressed"].eq("True") & published["valence"].eq("weakness")]
     true = perception.interview_codes(sample, level="goal", activity_id="questionnaire")
     true = true[true["valence"].eq("weakness")].set_index("goal_id")
-    lines = {g: int(true.loc[g, "n"]) for g in hidden["goal_id"]}
-    # the reason for this test: each hidden line's statements are its interviewees
-    assert all(int(true.loc[g, "n_statements"]) == n for g, n in lines.items()), lines
-    assert lines == {"G03": 4, "G05": 4, "G12": 6}, "the sample's hidden weakness lines, as the disclosure review found them"
+    lines = {g: int(true.loc[g, "n"]) for g in sorted(hidden["goal_id"])}
+    # G03, G05, G12 hidden for their few people; G11 (20) to keep them wide under the
+    # weaknesses' statements (linked suppression with the category-size bounds, README)
+    assert lines == {"G03": 4, "G05": 4, "G11": 20, "G12": 6}, lines
+    return lines
+
+
+@pytest.fixture(scope="module")
+def hidden_lines(hidden_interviewees, sample) -> dict[str, int]:
+    """The weakness statements each hidden line holds: what 06 and 08 count for it.
+
+    A line's interviewees are at most its statements (each made one or more), so a
+    statement count given back bounds the line, and is the line where they are equal.
+    """
+    true = perception.interview_codes(sample, level="goal", activity_id="questionnaire")
+    true = true[true["valence"].eq("weakness")].set_index("goal_id")
+    lines = {g: int(true.loc[g, "n_statements"]) for g in hidden_interviewees}
+    assert all(lines[g] >= n for g, n in hidden_interviewees.items()), (lines, hidden_interviewees)
+    # one statement per interviewee on G03, G05 and G12 (the count is the line); more on G11
+    assert {g for g, n in hidden_interviewees.items() if lines[g] == n} == {"G03", "G05", "G12"}, (lines, hidden_interviewees)
+    assert lines["G11"] == 24, lines
     return lines
 
 
@@ -144,28 +164,40 @@ def given_back(goals: dict[str, float], areas: dict[str, float], focus_area_line
 def test_no_published_number_gives_back_a_hidden_interview_line(sample_reports_en, hidden_lines, focus_area_lines, report):
     """Issue 11: 06 published G03 = 4, G05 = 4, G12 = 6 as weakness statements per goal, as
     shares of 91 and normalised (16.67 x 24 / 100 = 4), and FA5 = 4, FA7 = 4, FA1 = 34,
-    FA3 = 24 per focus area; 08 the focus areas' counts. None may state or give back a line."""
+    FA3 = 24 per focus area; 08 the focus areas' counts. With G11 hidden too (24 statements
+    of 20 interviewees; FA2 = 28 holds it with G03), none may state or give back the
+    statements of a hidden line."""
     goals, areas = published_counts(sample_reports_en, report)
     # a reader holds every report of the run: the goals' counts of one serve the other's differences
     for other in REPORTS:
         goals = published_counts(sample_reports_en, other)[0] | goals
+    assert "G11" in hidden_lines
     assert given_back(goals, areas, focus_area_lines, hidden_lines) == []
     # the attack has something to read: the published lines and focus areas that hold no hidden line
-    assert set(goals) >= {"G01", "G08", "G10", "G11"}, goals
+    assert set(goals) >= {"G01", "G08", "G09", "G10"}, goals
     assert {"FA4", "FA6"} <= set(areas), areas
 
 
 def test_the_attack_gives_back_the_lines_from_the_counts_the_review_found(hidden_lines, focus_area_lines):
-    """The attack above finds each line from the numbers the disclosure review read in 06."""
+    """The attack above finds each line from the numbers the disclosure review read in 06
+    (which then published G11's 24 statements per goal), and G11's from the focus areas
+    alone once its goal row is withheld: FA2 - G03 = 28 - 4 = 24."""
     goals = {"G01": 9, "G08": 9, "G10": 24, "G11": 24, "G09": 11}
     areas = {"FA1": 34, "FA3": 24, "FA5": 4, "FA7": 4, "FA2": 28, "FA4": 11}
     found = given_back(goals, areas, focus_area_lines, hidden_lines)
+    assert "G11 = 24 is published" in found, found
     assert any(f.startswith("FA5 = 4") and f.endswith("G05") for f in found), found
     assert any(f.startswith("FA7 = 4") and f.endswith("G03") for f in found), found
     assert any(f.startswith("FA1 = 34") and f.endswith("G12") for f in found), found
     assert any(f.startswith("FA3 = 24") and f.endswith("G12") for f in found), found
     assert any(f.startswith("FA2 = 28") and f.endswith("G03") for f in found), found
-    assert given_back({**goals, "G03": 4}, {}, focus_area_lines, hidden_lines) == ["G03 = 4 is published"]
+    assert given_back({**goals, "G03": 4}, {}, focus_area_lines, hidden_lines) == ["G03 = 4 is published", "G11 = 24 is published"]
+    # G11 withheld per goal: FA7 gives G03, and FA2 less G03 leaves G11's 24
+    without = {g: n for g, n in goals.items() if g != "G11"}
+    found = given_back(without, areas, focus_area_lines, hidden_lines)
+    assert "G11 = 24 is published" not in found
+    assert any(f.startswith("FA2 = 28") and f.endswith("G11") for f in found), found
+    assert given_back(without, {"FA2": 28}, focus_area_lines, hidden_lines) == [], "FA2 alone holds two hidden lines"
 
 
 @pytest.mark.parametrize("report", REPORTS)
@@ -198,7 +230,40 @@ def test_every_number_of_a_hidden_line_is_empty_and_flagged(sample_reports_en, h
             assert rows["score_withheld"].eq("True").all(), path.name
         checked += len(rows)
     # rank_uncertainty is not published at all while interview evidence is withheld (test_no_monte_carlo_output_while_interview_evidence_is_withheld)
-    assert checked >= (3 + 3 + 5 + 5 if report.startswith("06") else 5 + 5), "goal_evidence, goal_ranking, evidence_matrix, ranking"
+    lines = len(hidden_lines)  # G03, G05, G11, G12 in goal_evidence and goal_ranking
+    assert checked >= (lines + lines + 5 + 5 if report.startswith("06") else 5 + 5), "goal_evidence, goal_ranking, evidence_matrix, ranking"
+
+
+def _goal_ranking_maximum(root: Path) -> int:
+    """The most weakness statements of any goal, as goal_ranking's min-max normalisation
+    publishes it: the goal at 100 has the maximum, and goal_evidence publishes its count."""
+    ranking = _csv(root, "06_focus_areas_session", "goal_ranking")
+    top = ranking.loc[ranking["norm_interview_salience"].map(_number).eq(100.0), "goal_id"]
+    evidence = _csv(root, "06_focus_areas_session", "goal_evidence").set_index("goal_id")
+    counts = [int(float(v)) for v in evidence.loc[top, "n_weakness_statements"] if v != ""]
+    assert counts, "a goal at 100 has a published count"
+    return max(counts)
+
+
+def test_the_goal_rankings_maximum_narrows_no_hidden_line(sample_reports_en, hidden_interviewees, hidden_lines):
+    """goal_ranking publishes G10's 24 statements at 100, so no goal has more: each hidden
+    line's statements, and so its interviewees, are at most 24, a bound the run-wide attack
+    (tests/test_disclosure_attack.py) does not read. Its intervals for the hidden lines'
+    interviewees (on the sample G03 [3, 18], G05 [3, 20], G11 [9, 24], G12 [4, 21]; G11's top
+    is its groups' cells: community's 6 + 7 + 5 + 6) all end at or below the maximum, which
+    therefore narrows none of them."""
+    from .test_disclosure_attack import attack, load_run
+
+    high = _goal_ranking_maximum(sample_reports_en)
+    assert high == 24 and all(n <= high for n in hidden_lines.values()), (high, hidden_lines)
+    _, ranges = attack(load_run(sample_reports_en / ASSESSMENT_ID), statements=True)
+    lines = ranges[ranges["measure"].eq("interviewees_by_goal")]
+    lines = {c["goal_id"]: (low, top) for c, low, top in zip(lines["cell"], lines["lowest"], lines["highest"]) if set(c) == {"goal_id", "valence"} and c["valence"] == "weakness"}
+    assert set(hidden_interviewees) <= set(lines), lines
+    for goal, n in hidden_interviewees.items():
+        low, top = lines[goal]
+        assert low <= n <= top, (goal, n, low, top)
+        assert top <= high, f"{goal}: the attack leaves it [{low:g}, {top:g}], goal_ranking's maximum cuts it at {high}"
 
 
 @pytest.mark.parametrize("report", REPORTS)
@@ -214,7 +279,8 @@ def test_the_heatmap_prints_only_published_counts(sample_reports_en, report):
 @pytest.mark.parametrize("report", REPORTS)
 def test_the_interview_counts_are_declared_as_counts(sample_reports_en, report):
     """A count of weakness statements is its goal line's interviewees where each made one
-    statement: it is declared with a measure of its own (not null), so the attack reads it."""
+    statement, and bounds them otherwise: it is declared with a measure of its own (not
+    null), so the attack reads it."""
     tables = json.loads((sample_reports_en / ASSESSMENT_ID / report / "tables" / "_tables.json").read_text())["tables"]
     matrix = tables["evidence_matrix"]["other_counts"]["n_weakness_statements"]
     assert matrix == {"measure": "weakness_statements_by_focus_area", "dims": {"focus_area_id": "focus_area_id"}}
@@ -238,12 +304,13 @@ def test_the_findings_quote_no_withheld_score(sample_reports_en, sample, report)
 
 
 def test_rows_of_hidden_interview_evidence_on_the_sample(sample):
-    """The focus areas and goals whose weakness statements hold a line 02 hides."""
+    """The focus areas and goals whose weakness statements hold a line 02 hides (G11's only
+    focus area, FA2, also holds G03)."""
     matrix = fa.evidence_matrix(sample)
     rows = fa.rows_of_hidden_interview_evidence(matrix, sample, min_cell_size=5)
     assert matrix.loc[rows, "focus_area_id"].tolist() == ["FA1", "FA2", "FA3", "FA5", "FA7"]
     goals = fa.goal_evidence(sample)
-    assert goals.loc[fa.rows_of_hidden_interview_evidence(goals, sample, min_cell_size=5), "goal_id"].tolist() == ["G03", "G05", "G12"]
+    assert goals.loc[fa.rows_of_hidden_interview_evidence(goals, sample, min_cell_size=5), "goal_id"].tolist() == ["G03", "G05", "G11", "G12"]
     shown = fa.withhold_interview_evidence(matrix, rows=rows)
     assert shown.loc[rows, ["n_weakness_statements", "interview_salience"]].isna().all().all()
     assert shown.loc[~rows, "n_weakness_statements"].tolist() == matrix.loc[~rows, "n_weakness_statements"].tolist()
@@ -288,7 +355,7 @@ def _rank_column(frame: pd.DataFrame) -> list[float | None]:
 
 
 @pytest.mark.parametrize("report,name", [("06_focus_areas_session", "goal_ranking"), ("06_focus_areas_session", "ranking"), ("08_pra_overall", "focus_area_ranking")])
-def test_a_withheld_row_has_no_rank_between_published_scores(sample_reports_en, report, name):
+def test_a_withheld_row_has_no_rank_between_published_scores(sample_reports_en, hidden_lines, report, name):
     """Issue 11: goal_ranking published G12 at rank 6 between G08 (48.17) and G01 (45.82),
     which left its 6 statements two possible values. Where the other rows' scores are
     published, a withheld row has no rank, the published rows are ranked 1 .. m among
@@ -303,7 +370,7 @@ def test_a_withheld_row_has_no_rank_between_published_scores(sample_reports_en, 
         # ranks stay, see test_the_focus_area_ranks_leave_each_hidden_line_wide
         assert all(r is not None for r in ranks) and sorted(ranks) == list(range(1, len(ranks) + 1)), ranks
         return
-    assert withheld.sum() == 3, "G03, G05 and G12"
+    assert set(frame.loc[withheld, key]) == set(hidden_lines), "G03, G05, G11 and G12"
     assert all(r is None for r, w in zip(ranks, withheld) if w), frame.loc[withheld, [key, "rank"]].to_dict("records")
     shown = [(r, s) for r, s, w in zip(ranks, scores, withheld) if not w]
     m = len(shown)
@@ -316,32 +383,43 @@ def test_a_withheld_row_has_no_rank_between_published_scores(sample_reports_en, 
     assert [r for r in ranks[:m]] == list(range(1, m + 1))
 
 
-def _consistent_lines(view, hidden: dict[str, int], total: int) -> dict[str, set[int]]:
+def _consistent_lines(view, hidden: dict[str, int], total: int, *, low: int = 0, high: int | None = None) -> dict[str, set[int]]:
     """Per hidden line, the counts a reader cannot rule out: every split of ``total`` over the
-    hidden lines whose ranking shows what the true one shows."""
+    hidden lines, each within [low, high], whose ranking shows what the true one shows."""
     import itertools
 
+    high = total if high is None else high
     truth = view(hidden)
     out = {g: set() for g in hidden}
-    for values in itertools.product(range(total + 1), repeat=len(hidden)):
-        if sum(values) != total:
+    for values in itertools.product(range(low, high + 1), repeat=len(hidden) - 1):
+        last = total - sum(values)  # the split's last line takes what the others leave
+        if not low <= last <= high:
             continue
-        candidate = dict(zip(hidden, values))
+        candidate = dict(zip(hidden, (*values, last)))
         if view(candidate) == truth:
             for g, v in candidate.items():
                 out[g].add(v)
     return out
 
 
-def test_the_focus_area_ranks_leave_each_hidden_line_wide(sample, hidden_lines):
+def test_the_focus_area_ranks_leave_each_hidden_line_wide(sample_reports_en, sample, hidden_lines):
     """The focus-area ranks stay published with every score withheld; the goal ranks of the
-    withheld lines do not. Tried on every split of 02's hidden total (G03 + G05 + G12 = 14;
-    02 publishes the 91 statements and every other line), with the other evidence as
-    published: the focus-area ranks leave each line at least min_cell_size = 5 values, the
-    full goal ranks would have left G12 two (5 or 6)."""
+    withheld lines do not. Tried on every split of the hidden lines' statements (G03 + G05 +
+    G11 + G12 = 91 - 53 = 38: 02 publishes the 91 statements and every other line's), each
+    line at least 1 statement (02 lists it) and at most the goal ranking's published maximum
+    (G10's 24 at 100, min-max), with the other evidence as published: the focus-area ranks
+    leave each line's statements at least min_cell_size = 5 values, the full goal ranks would
+    have left G12 two (5 or 6). (A line's interviewees are at most its statements; for G03,
+    G05 and G12 they are its statements.)"""
     import warnings
 
-    total = sum(hidden_lines.values())
+    published = _csv(sample_reports_en, "02_interviews", "statements_by_goal")
+    weak = published[published["valence"].eq("weakness")]
+    shown = weak.loc[weak["suppressed"].eq("False"), "n_statements"].astype(int).sum()
+    total = 91 - shown
+    assert total == sum(hidden_lines.values()), (total, hidden_lines)
+    high = _goal_ranking_maximum(sample_reports_en)
+    assert high == 24 and max(hidden_lines.values()) <= high, (high, hidden_lines)
     statements = sample.interview_statements
     statements = statements[statements["valence"].eq("weakness")]
     matrix = fa.evidence_matrix(sample)
@@ -373,17 +451,18 @@ def test_the_focus_area_ranks_leave_each_hidden_line_wide(sample, hidden_lines):
             r = fa.rank_focus_areas(m.reset_index())
         return tuple(zip(r["goal_id"], r["rank"]))
 
-    areas = _consistent_lines(focus_area_ranks, hidden_lines, total)
+    areas = _consistent_lines(focus_area_ranks, hidden_lines, total, low=1, high=high)
     assert all(hidden_lines[g] in v for g, v in areas.items()), "the truth is among the candidates"
     assert min(len(v) for v in areas.values()) >= 5, {g: sorted(v) for g, v in areas.items()}
-    full_goals = _consistent_lines(goal_ranks, hidden_lines, total)
+    full_goals = _consistent_lines(goal_ranks, hidden_lines, total, low=1, high=high)
+    assert all(hidden_lines[g] in v for g, v in full_goals.items()), "the truth is among the candidates"
     assert sorted(full_goals["G12"]) == [5, 6], "the goal ranks of the withheld lines narrowed G12 to two values"
 
 
 # The Monte Carlo of "How sure is the ranking?" scores the true interview counts with a
 # published seed and number of runs: rerunning it for every split of 02's hidden total
-# (G03 + G05 + G12 = 14) matched the published rank_uncertainty and place_shares for the
-# true split (4, 4, 6) alone. None of it is published while any count is withheld.
+# (then G03 + G05 + G12 = 14) matched the published rank_uncertainty and place_shares for the
+# true split (4, 4, 6) alone. G11's 24 statements are withheld with them now. None of it is published while any count is withheld.
 MONTE_CARLO = {
     "06_focus_areas_session": ("rank_uncertainty", "settled_places", "place_shares", "sensitivity", "sobol_indices", "sensitivity_by_option", "top_sets"),
     "08_pra_overall": ("focus_area_rank_uncertainty", "focus_area_settled_places", "focus_area_place_shares", "focus_area_sobol_indices", "focus_area_sensitivity"),
