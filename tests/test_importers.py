@@ -390,9 +390,13 @@ def test_imported_fixtures_run_through_the_perception_notebook(tmp_path):
         assert "Weighted estimates" in html and "design effect" in html
         weighted = pd.read_csv(tmp_path / "out" / aid / "01_questionnaire" / "tables" / "weighted_goal_scores.csv", dtype=str)
         assert set(weighted["estimate"]) == {"unweighted", "weighted"}
-    # The Kobo respondent from outside Jakarta has no area, so no weight; the count (1) is a small cell and is not printed.
+    # The Kobo respondent from outside Jakarta has no area. The weighting margins hide that small
+    # row (1 person) with the areas that protect it, and hidden rows weigh as one cell
+    # (perception.weighting.weighting_cells), so all 30 are weighted and no count of 1 is printed.
     kobo_html = (tmp_path / "out" / "kobo-fixture" / "01_questionnaire" / "01_questionnaire.html").read_text(encoding="utf-8")
-    assert "Fewer than 5 respondent(s) had a category" in kobo_html
+    assert "30 respondents were weighted" in kobo_html and "Left out" not in kobo_html
+    margins = pd.read_csv(tmp_path / "out" / "kobo-fixture" / "01_questionnaire" / "tables" / "weighting_margins.csv", dtype=str).set_index("category")
+    assert margins.loc["(no value)", "suppressed"] == "True" and pd.isna(margins.loc["(no value)", "n"])
 
 
 # --------------------------------------------------------------------------- real-export rules (issue 12)
