@@ -328,6 +328,7 @@ def _reshuffled(assessment, areas_p, groups_p, seed):
 def publish_questionnaire_tables(assessment, out: Path, *, small_categories: str, min_cell_size: int = 5) -> Path:
     """The overview and questionnaire tables a run publishes, written as the notebooks write them."""
     from pra_lib import overview, perception
+    from pra_lib.interviews.statements import publish_interviewees
     from pra_lib.publishing.disclosure import interviewees, protect_distributions
     from pra_lib.publishing.report import Report
 
@@ -335,8 +336,7 @@ def publish_questionnaire_tables(assessment, out: Path, *, small_categories: str
     over = Report(root / "00_data_overview", min_cell_size=min_cell_size, small_categories=small_categories, assessment=assessment)
     data = over.assessment
     over.table(overview.activities(data), "activities", dims=["activity_id"], measure="people")
-    interview_table = over.protect(perception.interview_summary(data, activity_id="questionnaire"), "interviewees", activity_id=interviewees("questionnaire"),
-                                   dims=["stakeholder_group"], measure="interviewees")
+    interview_table = publish_interviewees(over, data, activity_id="questionnaire", dry_run=True)
     counts = overview.participation(data)
     over.table(counts, "participation", dims=["activity_id", "stakeholder_group"], measure="people", margins=["stakeholder_group"],
                hidden_with=overview.hidden_with_interviewees(counts, plan=over.plan, interview_table=interview_table))
@@ -358,12 +358,11 @@ def publish_questionnaire_tables(assessment, out: Path, *, small_categories: str
     # The interviewees (the questionnaire's interview channel) by group, planned on their own.
     i = Report(root / "02_interviews", min_cell_size=min_cell_size, small_categories=small_categories, assessment=assessment, activity_id="questionnaire")
     talked, none = interviewees("questionnaire"), {"n_statements": None}
-    i.table(perception.interview_summary(i.assessment, activity_id="questionnaire"), "interviewees", activity_id=talked, dims=["stakeholder_group"], measure="interviewees",
-            other_counts={**none, "n_weakness": None, "n_strength": None})
     by_goal = perception.interview_codes(i.assessment, level="goal", activity_id="questionnaire")
     by_goal_and_group = perception.interview_codes(i.assessment, level="goal", by="stakeholder_group", activity_id="questionnaire")
     goal_dims = {"statements_by_goal": ["goal_id", "valence"], "statements_by_goal_and_group": ["goal_id", "valence", "stakeholder_group"]}
     i.link_tables({"statements_by_goal": by_goal, "statements_by_goal_and_group": by_goal_and_group}, dims=goal_dims, measure="interviewees_by_goal", activity_id=talked)
+    publish_interviewees(i, i.assessment, activity_id="questionnaire")  # after the goal lines' suppression is chosen, as 02 publishes it
     i.table(by_goal, "statements_by_goal", activity_id=talked, dims=goal_dims["statements_by_goal"], measure="interviewees_by_goal", other_counts=none)
     i.table(by_goal_and_group, "statements_by_goal_and_group", activity_id=talked, dims=goal_dims["statements_by_goal_and_group"], measure="interviewees_by_goal", other_counts=none)
     w = Report(root / "03_city_perception_workshop", min_cell_size=min_cell_size, small_categories=small_categories, assessment=assessment, activity_id="perception_workshop")

@@ -354,6 +354,53 @@ def publish_goal_lines(report, assessment, *, activity_id: str | None = None) ->
                         hidden_last=["valence"], hidden_keys=["goal_id"])
 
 
+# How the interview report publishes the interviewees table (:func:`publish_interviewees`):
+# interviewees per stakeholder group, and their statements, which count no people.
+_INTERVIEWEES_OPTIONS = dict(dims=["stakeholder_group"], measure="interviewees", other_counts={"n_statements": None, "n_weakness": None, "n_strength": None})
+
+
+def publish_interviewees(report, assessment, *, activity_id: str | None = None, dry_run: bool = False) -> pd.DataFrame:
+    """Publish the ``interviewees`` table as the interview report does (or return it, for a dry run).
+
+    Interviewees and their coded statements per stakeholder group, with a row for everyone
+    (:func:`interview_summary`), counted among the interviewees of ``activity_id``
+    (:func:`~pra_lib.publishing.disclosure.interviewees`, planned on their own: a small
+    group is hidden with what protects it).
+
+    Parameters
+    ----------
+    report : Report
+        The report to publish to (its plan and ``min_cell_size`` decide the suppression).
+    assessment : Assessment
+        The report's assessment (``report.assessment``, small categories merged).
+    activity_id : str, optional
+        The activity whose interviews are counted (default: the report's).
+    dry_run : bool
+        Return the table as :meth:`~pra_lib.publishing.report.Report.protect` gives it,
+        writing and declaring nothing: another report (the overview, 00) reads which groups
+        the interview report hides.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table as published: ``stakeholder_group``, ``group_label``, ``n``,
+        ``n_statements``, ``n_weakness``, ``n_strength``, ``suppressed`` and ``suppression``.
+
+    Examples
+    --------
+    >>> summary = publish_interviewees(report, report.assessment, activity_id="questionnaire")  # doctest: +SKIP
+    >>> hidden = publish_interviewees(overview_report, overview_report.assessment, activity_id="questionnaire", dry_run=True)  # doctest: +SKIP
+    """
+    from ..publishing.disclosure import interviewees
+
+    activity_id = activity_id or report.activity_id
+    summary = interview_summary(assessment, activity_id=activity_id)
+    options = dict(_INTERVIEWEES_OPTIONS, activity_id=interviewees(activity_id))
+    if dry_run:
+        return report.protect(summary, "interviewees", **options)
+    return report.table(summary, "interviewees", **options)
+
+
 def publish_top_codes(report, assessment, *, codes: pd.DataFrame, k: int = 5, valence: str = "weakness", activity_id: str | None = None, min_group_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.DataFrame:
     """Publish the top ``k`` weaknesses or strengths among the codes that ``codes`` publishes.
 
