@@ -7,6 +7,7 @@ when a figure is drawn.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Sequence
 
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
+from ..publishing.i18n import format_number, format_percent
 from ..publishing.i18n import t as tr  # t names tables in this chapter
 from ..stats.composite import normalise
 from ._common import (
@@ -48,22 +50,33 @@ def _empty_figure(message: str, title: str):
     return empty_figure(message, title)
 
 
+def _number(value: float, digits: int) -> str:
+    """A number of a figure in the report language (``2,30`` in Indonesian), written here.
+
+    A figure's text is localised once drawn (:func:`pra_lib.publishing.plots.localise_figure`),
+    but inside a cell of several lines a number with one decimal ("25.0") may be an id and is
+    left as it is there: so the figure writes its numbers in the report language itself.
+    """
+    return format_number(value, digits=digits, grouping=False)
+
+
 def _raw_text(column: str, value: float, row: pd.Series) -> str:
     if np.isnan(value):
         return tr("common.not_available")
     if column == "perception_weakness":
         mp = row.get("mean_performance", np.nan)
-        return f"{value:.2f}\n" + tr("synthesis.fig.heat.mean", mean=f"{mp:.2f}") if pd.notna(mp) else f"{value:.2f}"
+        return f"{_number(value, 2)}\n" + tr("synthesis.fig.heat.mean", mean=_number(mp, 2)) if pd.notna(mp) else _number(value, 2)
     if column == "linked_risk":
         top = row.get("top_hazard")
-        return f"{value:.1f}\n{_short(top, 24)}" if isinstance(top, str) else (f"{value:.0f}\n" + tr("synthesis.fig.heat.no_hazard") if value == 0 else f"{value:.1f}")
+        return f"{_number(value, 1)}\n{_short(top, 24)}" if isinstance(top, str) else (f"{_number(value, 0)}\n" + tr("synthesis.fig.heat.no_hazard") if value == 0 else _number(value, 1))
     if column == "action_gap":
         n = row.get("n_actions", np.nan)
-        return f"{value:.2f}\n" + tr("synthesis.fig.heat.actions", n=int(n)) if pd.notna(n) else f"{value:.2f}"
+        return f"{_number(value, 2)}\n" + tr("synthesis.fig.heat.actions", n=int(n)) if pd.notna(n) else _number(value, 2)
     if column == "interview_salience":
         n = row.get("n_weakness_statements", np.nan)
-        return f"{100 * value:.0f}%\n" + tr("synthesis.fig.heat.statements", n=int(n)) if pd.notna(n) else f"{100 * value:.0f}%"
-    return f"{value:.3g}"
+        return f"{format_percent(value)}\n" + tr("synthesis.fig.heat.statements", n=int(n)) if pd.notna(n) else format_percent(value)
+    # another column: about three significant digits
+    return _number(value, 2 if abs(value) < 10 else 1 if abs(value) < 100 else 0)
 
 
 def _short(text, width: int) -> str:
@@ -116,7 +129,7 @@ def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = Non
         prefix = f"{int(r)}. " if r is not None and pd.notna(r) else ""
         mark = " ★" if "selected" in m and bool(m["selected"].iloc[i]) else ""
         sc = score_of.get(m[key].iloc[i])
-        score = "\n" + tr("synthesis.fig.heat.score", score=f"{sc:.1f}") if sc is not None and pd.notna(sc) else ""
+        score = "\n" + tr("synthesis.fig.heat.score", score=_number(sc, 1)) if sc is not None and pd.notna(sc) else ""
         labels.append(_wrap(prefix + lab + mark, 36) + score)
     grid.index = labels
     interview = m[INTERVIEW_WITHHELD].astype(str).eq("True").to_numpy() if INTERVIEW_WITHHELD in m else np.zeros(len(m), dtype=bool)
@@ -214,13 +227,13 @@ def rank_distribution_figure(result: UncertaintyResult, *, summary: pd.DataFrame
         ax.axvline(k + 0.5, color="#b71c1c", ls="--", lw=1)
         ax.text(k + 0.55, F - 0.5, tr("synthesis.fig.rdist.cut", k=k), color="#b71c1c", fontsize=8.5, va="bottom")
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel(tr("synthesis.fig.rdist.xlabel", ci=f"{ci:.0%}"))
+    ax.set_xlabel(tr("synthesis.fig.rdist.xlabel", ci=format_percent(ci)))
     ax.set_title(title, fontsize=13, fontweight="bold", loc="left", pad=22)
     st = result.settings
     varied = ", ".join(tr(f"synthesis.fig.rdist.varied.{part}") for part, on in (
         ("normalisation", len(st.get("normalisations", ())) > 1), ("aggregation", len(st.get("aggregations", ())) > 1),
         ("weights", True), ("left_out", len(st.get("left_out_options", ())) > 1)) if on)
-    ax.text(0, 1.02, tr("synthesis.fig.rdist.runs", n=f"{n_runs:,}", varied=varied), transform=ax.transAxes, fontsize=9, color="#455a64")
+    ax.text(0, 1.02, tr("synthesis.fig.rdist.runs", n=format_number(n_runs), varied=varied), transform=ax.transAxes, fontsize=9, color="#455a64")
     handles = [Line2D([], [], marker="o", ls="", color="#212121", label=tr("synthesis.fig.rdist.median")),
                Line2D([], [], marker="D", ls="", mfc="white", mec="#212121", label=tr("synthesis.fig.rdist.nominal")),
                Line2D([], [], color=_SELECTED_COLOUR, lw=4, label=tr("synthesis.fig.rdist.agreed")),
@@ -237,7 +250,15 @@ def _option_label(factor: str, option: str) -> str:
         return tr("synthesis.fig.sens.weights_option", option=option)
     if factor in ("normalisation", "aggregation"):
         return tr(f"synthesis.fig.sens.option.{factor}", option=option)
-    return f"{_factor_label(factor)}: {option}"
+    return f"{_factor_label(factor)}: {_option_number(option)}"
+
+
+def _option_number(option: str) -> str:
+    """A numeric option of the sensitivity table ("0.5", English data) in the report language; other options as given."""
+    found = re.fullmatch(r"[-+]?\d+(?:\.(\d+))?", str(option).strip())
+    if found is None:
+        return option
+    return _number(float(option), len(found.group(1) or ""))
 
 
 def sensitivity_figure(result: UncertaintyResult, *, title: str | None = None):
@@ -273,21 +294,21 @@ def sensitivity_figure(result: UncertaintyResult, *, title: str | None = None):
         a1.barh(labels, total, color=[cmap[f] for f in sens["factor"]])
         a1.barh(labels, np.minimum(first, total), height=0.35, color="0.25")
         for i, (v, f1) in enumerate(zip(total, first)):
-            notes1.append(a1.text(v, i, " " + tr("synthesis.fig.sens.sobol_value", total=f"{v:.2f}", first=f"{f1:.2f}"), va="center", fontsize=8.5))
+            notes1.append(a1.text(v, i, " " + tr("synthesis.fig.sens.sobol_value", total=_number(v, 2), first=_number(f1, 2)), va="center", fontsize=8.5))
         a1.set_xlim(0, max(0.2, float(total.max()) * 1.7))
         a1.set(xlabel=tr("synthesis.fig.sens.sobol_xlabel"), ylabel="")
         a1.set_title(_wrap(tr("synthesis.fig.sens.sobol_title"), 60), loc="left", fontsize=11)
     else:
         a1.barh(labels, sens["mean_abs_rank_shift"], color=[cmap[f] for f in sens["factor"]])
         for i, (v, lead) in enumerate(zip(sens["mean_abs_rank_shift"], sens["share_leader_changed"])):
-            notes1.append(a1.text(v, i, " " + tr("synthesis.fig.sens.leader", shift=f"{v:.2f}", share=_pct(lead)), va="center", fontsize=8.5))
+            notes1.append(a1.text(v, i, " " + tr("synthesis.fig.sens.leader", shift=_number(v, 2), share=_pct(lead)), va="center", fontsize=8.5))
         a1.set_xlim(0, max(0.5, float(sens["mean_abs_rank_shift"].max()) * 1.9))
         a1.set(xlabel=tr("synthesis.fig.sens.xlabel1"), ylabel="")
         a1.set_title(_wrap(tr("synthesis.fig.sens.title1"), 60), loc="left", fontsize=11)
     a1.invert_yaxis()
     a2.barh([_wrap(x, 40) for x in opts["label"]], opts["mean_abs_rank_shift"], color=[cmap[f] for f in opts["factor"]])
     for i, (v, mx) in enumerate(zip(opts["mean_abs_rank_shift"], opts["max_abs_rank_shift"])):
-        notes2.append(a2.text(v, i, " " + tr("synthesis.fig.sens.largest", shift=f"{v:.2f}", largest=f"{mx:.0f}"), va="center", fontsize=8.5))
+        notes2.append(a2.text(v, i, " " + tr("synthesis.fig.sens.largest", shift=_number(v, 2), largest=_number(mx, 0)), va="center", fontsize=8.5))
     a2.invert_yaxis()
     a2.set_xlim(0, max(0.5, float(opts["mean_abs_rank_shift"].max()) * 1.55))
     a2.set(xlabel=tr("synthesis.fig.sens.xlabel2"), ylabel="")
