@@ -35,8 +35,9 @@ withheld
     :func:`seminar_withholding`, the one decision of what the seminar's answers withhold,
     taken alike by the seminar's report and the overall report.
 findings
-    :func:`findings_seminar`, and :func:`consensus` (its overall row labelled in the
-    report language).
+    :func:`findings_seminar`, :func:`consensus` (its overall row labelled in the
+    report language), and :func:`seminar_tests` (the seminar report's tests adjusted as
+    one family, which the overall report quotes too).
 figures
     :func:`support_figure`, :func:`support_heatmap`, :func:`rank_distribution_figure`,
     :func:`slope_figure` (matplotlib loads when a figure is drawn).
@@ -45,7 +46,7 @@ figures
 from .changes import CHANGES, seminar_changes
 from .differences import group_differences
 from .figures import rank_distribution_figure, slope_figure, support_figure, support_heatmap
-from .findings import consensus, findings_seminar
+from .findings import SEMINAR_TESTS, consensus, findings_seminar, seminar_tests
 from .kendall import SCHMIDT_BANDS, consensus_level, withhold_consensus
 from .ranking import RANK_METHODS, protect_rank_totals, rank_distribution, seminar_ranking, withhold_ranks
 from .support_scores import OPPOSE_THRESHOLD, SUPPORT_THRESHOLD, support, support_counts
@@ -54,6 +55,7 @@ from .withheld import SeminarWithholding, seminar_withholding
 
 __all__ = [
     "SCHMIDT_BANDS",
+    "SEMINAR_TESTS",
     "SeminarWithholding",
     "consensus",
     "consensus_level",
@@ -65,6 +67,7 @@ __all__ = [
     "seminar_changes",
     "seminar_withholding",
     "seminar_ranking",
+    "seminar_tests",
     "slope_figure",
     "support",
     "support_counts",

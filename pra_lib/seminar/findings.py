@@ -1,7 +1,8 @@
 """Findings of the PRA Seminar: markdown sentences computed from the result tables.
 
 Also :func:`consensus`, the Kendall's W table of :mod:`pra_lib.seminar.kendall` with its
-overall row labelled in the report language.
+overall row labelled in the report language, and :func:`seminar_tests`, the seminar
+report's tests adjusted as one family (the overall report quotes the same p-values).
 """
 
 from __future__ import annotations
@@ -15,7 +16,11 @@ from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE
 from ..publishing.disclosure import published_numbers as _num  # suppressed cells read as NaN
 from ..publishing.i18n import format_number, format_p_value, format_percent, plural, t, term
 from ..publishing.privacy import markdown_labels  # names from the data stay text in the Markdown
+from .differences import group_differences
 from .kendall import SCHMIDT_BANDS, consensus_table
+
+#: The tables of tests the seminar's report shows, in the order :func:`seminar_tests` gives them.
+SEMINAR_TESTS: tuple[str, ...] = ("group_differences_rank", "group_differences_support", "consensus")
 
 
 def consensus(
@@ -63,6 +68,60 @@ def consensus(
     [[3, 1.0, 'unusually strong']]
     """
     return consensus_table(data, by=by, incomplete=incomplete, bands=bands, p_adjust=p_adjust, overall_label=t("seminar.all_participants"))
+
+
+def seminar_tests(
+    data: pd.DataFrame,
+    *,
+    by: str = "stakeholder_group",
+    min_group_size: int = DEFAULT_MIN_CELL_SIZE,
+    method: str = "holm",
+    alpha: float = 0.05,
+) -> dict[str, pd.DataFrame]:
+    """Every test the seminar's report shows, with p-values adjusted together as one family.
+
+    The seminar's report (notebook 07) shows Kruskal-Wallis tests of the groups' ranks and
+    support per focus area and Kendall's W overall and per group; their p-values are
+    adjusted together (:func:`pra_lib.stats.adjust_family`), so that the chance of any
+    false "significant" in that report stays at ``alpha``. The overall report (notebook 08)
+    quotes the seminar's W from this same family, so a reader sees one adjusted p-value
+    for it in both reports.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Output of :func:`votes_frame`.
+    by : str, default "stakeholder_group"
+        The grouping column of the group tests and of the per-group W.
+    min_group_size : int, default 5
+        As :func:`group_differences` (the report's ``min_cell_size``).
+    method : {"holm", "fdr_bh", "bonferroni", "none"}, default "holm"
+        Adjustment across the family.
+    alpha : float, default 0.05
+        Level of ``significant``.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        :data:`SEMINAR_TESTS`: ``group_differences_rank``, ``group_differences_support``
+        (:func:`group_differences`) and ``consensus`` (:func:`consensus`), each with
+        ``pvalue_adj``, ``p_adjust`` and ``family_size`` (the number of tests adjusted
+        together) for the whole family.
+
+    Examples
+    --------
+    >>> tests = seminar_tests(votes, min_group_size=5)  # doctest: +SKIP
+    >>> tests["consensus"]["family_size"].iloc[0]  # doctest: +SKIP
+    15
+    """
+    from ..stats import adjust_family
+
+    tables = {
+        "group_differences_rank": group_differences(data, value="rank", between=by, min_group_size=min_group_size),
+        "group_differences_support": group_differences(data, value="support", between=by, min_group_size=min_group_size),
+        "consensus": consensus(data, by=by),
+    }
+    return adjust_family(tables, method=method, alpha=alpha)
 
 
 def _fmt_p(p: float) -> str:
@@ -165,7 +224,7 @@ def findings_seminar(
             p = _num(pd.Series([overall["pvalue_adj" if adjusted else "pvalue"]])).iloc[0]
             text = t("seminar.find.consensus", agreement=term(overall["agreement"], "agreement"), w=format_number(w, digits=2),
                      dof=int(_num(pd.Series([overall["dof"]])).iloc[0]), chi2=format_number(_num(pd.Series([overall['chi2']])).iloc[0], digits=1),
-                     p=t("seminar.find.p_adjusted", p=_fmt_p(p)) if adjusted else _fmt_p(p), n=int(_num(pd.Series([overall["n"]])).iloc[0]))
+                     p=_adjusted_p(p, c) if adjusted else _fmt_p(p), n=int(_num(pd.Series([overall["n"]])).iloc[0]))
             if p < 0.05 and w < 0.5:
                 text += t("seminar.find.not_chance")
             groups = c[(c["scope"] != "all participants")]
@@ -210,6 +269,15 @@ def findings_seminar(
     else:
         lines.append(t("seminar.find.session_elsewhere"))
     return "\n".join(f"- {line}" for line in lines)
+
+
+def _adjusted_p(p: float, table: pd.DataFrame) -> str:
+    """An adjusted p-value in a sentence; with the family it was adjusted in when the table names one (:func:`seminar_tests`)."""
+    size = _num(table["family_size"]).dropna() if "family_size" in table.columns else pd.Series(dtype=float)
+    method = str(table["p_adjust"].iloc[0]) if "p_adjust" in table.columns else "holm"
+    if size.empty or method == "none":
+        return t("seminar.find.p_adjusted", p=_fmt_p(p))
+    return t("seminar.find.p_adjusted_family", p=_fmt_p(p), method=_adjustment_name(method), m=int(size.iloc[0]))
 
 
 def _adjustment_name(method: str, table: pd.DataFrame | None = None) -> str:

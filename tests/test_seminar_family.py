@@ -1,0 +1,107 @@
+"""The seminar's Kendall's W has one adjusted p-value in every report that quotes it.
+
+The seminar's report (07) adjusts every test it shows as one Holm family: the Kruskal-Wallis
+tests of the groups' ranks and support per focus area, and Kendall's W overall and per group.
+The overall report (08) quotes the seminar's W too; adjusted over its own five W tests it read
+p = 0.005 where 07 read p = 0.017 for the same statistic. 08 now quotes it from 07's family
+(:func:`pra_lib.seminar.seminar_tests`), and both reports name that family.
+
+Holm's step-down adjustment (Holm 1979, "A simple sequentially rejective multiple test
+procedure", Scand. J. Statist. 6:65-70): the i-th smallest of m p-values is multiplied by
+m - i + 1, the running maximum taken, and capped at 1.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pra_lib import i18n, seminar
+from pra_lib.assessment.loading import load_assessment
+
+from .conftest import SAMPLE
+
+ASSESSMENT_ID = "jakarta-2017-synthetic"
+DECIMAL_SIGN = {"en": ".", "id": ","}
+# how the findings name the family (pra_lib/locale/*/LC_MESSAGES/pra.po, seminar.find.p_adjusted_family)
+FAMILY_WORDS = {"en": "over the seminar report's {m} tests", "id": "atas {m} uji laporan seminar"}
+
+
+def _holm(p: np.ndarray) -> np.ndarray:
+    """Holm (1979) by hand, NaN left out of the family."""
+    p = np.asarray(p, dtype=float)
+    out = np.full(p.shape, np.nan)
+    idx = np.flatnonzero(~np.isnan(p))
+    order = idx[np.argsort(p[idx], kind="stable")]
+    m, running = len(order), 0.0
+    for i, j in enumerate(order):
+        running = max(running, min(1.0, (m - i) * p[j]))
+        out[j] = running
+    return out
+
+
+@pytest.fixture(scope="module")
+def votes():
+    return seminar.votes_frame(load_assessment(SAMPLE), activity_id="pra_seminar")
+
+
+def test_the_family_is_every_test_the_seminar_report_shows(votes):
+    tests = seminar.seminar_tests(votes, min_group_size=5)
+    assert tuple(tests) == seminar.SEMINAR_TESTS
+    raw = [seminar.group_differences(votes, value="rank", min_group_size=5, p_adjust="none"),
+           seminar.group_differences(votes, value="support", min_group_size=5, p_adjust="none"),
+           seminar.consensus(votes, by="stakeholder_group", p_adjust="none")]
+    pooled = np.concatenate([t["pvalue"].to_numpy(dtype=float) for t in raw])
+    m = int((~np.isnan(pooled)).sum())
+    assert m == 15  # 5 focus areas x (ranks, support) + W of everyone and of the 4 groups, on the sample
+    expected = _holm(pooled)
+    got = np.concatenate([t["pvalue_adj"].to_numpy(dtype=float) for t in tests.values()])
+    assert got == pytest.approx(expected, nan_ok=True)
+    assert all((t["family_size"] == m).all() for t in tests.values())
+    overall = tests["consensus"].set_index("scope").loc["all participants"]
+    alone = seminar.consensus(votes, by="stakeholder_group").set_index("scope").loc["all participants"]
+    # the two values a reader saw: 0.017 in 07, 0.005 where 08 adjusted over its five W alone
+    assert round(float(overall["pvalue_adj"]), 3) == 0.017
+    assert round(float(alone["pvalue_adj"]), 3) == 0.005
+
+
+def test_the_findings_name_the_family_of_the_adjusted_p(votes):
+    tests = seminar.seminar_tests(votes, min_group_size=5)
+    sup = seminar.support(votes, n_resamples=200, seed=1)
+    text = seminar.findings_seminar(sup, consensus_table=tests["consensus"])
+    assert "adjusted p = 0.017 by Holm over the seminar report's 15 tests" in text
+    # a consensus table adjusted over its own rows says only "adjusted"
+    assert "seminar report" not in seminar.findings_seminar(sup, consensus_table=seminar.consensus(votes))
+    with i18n.language("id"):
+        text = seminar.findings_seminar(sup, consensus_table=tests["consensus"])
+    assert "p = 0,017 setelah penyesuaian Holm atas 15 uji laporan seminar" in text
+
+
+def _quoted_p(page: str) -> tuple[str, str]:
+    """The p-value the findings quote for everyone's Kendall's W, and the sentence quoting it."""
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    sentences = [s for s in re.split(r"(?<=\.)\s", text) if "Kendall" in s and "chi2(" in s]
+    assert len(sentences) == 1, sentences
+    found = re.search(r"chi2\(\d+\) = [\d.,]+, (?:adjusted )?p = ([\d.,]+)", sentences[0])
+    assert found, sentences[0]
+    return found.group(1), sentences[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_the_overall_report_quotes_the_seminar_reports_adjusted_p_for_w(request, lang):
+    root = request.getfixturevalue(f"sample_reports_{lang}") / ASSESSMENT_ID
+    mine = pd.read_csv(root / "07_pra_seminar" / "tables" / "consensus.csv").set_index("scope").loc["all participants"]
+    theirs = pd.read_csv(root / "08_pra_overall" / "tables" / "seminar_consensus.csv").set_index("scope").loc["all participants"]
+    # the published tables: the same raw and adjusted p-value, the same family
+    assert theirs["pvalue"] == mine["pvalue"] and theirs["pvalue_adj"] == mine["pvalue_adj"]
+    assert int(theirs["family_size"]) == int(mine["family_size"]) == 15
+    # the published sentences: both quote 07's adjusted value, to three decimals, in the report's language
+    expected = f"{float(mine['pvalue_adj']):.3f}".replace(".", DECIMAL_SIGN[lang])
+    q07, s07 = _quoted_p((root / "07_pra_seminar" / "07_pra_seminar.html").read_text(encoding="utf-8"))
+    q08, s08 = _quoted_p((root / "08_pra_overall" / "08_pra_overall.html").read_text(encoding="utf-8"))
+    assert q07 == q08 == expected, (s07, s08)
+    assert FAMILY_WORDS[lang].format(m=15) in s08, s08
