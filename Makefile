@@ -28,8 +28,11 @@ report: $(STAMP)
 	$(BIN)/pra validate $(ASSESSMENT)
 	$(BIN)/pra run $(ASSESSMENT) --out $(OUT) --jobs $(JOBS)
 
+# The tests in $(JOBS) processes (pytest-xdist), each test module's tests in one of them, so
+# that a module's fixtures run once; the full notebook runs that several modules read run once
+# for all (tests/conftest.py, run_once). A plain `pytest` runs them in one process.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,lab]"

@@ -52,7 +52,7 @@ import pandas as pd
 import pytest
 
 from .test_disclosure_attack import ASSESSMENT_ID, POOLED, _hidden, _number, attack, load_run, narrow
-from .test_disclosure_attack_runs import MIN_CELL_SIZE, small_groups_assessment
+from .test_disclosure_attack_runs import MIN_CELL_SIZE, generated_reports
 
 QUESTIONNAIRE = "questionnaire"
 SURVEY_CHANNELS = ("online", "offline")
@@ -333,24 +333,10 @@ NOTEBOOKS = ["00", "01", "02", "03"]
 @pytest.fixture(scope="module")
 def generated_run(tmp_path_factory) -> tuple[Path, Path]:
     """(report folder, assessment folder) of 00 to 03 run with ``--small-categories suppress``
-    on the generated assessment of seed 6; written once per session, also under xdist."""
-    import fcntl
-
-    from pra_lib.runner import run_reports
-
-    shared = tmp_path_factory.getbasetemp()
-    shared = shared.parent if shared.name.startswith("popen-gw") else shared
-    root = shared / f"cross-report-{SEED}"
-    root.mkdir(exist_ok=True)
-    with open(root / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / "done").exists():
-            folder = small_groups_assessment(root / "assessment", seed=SEED)
-            summary = run_reports([folder], out=root / "reports", only=NOTEBOOKS, jobs=2, min_cell_size=MIN_CELL_SIZE,
-                                  parameters={"small_categories": "suppress"}, progress=lambda line: None)
-            assert summary.ok, [f"{r.notebook}: {r.error}" for r in summary.failed]
-            (root / "done").write_text("")
-    return root / "reports" / ASSESSMENT_ID, root / "assessment"
+    on the generated assessment of seed 6; run once per session, also under xdist
+    (``test_disclosure_attack_runs.generated_reports``)."""
+    reports = generated_reports(tmp_path_factory, seed=SEED, policy="suppress", notebooks=NOTEBOOKS, figure_formats="png")
+    return reports / ASSESSMENT_ID, reports.parent / "assessment"
 
 
 def test_a_generated_run_gives_back_no_count_of_the_questionnaire_across_reports(generated_run):

@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from .conftest import run_once
 from .test_disclosure_attack import (
     _hidden,
     _number,
@@ -114,28 +115,23 @@ RUNS = {
 }
 
 
+def generated_reports(tmp_path_factory, *, seed: int, policy: str, notebooks: list[str], figure_formats: str = "png,svg") -> Path:
+    """Output root of ``notebooks`` run by ``run_reports`` on ``small_groups_assessment(seed)``
+    with ``--small-categories policy``; the assessment is beside it (``../assessment``).
+
+    Run once for the whole test session, also when pytest-xdist spreads the tests over
+    workers (``conftest.run_once``): every test module that asks for the same seed and
+    options reads the one run.
+    """
+    name = f"small-groups-{seed}-{policy}-{'-'.join(notebooks)}-{figure_formats.replace(',', '-')}"
+    return run_once(tmp_path_factory, name, lambda folder: small_groups_assessment(folder, seed=seed), only=list(notebooks),
+                    min_cell_size=MIN_CELL_SIZE, parameters={"small_categories": policy, "figure_formats": figure_formats})
+
+
 def _generated_run(policy: str, seed: int, tmp_path_factory) -> Path:
-    """The report folder of the notebooks of ``RUNS[policy, seed]`` run by ``run_reports``
-    on the generated assessment of ``seed``. Written once for the whole test session, also
-    when pytest-xdist spreads the tests over workers: the folder is shared, and a lock file
-    lets the first worker run the notebooks and the others read its reports."""
-    import fcntl
-
-    from pra_lib.runner import run_reports
-
-    shared = tmp_path_factory.getbasetemp()
-    shared = shared.parent if shared.name.startswith("popen-gw") else shared  # one folder for all xdist workers
-    root = shared / f"small-groups-{seed}-{policy}"
-    root.mkdir(exist_ok=True)
-    with open(root / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / "done").exists():
-            folder = small_groups_assessment(root / "assessment", seed=seed)
-            summary = run_reports([folder], out=root / "reports", only=RUNS[policy, seed], jobs=2, min_cell_size=MIN_CELL_SIZE,
-                                  parameters={"small_categories": policy, "figure_formats": "png,svg"}, progress=lambda line: None)
-            assert summary.ok, [f"{r.notebook}: {r.error}" for r in summary.failed]
-            (root / "done").write_text("")
-    return root / "reports" / ASSESSMENT_ID
+    """The report folder of the notebooks of ``RUNS[policy, seed]`` run on the generated
+    assessment of ``seed`` (:func:`generated_reports`)."""
+    return generated_reports(tmp_path_factory, seed=seed, policy=policy, notebooks=RUNS[policy, seed]) / ASSESSMENT_ID
 
 
 @pytest.fixture(scope="module")
