@@ -9,12 +9,15 @@ the three and adjusts every p-value the report shows together (Holm by default).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .. import stats
+from .scoring import likert_counts
+from ..publishing.i18n import t
+from ..publishing.score_disclosure import POOLED_GROUP
 from ..stats._base import NoDataWarning
 from ..stats.ratings import _ByUnit
 from ._common import _P_ADJUST_NAME, _UNIT, _check_level, _check_p_adjust, _labels_for, _respondent_level, _round, _unit_table, _warn
@@ -62,7 +65,10 @@ def group_differences(data: pd.DataFrame, *, between: str = "stakeholder_group",
         Per goal: ``between`` (the column tested), ``h`` (tie-corrected),
         ``dof``, ``pvalue``, ``pvalue_adj``, ``p_adjust``, ``significant``,
         ``epsilon_sq`` (``H / (n - 1)``), ``eta_sq_h`` (``(H - k + 1) / (n - k)``),
-        ``n`` (respondents with a rating), ``k`` (groups) and ``method``.  A goal
+        ``n`` (respondents with a rating), ``k`` (groups), ``pooled_group`` (the name of
+        the group that pools the categories the run hides, where it is among the groups
+        compared; only when ``data`` has it, see
+        :func:`pra_lib.publishing.score_disclosure.pool_hidden`) and ``method``.  A goal
         with fewer than two groups, or with identical ratings, gets NaN (with a
         warning) and does not count towards the adjustment.
 
@@ -77,6 +83,8 @@ def group_differences(data: pd.DataFrame, *, between: str = "stakeholder_group",
     resp = _respondent_level(data, level, [between], "group_differences")
     units = _ByUnit(resp, between)
     group_codes = resp.codes(between)
+    # the categories the run hides, pooled into one group (score_disclosure.pool_hidden): named in the table
+    pooled_label = t("disclosure.pooled_groups") if POOLED_GROUP in set(map(str, units.categories)) else ""
     one_group = np.unique(group_codes[~np.isnan(resp.rating) & (group_codes >= 0)]).size < 2
     if one_group:  # nothing to compare: one warning, not one per goal
         _warn(f"group_differences: the answers come from fewer than two {between} groups; there is nothing to compare", NoDataWarning)
@@ -92,7 +100,8 @@ def group_differences(data: pd.DataFrame, *, between: str = "stakeholder_group",
             rows.append({unit: uid, "h": np.nan, "dof": 0, "pvalue": np.nan, "epsilon_sq": np.nan, "eta_sq_h": np.nan, "n": 0, "k": 0})
             continue
         res = _without_degenerate_warning(stats.kruskal_wallis, sub, dv="rating", between=between, unit=str(uid))
-        rows.append({unit: uid, "h": res.h, "dof": res.dof, "pvalue": res.pvalue, "epsilon_sq": res.epsilon_sq, "eta_sq_h": res.eta_sq_h, "n": res.n, "k": res.k})
+        rows.append({unit: uid, "h": res.h, "dof": res.dof, "pvalue": res.pvalue, "epsilon_sq": res.epsilon_sq, "eta_sq_h": res.eta_sq_h, "n": res.n, "k": res.k,
+                     "pooled_group": pooled_label if pooled_label and (sub[between].astype(str) == POOLED_GROUP).any() else ""})
     out = _unit_table(level).merge(pd.DataFrame(rows), on=unit, how="left")
     out.insert(len(_unit_table(level).columns), "between", between)
     out["pvalue_adj"] = stats.p_adjust(out["pvalue"].to_numpy(dtype=float), method=method)
@@ -103,7 +112,9 @@ def group_differences(data: pd.DataFrame, *, between: str = "stakeholder_group",
         f"Kruskal-Wallis H (tie-corrected; chi-squared, k - 1 df); effect sizes epsilon² = H/(n-1) and "
         f"eta²_H = (H-k+1)/(n-k); p adjusted across {m} {level}s ({_P_ADJUST_NAME[method]})"
     )
-    columns = [*_unit_table(level).columns, "between", "h", "dof", "pvalue", "pvalue_adj", "p_adjust", "significant", "epsilon_sq", "eta_sq_h", "n", "k", "method"]
+    columns = [*_unit_table(level).columns, "between", "h", "dof", "pvalue", "pvalue_adj", "p_adjust", "significant", "epsilon_sq", "eta_sq_h", "n", "k",
+               *(["pooled_group"] if pooled_label else []), "method"]
+    out["pooled_group"] = out["pooled_group"].fillna("") if "pooled_group" in out else ""
     out[["dof", "n", "k"]] = out[["dof", "n", "k"]].astype(int)
     return _round(out[columns])
 
@@ -269,15 +280,36 @@ def mode_effect(data: pd.DataFrame, *, p_adjust: str = "holm", level: str = "goa
     return _round(out[columns])
 
 
-def report_tests(data: pd.DataFrame, *, between: str = "stakeholder_group", p_adjust: str = "holm", level: str = "goal", alpha: float = 0.05) -> dict[str, pd.DataFrame]:
-    """Every test the questionnaire report shows, adjusted together as one family.
+def report_tests(
+    data: pd.DataFrame,
+    *,
+    between: str = "stakeholder_group",
+    p_adjust: str = "holm",
+    level: str = "goal",
+    alpha: float = 0.05,
+    hidden: Mapping[str, Sequence[str]] | None = None,
+    withheld: Mapping[str, pd.DataFrame] | None = None,
+    published: Sequence[pd.DataFrame] = (),
+    min_cell_size: int | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Every test the questionnaire report publishes, withheld where needed, then adjusted as one family.
 
-    The report's family is the report: the Kruskal-Wallis test per goal, the pairwise
-    Dunn tests and the online/offline comparison per goal share one adjustment
-    (:func:`pra_lib.stats.adjust_family`), so the chance of any false "significant" in
-    the report stays at ``alpha``. Pairs are tested for the goals whose Kruskal-Wallis
-    test passes the adjustment across the goal-level tests (group and mode); the pairs'
-    p-values then join the family, which adjusts every p-value shown once more.
+    The report's family is the report: the Kruskal-Wallis test per goal (Kruskal & Wallis
+    1952), the pairwise Dunn tests and the online/offline comparison per goal share one
+    adjustment, so the chance of any false "significant" in the report stays at
+    ``alpha``. Pairs are tested for the goals whose Kruskal-Wallis test passes the
+    adjustment across the published goal-level tests (group and mode); the pairs' p-values
+    then join the family, which adjusts every published p-value once more.
+
+    Disclosure comes first: the categories of ``between`` the run's plan hides are pooled
+    into one group (:func:`pra_lib.publishing.score_disclosure.pool_hidden`), a test that
+    involves a group withheld for answering alike is withheld
+    (:func:`~pra_lib.publishing.score_disclosure.withhold_tests`), and only then are the
+    p-values adjusted, over the published tests
+    (:func:`~pra_lib.publishing.score_disclosure.adjust_published`): adjusted over every
+    test, Holm's step-down (Holm 1979) would carry a withheld test's p into a published
+    adjusted p. Withholding depends on group sizes and answer patterns, never on a p-value,
+    so the published tests are a family fixed in advance and Holm's bound holds for it.
 
     Parameters
     ----------
@@ -292,6 +324,24 @@ def report_tests(data: pd.DataFrame, *, between: str = "stakeholder_group", p_ad
         As in :func:`group_differences`.
     alpha : float
         Level of ``significant``.
+    hidden : mapping, optional
+        The categories the run's plan hides, by breakdown
+        (``{"stakeholder_group": report.plan.hidden("stakeholder_group", activity_id),
+        "channel": report.plan.hidden("channel", activity_id)}``): those of ``between``
+        are pooled; with a channel hidden, the mode effect (which compares the channels)
+        is withheld.
+    withheld : mapping, optional
+        The decisions of :func:`~pra_lib.publishing.score_disclosure.withheld_groups`, by
+        breakdown (``{"stakeholder_group": ..., "area": ...}``): the one of ``between``
+        withholds the goal tests and the pairs that involve a withheld group (and a pair's
+        mean of it); each withholds the mode effect of the goals it withholds a cell of
+        (:func:`~pra_lib.publishing.score_disclosure.withhold_mode_effect`).
+    published : sequence of DataFrame
+        The group tables as published (scores and answers by group): a pair is withheld
+        where they hide one of its groups' cells (:func:`pairs_of_hidden_groups`).
+    min_cell_size : int, optional
+        The run's threshold: the channels' own decision (a channel that answered a goal
+        alike has its mean withheld, and the goal's test). Without it no channel is judged.
 
     Returns
     -------
@@ -299,26 +349,77 @@ def report_tests(data: pd.DataFrame, *, between: str = "stakeholder_group", p_ad
         ``"group_differences"`` (:func:`group_differences`), ``"group_pairs"``
         (:func:`posthoc`) and, with a ``channel`` column, ``"mode_effect"``
         (:func:`mode_effect`), each with ``pvalue`` (raw), ``pvalue_adj`` (adjusted
-        across the report), ``p_adjust``, ``family_size`` and ``significant``.
+        across the published tests of the report), ``p_adjust``, ``family_size``,
+        ``significant`` and, with any disclosure option, ``test_withheld``.
 
     Examples
     --------
-    >>> tests = report_tests(q)  # doctest: +SKIP
+    >>> tests = report_tests(q, hidden={"stakeholder_group": ["private"]})  # doctest: +SKIP
     >>> tests["mode_effect"].query("significant")["goal_id"].tolist()  # doctest: +SKIP
     ['G09']
     """
+    from ..publishing import score_disclosure as sd
+
     method = _check_p_adjust(p_adjust)
     _check_level(level)
     unit = _UNIT[level]
-    primary = {"group_differences": group_differences(data, between=between, p_adjust=method, level=level, alpha=alpha)}
-    if "channel" in data.columns:
-        primary["mode_effect"] = mode_effect(data, p_adjust=method, level=level, alpha=alpha)
-    gate = stats.adjust_family(primary, method=method, alpha=alpha)["group_differences"]
-    pairs = posthoc(data, between=between, p_adjust=method, level=level, alpha=alpha, units=list(gate.loc[gate["significant"], unit]))
+    hidden = {k: list(v or ()) for k, v in (hidden or {}).items()}
+    withheld = dict(withheld or {})
+    unknown = sorted(set(withheld) - {between, "area", "channel", "workshop_table"} - set(data.columns))
+    if unknown:
+        raise ValueError(f"report_tests: withheld decisions for {unknown}, which are no breakdown of the data")
+    guarded = bool(hidden or withheld or published or min_cell_size is not None)
+    pooled = sd.pool_hidden(data, hidden.get(between, ()), column=between)
+    groups = withheld.get(between)
+
+    def goal_tests() -> dict[str, pd.DataFrame]:
+        out = {"group_differences": group_differences(pooled, between=between, p_adjust=method, level=level, alpha=alpha)}
+        if groups is not None:
+            out["group_differences"] = sd.withhold_tests(out["group_differences"], groups)
+        if "channel" in data.columns:
+            mode = mode_effect(data, p_adjust=method, level=level, alpha=alpha)
+            if guarded:
+                mode["test_withheld"] = False
+            if min_cell_size is not None and level == "goal":
+                channels = sd.withheld_groups(likert_counts(data, by="channel"), cells=[unit, "channel"], within=[unit], min_cell_size=min_cell_size)
+                mode = sd.withhold_tests(sd.withhold_channel_means(mode, channels), channels)
+            mode = sd.withhold_mode_effect(mode, *withheld.values())
+            if hidden.get("channel"):  # the mode effect compares the channels: one of them is hidden
+                mode = _withhold_rows(mode, np.ones(len(mode), dtype=bool), columns=sd.MODE_EFFECT_STATISTICS)
+            out["mode_effect"] = mode
+        return out
+
+    primary = goal_tests()
+    adjust = sd.adjust_published if guarded else stats.adjust_family
+    gate = adjust(primary, method=method, alpha=alpha)["group_differences"]
+    passed = gate.loc[gate["significant"].astype("boolean").fillna(False).to_numpy(dtype=bool), unit]
+    pairs = posthoc(pooled, between=between, p_adjust=method, level=level, alpha=alpha, units=list(passed))
+    if guarded:
+        pairs["test_withheld"] = False
+    if groups is not None:
+        pairs = sd.withhold_tests(sd.withhold_named_groups(pairs, groups, group=between, named={"mean_a": "group_a", "mean_b": "group_b"}),
+                                  groups, group=between, named=["group_a", "group_b"])
+    if published and len(pairs):
+        # a pair shows each group's raters (n_a, n_b): where a group table hides that cell, the pair is hidden, so it is no published test
+        shown = pairs_of_hidden_groups(pairs, published=list(published), between=between, unit=unit)
+        pairs = _withhold_rows(pairs, shown)
     tables = {"group_differences": primary["group_differences"], "group_pairs": pairs}
     if "mode_effect" in primary:
         tables["mode_effect"] = primary["mode_effect"]
-    return stats.adjust_family(tables, method=method, alpha=alpha)
+    return adjust(tables, method=method, alpha=alpha)
+
+
+def _withhold_rows(data: pd.DataFrame, rows: np.ndarray, *, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """``data`` with the test statistics of ``rows`` missing and ``test_withheld`` true there."""
+    from ..publishing.score_disclosure import TEST_STATISTICS, _missing_where
+
+    out = data.copy()
+    before = out["test_withheld"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "test_withheld" in out else np.zeros(len(out), dtype=bool)
+    out["test_withheld"] = before | rows
+    if rows.any():
+        for col in [c for c in (TEST_STATISTICS if columns is None else columns) if c in out]:
+            out[col] = _missing_where(out[col], rows)
+    return out
 
 
 def pairs_of_hidden_groups(pairs: pd.DataFrame, *, published, between: str = "stakeholder_group", unit: str = "goal_id", named=("group_a", "group_b")) -> np.ndarray:

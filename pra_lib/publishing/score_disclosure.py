@@ -23,6 +23,13 @@ table that describes the group's answers:
   another kind (the group that supports a focus area most, with its mean), and
   :func:`withhold_channel_means` for a channel's mean in a column of its own (the mode
   effect's online and paper means).
+- :func:`pool_hidden` pools the categories the run's plan hides (``--small-categories
+  suppress``) into one group, :data:`POOLED_GROUP`, before groups are compared: a
+  Kruskal-Wallis H, Dunn's z or Kendall's W over the hidden groups apart, with the
+  published groups' answers and the goal's total, fits only a few sizes and splits of
+  the hidden groups (on the generated assessment of seed 29, government's 18 people and
+  the ratings of a 1- and a 3-person group); the pooled group's answers are the total
+  less the published groups', so a test with it tells nothing the totals do not.
 - :func:`withhold_tests` withholds the statistic, effect size and p-value of every test
   that involves a withheld group (a goal's Kruskal-Wallis test, a pair of groups, a
   group's Kendall's W, a workshop table's or group's Krippendorff's alpha over the goals):
@@ -30,6 +37,10 @@ table that describes the group's answers:
   back. A test between two published groups stays: its ranks are pooled over all groups,
   but only through the goal's answers per category, which are published, so it tells
   nothing of how the withheld groups split them.
+- :func:`adjust_published` adjusts the p-values of the tests a report publishes, as one
+  family, after the withholding: an adjusted p-value computed over every test and then
+  published next to withheld ones carries them (Holm's step-down takes the largest of
+  the earlier adjusted values, so a published adjusted p can be k times a withheld p).
 - :func:`withhold_mode_effect` withholds the mode effect (channels compared per goal) of a
   goal whose answers another breakdown withholds (a stakeholder group, an area): its U and
   channel means rest on the goal's answers by channel, which nothing publishes, and with
@@ -395,9 +406,12 @@ def withhold_tests(
     it involves is withheld by :func:`withheld_groups`: by default, any group of the
     row's goal or focus area (the key columns ``data`` shares with ``groups``; a row of a
     per-group table, any of the group's goals or focus areas); with ``named``, the groups
-    the row names in those columns (a pair's ``group_a`` and ``group_b``). Apply it after
-    the p-values are adjusted, so that the adjusted p-values of the published rows are
-    those of all the tests.
+    the row names in those columns (a pair's ``group_a`` and ``group_b``). Apply it before
+    the p-values are adjusted (:func:`adjust_published`): adjusted over every test, a
+    published adjusted p-value may be a withheld test's p times the number of tests left
+    (Holm 1979's step-down carries the largest earlier value). The categories the run's
+    plan hides are pooled (:func:`pool_hidden`) before the tests are computed, so no test
+    compares one of them on its own.
 
     Parameters
     ----------
@@ -468,6 +482,146 @@ def withhold_tests(
             out[col] = _missing_where(out[col], hide)
     return out
 
+
+
+#: The group that pools, in a test comparing groups, the categories the run's plan hides.
+POOLED_GROUP = "(hidden groups)"
+
+
+def pool_hidden(
+    data: pd.DataFrame,
+    hidden,
+    *,
+    column: str = "stakeholder_group",
+    label: str | None = "group_label",
+) -> pd.DataFrame:
+    """Pool the categories the run's plan hides into one group, before groups are compared.
+
+    With ``--small-categories suppress`` the plan hides the small categories of a breakdown
+    and companions to them (:meth:`pra_lib.publishing.disclosure.DisclosurePlan.hidden`),
+    and every table hides their rows. A test that compares the groups with the hidden ones
+    apart (Kruskal-Wallis H, Kruskal & Wallis 1952; Dunn's z; a group's Kendall's W) does
+    not hide them: with the published groups' answers, the goal's total answers and the
+    groups' sizes, enumerating the hidden groups' sizes and splits that reproduce H to its
+    six decimals pins them (on the generated assessment of seed 29 the review found
+    government's 18 people and eight goals' ratings of the 1- and the 3-person groups;
+    ``tests/test_test_disclosure.py`` repeats it on a small table). Pooled into one
+    group, as notebook 01's weighting pools them
+    (:func:`pra_lib.perception.weighting.weighting_cells`), their answers are the total
+    less the published groups', which a reader has: a test with the pooled group tells
+    nothing the published totals do not, and keeps the published groups' comparison.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The answers, one row per answer (:func:`pra_lib.perception.ratings_frame`,
+        :func:`pra_lib.seminar.votes_frame`).
+    hidden : iterable of str
+        The hidden categories of ``column`` (``report.plan.hidden("stakeholder_group",
+        activity_id)``; a mapping's keys). Empty: ``data`` is returned as it is.
+    column : str
+        The breakdown compared.
+    label : str, optional
+        The column of the categories' names shown in the report (``group_label``); the
+        pooled group is named :data:`POOLED_GROUP` there in the report's language
+        (``disclosure.pooled_groups``). Left alone when ``data`` has no such column.
+
+    Returns
+    -------
+    DataFrame
+        ``data``, or a copy with the hidden categories of ``column`` replaced by
+        :data:`POOLED_GROUP` (and their label by its name).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"stakeholder_group": ["gov", "com", "pri", "aca"], "rating": [1, 2, 3, 4]})
+    >>> pool_hidden(d, {"com": "primary", "pri": "complementary"}, label=None)["stakeholder_group"].tolist()
+    ['gov', '(hidden groups)', '(hidden groups)', 'aca']
+    """
+    from .i18n import t
+
+    if column not in data:
+        raise KeyError(f"pool_hidden: column {column!r} not in table (columns: {', '.join(map(str, data.columns))})")
+    hidden = {str(c) for c in (hidden or ())}
+    if not hidden:
+        return data
+    values = data[column]
+    inside = values.astype(object).map(lambda v: v is not None and v == v and str(v) in hidden).to_numpy(dtype=bool)
+    if not inside.any():
+        return data
+    out = data.copy()
+    for col, new in ((column, POOLED_GROUP), (label, t("disclosure.pooled_groups"))):
+        if col is None or col not in out:
+            continue
+        series = out[col]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            if new not in series.cat.categories:
+                series = series.cat.add_categories([new])
+            series = series.where(~inside, new).cat.remove_unused_categories()
+        else:
+            series = series.astype(object).where(~inside, new)
+        out[col] = series
+    return out
+
+
+def adjust_published(tables: Mapping[str, pd.DataFrame], *, method: str = "holm", alpha: float = 0.05) -> dict[str, pd.DataFrame]:
+    """Adjust the p-values of the tests a report publishes, as one family, after withholding.
+
+    A p-value adjusted over every test and published next to withheld tests can give a
+    withheld one back: Holm's step-down (Holm 1979, "A simple sequentially rejective
+    multiple test procedure", Scand. J. Statist. 6) sets the j-th smallest p's adjusted
+    value to the largest of ``(m - i + 1) p_(i)`` over ``i <= j``, so a published adjusted
+    p can be a withheld test's p times a known count (the seminar's academia W, 0.034116 =
+    12 x 0.002843, carried the withheld H of a focus area's support on the sample). So the
+    tables are withheld first (:func:`withhold_tests`, which leaves a withheld test's
+    p-value missing) and adjusted here over the published tests only.
+
+    This is a valid family: which tests are withheld depends on the groups' sizes, the
+    plan's hidden categories and whether a group answered alike, never on a p-value, so
+    the family is fixed before any p-value is seen and Holm's bound on the chance of any
+    false "significant" among the published tests holds as for any family chosen in
+    advance.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The report's test tables, each already withheld (a ``test_withheld`` column, a
+        missing ``pvalue`` where withheld).
+    method : {"holm", "bonferroni", "fdr_bh", "none"}
+        As :func:`pra_lib.stats.adjust_family`.
+    alpha : float
+        Level of ``significant``.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        :func:`pra_lib.stats.adjust_family` of the tables over the published tests
+        (``family_size`` counts them), with ``significant`` missing where a test is
+        withheld.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"pvalue": [0.01, np.nan, 0.04], "significant": False, "test_withheld": [False, True, False]})
+    >>> out = adjust_published({"a": a})["a"]
+    >>> out["pvalue_adj"].round(3).tolist(), int(out["family_size"].iloc[0]), out["significant"].tolist()
+    ([0.02, nan, 0.04], 2, [True, <NA>, True])
+    """
+    from ..stats import adjust_family
+
+    for name, table in tables.items():
+        if "pvalue" not in table:
+            raise KeyError(f"adjust_published: table {name!r} has no 'pvalue' column")
+        if "test_withheld" in table:
+            withheld = table["test_withheld"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+            left = pd.to_numeric(table["pvalue"], errors="coerce").notna().to_numpy() & withheld
+            if left.any():
+                raise ValueError(f"adjust_published: table {name!r} keeps the p-value of {int(left.sum())} withheld test(s); withhold them first (withhold_tests)")
+    out = adjust_family(tables, method=method, alpha=alpha)
+    for name, table in out.items():
+        if "test_withheld" in table and "significant" in table:
+            hide = table["test_withheld"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+            table["significant"] = _missing_where(table["significant"].astype(bool), hide)
+    return out
 
 #: The mode effect's statistics: its test and each channel's mean, all functions of the
 #: goal's answers by channel, which no table publishes.

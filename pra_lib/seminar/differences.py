@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 
 from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE
+from ..publishing.i18n import t
+from ..publishing.score_disclosure import POOLED_GROUP
 from ..perception.differences import _without_degenerate_warning  # identical answers: a no-data warning, left out of reports
 from ..stats._base import NoDataWarning
 from .. import stats
@@ -30,7 +32,12 @@ def group_differences(
     """Do the stakeholder groups rank (or support) a focus area differently?
 
     Kruskal-Wallis H per focus area (tie-corrected, :func:`pra_lib.stats.kruskal_wallis`),
-    p-values adjusted across the focus areas.
+    p-values adjusted across the focus areas. A report compares the groups with the
+    categories its plan hides pooled into one
+    (:func:`pra_lib.publishing.score_disclosure.pool_hidden` of ``data``): apart, H and the
+    published groups' support give the hidden groups' sizes and answers back. It withholds
+    the tests that involve a group that answered alike and adjusts the p-values of the
+    published ones only (:func:`~pra_lib.publishing.score_disclosure.adjust_published`).
 
     Parameters
     ----------
@@ -56,7 +63,8 @@ def group_differences(
         ``pvalue``, ``pvalue_adj``, ``p_adjust``, ``epsilon_sq`` (``H / (n - 1)``),
         ``significant``, ``group_top`` / ``group_top_mean`` (the group that ranks it
         highest, i.e. lowest mean rank, or supports it most) and ``group_bottom`` /
-        ``group_bottom_mean``.
+        ``group_bottom_mean``; with the pooled group in ``data``, ``pooled_group`` (its
+        name in the report's language where it is among the groups compared).
 
     Examples
     --------
@@ -69,6 +77,8 @@ def group_differences(
     labels = _labels(data, between)
     rows = []
     unnamed = []
+    # the categories the run hides, pooled into one group (score_disclosure.pool_hidden): named in the table
+    pooled_label = t("disclosure.pooled_groups") if (frame[between].astype(str) == POOLED_GROUP).any() else ""
     one_group = frame[between].dropna().nunique() < 2
     if one_group:  # nothing to compare: one warning, not one per focus area
         warnings.warn(f"group_differences: the answers come from fewer than two {between} groups; there is nothing to compare",
@@ -78,7 +88,7 @@ def group_differences(
         if one_group:
             rows.append({"focus_area_id": fa, "value": value, "n": len(sub), "k": int(sub[between].nunique()), "h": np.nan, "dof": 0,
                          "pvalue": np.nan, "epsilon_sq": np.nan, "group_top": None, "group_top_mean": np.nan,
-                         "group_bottom": None, "group_bottom_mean": np.nan})
+                         "group_bottom": None, "group_bottom_mean": np.nan, "pooled_group": ""})
             continue
         res = _without_degenerate_warning(stats.kruskal_wallis, sub, dv=value, between=between, unit=str(fa))
         means = sub.groupby(between)[value].agg(["mean", "size"])
@@ -90,6 +100,7 @@ def group_differences(
             unnamed.append(str(fa))
         rows.append({"focus_area_id": fa, "value": value, "n": res.n, "k": res.k, "h": res.h, "dof": res.dof,
                      "pvalue": res.pvalue, "epsilon_sq": res.epsilon_sq,
+                     "pooled_group": pooled_label if pooled_label and (sub[between].astype(str) == POOLED_GROUP).any() else "",
                      "group_top": labels.get(best, best) if named else None,
                      "group_top_mean": means[best] if named else np.nan,
                      "group_bottom": labels.get(worst, worst) if named else None,
@@ -98,7 +109,7 @@ def group_differences(
         warnings.warn(f"group_differences: fewer than two groups have at least {min_group_size} answers for {', '.join(unnamed)}, "
                       "so no group is named there", RuntimeWarning, stacklevel=2)
     columns = ["focus_area_id", "value", "n", "k", "h", "dof", "pvalue", "pvalue_adj", "p_adjust", "epsilon_sq", "significant",
-               "group_top", "group_top_mean", "group_bottom", "group_bottom_mean"]
+               "group_top", "group_top_mean", "group_bottom", "group_bottom_mean", *(["pooled_group"] if pooled_label else [])]
     out = pd.DataFrame(rows, columns=[c for c in columns if c not in ("pvalue_adj", "p_adjust", "significant")])
     out["pvalue_adj"] = stats.p_adjust(out["pvalue"].to_numpy(dtype=float), method=p_adjust) if len(out) else []
     out["p_adjust"] = p_adjust

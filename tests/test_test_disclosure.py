@@ -1,0 +1,187 @@
+"""Group-comparison tests must not give back the groups the run hides, nor a withheld test's p.
+
+Two leaks found by a disclosure review of the workshop (03) and seminar (07) reports:
+
+- A Kruskal-Wallis H (Kruskal & Wallis 1952, "Use of ranks in one-criterion variance
+  analysis", JASA 47) computed with the hidden groups apart is a function of their answers:
+  with the published groups' answers and the goal's total, enumerating the hidden groups'
+  sizes and splits that reproduce H to its six published decimals pins them (government's
+  18 people and the 1- and 3-person groups' ratings on the generated assessment of seed 29).
+  The tests now compare the hidden groups as one pooled group
+  (:func:`pra_lib.publishing.score_disclosure.pool_hidden`), whose answers are the total less
+  the published groups'.
+- Holm's step-down (Holm 1979, "A simple sequentially rejective multiple test procedure",
+  Scand. J. Statist. 6) sets an adjusted p to the largest ``(m - i + 1) p_(i)`` so far: adjusted
+  over every test and then withheld, a published adjusted p was k times a withheld test's p
+  (the seminar's academia W, 0.034116 = 12 x 0.002843 on the sample). The tests are now
+  withheld first and adjusted over the published ones
+  (:func:`pra_lib.publishing.score_disclosure.adjust_published`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pra_lib import perception, stats
+from pra_lib.publishing.score_disclosure import POOLED_GROUP, adjust_published, pool_hidden, withhold_tests
+from pra_lib.stats import adjust_family
+
+# One goal rated 1-5 by five groups: two published (8 and 7 people), two small ones the plan
+# hides (1 and 3 people) and the companion it hides with them (6 people).
+PUBLISHED = {"academia": [1, 2, 2, 3, 3, 4, 5, 5], "government": [2, 3, 3, 3, 4, 4, 4]}
+HIDDEN = {"community": [5], "private": [1, 1, 2], "ngo": [3, 4, 4, 5, 5, 5]}
+
+
+def _frame(groups: dict[str, list[int]]) -> pd.DataFrame:
+    rows = [(f"{g}{i}", g, r) for g, ratings in groups.items() for i, r in enumerate(ratings)]
+    return pd.DataFrame({"respondent_id": [r[0] for r in rows], "goal_id": "G01", "stakeholder_group": [r[1] for r in rows],
+                         "rating": pd.array([r[2] for r in rows], dtype="Int8")})
+
+
+def _published_h(data: pd.DataFrame, *, pooled: bool) -> float:
+    """The goal's H as the report publishes it: with the hidden groups pooled, or (as before) apart."""
+    tests = perception.report_tests(data, hidden={"stakeholder_group": list(HIDDEN) if pooled else []})
+    return float(tests["group_differences"].set_index("goal_id").at["G01", "h"])
+
+
+def _hidden_configurations():
+    """Every way to deal the hidden groups' answers (the total less the published groups') into a
+    1-4 person group, another 1-4 person group and a companion of at least 5 (the plan's labels)."""
+    pool = sorted(r for ratings in HIDDEN.values() for r in ratings)
+    counts = [pool.count(c) for c in range(1, 6)]
+
+    def splits(n, caps):
+        if len(caps) == 1:
+            if n <= caps[0]:
+                yield (n,)
+            return
+        for x in range(min(n, caps[0]) + 1):
+            for rest in splits(n - x, caps[1:]):
+                yield (x, *rest)
+
+    for small, other in itertools.product(range(1, 5), range(1, 5)):
+        if len(pool) - small - other < 5:
+            continue
+        for first in splits(small, counts):
+            left = [a - b for a, b in zip(counts, first)]
+            for second in splits(other, left):
+                third = [a - b for a, b in zip(left, second)]
+                yield tuple(tuple(np.repeat(np.arange(1, 6), g).tolist()) for g in (first, second, third))
+
+
+def _configurations_fitting(*, pooled: bool) -> list:
+    """The hidden configurations whose H, computed as the report computes it, is the published H."""
+    published = _published_h(_frame({**PUBLISHED, **HIDDEN}), pooled=pooled)
+    fitting = []
+    for config in _hidden_configurations():
+        candidate = _frame({**PUBLISHED, **dict(zip(HIDDEN, config))})
+        if pooled:
+            candidate = pool_hidden(candidate, HIDDEN)
+        # the report's test of one goal (perception.group_differences runs it per goal)
+        h = stats.kruskal_wallis(candidate, dv="rating", between="stakeholder_group").h
+        if abs(h - published) <= 5e-6 * max(1.0, abs(published)):  # H is published to 6 significant digits
+            fitting.append(config)
+    return fitting
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_h_with_hidden_groups_apart_pins_them_and_pooled_does_not():
+    """The review's attack on a small table: the H the report publishes fits every hidden configuration.
+
+    Control: with the hidden groups apart (before the fix), the published H fits only a
+    handful of the configurations, the true one among them.
+    """
+    truth = tuple(tuple(v) for v in HIDDEN.values())
+    every = list(_hidden_configurations())
+    apart = _configurations_fitting(pooled=False)
+    assert truth in apart and len(apart) <= 4, (len(apart), len(every))  # the leak the review found
+    pooled = _configurations_fitting(pooled=True)
+    assert len(pooled) == len(every) > 1
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_pooled_group_is_named_and_no_hidden_group_is():
+    data = _frame({**PUBLISHED, **HIDDEN})
+    tests = perception.report_tests(data, hidden={"stakeholder_group": list(HIDDEN)}, alpha=0.99)
+    named = set(tests["group_pairs"][["group_a", "group_b"]].to_numpy().ravel())
+    assert named and not named & set(HIDDEN), named
+    assert POOLED_GROUP in named
+    row = tests["group_differences"].set_index("goal_id").loc["G01"]
+    assert int(row["k"]) == 3 and row["pooled_group"] == "Hidden groups (pooled)"
+    frame = pool_hidden(data.assign(group_label=data["stakeholder_group"].str.title()), HIDDEN)
+    assert set(frame.loc[frame["stakeholder_group"] == POOLED_GROUP, "group_label"]) == {"Hidden groups (pooled)"}
+
+
+def _family() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Five tests of one report; the one with the smallest p involves a withheld group."""
+    tests = pd.DataFrame({"goal_id": ["G01", "G02", "G03", "G04", "G05"], "h": [14.0, 9.0, 8.0, 2.0, 1.0],
+                          "pvalue": [0.0004, 0.0011, 0.03, 0.4, 0.6], "significant": False})
+    groups = pd.DataFrame({"goal_id": ["G01", "G02"], "stakeholder_group": "community", "n": [6, 6],
+                           "answers_withheld": [True, False], "withheld_as": ["primary", ""]})
+    return tests, groups
+
+
+def _carries(adjusted: pd.Series, withheld_p: float, m: int) -> bool:
+    """Whether a published adjusted p is k x the withheld p (k = 1..m), to the published 6 decimals."""
+    values = pd.to_numeric(adjusted, errors="coerce").dropna().round(6)
+    return any(abs(v - k * withheld_p) < 1e-6 for v in values for k in range(1, m + 1))
+
+
+def test_no_published_adjusted_p_carries_a_withheld_p():
+    tests, groups = _family()
+    withheld_p = 0.0004
+    # Control, the old order (adjust every test, then withhold): G02's Holm p is max(5 x 0.0004, 4 x 0.0011) ...
+    old = withhold_tests(adjust_family({"t": tests})["t"], groups)
+    # ... here 4 x 0.0011; with G02's p 0.00041 it would carry 5 x 0.0004 (Holm 1979, step-down maximum)
+    leaky = withhold_tests(adjust_family({"t": tests.assign(pvalue=[0.0004, 0.00041, 0.03, 0.4, 0.6])})["t"], groups)
+    assert _carries(leaky["pvalue_adj"], withheld_p, 5)
+    assert not old["test_withheld"].iloc[1]
+    # The new order: withhold, then adjust over the published tests.
+    for case in (tests, tests.assign(pvalue=[0.0004, 0.00041, 0.03, 0.4, 0.6])):
+        out = adjust_published({"t": withhold_tests(case, groups)})["t"]
+        assert not _carries(out["pvalue_adj"], withheld_p, 5)
+        assert int(out["family_size"].iloc[0]) == 4 == int(out["pvalue"].notna().sum())
+        assert out["significant"].isna().tolist() == [True, False, False, False, False]
+    # Holm over the four published tests: 4 x 0.00041 = 0.00164 is G02's adjusted p
+    out = adjust_published({"t": withhold_tests(tests.assign(pvalue=[0.0004, 0.00041, 0.03, 0.4, 0.6]), groups)})["t"]
+    assert out["pvalue_adj"].round(6).tolist()[1] == pytest.approx(0.00164)
+
+
+def test_adjust_published_refuses_a_withheld_test_with_its_p():
+    tests, _ = _family()
+    with pytest.raises(ValueError, match="withhold them first"):
+        adjust_published({"t": tests.assign(test_withheld=[True, False, False, False, False])})
+
+
+TEST_TABLES = {
+    "01_questionnaire": ("group_differences", "group_pairs", "mode_effect"),
+    "03_city_perception_workshop": ("group_differences",),
+}
+
+
+def test_sample_families_are_the_published_tests(sample_reports_en):
+    """On the sample, each report's Holm family counts exactly the tests it publishes.
+
+    A family larger than the published p-values would hold withheld tests, whose p a
+    published adjusted p may carry (Holm 1979).
+    """
+    root = next(p for p in sample_reports_en.iterdir() if (p / "01_questionnaire").is_dir())
+    checked = 0
+    for report, names in TEST_TABLES.items():
+        tables = [pd.read_csv(root / report / "tables" / f"{name}.csv") for name in names if (root / report / "tables" / f"{name}.csv").exists()]
+        sizes = {int(s) for t in tables for s in t["family_size"].dropna()}
+        published = sum(int(pd.to_numeric(t["pvalue"], errors="coerce").notna().sum()) for t in tables)
+        assert len(sizes) == 1, (report, sizes)
+        assert sizes == {published}, (report, sizes, published)
+        withheld = [t.loc[t["test_withheld"].astype(str).str.lower() == "true"] for t in tables if "test_withheld" in t]
+        for part in withheld:
+            assert part["pvalue"].isna().all() and part["pvalue_adj"].isna().all(), report
+        checked += 1
+    assert checked == len(TEST_TABLES)
+    meta = json.loads((root / "01_questionnaire" / "tables" / "_tables.json").read_text())
+    assert "group_differences" in meta["tables"]
