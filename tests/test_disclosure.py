@@ -759,3 +759,46 @@ def test_a_hidden_total_whose_groups_are_all_hidden_is_kept_wide_under_its_table
     assert set(new_goal.loc[new_goal["suppressed"], "goal_id"]) > {"G03", "G05", "G12"}
     after = _reader_ranges(by_goal, by_group, new_goal["suppressed"].to_numpy(), new_group["suppressed"].to_numpy(), sizes=False)
     assert all(hi - lo >= 5 for key, (lo, hi) in after.items() if not isinstance(key, tuple)), after
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_of_two_companions_that_widen_as_many_counts_the_one_that_loses_less_is_hidden():
+    """Complementary suppression minimises the information it loses, the total of the counts it
+    hides (a cell's cost in tau-ARGUS and sdcTable, here its count: tau-ARGUS manual, section
+    4.4.4): a companion is judged with what its table's own suppression then hides with it. Here,
+    once G01 as a weakness is hidden, G09 as a strength (7) and G11 as a weakness (9) each
+    widen one of the 12 narrow counts, but G09 is the only strength hidden, so the strengths'
+    sum would give it back unless G10 as a strength (12) is hidden with it: 19 interviewees
+    against 9. The smaller cell used to be chosen; G11 is, and it protects no less."""
+    from pra_lib.publishing.disclosure_linked import AT_MOST, LinkedTable, _exposed, _Grid, _links, _narrow, _widen_one
+
+    lines = {("G01", "weakness"): [7, 2, 6, 4], ("G05", "weakness"): [4, 0, 1, 4], ("G07", "weakness"): [1, 5, 4, 2],
+             ("G09", "strength"): [4, 0, 3, 0], ("G10", "strength"): [0, 5, 2, 5], ("G11", "weakness"): [7, 0, 2, 0]}
+    by_goal, by_group = _goal_tables(lines)
+    by_group[AT_MOST] = by_group["stakeholder_group"].map(_SIZES).astype(float)  # groups of 7, 5, 6 and 7
+    grids = {"by_goal": _Grid(LinkedTable(by_goal, ["goal_id", "valence"], margins=["goal_id"])),
+             "by_group": _Grid(LinkedTable(by_group, ["goal_id", "valence", "stakeholder_group"], margins=["goal_id", "stakeholder_group"]))}
+    links = _links(grids)
+    cell = {tuple(v for _, v in key): i for i, key in enumerate(grids["by_goal"].keys)}
+
+    def forced_with(*goals):
+        out = {name: np.zeros(len(g.keys), dtype=bool) for name, g in grids.items()}
+        for goal in goals:
+            out["by_goal"][cell[goal]] = True
+        return out
+
+    start = forced_with(("G01", "weakness"))  # what the rounds before have hidden
+    hidden = {name: g.hidden(start[name], 5) for name, g in grids.items()}
+    primary = {name: g.primary(start[name], 5) for name, g in grids.items()}
+    narrow = set(_narrow(grids, hidden, links, 5)) | set(_narrow(grids, hidden, links, 5, primary))
+    assert len(narrow) == 12 and not hidden["by_goal"][[cell[("G09", "strength")], cell[("G11", "weakness")], cell[("G10", "strength")]]].any()
+    cheap, dear = forced_with(("G01", "weakness"), ("G11", "weakness")), forced_with(("G01", "weakness"), ("G09", "strength"))
+    assert grids["by_goal"].hidden(dear["by_goal"], 5)[cell[("G10", "strength")]], "G09 takes G10 as a strength with it"
+    assert not grids["by_goal"].hidden(cheap["by_goal"], 5)[cell[("G10", "strength")]]
+    left_cheap, left_dear = _exposed(grids, cheap, links, 5), _exposed(grids, dear, links, 5)
+    assert len(left_cheap) == len(left_dear) == 11, "each widens one count"
+    forced = forced_with(("G01", "weakness"))
+    protects = {name: np.full(len(g.keys), "", dtype=object) for name, g in grids.items()}
+    assert _widen_one(grids, hidden, forced, protects, links, 5, primary)
+    chosen = {(name, grids[name].keys[i]) for name in grids for i in np.flatnonzero(forced[name] & ~start[name])}
+    assert chosen == {("by_goal", (("goal_id", "G11"), ("valence", "weakness")))}, chosen

@@ -33,7 +33,9 @@ hidden count at least 1 and at most the size of the category it counts a part of
 (:data:`AT_MOST`: the interviewees of its stakeholder group). A hidden count must keep
 ``min_cell_size`` values between its lowest and highest possible value (a cell of a group of
 s people, the whole of 1 to s when that is fewer); where the rules below leave one narrower,
-the published cell after whose hiding the fewest counts stay narrow is hidden. The same programme is solved again with each hidden count
+of the published cells after whose hiding the fewest counts stay narrow the one that loses the
+least is hidden (the smallest total the tables then hide, as tau-ARGUS and sdcTable weigh
+complementary cells by a cost; or two cheaper cells that together leave no more counts narrow). The same programme is solved again with each hidden count
 within its label's bounds (``primary`` 1..k-1, ``complementary`` at least k;
 :mod:`pra_lib.publishing.disclosure_labels`): no hidden count may be pinned, and a primary
 cell must keep the range the labels alone leave it (1..k-1, less only as a part of a
@@ -490,15 +492,21 @@ def _widen_one(grids, hidden, forced, protects, links, min_cell_size, primary=No
 
 
 def _companion(grids, hidden, forced, protects, links, min_cell_size, primary, narrow) -> bool:
-    """Hide the published cell that leaves the fewest counts narrow, if it leaves fewer.
+    """Hide the cells that leave the fewest counts narrow at the least loss, if they leave fewer.
 
     Left for counts that neither rule above widens: one a category's size narrows (the
     interviewees of a group naming G11 are at most the group's), or a hidden total whose
     cells of the finer table are all hidden, each at least 1, under a published sum of its
     own table (14 over G03, G05 and G12 as weaknesses). The candidates are the published
-    cells of the narrow counts' public sums and of their linked lines; each is tried, and
-    the one after which the fewest counts stay narrow is hidden (the smallest of those), so
-    that one total hidden for several counts is preferred to a cell for each.
+    cells of the narrow counts' public sums and of their linked lines. Each is tried with
+    the tables' own suppression, and the linear programme (:func:`_narrow`) tells which
+    counts it leaves narrow; of those leaving the fewest, the one that loses the least is
+    hidden, as statistics offices weigh complementary cells by a cost (tau-ARGUS, sdcTable):
+    the smallest total of the counts the tables then newly hide (with the companions their
+    own suppression adds: a cell of 7 that takes one of 12 with it loses more than one of
+    9), then the fewest cells, then the smallest, then the first in the tables' order. Two
+    cheaper cells that together protect as much (:func:`_cheaper_pair`) are hidden instead.
+    A cheaper choice that leaves more counts narrow is never taken.
     """
     near: set = set()
     for name, i in narrow:
@@ -510,23 +518,66 @@ def _companion(grids, hidden, forced, protects, links, min_cell_size, primary, n
             if coarse == name and p == i:
                 near |= {(fine, int(j)) for j in kids}
     candidates = sorted((u for u in near if not hidden[u[0]][u[1]] and grids[u[0]].counts[u[1]] > 0), key=lambda u: (grids[u[0]].counts[u[1]], u[0], u[1]))
-    best = None
-    for table, j in candidates:
-        trial = {n: f.copy() for n, f in forced.items()}
-        trial[table][j] = True
-        shut = {n: gr.hidden(trial[n], min_cell_size) for n, gr in grids.items()}
-        # Hiding a cell only frees the reader's equations, so a count wide before stays wide:
-        # only the narrow counts and the newly hidden ones are solved again to choose (the
-        # next round checks every count).
-        only = set(narrow) | {(n, int(i)) for n in grids for i in np.flatnonzero(shut[n] & ~hidden[n])}
-        left = _exposed(grids, trial, links, min_cell_size, only=only) if primary is not None else set(_narrow(grids, shut, links, min_cell_size, only=only))
-        if len(left) < len(narrow) and (best is None or len(left) < best[0]):
-            best = (len(left), table, j, sorted(set(narrow) - left))
-    if best is None:
+    tried = [_try_hiding(grids, hidden, forced, links, min_cell_size, primary, narrow, [u]) for u in candidates]
+    helping = [t for t in tried if t[0][0] < len(narrow)]
+    if not helping:
         return False
-    _, table, j, fixed = best
-    forced[table][j], protects[table][j] = True, fixed[0][0] if fixed else table
+    best = min(helping, key=lambda t: t[0])
+    best = _cheaper_pair(grids, hidden, forced, links, min_cell_size, primary, narrow, tried, best)
+    _, cells, left = best
+    fixed = sorted(set(narrow) - left)
+    for table, j in cells:
+        forced[table][j], protects[table][j] = True, fixed[0][0] if fixed else table
     return True
+
+
+#: How many pairs of cheaper cells :func:`_cheaper_pair` tries at most in one round (each
+#: costs the tables' suppression and a linear programme).
+PAIRS_TRIED = 6
+
+
+def _try_hiding(grids, hidden, forced, links, min_cell_size, primary, narrow, cells) -> tuple:
+    """What hiding ``cells`` (``[(table, cell)]``) with the forced ones gives: ``(key, cells,
+    counts left narrow)``, ``key`` being (counts left narrow, the counts newly hidden, their
+    number, the counts of ``cells``, the cells) so that the smallest key is the best choice."""
+    trial = {n: f.copy() for n, f in forced.items()}
+    for table, j in cells:
+        trial[table][j] = True
+    shut = {n: gr.hidden(trial[n], min_cell_size) for n, gr in grids.items()}
+    # Hiding a cell only frees the reader's equations, so a count wide before stays wide:
+    # only the narrow counts and the newly hidden ones are solved again to choose (the
+    # next round checks every count).
+    only = set(narrow) | {(n, int(i)) for n in grids for i in np.flatnonzero(shut[n] & ~hidden[n])}
+    left = _exposed(grids, trial, links, min_cell_size, only=only) if primary is not None else set(_narrow(grids, shut, links, min_cell_size, only=only))
+    # the loss: what the tables newly hide with these cells (a companion their own suppression
+    # drops for them is not counted as a gain: the rules above tend to hide it again)
+    value = sum(float(gr.counts[shut[n] & ~hidden[n]].sum()) for n, gr in grids.items())
+    number = sum(int((shut[n] & ~hidden[n]).sum()) for n in grids)
+    own = sum(float(grids[table].counts[j]) for table, j in cells)
+    order = tuple(sorted((str(table), int(j)) for table, j in cells))
+    return (len(left), value, number, own, order), list(cells), left
+
+
+def _cheaper_pair(grids, hidden, forced, links, min_cell_size, primary, narrow, tried, best) -> tuple:
+    """Two cells that lose less than ``best`` and leave fewer counts narrow, or only some of its.
+
+    Cells that each lose less than ``best`` and widen some count are paired when the counts
+    they widen, each alone, are as many as ``best`` widens (two cells that widen nothing alone
+    but would together are not looked for), the pairs whose two losses add up to less first
+    (a pair loses about what its two cells lose), at most :data:`PAIRS_TRIED` of them; each is
+    checked by the linear programme like a single cell. Returns ``best`` when none does
+    better."""
+    narrow = set(narrow)
+    need = len(narrow) - best[0][0]  # counts the pair must widen between them
+    cheaper = [t for t in tried if t[0][1] < best[0][1] and t[1] != best[1] and narrow - t[2]]
+    pairs = sorted((a[0][1] + b[0][1], a[0][4] + b[0][4], a[1] + b[1]) for k, a in enumerate(cheaper) for b in cheaper[k + 1:]
+                   if a[0][1] + b[0][1] < best[0][1] and len(narrow - (a[2] & b[2])) >= need)
+    for _, _, cells in pairs[:PAIRS_TRIED]:
+        pair = _try_hiding(grids, hidden, forced, links, min_cell_size, primary, narrow, cells)
+        # as protective: fewer counts left narrow, or only some of those ``best`` leaves
+        if (pair[0][0] < best[0][0] or pair[2] <= best[2]) and pair[0][1:3] < best[0][1:3]:
+            best = pair
+    return best
 
 
 def _narrow(grids, hidden, links, min_cell_size, primary=None, only=None) -> list[tuple]:
