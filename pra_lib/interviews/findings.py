@@ -57,7 +57,10 @@ def findings_interviews(top: pd.DataFrame, *, strengths: pd.DataFrame | None = N
         total = summary[summary["stakeholder_group"] == ALL]
         if len(total):
             r = total.iloc[0]
-            lines.append(tr("perception.find.interviews", n=r["n"], statements=r["n_statements"], weaknesses=r["n_weakness"], strengths=r["n_strength"]))
+            if pd.isna(r["n_strength"]) or pd.isna(r["n_statements"]):  # withheld: they would narrow a hidden goal cell
+                lines.append(tr("perception.find.interviews_strengths_withheld", n=r["n"], weaknesses=r["n_weakness"]))
+            else:
+                lines.append(tr("perception.find.interviews", n=r["n"], statements=r["n_statements"], weaknesses=r["n_weakness"], strengths=r["n_strength"]))
         hidden = _hidden_groups(summary, min_cell_size=min_cell_size)
         if hidden:
             lines.append(hidden)

@@ -354,6 +354,167 @@ def publish_goal_lines(report, assessment, *, activity_id: str | None = None) ->
                         hidden_last=["valence"], hidden_keys=["goal_id"])
 
 
+#: The row flag of the interviewees table: the row's statement counts are withheld (empty).
+STATEMENTS_WITHHELD = "statements_withheld"
+#: A row's statement counts, withheld together: they add up (all = weaknesses + strengths).
+STATEMENT_COLUMNS = ("n_statements", "n_weakness", "n_strength")
+VALENCES = ("weakness", "strength")
+
+
+def _narrowed(hidden: pd.DataFrame, sizes: dict, *, min_cell_size: int) -> set:
+    """The groups of the hidden cells that share one known sum of statements and are narrowed by it.
+
+    ``hidden`` holds hidden cells whose statements a reader knows only together (``_statements``
+    their true sum), such as a group's hidden cells of one valence when its statements per
+    valence are published. A hidden cell's interviewees are at least 1 and at most its
+    statements, and every other cell holds at least 1 statement (a ``complementary`` one,
+    labelled at least ``min_cell_size`` interviewees, at least that many), so a cell holds
+    at most the sum less those. A cell of a group of s interviewees must keep
+    ``min(min_cell_size, s - 1)`` values above its lowest (the attack's protection interval)
+    and, when ``primary``, every value 1 .. min(k - 1, s) that its label leaves it."""
+    k, out = min_cell_size, set()
+    total, complementary = float(hidden["_statements"].sum()), int(hidden["_complementary"].sum())
+    for group, is_complementary in zip(hidden["stakeholder_group"], hidden["_complementary"]):
+        size = sizes.get(group, np.inf)
+        most = total - (len(hidden) - 1)  # the others at least 1 each
+        labelled = most - (k - 1) * (complementary - int(is_complementary))  # complementary others at least k
+        if min(most, size) - 1 < min(k, size - 1) or (not is_complementary and labelled < min(k - 1, size)):
+            out.add(group)
+    return out
+
+
+def _cell_frame(cells: pd.DataFrame) -> pd.DataFrame:
+    hidden = cells["suppressed"].astype(bool).to_numpy()
+    return pd.DataFrame({"goal_id": cells["goal_id"].astype(str).to_numpy(), "valence": cells["valence"].astype(str).to_numpy(),
+                         "stakeholder_group": cells["stakeholder_group"].astype(str).to_numpy(), "_hidden": hidden,
+                         "_complementary": hidden & cells["suppression"].astype(str).eq("complementary").to_numpy(),
+                         "_statements": pd.to_numeric(cells["true_statements"], errors="coerce").fillna(0).to_numpy()})
+
+
+def withhold_group_statements(summary: pd.DataFrame, *, cells: pd.DataFrame, lines: pd.DataFrame | None = None, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.DataFrame:
+    """The interviewees table with the statement counts that would narrow a hidden goal cell withheld.
+
+    A group's statements per valence (``n_weakness``, ``n_strength``) less those of its
+    published cells in ``statements_by_goal_and_group`` are what its hidden cells there hold;
+    interviewees naming a goal made a statement on it each, so every hidden cell is at most
+    that remainder less one per other hidden cell (academia's 5 strength statements over its
+    three hidden strength cells on the sample: each at most 3, where its group of 5 must keep
+    1 to 5). Such a group's ``n_statements``, ``n_weakness`` and ``n_strength`` are withheld
+    together (they add up) and its row is flagged :data:`STATEMENTS_WITHHELD`. The row for
+    everyone less the published groups gives the withheld groups' sum per valence, so the
+    withheld groups and those the table hides must protect their hidden cells together, and
+    never one alone: while they do not, another group with hidden cells is withheld, the one
+    with the fewest statements that makes them safe (a group with no hidden cell would add
+    nothing: its totals are the sums of its published cells).
+
+    Everyone's statements per valence less the published goal lines' (``lines``,
+    ``statements_by_goal``) are what the hidden lines' hidden cells hold (a generated run's
+    2 strength statements, both in G06 as a strength, hidden with its two groups: 1 each).
+    Where that narrows a cell, everyone's ``n_strength`` and ``n_statements`` are withheld,
+    with a group whose strength statements would otherwise give them back. Everyone's
+    ``n_weakness`` always stays: the focus-area reports divide by it (interview salience),
+    so a reader has it anyway.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        The interviewees table as protected (:func:`interview_summary` through
+        :meth:`~pra_lib.publishing.report.Report.protect`): ``stakeholder_group``, ``n``, the
+        statement counts, ``suppressed`` and ``suppression``.
+    cells : DataFrame
+        ``statements_by_goal_and_group`` as it is published (``goal_id``, ``valence``,
+        ``stakeholder_group``, ``suppressed``, ``suppression``), with each cell's true
+        ``n_statements`` in ``true_statements``.
+    lines : DataFrame, optional
+        ``statements_by_goal`` as published (``goal_id``, ``valence``, ``suppressed``); without
+        it everyone's statements are not checked.
+    min_cell_size : int
+        The run's ``--min-cell-size``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``summary``: the statement counts of the withheld rows empty, and
+        ``statements_withheld`` (True for a row with any of them withheld).
+
+    Examples
+    --------
+    >>> summary = pd.DataFrame({"stakeholder_group": ["a", "b", "(all)"], "n": [5, 7, 12], "n_statements": [9, 10, 19],
+    ...                         "n_weakness": [4, 6, 10], "n_strength": [5, 4, 9], "suppressed": False, "suppression": ""})
+    >>> cells = pd.DataFrame({"goal_id": ["G1", "G2", "G1", "G2"], "valence": "strength", "stakeholder_group": ["a", "a", "b", "b"],
+    ...                       "suppressed": True, "suppression": "primary", "true_statements": [2, 3, 2, 2]})
+    >>> withhold_group_statements(summary, cells=cells)[["stakeholder_group", "n_strength", "statements_withheld"]].values.tolist()
+    [['a', <NA>, True], ['b', <NA>, True], ['(all)', 9, False]]
+    """
+    for column in ("stakeholder_group", "n", "suppressed", *STATEMENT_COLUMNS):
+        if column not in summary:
+            raise ValueError(f"the interviewees table has no {column!r} column")
+    for column in ("goal_id", "valence", "stakeholder_group", "suppressed", "suppression", "true_statements"):
+        if column not in cells:
+            raise ValueError(f"the cells by goal and group have no {column!r} column (true_statements: each cell's statements before suppression)")
+    if lines is not None and not {"goal_id", "valence", "suppressed"} <= set(lines.columns):
+        raise ValueError("the goal lines need goal_id, valence and suppressed columns")
+    k = min_cell_size
+    work = _cell_frame(cells)
+    hidden = work[work["_hidden"]]
+    groups = summary[summary["stakeholder_group"].ne(ALL)]
+    shown = groups[~groups["suppressed"].astype(bool)]
+    sizes = {str(g): float(n) for g, n in zip(shown["stakeholder_group"], pd.to_numeric(shown["n"], errors="coerce")) if n == n}
+    published = [str(g) for g in shown["stakeholder_group"]]
+    table_hidden = [str(g) for g in groups.loc[groups["suppressed"].astype(bool), "stakeholder_group"]]
+    statements = dict(zip(shown["stakeholder_group"].astype(str), pd.to_numeric(shown["n_statements"], errors="coerce")))
+    everyone = summary[summary["stakeholder_group"].eq(ALL)]
+    everyone_known = bool(len(everyone)) and not bool(everyone["suppressed"].astype(bool).iloc[0])
+
+    # Everyone's statements per valence over the hidden lines' hidden cells.
+    everyone_withheld = set()
+    if lines is not None and everyone_known:
+        gone = set(zip(lines.loc[lines["suppressed"].astype(bool), "goal_id"].astype(str), lines.loc[lines["suppressed"].astype(bool), "valence"].astype(str)))
+        in_gone = np.array([(g, v) in gone for g, v in zip(hidden["goal_id"], hidden["valence"])], dtype=bool)
+        for valence in ("strength",):  # everyone's n_weakness stays (above)
+            mine = hidden[in_gone & hidden["valence"].eq(valence).to_numpy()]
+            if len(mine) and _narrowed(mine, sizes, min_cell_size=k):
+                everyone_withheld.add(valence)
+    tied = [v for v in VALENCES if everyone_known and v not in everyone_withheld]
+
+    def narrowed(pool, valences) -> bool:
+        return any(_narrowed(hidden[hidden["valence"].eq(v) & hidden["stakeholder_group"].isin(list(pool))], sizes, min_cell_size=k) for v in valences)
+
+    def exposed(pool) -> bool:
+        pool = [*pool, *table_hidden]
+        return narrowed(pool, tied) or (len(pool) == 1 and bool(tied))
+
+    def candidates(pool, valence=None):
+        have = set(hidden.loc[hidden["valence"].eq(valence), "stakeholder_group"]) if valence else set(hidden["stakeholder_group"])
+        return sorted((g for g in published if g not in pool and g in have), key=lambda g: (statements.get(g, 0), published.index(g)))
+
+    withheld = {g for g in published if narrowed([g], VALENCES)}
+    while withheld and exposed(withheld):
+        more = candidates(withheld)
+        if not more:
+            break  # every group with a hidden cell is withheld; the run's attack judges what stays
+        helps = [g for g in more if not exposed(withheld | {g})]
+        withheld.add(helps[0] if helps else more[0])
+    for valence in everyone_withheld:
+        # everyone's total would come back as the sum of the groups' unless one with hidden cells of it is withheld
+        if not set(hidden.loc[hidden["valence"].eq(valence), "stakeholder_group"]) & (withheld | set(table_hidden)):
+            more = candidates(withheld, valence)
+            if more:
+                withheld.add(more[0])
+    out = summary.copy()
+    for column in STATEMENT_COLUMNS:
+        if pd.api.types.is_integer_dtype(out[column]):
+            out[column] = out[column].astype("Int64")
+    rows = out["stakeholder_group"].astype(str).isin(withheld).to_numpy()
+    out.loc[rows, list(STATEMENT_COLUMNS)] = pd.NA
+    if everyone_withheld:
+        all_row = out["stakeholder_group"].eq(ALL).to_numpy()
+        out.loc[all_row, ["n_statements", *(f"n_{v}" for v in everyone_withheld)]] = pd.NA
+        rows = rows | all_row
+    out[STATEMENTS_WITHHELD] = rows
+    return out
+
+
 # How the interview report publishes the interviewees table (:func:`publish_interviewees`):
 # interviewees per stakeholder group, and their statements, which count no people.
 _INTERVIEWEES_OPTIONS = dict(dims=["stakeholder_group"], measure="interviewees", other_counts={"n_statements": None, "n_weakness": None, "n_strength": None})
@@ -365,7 +526,10 @@ def publish_interviewees(report, assessment, *, activity_id: str | None = None, 
     Interviewees and their coded statements per stakeholder group, with a row for everyone
     (:func:`interview_summary`), counted among the interviewees of ``activity_id``
     (:func:`~pra_lib.publishing.disclosure.interviewees`, planned on their own: a small
-    group is hidden with what protects it).
+    group is hidden with what protects it). A row's statement counts that would narrow a
+    hidden cell of ``statements_by_goal_and_group`` (its suppression as the report publishes
+    it: call :func:`publish_goal_lines` first) are withheld and the row flagged
+    ``statements_withheld`` (:func:`withhold_group_statements`).
 
     Parameters
     ----------
@@ -378,13 +542,16 @@ def publish_interviewees(report, assessment, *, activity_id: str | None = None, 
     dry_run : bool
         Return the table as :meth:`~pra_lib.publishing.report.Report.protect` gives it,
         writing and declaring nothing: another report (the overview, 00) reads which groups
-        the interview report hides.
+        the interview report hides. Its interviewees and their suppression are the
+        published ones; its statement counts are not withheld (that needs the interview
+        report's linked goal lines).
 
     Returns
     -------
     pandas.DataFrame
         The table as published: ``stakeholder_group``, ``group_label``, ``n``,
-        ``n_statements``, ``n_weakness``, ``n_strength``, ``suppressed`` and ``suppression``.
+        ``n_statements``, ``n_weakness``, ``n_strength``, ``statements_withheld`` (not in a
+        dry run), ``suppressed`` and ``suppression``.
 
     Examples
     --------
@@ -394,11 +561,27 @@ def publish_interviewees(report, assessment, *, activity_id: str | None = None, 
     from ..publishing.disclosure import interviewees
 
     activity_id = activity_id or report.activity_id
+    interviewed = interviewees(activity_id)
     summary = interview_summary(assessment, activity_id=activity_id)
-    options = dict(_INTERVIEWEES_OPTIONS, activity_id=interviewees(activity_id))
+    options = dict(_INTERVIEWEES_OPTIONS, activity_id=interviewed)
+    protected = report.protect(summary, "interviewees", **options)
     if dry_run:
-        return report.protect(summary, "interviewees", **options)
-    return report.table(summary, "interviewees", **options)
+        return protected
+    # The goal cells by group as the report publishes them (its linked suppression chosen first).
+    by_group = interview_codes(assessment, level="goal", by="stakeholder_group", activity_id=activity_id)
+    cells = report.protect(by_group, "statements_by_goal_and_group", activity_id=interviewed, dims=[*GOAL_LINE_DIMS, "stakeholder_group"], measure="interviewees_by_goal")
+    truth = by_group.set_index([*GOAL_LINE_DIMS, "stakeholder_group"])["n_statements"]
+    cells = cells.assign(true_statements=cells.set_index([*GOAL_LINE_DIMS, "stakeholder_group"]).index.map(truth).to_numpy())
+    by_goal = interview_codes(assessment, level="goal", activity_id=activity_id)
+    lines = report.protect(by_goal, "statements_by_goal", activity_id=interviewed, dims=GOAL_LINE_DIMS, measure="interviewees_by_goal")
+    decided = withhold_group_statements(protected, cells=cells, lines=lines, min_cell_size=report.min_cell_size).set_index("stakeholder_group")
+    # The decision applied to the table before protection, which Report.table then applies again alike.
+    out = summary.copy()
+    for column in STATEMENT_COLUMNS:
+        known = out["stakeholder_group"].map(decided[column]) if len(decided) else out[column]
+        out[column] = out[column].astype("Int64").mask(known.isna() & out["stakeholder_group"].isin(decided.index[decided[STATEMENTS_WITHHELD]]))
+    out[STATEMENTS_WITHHELD] = out["stakeholder_group"].map(decided[STATEMENTS_WITHHELD]).fillna(False).astype(bool)
+    return report.table(out, "interviewees", **options, columns=list(STATEMENT_COLUMNS))
 
 
 def publish_top_codes(report, assessment, *, codes: pd.DataFrame, k: int = 5, valence: str = "weakness", activity_id: str | None = None, min_group_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.DataFrame:

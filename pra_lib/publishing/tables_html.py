@@ -296,7 +296,7 @@ def _as_number(value):
 
 
 # Row flags that say the row's empty statistics were withheld to protect people, not missing.
-WITHHELD_FLAGS = ("answers_withheld", "test_withheld", "interview_withheld", "score_withheld")
+WITHHELD_FLAGS = ("answers_withheld", "test_withheld", "interview_withheld", "score_withheld", "statements_withheld")
 
 
 def _rendered(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
