@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import stats
 from .scoring import likert_counts
-from ..publishing.i18n import t
+from ..publishing.i18n import cell_label
 from ..publishing.score_disclosure import POOLED_GROUP
 from ..stats._base import NoDataWarning
 from ..stats.ratings import _ByUnit
@@ -84,7 +84,7 @@ def group_differences(data: pd.DataFrame, *, between: str = "stakeholder_group",
     units = _ByUnit(resp, between)
     group_codes = resp.codes(between)
     # the categories the run hides, pooled into one group (score_disclosure.pool_hidden): named in the table
-    pooled_label = t("disclosure.pooled_groups") if POOLED_GROUP in set(map(str, units.categories)) else ""
+    pooled_label = cell_label("disclosure.pooled_groups") if POOLED_GROUP in set(map(str, units.categories)) else ""
     one_group = np.unique(group_codes[~np.isnan(resp.rating) & (group_codes >= 0)]).size < 2
     if one_group:  # nothing to compare: one warning, not one per goal
         _warn(f"group_differences: the answers come from fewer than two {between} groups; there is nothing to compare", NoDataWarning)

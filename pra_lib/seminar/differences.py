@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..publishing.disclosure import DEFAULT_MIN_CELL_SIZE
-from ..publishing.i18n import t
+from ..publishing.i18n import cell_label
 from ..publishing.score_disclosure import POOLED_GROUP
 from ..perception.differences import _without_degenerate_warning  # identical answers: a no-data warning, left out of reports
 from ..stats._base import NoDataWarning
@@ -78,7 +78,7 @@ def group_differences(
     rows = []
     unnamed = []
     # the categories the run hides, pooled into one group (score_disclosure.pool_hidden): named in the table
-    pooled_label = t("disclosure.pooled_groups") if (frame[between].astype(str) == POOLED_GROUP).any() else ""
+    pooled_label = cell_label("disclosure.pooled_groups") if (frame[between].astype(str) == POOLED_GROUP).any() else ""
     one_group = frame[between].dropna().nunique() < 2
     if one_group:  # nothing to compare: one warning, not one per focus area
         warnings.warn(f"group_differences: the answers come from fewer than two {between} groups; there is nothing to compare",
