@@ -298,8 +298,11 @@ def link_tables(tables, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE) -> pd.Dat
     >>> link_tables({"by_goal": (goal, ["goal_id"]), "by_group": (by_group, ["goal_id", "group"])})[["table", "cell", "role"]].values.tolist()
     [['by_goal', (('goal_id', 'G12'),), 'linked'], ['by_goal', (('goal_id', 'G10'),), 'companion']]
     >>> alone = LinkedTable(goal, ["goal_id"], margins=[])  # its total (30) is a count of people nowhere
-    >>> link_tables({"by_goal": alone, "by_group": (by_group, ["goal_id", "group"])})[["table", "cell", "role"]].values.tolist()
+    >>> link_tables({"by_goal": alone, "by_group": LinkedTable(by_group, ["goal_id", "group"], margins=[])})[["table", "cell", "role"]].values.tolist()
     [['by_goal', (('goal_id', 'G12'),), 'linked']]
+    >>> # with each group's sum over goals public (the default), G10's 24 would give G12's cells back
+    >>> link_tables({"by_goal": alone, "by_group": (by_group, ["goal_id", "group"])})[["table", "cell", "role"]].values.tolist()
+    [['by_goal', (('goal_id', 'G12'),), 'linked'], ['by_goal', (('goal_id', 'G10'),), 'linked']]
     """
     if isinstance(min_cell_size, bool) or not isinstance(min_cell_size, (int, np.integer)) or min_cell_size < 1:
         raise ValueError(f"min_cell_size must be a whole number of at least 1, not {min_cell_size!r}")
