@@ -1,10 +1,13 @@
 """The seminar's Kendall's W has one adjusted p-value in every report that quotes it.
 
-The seminar's report (07) adjusts every test it shows as one Holm family: the Kruskal-Wallis
-tests of the groups' ranks and support per focus area, and Kendall's W overall and per group.
-The overall report (08) quotes the seminar's W too; adjusted over its own five W tests it read
-p = 0.005 where 07 read p = 0.017 for the same statistic. 08 now quotes it from 07's family
-(:func:`pra_lib.seminar.seminar_tests`), and both reports name that family.
+The seminar's report (07) adjusts every test it publishes as one Holm family: the
+Kruskal-Wallis tests of the groups' ranks and support per focus area, and Kendall's W overall
+and per group, after the tests of a group that answered alike are withheld (adjusted over
+withheld tests too, a published adjusted p could be k times a withheld p:
+``tests/test_seminar_disclosure.py``). The overall report (08) quotes the seminar's W too;
+adjusted over its own five W tests it read p = 0.005 where 07 read another value for the same
+statistic. 08 now quotes it from 07's family (:func:`pra_lib.seminar.seminar_tests`, called
+with the same inputs), and both reports name that family.
 
 Holm's step-down adjustment (Holm 1979, "A simple sequentially rejective multiple test
 procedure", Scand. J. Statist. 6:65-70): the i-th smallest of m p-values is multiplied by
@@ -49,36 +52,51 @@ def votes():
     return seminar.votes_frame(load_assessment(SAMPLE), activity_id="pra_seminar")
 
 
-def test_the_family_is_every_test_the_seminar_report_shows(votes):
-    tests = seminar.seminar_tests(votes, min_group_size=5)
+def _published_family(votes):
+    """The family as 07 and 08 build it on the sample (no seminar group is hidden there)."""
+    return seminar.seminar_tests(votes, min_group_size=5, withheld=seminar.seminar_withholding(votes, min_cell_size=5), hidden={})
+
+
+def test_the_family_is_every_test_the_seminar_report_publishes(votes):
+    tests = _published_family(votes)
     assert tuple(tests) == seminar.SEMINAR_TESTS
     raw = [seminar.group_differences(votes, value="rank", min_group_size=5, p_adjust="none"),
            seminar.group_differences(votes, value="support", min_group_size=5, p_adjust="none"),
            seminar.consensus(votes, by="stakeholder_group", p_adjust="none")]
-    pooled = np.concatenate([t["pvalue"].to_numpy(dtype=float) for t in raw])
-    m = int((~np.isnan(pooled)).sum())
-    assert m == 15  # 5 focus areas x (ranks, support) + W of everyone and of the 4 groups, on the sample
-    expected = _holm(pooled)
+    every = np.concatenate([t["pvalue"].to_numpy(dtype=float) for t in raw])
+    withheld = np.concatenate([t["test_withheld"].astype(bool).to_numpy() for t in tests.values()])
+    # 5 focus areas x (ranks, support) + W of everyone and of the 4 groups, on the sample ...
+    assert int((~np.isnan(every)).sum()) == 15
+    # ... of which the support tests of FA2-FA4 are withheld (a group answered them alike)
+    assert withheld.sum() == 3 and tests["group_differences_support"]["test_withheld"].tolist() == [False, True, True, True, False]
+    published = np.where(withheld, np.nan, every)
+    m = int((~np.isnan(published)).sum())
+    assert m == 12
+    expected = _holm(published)  # Holm over the published tests only
     got = np.concatenate([t["pvalue_adj"].to_numpy(dtype=float) for t in tests.values()])
     assert got == pytest.approx(expected, nan_ok=True)
     assert all((t["family_size"] == m).all() for t in tests.values())
     overall = tests["consensus"].set_index("scope").loc["all participants"]
     alone = seminar.consensus(votes, by="stakeholder_group").set_index("scope").loc["all participants"]
-    # the two values a reader saw: 0.017 in 07, 0.005 where 08 adjusted over its five W alone
-    assert round(float(overall["pvalue_adj"]), 3) == 0.017
+    # By hand: W's p (0.001341) is the 3rd smallest of the 12 published (0.000437, 0.000656, 0.001341, ...),
+    # so Holm gives max(12 x 0.000437, 11 x 0.000656, 10 x 0.001341) = 0.01341
+    ps = np.sort(published[~np.isnan(published)])
+    assert float(overall["pvalue"]) == pytest.approx(ps[2]) == pytest.approx(0.001341)
+    assert float(overall["pvalue_adj"]) == pytest.approx(max(12 * ps[0], 11 * ps[1], 10 * ps[2])) == pytest.approx(0.01341)
+    # the value a reader saw in 08 when it adjusted over its five W alone
     assert round(float(alone["pvalue_adj"]), 3) == 0.005
 
 
 def test_the_findings_name_the_family_of_the_adjusted_p(votes):
-    tests = seminar.seminar_tests(votes, min_group_size=5)
+    tests = _published_family(votes)
     sup = seminar.support(votes, n_resamples=200, seed=1)
     text = seminar.findings_seminar(sup, consensus_table=tests["consensus"])
-    assert "adjusted p = 0.017 by Holm over the seminar report's 15 tests" in text
+    assert "adjusted p = 0.013 by Holm over the seminar report's 12 tests" in text
     # a consensus table adjusted over its own rows says only "adjusted"
     assert "seminar report" not in seminar.findings_seminar(sup, consensus_table=seminar.consensus(votes))
     with i18n.language("id"):
         text = seminar.findings_seminar(sup, consensus_table=tests["consensus"])
-    assert "p = 0,017 setelah penyesuaian Holm atas 15 uji laporan seminar" in text
+    assert "p = 0,013 setelah penyesuaian Holm atas 12 uji laporan seminar" in text
 
 
 def _quoted_p(page: str) -> tuple[str, str]:
@@ -96,12 +114,16 @@ def test_the_overall_report_quotes_the_seminar_reports_adjusted_p_for_w(request,
     root = request.getfixturevalue(f"sample_reports_{lang}") / ASSESSMENT_ID
     mine = pd.read_csv(root / "07_pra_seminar" / "tables" / "consensus.csv").set_index("scope").loc["all participants"]
     theirs = pd.read_csv(root / "08_pra_overall" / "tables" / "seminar_consensus.csv").set_index("scope").loc["all participants"]
-    # the published tables: the same raw and adjusted p-value, the same family
+    # the published tables: the same raw and adjusted p-value, the same family ...
     assert theirs["pvalue"] == mine["pvalue"] and theirs["pvalue_adj"] == mine["pvalue_adj"]
-    assert int(theirs["family_size"]) == int(mine["family_size"]) == 15
+    # ... which counts exactly the tests 07 publishes (a withheld test's p is in no published adjusted p)
+    tables = [pd.read_csv(root / "07_pra_seminar" / "tables" / f"{name}.csv") for name in ("group_differences_rank", "group_differences_support", "consensus")]
+    published = sum(int(pd.to_numeric(t["pvalue"], errors="coerce").notna().sum()) for t in tables)
+    assert {int(s) for t in tables for s in t["family_size"]} == {published}
+    assert int(theirs["family_size"]) == int(mine["family_size"]) == published == 12
     # the published sentences: both quote 07's adjusted value, to three decimals, in the report's language
     expected = f"{float(mine['pvalue_adj']):.3f}".replace(".", DECIMAL_SIGN[lang])
     q07, s07 = _quoted_p((root / "07_pra_seminar" / "07_pra_seminar.html").read_text(encoding="utf-8"))
     q08, s08 = _quoted_p((root / "08_pra_overall" / "08_pra_overall.html").read_text(encoding="utf-8"))
     assert q07 == q08 == expected, (s07, s08)
-    assert FAMILY_WORDS[lang].format(m=15) in s08, s08
+    assert FAMILY_WORDS[lang].format(m=published) in s08, s08
