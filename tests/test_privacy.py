@@ -327,22 +327,25 @@ def test_kernel_outputs_and_errors_are_screened():
     from pra_lib.publishing.privacy import install_output_screen
 
     shell = InteractiveShell.instance()
-    assert install_output_screen(shell, streams=False) and install_output_screen(shell, streams=False)
-    data, _ = shell.display_formatter.format(pd.DataFrame({"hazard": ["Flooding budi(at)gmail.com"]}))
-    assert all("gmail" not in v for v in data.values()) and REDACTED in data["text/plain"]
-    data, _ = shell.display_formatter.format(Markdown("Hazard [x](javascript:alert(1)) 0812.5550.2888"))
-    # redacted first, then escaped: the marker cannot become a link with what follows it
-    assert data["text/markdown"] == "Hazard \\[x\\](javascript:alert(1)) \\[redacted\\]"
-    seen = []
-    shell._showtraceback = lambda etype, evalue, stb: seen.append((str(evalue), stb))  # what the kernel would send
-    shell._pra_output_screen = False
-    install_output_screen(shell, streams=False)
     try:
-        raise ValueError("unknown hazard 'Flooding 3171 1173 7476 0199'")
-    except ValueError:
-        shell.showtraceback()
-    (evalue, stb), = seen
-    assert "3171" not in evalue and all("3171" not in line for line in stb) and REDACTED in evalue
+        assert install_output_screen(shell, streams=False) and install_output_screen(shell, streams=False)
+        data, _ = shell.display_formatter.format(pd.DataFrame({"hazard": ["Flooding budi(at)gmail.com"]}))
+        assert all("gmail" not in v for v in data.values()) and REDACTED in data["text/plain"]
+        data, _ = shell.display_formatter.format(Markdown("Hazard [x](javascript:alert(1)) 0812.5550.2888"))
+        # redacted first, then escaped: the marker cannot become a link with what follows it
+        assert data["text/markdown"] == "Hazard \\[x\\](javascript:alert(1)) \\[redacted\\]"
+        seen = []
+        shell._showtraceback = lambda etype, evalue, stb: seen.append((str(evalue), stb))  # what the kernel would send
+        shell._pra_output_screen = False
+        install_output_screen(shell, streams=False)
+        try:
+            raise ValueError("unknown hazard 'Flooding 3171 1173 7476 0199'")
+        except ValueError:
+            shell.showtraceback()
+        (evalue, stb), = seen
+        assert "3171" not in evalue and all("3171" not in line for line in stb) and REDACTED in evalue
+    finally:
+        InteractiveShell.clear_instance()  # later tests of the process run with no shell, as outside IPython
 
 
 def test_printed_lines_are_screened():
