@@ -99,6 +99,8 @@ def once_per_session(tmp_path_factory, name: str, make: Callable[[Path], None]) 
         if failed.exists():
             pytest.fail(f"{name} failed earlier in this session:\n{failed.read_text()}")
         if not done.exists():
+            # A worker killed while making it leaves a partial folder and no mark: start again.
+            shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir()
             try:
                 make(folder)

@@ -53,7 +53,7 @@ def test_workers_that_ask_for_the_same_run_share_one(tmp_path):
     ]
     folders = []
     for worker in workers:
-        out, err = worker.communicate(timeout=120)
+        out, err = worker.communicate(timeout=900)  # a guard against a hang only: a loaded machine is slow to start three interpreters
         assert worker.returncode == 0, err[-2000:]
         folders.append(out.strip())
     assert (tmp_path / "calls.txt").read_text().count("\n") == 1, "one worker ran the work, the others read it"
@@ -90,3 +90,11 @@ def test_a_failed_run_fails_every_later_request_with_its_message(tmp_path, monke
     with pytest.raises(pytest.fail.Exception, match="run failed earlier in this session:\nAssertionError: .*01_questionnaire: the kernel died"):
         once_per_session(_Factory(tmp_path), "run", calls.append)
     assert calls == [], "a failed run is not run again by the next test that needs it"
+
+
+def test_a_run_left_half_made_by_a_killed_worker_is_made_again(tmp_path, monkeypatch):
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "partial.csv").write_text("n\n1\n")  # no .done mark: its worker died mid-run
+    folder = once_per_session(_Factory(tmp_path), "run", lambda f: (f / "report.txt").write_text("whole"))
+    assert sorted(p.name for p in folder.iterdir()) == ["report.txt"], "the partial output is not read as a finished run"
