@@ -185,3 +185,95 @@ def test_sample_families_are_the_published_tests(sample_reports_en):
     assert checked == len(TEST_TABLES)
     meta = json.loads((root / "01_questionnaire" / "tables" / "_tables.json").read_text())
     assert "group_differences" in meta["tables"]
+
+
+# The review of the pooled comparison (b876bc8): one goal rated by academia (8, published), government (3, its cell
+# suppressed as primary at a threshold of 5) and community and the private sector, which the plan hides (pooled).
+REVIEW = {"academia": [1, 2, 2, 3, 3, 4, 5, 5], "government": [5, 5, 4], "community": [1], "private": [1, 2, 2]}
+REVIEW_HIDDEN = ["community", "private"]
+
+
+def _review_scores(*, government_published: bool) -> pd.DataFrame:
+    """The scores by group as Report.table publishes them: the plan's groups and a small cell hidden, n missing."""
+    n = [8, 3 if government_published else None, None, None]
+    return pd.DataFrame({"goal_id": "G01", "stakeholder_group": list(REVIEW), "n": pd.array(n, dtype="Int64"),
+                         "suppressed": [False, not government_published, True, True], "answers_withheld": False})
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_pooled_pair_is_hidden_where_a_published_groups_cell_is_hidden():
+    """A pair of the pooled group shows its raters and mean: with government's cell hidden, the goal's less the rest is government's."""
+    data = _frame(REVIEW)
+    scores = _review_scores(government_published=False)
+    tests = perception.report_tests(data, hidden={"stakeholder_group": REVIEW_HIDDEN}, published=[scores], alpha=0.99)
+    pairs = tests["group_pairs"]
+    assert len(pairs) == 3, pairs  # the goal passed the gate, so its three pairs were tested
+    pooled = (pairs[["group_a", "group_b"]] == POOLED_GROUP).any(axis=1).to_numpy()
+    assert pooled.sum() == 2
+    # The leak: the goal's raters (published by group_differences) less academia's less the pooled group's are government's 3.
+    total = int(tests["group_differences"].set_index("goal_id").at["G01", "n"])
+    pooled_pair = pairs[pooled & (pairs[["group_a", "group_b"]] == "academia").any(axis=1).to_numpy()].iloc[0]
+    n_pooled = pooled_pair["n_a"] if pooled_pair["group_a"] == POOLED_GROUP else pooled_pair["n_b"]
+    assert total - 8 - int(n_pooled) == len(REVIEW["government"])
+    # Before the fix this was [False, True, True] (pooled-academia, pooled-government, academia-government, in some order):
+    # no table has a row for the pooled group. Now every pair is hidden, the pooled ones with their means.
+    hidden = perception.pairs_of_hidden_groups(pairs, published=[scores], hidden=REVIEW_HIDDEN)
+    assert hidden.tolist() == [True, True, True]
+    assert pairs["test_withheld"].astype(bool).all() and pairs["z"].isna().all() and pairs["pvalue"].isna().all()
+    means = np.where(pairs["group_a"] == POOLED_GROUP, pairs["mean_a"], pairs["mean_b"])[pooled]
+    assert pd.isna(means).all()
+    # without the plan's hidden groups a pooled pair is hidden wherever any row of the goal is: the safe default
+    assert perception.pairs_of_hidden_groups(pairs, published=[_review_scores(government_published=True)])[pooled].all()
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_pooled_pair_stays_where_every_published_group_is_published_and_not_withheld():
+    data = _frame(REVIEW)
+    scores = _review_scores(government_published=True)
+    tests = perception.report_tests(data, hidden={"stakeholder_group": REVIEW_HIDDEN}, published=[scores], alpha=0.99)
+    pairs = tests["group_pairs"]
+    pooled = (pairs[["group_a", "group_b"]] == POOLED_GROUP).any(axis=1).to_numpy()
+    assert pooled.sum() == 2
+    assert not perception.pairs_of_hidden_groups(pairs, published=[scores], hidden=REVIEW_HIDDEN).any()
+    assert not pairs["test_withheld"].astype(bool).any() and pairs["z"].notna().all()
+    # nothing new: the pooled raters are the goal's less the published groups' (8 + 3)
+    total = int(tests["group_differences"].set_index("goal_id").at["G01", "n"])
+    row = pairs[pooled].iloc[0]
+    assert int(row["n_a"] if row["group_a"] == POOLED_GROUP else row["n_b"]) == total - 8 - 3 == 4
+    # government's answers withheld (answered alike) in a published table: its mean would come back the same way
+    withheld = scores.assign(answers_withheld=[False, True, False, False])
+    assert perception.pairs_of_hidden_groups(pairs, published=[withheld], hidden=REVIEW_HIDDEN)[pooled].all()
+    assert not perception.pairs_of_hidden_groups(pairs, published=[withheld], hidden=REVIEW_HIDDEN)[~pooled].any()
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_mode_effect_withholds_its_raters_by_channel_when_the_plan_hides_a_channel():
+    data = _frame(REVIEW)
+    data["channel"] = np.where(data["stakeholder_group"].isin(["government", "private"]), "offline", "online")
+    open_ = perception.report_tests(data)["mode_effect"].set_index("goal_id").loc["G01"]
+    assert (int(open_["n_online"]), int(open_["n_offline"]), int(open_["n"])) == (9, 6, 6)  # control: published without a plan
+    mode = perception.report_tests(data, hidden={"channel": ["offline"]})["mode_effect"].set_index("goal_id").loc["G01"]
+    assert bool(mode["test_withheld"])
+    # the offline raters of the goal are the hidden channel's cell: neither count, nor the smaller of the two, is published
+    assert pd.isna(mode["n_online"]) and pd.isna(mode["n_offline"]) and pd.isna(mode["n"])
+    assert pd.isna(mode["u"]) and pd.isna(mode["pvalue"]) and pd.isna(mode["mean_offline"])
+
+
+def _decisions(alike: str) -> pd.DataFrame:
+    """withheld_groups' decisions for G01 with one group withheld for answering alike."""
+    return pd.DataFrame({"goal_id": "G01", "stakeholder_group": list(REVIEW), "n": [len(v) for v in REVIEW.values()],
+                         "answers_withheld": [g == alike for g in REVIEW], "withheld_as": ["primary" if g == alike else "" for g in REVIEW]})
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_a_hidden_group_answering_alike_does_not_withhold_the_pooled_test():
+    """The goal test compares the hidden groups pooled: a hidden group's decision withholds nothing more; a published group's still does."""
+    data = _frame(REVIEW)
+    hidden = {"stakeholder_group": REVIEW_HIDDEN}
+    kept = perception.report_tests(data, hidden=hidden, withheld={"stakeholder_group": _decisions("private")})["group_differences"].iloc[0]
+    assert not bool(kept["test_withheld"]) and pd.notna(kept["h"])
+    gone = perception.report_tests(data, hidden=hidden, withheld={"stakeholder_group": _decisions("academia")})["group_differences"].iloc[0]
+    assert bool(gone["test_withheld"]) and pd.isna(gone["h"])
+    # without the plan, private is compared apart and its decision withholds the test
+    apart = perception.report_tests(data, withheld={"stakeholder_group": _decisions("private")})["group_differences"].iloc[0]
+    assert bool(apart["test_withheld"]) and pd.isna(apart["h"])

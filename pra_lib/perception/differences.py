@@ -329,16 +329,21 @@ def report_tests(
         (``{"stakeholder_group": report.plan.hidden("stakeholder_group", activity_id),
         "channel": report.plan.hidden("channel", activity_id)}``): those of ``between``
         are pooled; with a channel hidden, the mode effect (which compares the channels)
-        is withheld.
+        is withheld with its raters by channel (``n_online``, ``n_offline`` and ``n``
+        missing, ``test_withheld`` true).
     withheld : mapping, optional
         The decisions of :func:`~pra_lib.publishing.score_disclosure.withheld_groups`, by
         breakdown (``{"stakeholder_group": ..., "area": ...}``): the one of ``between``
         withholds the goal tests and the pairs that involve a withheld group (and a pair's
-        mean of it); each withholds the mode effect of the goals it withholds a cell of
+        mean of it), except a group of ``hidden``, which is compared pooled (its answers
+        are then the goal's less the published groups'); each withholds the mode effect of
+        the goals it withholds a cell of
         (:func:`~pra_lib.publishing.score_disclosure.withhold_mode_effect`).
     published : sequence of DataFrame
-        The group tables as published (scores and answers by group): a pair is withheld
-        where they hide one of its groups' cells (:func:`pairs_of_hidden_groups`).
+        The group tables as published (scores and answers by group): a pair is withheld,
+        with its means, where they hide one of its groups' cells, and a pair of the pooled
+        group where they hide or withhold the goal's cell of any group ``hidden`` does not
+        name (:func:`pairs_of_hidden_groups`).
     min_cell_size : int, optional
         The run's threshold: the channels' own decision (a channel that answered a goal
         alike has its mean withheld, and the goal's test). Without it no channel is judged.
@@ -371,6 +376,10 @@ def report_tests(
     guarded = bool(hidden or withheld or published or min_cell_size is not None)
     pooled = sd.pool_hidden(data, hidden.get(between, ()), column=between)
     groups = withheld.get(between)
+    if groups is not None and hidden.get(between) and between in groups:
+        # the tests compare the hidden groups pooled, whose answers are the goal's less the published groups': a hidden
+        # group that answered alike withholds nothing more (a published group withheld to protect it still withholds its goal)
+        groups = groups[~groups[between].astype(object).map(str).isin(set(map(str, hidden[between]))).to_numpy(dtype=bool)]
 
     def goal_tests() -> dict[str, pd.DataFrame]:
         out = {"group_differences": group_differences(pooled, between=between, p_adjust=method, level=level, alpha=alpha)}
@@ -384,8 +393,8 @@ def report_tests(
                 channels = sd.withheld_groups(likert_counts(data, by="channel"), cells=[unit, "channel"], within=[unit], min_cell_size=min_cell_size)
                 mode = sd.withhold_tests(sd.withhold_channel_means(mode, channels), channels)
             mode = sd.withhold_mode_effect(mode, *withheld.values())
-            if hidden.get("channel"):  # the mode effect compares the channels: one of them is hidden
-                mode = _withhold_rows(mode, np.ones(len(mode), dtype=bool), columns=sd.MODE_EFFECT_STATISTICS)
+            if hidden.get("channel"):  # the mode effect compares the channels: one of them is hidden, its raters with it
+                mode = _withhold_rows(mode, np.ones(len(mode), dtype=bool), columns=(*sd.MODE_EFFECT_STATISTICS, *CHANNEL_COUNTS))
             out["mode_effect"] = mode
         return out
 
@@ -400,13 +409,18 @@ def report_tests(
         pairs = sd.withhold_tests(sd.withhold_named_groups(pairs, groups, group=between, named={"mean_a": "group_a", "mean_b": "group_b"}),
                                   groups, group=between, named=["group_a", "group_b"])
     if published and len(pairs):
-        # a pair shows each group's raters (n_a, n_b): where a group table hides that cell, the pair is hidden, so it is no published test
-        shown = pairs_of_hidden_groups(pairs, published=list(published), between=between, unit=unit)
-        pairs = _withhold_rows(pairs, shown)
+        # a pair shows each group's raters (n_a, n_b): where a group table hides that cell, the pair is hidden, so it is no published
+        # test; a pair of the pooled group too, unless every group the plan does not hide has the goal's cell published
+        shown = pairs_of_hidden_groups(pairs, published=list(published), between=between, unit=unit, hidden=hidden.get(between))
+        pairs = _withhold_rows(pairs, shown, columns=(*sd.TEST_STATISTICS, "mean_a", "mean_b"))
     tables = {"group_differences": primary["group_differences"], "group_pairs": pairs}
     if "mode_effect" in primary:
         tables["mode_effect"] = primary["mode_effect"]
     return adjust(tables, method=method, alpha=alpha)
+
+
+#: The mode effect's counts of raters by channel: with a channel the plan hides, its raters of each goal.
+CHANNEL_COUNTS = ("n_online", "n_offline", "n")
 
 
 def _withhold_rows(data: pd.DataFrame, rows: np.ndarray, *, columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -422,12 +436,28 @@ def _withhold_rows(data: pd.DataFrame, rows: np.ndarray, *, columns: Sequence[st
     return out
 
 
-def pairs_of_hidden_groups(pairs: pd.DataFrame, *, published, between: str = "stakeholder_group", unit: str = "goal_id", named=("group_a", "group_b")) -> np.ndarray:
+def pairs_of_hidden_groups(
+    pairs: pd.DataFrame,
+    *,
+    published,
+    between: str = "stakeholder_group",
+    unit: str = "goal_id",
+    named=("group_a", "group_b"),
+    hidden: Sequence[str] | None = None,
+) -> np.ndarray:
     """Which pairs of groups to hide because a published group table hides one of their groups' cells.
 
-    A pair shows each of its groups' raters of the goal (``n_a``, ``n_b``): wherever a
-    table of the groups' scores or answers hides a group's cell of a goal, that count
-    would give it back, so the pair is hidden with it.
+    A pair shows each of its groups' raters of the goal (``n_a``, ``n_b``) and mean
+    (``mean_a``, ``mean_b``): wherever a table of the groups' scores or answers hides a
+    group's cell of a goal, that count would give it back, so the pair is hidden with it.
+
+    A pair naming the pooled group (:data:`~pra_lib.publishing.score_disclosure.POOLED_GROUP`,
+    the categories the run's plan hides) has no row in any group table. Its raters and mean
+    are the goal's less the published groups' only while every group the plan does not
+    hide has that goal's cell published and its answers not withheld; with one of those
+    cells hidden, the pooled count and mean subtracted from the goal's would give it back
+    (with government's cell of a goal suppressed as primary, government's raters are the
+    goal's less the other groups' less the pooled group's). Such a pair is hidden.
 
     Parameters
     ----------
@@ -436,13 +466,19 @@ def pairs_of_hidden_groups(pairs: pd.DataFrame, *, published, between: str = "st
         ``named`` group columns.
     published : DataFrame or sequence of DataFrame
         The group tables as published (:meth:`pra_lib.publishing.report.Report.table`),
-        each with ``unit``, ``between`` and ``suppressed`` columns.
+        each with ``unit``, ``between`` and ``suppressed`` columns (and
+        ``answers_withheld`` where answers are withheld,
+        :func:`~pra_lib.publishing.score_disclosure.withhold_answers`).
     between : str
         The group column of the published tables.
     unit : str
         The goal (or dimension) column.
     named : tuple of str
         The columns of ``pairs`` naming its two groups.
+    hidden : sequence of str, optional
+        The categories of ``between`` the run's plan hides (pooled in ``pairs``), whose
+        rows the tables hide by plan. Without it every group's row counts, so that a pair
+        naming the pooled group is hidden wherever a table hides any row of the goal.
 
     Returns
     -------
@@ -455,12 +491,45 @@ def pairs_of_hidden_groups(pairs: pd.DataFrame, *, published, between: str = "st
     >>> pairs = pd.DataFrame({"goal_id": ["G01", "G02"], "group_a": ["academia", "academia"], "group_b": ["government", "government"]})
     >>> pairs_of_hidden_groups(pairs, published=[scores]).tolist()
     [True, False]
+
+    Community is hidden by the plan and pooled; government's G01 cell is suppressed, so
+    the pooled group's G01 pair would give it back, while its G02 pair stays:
+
+    >>> scores = pd.DataFrame({"goal_id": ["G01"] * 3 + ["G02"] * 3, "stakeholder_group": ["academia", "government", "community"] * 2,
+    ...                        "n": [12, None, None, 12, 9, None], "suppressed": [False, True, True, False, False, True]})
+    >>> pairs = pd.DataFrame({"goal_id": ["G01", "G02"], "group_a": ["(hidden groups)"] * 2, "group_b": ["academia"] * 2})
+    >>> pairs_of_hidden_groups(pairs, published=[scores], hidden=["community"]).tolist()
+    [True, False]
     """
     from ..publishing.disclosure_linked import rows_of_hidden_lines
 
     tables = [published] if isinstance(published, pd.DataFrame) else list(published)
     on = [{unit: unit, group: between} for group in named]
-    hidden = np.zeros(len(pairs), dtype=bool)
+    out = np.zeros(len(pairs), dtype=bool)
     for table in tables:
-        hidden |= rows_of_hidden_lines(pairs, published=table, parts=table, dims=[unit, between], on=on)
-    return hidden
+        out |= rows_of_hidden_lines(pairs, published=table, parts=table, dims=[unit, between], on=on)
+    names = [c for c in named if c in pairs]
+    if len(pairs) and names:
+        pooled = np.zeros(len(pairs), dtype=bool)
+        for col in names:
+            pooled |= pairs[col].astype(object).map(lambda v: str(v) == POOLED_GROUP).to_numpy(dtype=bool)
+        if pooled.any():
+            closed = _units_not_all_published(tables, between=between, unit=unit, hidden=hidden)
+            out |= pooled & pairs[unit].astype(object).map(str).isin(closed).to_numpy(dtype=bool)
+    return out
+
+
+def _units_not_all_published(tables: Sequence[pd.DataFrame], *, between: str, unit: str, hidden: Sequence[str] | None) -> set[str]:
+    """The units (goals) where a table hides the cell, or withholds the answers, of a group the plan does not hide."""
+    skip = {str(c) for c in (hidden or ())}
+    closed: set[str] = set()
+    for table in tables:
+        missing = [c for c in (unit, between, "suppressed") if c not in table]
+        if missing:
+            raise KeyError(f"published table: columns {missing} not in table (columns: {', '.join(map(str, table.columns))})")
+        flag = np.zeros(len(table), dtype=bool)
+        for col in [c for c in ("suppressed", "answers_withheld") if c in table]:
+            flag |= table[col].astype(object).map(lambda v: str(v).strip().lower() in ("true", "1")).to_numpy(dtype=bool)
+        kept = ~table[between].astype(object).map(str).isin(skip).to_numpy(dtype=bool)
+        closed |= set(table.loc[flag & kept, unit].astype(object).map(str))
+    return closed
