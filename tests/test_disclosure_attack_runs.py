@@ -358,8 +358,8 @@ def publish_questionnaire_tables(assessment, out: Path, *, small_categories: str
     by_goal_and_group = perception.interview_codes(i.assessment, level="goal", by="stakeholder_group", activity_id="questionnaire")
     goal_dims = {"statements_by_goal": ["goal_id", "valence"], "statements_by_goal_and_group": ["goal_id", "valence", "stakeholder_group"]}
     i.link_tables({"statements_by_goal": by_goal, "statements_by_goal_and_group": by_goal_and_group}, dims=goal_dims, measure="interviewees_by_goal", activity_id=talked)
-    publish_interviewees(i, i.assessment, activity_id="questionnaire")  # after the goal lines' suppression is chosen, as 02 publishes it
     i.table(by_goal, "statements_by_goal", activity_id=talked, dims=goal_dims["statements_by_goal"], measure="interviewees_by_goal", other_counts=none)
+    publish_interviewees(i, i.assessment, activity_id="questionnaire")  # after the goal lines are published (their suppression chosen), as 02 publishes it
     i.table(by_goal_and_group, "statements_by_goal_and_group", activity_id=talked, dims=goal_dims["statements_by_goal_and_group"], measure="interviewees_by_goal", other_counts=none)
     w = Report(root / "03_city_perception_workshop", min_cell_size=min_cell_size, small_categories=small_categories, assessment=assessment, activity_id="perception_workshop")
     workshop = perception.ratings_frame(w.assessment, activity_id="perception_workshop", aspect="performance")

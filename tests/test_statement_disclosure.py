@@ -20,6 +20,7 @@ These tests read the tables as the attack of ``test_disclosure_attack`` reads a 
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -161,12 +162,96 @@ def test_everyones_strengths_all_in_one_hidden_line_are_withheld_with_a_group():
     assert _exposed(_run(out.reset_index(), cells, lines)).empty
 
 
+def _hide_rows(summary: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
+    """The interviewees table with ``groups`` hidden by its own suppression (their counts empty)."""
+    out = summary.copy().astype({c: "object" for c in ("n", *STATEMENT_COLUMNS)})
+    rows = out["stakeholder_group"].isin(groups)
+    out.loc[rows, ["n", *STATEMENT_COLUMNS]] = ""
+    out.loc[rows, "suppressed"], out.loc[rows, "suppression"] = True, P
+    return out
+
+
+def test_a_group_with_no_companion_is_protected_by_everyones_strengths():
+    """Review of the withholding (gap 1): academia alone narrows its cells (3 strength
+    statements over two hidden cells, each at most 2 where its group of 9 keeps 1 to 6), and
+    the only other group has no hidden cell. Withheld alone, everyone's row less the other
+    group gave academia's 3 strength statements back; now everyone's n_strength and
+    n_statements are withheld with it."""
+    cells = _cells([("G10", "weakness", "academia", 9, 9, ""), ("G10", "weakness", "government", 7, 7, ""), ("G09", "strength", "government", 6, 6, ""),
+                    ("G04", "strength", "academia", 2, 2, P), ("G06", "strength", "academia", 1, 1, P)])
+    summary = _summary({"academia": (9, 9, 3), "government": (7, 7, 6)})
+    lines = _lines(cells, {("G04", "strength"), ("G06", "strength")})
+    alone = summary.astype({c: "object" for c in STATEMENT_COLUMNS})
+    alone.loc[alone["stakeholder_group"].eq("academia"), list(STATEMENT_COLUMNS)] = ""  # as withheld before, everyone's row kept
+    before = _exposed(_run(alone, cells, lines))
+    assert {(c.get("stakeholder_group"), c["goal_id"]) for c in before["cell"]} >= {("academia", "G04"), ("academia", "G06")}, before.to_string()
+    out = withhold_group_statements(summary, cells=cells, min_cell_size=K).set_index("stakeholder_group")  # the groups' sums alone, without the lines
+    assert out.at["academia", STATEMENTS_WITHHELD] and not out.at["government", STATEMENTS_WITHHELD], out.to_string()
+    assert pd.isna(out.at["(all)", "n_strength"]) and pd.isna(out.at["(all)", "n_statements"]), "academia's strengths would come back from everyone's"
+    assert out.at["(all)", "n_weakness"] == 16, "everyone's weaknesses stay: 06 and 08 divide by them"
+    assert _exposed(_run(out.reset_index(), cells, lines)).empty
+
+
+def test_the_groups_the_table_hides_are_checked_with_no_group_withheld():
+    """Review of the withholding (gap 2): two groups the interviewees table hides made the 2
+    strength statements, one in each of their hidden cells. Nothing was checked since no
+    published group was withheld, and everyone's row less the published groups pinned both
+    cells to 1; now everyone's strength statements are withheld."""
+    cells = _cells([("G10", "weakness", "government", 7, 7, ""), ("G10", "weakness", "academia", 6, 6, ""),
+                    ("G01", "weakness", "private", 3, 4, P), ("G01", "weakness", "community", 6, 7, C),
+                    ("G04", "strength", "private", 1, 1, P), ("G06", "strength", "community", 1, 1, P)])
+    summary = _hide_rows(_summary({"government": (7, 7, 0), "academia": (6, 6, 0), "private": (3, 4, 1), "community": (6, 7, 1)}), ["private", "community"])
+    lines = _lines(cells, {("G04", "strength"), ("G06", "strength")})
+    before = summary.copy()
+    pinned = _exposed(_run(before, cells, lines))
+    assert {(c["stakeholder_group"], lo, hi) for c, lo, hi in zip(pinned["cell"], pinned["lowest"], pinned["highest"]) if "stakeholder_group" in c} \
+        >= {("private", 1, 1), ("community", 1, 1)}, pinned.to_string()
+    out = withhold_group_statements(summary, cells=cells, min_cell_size=K).set_index("stakeholder_group")
+    assert pd.isna(out.at["(all)", "n_strength"]) and pd.isna(out.at["(all)", "n_statements"]) and out.at["(all)", "n_weakness"] == 24, out.to_string()
+    assert _exposed(_run(out.reset_index(), cells, lines)).empty
+
+
+def test_everyones_weaknesses_that_would_narrow_a_cell_are_refused_not_published():
+    """Everyone's n_weakness is never withheld (06 and 08 divide by it): where it would pin the
+    hidden groups' weakness cells, less the published groups or less the published lines, the
+    withholding raises an error naming the case."""
+    cells = _cells([("G10", "weakness", "government", 7, 7, ""), ("G10", "weakness", "academia", 6, 6, ""),
+                    ("G01", "weakness", "private", 1, 1, P), ("G02", "weakness", "community", 1, 1, P)])
+    summary = _hide_rows(_summary({"government": (7, 7, 0), "academia": (6, 6, 0), "private": (1, 1, 0), "community": (1, 1, 0)}), ["private", "community"])
+    with pytest.raises(ValueError, match="less the published groups' narrow the hidden weakness cells of community, private"):
+        withhold_group_statements(summary, cells=cells, min_cell_size=K)
+    lines = _lines(cells, {("G01", "weakness"), ("G02", "weakness")})
+    with pytest.raises(ValueError, match=r"less the published goal lines' narrow the hidden lines' hidden cells \(G01, G02\)"):
+        withhold_group_statements(summary, cells=cells, lines=lines, min_cell_size=K)
+
+
 def test_bad_input_is_refused_with_the_missing_column_named():
     summary, cells, _ = _academia_case()
     with pytest.raises(ValueError, match="true_statements"):
         withhold_group_statements(summary, cells=cells.drop(columns="true_statements"))
     with pytest.raises(ValueError, match="n_strength"):
         withhold_group_statements(summary.drop(columns="n_strength"), cells=cells)
+
+
+def test_the_interviewees_before_the_goal_lines_are_refused_and_a_dry_run_still_works(tmp_path):
+    """Review of the withholding (gap 4): without publish_goal_lines first, publish_interviewees
+    suppressed the goal cells on their own, not as 02 publishes them, and withheld by those;
+    now it says to call it first. The overview's dry run (00) needs no goal lines."""
+    from pra_lib.assessment import load_assessment
+    from pra_lib.interviews.statements import publish_interviewees
+    from pra_lib.publishing import report as report_module
+
+    from .conftest import SAMPLE
+
+    report = report_module.Report(tmp_path / "02_interviews", assessment=load_assessment(SAMPLE), min_cell_size=K, activity_id="questionnaire")
+    try:
+        dry = publish_interviewees(report, report.assessment, activity_id="questionnaire", dry_run=True)
+        assert "academia" in set(dry["stakeholder_group"]) and STATEMENTS_WITHHELD not in dry, dry.to_string()
+        with pytest.raises(ValueError, match=r"call publish_goal_lines\(report, assessment, activity_id='questionnaire'\) first"):
+            publish_interviewees(report, report.assessment, activity_id="questionnaire")
+        assert "interviewees" not in report.tables
+    finally:
+        report_module._PENDING_WORKBOOKS.pop(report.workbook_path, None)
 
 
 # --- The sample run ----------------------------------------------------------------------------
@@ -188,9 +273,14 @@ def test_the_sample_withholds_the_statements_of_the_groups_they_would_expose(sam
     assert "academia" in withheld and len(withheld) >= 2, frame.to_string()
     assert (frame.loc[withheld, list(STATEMENT_COLUMNS)] == "").all().all() and frame.loc[withheld, "n"].ne("").all()
     assert frame.at["(all)", "n_weakness"] == "91", "everyone's weakness statements stay: 06 and 08 divide by them"
-    # The HTML says the withheld counts are suppressed.
+    # The HTML's interviewees table has the flag's column and shows academia's withheld counts
+    # as suppressed, its flag "yes" (the intro text also names the flag, so the words alone prove nothing).
     page = (Path(sample_reports_en) / ASSESSMENT_ID / "02_interviews" / "02_interviews.html").read_text(encoding="utf-8")
-    assert "Statements withheld" in page
+    table = re.search(r'<th class="col_heading[^"]*"[^>]*>Statements withheld</th>.*?</table>', page, flags=re.S)
+    assert table, "the interviewees table has no 'Statements withheld' column"
+    suppressed = r'<td class="data row\d+ col\d+ suppressed"[^>]*>suppressed</td>\s*'
+    assert re.search(r'<td class="data row\d+ col\d+ text"[^>]*>Academia</td>\s*<td class="data row\d+ col\d+ num"[^>]*>\d+</td>\s*'
+                     + suppressed * 3 + r'<td class="data row\d+ col\d+ text"[^>]*>yes</td>', table.group(0)), table.group(0)
 
 
 def test_the_attack_finds_academias_strength_cells_when_its_statements_are_published_again(sample_run):

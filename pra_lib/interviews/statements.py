@@ -383,6 +383,11 @@ def _narrowed(hidden: pd.DataFrame, sizes: dict, *, min_cell_size: int) -> set:
     return out
 
 
+def _weakness_leak(case: str) -> str:
+    return (f"the interviewees table cannot be published safely: {case}. Everyone's n_weakness is not withheld "
+            "(the focus-area reports divide by it); publish with a larger --min-cell-size or --small-categories merge")
+
+
 def _cell_frame(cells: pd.DataFrame) -> pd.DataFrame:
     hidden = cells["suppressed"].astype(bool).to_numpy()
     return pd.DataFrame({"goal_id": cells["goal_id"].astype(str).to_numpy(), "valence": cells["valence"].astype(str).to_numpy(),
@@ -405,7 +410,11 @@ def withhold_group_statements(summary: pd.DataFrame, *, cells: pd.DataFrame, lin
     withheld groups and those the table hides must protect their hidden cells together, and
     never one alone: while they do not, another group with hidden cells is withheld, the one
     with the fewest statements that makes them safe (a group with no hidden cell would add
-    nothing: its totals are the sums of its published cells).
+    nothing: its totals are the sums of its published cells). This holds with no group
+    withheld too: everyone's row less the published groups gives the hidden groups' sum. When
+    no group with hidden cells is left to add, everyone's ``n_strength`` and ``n_statements``
+    are withheld instead (a group withheld alone then has only its weaknesses given back,
+    which narrow none of its cells).
 
     Everyone's statements per valence less the published goal lines' (``lines``,
     ``statements_by_goal``) are what the hidden lines' hidden cells hold (a generated run's
@@ -413,7 +422,9 @@ def withhold_group_statements(summary: pd.DataFrame, *, cells: pd.DataFrame, lin
     Where that narrows a cell, everyone's ``n_strength`` and ``n_statements`` are withheld,
     with a group whose strength statements would otherwise give them back. Everyone's
     ``n_weakness`` always stays: the focus-area reports divide by it (interview salience),
-    so a reader has it anyway.
+    so a reader has it anyway; where it would narrow a hidden cell (less the published lines,
+    or less the published groups with no group left to withhold), a ``ValueError`` names the
+    case rather than publish it.
 
     Parameters
     ----------
@@ -436,6 +447,11 @@ def withhold_group_statements(summary: pd.DataFrame, *, cells: pd.DataFrame, lin
     pandas.DataFrame
         A copy of ``summary``: the statement counts of the withheld rows empty, and
         ``statements_withheld`` (True for a row with any of them withheld).
+
+    Raises
+    ------
+    ValueError
+        A missing column, or everyone's weakness statements narrowing a hidden cell.
 
     Examples
     --------
@@ -471,9 +487,12 @@ def withhold_group_statements(summary: pd.DataFrame, *, cells: pd.DataFrame, lin
     if lines is not None and everyone_known:
         gone = set(zip(lines.loc[lines["suppressed"].astype(bool), "goal_id"].astype(str), lines.loc[lines["suppressed"].astype(bool), "valence"].astype(str)))
         in_gone = np.array([(g, v) in gone for g, v in zip(hidden["goal_id"], hidden["valence"])], dtype=bool)
-        for valence in ("strength",):  # everyone's n_weakness stays (above)
+        for valence in VALENCES:
             mine = hidden[in_gone & hidden["valence"].eq(valence).to_numpy()]
             if len(mine) and _narrowed(mine, sizes, min_cell_size=k):
+                if valence == "weakness":  # everyone's n_weakness stays (above): it cannot be withheld
+                    raise ValueError(_weakness_leak("everyone's weakness statements less the published goal lines' narrow the hidden lines' hidden cells "
+                                                    f"({', '.join(sorted(set(mine['goal_id'])))})"))
                 everyone_withheld.add(valence)
     tied = [v for v in VALENCES if everyone_known and v not in everyone_withheld]
 
@@ -489,10 +508,19 @@ def withhold_group_statements(summary: pd.DataFrame, *, cells: pd.DataFrame, lin
         return sorted((g for g in published if g not in pool and g in have), key=lambda g: (statements.get(g, 0), published.index(g)))
 
     withheld = {g for g in published if narrowed([g], VALENCES)}
-    while withheld and exposed(withheld):
+    # Also with none withheld: everyone's row less the published groups gives the hidden groups' sum.
+    while exposed(withheld):
         more = candidates(withheld)
         if not more:
-            break  # every group with a hidden cell is withheld; the run's attack judges what stays
+            # Every group with a hidden cell is withheld or hidden, and together they still give
+            # their cells back: everyone's strength statements go too; its weaknesses cannot.
+            pool = sorted({*withheld, *table_hidden})
+            everyone_withheld.add("strength")
+            tied = [v for v in tied if v != "strength"]
+            if narrowed(pool, tied):
+                raise ValueError(_weakness_leak(f"everyone's weakness statements less the published groups' narrow the hidden weakness cells of {', '.join(pool)}, "
+                                                "and no other group has a hidden cell to withhold with them"))
+            break  # one group alone: its weaknesses come back from everyone's, but narrow none of its cells
         helps = [g for g in more if not exposed(withheld | {g})]
         withheld.add(helps[0] if helps else more[0])
     for valence in everyone_withheld:
@@ -528,8 +556,8 @@ def publish_interviewees(report, assessment, *, activity_id: str | None = None, 
     (:func:`~pra_lib.publishing.disclosure.interviewees`, planned on their own: a small
     group is hidden with what protects it). A row's statement counts that would narrow a
     hidden cell of ``statements_by_goal_and_group`` (its suppression as the report publishes
-    it: call :func:`publish_goal_lines` first) are withheld and the row flagged
-    ``statements_withheld`` (:func:`withhold_group_statements`).
+    it: call :func:`publish_goal_lines` first, or a ``ValueError`` says so) are withheld and
+    the row flagged ``statements_withheld`` (:func:`withhold_group_statements`).
 
     Parameters
     ----------
@@ -553,6 +581,13 @@ def publish_interviewees(report, assessment, *, activity_id: str | None = None, 
         ``n_statements``, ``n_weakness``, ``n_strength``, ``statements_withheld`` (not in a
         dry run), ``suppressed`` and ``suppression``.
 
+    Raises
+    ------
+    ValueError
+        Not a dry run, and the goal lines' linked suppression not chosen yet (no
+        :func:`publish_goal_lines` on ``report``), or everyone's weakness statements would
+        narrow a hidden cell (:func:`withhold_group_statements`).
+
     Examples
     --------
     >>> summary = publish_interviewees(report, report.assessment, activity_id="questionnaire")  # doctest: +SKIP
@@ -567,6 +602,12 @@ def publish_interviewees(report, assessment, *, activity_id: str | None = None, 
     protected = report.protect(summary, "interviewees", **options)
     if dry_run:
         return protected
+    linked = report.linked
+    if not ("statements_by_goal" in report.tables or (interviewed, "interviewees_by_goal", "statements_by_goal_and_group") in report.margins
+            or (len(linked) and (linked["activity_id"].eq(interviewed) & linked["measure"].eq("interviewees_by_goal")).any())):
+        # without the linked decision, the cells below would be suppressed on their own, not as published
+        raise ValueError("publish_interviewees needs the goal lines' linked suppression: call publish_goal_lines(report, assessment, "
+                         f"activity_id={activity_id!r}) first, or pass dry_run=True to read only the interviewees' suppression")
     # The goal cells by group as the report publishes them (its linked suppression chosen first).
     by_group = interview_codes(assessment, level="goal", by="stakeholder_group", activity_id=activity_id)
     cells = report.protect(by_group, "statements_by_goal_and_group", activity_id=interviewed, dims=[*GOAL_LINE_DIMS, "stakeholder_group"], measure="interviewees_by_goal")
