@@ -205,7 +205,8 @@ def test_pooled_pair_is_hidden_where_a_published_groups_cell_is_hidden():
     """A pair of the pooled group shows its raters and mean: with government's cell hidden, the goal's less the rest is government's."""
     data = _frame(REVIEW)
     scores = _review_scores(government_published=False)
-    tests = perception.report_tests(data, hidden={"stakeholder_group": REVIEW_HIDDEN}, published=[scores], alpha=0.99)
+    # the pairs as the review saw them, with government apart (report_tests now pools it in G01, where its cell is hidden)
+    tests = perception.report_tests(data, hidden={"stakeholder_group": REVIEW_HIDDEN}, alpha=0.99)
     pairs = tests["group_pairs"]
     assert len(pairs) == 3, pairs  # the goal passed the gate, so its three pairs were tested
     pooled = (pairs[["group_a", "group_b"]] == POOLED_GROUP).any(axis=1).to_numpy()
@@ -219,9 +220,11 @@ def test_pooled_pair_is_hidden_where_a_published_groups_cell_is_hidden():
     # no table has a row for the pooled group. Now every pair is hidden, the pooled ones with their means.
     hidden = perception.pairs_of_hidden_groups(pairs, published=[scores], hidden=REVIEW_HIDDEN)
     assert hidden.tolist() == [True, True, True]
-    assert pairs["test_withheld"].astype(bool).all() and pairs["z"].isna().all() and pairs["pvalue"].isna().all()
-    means = np.where(pairs["group_a"] == POOLED_GROUP, pairs["mean_a"], pairs["mean_b"])[pooled]
-    assert pd.isna(means).all()
+    # as the report publishes them: government pooled in G01, the one pair left names the pooled group and is hidden with its means
+    shown = perception.report_tests(data, hidden={"stakeholder_group": REVIEW_HIDDEN}, published=[scores], alpha=0.99)["group_pairs"]
+    assert shown[["group_a", "group_b"]].to_numpy().ravel().tolist() in (["academia", POOLED_GROUP], [POOLED_GROUP, "academia"])
+    assert shown["test_withheld"].astype(bool).all() and shown["z"].isna().all() and shown["pvalue"].isna().all()
+    assert shown[["mean_a", "mean_b"]].isna().all().all()
     # without the plan's hidden groups a pooled pair is hidden wherever any row of the goal is: the safe default
     assert perception.pairs_of_hidden_groups(pairs, published=[_review_scores(government_published=True)])[pooled].all()
 
@@ -277,3 +280,61 @@ def test_a_hidden_group_answering_alike_does_not_withhold_the_pooled_test():
     # without the plan, private is compared apart and its decision withholds the test
     apart = perception.report_tests(data, withheld={"stakeholder_group": _decisions("private")})["group_differences"].iloc[0]
     assert bool(apart["test_withheld"]) and pd.isna(apart["h"])
+
+
+# G4 review (01 on seed 29, --small-categories suppress): the plan hid no group of a goal, but 01's group tables hid academia's
+# cell of it (complementary) and the others', and the test compared academia apart: the published H with the goal's answers and
+# the published groups' pinned academia's raters and ratings on 7 of 8 goals (G05: 16 raters, 2, 6, 7, 1, 0 per scale point).
+# Here the plan hides nothing; the scores by group hide community's and the private sector's G01 as small cells (primary) and
+# the NGOs' as their companion (complementary).
+TABLE_HIDDEN = {"community": "primary", "private": "primary", "ngo": "complementary"}
+
+
+def _table_scores() -> pd.DataFrame:
+    """The scores by group of the G4 case as Report.table publishes them: three cells of G01 suppressed, no plan."""
+    groups = [*PUBLISHED, *TABLE_HIDDEN]
+    n = [len(PUBLISHED[g]) if g in PUBLISHED else None for g in groups]
+    return pd.DataFrame({"goal_id": "G01", "stakeholder_group": groups, "n": pd.array(n, dtype="Int64"),
+                         "suppressed": [g in TABLE_HIDDEN for g in groups], "suppression": [TABLE_HIDDEN.get(g, "") for g in groups],
+                         "answers_withheld": False})
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_groups_a_table_hides_are_pooled_though_the_plan_hides_none():
+    """Every group whose goal cell a published table hides is pooled for that goal: k is the published groups + 1,
+    and every split of the pooled answers (the goal's less the published groups') gives the published H."""
+    data = _frame({**PUBLISHED, **HIDDEN})
+    scores = _table_scores()
+    before = perception.report_tests(data, hidden={"stakeholder_group": []})["group_differences"].set_index("goal_id").loc["G01"]
+    assert int(before["k"]) == 5  # control: without the published tables each hidden group is compared apart
+    row = perception.report_tests(data, hidden={"stakeholder_group": []}, published=[scores])["group_differences"].set_index("goal_id").loc["G01"]
+    assert int(row["k"]) == len(PUBLISHED) + 1 and row["pooled_group"] == "Hidden groups (pooled)"
+    assert int(row["n"]) == sum(map(len, {**PUBLISHED, **HIDDEN}.values()))
+    published_h = float(row["h"])
+    # the review's enumeration: every way to deal the hidden answers into a 1-4, a 1-4 and a 5+ person group
+    hs = set()
+    configurations = list(_hidden_configurations())
+    for config in configurations:
+        candidate = perception.pool_hidden_cells(_frame({**PUBLISHED, **dict(zip(HIDDEN, config))}), published=[scores])
+        assert set(candidate["stakeholder_group"]) == {*PUBLISHED, POOLED_GROUP}
+        hs.add(round(stats.kruskal_wallis(candidate, dv="rating", between="stakeholder_group").h, 6))
+    assert len(configurations) > 1 and hs == {round(published_h, 6)}
+    # apart (before the fix) the same H pinned them: few configurations fit, the true one among them
+    assert 1 <= len(_configurations_fitting(pooled=False)) <= 4
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_pooling_by_the_tables_is_per_goal():
+    """A group hidden in one goal's cell is pooled there only; its other goals compare it apart, as the tables publish them."""
+    one = _frame({**PUBLISHED, **HIDDEN})
+    data = pd.concat([one, one.assign(goal_id="G02")], ignore_index=True)
+    scores = pd.concat([_table_scores(), _table_scores().assign(goal_id="G02", suppressed=False, suppression="")], ignore_index=True)
+    diff = perception.report_tests(data, published=[scores])["group_differences"].set_index("goal_id")
+    assert int(diff.at["G01", "k"]) == 3 and int(diff.at["G02", "k"]) == 5
+    assert diff.at["G01", "pooled_group"] == "Hidden groups (pooled)" and diff.at["G02", "pooled_group"] == ""
+    # answers withheld (answered alike) in a published table pool the group too
+    withheld = scores.assign(answers_withheld=(scores["goal_id"] == "G02") & (scores["stakeholder_group"] == "ngo"))
+    pooled = perception.pool_hidden_cells(data, published=[withheld])
+    assert set(pooled.loc[pooled["goal_id"] == "G02", "stakeholder_group"]) == {*PUBLISHED, "community", "private", POOLED_GROUP}
+    with pytest.raises(KeyError, match="suppressed"):
+        perception.pool_hidden_cells(data, published=[scores.drop(columns="suppressed")])

@@ -20,7 +20,8 @@ Tables (pure computation):
   a section's answers are there), :func:`activity_scores` (an activity's goal scores from the assessment);
 * ``scoring.py``: :func:`scores`, :func:`likert_counts`, :func:`importance_performance`;
 * ``differences.py``: :func:`group_differences`, :func:`posthoc`, :func:`mode_effect`,
-  :func:`report_tests` (the three, adjusted together across the report);
+  :func:`report_tests` (the three, adjusted together across the report), :func:`pool_hidden_cells`
+  (each goal's hidden groups pooled before the groups are compared);
 * ``reliability.py``: :func:`agreement` (Krippendorff's alpha, for workshop tables);
 * ``consensus.py``: :func:`consensus` (Tastle & Wierman's consensus, for questionnaire
   respondents);
@@ -80,7 +81,7 @@ from ._common import (
     QUADRANTS,
 )
 from .consensus import consensus
-from .differences import group_differences, mode_effect, pairs_of_hidden_groups, posthoc, report_tests
+from .differences import group_differences, mode_effect, pairs_of_hidden_groups, pool_hidden_cells, posthoc, report_tests
 from .figures import agreement_plot, comparison_plot, importance_performance_plot, likert_bars, resilience_wheel, score_heatmap
 from .findings import findings_questionnaire, findings_weighted, findings_workshop
 from .ratings import activity_scores, has_groups, has_ratings, ratings_frame, respondents
@@ -125,6 +126,7 @@ __all__ = [
     "likert_counts",
     "mode_effect",
     "pairs_of_hidden_groups",
+    "pool_hidden_cells",
     "posthoc",
     "report_tests",
     "ratings_frame",
