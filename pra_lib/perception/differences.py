@@ -17,7 +17,7 @@ import pandas as pd
 from .. import stats
 from .scoring import likert_counts
 from ..publishing.i18n import cell_label
-from ..publishing.score_disclosure import POOLED_GROUP
+from ..publishing.score_disclosure import POOLED_GROUP, mark_pooled
 from ..stats._base import NoDataWarning
 from ..stats.ratings import _ByUnit
 from ._common import _P_ADJUST_NAME, _UNIT, _check_level, _check_p_adjust, _labels_for, _respondent_level, _round, _unit_table, _warn
@@ -618,16 +618,4 @@ def pool_hidden_cells(
     inside = known & np.array([g in plan or (u, g) in cells for u, g in zip(units, names)], dtype=bool)
     if not inside.any():
         return data
-    out = data.copy()
-    for col, new in ((between, POOLED_GROUP), (label, cell_label("disclosure.pooled_groups"))):
-        if col is None or col not in out:
-            continue
-        series = out[col]
-        if isinstance(series.dtype, pd.CategoricalDtype):
-            if new not in series.cat.categories:
-                series = series.cat.add_categories([new])
-            series = series.where(~inside, new).cat.remove_unused_categories()
-        else:
-            series = series.astype(object).where(~inside, new)
-        out[col] = series
-    return out
+    return mark_pooled(data, inside, column=between, label=label)

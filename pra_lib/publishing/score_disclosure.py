@@ -538,8 +538,6 @@ def pool_hidden(
     >>> pool_hidden(d, {"com": "primary", "pri": "complementary"}, label=None)["stakeholder_group"].tolist()
     ['gov', '(hidden groups)', '(hidden groups)', 'aca']
     """
-    from .i18n import t
-
     if column not in data:
         raise KeyError(f"pool_hidden: column {column!r} not in table (columns: {', '.join(map(str, data.columns))})")
     hidden = {str(c) for c in (hidden or ())}
@@ -549,8 +547,25 @@ def pool_hidden(
     inside = values.astype(object).map(lambda v: v is not None and v == v and str(v) in hidden).to_numpy(dtype=bool)
     if not inside.any():
         return data
+    return mark_pooled(data, inside, column=column, label=label)
+
+
+def mark_pooled(data: pd.DataFrame, rows, *, column: str, label: str | None = None) -> pd.DataFrame:
+    """Name ``rows`` of ``data`` the pooled group: ``column`` becomes :data:`POOLED_GROUP` and
+    ``label`` (when present) *Hidden groups (pooled)* in the report's language; categorical
+    columns keep their other categories. Used by :func:`pool_hidden` and by
+    :func:`pra_lib.perception.pool_hidden_cells`, which choose the rows differently.
+
+    Examples
+    --------
+    >>> mark_pooled(pd.DataFrame({"g": ["a", "b"]}), [False, True], column="g")["g"].tolist()
+    ['a', '(hidden groups)']
+    """
+    from .i18n import cell_label
+
+    inside = np.asarray(rows, dtype=bool)
     out = data.copy()
-    for col, new in ((column, POOLED_GROUP), (label, t("disclosure.pooled_groups"))):
+    for col, new in ((column, POOLED_GROUP), (label, cell_label("disclosure.pooled_groups"))):
         if col is None or col not in out:
             continue
         series = out[col]
