@@ -247,3 +247,35 @@ def test_findings_box_shows_the_key_findings_and_folds_the_rest(sample_reports_e
             folded += 1
             assert re.search(r"<summary>More findings</summary>\s*<ul>\s*<li>", box.group(1)), page_path.name
     assert folded >= 1  # the sample's focus-area and overall findings are longer than six points
+
+
+def test_numbered_sections_are_not_numbered_twice_in_the_contents():
+    # 08's sections carry their own numbers; an ordered list read "1. 1. The resilience profile".
+    md = nbformat.v4.new_markdown_cell
+    nb = nbformat.v4.new_notebook(cells=[md("# Overall"), md("## 1. The resilience profile"), md("## 2. Top shocks"), md("## Methods note")])
+    toc = re.search(r'<nav class="pra-toc".*?</nav>', export_html(nb), flags=re.DOTALL).group(0)
+    assert '<ol class="pra-own-numbers">' in toc and ">1. The resilience profile</a>" in toc
+    assert re.search(r"ol\.pra-own-numbers\s*\{[^}]*list-style:\s*none", export_html(nb)), "the list must not add its own numbers"
+    plain = re.search(r'<nav class="pra-toc".*?</nav>', export_html(_report()), flags=re.DOTALL).group(0)
+    assert "<ol>" in plain and "pra-own-numbers" not in plain, "unnumbered sections keep the list's numbers"
+
+
+def _folded_table(headers: list[str]) -> dict:
+    head = "".join(f'<th class="col_heading">{h}</th>' for h in headers)
+    table = f'<div class="pra-table-scroll"><table class="pra-table"><thead><tr>{head}</tr></thead><tbody><tr>{"<td>1</td>" * len(headers)}</tr></tbody></table></div>'
+    return nbformat.v4.new_output("execute_result", data={"text/html": table, "text/plain": "table"}, execution_count=1)
+
+
+@pytest.mark.parametrize("lang, show", [("en", "Show table"), ("id", "Tampilkan tabel")])
+def test_each_folded_table_is_named_by_its_first_columns(lang, show):
+    # 03 folds two agreement tables one under the other: "Show table" twice told the reader
+    # nothing about which one opens.
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook(cells=[
+        md("# Workshop"), md("## Agreement at each table"),
+        code("by_table", outputs=[_folded_table(["Workshop table", "Alpha", "n", "Goals"])], metadata={"tags": [DETAIL_TAG]}),
+        code("by_group", outputs=[_folded_table(["Stakeholder group", "Alpha & CI"])], metadata={"tags": [DETAIL_TAG]}),
+    ])
+    nb.metadata["papermill"] = {"parameters": {"lang": lang}}
+    summaries = [html.unescape(s) for s in re.findall(r'<details class="pra-detail"><summary>(.*?)</summary>', export_html(nb))]
+    assert summaries == [f"{show}: Workshop table, Alpha, n, \u2026", f"{show}: Stakeholder group, Alpha & CI"]

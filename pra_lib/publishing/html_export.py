@@ -54,6 +54,7 @@ nav.pra-toc { margin: 1em 0 2em 0; padding: 0.5em 1em; border: 1px solid #d0d7de
   font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1); line-height: 1.6; }
 nav.pra-toc h2 { font-size: 1.1em; margin: 0.4em 0; }
 nav.pra-toc ol { margin: 0.2em 0 0.4em 1.2em; padding: 0; }
+nav.pra-toc ol.pra-own-numbers { list-style: none; margin-left: 0; }
 details.pra-detail { margin: 0.5em 0 1em 0; }
 details.pra-detail > summary { cursor: pointer; color: #1565c0; padding: 0.3em 0 0.3em var(--jp-cell-padding);
   font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1); }
@@ -171,7 +172,15 @@ def _contents(page: str, heading: str) -> str:
             items.append(f'<li><a href="#{anchor}">{html.escape(label)}</a></li>')
     if not items:
         return ""
-    return f'<nav class="pra-toc" aria-label="{html.escape(heading)}"><h2>{html.escape(heading)}</h2><ol>{"".join(items)}</ol></nav>'
+    # Sections that carry their own numbers ("1. The resilience profile") are listed as they
+    # are, not numbered a second time ("1. 1. The resilience profile").
+    numbered = sum(bool(_OWN_NUMBER.match(html.unescape(re.sub(r"<[^>]+>", "", item)))) for item in items)
+    listing = '<ol class="pra-own-numbers">' if numbered >= max(2, len(items) // 2) else "<ol>"
+    return f'<nav class="pra-toc" aria-label="{html.escape(heading)}"><h2>{html.escape(heading)}</h2>{listing}{"".join(items)}</ol></nav>'
+
+
+# A heading that starts with its own number: "1.", "2)", "3 " followed by words.
+_OWN_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*[.)]?\s+\S")
 
 
 def _language(nb, lang: str | None) -> str:
@@ -234,6 +243,7 @@ def export_html(nb, *, lang: str | None = None, title: str | None = None) -> str
     with language(lang):
         page = _describe_figures(page, lambda section: t("report.figure_alt", section=section), resources["metadata"]["name"])
         page = key_findings_first(page, more=t("report.more_findings"))
+        page = name_folded_tables(page, show_table=show_table)
     return page.replace(_TOC_MARK, _contents(page, contents), 1)
 
 
@@ -271,6 +281,41 @@ def key_findings_first(page: str, *, more: str = "More findings", keep: int = KE
         return box.group(1) + inner[: found.start()] + shown + folded + inner[found.end():] + box.group(3)
 
     return _FINDINGS_BOX.sub(fold, page, count=1)
+
+
+_FOLDED = re.compile(r'(<details class="pra-detail"><summary>)(.*?)(</summary>)(.*?)(</details>)', re.DOTALL)
+_HEADER_ROW = re.compile(r"<thead>\s*<tr>(.*?)</tr>", re.DOTALL)
+_HEADER_CELL = re.compile(r"<th\b[^>]*>(.*?)</th>", re.DOTALL)
+
+
+def name_folded_tables(page: str, *, show_table: str = "Show table", columns: int = 3) -> str:
+    """Name each folded table by its first column headers: "Show table: Workshop table, n, Alpha, …".
+
+    A section can fold several tables one under the other; "Show table" said alone for each
+    left the reader guessing which one opens. A folded table without headers keeps the plain
+    summary.
+
+    Examples
+    --------
+    >>> folded = ('<details class="pra-detail"><summary>Show table</summary><table><thead><tr>'
+    ...           '<th>Group</th><th>n</th><th>Mean</th><th>CI</th></tr></thead></table></details>')
+    >>> re.search("<summary>(.*)</summary>", name_folded_tables(folded)).group(1)
+    'Show table: Group, n, Mean, …'
+    """
+    def name(found: re.Match) -> str:
+        if found.group(2) != html.escape(show_table):
+            return found.group(0)
+        header = _HEADER_ROW.search(found.group(4))
+        if header is None:
+            return found.group(0)
+        names = [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in _HEADER_CELL.findall(header.group(1))]
+        names = [n for n in names if n]
+        if not names:
+            return found.group(0)
+        listed = ", ".join(names[:columns]) + (", \u2026" if len(names) > columns else "")
+        return found.group(1) + html.escape(f"{show_table}: {listed}") + found.group(3) + found.group(4) + found.group(5)
+
+    return _FOLDED.sub(name, page)
 
 
 _NO_ALT = 'alt="No description has been provided for this image"'  # what nbconvert gives an image without one
@@ -336,4 +381,4 @@ def page_language(page: str) -> str | None:
     return found.group(1) if found else None
 
 
-__all__ = ["DETAIL_TAG", "FINDINGS_TAG", "export_html", "page_language", "reading_order", "remote_references", "render_html", "report_title"]
+__all__ = ["DETAIL_TAG", "FINDINGS_TAG", "export_html", "name_folded_tables", "page_language", "reading_order", "remote_references", "render_html", "report_title"]
