@@ -51,14 +51,23 @@ def participation_heatmap(table: pd.DataFrame, *, title: str | None = None):
     ``table`` is the output of :func:`pra_lib.overview.participation` (optionally suppressed).
     """
     plt, sns = _setup()
-    counts = table.assign(n=_numeric(table["n"]))
-    grid = counts.pivot(index="activity", columns="group_label", values="n")
-    grid = grid.reindex(index=pd.unique(counts["activity"]), columns=pd.unique(counts["group_label"]))
-    fig, ax = plt.subplots(figsize=(9, 0.55 * len(grid) + 2.2))
+    counts = table.assign(n=_numeric(table["n"]), _listed=1.0)
+    rows, columns = pd.unique(counts["activity"]), pd.unique(counts["group_label"])
+    grid = counts.pivot(index="activity", columns="group_label", values="n").reindex(index=rows, columns=columns)
+    # A group with no row for an activity (merged into "other" there, or absent) has nothing
+    # to suppress: its cell stays empty, and only a listed cell without its number is marked.
+    listed = counts.pivot(index="activity", columns="group_label", values="_listed").reindex(index=rows, columns=columns).notna()
+    # Room for each group's name under its column, so that long names do not run together.
+    fig, ax = plt.subplots(figsize=(max(9.0, 4.5 + 1.45 * len(columns)), 0.55 * len(grid) + 2.4))
     sns.heatmap(grid, annot=True, fmt=".0f", cmap="Blues", cbar_kws={"label": t("overview.fig.participation.cbar")}, linewidths=0.5, ax=ax)
-    mark_suppressed(ax, grid)
+    ax.grid(False)  # the style's grid lines would cross the empty cells
+    mark_suppressed(ax, grid.where(listed, 0))
+    for i, row in enumerate(grid.index):
+        for j, column in enumerate(grid.columns):
+            if not listed.loc[row, column]:
+                ax.text(j + 0.5, i + 0.5, "\u2014", ha="center", va="center", fontsize=9, color="#999999")
     ax.set_yticklabels([_wrap(t.get_text(), 34) for t in ax.get_yticklabels()], rotation=0)
-    ax.set_xticklabels([_wrap(t.get_text(), 16) for t in ax.get_xticklabels()], rotation=0)
+    ax.set_xticklabels([_wrap(t.get_text(), 14) for t in ax.get_xticklabels()], rotation=0, fontsize=9)
     ax.set(title=title or t("overview.fig.participation.title"), xlabel=t("common.stakeholder_group"), ylabel="")
     fig.tight_layout()
     return fig
@@ -169,7 +178,8 @@ def area_representation(table: pd.DataFrame, *, title: str | None = None):
         ax.text(ax.get_xlim()[1], i, " " + (t("common.suppressed") if pd.isna(n) else t("common.n_equals", n=int(n))), va="center", fontsize=9)
     ax.xaxis.set_major_formatter(matplotlib_percent())
     ax.set(title=title or t("overview.fig.areas.title"), xlabel=t("overview.fig.areas.xlabel"), ylabel=t("common.area"))
-    ax.legend(title="", fontsize=8)
+    # Under the axes: inside, the legend sat over the bars of the last areas.
+    ax.legend(title="", fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
     fig.tight_layout()
     return fig
 
