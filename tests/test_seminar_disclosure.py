@@ -16,6 +16,16 @@ Two leaks a disclosure review found in the seminar report:
   smallest p's adjusted value to the largest ``(m - i + 1) p_(i)`` over ``i <= j``; the
   family is now withheld first and adjusted over the published tests
   (:func:`pra_lib.publishing.score_disclosure.adjust_published`).
+- The same leak with no plan at all: 07's own tables by group hide cells the plan does not
+  (a small cell of a focus area's support, its companions, a linked table's companions,
+  withheld answers). Pooling only the plan's groups left such a group apart in H, and the
+  splits of the focus area's answers less the published groups' that reproduce H pinned it;
+  :func:`~pra_lib.seminar.seminar_tests` now pools, focus area by focus area, the groups its
+  published tables hide there (:func:`pra_lib.perception.pool_hidden_cells`). A group's
+  Kendall's W (Kendall & Babington Smith 1939, "The problem of m rankings", Ann. Math.
+  Statist. 10) with its n and its published mean ranks gives two hidden rank sums back
+  (they add up to a known total, and W fixes the sum of their squared deviations): such a
+  group's W is withheld, and the pooled group's with it.
 """
 
 from __future__ import annotations
@@ -149,3 +159,153 @@ def test_no_published_adjusted_p_carries_a_withheld_p(votes):
     m = int(shown.sum())
     assert {int(s) for t in tests.values() for s in t["family_size"]} == {m}
     assert _carried(adjusted[shown], withheld_p, len(raw)) == []
+
+
+# A seminar the plan hides nothing of (a report without an assessment has no plan), whose
+# support by group hides community's FA1 all the same: 3 of its 6 members answered it, a small
+# cell, hidden with the companions the linked margins need. Ranks are strict orders of 3 areas.
+GROUP_SIZES = {"academia": 8, "government": 7, "community": 6, "ngo": 6}
+AREAS = ("FA1", "FA2", "FA3")
+
+
+def _small_cell_votes() -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    support = {g: [int(x) for x in rng.integers(1, 6, n)] for g, n in GROUP_SIZES.items()}
+    support["community"] = [5, 4, 5, None, None, None]
+    orders = list(itertools.permutations([1, 2, 3]))
+    ranks = {g: [orders[int(x)] for x in rng.integers(0, len(orders), n)] for g, n in GROUP_SIZES.items()}
+    rows = []
+    for g, answers in support.items():
+        for i, s in enumerate(answers):
+            for j, fa in enumerate(AREAS):
+                value = (np.nan if s is None else float(s)) if fa == "FA1" else float(2 + (i + j) % 3)
+                rows.append({"respondent_id": f"{g}{i}", "stakeholder_group": g, "group_label": g.title(), "focus_area_id": fa,
+                             "focus_area": f"Area {fa}", "support": value, "rank": float(ranks[g][i][j])})
+    return pd.DataFrame(rows)
+
+
+def _protected(report, votes, *, hidden_ranks=(), plan=()) -> dict[str, pd.DataFrame]:
+    """The two tables by group as a report publishes them (seminar.GROUP_TABLES); ``hidden_ranks``, (group, area)
+    cells of the ranking hidden as a linked table's companions would hide them; ``plan``, groups whose rows a plan
+    hides (as ``Report.table`` hides them with the run's plan, which has chosen their companions already)."""
+    support = seminar.support(votes, by="stakeholder_group", n_resamples=50, seed=1)
+    ranking = seminar.seminar_ranking(votes, by="stakeholder_group")
+    linked = [(g, fa) in set(hidden_ranks) for g, fa in zip(ranking["stakeholder_group"], ranking["focus_area_id"])]
+    out = {"support_by_group": report.protect(support, "support_by_group", **seminar.GROUP_TABLES["support_by_group"]),
+           "seminar_ranking_by_group": report.protect(ranking, "seminar_ranking_by_group", hidden_with=linked,
+                                                      **seminar.GROUP_TABLES["seminar_ranking_by_group"])}
+    for table in out.values():
+        rows = table["stakeholder_group"].isin(list(plan))
+        table.loc[rows, ["mean", "mean_rank"] if "mean_rank" in table else ["mean"]] = np.nan
+        table.loc[rows, "suppressed"] = True
+    return out
+
+
+def _fa1_support(votes) -> dict[str, list[int]]:
+    fa1 = votes[(votes["focus_area_id"] == "FA1") & votes["support"].notna()]
+    return {g: sorted(int(x) for x in fa1.loc[fa1["stakeholder_group"] == g, "support"]) for g in GROUP_SIZES}
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_a_cell_the_support_table_hides_is_pooled_though_the_plan_hides_nothing(tmp_path):
+    from pra_lib.publishing.report import Report
+
+    votes = _small_cell_votes()
+    report = Report(tmp_path, min_cell_size=5)
+    assert report.plan is None  # nothing is hidden by plan
+    published = _protected(report, votes)
+    table = published["support_by_group"].set_index(["focus_area_id", "stakeholder_group"])
+    hidden = sorted(g for g in GROUP_SIZES if bool(table.at[("FA1", g), "suppressed"]))
+    assert "community" in hidden and table.at[("FA1", "community"), "suppression"] == "primary", table["suppression"]
+    shown = [g for g in GROUP_SIZES if g not in hidden]
+    answers = _fa1_support(votes)
+    pool = sorted(x for g in hidden for x in answers[g])  # FA1's answers less the published groups': a reader has them
+    counts = [pool.count(c) for c in range(1, 6)]
+    truth = tuple(tuple(answers[g]) for g in hidden)
+    assert len(hidden) == 2, hidden  # the small cell and one companion in FA1
+
+    def h_of(split, *, pooled: bool) -> float:
+        frame = pd.DataFrame([{"stakeholder_group": g, "support": float(x)} for g in shown for x in answers[g]]
+                             + [{"stakeholder_group": POOLED_GROUP if pooled else g, "support": float(x)} for g, part in zip(hidden, split) for x in part])
+        return stats.kruskal_wallis(frame, dv="support", between="stakeholder_group").h
+
+    # every split of the pool between the two hidden cells, the small one below 5 (the reader knows it is primary)
+    splits = []
+    for size in range(1, 5):
+        for first in _splits(size, counts):
+            second = [a - b for a, b in zip(counts, first)]
+            splits.append(tuple(tuple(np.repeat(np.arange(1, 6), part).tolist()) for part in (first, second)))
+    assert truth in splits and len(splits) > 10
+
+    def fitting(tests, *, pooled: bool) -> list:
+        published_h = float(tests["group_differences_support"].set_index("focus_area_id").at["FA1", "h"])
+        return [s for s in splits if abs(h_of(s, pooled=pooled) - published_h) <= 5e-6 * max(1.0, abs(published_h))]
+
+    # Control, the family of the plan only: community stays apart, and H pins its answers among a handful of splits.
+    before = fitting(seminar.seminar_tests(votes, min_group_size=5), pooled=False)
+    assert truth in before and len(before) <= 3, (before, len(splits))
+    # With the tables it publishes, FA1's test pools the groups its support hides there: every split gives the published H.
+    tests = seminar.seminar_tests(votes, min_group_size=5, published=published)
+    assert fitting(tests, pooled=True) == splits
+    fa1 = tests["group_differences_support"].set_index("focus_area_id").loc["FA1"]
+    assert int(fa1["k"]) == len(shown) + 1 and fa1["pooled_group"] == "Hidden groups (pooled)"
+    assert not {fa1["group_top"], fa1["group_bottom"]} & {g.title() for g in hidden}
+    # the rank test pools only what the ranking by group hides (nothing here): the groups stay apart there
+    assert set(tests["group_differences_rank"]["k"]) == {len(GROUP_SIZES)}
+
+
+def _w(rank_sums: np.ndarray, m: int) -> float:
+    """Kendall's W of m complete strict ballots from its rank sums (Kendall & Babington Smith 1939): 12 S / (m^2 (k^3 - k))."""
+    k = len(rank_sums)
+    return float(12 * ((rank_sums - m * (k + 1) / 2) ** 2).sum() / (m ** 2 * (k ** 3 - k)))
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_a_groups_w_is_withheld_where_the_ranking_by_group_hides_its_cells(tmp_path):
+    from pra_lib.publishing.report import Report
+
+    votes = _small_cell_votes()
+    report = Report(tmp_path, min_cell_size=5)
+    published = _protected(report, votes, hidden_ranks=[("ngo", "FA1"), ("ngo", "FA2")])
+    ranks = published["seminar_ranking_by_group"].set_index(["stakeholder_group", "focus_area_id"])
+    assert ranks.loc[("ngo", "FA1"), "suppressed"] and ranks.loc[("ngo", "FA2"), "suppressed"]
+    # Control: ngo's W as published with the plan only, its n and its one published mean rank give the two hidden ones back.
+    before = seminar.seminar_tests(votes, min_group_size=5)["consensus"].set_index("stakeholder_group")
+    m, w = int(before.at["ngo", "n"]), float(before.at["ngo", "w"])
+    r3 = round(m * float(ranks.at[("ngo", "FA3"), "mean_rank"]))  # a rank sum is a whole number
+    rest = m * 6 - r3  # complete ballots of 3 areas: rank sums add up to 6 m
+    truth = tuple(int(votes[(votes["stakeholder_group"] == "ngo") & (votes["focus_area_id"] == fa)]["rank"].sum()) for fa in ("FA1", "FA2"))
+    candidates = [(r1, rest - r1) for r1 in range(m, 3 * m + 1) if m <= rest - r1 <= 3 * m]
+    fits = [c for c in candidates if abs(_w(np.array([*c, r3]), m) - w) <= 5e-6]
+    assert truth in fits and len(fits) <= 2 < len(candidates), (fits, candidates)
+    # With the tables it publishes: ngo's W is withheld, and so is community's, whose FA1 and FA2 the ranking hides as
+    # their companions; the government's, academia's and everyone's W stay (everyone's rank sums are published).
+    closed = set(ranks.index[ranks["suppressed"].astype(bool)].get_level_values("stakeholder_group"))
+    assert closed == {"ngo", "community"}, closed
+    tests = seminar.seminar_tests(votes, min_group_size=5, published=published)
+    after = tests["consensus"].set_index("stakeholder_group", drop=False)
+    assert all(bool(after.at[g, "test_withheld"]) and np.isnan(after.at[g, "w"]) and np.isnan(after.at[g, "pvalue_adj"]) for g in closed)
+    kept = after[~after["stakeholder_group"].isin(closed)]
+    assert len(kept) == 3 and not kept["test_withheld"].astype(bool).any() and kept["w"].notna().all()
+    np.testing.assert_allclose(kept["w"].to_numpy(), before["w"].to_numpy()[~after["stakeholder_group"].isin(closed).to_numpy()])
+    # the rank tests of FA1 and FA2 pool the two groups, FA3's compares every group
+    assert tests["group_differences_rank"].set_index("focus_area_id")["k"].to_dict() == {"FA1": 3, "FA2": 3, "FA3": 4}
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_the_pooled_groups_w_goes_with_a_hidden_cell_of_a_group_the_plan_does_not_hide(tmp_path):
+    from pra_lib.publishing.report import Report
+
+    votes = _small_cell_votes()
+    report = Report(tmp_path, min_cell_size=5)
+    only_plan = seminar.seminar_tests(votes, min_group_size=5, hidden=["academia"], published=_protected(report, votes, plan=["academia"]))
+    w = only_plan["consensus"].set_index("stakeholder_group", drop=False)
+    # community's FA1 is hidden in the support only: the pooled group's rank sums are everyone's less the published
+    # groups', so its W, like every other, tells nothing more
+    assert not w["test_withheld"].astype(bool).any() and POOLED_GROUP in set(w["stakeholder_group"])
+    more = seminar.seminar_tests(votes, min_group_size=5, hidden=["academia"],
+                                 published=_protected(report, votes, plan=["academia"], hidden_ranks=[("ngo", "FA1"), ("ngo", "FA2")]))
+    w = more["consensus"].set_index("stakeholder_group", drop=False)
+    # with ngo's cells hidden (and community's as their companions), the pooled rank sums less the published ones
+    # leave theirs open: the pooled group's W goes with theirs; the government's and everyone's stay
+    assert set(w.loc[w["test_withheld"].astype(bool), "stakeholder_group"]) == {"ngo", "community", POOLED_GROUP}

@@ -52,13 +52,25 @@ def votes():
     return seminar.votes_frame(load_assessment(SAMPLE), activity_id="pra_seminar")
 
 
-def _published_family(votes):
-    """The family as 07 and 08 build it on the sample (no seminar group is hidden there)."""
-    return seminar.seminar_tests(votes, min_group_size=5, withheld=seminar.seminar_withholding(votes, min_cell_size=5), hidden={})
+@pytest.fixture(scope="module")
+def by_group(votes, tmp_path_factory):
+    """The seminar's tables by group as 07 publishes them and 08 protects them on the sample."""
+    from pra_lib.publishing.report import Report
+
+    report = Report(tmp_path_factory.mktemp("family"), min_cell_size=5, assessment=load_assessment(SAMPLE), activity_id="pra_seminar")
+    withheld = seminar.seminar_withholding(votes, min_cell_size=5)
+    return {name: report.protect(table, name, **seminar.GROUP_TABLES[name])
+            for name, table in seminar.group_tables(votes, withheld=withheld, min_cell_size=5, n_resamples=50, seed=1).items()}
 
 
-def test_the_family_is_every_test_the_seminar_report_publishes(votes):
-    tests = _published_family(votes)
+def _published_family(votes, by_group):
+    """The family as 07 and 08 build it on the sample (no seminar group is hidden there by plan; the support by group
+    withholds FA2-FA4 of some groups, which its tests pool, and those tests stay withheld)."""
+    return seminar.seminar_tests(votes, min_group_size=5, withheld=seminar.seminar_withholding(votes, min_cell_size=5), hidden={}, published=by_group)
+
+
+def test_the_family_is_every_test_the_seminar_report_publishes(votes, by_group):
+    tests = _published_family(votes, by_group)
     assert tuple(tests) == seminar.SEMINAR_TESTS
     raw = [seminar.group_differences(votes, value="rank", min_group_size=5, p_adjust="none"),
            seminar.group_differences(votes, value="support", min_group_size=5, p_adjust="none"),
@@ -83,12 +95,17 @@ def test_the_family_is_every_test_the_seminar_report_publishes(votes):
     ps = np.sort(published[~np.isnan(published)])
     assert float(overall["pvalue"]) == pytest.approx(ps[2]) == pytest.approx(0.001341)
     assert float(overall["pvalue_adj"]) == pytest.approx(max(12 * ps[0], 11 * ps[1], 10 * ps[2])) == pytest.approx(0.01341)
+    # the support tests of FA2-FA4 compare the groups the support by group withholds there pooled (withheld all the same);
+    # the rank tests and every W compare the groups apart, as the ranking by group hides no rank on the sample
+    support = tests["group_differences_support"].set_index("focus_area_id")
+    assert support["k"].to_dict() == {"FA1": 4, "FA2": 3, "FA3": 2, "FA4": 2, "FA5": 4}
+    assert set(tests["group_differences_rank"]["k"]) == {4} and not tests["consensus"]["test_withheld"].any()
     # the value a reader saw in 08 when it adjusted over its five W alone
     assert round(float(alone["pvalue_adj"]), 3) == 0.005
 
 
-def test_the_findings_name_the_family_of_the_adjusted_p(votes):
-    tests = _published_family(votes)
+def test_the_findings_name_the_family_of_the_adjusted_p(votes, by_group):
+    tests = _published_family(votes, by_group)
     sup = seminar.support(votes, n_resamples=200, seed=1)
     text = seminar.findings_seminar(sup, consensus_table=tests["consensus"])
     assert "adjusted p = 0.013 by Holm over the seminar report's 12 tests" in text

@@ -33,7 +33,9 @@ changes
     :func:`seminar_changes` against the working-session ranking.
 withheld
     :func:`seminar_withholding`, the one decision of what the seminar's answers withhold,
-    taken alike by the seminar's report and the overall report.
+    taken alike by the seminar's report and the overall report, and :func:`group_tables`
+    (the support and ranking by group, published with :data:`GROUP_TABLES`'s options),
+    which both reports protect alike for :func:`seminar_tests`.
 findings
     :func:`findings_seminar`, :func:`consensus` (its overall row labelled in the
     report language), and :func:`seminar_tests` (the seminar report's tests adjusted as
@@ -51,9 +53,10 @@ from .kendall import SCHMIDT_BANDS, consensus_level, withhold_consensus
 from .ranking import RANK_METHODS, protect_rank_totals, rank_distribution, seminar_ranking, withhold_ranks
 from .support_scores import OPPOSE_THRESHOLD, SUPPORT_THRESHOLD, support, support_counts
 from .votes import votes_frame
-from .withheld import SeminarWithholding, seminar_withholding
+from .withheld import GROUP_TABLES, SeminarWithholding, group_tables, seminar_withholding
 
 __all__ = [
+    "GROUP_TABLES",
     "SCHMIDT_BANDS",
     "SEMINAR_TESTS",
     "SeminarWithholding",
@@ -61,6 +64,7 @@ __all__ = [
     "consensus_level",
     "findings_seminar",
     "group_differences",
+    "group_tables",
     "protect_rank_totals",
     "rank_distribution",
     "rank_distribution_figure",

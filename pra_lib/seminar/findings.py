@@ -17,6 +17,7 @@ from ..publishing.disclosure import published_numbers as _num  # suppressed cell
 from ..publishing.i18n import format_number, format_p_value, format_percent, plural, t, term
 from ..publishing.privacy import markdown_labels  # names from the data stay text in the Markdown
 from ._common import _labels
+from ..perception.differences import pool_hidden_cells
 from .differences import group_differences
 from .kendall import SCHMIDT_BANDS, consensus_table
 from .withheld import SeminarWithholding
@@ -81,6 +82,7 @@ def seminar_tests(
     alpha: float = 0.05,
     hidden: Mapping[str, str] | Sequence[str] | None = None,
     withheld: SeminarWithholding | None = None,
+    published: Mapping[str, pd.DataFrame] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every test the seminar's report publishes, withheld where needed, then adjusted as one family.
 
@@ -93,10 +95,16 @@ def seminar_tests(
 
     Disclosure comes first, in the order of
     :func:`pra_lib.perception.differences.report_tests`: the groups the run's plan hides
-    are pooled into one (:func:`pra_lib.publishing.score_disclosure.pool_hidden`), and the
-    rank and support tests and the W are computed from the pooled votes (apart, H of a
-    focus area's support with the published groups' support pins the hidden groups' sizes
-    and answers); the tests that involve a group withheld for answering alike are withheld
+    are pooled into one (:func:`pra_lib.publishing.score_disclosure.pool_hidden`), and
+    in each focus area so is every group whose cell of it the report's group tables hide
+    or withhold (``published``; :func:`pra_lib.perception.pool_hidden_cells`): the support
+    test pools the cells hidden in the support by group, the rank test those hidden in
+    the ranking by group, and the W is computed from the plan's pooled votes (apart, H of
+    a focus area's support with the published groups' support pins the hidden groups'
+    sizes and answers); a group's W is withheld where the ranking by group hides one of
+    its cells, and the pooled group's W where it hides a cell of a group the plan does
+    not hide (a group's mean ranks add up to a known total, so with them and its n, W
+    gives its hidden mean ranks back); the tests that involve a group withheld for answering alike are withheld
     (:func:`~pra_lib.publishing.score_disclosure.withhold_named_groups`,
     :func:`~pra_lib.publishing.score_disclosure.withhold_tests`,
     :func:`~pra_lib.seminar.withhold_consensus`); only then are the p-values adjusted, over
@@ -131,6 +139,14 @@ def seminar_tests(
         :func:`~pra_lib.publishing.score_disclosure.withheld_groups` over
         :func:`support_counts` by ``by`` with ``min_group_size``, which notebook 07 applies
         to its support by group).
+    published : mapping of str to pandas.DataFrame, optional
+        The report's group tables as published (or as
+        :meth:`~pra_lib.publishing.report.Report.protect` would publish them), by name:
+        ``support_by_group`` and ``seminar_ranking_by_group``
+        (:func:`~pra_lib.seminar.group_tables` with
+        :data:`~pra_lib.seminar.GROUP_TABLES`'s options), each with ``focus_area_id``,
+        ``by`` and ``suppressed``. A cell whose ``mean`` (support) or ``mean_rank`` (rank)
+        the table does not publish, suppressed or withheld, is hidden there.
 
     Returns
     -------
@@ -155,13 +171,22 @@ def seminar_tests(
         raise TypeError(f"seminar_tests: withheld must be seminar_withholding(...) of the votes, not {type(withheld).__name__}")
     if withheld is not None and by != "stakeholder_group":
         raise ValueError(f"seminar_tests: withheld decides by stakeholder_group (seminar_withholding), so by must be 'stakeholder_group', not {by!r}")
-    pooled = sd.pool_hidden(data, hidden, column=by)
+    published = dict(published or {})
+    unknown = sorted(set(published) - set(_PUBLISHED_STATISTIC))
+    if unknown:
+        raise ValueError(f"seminar_tests: published takes {sorted(_PUBLISHED_STATISTIC)}, not {unknown}")
+    plan = [str(c) for c in (hidden or ())]
+    # per focus area, every group a published group table hides there joins the plan's hidden groups: apart, H pins it
+    cells = {name: _hidden_cells(table, statistic=_PUBLISHED_STATISTIC[name], by=by) for name, table in published.items()}
+    pooled = {value: pool_hidden_cells(data, published=[cells[name]] if name in cells else [], hidden=plan, between=by, unit="focus_area_id")
+              for value, name in (("rank", "seminar_ranking_by_group"), ("support", "support_by_group"))}
     tables = {
-        "group_differences_rank": group_differences(pooled, value="rank", between=by, min_group_size=min_group_size),
-        "group_differences_support": group_differences(pooled, value="support", between=by, min_group_size=min_group_size),
-        "consensus": consensus(pooled, by=by),
+        "group_differences_rank": group_differences(pooled["rank"], value="rank", between=by, min_group_size=min_group_size),
+        "group_differences_support": group_differences(pooled["support"], value="support", between=by, min_group_size=min_group_size),
+        # W spans every focus area, so it cannot pool by focus area: the plan's groups only (hidden rank cells withhold it below)
+        "consensus": consensus(sd.pool_hidden(data, plan, column=by), by=by),
     }
-    guarded = bool(hidden) or withheld is not None
+    guarded = bool(plan) or withheld is not None or bool(published)
     if not guarded:
         return adjust_family(tables, method=method, alpha=alpha)
     for table in tables.values():
@@ -171,8 +196,59 @@ def seminar_tests(
         labels = _labels(data, by)  # how the tests name the published groups (group_top, group_bottom)
         for name, groups in (("group_differences_rank", withheld.rank_groups), ("group_differences_support", support_groups)):
             tables[name] = sd.withhold_tests(sd.withhold_named_groups(tables[name], groups, group=by, labels=labels), groups)
-        tables["consensus"] = withhold_consensus(tables["consensus"], withheld.rank_groups, areas=withheld.rank_areas)
+    rank_groups = withheld.rank_groups if withheld is not None else None
+    if "seminar_ranking_by_group" in cells:
+        # A group's W rests on its ballots over every focus area. With complete ballots its mean ranks add up to k(k+1)/2 and
+        # W = 12 S / (n^2 (k^3 - k)) (no ties), S the squared deviations of its rank sums n x mean rank: with its published mean
+        # ranks and n, W leaves one quadratic in a hidden cell (two hidden cells, one hidden by the total: their pair comes back).
+        # So a group with any cell hidden in the ranking by group has its W withheld; the pooled group's rank sums are
+        # everyone's less the published groups', which a hidden cell of a group the plan does not hide leaves open too.
+        hidden_ranks = _as_decision(cells["seminar_ranking_by_group"], by=by, plan=plan)
+        rank_groups = hidden_ranks if rank_groups is None else pd.concat([rank_groups, hidden_ranks], ignore_index=True)
+    if rank_groups is not None:
+        # Everyone's W rests on the focus areas' rank sums over everyone (the seminar's ranking), unless incomplete ballots
+        # were left out of it while a group's cell is hidden, or a focus area is withheld as a whole (withhold_consensus)
+        tables["consensus"] = withhold_consensus(tables["consensus"], rank_groups, areas=withheld.rank_areas if withheld is not None else None)
     return sd.adjust_published(tables, method=method, alpha=alpha)
+
+
+#: The statistic of each published group table whose absence hides a cell from a group test.
+_PUBLISHED_STATISTIC = {"support_by_group": "mean", "seminar_ranking_by_group": "mean_rank"}
+
+
+def _hidden_cells(table: pd.DataFrame, *, statistic: str, by: str) -> pd.DataFrame:
+    """The cells of a published group table, ``suppressed`` where it hides (or withholds) ``statistic``.
+
+    The ranking by group flags ``answers_withheld`` also where only the mean support is
+    withheld; what hides a cell from the rank test is its mean rank missing.
+    """
+    missing = [c for c in ("focus_area_id", by, "suppressed", statistic) if c not in table]
+    if missing:
+        raise KeyError(f"seminar_tests: published table lacks {missing} (columns: {', '.join(map(str, table.columns))})")
+    shown = ~table["suppressed"].astype(object).map(lambda v: str(v).strip().lower() in ("true", "1")).to_numpy(dtype=bool)
+    shown &= _num(table[statistic]).notna().to_numpy()
+    return pd.DataFrame({"focus_area_id": table["focus_area_id"].to_numpy(), by: table[by].to_numpy(), "suppressed": ~shown})
+
+
+def _as_decision(cells: pd.DataFrame, *, by: str, plan: Sequence[str]) -> pd.DataFrame:
+    """Hidden cells as a :func:`~pra_lib.publishing.score_disclosure.withheld_groups` decision, for :func:`withhold_consensus`.
+
+    A cell of a group the plan hides names the pooled group only where a group the plan
+    does not hide has a hidden cell too: the plan's groups are pooled in W, whose rank sums
+    are then everyone's less the published groups'.
+    """
+    from ..publishing.score_disclosure import POOLED_GROUP
+
+    out = cells.rename(columns={"suppressed": "answers_withheld"}).assign(n=0, withheld_as="complementary")
+    groups = out[by].astype(object).map(str)
+    in_plan = groups.isin(set(plan)).to_numpy(dtype=bool)
+    open_elsewhere = bool((out["answers_withheld"].to_numpy(dtype=bool) & ~in_plan).any())
+    out[by] = groups.where(~in_plan, POOLED_GROUP)
+    out["answers_withheld"] = out["answers_withheld"].to_numpy(dtype=bool) & (~in_plan | open_elsewhere)
+    if plan and open_elsewhere:  # a plan's group has no cell of its own here (its rows are hidden): the pooled row goes
+        out = pd.concat([out, pd.DataFrame({"focus_area_id": [None], by: [POOLED_GROUP], "answers_withheld": [True], "n": [0],
+                                            "withheld_as": ["complementary"]})], ignore_index=True)
+    return out[["focus_area_id", by, "n", "answers_withheld", "withheld_as"]]
 
 
 def _fmt_p(p: float) -> str:

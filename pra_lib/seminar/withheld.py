@@ -16,7 +16,7 @@ from ..publishing.score_disclosure import withheld_groups
 from .ranking import protect_rank_totals, rank_distribution, seminar_ranking
 from .support_scores import support_counts
 
-__all__ = ["SeminarWithholding", "seminar_withholding"]
+__all__ = ["GROUP_TABLES", "SeminarWithholding", "group_tables", "seminar_withholding"]
 
 
 @dataclass(frozen=True)
@@ -73,3 +73,66 @@ def seminar_withholding(data: pd.DataFrame, *, min_cell_size: int = DEFAULT_MIN_
         table=seminar_ranking(data, by="stakeholder_group"),
     )
     return SeminarWithholding(support_areas=support_areas, rank_areas=rank_areas, rank_groups=rank_groups)
+
+
+#: How the seminar's report publishes its two tables by stakeholder group
+#: (:meth:`~pra_lib.publishing.report.Report.table` options): the overall report protects
+#: the same tables with the same options, without publishing them
+#: (:meth:`~pra_lib.publishing.report.Report.protect`), to compare the groups as the
+#: seminar's report does (:func:`~pra_lib.seminar.seminar_tests`).
+GROUP_TABLES: dict[str, dict] = {
+    "support_by_group": {"dims": ["focus_area_id", "stakeholder_group"], "measure": "focus_area_voters"},
+    "seminar_ranking_by_group": {"dims": ["focus_area_id", "stakeholder_group"], "measure": "focus_area_voters",
+                                 "other_counts": {"n_ranked": "focus_area_rankers", "n_support": "focus_area_supporters"}},
+}
+
+
+def group_tables(data: pd.DataFrame, *, withheld: SeminarWithholding, min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
+                 n_resamples: int = 2000, seed=0) -> dict[str, pd.DataFrame]:
+    """The seminar's support and ranking by stakeholder group, withheld, before a report protects them.
+
+    The seminar's report (07) publishes both; its group tests pool, per focus area, the
+    groups whose cell these tables hide (:func:`~pra_lib.seminar.seminar_tests`), so the
+    overall report (08), which quotes the seminar's Kendall's W from the same tests, needs
+    the same tables: each report passes them through its ``Report`` with
+    :data:`GROUP_TABLES`'s options (07 with ``table``, 08 with ``protect``).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Output of :func:`~pra_lib.seminar.votes_frame`.
+    withheld : SeminarWithholding
+        :func:`seminar_withholding` of ``data`` (its ``rank_groups``).
+    min_cell_size : int
+        The run's ``--min-cell-size``: a group that answered a focus area's support alike
+        keeps its n only (:func:`~pra_lib.publishing.score_disclosure.withheld_groups`).
+    n_resamples, seed
+        As :func:`~pra_lib.seminar.support`.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``support_by_group`` (:func:`~pra_lib.seminar.support` by group, its withheld rows
+        flagged ``answers_withheld``) and ``seminar_ranking_by_group``
+        (:func:`~pra_lib.seminar.withhold_ranks`, with the withheld groups' mean support).
+
+    Examples
+    --------
+    >>> votes = pd.DataFrame({"respondent_id": [f"p{i}" for i in range(40) for _ in range(2)],
+    ...                       "stakeholder_group": ["gov"] * 40 + ["aca"] * 40, "focus_area_id": ["FA1", "FA2"] * 40,
+    ...                       "support": [5.0, 4.0, 4.0, 1.0, 2.0, 2.0, 1.0, 5.0] * 10, "rank": [1.0, 2.0, 2.0, 1.0] * 20})
+    >>> tables = group_tables(votes, withheld=seminar_withholding(votes, min_cell_size=5), min_cell_size=5, n_resamples=50)
+    >>> sorted(tables), tables["seminar_ranking_by_group"]["mean_rank"].tolist()
+    (['seminar_ranking_by_group', 'support_by_group'], [1.5, 1.5, 1.5, 1.5])
+    """
+    from ..publishing.score_disclosure import withhold_answers
+    from .ranking import withhold_ranks
+    from .support_scores import support
+
+    by = "stakeholder_group"
+    support_withheld = withheld_groups(support_counts(data, by=by), cells=[by, "focus_area_id"], within=["focus_area_id"], min_cell_size=min_cell_size)
+    ranks = withhold_ranks(seminar_ranking(data, by=by), withheld.rank_groups, data=data)
+    return {
+        "support_by_group": withhold_answers(support(data, by=by, n_resamples=n_resamples, seed=seed), support_withheld),
+        "seminar_ranking_by_group": withhold_answers(ranks, support_withheld, columns=["mean_support"]),
+    }
