@@ -309,3 +309,34 @@ def test_the_pooled_groups_w_goes_with_a_hidden_cell_of_a_group_the_plan_does_no
     # with ngo's cells hidden (and community's as their companions), the pooled rank sums less the published ones
     # leave theirs open: the pooled group's W goes with theirs; the government's and everyone's stay
     assert set(w.loc[w["test_withheld"].astype(bool), "stakeholder_group"]) == {"ngo", "community", POOLED_GROUP}
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_everyones_w_goes_with_a_focus_area_withheld_as_a_whole():
+    # 20 participants in two groups, every one ranking FA1 first (so its ranks are withheld over everyone, with a
+    # companion: the mean ranks add up to a known total); FA2 and FA3 share the other places.
+    rng = np.random.default_rng(7)
+    rows = []
+    for i in range(20):
+        second = "FA2" if rng.random() < 0.6 else "FA3"
+        order = {"FA1": 1.0, second: 2.0, ({"FA2", "FA3"} - {second}).pop(): 3.0}
+        for fa in AREAS:
+            rows.append({"respondent_id": f"p{i}", "stakeholder_group": "government" if i < 10 else "academia", "group_label": "G",
+                         "focus_area_id": fa, "focus_area": f"Area {fa}", "support": float(1 + (i + len(fa)) % 5), "rank": order[fa]})
+    votes = pd.DataFrame(rows)
+    withheld = seminar.seminar_withholding(votes, min_cell_size=5)
+    areas = withheld.rank_areas
+    closed = sorted(areas.loc[areas["answers_withheld"].astype(bool), "focus_area_id"])
+    assert len(closed) == 2 and "FA1" in closed, areas
+    (shown,) = set(AREAS) - set(closed)
+    # Control: everyone's W, with the published rank sum of the third area and m, fits the withheld pair and its swap only.
+    plain = seminar.seminar_tests(votes, min_group_size=5)["consensus"].set_index("scope").loc["all participants"]
+    m, w = int(plain["n"]), float(plain["w"])
+    sums = votes.groupby("focus_area_id")["rank"].sum()
+    rest = 6 * m - int(sums[shown])
+    fits = [(r, rest - r) for r in range(m, 3 * m + 1) if m <= rest - r <= 3 * m and abs(_w(np.array([r, rest - r, sums[shown]]), m) - w) <= 5e-6]
+    assert tuple(int(sums[fa]) for fa in closed) in fits and len(fits) <= 2
+    # The family 07 and 08 publish withholds it (withhold_consensus with the areas' decision).
+    tests = seminar.seminar_tests(votes, min_group_size=5, withheld=withheld)
+    overall = tests["consensus"].set_index("scope").loc["all participants"]
+    assert bool(overall["test_withheld"]) and np.isnan(overall["w"]) and np.isnan(overall["pvalue_adj"])
