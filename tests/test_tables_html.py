@@ -258,3 +258,23 @@ def test_published_reports_show_reader_tables(sample_reports_en, notebook):
     assert "Suppressed" not in parsed.headers, f"{page}: a 'Suppressed' flag column is shown"
     cut = [cell for cell in parsed.cells + parsed.headers if cell.endswith(("...", "\u2026"))]
     assert not cut, f"{page}: text cut with '...': {cut[:5]}"
+
+
+def test_the_p_value_adjustment_is_named_for_readers():
+    # 01's and 03's test tables showed the machine value "holm", in both languages.
+    frame = pd.DataFrame({"goal_id": ["G01", "G02"], "pvalue_adj": [0.01, 1.0], "p_adjust": ["holm", "fdr_bh"]})
+    assert reader_table(frame, lang="en")["p adjustment"].tolist() == ["Holm", "Benjamini-Hochberg"]
+    assert reader_table(frame, lang="id")["Penyesuaian p"].tolist() == ["Holm", "Benjamini-Hochberg"]
+    assert reader_table(pd.DataFrame({"p_adjust": ["my own method"]})).iloc[0, 0] == "my own method"
+
+
+def test_a_missing_value_of_a_text_column_is_aligned_as_text():
+    # 02's most-cited weaknesses: a code with no hazard showed its dash at the right edge of
+    # the hazard column, beside the counts, as if it were a number.
+    frame = pd.DataFrame({"code": ["inter-agency coordination", "traffic congestion"], "hazard": [None, "Traffic congestion"],
+                          "n": [24, np.nan]})
+    parsed = cells_of(table_html(frame))
+    assert parsed.cells == ["inter-agency coordination", "\u2014", "24", "traffic congestion", "Traffic congestion", "\u2014"]
+    text = table_html(frame)
+    classes = re.findall(r'<td [^>]*class="([^"]*)"', text)
+    assert [c.split()[-1] for c in classes] == ["text", "text", "num", "text", "text", "num"]

@@ -83,6 +83,9 @@ _LABEL_OF = {"stakeholder_group": "group_label", "group_a": "label_a", "group_b"
 # of the label column where the named column holds ids.
 _NAMING_COLUMNS = {"between", "variable"}
 _READER_NAME = {"stakeholder_group": "group_label"}
+# Columns of machine values named in the catalogue under a key prefix of their own: the
+# p-value adjustment ("holm" is shown "Holm").
+_VALUE_KEYS = {"p_adjust": "seminar.adjust"}
 _COUNT_NAMES = {"n", "k", "count", "dof", "family_size", "iterations", "top_k", "n_runs", "members_count"}
 _PLAIN_NAMES = {"year", "date", "seed"}
 _P_VALUE = re.compile(r"^(p|p_?value)(_adj|_adjusted)?$|^pvalue")
@@ -324,7 +327,7 @@ def _rendered(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         columns = [frame.iloc[:, j] for j in positions]
         columns = [c.map(_as_number) if c.dtype == object and c.eq("suppressed").any() else c for c in columns]
         whole = all(_whole(c) for c in columns)
-        vocabulary = (_COLUMN_NAMES if key in _NAMING_COLUMNS else i18n.VALUE_VOCABULARY.get(key)) if isinstance(key, str) else None
+        vocabulary = (_COLUMN_NAMES if key in _NAMING_COLUMNS else i18n.VALUE_VOCABULARY.get(key, _VALUE_KEYS.get(key))) if isinstance(key, str) else None
         texts, kinds = [], []
         for row in range(len(frame)):
             hidden = flags is not None and bool(flags[row])
@@ -343,6 +346,10 @@ def _rendered(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 text, css = dash.join(t for t, _ in parts), "num"
             texts.append(text)
             kinds.append(css)
+        if "text" in kinds:
+            # A missing value of a text column (a quote's hazard) sits where its text would,
+            # not at the right edge as a missing number does.
+            kinds = ["text" if css == "num" and text == _EMPTY else css for text, css in zip(texts, kinds)]
         headers.append(_pair_header(key[0], key[1], taken) if isinstance(key, tuple) else _header(key))
         cells[i], classes[i] = texts, kinds
     body = pd.DataFrame(cells, index=pd.RangeIndex(len(frame)), columns=range(len(layout)), dtype=object)
