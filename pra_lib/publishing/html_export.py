@@ -56,6 +56,9 @@ nav.pra-toc h2 { font-size: 1.1em; margin: 0.4em 0; }
 nav.pra-toc ol { margin: 0.2em 0 0.4em 1.2em; padding: 0; }
 nav.pra-toc ol.pra-own-numbers { list-style: none; margin-left: 0; }
 details.pra-detail { margin: 0.5em 0 1em 0; }
+.pra-table-scroll.pra-more-right { -webkit-mask-image: linear-gradient(to right, #000 calc(100% - 4em), rgba(0, 0, 0, 0.15));
+  mask-image: linear-gradient(to right, #000 calc(100% - 4em), rgba(0, 0, 0, 0.15)); }
+@media print { .pra-table-scroll.pra-more-right { -webkit-mask-image: none; mask-image: none; } }
 details.pra-detail > summary { cursor: pointer; color: #1565c0; padding: 0.3em 0 0.3em var(--jp-cell-padding);
   font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1); }
 </style>
@@ -66,6 +69,20 @@ details.pra-detail > summary { cursor: pointer; color: #1565c0; padding: 0.3em 0
 window.addEventListener("beforeprint", function () {
   document.querySelectorAll("details.pra-detail").forEach(function (d) { d.open = true; });
 });
+/* A wide table that scrolls sideways fades at its right edge while columns are hidden there,
+   so a reader sees that the table goes on. */
+(function () {
+  function mark(box) {
+    box.classList.toggle("pra-more-right", box.scrollLeft + box.clientWidth < box.scrollWidth - 2);
+  }
+  function markAll() { document.querySelectorAll(".pra-table-scroll").forEach(mark); }
+  document.querySelectorAll(".pra-table-scroll").forEach(function (box) {
+    box.addEventListener("scroll", function () { mark(box); }, {passive: true});
+  });
+  document.addEventListener("toggle", markAll, true);
+  window.addEventListener("resize", markAll);
+  markAll();
+})();
 </script>
 {%- endblock footer_js -%}
 {%- block any_cell scoped -%}
