@@ -25,7 +25,9 @@ Where things are:
   :func:`bootstrap_scores` and :func:`rank_intervals` (how sure a shock's rank is);
   group disclosure of the scores by group: :func:`rating_counts` (answers per category),
   :func:`withheld_shock_groups` (which groups rated a shock alike) and
-  :func:`withhold_shock_scores`.
+  :func:`withhold_shock_scores`; measures of few raters and hidden rows of every score
+  table: :func:`withhold_hazard_scores`, :func:`publish_hazard_scores`, :func:`publish_hazard_ranks` and
+  :func:`hidden_hazards` (what :func:`rank_intervals` and :func:`rater_agreement` leave out).
 - :mod:`~pra_lib.risk.assets`: :func:`impact_matrix`, :func:`asset_exposure`,
   :func:`shock_reach`, :func:`assets_without_risk_path`, :func:`exposure_by`.
 - :mod:`~pra_lib.risk.stresses`: :func:`stress_scores`, :func:`compound_risk`,
@@ -64,16 +66,20 @@ from .figures import (
     stress_network_figure,
     stress_severity_figure,
 )
-from .findings import findings_shocks, findings_stresses
+from .findings import findings_shocks, findings_stresses, measures_withheld_text
 from .network import stress_centrality, stress_network
 from .shocks import (
     SCORE_METHODS,
     bootstrap_scores,
+    hidden_hazards,
+    publish_hazard_ranks,
+    publish_hazard_scores,
     rank_intervals,
     rater_agreement,
     rating_counts,
     shock_scores,
     withheld_shock_groups,
+    withhold_hazard_scores,
     withhold_shock_scores,
 )
 from .stresses import DEFAULT_ALPHA, compound_risk, compound_sensitivity, stress_scores
@@ -95,8 +101,12 @@ __all__ = [
     "findings_shocks",
     "findings_stresses",
     "group_scores_figure",
+    "hidden_hazards",
     "impact_heatmap",
     "impact_matrix",
+    "measures_withheld_text",
+    "publish_hazard_ranks",
+    "publish_hazard_scores",
     "rank_interval_figure",
     "rank_intervals",
     "rater_agreement",
@@ -111,5 +121,6 @@ __all__ = [
     "stress_scores",
     "stress_severity_figure",
     "withheld_shock_groups",
+    "withhold_hazard_scores",
     "withhold_shock_scores",
 ]

@@ -82,6 +82,38 @@ def _published(frame: pd.DataFrame | None, value: str) -> pd.DataFrame:
     return frame[_num(frame[value]).notna().to_numpy()]
 
 
+def measures_withheld_text(data: pd.DataFrame, *, min_cell_size: int) -> str:
+    """One sentence for the report: the rows of a score table whose measure of few raters is withheld.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A table from :func:`~pra_lib.risk.withhold_hazard_scores` or
+        :func:`~pra_lib.risk.publish_hazard_scores` (its ``attrs["measures_withheld"]``).
+    min_cell_size : int
+        The run's threshold, quoted in the reason.
+
+    Returns
+    -------
+    str
+        The sentence in the report language, or ``""`` when nothing is withheld.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"hazard_id": ["SH01", "SH02"], "n": [60, 60]})
+    >>> t.attrs["measures_withheld"] = ["", "consequence"]
+    >>> measures_withheld_text(t, min_cell_size=5)[:60]
+    'In 1 of the 2 rows of this table, fewer than 5 people gave a'
+    """
+    why = list(data.attrs.get("measures_withheld", [])) if data is not None else []
+    if len(why) != len(data) or not any(why):
+        return ""
+    shown = int(_num(data["n"]).notna().sum()) if "n" in data else len(data)
+    measures = sorted({m for w in why for m in w.split(", ") if m}, key=["likelihood", "consequence", "severity", "trend"].index)
+    return tr("risk.measures_withheld", withheld=sum(bool(w) for w in why), total=shown, size=min_cell_size,
+              measures=", ".join(term(m, "measure") for m in measures))
+
+
 def findings_shocks(
     scores: pd.DataFrame,
     ranks: pd.DataFrame,

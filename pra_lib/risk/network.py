@@ -62,10 +62,14 @@ def stress_network(
     stress_scores = stress_scores if stress_scores is not None else pd.DataFrame(columns=_STRESS_COLUMNS)
     shock_scores = shock_scores if shock_scores is not None else pd.DataFrame(columns=_SHOCK_COLUMNS)
     for row in stress_scores.to_dict("records"):
-        worse = row.get("worsening")
+        worse, trend = row.get("worsening"), row.get("trend")
+        # A stress hidden in the published table (its n missing) or whose trend is withheld
+        # has no trend here either, and no "not worsening" that would contradict it.
+        hidden = pd.isna(_num([row.get("n")])[0])
+        trend = None if hidden or not isinstance(trend, str) else trend
         graph.add_node(row["hazard_id"], kind="stress", label=row.get("hazard", row["hazard_id"]), n=row.get("n"),
-                       severity=float(_num([row.get("severity")])[0]), trend=row.get("trend"),
-                       worsening=bool(worse) if worse in (True, False) else False)
+                       severity=float(_num([row.get("severity")])[0]), trend=trend, hidden=hidden,
+                       worsening=None if trend is None else bool(worse) if worse in (True, False) else trend == "worsening")
     for row in shock_scores.to_dict("records"):
         score = float(_num([row.get("score")])[0])
         graph.add_node(row["hazard_id"], kind="shock", label=row.get("hazard", row["hazard_id"]), n=row.get("n"), score=score,
@@ -112,6 +116,9 @@ def stress_centrality(graph, *, alpha: float = DEFAULT_ALPHA) -> pd.DataFrame:
         ``out_strength`` (sum of strengths), ``risk_reach``, ``compound_added``,
         ``amplifies`` (the shocks, strongest link first, each with its strength in English:
         ``"Flooding (strong)"``) and ``rank`` (by ``risk_reach``, average ranks for ties).
+        A stress the published stress table hides (its ``n`` missing) has no ``trend``,
+        ``worsening`` or ``rank``, and the others are ranked among themselves; a withheld
+        trend leaves ``worsening`` empty too.
 
     Examples
     --------
@@ -137,7 +144,7 @@ def stress_centrality(graph, *, alpha: float = DEFAULT_ALPHA) -> pd.DataFrame:
                 "n": d.get("n", 0),
                 "severity": d.get("severity", np.nan),
                 "trend": d.get("trend"),
-                "worsening": bool(d.get("worsening", False)),
+                "worsening": None if d.get("worsening", False) is None else bool(d.get("worsening", False)),
                 "n_shocks": graph.out_degree(v),
                 "out_strength": float(strength[v]),
                 "risk_reach": float(reach[v]),
@@ -146,5 +153,10 @@ def stress_centrality(graph, *, alpha: float = DEFAULT_ALPHA) -> pd.DataFrame:
             }
         )
     out = pd.DataFrame(rows, columns=columns[:-1])
-    out["rank"] = descending_ranks(out["risk_reach"].to_numpy(dtype=float), "average")
+    # The stresses the published table hides are not ranked: the others are ranked among themselves.
+    shown = ~np.array([bool(graph.nodes[v].get("hidden", False)) for v in out["hazard_id"]], dtype=bool)
+    rank = np.full(len(out), np.nan)
+    if shown.any():
+        rank[shown] = descending_ranks(out.loc[shown, "risk_reach"].to_numpy(dtype=float), "average")
+    out["rank"] = rank
     return out.sort_values(["rank", "compound_added", "hazard_id"], ascending=[True, False, True], kind="stable").reset_index(drop=True)

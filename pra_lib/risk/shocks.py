@@ -165,6 +165,7 @@ def rater_agreement(
     hazard_type: str = "shock",
     activity_id: str | None = None,
     hazards: pd.DataFrame | None = None,
+    hidden=None,
 ) -> pd.DataFrame:
     """How far the raters agree, as Krippendorff's ordinal alpha over the hazards.
 
@@ -180,6 +181,11 @@ def rater_agreement(
         trend (trend is ordinal: improving < stable < worsening).
     activity_id, hazards
         As in :func:`shock_scores`.
+    hidden : list of str, optional
+        The hazards the report hides (:func:`hidden_hazards`). ``n_ratings`` of a measure
+        is the sum of the hazards' raters of it, so less the published hazards' it would
+        give the hidden ones' back: it is withheld (missing) for each measure that a hidden
+        hazard was rated on.
 
     Returns
     -------
@@ -191,7 +197,11 @@ def rater_agreement(
 
     Examples
     --------
-    >>> rater_agreement(assessment, activity_id="assets_shocks_workshop")  # doctest: +SKIP
+    >>> ratings = pd.DataFrame({"respondent_id": ["a", "a", "b", "b", "c", "c"], "hazard_id": ["H1", "H2"] * 3,
+    ...                         "likelihood": [5, 2, 4, 2, 5, 1], "consequence": [4, 3, 5, 2, 4, 1]})
+    >>> agreement = rater_agreement(ratings, hidden=["H2"])
+    >>> agreement[["measure", "n", "n_hazards", "n_ratings"]].values.tolist()
+    [['likelihood', 3, 2, nan], ['consequence', 3, 2, nan]]
     """
     from ..stats import krippendorff_alpha
 
@@ -200,6 +210,7 @@ def rater_agreement(
     frame, ids, _ = _prepare(data, hazard_type=hazard_type, activity_id=activity_id, hazards=hazards)
     measures = ["likelihood", "consequence"] if hazard_type == "shock" else ["severity", "trend"]
     raters = sorted(frame["_rater"].unique().tolist()) if len(frame) else []
+    away = np.isin(np.asarray(ids, dtype=object), [str(h) for h in (hidden if hidden is not None else [])])
     rows = []
     for measure in measures:
         grid = _matrix(frame, measure, raters, ids)
@@ -218,7 +229,8 @@ def rater_agreement(
                 "reading": _reading(alpha),
                 "n": n_raters,
                 "n_hazards": int(observed.any(axis=0).sum()),
-                "n_ratings": int(observed.sum()),
+                # Less the published hazards' raters, the sum would give the hidden ones' back.
+                "n_ratings": float("nan") if observed[:, away].any() else int(observed.sum()),
             }
         )
     return pd.DataFrame(rows)
@@ -317,6 +329,7 @@ def rank_intervals(
     ci: float = 0.95,
     ties: str = "average",
     score_method: str = "product_of_medians",
+    hidden=None,
 ) -> pd.DataFrame:
     """How sure the ranking of hazards is: bootstrap rank intervals over the raters.
 
@@ -342,6 +355,13 @@ def rank_intervals(
         rank 1.5 each; ``"min"`` gives both rank 1.
     score_method : {"product_of_medians", "median_of_products"}
         As in :func:`shock_scores` (shocks only).
+    hidden : list of str, optional
+        Hazards the report does not score (:func:`hidden_hazards`: hidden, or their score
+        withheld by :func:`withhold_hazard_scores`). They are left out of the ranking, in
+        every resample as in the observed ranks, so a published rank, interval, share or
+        ``tied_with`` counts and names published hazards only; their own rows keep ``n``
+        and leave every outcome empty. The raters are resampled as without them, so the
+        published hazards' scores in each resample do not change.
 
     Returns
     -------
@@ -367,7 +387,8 @@ def rank_intervals(
         raise ValueError(f"ci must be strictly between 0 and 1, got {ci!r}")
     b = _boot(data, hazard_type=hazard_type, activity_id=activity_id, hazards=hazards, n_resamples=n_resamples, seed=seed, score_method=score_method)
     ids = b["ids"]
-    scores = b["score"]
+    away = np.isin(np.asarray(ids, dtype=object), [str(h) for h in (hidden if hidden is not None else [])])
+    scores = np.where(away[None, :], np.nan, b["score"]) if len(ids) else b["score"]
     columns = ["hazard_id", "hazard", "n", "score", "rank", "rank_median", "rank_low", "rank_high", "share_first", "share_tied", "tied_with",
                "n_resamples"]
     if not ids:
@@ -393,7 +414,9 @@ def rank_intervals(
     valid = ~np.isnan(scores)
     same = (scores[:, :, None] == scores[:, None, :]) & valid[:, :, None] & valid[:, None, :]
     share_tied = ((same.sum(axis=2) - 1) > 0).mean(axis=0)
-    observed = np.asarray(b["observed"], dtype=float)
+    observed = np.where(away, np.nan, np.asarray(b["observed"], dtype=float))
+    share_first = np.where(away, np.nan, share_first)
+    share_tied = np.where(away, np.nan, share_tied)
     names = [b["names"].get(h, h) for h in ids]
     tied_with = [", ".join(n for j, n in enumerate(names) if j != i and observed[j] == observed[i]) if not np.isnan(observed[i]) else ""
                  for i in range(len(ids))]
@@ -402,8 +425,8 @@ def rank_intervals(
             "hazard_id": ids,
             "hazard": [b["names"].get(h, h) for h in ids],
             "n": np.asarray(b["n"], dtype=int),
-            "score": b["observed"],
-            "rank": descending_ranks(b["observed"], ties),
+            "score": observed,
+            "rank": descending_ranks(observed, ties),
             "rank_median": median,
             "rank_low": low,
             "rank_high": high,
@@ -616,3 +639,255 @@ def withhold_shock_scores(scores: pd.DataFrame, withheld: pd.DataFrame, *, ties:
     out = out.iloc[order["position"].to_numpy()].reset_index(drop=True)
     out.attrs["answers_withheld"] = why[order["position"].to_numpy()].tolist()
     return out
+
+
+# --------------------------------------------------------------------------- measures of few raters
+
+#: Each measure of a hazard rating: its count of raters, and the columns computed from it alone.
+_HAZARD_MEASURES = {
+    "likelihood": ("n_likelihood", _MEASURE_COLUMNS["likelihood"]),
+    "consequence": ("n_consequence", _MEASURE_COLUMNS["consequence"]),
+    "severity": ("n_severity", ["severity", "severity_q1", "severity_q3", "severity_iqr"]),
+    "trend": ("n_trend", ["trend", "trend_share", "share_worsening", "worsening"]),
+}
+#: Columns computed from a measure together with others (a shock's score from both of its
+#: measures, a stress's rank from its severity): withheld with any of them.
+_DERIVED_COLUMNS = {"likelihood": _SCORE_COLUMNS, "consequence": _SCORE_COLUMNS, "severity": ["rank"], "trend": []}
+
+
+def _hazard_keys(frame: pd.DataFrame, keys: list[str]) -> list[tuple]:
+    return list(zip(*(frame[k].astype(object).where(frame[k].notna(), None).map(lambda v: None if v is None else str(v)) for k in keys)))
+
+
+def withhold_hazard_scores(
+    data: pd.DataFrame,
+    *,
+    min_cell_size: int,
+    hidden: pd.DataFrame | None = None,
+    by: str | None = None,
+    ties: str = "average",
+    reorder: bool = True,
+) -> pd.DataFrame:
+    """Withhold what a hazard's few raters of one measure, or a hidden row, would give back.
+
+    A shock's or stress's row may have many raters (``n``) and still few for one measure:
+    60 people rated a shock but 2 gave its consequence, whose median and quartiles (2.5,
+    2.25, 2.75) then give both ratings back (2 and 3). Where fewer than ``min_cell_size``
+    raters gave a measure, its median, quartiles, IQR and shares are withheld, with what is
+    computed from it: a shock's scores, band and rank; a stress's rank (from its severity)
+    or its trend, trend share, share worsening and ``worsening``. The counts stay
+    published. The rows the report hides (``hidden``) lose the same columns here, so no
+    outcome of theirs reaches a table built from this one.
+
+    The published scores are then ranked among themselves (1 .. m, within each group with
+    ``by``): a rank counting a hidden or withheld hazard above it would say where that one
+    stands. Each table (or group) lists its scored rows by rank, then the others by hazard
+    id, whatever their scores.
+
+    Parameters
+    ----------
+    data : DataFrame
+        :func:`shock_scores` or :func:`pra_lib.risk.stress_scores` (also by a group, and
+        after :func:`withhold_shock_scores`).
+    min_cell_size : int
+        The run's threshold.
+    hidden : DataFrame, optional
+        The same table as the report would publish it (``Report.protect``): its rows with
+        ``suppressed`` true are hidden.
+    by : str, optional
+        The group column of a table by group.
+    ties : {"average", "min"}
+        Rank of tied scores.
+    reorder : bool
+        List the scored rows first, by rank, and the others after them by hazard id.
+        ``False`` keeps the rows in their order (for a table whose hidden rows
+        ``Report.table(hidden_last=...)`` moves, as :func:`publish_hazard_scores` does).
+
+    Returns
+    -------
+    DataFrame
+        A copy with the withheld values missing (numeric columns stay numeric) and
+        ``attrs["measures_withheld"]``: per row, the measures withheld for having fewer
+        than ``min_cell_size`` raters (``"consequence"``, or empty), for
+        :func:`pra_lib.risk.findings.measures_withheld_text`. Other per-row ``attrs`` follow
+        the rows. The input is not modified.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"hazard_id": ["SH01", "SH02", "SH03"], "hazard": ["Flood", "Fire", "Storm"], "n": [60, 60, 60],
+    ...                   "n_likelihood": [60, 60, 60], "n_consequence": [60, 2, 60], "likelihood": [5.0, 4.0, 3.0],
+    ...                   "consequence": [5.0, 2.5, 3.0], "score": [25.0, 10.0, 9.0], "band": ["extreme", "medium", "medium"],
+    ...                   "rank": [1.0, 2.0, 3.0]})
+    >>> protected = s.assign(suppressed=[True, False, False])
+    >>> out = withhold_hazard_scores(s, min_cell_size=5, hidden=protected)
+    >>> out[["hazard_id", "consequence", "score", "rank"]].values.tolist()
+    [['SH03', 3.0, 9.0, 1.0], ['SH01', nan, nan, nan], ['SH02', nan, nan, nan]]
+    >>> out.attrs["measures_withheld"]
+    ['', '', 'consequence']
+    """
+    if isinstance(min_cell_size, bool) or not isinstance(min_cell_size, (int, np.integer)) or min_cell_size < 1:
+        raise ValueError(f"min_cell_size must be a whole number of at least 1, not {min_cell_size!r}")
+    out = data.reset_index(drop=True).copy()
+    keys = ["hazard_id"] + ([by] if by else [])
+    missing = [k for k in keys if k not in out]
+    if missing:
+        raise KeyError(f"withhold_hazard_scores: {missing} not in the table (columns: {', '.join(map(str, out.columns))})")
+    hid = np.zeros(len(out), dtype=bool)
+    if hidden is not None and len(hidden):
+        if "suppressed" not in hidden:
+            raise KeyError("withhold_hazard_scores: hidden must be the protected table, with its 'suppressed' column")
+        flags = dict(zip(_hazard_keys(hidden, keys), hidden["suppressed"].astype("boolean").fillna(False).astype(bool)))
+        hid = np.array([flags.get(k, False) for k in _hazard_keys(out, keys)], dtype=bool)
+    few = [[] for _ in range(len(out))]
+    blank = {}
+    for measure, (count, columns) in _HAZARD_MEASURES.items():
+        if count not in out:
+            continue
+        n = pd.to_numeric(out[count], errors="coerce").fillna(0).to_numpy(dtype=float)
+        small = (n > 0) & (n < min_cell_size) & ~hid
+        for i in np.flatnonzero(small):
+            few[i].append(measure)
+        for col in columns + _DERIVED_COLUMNS[measure]:
+            if col in out:
+                blank[col] = blank.get(col, np.zeros(len(out), dtype=bool)) | small | hid
+    for col, mask in blank.items():
+        if mask.any():
+            values = out[col]
+            if pd.api.types.is_bool_dtype(values):
+                values = values.astype("boolean")
+            elif pd.api.types.is_integer_dtype(values):
+                values = values.astype("Int64")
+            out[col] = values.mask(pd.Series(mask, index=values.index))
+    score = "score" if "score" in out else "severity" if "severity" in out else None
+    if score is not None and "rank" in out:
+        values = pd.to_numeric(out[score], errors="coerce").to_numpy(dtype=float)
+        rank = np.full(len(out), np.nan)
+        codes = out.groupby(by, sort=False, dropna=False).ngroup().to_numpy() if by else np.zeros(len(out), dtype=int)
+        for code in np.unique(codes):
+            index = np.flatnonzero((codes == code) & ~np.isnan(values) & ~hid)
+            if len(index):
+                rank[index] = descending_ranks(values[index], ties)
+        out["rank"] = rank
+    if not reorder:
+        out.attrs["measures_withheld"] = [", ".join(w) for w in few]
+        return out
+    # Scored rows by rank (ties as they came, by the table's own order), then the rest by hazard id.
+    position = np.arange(len(out))
+    group_first = (pd.Series(position).groupby(out[by].to_numpy(), sort=False, dropna=False).transform("min").to_numpy() if by else np.zeros(len(out), dtype=int))
+    ranked = out["rank"].to_numpy(dtype=float) if "rank" in out else np.zeros(len(out))
+    unscored = np.isnan(ranked)
+    order = pd.DataFrame({"first": group_first, "unscored": unscored, "rank": np.where(unscored, 0.0, ranked),
+                          "hazard_id": np.where(unscored, out["hazard_id"].astype(str).to_numpy(), ""), "position": position})
+    order = order.sort_values(["first", "unscored", "rank", "hazard_id", "position"], kind="stable")["position"].to_numpy()
+    result = out.iloc[order].reset_index(drop=True)
+    attrs = {k: ([v[i] for i in order] if isinstance(v, list) and len(v) == len(out) else v) for k, v in out.attrs.items()}
+    attrs["measures_withheld"] = [", ".join(few[i]) for i in order]
+    result.attrs = attrs
+    return result
+
+
+def hidden_hazards(data: pd.DataFrame, *, count: str | None = None) -> list[str]:
+    """The hazards a published score table does not score (hidden, or their score withheld), or hides.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A table from :func:`withhold_hazard_scores` (overall, not by group), or as the
+        report published it.
+    count : str, optional
+        With a count column (``"n"``), only the rows whose count is hidden: the hazards
+        whose raters a reader does not hold, for ``hidden`` of :func:`rater_agreement`.
+        Without it, every row with no rank, for ``hidden`` of :func:`rank_intervals`.
+
+    Returns
+    -------
+    list of str
+        Their ids, sorted.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"hazard_id": ["SH01", "SH02", "SH03"], "n": [None, 60, 60], "rank": [None, None, 1.0]})
+    >>> hidden_hazards(t), hidden_hazards(t, count="n")
+    (['SH01', 'SH02'], ['SH01'])
+    """
+    column = count if count is not None else "rank"
+    values = pd.to_numeric(data[column], errors="coerce") if column in data else pd.Series(np.nan, index=data.index)
+    return sorted(data.loc[values.isna().to_numpy(), "hazard_id"].astype(str).unique().tolist())
+
+
+def publish_hazard_scores(report, data: pd.DataFrame, name: str, *, by: str | None = None, ties: str = "average", **options) -> pd.DataFrame:
+    """Publish a shock or stress score table with what its few raters and hidden rows would tell withheld.
+
+    The report's dry run (``report.protect``) says which rows it hides;
+    :func:`withhold_hazard_scores` withholds the measures fewer than the report's
+    ``min_cell_size`` gave and every outcome of the hidden rows, and ranks the rest among
+    themselves; ``report.table`` then publishes it. The reports that publish one table (04,
+    05 and 08) call this, so they publish it alike.
+
+    Parameters
+    ----------
+    report : Report
+        The report publishing the table.
+    data : DataFrame
+        :func:`shock_scores` or :func:`pra_lib.risk.stress_scores` (by a group with ``by``).
+    name : str
+        The table's name.
+    by, ties
+        As in :func:`withhold_hazard_scores`.
+    **options
+        The options of ``report.table`` (``dims``, ``measure``, ``other_counts``...).
+
+    Returns
+    -------
+    DataFrame
+        The published table, with ``attrs["measures_withheld"]`` as
+        :func:`withhold_hazard_scores` gives it.
+
+    Examples
+    --------
+    >>> published = publish_hazard_scores(report, scores, "shock_scores", dims=["hazard_id"], measure="hazard_raters")  # doctest: +SKIP
+    """
+    # The measures of few raters first: their rows' places then tell nothing of their scores,
+    # and the dry run and the table see one order, so they hide the same rows.
+    ordered = withhold_hazard_scores(data, min_cell_size=report.min_cell_size, by=by, ties=ties)
+    protected = report.protect(ordered, name, **options)
+    withheld = withhold_hazard_scores(ordered, min_cell_size=report.min_cell_size, hidden=protected, by=by, ties=ties, reorder=False)
+    published = report.table(withheld, name, hidden_last=[by] if by else [], hidden_keys=["hazard_id"], **options)
+    keys = ["hazard_id"] + ([by] if by else [])
+    why = dict(zip(_hazard_keys(withheld, keys), withheld.attrs["measures_withheld"]))
+    published.attrs["measures_withheld"] = [why.get(k, "") for k in _hazard_keys(published, keys)]
+    return published
+
+
+def publish_hazard_ranks(report, data: pd.DataFrame, name: str, *, scores: pd.DataFrame, **options) -> pd.DataFrame:
+    """Publish :func:`rank_intervals` with the rows the published ``scores`` hide hidden, listed last.
+
+    The ranks table counts the same raters as the scores table: it hides the same hazards
+    (``hidden_with``), whatever its own row order would make its complementary choice, and
+    lists them after the ranked ones by hazard id.
+
+    Parameters
+    ----------
+    report : Report
+        The report publishing the table.
+    data : DataFrame
+        :func:`rank_intervals`, with ``hidden=hidden_hazards(scores)``.
+    name : str
+        The table's name.
+    scores : DataFrame
+        The published score table (:func:`publish_hazard_scores`).
+    **options
+        The options of ``report.table``.
+
+    Returns
+    -------
+    DataFrame
+        The published table.
+
+    Examples
+    --------
+    >>> ranks = publish_hazard_ranks(report, rank_intervals(assessment, hidden=hidden_hazards(scores)), "shock_ranks", scores=scores)  # doctest: +SKIP
+    """
+    gone = set(hidden_hazards(scores, count="n"))
+    hidden_with = data["hazard_id"].astype(str).isin(gone).to_numpy()
+    return report.table(data, name, hidden_with=hidden_with, hidden_last=[], hidden_keys=["hazard_id"], **options)
