@@ -211,20 +211,6 @@ def test_the_groups_the_table_hides_are_checked_with_no_group_withheld():
     assert _exposed(_run(out.reset_index(), cells, lines)).empty
 
 
-def test_everyones_weaknesses_that_would_narrow_a_cell_are_refused_not_published():
-    """Everyone's n_weakness is never withheld (06 and 08 divide by it): where it would pin the
-    hidden groups' weakness cells, less the published groups or less the published lines, the
-    withholding raises an error naming the case."""
-    cells = _cells([("G10", "weakness", "government", 7, 7, ""), ("G10", "weakness", "academia", 6, 6, ""),
-                    ("G01", "weakness", "private", 1, 1, P), ("G02", "weakness", "community", 1, 1, P)])
-    summary = _hide_rows(_summary({"government": (7, 7, 0), "academia": (6, 6, 0), "private": (1, 1, 0), "community": (1, 1, 0)}), ["private", "community"])
-    with pytest.raises(ValueError, match="less the published groups' narrow the hidden weakness cells of community, private"):
-        withhold_group_statements(summary, cells=cells, min_cell_size=K)
-    lines = _lines(cells, {("G01", "weakness"), ("G02", "weakness")})
-    with pytest.raises(ValueError, match=r"less the published goal lines' narrow the hidden lines' hidden cells \(G01, G02\)"):
-        withhold_group_statements(summary, cells=cells, lines=lines, min_cell_size=K)
-
-
 def test_bad_input_is_refused_with_the_missing_column_named():
     summary, cells, _ = _academia_case()
     with pytest.raises(ValueError, match="true_statements"):

@@ -160,6 +160,9 @@ def _id_frame(matrix: pd.DataFrame) -> pd.DataFrame:
 #: where they would give back a goal line the interview report hides.
 INTERVIEW_COUNT_COLUMNS = ("n_weakness_statements", "interview_salience")
 INTERVIEW_WITHHELD = "interview_withheld"
+#: The share of everyone's weakness statements: withheld in every row where the interview
+#: report withholds that total (beside a count, count / share would give it back).
+SALIENCE = "interview_salience"
 #: The flag of a ranking row whose score (and normalised interview evidence) is withheld:
 #: its own interview count is, or the normalisation would give another row's back.
 SCORE_WITHHELD = "score_withheld"

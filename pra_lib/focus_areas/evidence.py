@@ -31,6 +31,7 @@ from ._common import (
     INTERVIEW_COUNT_COLUMNS,
     INTERVIEW_WITHHELD,
     ANSWERS_WITHHELD,
+    SALIENCE,
     MATRIX_MAX,
     RISK_SUMMARIES,
     STRESS_LIKELIHOODS,
@@ -814,12 +815,18 @@ def rows_of_hidden_interview_evidence(
     return np.array([bool(ids(g) & goals_of or ids(h) & hazards_of) for g, h in zip(table["goals"], table["hazards"])], dtype=bool)
 
 
-def withhold_interview_evidence(table: pd.DataFrame, *, rows) -> pd.DataFrame:
+def withhold_interview_evidence(table: pd.DataFrame, *, rows, total_withheld: bool = False) -> pd.DataFrame:
     """The evidence table as it may be published: interview counts of the ``rows`` withheld.
 
     ``n_weakness_statements`` and ``interview_salience`` are emptied in the rows (the
     rest of a row stays published), which are flagged ``interview_withheld`` (read as
-    "suppressed" in the HTML). The evidence matrix and the goal view follow one
+    "suppressed" in the HTML). Where the interview report withholds everyone's weakness
+    statements (``total_withheld``, from
+    :func:`pra_lib.interviews.statements.weakness_total_withheld`), a share beside its count
+    would give that total back (count / share), so ``interview_salience`` is emptied in
+    every row and the counts stay; nothing else changes, as the normalised salience, the
+    scores and the ranks are the same whatever the total (min-max, z-scores and ranks of
+    ``count / total`` are those of the counts). The evidence matrix and the goal view follow one
     convention: ``suppressed`` / ``suppression`` are left to the count of people the
     report publishes the table with (:func:`goal_evidence`: its raters; the matrix has
     none), as in every table of a run. The
@@ -832,6 +839,9 @@ def withhold_interview_evidence(table: pd.DataFrame, *, rows) -> pd.DataFrame:
         :func:`evidence_matrix` or :func:`goal_evidence`.
     rows : array of bool
         :func:`rows_of_hidden_interview_evidence`.
+    total_withheld : bool
+        Everyone's weakness statements are withheld by the interview report: withhold every
+        row's ``interview_salience``.
 
     Returns
     -------
@@ -844,10 +854,15 @@ def withhold_interview_evidence(table: pd.DataFrame, *, rows) -> pd.DataFrame:
     >>> out = withhold_interview_evidence(t, rows=[False, True])
     >>> out["n_weakness_statements"].tolist(), out["interview_withheld"].tolist()
     ([9, <NA>], [False, True])
+    >>> out = withhold_interview_evidence(t, rows=[False, True], total_withheld=True)
+    >>> out["n_weakness_statements"].tolist(), out["interview_salience"].isna().tolist()
+    ([9, <NA>], [True, True])
     """
     rows = pd.Series(list(rows), dtype=bool).to_numpy()
     if len(rows) != len(table):
         raise ValueError(f"rows has {len(rows)} values for an evidence table of {len(table)} rows")
     out = _mark_withheld(table, rows, INTERVIEW_COUNT_COLUMNS, flag=INTERVIEW_WITHHELD)
+    if total_withheld and SALIENCE in out:
+        out[SALIENCE] = pd.Series(np.nan, index=out.index, dtype="float64")
     out.attrs = dict(table.attrs)
     return out

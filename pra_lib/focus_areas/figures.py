@@ -26,6 +26,7 @@ from ._common import (
     INTERVIEW_COUNT_COLUMNS,
     INTERVIEW_WITHHELD,
     PERCEPTION_COLUMNS,
+    SALIENCE,
     _evidence_columns,
     _key,
     _labels,
@@ -96,7 +97,9 @@ def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = Non
     blue-grey; a value that does not exist (a focus area covering no hazard, a goal no one
     rated) is a light cell with diagonal hatching that reads "n/a". A legend names both
     marks. The colours are normalised over the published values, so they give nothing
-    withheld back.
+    withheld back. Where every share of weakness statements is withheld with their total
+    (the interview report withholds it), the interview column shows each row's count, and
+    is coloured by it (the same colours: min-max of count / total is that of the count).
 
     Examples
     --------
@@ -118,10 +121,15 @@ def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = Non
         score_of = dict(zip(ranking[key], _num(ranking["score"])))
     else:
         rank_of, score_of = {}, {}
+    counts = _num(m["n_weakness_statements"]) if "n_weakness_statements" in m else pd.Series(np.nan, index=m.index)
+    # The shares withheld in every row while counts are published (the interview report withholds
+    # everyone's weakness statements, withhold_interview_evidence): min-max of count / total is
+    # min-max of the count, so the column is coloured and labelled by the counts.
+    shares_withheld = SALIENCE in cols and bool(_num(m[SALIENCE]).isna().all()) and bool((counts > 0).any())
     with warnings.catch_warnings():
         # colours only: a constant column is already reported by rank_focus_areas on the same matrix
         warnings.filterwarnings("ignore", message="normalise: .* is the same for every row")
-        norm = normalise(m, method="minmax", columns=cols)
+        norm = normalise(m.assign(**{SALIENCE: counts.astype(float)}) if shares_withheld else m, method="minmax", columns=cols)
     grid = pd.DataFrame(_values(norm, cols), columns=[_evidence(c, "label") for c in cols])
     labels = []
     for i, lab in enumerate(_labels(m)):
@@ -136,7 +144,9 @@ def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = Non
     alike = m[ANSWERS_WITHHELD].astype(str).eq("True").to_numpy() if ANSWERS_WITHHELD in m else np.zeros(len(m), dtype=bool)
     withheld = np.array([[bool(interview[i] and c in INTERVIEW_COUNT_COLUMNS or alike[i] and c in PERCEPTION_COLUMNS and np.isnan(grid.iloc[i, j]))
                           for j, c in enumerate(cols)] for i in range(len(m))], dtype=bool).reshape(len(m), len(cols))
-    annot = np.array([[tr("common.suppressed") if withheld[i, j] else _raw_text(c, float(_num([m[c].iloc[i]]).iloc[0]), m.iloc[i])
+    annot = np.array([[tr("common.suppressed") if withheld[i, j]
+                       else tr("synthesis.fig.heat.statements", n=int(counts.iloc[i])) if shares_withheld and c == SALIENCE and pd.notna(counts.iloc[i])
+                       else _raw_text(c, float(_num([m[c].iloc[i]]).iloc[0]), m.iloc[i])
                        for j, c in enumerate(cols)] for i in range(len(m))])
     fig, ax = plt.subplots(figsize=(2.3 * len(cols) + 4.2, 0.78 * len(m) + 2.4))
     sns.heatmap(grid, annot=annot, fmt="", cmap="YlOrRd", vmin=0, vmax=100, linewidths=0.8, linecolor="white",
@@ -165,6 +175,8 @@ def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = Non
         note += "  " + tr("synthesis.fig.heat.note_selected")
     if rank_of:
         note += "  " + tr("synthesis.fig.heat.note_order")
+    if shares_withheld:
+        note += "  " + tr("synthesis.fig.heat.note_shares_withheld")
     fig.text(0.01, 0.005, _wrap(note, 150), fontsize=8.5, color="#455a64", va="bottom")
     if handles:
         # the two kinds of blank cell, named on a line of their own between the title and the grid

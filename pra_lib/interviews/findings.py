@@ -57,7 +57,11 @@ def findings_interviews(top: pd.DataFrame, *, strengths: pd.DataFrame | None = N
         total = summary[summary["stakeholder_group"] == ALL]
         if len(total):
             r = total.iloc[0]
-            if pd.isna(r["n_strength"]) or pd.isna(r["n_statements"]):  # withheld: they would narrow a hidden goal cell
+            if pd.isna(r["n_weakness"]) and pd.isna(r["n_strength"]):  # withheld: they would narrow a hidden goal cell
+                lines.append(tr("perception.find.interviews_statements_withheld", n=r["n"]))
+            elif pd.isna(r["n_weakness"]):
+                lines.append(tr("perception.find.interviews_weaknesses_withheld", n=r["n"], strengths=r["n_strength"]))
+            elif pd.isna(r["n_strength"]) or pd.isna(r["n_statements"]):
                 lines.append(tr("perception.find.interviews_strengths_withheld", n=r["n"], weaknesses=r["n_weakness"]))
             else:
                 lines.append(tr("perception.find.interviews", n=r["n"], statements=r["n_statements"], weaknesses=r["n_weakness"], strengths=r["n_strength"]))

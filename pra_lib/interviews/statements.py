@@ -12,6 +12,8 @@ translate them.
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pandas as pd
 
@@ -383,11 +385,6 @@ def _narrowed(hidden: pd.DataFrame, sizes: dict, *, min_cell_size: int) -> set:
     return out
 
 
-def _weakness_leak(case: str) -> str:
-    return (f"the interviewees table cannot be published safely: {case}. Everyone's n_weakness is not withheld "
-            "(the focus-area reports divide by it); publish with a larger --min-cell-size or --small-categories merge")
-
-
 def _cell_frame(cells: pd.DataFrame) -> pd.DataFrame:
     hidden = cells["suppressed"].astype(bool).to_numpy()
     return pd.DataFrame({"goal_id": cells["goal_id"].astype(str).to_numpy(), "valence": cells["valence"].astype(str).to_numpy(),
@@ -412,19 +409,23 @@ def withhold_group_statements(summary: pd.DataFrame, *, cells: pd.DataFrame, lin
     with the fewest statements that makes them safe (a group with no hidden cell would add
     nothing: its totals are the sums of its published cells). This holds with no group
     withheld too: everyone's row less the published groups gives the hidden groups' sum. When
-    no group with hidden cells is left to add, everyone's ``n_strength`` and ``n_statements``
-    are withheld instead (a group withheld alone then has only its weaknesses given back,
-    which narrow none of its cells).
+    no group with hidden cells is left to add, everyone's statements of the valences that
+    still narrow a cell (its ``n_strength`` when none does, for a group withheld alone) and
+    ``n_statements`` are withheld instead (a group withheld alone then has only its other
+    valence given back, which narrows none of its cells).
 
     Everyone's statements per valence less the published goal lines' (``lines``,
     ``statements_by_goal``) are what the hidden lines' hidden cells hold (a generated run's
     2 strength statements, both in G06 as a strength, hidden with its two groups: 1 each).
     Where that narrows a cell, everyone's ``n_strength`` and ``n_statements`` are withheld,
     with a group whose strength statements would otherwise give them back. Everyone's
-    ``n_weakness`` always stays: the focus-area reports divide by it (interview salience),
-    so a reader has it anyway; where it would narrow a hidden cell (less the published lines,
-    or less the published groups with no group left to withhold), a ``ValueError`` names the
-    case rather than publish it.
+    ``n_weakness`` is kept where it narrows nothing, as the focus-area reports divide by it
+    (interview salience); where it would narrow a hidden cell (less the published lines, or
+    less the published groups with no group left to withhold) it is withheld too, with
+    ``n_statements`` (they add up) and with a group whose weakness statements would give it
+    back, and the focus-area reports then withhold their shares of it
+    (:func:`weakness_total_withheld` gives them the same decision). No valid assessment
+    stops the report.
 
     Parameters
     ----------
@@ -451,7 +452,7 @@ def withhold_group_statements(summary: pd.DataFrame, *, cells: pd.DataFrame, lin
     Raises
     ------
     ValueError
-        A missing column, or everyone's weakness statements narrowing a hidden cell.
+        A missing column.
 
     Examples
     --------
@@ -490,9 +491,6 @@ def withhold_group_statements(summary: pd.DataFrame, *, cells: pd.DataFrame, lin
         for valence in VALENCES:
             mine = hidden[in_gone & hidden["valence"].eq(valence).to_numpy()]
             if len(mine) and _narrowed(mine, sizes, min_cell_size=k):
-                if valence == "weakness":  # everyone's n_weakness stays (above): it cannot be withheld
-                    raise ValueError(_weakness_leak("everyone's weakness statements less the published goal lines' narrow the hidden lines' hidden cells "
-                                                    f"({', '.join(sorted(set(mine['goal_id'])))})"))
                 everyone_withheld.add(valence)
     tied = [v for v in VALENCES if everyone_known and v not in everyone_withheld]
 
@@ -513,17 +511,16 @@ def withhold_group_statements(summary: pd.DataFrame, *, cells: pd.DataFrame, lin
         more = candidates(withheld)
         if not more:
             # Every group with a hidden cell is withheld or hidden, and together they still give
-            # their cells back: everyone's strength statements go too; its weaknesses cannot.
+            # their cells back: everyone's statements of each valence that narrows go too (its
+            # strengths when none does, for one group alone; its weaknesses only where they narrow:
+            # the focus-area reports divide by them).
             pool = sorted({*withheld, *table_hidden})
-            everyone_withheld.add("strength")
-            tied = [v for v in tied if v != "strength"]
-            if narrowed(pool, tied):
-                raise ValueError(_weakness_leak(f"everyone's weakness statements less the published groups' narrow the hidden weakness cells of {', '.join(pool)}, "
-                                                "and no other group has a hidden cell to withhold with them"))
-            break  # one group alone: its weaknesses come back from everyone's, but narrow none of its cells
+            everyone_withheld.update([v for v in tied if narrowed(pool, [v])] or ["strength"])
+            tied = [v for v in tied if v not in everyone_withheld]
+            break  # one group alone: its other valence comes back from everyone's, but narrows none of its cells
         helps = [g for g in more if not exposed(withheld | {g})]
         withheld.add(helps[0] if helps else more[0])
-    for valence in everyone_withheld:
+    for valence in (v for v in VALENCES if v in everyone_withheld):  # in one order: the companion chosen is the same in every process
         # everyone's total would come back as the sum of the groups' unless one with hidden cells of it is withheld
         if not set(hidden.loc[hidden["valence"].eq(valence), "stakeholder_group"]) & (withheld | set(table_hidden)):
             more = candidates(withheld, valence)
@@ -548,6 +545,26 @@ def withhold_group_statements(summary: pd.DataFrame, *, cells: pd.DataFrame, lin
 _INTERVIEWEES_OPTIONS = dict(dims=["stakeholder_group"], measure="interviewees", other_counts={"n_statements": None, "n_weakness": None, "n_strength": None})
 
 
+def _statements_decided(report, assessment, protected: pd.DataFrame, *, activity_id: str) -> pd.DataFrame:
+    """The interviewees table ``protected`` with its statement counts withheld as the interview report withholds them.
+
+    The one decision of :func:`publish_interviewees` and :func:`weakness_total_withheld`: the
+    goal cells by group and the goal lines as ``report`` publishes them (its linked
+    suppression chosen first, by :func:`publish_goal_lines`), then
+    :func:`withhold_group_statements`; indexed by ``stakeholder_group``.
+    """
+    from ..publishing.disclosure import interviewees
+
+    interviewed = interviewees(activity_id)
+    by_group = interview_codes(assessment, level="goal", by="stakeholder_group", activity_id=activity_id)
+    cells = report.protect(by_group, "statements_by_goal_and_group", activity_id=interviewed, dims=[*GOAL_LINE_DIMS, "stakeholder_group"], measure="interviewees_by_goal")
+    truth = by_group.set_index([*GOAL_LINE_DIMS, "stakeholder_group"])["n_statements"]
+    cells = cells.assign(true_statements=cells.set_index([*GOAL_LINE_DIMS, "stakeholder_group"]).index.map(truth).to_numpy())
+    by_goal = interview_codes(assessment, level="goal", activity_id=activity_id)
+    lines = report.protect(by_goal, "statements_by_goal", activity_id=interviewed, dims=GOAL_LINE_DIMS, measure="interviewees_by_goal")
+    return withhold_group_statements(protected, cells=cells, lines=lines, min_cell_size=report.min_cell_size).set_index("stakeholder_group")
+
+
 def publish_interviewees(report, assessment, *, activity_id: str | None = None, dry_run: bool = False) -> pd.DataFrame:
     """Publish the ``interviewees`` table as the interview report does (or return it, for a dry run).
 
@@ -557,7 +574,9 @@ def publish_interviewees(report, assessment, *, activity_id: str | None = None, 
     group is hidden with what protects it). A row's statement counts that would narrow a
     hidden cell of ``statements_by_goal_and_group`` (its suppression as the report publishes
     it: call :func:`publish_goal_lines` first, or a ``ValueError`` says so) are withheld and
-    the row flagged ``statements_withheld`` (:func:`withhold_group_statements`).
+    the row flagged ``statements_withheld`` (:func:`withhold_group_statements`), everyone's
+    row too where its totals would narrow one (its weaknesses then also in the focus-area
+    reports' shares: :func:`weakness_total_withheld`).
 
     Parameters
     ----------
@@ -585,8 +604,7 @@ def publish_interviewees(report, assessment, *, activity_id: str | None = None, 
     ------
     ValueError
         Not a dry run, and the goal lines' linked suppression not chosen yet (no
-        :func:`publish_goal_lines` on ``report``), or everyone's weakness statements would
-        narrow a hidden cell (:func:`withhold_group_statements`).
+        :func:`publish_goal_lines` on ``report``).
 
     Examples
     --------
@@ -608,14 +626,7 @@ def publish_interviewees(report, assessment, *, activity_id: str | None = None, 
         # without the linked decision, the cells below would be suppressed on their own, not as published
         raise ValueError("publish_interviewees needs the goal lines' linked suppression: call publish_goal_lines(report, assessment, "
                          f"activity_id={activity_id!r}) first, or pass dry_run=True to read only the interviewees' suppression")
-    # The goal cells by group as the report publishes them (its linked suppression chosen first).
-    by_group = interview_codes(assessment, level="goal", by="stakeholder_group", activity_id=activity_id)
-    cells = report.protect(by_group, "statements_by_goal_and_group", activity_id=interviewed, dims=[*GOAL_LINE_DIMS, "stakeholder_group"], measure="interviewees_by_goal")
-    truth = by_group.set_index([*GOAL_LINE_DIMS, "stakeholder_group"])["n_statements"]
-    cells = cells.assign(true_statements=cells.set_index([*GOAL_LINE_DIMS, "stakeholder_group"]).index.map(truth).to_numpy())
-    by_goal = interview_codes(assessment, level="goal", activity_id=activity_id)
-    lines = report.protect(by_goal, "statements_by_goal", activity_id=interviewed, dims=GOAL_LINE_DIMS, measure="interviewees_by_goal")
-    decided = withhold_group_statements(protected, cells=cells, lines=lines, min_cell_size=report.min_cell_size).set_index("stakeholder_group")
+    decided = _statements_decided(report, assessment, protected, activity_id=activity_id)
     # The decision applied to the table before protection, which Report.table then applies again alike.
     out = summary.copy()
     for column in STATEMENT_COLUMNS:
@@ -701,7 +712,16 @@ def hidden_goal_lines(assessment, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
     >>> hidden_goal_lines(load_assessment("data/sample"), min_cell_size=5)[["goal_id", "valence"]].values.tolist()  # doctest: +SKIP
     [['G06', 'strength'], ['G09', 'strength'], ['G12', 'weakness']]
     """
-    import contextlib
+    with _scratch_report(assessment, min_cell_size=min_cell_size, small_categories=small_categories, activity_id=activity_id) as report:
+        lines = publish_goal_lines(report, report.assessment, activity_id=activity_id)
+    flags = lines["suppressed"].astype(bool)
+    out = lines.loc[flags, [*GOAL_LINE_DIMS, "suppression"]].astype({"goal_id": str, "valence": str})
+    return out.sort_values(GOAL_LINE_DIMS, kind="stable").reset_index(drop=True)
+
+
+@contextlib.contextmanager
+def _scratch_report(assessment, *, min_cell_size: int, small_categories: str | None, activity_id: str):
+    """A report of the interview report's options in a scratch folder removed afterwards, displaying nothing."""
     import tempfile
 
     from ..publishing import report as report_module
@@ -712,13 +732,54 @@ def hidden_goal_lines(assessment, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE,
         from IPython.utils.capture import capture_output
     except ImportError:  # pragma: no cover - IPython comes with the notebooks' dependencies
         capture_output = contextlib.nullcontext
-    with tempfile.TemporaryDirectory(prefix="pra-goal-lines-") as scratch, capture_output():
+    with tempfile.TemporaryDirectory(prefix="pra-interviews-") as scratch, capture_output():
         report = report_module.Report(scratch, assessment=assessment, **options)
         try:
-            lines = publish_goal_lines(report, report.assessment, activity_id=activity_id)
+            yield report
         finally:
             # no workbook is due in a folder that is about to go
             report_module._PENDING_WORKBOOKS.pop(report.workbook_path, None)
-    flags = lines["suppressed"].astype(bool)
-    out = lines.loc[flags, [*GOAL_LINE_DIMS, "suppression"]].astype({"goal_id": str, "valence": str})
-    return out.sort_values(GOAL_LINE_DIMS, kind="stable").reset_index(drop=True)
+
+
+def weakness_total_withheld(assessment, *, min_cell_size: int = DEFAULT_MIN_CELL_SIZE, small_categories: str | None = None, activity_id: str = "questionnaire") -> bool:
+    """Whether the interview report withholds everyone's weakness statements, worked out without it.
+
+    The focus-area reports (06, 08) divide a focus area's or goal's weakness statements by
+    everyone's (``interview_salience``), so beside its count a share gives that total back
+    (total = count / share). Where the interview report withholds it (it would narrow a
+    hidden goal cell: :func:`withhold_group_statements`), they must withhold the shares. The
+    decision is the interview report's own: :func:`publish_goal_lines` and the withholding
+    of :func:`publish_interviewees`, on a report of the same options written to a scratch
+    folder that is removed afterwards (as :func:`hidden_goal_lines`).
+
+    Parameters
+    ----------
+    assessment : Assessment
+        The assessment as loaded (before small categories are merged), as the interview
+        report's ``Report`` receives it.
+    min_cell_size, small_categories : int, str
+        The run's options (``small_categories`` default: the project's).
+    activity_id : str
+        The interview report's activity (its ``activity_id`` parameter).
+
+    Returns
+    -------
+    bool
+        ``True`` when the interviewees table publishes no ``n_weakness`` for everyone;
+        ``False`` too for an assessment without interview statements or without the activity.
+
+    Examples
+    --------
+    >>> weakness_total_withheld(load_assessment("data/sample"), min_cell_size=5)  # doctest: +SKIP
+    False
+    """
+    from ..publishing.disclosure import interviewees
+
+    if not assessment.has("interview_statements") or activity_id not in set(assessment.metadata.activities["activity_id"]):
+        return False  # no interview report to agree with
+    with _scratch_report(assessment, min_cell_size=min_cell_size, small_categories=small_categories, activity_id=activity_id) as report:
+        publish_goal_lines(report, report.assessment, activity_id=activity_id)
+        summary = interview_summary(report.assessment, activity_id=activity_id)
+        protected = report.protect(summary, "interviewees", **_INTERVIEWEES_OPTIONS, activity_id=interviewees(activity_id))
+        decided = _statements_decided(report, report.assessment, protected, activity_id=activity_id)
+    return bool(ALL in decided.index and pd.isna(decided.at[ALL, "n_weakness"]))
