@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import sys
-import time
 import warnings
 
 import matplotlib
@@ -267,12 +266,6 @@ def test_uncertainty_design_draws_every_option(uncertainty):
     # Dirichlet centred on equal weights: the mean weight is about 1/4 in the runs that drop nothing
     kept = runs[runs["left_out"] == "(none)"].filter(like="weight_")
     assert kept.mean().to_numpy() == pytest.approx([0.25] * 4, abs=0.02)
-
-
-def test_default_uncertainty_runs_fast(matrix):
-    start = time.perf_counter()
-    focus_areas.uncertainty_analysis(matrix, n_runs=1000, seed=2017)
-    assert time.perf_counter() - start < 2.0
 
 
 def test_sensitivity_names_the_factors_and_is_zero_at_the_nominal_options(uncertainty):
