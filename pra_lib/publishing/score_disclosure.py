@@ -863,13 +863,16 @@ def withheld_text(data: pd.DataFrame, *, by: str, min_cell_size: int = DEFAULT_M
     >>> withheld_text(g, by="workshop_table")[:62]
     'By workshop table, the answers of 1 of 3 cells are withheld (t'
     """
-    from .i18n import t
+    from .i18n import plural, t
 
     counts = withheld_summary(data)
     if not counts["withheld"]:
         return ""
-    return t("disclosure.answers_withheld", by=t(f"perception.by.{by}"), withheld=counts["withheld"], total=counts["groups"],
-             primary=counts["primary"], complementary=counts["complementary"], size=min_cell_size)
+    text = t("disclosure.answers_withheld", by=t(f"perception.by.{by}"), withheld=counts["withheld"], total=counts["groups"],
+             primary=counts["primary"], size=min_cell_size)
+    if counts["complementary"]:  # cells withheld only to protect the others: said apart, and never as "0"
+        text += " " + t(f"disclosure.answers_withheld_companions.{plural(counts['complementary'] > 1)}", complementary=counts["complementary"])
+    return text
 
 
 def _row_keys(frame: pd.DataFrame, keys: list[str]) -> list[tuple]:
