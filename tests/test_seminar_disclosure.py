@@ -46,7 +46,7 @@ from .conftest import SAMPLE
 # (8 and 7 people), two small ones the plan hides (1 and 3 people) and the companion it
 # hides with them (6 people). Support of FA1 by group; FA2's support is 3 for everyone.
 PUBLISHED = {"academia": [1, 2, 2, 3, 3, 4, 5, 5], "government": [2, 3, 3, 3, 4, 4, 4]}
-HIDDEN = {"community": [5], "private": [1, 1, 2], "ngo": [3, 4, 4, 5, 5, 5]}
+HIDDEN = {"community": [5], "private": [1, 1, 2], "ngo": [3, 3, 3, 4, 5, 5]}
 
 
 def _votes(groups: dict[str, list[int]]) -> pd.DataFrame:
@@ -171,7 +171,7 @@ AREAS = ("FA1", "FA2", "FA3")
 def _small_cell_votes() -> pd.DataFrame:
     rng = np.random.default_rng(3)
     support = {g: [int(x) for x in rng.integers(1, 6, n)] for g, n in GROUP_SIZES.items()}
-    support["community"] = [5, 4, 5, None, None, None]
+    support["community"] = [1, 2, 5, None, None, None]
     orders = list(itertools.permutations([1, 2, 3]))
     ranks = {g: [orders[int(x)] for x in rng.integers(0, len(orders), n)] for g, n in GROUP_SIZES.items()}
     rows = []
@@ -340,3 +340,64 @@ def test_everyones_w_goes_with_a_focus_area_withheld_as_a_whole():
     tests = seminar.seminar_tests(votes, min_group_size=5, withheld=withheld)
     overall = tests["consensus"].set_index("scope").loc["all participants"]
     assert bool(overall["test_withheld"]) and np.isnan(overall["w"]) and np.isnan(overall["pvalue_adj"])
+
+
+def _ballots(groups: dict[str, list[tuple[int, int, int]]]) -> pd.DataFrame:
+    """A votes_frame-like table of three focus areas: each ballot gives FA1, FA2, FA3 their ranks; support 3 throughout."""
+    rows = []
+    for g, ballots in groups.items():
+        for i, ranks in enumerate(ballots):
+            for fa, r in zip(("FA1", "FA2", "FA3"), ranks):
+                rows.append({"respondent_id": f"{g}{i}", "stakeholder_group": g, "group_label": g.title(), "focus_area_id": fa,
+                             "focus_area": f"Area {fa}", "support": 3.0, "rank": float(r)})
+    return pd.DataFrame(rows)
+
+
+# Two published groups that spread their ranks, and two small ones the plan hides (3 and 4 people) of whom 6 of 7
+# put FA3 last: a review found the rank test's H, with the published groups' answers, gave such a pool's count at
+# every position back (seed 37, FA5: 6 of 7 last), which no table publishes by group.
+SPREAD = {"academia": [(1, 2, 3), (2, 1, 3), (3, 2, 1), (1, 3, 2), (2, 3, 1), (3, 1, 2), (1, 2, 3), (2, 1, 3)],
+          "government": [(3, 1, 2), (1, 3, 2), (2, 3, 1), (1, 2, 3), (3, 2, 1), (2, 1, 3), (1, 3, 2)]}
+ALIKE = {"community": [(1, 2, 3), (2, 1, 3), (1, 2, 3)], "private": [(2, 1, 3), (1, 2, 3), (3, 1, 2), (2, 1, 3)]}
+
+
+def _pool_positions_fitting(votes: pd.DataFrame, published_h: float, area: str) -> list[tuple[int, int, int]]:
+    """The pool's counts at positions 1-3 of ``area`` that keep its n and rank sum (everyone's less the published
+    groups', which a reader holds) and reproduce the published H with the published groups' ballots."""
+    here = votes[votes["focus_area_id"] == area]
+    shown = here[here["stakeholder_group"].isin(list(SPREAD))]
+    pool = here[~here["stakeholder_group"].isin(list(SPREAD))]
+    fitting = []
+    for c1 in range(len(pool) + 1):
+        for c2 in range(len(pool) - c1 + 1):
+            c3 = len(pool) - c1 - c2
+            if c1 + 2 * c2 + 3 * c3 != int(pool["rank"].sum()):
+                continue
+            ranks = [1.0] * c1 + [2.0] * c2 + [3.0] * c3
+            candidate = pd.concat([shown[["stakeholder_group", "rank"]],
+                                   pd.DataFrame({"stakeholder_group": POOLED_GROUP, "rank": ranks})], ignore_index=True)
+            if abs(stats.kruskal_wallis(candidate, dv="rank", between="stakeholder_group").h - published_h) <= 5e-6 * max(1.0, published_h):
+                fitting.append((c1, c2, c3))
+    return fitting
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_a_rank_test_whose_pool_ranked_alike_or_is_small_is_withheld():
+    votes = _ballots({**SPREAD, **ALIKE})
+    plan = {g: "primary" for g in ALIKE}
+    # Control: computed as the pooled test is, FA3's H leaves exactly the pool's true counts at each position (0, 1, 6).
+    pooled = pool_hidden(votes, plan)
+    fa3 = pooled[pooled["focus_area_id"] == "FA3"]
+    h = stats.kruskal_wallis(fa3, dv="rank", between="stakeholder_group").h
+    assert _pool_positions_fitting(votes, h, "FA3") == [(0, 1, 6)]
+    # The seminar's family withholds that test: 6 of the pool's 7 answered alike (all but fewer than 5).
+    tests = seminar.seminar_tests(votes, min_group_size=5, hidden=plan)
+    rank = tests["group_differences_rank"].set_index("focus_area_id")
+    assert bool(rank.at["FA3", "test_withheld"]) and np.isnan(float(rank.at["FA3", "h"]))
+    # A pool that spread its ranks over at least 5 people outside its commonest position keeps its test (no blanket rule).
+    spread_pool = {"community": SPREAD["academia"][:4], "private": SPREAD["government"][:3] + [(2, 1, 3)] * 4}
+    kept = seminar.seminar_tests(_ballots({**SPREAD, **spread_pool}), min_group_size=5, hidden={g: "primary" for g in spread_pool})
+    assert not kept["group_differences_rank"]["test_withheld"].astype(bool).any()
+    # A pool of fewer than 5 people never has its answers given by a test, however it ranked.
+    small = seminar.seminar_tests(_ballots({**SPREAD, "community": SPREAD["academia"][:3]}), min_group_size=5, hidden={"community": "primary"})
+    assert small["group_differences_rank"]["test_withheld"].astype(bool).all()

@@ -111,8 +111,12 @@ def seminar_tests(
     the published tests (:func:`~pra_lib.publishing.score_disclosure.adjust_published`):
     adjusted over every test, Holm's step-down (Holm 1979) would carry a withheld test's p
     into a published adjusted p (on the sample, academia's W read 0.034116 = 12 x the p of
-    a withheld support test). Withholding never looks at a p-value, so the published tests
-    are a family fixed in advance.
+    a withheld support test). H is tie-corrected over the answers' midranks, so with the
+    published groups' answers it gives the pooled group's count at each position or
+    support level back, which no table publishes by group: a focus area's test is withheld
+    where the pooled group has fewer than ``min_group_size`` people or answered alike
+    (the rule of :func:`~pra_lib.publishing.score_disclosure.withheld_groups`). Withholding
+    never looks at a p-value, so the published tests are a family fixed in advance.
 
     Parameters
     ----------
@@ -196,6 +200,13 @@ def seminar_tests(
         labels = _labels(data, by)  # how the tests name the published groups (group_top, group_bottom)
         for name, groups in (("group_differences_rank", withheld.rank_groups), ("group_differences_support", support_groups)):
             tables[name] = sd.withhold_tests(sd.withhold_named_groups(tables[name], groups, group=by, labels=labels), groups)
+    for name, value in (("group_differences_rank", "rank"), ("group_differences_support", "support")):
+        # H is tie-corrected over the answers' midranks, so with the published groups' answers it gives back the pooled
+        # group's answer at every position or support level, which no table publishes by group: withheld where those
+        # would tell, as a group's (fewer than min_group_size people, or all but fewer than that alike)
+        told = _pool_told(pooled[value], value=value, by=by, min_group_size=min_group_size)
+        if not told.empty:
+            tables[name] = sd.withhold_tests(tables[name], told)
     rank_groups = withheld.rank_groups if withheld is not None else None
     if "seminar_ranking_by_group" in cells:
         # A group's W rests on its ballots over every focus area. With complete ballots its mean ranks add up to k(k+1)/2 and
@@ -210,6 +221,30 @@ def seminar_tests(
         # were left out of it while a group's cell is hidden, or a focus area is withheld as a whole (withhold_consensus)
         tables["consensus"] = withhold_consensus(tables["consensus"], rank_groups, areas=withheld.rank_areas if withheld is not None else None)
     return sd.adjust_published(tables, method=method, alpha=alpha)
+
+
+def _pool_told(votes: pd.DataFrame, *, value: str, by: str, min_group_size: int) -> pd.DataFrame:
+    """The focus areas where the pooled hidden groups' answers would tell, as a withheld-groups decision.
+
+    The rule of :func:`~pra_lib.publishing.score_disclosure.withheld_groups` (all of them,
+    or all but fewer than ``min_group_size``, gave one answer; support also by side of the
+    scale), and a pool of fewer than ``min_group_size`` people, whose answers no table may
+    give at all.
+    """
+    from ..publishing.score_disclosure import POOLED_GROUP, withheld_groups
+    from .ranking import rank_distribution
+    from .support_scores import support_counts
+
+    pool = votes[votes[by].astype(str).eq(POOLED_GROUP)] if by in votes else votes.iloc[0:0]
+    if pool.empty:
+        return pd.DataFrame(columns=["focus_area_id", "answers_withheld"])
+    if value == "rank":
+        decision = withheld_groups(rank_distribution(pool), cells=["focus_area_id"], category="position", coarsening=None, min_cell_size=min_group_size)
+    else:
+        decision = withheld_groups(support_counts(pool), cells=["focus_area_id"], min_cell_size=min_group_size)
+    small = pd.to_numeric(decision["n"], errors="coerce").fillna(0).lt(min_group_size) & pd.to_numeric(decision["n"], errors="coerce").fillna(0).gt(0)
+    told = decision["answers_withheld"].astype("boolean").fillna(False).to_numpy(dtype=bool) | small.to_numpy(dtype=bool)
+    return decision.loc[told, ["focus_area_id"]].assign(answers_withheld=True)
 
 
 #: The statistic of each published group table whose absence hides a cell from a group test.
