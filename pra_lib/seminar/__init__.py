@@ -53,7 +53,7 @@ from .kendall import SCHMIDT_BANDS, consensus_level, withhold_consensus
 from .ranking import RANK_METHODS, protect_rank_totals, rank_distribution, seminar_ranking, withhold_ranks
 from .support_scores import OPPOSE_THRESHOLD, SUPPORT_THRESHOLD, support, support_counts
 from .votes import votes_frame
-from .withheld import GROUP_TABLES, SeminarWithholding, group_tables, seminar_withholding
+from .withheld import GROUP_TABLES, SeminarWithholding, group_tables, protect_group_tables, seminar_withholding
 
 __all__ = [
     "GROUP_TABLES",
@@ -65,6 +65,7 @@ __all__ = [
     "findings_seminar",
     "group_differences",
     "group_tables",
+    "protect_group_tables",
     "protect_rank_totals",
     "rank_distribution",
     "rank_distribution_figure",

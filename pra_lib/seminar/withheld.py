@@ -136,3 +136,38 @@ def group_tables(data: pd.DataFrame, *, withheld: SeminarWithholding, min_cell_s
         "support_by_group": withhold_answers(support(data, by=by, n_resamples=n_resamples, seed=seed), support_withheld),
         "seminar_ranking_by_group": withhold_answers(ranks, support_withheld, columns=["mean_support"]),
     }
+
+
+def protect_group_tables(report, data: pd.DataFrame, *, withheld: SeminarWithholding, activity_id: str | None = None,
+                         min_cell_size: int = DEFAULT_MIN_CELL_SIZE, n_resamples: int = 2000, seed=0) -> dict[str, pd.DataFrame]:
+    """The seminar's tables by group as its report publishes them, protected by another report without publishing.
+
+    The overall report (08) quotes the seminar's Kendall's W from the seminar's test family,
+    which pools the groups these tables hide (:func:`~pra_lib.seminar.seminar_tests` with
+    ``published=``); :meth:`~pra_lib.publishing.report.Report.protect` with
+    :data:`GROUP_TABLES`'s options hides what the seminar's report hides, and writes nothing.
+
+    Parameters
+    ----------
+    report : Report
+        The report that quotes the tests.
+    data : pandas.DataFrame
+        Output of :func:`~pra_lib.seminar.votes_frame`.
+    withheld : SeminarWithholding
+        :func:`seminar_withholding` of ``data``.
+    activity_id : str, optional
+        The seminar's activity.
+    min_cell_size, n_resamples, seed
+        As for :func:`group_tables`.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``support_by_group`` and ``seminar_ranking_by_group``, protected.
+
+    Examples
+    --------
+    >>> by_group = protect_group_tables(report, votes, withheld=withheld, activity_id="pra_seminar")  # doctest: +SKIP
+    """
+    tables = group_tables(data, withheld=withheld, min_cell_size=min_cell_size, n_resamples=n_resamples, seed=seed)
+    return {name: report.protect(table, name, activity_id=activity_id, **GROUP_TABLES[name]) for name, table in tables.items()}
