@@ -16,7 +16,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import pra_lib as pra  # noqa: E402
-from pra_lib import actions, i18n, overview, plots, risk  # noqa: E402
+from pra_lib import actions, i18n, overview, perception, plots, risk  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +117,110 @@ def test_value_labels_after_bars_end_inside_their_axes(lang):
     renderer = _renderer(fig)
     assert max(t.get_window_extent(renderer).x1 for t in texts) <= ax.get_window_extent(renderer).x1
     assert ax.get_xlim()[0] == 0  # only the end of the axis moves
+
+
+def _drawn_texts(fig):
+    """Every text a reader sees in a drawn figure: tick labels inside the axis limits, value labels, titles, legends, notes."""
+    renderer = _renderer(fig)
+    texts = []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            texts += [tick.label1 for tick in axis.get_major_ticks() if low - 1e-9 <= tick.get_loc() <= high + 1e-9]
+        texts += [*ax.texts, ax.title, ax._left_title, ax.xaxis.label, ax.yaxis.label]
+        if ax.get_legend() is not None:
+            texts += [*ax.get_legend().get_texts(), ax.get_legend().get_title()]
+    texts += fig.texts
+    return [text for text in texts if text.get_visible() and text.get_text().strip()], renderer
+
+
+def _outside_the_figure(fig) -> list[str]:
+    texts, renderer = _drawn_texts(fig)
+    edge = fig.bbox
+    out = []
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        if box.x0 < edge.x0 - 0.5 or box.x1 > edge.x1 + 0.5 or box.y0 < edge.y0 - 0.5 or box.y1 > edge.y1 + 0.5:
+            out.append(text.get_text())
+    return out
+
+
+def _past_their_panel(fig) -> list[str]:
+    renderer = _renderer(fig)
+    return [text.get_text() for ax in fig.axes for text in ax.texts if text.get_window_extent(renderer).x1 > ax.get_window_extent(renderer).x1 + 0.5]
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_actions_per_goal_names_and_budget_labels_stay_inside_the_figure(sample, lang):
+    # 08 and 09: the budget label after the longest bar ("1.763 (anggaran diketahui untuk 63%)")
+    # ran past the figure's right edge, and a fixed margin left the goal names no room.
+    i18n.set_language(lang)
+    fig = actions.coverage_bars(actions.coverage(sample, by="goal"))
+    ax, bx = fig.axes
+    assert len([label for label in ax.get_yticklabels() if label.get_text()]) == 12
+    assert len(bx.texts) == 12
+    assert not _outside_the_figure(fig), _outside_the_figure(fig)
+    assert not _past_their_panel(fig), _past_their_panel(fig)
+    assert not plots.tick_labels_overlap(ax, "y", gap_px=0)
+    renderer = _renderer(fig)
+    names = max(label.get_window_extent(renderer).width for label in ax.get_yticklabels())
+    assert ax.get_window_extent(renderer).x0 >= names  # the margin holds the longest name
+
+
+@pytest.fixture(scope="module")
+def published_evidence(sample):
+    """The evidence matrix and ranking as 08 publishes them on the sample (some interview counts withheld)."""
+    from pra_lib import synthesis
+
+    matrix = synthesis.evidence_matrix(sample)
+    shown = synthesis.withhold_interview_evidence(matrix, rows=synthesis.rows_of_hidden_interview_evidence(matrix, sample, min_cell_size=5))
+    return shown, synthesis.withhold_interview_ranking(synthesis.rank_focus_areas(matrix), evidence=shown)
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_evidence_heatmap_column_names_stand_apart_above_the_note(published_evidence, lang):
+    # 08 (and 06): in Indonesian "[kebutuhan - cakupan (-1 hingga 1)]" ran into the next column's
+    # name, and the note at the bottom, three lines long, ran into the names.
+    from pra_lib import synthesis
+
+    i18n.set_language(lang)
+    shown, ranking = published_evidence
+    assert shown["interview_withheld"].astype(bool).any()  # the published heatmap, with its legend of blank cells
+    fig = synthesis.evidence_heatmap(shown, ranking=ranking)
+    ax = fig.axes[0]
+    renderer = _renderer(fig)
+    assert not _outside_the_figure(fig), _outside_the_figure(fig)
+    assert not plots.tick_labels_overlap(ax, "x")
+    note = fig.texts[-1]
+    assert note.get_text().startswith(i18n.t("synthesis.fig.heat.note")[:20])
+    names = [label.get_window_extent(renderer) for label in ax.get_xticklabels() if label.get_text()]
+    assert len(names) == 4
+    assert min(box.y0 for box in names) > note.get_window_extent(renderer).y1, "the note runs into the column names"
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_a_suppressed_code_has_no_bar_and_is_named_suppressed(sample, lang):
+    # 02: a suppressed code was drawn as a bar a quarter of the longest, which read as a count.
+    from matplotlib.patches import Rectangle
+
+    i18n.set_language(lang)
+    codes = perception.interview_codes(sample, level="code")
+    hidden = codes["n"] < 5
+    assert 0 < hidden.sum() < len(codes)
+    published = codes.assign(n=codes["n"].where(~hidden), n_statements=codes["n_statements"].where(~hidden), suppressed=hidden)
+    fig = perception.code_bars(published)
+    ax = fig.axes[0]
+    bars = [p for p in ax.patches if isinstance(p, Rectangle) and not p.get_hatch() and p.get_width() > 0]
+    assert sorted(p.get_width() for p in bars) == sorted(codes.loc[~hidden, "n"].astype(float))  # one bar per published count, none else
+    # the mark of a suppressed row is a band across the whole panel, no length that could be read as a count
+    renderer = _renderer(fig)
+    panel = ax.get_window_extent(renderer)
+    marks = [p.get_window_extent(renderer) for p in ax.patches if p.get_hatch()]
+    assert len(marks) == hidden.sum()
+    assert all(abs(m.x0 - panel.x0) < 1 and abs(m.x1 - panel.x1) < 1 for m in marks), [(m.x0, m.x1, panel.x0, panel.x1) for m in marks]
+    rows = {label.get_text(): tick for label, tick in zip(ax.get_yticklabels(), ax.get_yticks())}
+    marked = {round(text.get_position()[1]) for text in ax.texts if text.get_text() == i18n.t("common.suppressed")}
+    assert marked == {rows[code] for code in codes.loc[hidden, "code"]}
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert i18n.t("synthesis.fig.heat.legend_withheld") in legend
+    assert not _outside_the_figure(fig), _outside_the_figure(fig)

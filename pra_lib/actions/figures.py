@@ -71,8 +71,7 @@ def coverage_bars(coverage: pd.DataFrame, *, title: str | None = None):
             continue
         ax.barh(y, counts[status], left=left, color=_STATUS_COLOURS[status], label=term(status, "status"), height=0.7)
         left += counts[status].to_numpy()
-    for i, total in enumerate(left):
-        ax.text(total + 0.3, i, f"{int(total)}", va="center", fontsize=8.5)
+    totals = [ax.text(total + 0.3, i, f"{int(total)}", va="center", fontsize=8.5) for i, total in enumerate(left)]
     ax.set_yticks(y, labels, fontsize=8.5)
     ax.invert_yaxis()
     ax.set_xlim(0, max(left.max(), 1) * 1.12)
@@ -80,6 +79,7 @@ def coverage_bars(coverage: pd.DataFrame, *, title: str | None = None):
     ax.legend(title=tr("actions.fig.coverage.legend"), fontsize=8, title_fontsize=8.5, loc="lower right")
     bx.barh(y, budget.fillna(0), color="#4393c3", height=0.7)
     top = float(budget.max()) if budget.notna().any() and budget.max() > 0 else 1.0
+    notes = []
     for i, (b, s, n) in enumerate(zip(budget, share, _num(t["n_actions"]))):
         if n == 0:
             text = tr("actions.fig.coverage.no_action")
@@ -87,7 +87,7 @@ def coverage_bars(coverage: pd.DataFrame, *, title: str | None = None):
             text = tr("actions.fig.coverage.budget_unknown")
         else:
             text = tr("actions.fig.coverage.budget", budget=f"{b:,.0f}", share=f"{s:.0%}")
-        bx.text((0 if pd.isna(b) else b) + top * 0.01, i, text, va="center", fontsize=8)
+        notes.append(bx.text((0 if pd.isna(b) else b) + top * 0.01, i, text, va="center", fontsize=8))
     bx.set_xlim(0, top * 1.55)
     bx.set_xlabel(tr("actions.fig.coverage.budget_xlabel"))
     n_inv = _n_inventory(t)
@@ -97,7 +97,29 @@ def coverage_bars(coverage: pd.DataFrame, *, title: str | None = None):
     fig.text(0.5, 1 - 0.62 / height, tr(f"actions.fig.coverage.subtitle.{what}", sub=sub),
              ha="center", fontsize=9, color="#333333")
     fig.subplots_adjust(top=1 - 0.9 / height, bottom=0.75 / height, left=0.26, right=0.98)
+    _fit_inside(fig, ax, [(ax, totals), (bx, notes)])
     return fig
+
+
+def _fit_inside(fig, ax, panels) -> None:
+    """Room on the left for the longest row name, and every value label ending inside its panel.
+
+    A fixed margin cut long goal names (longer in Indonesian) at the figure's edge, and a
+    budget label after the longest bar ran past the right edge: the margin is measured on
+    the drawn names, and each panel's axis is lengthened until its labels end inside it
+    (:func:`pra_lib.publishing.plots.fit_texts_inside`).
+    """
+    from ..publishing.plots import fit_texts_inside
+
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    width = fig.bbox.width
+    names = [label.get_window_extent(renderer).width for label in ax.get_yticklabels() if label.get_text()]
+    pad = ax.yaxis.get_tick_padding() * fig.dpi / 72 + 10  # tick pad, and a margin from the figure's edge
+    if names:
+        fig.subplots_adjust(left=min(0.5, (max(names) + pad) / width))
+    for panel, texts in panels:
+        fit_texts_inside(panel, texts)
 
 
 def agency_heatmap(by_agency: pd.DataFrame, *, value: str = "n_actions", title: str | None = None):

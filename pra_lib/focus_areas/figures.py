@@ -165,8 +165,7 @@ def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = Non
                         bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
     handles = [Patch(label=tr(f"synthesis.fig.heat.legend_{k}"), lw=0.6, **(_WITHHELD_CELL if k == "withheld" else _MISSING_CELL))
                for k in ("withheld", "missing") if k in kinds]
-    units = [f"{_evidence(c, 'label')}\n[{_evidence(c, 'short')}]" for c in cols]
-    ax.set_xticklabels(units, rotation=0, fontsize=8.5)
+    units = [(_evidence(c, "label"), f"[{_evidence(c, 'short')}]") for c in cols]
     ax.set_yticklabels(ax.get_yticklabels(), rotation=0, fontsize=9)
     ax.set(xlabel="", ylabel="")
     ax.set_title(title, fontsize=13, fontweight="bold", loc="left")
@@ -177,14 +176,35 @@ def evidence_heatmap(matrix: pd.DataFrame, *, ranking: pd.DataFrame | None = Non
         note += "  " + tr("synthesis.fig.heat.note_order")
     if shares_withheld:
         note += "  " + tr("synthesis.fig.heat.note_shares_withheld")
-    fig.text(0.01, 0.005, _wrap(note, 150), fontsize=8.5, color="#455a64", va="bottom")
+    # about 5 pt a character: the note is wrapped within the figure's width, narrow or wide
+    note = fig.text(0.01, 0.005, _wrap(note, min(150, int(fig.get_figwidth() * 72 / 5.2))), fontsize=8.5, color="#455a64", va="bottom")
     if handles:
         # the two kinds of blank cell, named on a line of their own between the title and the grid
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(handles), fontsize=8.5, frameon=False,
                   handlelength=2.2, handleheight=1.4, borderaxespad=0.3)
         ax.set_title(title, fontsize=13, fontweight="bold", loc="left", pad=30)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    _fit_column_names(fig, ax, units, note)
     return fig
+
+
+def _fit_column_names(fig, ax, units, note) -> None:
+    """Column names under the grid in as few lines as keep neighbours apart, and the note below them.
+
+    A column's name and unit, longer in Indonesian ("[kebutuhan - cakupan (-1 hingga 1)]"),
+    ran into the next column's, and the note, given a fixed strip at the bottom, ran into
+    the names when it took three lines: the names are wrapped narrower until neighbours
+    stand apart, and the grid is laid out above the note's measured height.
+    """
+    from ..publishing.plots import _wrap, tick_labels_overlap
+
+    for width in (40, 30, 24, 18, 14):
+        ax.set_xticklabels(["\n".join(_wrap(part, width) for part in unit) for unit in units], rotation=0, fontsize=8.5)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        bottom = (note.get_window_extent(renderer).y1 - fig.bbox.y0 + 6) / fig.bbox.height
+        fig.tight_layout(rect=(0, bottom, 1, 1))
+        if not tick_labels_overlap(ax, "x"):
+            break
 
 
 def rank_distribution_figure(result: UncertaintyResult, *, summary: pd.DataFrame | None = None, title: str | None = None):

@@ -17,6 +17,10 @@ from ..publishing.i18n import term
 from ..publishing.i18n import t as tr  # t is a common name for a table in this chapter
 
 
+# A suppressed code's row: the hatch of a withheld cell in the focus-area heatmap, lighter.
+_SUPPRESSED_ROW = {"facecolor": "#f5f7f8", "hatch": "xx", "edgecolor": "#cfd8dc"}
+
+
 def _interviewees(summary: pd.DataFrame | None, n_interviewees: int | None) -> str:
     if n_interviewees is None and summary is not None and len(summary):
         total = summary.loc[summary["stakeholder_group"] == ALL, "n"]
@@ -30,6 +34,9 @@ def _interviewees(summary: pd.DataFrame | None, n_interviewees: int | None) -> s
 
 def code_bars(codes: pd.DataFrame, *, title: str | None = None, summary: pd.DataFrame | None = None, n_interviewees: int | None = None):
     """Horizontal bars: interviewees raising each code, weaknesses and strengths.
+
+    A suppressed code has no bar (a length would read as a count): its row is hatched
+    across the whole panel and reads "suppressed", and the legend names the mark.
 
     Parameters
     ----------
@@ -67,12 +74,16 @@ def code_bars(codes: pd.DataFrame, *, title: str | None = None, summary: pd.Data
     colours = {"weakness": "#d6604d", "strength": "#4393c3"}
     fig, ax = plt.subplots(figsize=(9.5, 0.42 * len(t) + 2.0))
     y = np.arange(len(t))
-    ax.barh(y, t["_n"].fillna(0), color=[colours.get(v, "#999999") for v in t["valence"]], height=0.7)
+    shown = ~t["_supp"].to_numpy()
+    # A suppressed count has no bar: any length would read as a number. Its row is hatched
+    # across the whole panel, edge to edge (the row shaded, not a length), and says "suppressed"; the legend names the mark.
+    ax.barh(y[shown], t.loc[shown, "_n"], color=[colours.get(v, "#999999") for v in t.loc[shown, "valence"]], height=0.7)
     xmax = float(t["_n"].max()) if t["_n"].notna().any() else 5.0
     for i, r in t.iterrows():
         if r["_supp"]:
-            ax.barh(i, xmax * 0.25, color="#eeeeee", edgecolor="#bbbbbb", hatch="///", height=0.7)
-            ax.text(xmax * 0.26, i, tr("common.suppressed"), va="center", fontsize=8, color="#555555")
+            ax.axhspan(i - 0.5, i + 0.5, zorder=0, lw=0, **_SUPPRESSED_ROW)
+            ax.text(0.01, i, tr("common.suppressed"), transform=ax.get_yaxis_transform(), va="center", fontsize=8, color="#263238",
+                    bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
         else:
             ax.text(r["_n"] + xmax * 0.01, i, tr("perception.fig.codes.count", n=int(r["_n"]), statements=int(r["_s"])), va="center", fontsize=8)
     ax.set_yticks(y)
@@ -80,7 +91,10 @@ def code_bars(codes: pd.DataFrame, *, title: str | None = None, summary: pd.Data
     ax.invert_yaxis()
     ax.set_xlim(0, xmax * 1.3)
     ax.set_xlabel(tr("perception.fig.codes.xlabel"))
-    ax.legend(handles=[Patch(color=c, label=term(v, "valence")) for v, c in colours.items()], loc="lower right", fontsize=9)
+    handles = [Patch(color=c, label=term(v, "valence")) for v, c in colours.items()]
+    if t["_supp"].any():
+        handles.append(Patch(label=tr("synthesis.fig.heat.legend_withheld"), lw=0.6, **_SUPPRESSED_ROW))
+    ax.legend(handles=handles, loc="lower right", fontsize=9)
     n_text = _interviewees(summary, n_interviewees)
     ax.set_title(title or tr("perception.fig.codes.title", n=n_text), fontsize=12, fontweight="bold")
     fig.tight_layout()
