@@ -19,6 +19,7 @@ from .scoring import likert_counts
 from ..publishing.i18n import cell_label
 from ..publishing.score_disclosure import POOLED_GROUP, mark_pooled
 from ..stats._base import NoDataWarning
+from ..stats.inference import FAMILY_METHOD
 from ..stats.ratings import _ByUnit
 from ._common import _P_ADJUST_NAME, _UNIT, _check_level, _check_p_adjust, _labels_for, _respondent_level, _round, _unit_table, _warn
 
@@ -38,6 +39,31 @@ def _without_degenerate_warning(test: Callable, *args, unit: str = "", **kwargs)
         category = NoDataWarning if degenerate else w.category
         warnings.warn(category(f"{unit}: {w.message}" if unit and degenerate else str(w.message)), stacklevel=3)
     return result
+
+
+def _method_text(test: str, adjust: str, scope: str, m: int | str = "") -> str:
+    """A test table's ``method`` cell in the report language: the test, its formulas, how p is adjusted.
+
+    ``test`` names the table (``group_differences``, ``group_pairs``, ``mode_effect``);
+    ``scope`` the family its p-values were adjusted across: ``goal`` or ``dimension`` (the
+    ``m`` units tested), ``pairs`` (the ``m`` pairs of the table), ``pairs_goal`` or
+    ``pairs_dimension`` (within each unit's pairs), ``report`` (the ``m`` tests of the report).
+    """
+    p = cell_label(f"perception.method.p.{scope}", m=m, adjustment=cell_label(f"perception.adjust.{adjust}"))
+    return cell_label(f"perception.method.{test}", p=p)
+
+
+def _describe(out: pd.DataFrame, test: str, adjust: str, scope: str, m: int | str = "") -> pd.DataFrame:
+    """Write ``out``'s ``method`` cells, and the texts :func:`pra_lib.stats.adjust_family` gives them in a report's family.
+
+    The statistics core writes no words: the texts for each adjustment method, with
+    ``{family_size}`` for the number of tests adjusted together, travel with the table in
+    ``attrs`` (:data:`pra_lib.stats.inference.FAMILY_METHOD`), in the report language of the
+    moment the table is made, through the withholding steps to the adjustment.
+    """
+    out["method"] = _method_text(test, adjust, scope, m)
+    out.attrs[FAMILY_METHOD] = {name: _method_text(test, name, "report", "{family_size}") for name in _P_ADJUST_NAME}
+    return out
 
 
 def group_differences(data: pd.DataFrame, *, between: str = "stakeholder_group", p_adjust: str = "holm", level: str = "goal", alpha: float = 0.05) -> pd.DataFrame:
@@ -108,15 +134,12 @@ def group_differences(data: pd.DataFrame, *, between: str = "stakeholder_group",
     out["p_adjust"] = method
     out["significant"] = out["pvalue_adj"] < alpha
     m = int(out["pvalue"].notna().sum())
-    out["method"] = (
-        f"Kruskal-Wallis H (tie-corrected; chi-squared, k - 1 df); effect sizes epsilon² = H/(n-1) and "
-        f"eta²_H = (H-k+1)/(n-k); p adjusted across {m} {level}s ({_P_ADJUST_NAME[method]})"
-    )
+    out["method"] = ""
     columns = [*_unit_table(level).columns, "between", "h", "dof", "pvalue", "pvalue_adj", "p_adjust", "significant", "epsilon_sq", "eta_sq_h", "n", "k",
                *(["pooled_group"] if pooled_label else []), "method"]
     out["pooled_group"] = out["pooled_group"].fillna("") if "pooled_group" in out else ""
     out[["dof", "n", "k"]] = out[["dof", "n", "k"]].astype(int)
-    return _round(out[columns])
+    return _describe(_round(out[columns]), "group_differences", method, level, m)
 
 
 def posthoc(data: pd.DataFrame, *, between: str = "stakeholder_group", p_adjust: str = "holm", family: str = "table", level: str = "goal", significant_only: bool = False, alpha: float = 0.05, units: Sequence[str] | None = None) -> pd.DataFrame:
@@ -197,11 +220,11 @@ def posthoc(data: pd.DataFrame, *, between: str = "stakeholder_group", p_adjust:
         out["pvalue_adj"] = stats.p_adjust(out["pvalue"].to_numpy(dtype=float), method=method) if len(out) else out["pvalue"]
         out["p_adjust"] = method
         m = int(out["pvalue"].notna().sum())
-        scope = f"across all {m} pairs in the table"
+        scope = "pairs"
     else:
-        scope = f"across the pairs of each {level}"
+        m, scope = "", f"pairs_{level}"
     out["significant"] = out["pvalue_adj"].astype(float) < alpha
-    out["method"] = f"Dunn's z (tie-corrected); p adjusted {scope} ({_P_ADJUST_NAME[method]})"
+    out["method"] = ""
     labels = _labels_for(data, [between])
     columns = [*_unit_table(level).columns, "group_a", "group_b", "mean_a", "mean_b", "z", "pvalue", "pvalue_adj", "p_adjust", "significant", "n_a", "n_b", "n", "method"]
     out = out[columns]
@@ -209,7 +232,7 @@ def posthoc(data: pd.DataFrame, *, between: str = "stakeholder_group", p_adjust:
         mapping = labels[between][1]
         out.insert(out.columns.get_loc("group_b") + 1, "label_b", out["group_b"].map(mapping))
         out.insert(out.columns.get_loc("group_a") + 1, "label_a", out["group_a"].map(mapping))
-    return _round(out.reset_index(drop=True))
+    return _describe(_round(out.reset_index(drop=True)), "group_pairs", method, scope, m)
 
 
 def mode_effect(data: pd.DataFrame, *, p_adjust: str = "holm", level: str = "goal", alpha: float = 0.05) -> pd.DataFrame:
@@ -272,12 +295,9 @@ def mode_effect(data: pd.DataFrame, *, p_adjust: str = "holm", level: str = "goa
     out["p_adjust"] = method
     out["significant"] = out["pvalue_adj"] < alpha
     m = int(out["pvalue"].notna().sum())
-    out["method"] = (
-        "Mann-Whitney U of the online sample (normal approximation, tie and continuity corrected); "
-        f"rank-biserial r = 2U/(n_online n_offline) - 1; p adjusted across {m} {level}s ({_P_ADJUST_NAME[method]})"
-    )
+    out["method"] = ""
     columns = [*_unit_table(level).columns, "n_online", "n_offline", "n", "mean_online", "mean_offline", "mean_difference", "u", "rank_biserial", "pvalue", "pvalue_adj", "p_adjust", "significant", "method"]
-    return _round(out[columns])
+    return _describe(_round(out[columns]), "mode_effect", method, level, m)
 
 
 def report_tests(

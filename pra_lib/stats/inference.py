@@ -299,6 +299,13 @@ _p_adjust_impl = p_adjust
 
 _ADJUST_NAME = {"holm": "Holm", "bonferroni": "Bonferroni", "fdr_bh": "Benjamini-Hochberg", "none": "no adjustment"}
 
+#: The key of ``DataFrame.attrs`` where a test table gives :func:`adjust_family` the text
+#: of its ``method`` column once adjusted as one family: a mapping from each adjustment
+#: method (``"holm"``...) to the text, written by the table's maker in the report's
+#: language, with ``{family_size}`` where the number of tests adjusted together goes.
+#: The statistics core fills in the number and writes no words of its own.
+FAMILY_METHOD = "family_method"
+
 
 def adjust_family(tables: Mapping[str, pd.DataFrame], *, p_column: str = "pvalue", method: str = "holm", alpha: float = 0.05) -> dict[str, pd.DataFrame]:
     """Adjust the p-values of several tables together, as one family of tests.
@@ -324,8 +331,11 @@ def adjust_family(tables: Mapping[str, pd.DataFrame], *, p_column: str = "pvalue
         Copies of the tables, same names and order, with ``pvalue_adj`` (adjusted
         across the family), ``p_adjust`` (the method) and ``family_size`` (the number
         of tests adjusted together) added or overwritten; ``significant`` is
-        ``pvalue_adj < alpha``; a ``method`` column's "p adjusted ..." clause names
-        the family. ``DataFrame.attrs["family"]`` lists the table names.
+        ``pvalue_adj < alpha``. A ``method`` column names the family: a table
+        whose ``attrs`` hold :data:`FAMILY_METHOD` gets its text for ``method`` with
+        ``{family_size}`` filled in (in whatever language it was written); without it,
+        an English "p adjusted ..." clause is rewritten as "p adjusted across the m
+        tests of the report (Holm)". ``DataFrame.attrs["family"]`` lists the table names.
 
     Examples
     --------
@@ -334,6 +344,13 @@ def adjust_family(tables: Mapping[str, pd.DataFrame], *, p_column: str = "pvalue
     ...                      "b": pd.DataFrame({"pvalue": [0.03]})})
     >>> out["a"]["pvalue_adj"].round(3).tolist(), int(out["b"]["family_size"].iloc[0])
     ([0.03, 0.06], 3)
+
+    A table that writes its own method text for the family:
+
+    >>> a = pd.DataFrame({"pvalue": [0.01], "method": ["uji X; p disesuaikan atas 1 tujuan (Holm)"]})
+    >>> a.attrs[FAMILY_METHOD] = {"holm": "uji X; p disesuaikan atas {family_size} uji dalam laporan ini (Holm)"}
+    >>> adjust_family({"a": a, "b": pd.DataFrame({"pvalue": [0.03]})})["a"]["method"].iloc[0]
+    'uji X; p disesuaikan atas 2 uji dalam laporan ini (Holm)'
     """
     _check_choice("method", method, ("holm", "bonferroni", "fdr_bh", "none"))
     if not 0 < alpha < 1:
@@ -363,7 +380,11 @@ def adjust_family(tables: Mapping[str, pd.DataFrame], *, p_column: str = "pvalue
         if "significant" in t.columns:
             t["significant"] = adj < alpha
         if "method" in t.columns:
-            t["method"] = t["method"].astype(str).str.replace(r"p adjusted .*$", clause, regex=True)
+            texts = t.attrs.get(FAMILY_METHOD)
+            if isinstance(texts, Mapping) and method in texts:
+                t["method"] = str(texts[method]).replace("{family_size}", str(m))
+            else:
+                t["method"] = t["method"].astype(str).str.replace(r"p adjusted .*$", clause, regex=True)
         t.attrs["family"] = names
         out[name] = t
     return out
