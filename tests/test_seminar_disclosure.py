@@ -38,7 +38,7 @@ import pytest
 
 from pra_lib import seminar, stats
 from pra_lib.assessment.loading import load_assessment
-from pra_lib.publishing.score_disclosure import POOLED_GROUP, pool_hidden
+from pra_lib.publishing.score_disclosure import POOLED_GROUP, pool_hidden, withheld_groups, withhold_answers
 
 from .conftest import SAMPLE
 
@@ -401,3 +401,154 @@ def test_a_rank_test_whose_pool_ranked_alike_or_is_small_is_withheld():
     # A pool of fewer than 5 people never has its answers given by a test, however it ranked.
     small = seminar.seminar_tests(_ballots({**SPREAD, "community": SPREAD["academia"][:3]}), min_group_size=5, hidden={"community": "primary"})
     assert small["group_differences_rank"]["test_withheld"].astype(bool).all()
+
+
+# Everyone's support and ranks less the published groups' rows are the answers of the groups the plan hides, pooled:
+# on the generated assessment of seed 37 (suppress) the 7 people of academia (3) and private (4) all supported FA3
+# (5, 5, 5, 4, 4, 4, 4), which support.csv less community's row of support_by_group.csv gave back, though their
+# group tests were withheld. The pool is judged as a group (seminar.pooled_group_decisions), and published groups of
+# a focus area are withheld with it where it answered alike or is small.
+POOL_SUPPORT = {"academia": [5, 4, 4], "private": [5, 5, 4, 4]}  # FA1: all on the positive side
+POOL_PLAN = {"academia": "primary", "private": "primary"}
+PUBLISHED_GROUPS = ("community", "government")
+
+
+def _pool_votes() -> pd.DataFrame:
+    """FA1 supported as POOL_SUPPORT by the plan's groups and spread by two published groups of 12 and 10; FA2 and FA3 spread
+    by everyone; strict ballots of FA1-FA3, the published groups' going round the six orders, the plan's groups ranking FA1 first."""
+    groups = {**{g: list(v) for g, v in POOL_SUPPORT.items()}, "community": [1, 1, 2, 2, 3, 3, 3, 4, 4, 5, 5, 5],
+              "government": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]}
+    orders = list(itertools.permutations([1, 2, 3]))
+    rows = []
+    for g, answers in groups.items():
+        for i, s in enumerate(answers):
+            order = (1, 2 + i % 2, 3 - i % 2) if g in POOL_PLAN else orders[i % len(orders)]
+            for j, fa in enumerate(("FA1", "FA2", "FA3")):
+                value = float(s) if fa == "FA1" else float(1 + (i + j + len(g)) % 5)
+                rows.append({"respondent_id": f"{g}{i}", "stakeholder_group": g, "group_label": g.title(), "focus_area_id": fa,
+                             "focus_area": f"Area {fa}", "support": value, "rank": float(order[j])})
+    return pd.DataFrame(rows)
+
+
+def _remainders(everyone: pd.DataFrame, by_group: pd.DataFrame, *, min_cell_size: int = 5) -> dict[str, dict]:
+    """What a reader works out per focus area: everyone's support less the groups whose support by group is published
+    (n, mean and shares shown). Where that leaves fewer than min_cell_size people, or all but fewer than that on one side
+    of the scale (or one mean), the unpublished groups' answers are given back."""
+    from pra_lib.publishing.disclosure import published_numbers as num
+
+    out = {}
+    for _, row in everyone.iterrows():
+        fa = row["focus_area_id"]
+        rows = by_group[by_group["focus_area_id"].astype(str) == str(fa)]
+        shown = rows[num(rows["mean"]).notna().to_numpy() & ~rows.get("suppressed", pd.Series(False, index=rows.index)).astype(str).str.lower().isin(["true", "1"]).to_numpy()]
+        n = float(row["n"]) - num(shown["n"]).sum()
+        sides = [float(row[c]) * float(row["n"]) - (num(shown[c]) * num(shown["n"])).sum() for c in ("share_support", "share_neutral", "share_oppose")]
+        total = float(row["mean"]) * float(row["n"]) - (num(shown["mean"]) * num(shown["n"])).sum()
+        sides = [round(x) for x in sides]
+        out[str(fa)] = {"n": round(n), "sides": sides, "sum": round(total),
+                        "told": 0 < round(n) and (round(n) < min_cell_size or round(n) - max(sides) < min_cell_size)}
+    return out
+
+
+def _published_by_group(votes, tables, plan) -> pd.DataFrame:
+    """The support by group as a report publishes it: the plan's groups hidden whole, withheld answers missing."""
+    table = tables["support_by_group"].copy()
+    table["suppressed"] = table["stakeholder_group"].isin(list(plan)) | table["n"].lt(5)
+    return table
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_the_pool_of_hidden_groups_is_not_given_back_by_subtraction():
+    votes = _pool_votes()
+    withheld = seminar.seminar_withholding(votes, min_cell_size=5)
+    everyone = seminar.support(votes, n_resamples=50, seed=1)
+    assert not withheld.support_areas["answers_withheld"].any()  # everyone's support is published in every focus area
+    # Control, each group judged alone (as the tables by group were): everyone's FA1 less the published groups' is the
+    # pool's 7 answers, all on the supporting side, and their sum (31: three 5s and four 4s)
+    alone = withheld_groups(seminar.support_counts(votes, by="stakeholder_group"), cells=["stakeholder_group", "focus_area_id"],
+                            within=["focus_area_id"], min_cell_size=5)
+    plain = {"support_by_group": withhold_answers(seminar.support(votes, by="stakeholder_group", n_resamples=50, seed=1), alone)}
+    before = _remainders(everyone, _published_by_group(votes, plain, POOL_PLAN))
+    assert before["FA1"] == {"n": 7, "sides": [7, 0, 0], "sum": 31, "told": True}
+    tables = seminar.group_tables(votes, withheld=withheld, n_resamples=50, seed=1, hidden=POOL_PLAN)
+    after = _remainders(everyone, _published_by_group(votes, tables, POOL_PLAN))
+    assert not any(r["told"] for r in after.values()), after
+    # the smallest published group of FA1 is withheld with the pool (its n stays), and the ranking by group withholds its
+    # FA1 mean support alike (a pool of 5 to 7 people always has all but fewer than 5 on one side of the scale: so FA2's
+    # and FA3's too)
+    support = tables["support_by_group"].set_index(["focus_area_id", "stakeholder_group"])
+    assert bool(support.at[("FA1", "government"), "answers_withheld"]) and np.isnan(support.at[("FA1", "government"), "mean"])
+    assert int(support.at[("FA1", "government"), "n"]) == 10
+    assert not support.loc[("FA1", "community"), "answers_withheld"]
+    ranks = tables["seminar_ranking_by_group"].set_index(["focus_area_id", "stakeholder_group"])
+    assert np.isnan(ranks.at[("FA1", "government"), "mean_support"])
+    decision = seminar.pooled_group_decisions(votes, withheld=withheld, hidden=POOL_PLAN, min_cell_size=5)["support"]
+    assert decision.loc[decision["stakeholder_group"].isin(PUBLISHED_GROUPS) & decision["answers_withheld"], "withheld_as"].eq("complementary").all()
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_the_pool_that_ranked_alike_withholds_published_ranks_with_companions():
+    votes = _pool_votes()  # the plan's 7 people all ranked FA1 first
+    withheld = seminar.seminar_withholding(votes, min_cell_size=5)
+    ranks = seminar.group_tables(votes, withheld=withheld, n_resamples=50, seed=1, hidden=POOL_PLAN)["seminar_ranking_by_group"]
+    ranking = seminar.seminar_ranking(votes).set_index("focus_area_id")
+    shown = ranks[~ranks["stakeholder_group"].isin(list(POOL_PLAN)) & ranks["mean_rank"].notna()]
+    # everyone's FA1 rank sum less the published groups': with all of them shown it is 7 x 1, the pool's first places
+    fa1 = shown[shown["focus_area_id"] == "FA1"]
+    assert len(fa1) < len(PUBLISHED_GROUPS), fa1
+    # a published group's mean ranks add up to a known total: one withheld cell never stands alone in its group
+    for g in PUBLISHED_GROUPS:
+        mine = ranks[ranks["stakeholder_group"] == g]
+        assert mine["mean_rank"].isna().sum() != 1, mine
+    # Control, each group judged alone (as the ranking by group was): every published group spread its ranks, nothing is
+    # withheld, and everyone's FA1 rank sum less theirs is the pool's 7 first places
+    plain = seminar.withhold_ranks(seminar.seminar_ranking(votes, by="stakeholder_group"), withheld.rank_groups, data=votes)
+    assert plain.loc[plain["stakeholder_group"].isin(PUBLISHED_GROUPS), "mean_rank"].notna().all()
+    assert float(ranking.at["FA1", "mean_rank"]) * len(votes["respondent_id"].unique()) - sum(
+        float(r.mean_rank) * int(r.n_ranked) for r in plain[plain["stakeholder_group"].isin(PUBLISHED_GROUPS) & (plain["focus_area_id"] == "FA1")].itertuples()
+    ) == pytest.approx(7.0)
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_the_tests_and_the_overall_reports_tables_take_the_same_pooled_decision(tmp_path):
+    from types import SimpleNamespace
+
+    from pra_lib.publishing.report import Report
+
+    votes = _pool_votes()
+    withheld = seminar.seminar_withholding(votes, min_cell_size=5)
+    base = Report(tmp_path, min_cell_size=5)
+    # a report whose plan hides the two small groups (protect hides nothing more here: every published cell has >= 5)
+    report = SimpleNamespace(plan=SimpleNamespace(hidden=lambda by, activity_id=None: dict(POOL_PLAN)), protect=base.protect)
+    protected = seminar.protect_group_tables(report, votes, withheld=withheld, activity_id="pra_seminar", n_resamples=50, seed=1)
+    own = seminar.group_tables(votes, withheld=withheld, n_resamples=50, seed=1, hidden=POOL_PLAN)
+    for name in seminar.GROUP_TABLES:
+        statistic = "mean" if name == "support_by_group" else "mean_rank"
+        shown = ~protected[name]["suppressed"].astype(bool).to_numpy()  # the small groups' rows are suppressed by protect
+        assert protected[name]["stakeholder_group"].tolist() == own[name]["stakeholder_group"].tolist()
+        assert protected[name][statistic].isna().to_numpy()[shown].tolist() == own[name]["answers_withheld"].to_numpy(dtype=bool)[shown].tolist(), name
+        assert own[name]["answers_withheld"].to_numpy(dtype=bool)[shown].any(), name
+    tests = seminar.seminar_tests(votes, min_group_size=5, hidden=list(POOL_PLAN), withheld=withheld, published=protected)
+    support_tests = tests["group_differences_support"].set_index("focus_area_id")
+    assert bool(support_tests.at["FA1", "test_withheld"]) and np.isnan(support_tests.at["FA1", "h"])
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_seed_37s_seminar_report_no_longer_gives_the_hidden_groups_support_back(tmp_path_factory):
+    """The review's attack on the published CSVs of 07 (generated assessment of seed 37, suppress, min_cell_size 5):
+    support.csv less the published rows of support_by_group.csv gave back the 7 answers of academia and private to
+    every focus area (FA3: all 7 supporting, summing to 31). Every remainder is now everyone's or spread."""
+    from .test_disclosure_attack_runs import ASSESSMENT_ID, generated_reports
+
+    tables = generated_reports(tmp_path_factory, seed=37, policy="suppress", notebooks=["07"], figure_formats="png") / ASSESSMENT_ID / "07_pra_seminar" / "tables"
+    everyone, by_group = pd.read_csv(tables / "support.csv"), pd.read_csv(tables / "support_by_group.csv")
+    hidden = set(by_group.loc[by_group["n"].isna(), "stakeholder_group"])
+    assert hidden == {"academia", "private"} and len(everyone) == 5  # the plan hides the two small groups, whole
+    remainders = _remainders(everyone, by_group)
+    assert not any(r["told"] for r in remainders.values()), remainders
+    # what is withheld to protect them: community's support, its n published, in each focus area its ranks would tell
+    community = by_group[by_group["stakeholder_group"] == "community"]
+    assert community["mean"].isna().all() and community["n"].notna().all() and community["answers_withheld"].astype(str).eq("True").all()
+    ranking = pd.read_csv(tables / "seminar_ranking_by_group.csv")
+    shown = ranking[ranking["mean_rank"].notna()]
+    assert set(shown["stakeholder_group"]) <= {"community"} and len(shown) != len(everyone) - 1  # never one withheld alone

@@ -33,7 +33,8 @@ changes
     :func:`seminar_changes` against the working-session ranking.
 withheld
     :func:`seminar_withholding`, the one decision of what the seminar's answers withhold,
-    taken alike by the seminar's report and the overall report, and :func:`group_tables`
+    taken alike by the seminar's report and the overall report, :func:`pooled_group_decisions`
+    (the groups' decisions, with the groups the run's plan hides judged as one), and :func:`group_tables`
     (the support and ranking by group, published with :data:`GROUP_TABLES`'s options),
     which both reports protect alike for :func:`seminar_tests`.
 findings
@@ -53,7 +54,7 @@ from .kendall import SCHMIDT_BANDS, consensus_level, withhold_consensus
 from .ranking import RANK_METHODS, protect_rank_totals, rank_distribution, seminar_ranking, withhold_ranks
 from .support_scores import OPPOSE_THRESHOLD, SUPPORT_THRESHOLD, support, support_counts
 from .votes import votes_frame
-from .withheld import GROUP_TABLES, SeminarWithholding, group_tables, protect_group_tables, seminar_withholding
+from .withheld import GROUP_TABLES, SeminarWithholding, group_tables, pooled_group_decisions, protect_group_tables, seminar_withholding
 
 __all__ = [
     "GROUP_TABLES",
@@ -65,6 +66,7 @@ __all__ = [
     "findings_seminar",
     "group_differences",
     "group_tables",
+    "pooled_group_decisions",
     "protect_group_tables",
     "protect_rank_totals",
     "rank_distribution",

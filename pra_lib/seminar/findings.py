@@ -20,7 +20,7 @@ from ._common import _labels
 from ..perception.differences import pool_hidden_cells
 from .differences import group_differences
 from .kendall import SCHMIDT_BANDS, consensus_table
-from .withheld import SeminarWithholding
+from .withheld import SeminarWithholding, pooled_group_decisions
 
 #: The tables of tests the seminar's report shows, in the order :func:`seminar_tests` gives them.
 SEMINAR_TESTS: tuple[str, ...] = ("group_differences_rank", "group_differences_support", "consensus")
@@ -139,10 +139,11 @@ def seminar_tests(
         group W that involve a group that ranked a focus area alike are withheld (and its
         mean where a rank test names it), and everyone's W where
         :func:`~pra_lib.seminar.withhold_consensus` says so; the support tests likewise
-        where a group answered a focus area's support alike (the decision of
-        :func:`~pra_lib.publishing.score_disclosure.withheld_groups` over
-        :func:`support_counts` by ``by`` with ``min_group_size``, which notebook 07 applies
-        to its support by group).
+        where a group answered a focus area's support alike. Both decisions are those of
+        the tables by group (:func:`~pra_lib.seminar.pooled_group_decisions` with
+        ``hidden`` and ``min_group_size``, which :func:`~pra_lib.seminar.group_tables`
+        applies): the plan's groups are judged as one pooled group, and a focus area's
+        published groups withheld with it where it answered alike or is small.
     published : mapping of str to pandas.DataFrame, optional
         The report's group tables as published (or as
         :meth:`~pra_lib.publishing.report.Report.protect` would publish them), by name:
@@ -169,7 +170,6 @@ def seminar_tests(
     from ..publishing import score_disclosure as sd
     from ..stats import adjust_family
     from .kendall import withhold_consensus
-    from .support_scores import support_counts
 
     if withheld is not None and not isinstance(withheld, SeminarWithholding):
         raise TypeError(f"seminar_tests: withheld must be seminar_withholding(...) of the votes, not {type(withheld).__name__}")
@@ -195,10 +195,12 @@ def seminar_tests(
         return adjust_family(tables, method=method, alpha=alpha)
     for table in tables.values():
         table["test_withheld"] = False
+    decisions = None
     if withheld is not None:
-        support_groups = sd.withheld_groups(support_counts(data, by=by), cells=[by, "focus_area_id"], within=["focus_area_id"], min_cell_size=min_group_size)
+        # the decision of the tables by group (group_tables), the plan's groups judged as one pooled group
+        decisions = pooled_group_decisions(data, withheld=withheld, hidden=plan, min_cell_size=min_group_size)
         labels = _labels(data, by)  # how the tests name the published groups (group_top, group_bottom)
-        for name, groups in (("group_differences_rank", withheld.rank_groups), ("group_differences_support", support_groups)):
+        for name, groups in (("group_differences_rank", decisions["rank"]), ("group_differences_support", decisions["support"])):
             tables[name] = sd.withhold_tests(sd.withhold_named_groups(tables[name], groups, group=by, labels=labels), groups)
     for name, value in (("group_differences_rank", "rank"), ("group_differences_support", "support")):
         # H is tie-corrected over the answers' midranks, so with the published groups' answers it gives back the pooled
@@ -207,7 +209,7 @@ def seminar_tests(
         told = _pool_told(pooled[value], value=value, by=by, min_group_size=min_group_size)
         if not told.empty:
             tables[name] = sd.withhold_tests(tables[name], told)
-    rank_groups = withheld.rank_groups if withheld is not None else None
+    rank_groups = decisions["rank"] if decisions is not None else None
     if "seminar_ranking_by_group" in cells:
         # A group's W rests on its ballots over every focus area. With complete ballots its mean ranks add up to k(k+1)/2 and
         # W = 12 S / (n^2 (k^3 - k)) (no ties), S the squared deviations of its rank sums n x mean rank: with its published mean
