@@ -145,7 +145,8 @@ def test_the_cases_have_the_small_measures_the_attack_needs(smallhaz, smallhaz2)
     assert s.loc["SH07", "n"] == 60 and s.loc["SH07", "n_consequence"] == 3
     assert pd.isna(s.loc["SH08", "n"]) and s.loc["SH08", "suppression"] == "primary"
     groups = smallhaz["04/shock_scores_by_group"]
-    assert len(list(_small_measures(groups, ["consequence"]))) >= 2
+    # community's SH07 (2 consequences) is published; academia's (1) is hidden to protect another row
+    assert len(list(_small_measures(groups, ["consequence"]))) >= 1
     s2 = smallhaz2["04/shock_scores"].set_index("hazard_id")
     assert s2.loc["SH06", "n_likelihood"] == 2
     assert smallhaz2["05/stress_scores"].set_index("hazard_id").loc["ST03", "n_trend"] == 3
@@ -310,3 +311,115 @@ def test_the_sample_tables_change_only_where_the_fix_requires(sample_published, 
         assert merged.loc[changed, "stakeholder_group"].isin(small).all(), (col, merged.loc[changed, key + [col]])
     stresses = sample_published["05/stress_scores"]
     assert stresses["n"].notna().all() and stresses["rank"].notna().all() and sample_published["text:05/stress_scores"] == ""
+
+
+# The focus areas' report (06) rates each shock and stress for its evidence matrix, trail and
+# uncertainty analysis. Computed from the raw ratings, it gave back what 04, 05 and 08 hide: on
+# smallhaz, SH08's score (9) in hazard_risk's basis "9 x (1 + 0.25 x 0)", SH07's consequence
+# median of 3 raters, ST12's severity 3 and "worsening", complementary SH01 and ST01 at 25 points.
+FOCUS = "focus_areas_session"
+
+
+def _focus_evidence(data_dir, out):
+    """06's hazard evidence as the notebook builds it: (published risk tables, evidence)."""
+    from pra_lib import synthesis
+
+    assessment = pra.load_assessment(data_dir, errors="collect")
+    report = pra.Report(out, min_cell_size=K, small_categories="merge", figure_formats="png", assessment=assessment, activity_id=FOCUS)
+    a = report.assessment
+    tables = synthesis.published_risk(report, a)
+    goal_scores = synthesis.published_goal_scores(a, min_cell_size=K, n_resamples=20, seed=1)
+    variants = synthesis.evidence_variants(a, goal_scores=goal_scores, shock_scores=tables["shock_scores"], stress_scores=tables["stress_scores"])
+    evidence = {"hazard_risk": synthesis.hazard_risk(a, **tables),
+                "evidence_matrix": synthesis.evidence_matrix(a, goal_scores=goal_scores, **tables),
+                "evidence_trail": synthesis.evidence_trail(a, goal_scores=goal_scores, **tables),
+                **{f"variant {key}": matrix for key, matrix in variants.items()}}
+    return tables, evidence, a
+
+
+def _overall_hazard_risk(data_dir, out):
+    """08's hazard_risk, from the shock, stress and compound tables as 08 publishes them."""
+    from pra_lib import synthesis
+
+    assessment = pra.load_assessment(data_dir, errors="collect")
+    report = pra.Report(out, min_cell_size=K, small_categories="merge", figure_formats="png", assessment=assessment)
+    a = report.assessment
+    shocks = risk.publish_hazard_scores(report, risk.shock_scores(a, activity_id=SHOCKS), "shock_scores", dims=["hazard_id"], activity_id=SHOCKS,
+                                        measure="hazard_raters", other_counts=SHOCK_COUNTS)
+    stresses = risk.publish_hazard_scores(report, risk.stress_scores(a, activity_id=STRESSES), "stress_scores", dims=["hazard_id"], activity_id=STRESSES,
+                                          measure="hazard_raters", other_counts=STRESS_COUNTS)
+    compound = report.table(risk.compound_risk(shocks, stresses, a, alpha=risk.DEFAULT_ALPHA, activity_id=STRESSES), "compound_risk", activity_id=STRESSES,
+                            measure="hazard_raters_of_shock", dims=["hazard_id"], other_counts={"n_amplifiers": None})
+    return synthesis.hazard_risk(a, shock_scores=shocks, stress_scores=stresses, compound=compound)
+
+
+def _withheld_measures(tables) -> list[tuple[str, str]]:
+    """(hazard id, rating column) of every statistic the published score tables withhold."""
+    found = []
+    for name, measures in (("shock_scores", ["likelihood", "consequence"]), ("stress_scores", ["severity", "trend"])):
+        for _, row in tables[name].iterrows():
+            found += [(row["hazard_id"], m) for m in measures if pd.isna(row[m])]
+    return found
+
+
+def _replant(folder, withheld):
+    """The attacker's counterfactual: every withheld rating replaced by another value, the raters kept."""
+    h = pd.read_csv(folder / "hazard_ratings.csv")
+    for hazard, m in withheld:
+        given = (h.hazard_id == hazard) & h[m].notna()
+        if m == "trend":
+            h.loc[given, m] = np.where(h.loc[given, m] == "improving", "worsening", "improving")
+        else:
+            h.loc[given, m] = np.where(h.loc[given, m] >= 3, 1, 5)
+    h.to_csv(folder / "hazard_ratings.csv", index=False)
+
+
+@pytest.fixture(scope="module", params=["smallhaz", "smallhaz2"])
+def focus_case(request, tmp_path_factory):
+    change = {"smallhaz": _smallhaz, "smallhaz2": _smallhaz2}[request.param]
+    folder = tmp_path_factory.mktemp(f"focus_{request.param}")
+    data, replanted = folder / "assessment", folder / "replanted"
+    shutil.copytree(SAMPLE, data)
+    change(data)
+    tables, evidence, assessment = _focus_evidence(data, folder / "06")
+    withheld = _withheld_measures(tables)
+    shutil.copytree(data, replanted)
+    _replant(replanted, withheld)
+    _, evidence_replanted, assessment_replanted = _focus_evidence(replanted, folder / "06-replanted")
+    return {"case": request.param, "tables": tables, "evidence": evidence, "withheld": withheld, "replanted": evidence_replanted,
+            "assessment": assessment, "assessment_replanted": assessment_replanted, "overall": _overall_hazard_risk(data, folder / "08")}
+
+
+def test_the_focus_areas_rate_each_hazard_as_the_overall_report_publishes_it(focus_case):
+    # One decision: 06's hazard_risk is 08's, built from the published tables.
+    columns = ["hazard_id", "n", "risk_points", "capped", "basis", "dropped"]
+    pd.testing.assert_frame_equal(focus_case["evidence"]["hazard_risk"][columns], focus_case["overall"][columns])
+
+
+def test_withheld_ratings_change_nothing_in_the_focus_areas_evidence(focus_case):
+    # The attack in reverse: whatever the withheld ratings were, 06 computes the same evidence, so
+    # nothing it publishes can tell them. smallhaz withholds SH08, ST12 (few raters), SH01, ST01
+    # (complementary) and SH07's consequence; smallhaz2 ST03's trend and SH06's likelihood.
+    from pra_lib import synthesis
+
+    withheld = set(focus_case["withheld"])
+    expected = {"smallhaz": {("SH08", "likelihood"), ("SH07", "consequence"), ("ST12", "severity"), ("ST12", "trend")},
+                "smallhaz2": {("ST03", "trend"), ("SH06", "likelihood")}}[focus_case["case"]]
+    assert expected <= withheld, withheld
+    # The replanted ratings do change what the raw ratings give: without the published tables, 06 told them.
+    raw = synthesis.hazard_risk(focus_case["assessment"])
+    raw_replanted = synthesis.hazard_risk(focus_case["assessment_replanted"])
+    assert not raw["basis"].equals(raw_replanted["basis"])
+    for name, table in focus_case["evidence"].items():
+        pd.testing.assert_frame_equal(table, focus_case["replanted"][name], obj=name)
+
+
+def test_hidden_hazards_give_no_risk_points_or_basis(focus_case):
+    hr = focus_case["evidence"]["hazard_risk"].set_index("hazard_id")
+    hidden = [h for h, m in focus_case["withheld"] if m in ("likelihood", "severity")]
+    assert hidden
+    assert hr.loc[hidden, "risk_points"].isna().all()
+    assert not hr.loc[hidden, "basis"].str.contains(r"\d").any(), hr.loc[hidden, "basis"]
+    trail = focus_case["evidence"]["evidence_trail"]
+    rows = trail[trail["item_id"].isin(hidden)]
+    assert rows["value"].isna().all() and not rows["detail"].astype(str).str.contains(r"\d").any()

@@ -143,7 +143,8 @@ def gaps(coverage: pd.DataFrame, *, need: pd.DataFrame, need_column: str = "need
     if not has_need.any():
         _warn("gaps: no goal or hazard has a need score; no gap can be scored", NoDataWarning)
     elif (~has_need).any():
-        _warn(f"gaps: no need score for {', '.join(out.loc[~has_need, key])}; they get no gap score")
+        # NoDataWarning: the need is absent or withheld; the row shows no gap score
+        _warn(f"gaps: no need score for {', '.join(out.loc[~has_need, key])}; they get no gap score", NoDataWarning)
     scored = out.loc[has_need, "need"]
     if has_need.sum() > 1 and scored.nunique() == 1:
         _warn("gaps: every goal or hazard has the same need; the gap score ranks by coverage alone")

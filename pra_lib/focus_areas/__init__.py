@@ -106,6 +106,7 @@ from .evidence import (
     goal_evidence,
     hazard_risk,
     published_goal_scores,
+    published_risk,
     rows_of_hidden_interview_evidence,
     withhold_interview_evidence,
 )
@@ -139,6 +140,7 @@ __all__ = [
     "methods_note",
     "normalise",
     "published_goal_scores",
+    "published_risk",
     "rank_distribution_figure",
     "rank_focus_areas",
     "rows_of_hidden_interview_evidence",

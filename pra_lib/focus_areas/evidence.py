@@ -49,7 +49,7 @@ from ._common import (
     _warn,
 )
 
-__all__ = ["evidence_correlations", "evidence_matrix", "evidence_variants", "goal_action_gaps", "goal_evidence", "hazard_risk", "published_goal_scores",
+__all__ = ["evidence_correlations", "evidence_matrix", "evidence_variants", "goal_action_gaps", "goal_evidence", "hazard_risk", "published_goal_scores", "published_risk",
            "rows_of_hidden_interview_evidence", "withhold_interview_evidence"]
 
 
@@ -161,6 +161,62 @@ def published_goal_scores(
                   if activity is not None else perception.scores(frame, n_resamples=n_resamples, seed=seed))
     decided = withheld_groups(perception.likert_counts(frame), cells=["goal_id"], min_cell_size=DEFAULT_MIN_CELL_SIZE if min_cell_size is None else min_cell_size)
     return withhold_answers(scores, decided)
+
+
+def published_risk(
+    report,
+    assessment,
+    *,
+    shocks_activity: str = DEFAULT_ACTIVITIES["shocks"],
+    stresses_activity: str = DEFAULT_ACTIVITIES["stresses"],
+    alpha: float = risk.DEFAULT_ALPHA,
+) -> dict[str, pd.DataFrame]:
+    """The shock scores, stress scores and compound risk as the overall report (08) publishes them.
+
+    A hazard the run hides (few raters, or hidden to protect another), and a measure fewer
+    than ``min_cell_size`` people gave, publish no statistic in 04, 05 and 08
+    (:func:`pra_lib.risk.publish_hazard_scores`). Evidence computed from the raw ratings
+    would give them back: a hidden shock's risk points in :func:`hazard_risk`, its score in
+    the ``basis`` text, a stress's severity and trend in :func:`evidence_trail`. Pass the
+    result to :func:`hazard_risk`, :func:`evidence_matrix`, :func:`evidence_variants` and
+    :func:`evidence_trail`: each hazard is then rated from what is published, and a hidden
+    one counts as not rated, as in 08. Nothing is written: the tables are protected by the
+    report's dry run (:meth:`pra_lib.publishing.report.Report.protect`) with 08's options.
+
+    Parameters
+    ----------
+    report : Report
+        The report building on the scores (its run's disclosure plan decides what is hidden).
+    assessment : Assessment
+        The assessment as the report sees it (``report.assessment``: small categories merged).
+    shocks_activity, stresses_activity : str
+        The activities whose ratings are scored. An assessment without one (or without its
+        ratings) gives empty tables, and the hazards count as not rated.
+    alpha : float
+        Amplification weight of :func:`pra_lib.risk.compound_risk`.
+
+    Returns
+    -------
+    dict
+        ``shock_scores``, ``stress_scores`` and ``compound``, as published, to be passed on
+        as keyword arguments.
+
+    Examples
+    --------
+    >>> risk_tables = published_risk(report, report.assessment)  # doctest: +SKIP
+    >>> matrix = evidence_matrix(report.assessment, **risk_tables)  # doctest: +SKIP
+    """
+    shocks_activity = _activity(assessment, shocks_activity, "published_risk")
+    stresses_activity = _activity(assessment, stresses_activity, "published_risk")
+    shocks = risk.protect_hazard_scores(report, shared(risk.shock_scores, assessment, activity_id=shocks_activity), "shock_scores", dims=["hazard_id"],
+                                        activity_id=shocks_activity, measure="hazard_raters",
+                                        other_counts={"n_likelihood": "likelihood_raters", "n_consequence": "consequence_raters"})
+    stresses = risk.protect_hazard_scores(report, risk.stress_scores(assessment, activity_id=stresses_activity), "stress_scores", dims=["hazard_id"],
+                                          activity_id=stresses_activity, measure="hazard_raters",
+                                          other_counts={"n_severity": "severity_raters", "n_trend": "trend_raters"})
+    compound = report.protect(risk.compound_risk(shocks, stresses, assessment, alpha=alpha, activity_id=stresses_activity), "compound_risk",
+                              activity_id=stresses_activity, measure="hazard_raters_of_shock", dims=["hazard_id"], other_counts={"n_amplifiers": None})
+    return {"shock_scores": shocks, "stress_scores": stresses, "compound": compound}
 
 
 def hazard_risk(

@@ -79,7 +79,7 @@ SUPPRESSED = "suppressed"
 #: Text or yes/no outcomes that say something about the cell they stand in; hidden with it.
 OUTCOME_COLUMNS = (
     "interpretation", "significant", "quadrant", "candidate_weakness", "quote", "quote_from", "band",
-    "compound_band", "agreement", "reading", "change", "consensus", "settled", "trend", "worsening", "tied_with",
+    "compound_band", "agreement", "reading", "change", "consensus", "settled", "trend", "worsening", "tied_with", "basis", "detail",
 )
 
 

@@ -26,7 +26,8 @@ Where things are:
   group disclosure of the scores by group: :func:`rating_counts` (answers per category),
   :func:`withheld_shock_groups` (which groups rated a shock alike) and
   :func:`withhold_shock_scores`; measures of few raters and hidden rows of every score
-  table: :func:`withhold_hazard_scores`, :func:`publish_hazard_scores`, :func:`publish_hazard_ranks` and
+  table: :func:`withhold_hazard_scores`, :func:`publish_hazard_scores` (:func:`protect_hazard_scores` for
+  a report that builds on it), :func:`publish_hazard_ranks` and
   :func:`hidden_hazards` (what :func:`rank_intervals` and :func:`rater_agreement` leave out).
 - :mod:`~pra_lib.risk.assets`: :func:`impact_matrix`, :func:`asset_exposure`,
   :func:`shock_reach`, :func:`assets_without_risk_path`, :func:`exposure_by`.
@@ -73,6 +74,7 @@ from .shocks import (
     bootstrap_scores,
     hidden_hazards,
     publish_hazard_ranks,
+    protect_hazard_scores,
     publish_hazard_scores,
     rank_intervals,
     rater_agreement,
@@ -106,6 +108,7 @@ __all__ = [
     "impact_matrix",
     "measures_withheld_text",
     "publish_hazard_ranks",
+    "protect_hazard_scores",
     "publish_hazard_scores",
     "rank_interval_figure",
     "rank_intervals",

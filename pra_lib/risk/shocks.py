@@ -847,13 +847,53 @@ def publish_hazard_scores(report, data: pd.DataFrame, name: str, *, by: str | No
     --------
     >>> published = publish_hazard_scores(report, scores, "shock_scores", dims=["hazard_id"], measure="hazard_raters")  # doctest: +SKIP
     """
+    return _hazard_scores_as_published(report, data, name, by=by, ties=ties, write=True, options=options)
+
+
+def protect_hazard_scores(report, data: pd.DataFrame, name: str, *, by: str | None = None, ties: str = "average", **options) -> pd.DataFrame:
+    """A shock or stress score table as :func:`publish_hazard_scores` publishes it, without writing it.
+
+    For a report that builds on the scores another report of the run publishes: the focus
+    areas' report (06) rates each hazard from the scores 04, 05 and 08 publish, so a hazard
+    they hide, or a measure of few raters, gives no evidence there either. The table is
+    protected by the same dry run (``report.protect``) with the same options; nothing is
+    written or declared.
+
+    Parameters
+    ----------
+    report : Report
+        The report that builds on the table (its run's disclosure plan decides).
+    data, name, by, ties, **options
+        As in :func:`publish_hazard_scores` (the publishing report's name and options).
+
+    Returns
+    -------
+    DataFrame
+        The table as published: hidden counts and the withheld statistics missing, with
+        ``suppressed``, ``suppression`` and ``attrs["measures_withheld"]``.
+
+    Examples
+    --------
+    >>> shocks = protect_hazard_scores(report, shock_scores(data), "shock_scores", dims=["hazard_id"], measure="hazard_raters")  # doctest: +SKIP
+    """
+    return _hazard_scores_as_published(report, data, name, by=by, ties=ties, write=False, options=options)
+
+
+def _hazard_scores_as_published(report, data: pd.DataFrame, name: str, *, by: str | None, ties: str, write: bool, options: dict) -> pd.DataFrame:
     # The measures of few raters first: their rows' places then tell nothing of their scores,
     # and the dry run and the table see one order, so they hide the same rows.
     ordered = withhold_hazard_scores(data, min_cell_size=report.min_cell_size, by=by, ties=ties)
-    protected = report.protect(ordered, name, **options)
-    withheld = withhold_hazard_scores(ordered, min_cell_size=report.min_cell_size, hidden=protected, by=by, ties=ties, reorder=False)
-    published = report.table(withheld, name, hidden_last=[by] if by else [], hidden_keys=["hazard_id"], **options)
     keys = ["hazard_id"] + ([by] if by else [])
+    # The dry run sees the rows by hazard id, not by rank: a tie between two companions that
+    # could protect a hidden row is then broken by id, so which one is hidden says nothing of
+    # its score (by rank, the top-scored shock was always the one hidden).
+    by_id = ordered.sort_values(keys[::-1], kind="stable").reset_index(drop=True)
+    protected = report.protect(by_id, name, **options)
+    withheld = withhold_hazard_scores(ordered, min_cell_size=report.min_cell_size, hidden=protected, by=by, ties=ties, reorder=False)
+    flags = dict(zip(_hazard_keys(protected, keys), protected["suppressed"].astype("boolean").fillna(False).astype(bool)))
+    hidden_with = [flags.get(k, False) for k in _hazard_keys(withheld, keys)]
+    publish = report.table if write else report.protect
+    published = publish(withheld, name, hidden_with=hidden_with, hidden_last=[by] if by else [], hidden_keys=["hazard_id"], **options)
     why = dict(zip(_hazard_keys(withheld, keys), withheld.attrs["measures_withheld"]))
     published.attrs["measures_withheld"] = [why.get(k, "") for k in _hazard_keys(published, keys)]
     return published

@@ -214,7 +214,8 @@ def compound_risk(
     edges = _edges(shock_scores, stress_scores, amplifications, activity_id)
     missing = sorted(edges.loc[edges["severity"].isna(), "stress"].unique())
     if missing:
-        _warn(f"stress(es) {', '.join(missing)} amplify shocks but have no severity; they add nothing")
+        # NoDataWarning: the ratings are absent or withheld, and missing_amplifiers names them in the table
+        _warn(f"stress(es) {', '.join(missing)} amplify shocks but have no severity; they add nothing", NoDataWarning)
     out = shock_scores.reindex(columns=["hazard_id", "hazard", "n"]).copy()
     out["score"] = _num(shock_scores["score"]).to_numpy()
     out["band"] = risk_band(out["score"], bands=bands).to_numpy()
