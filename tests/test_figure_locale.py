@@ -121,3 +121,12 @@ def test_the_heatmap_scores_in_the_row_labels_use_the_reports_decimal_sign(matri
     for value in scores:
         assert any(f"{value:.1f}".replace(".", ",") in label for label in labels), (value, labels)
     assert not any(FOREIGN_DECIMAL["id"].search(label) for label in labels), labels
+
+
+@pytest.mark.parametrize("lang, comma, point", [("id", "0,25", "0.25"), ("en", "0.25", "0,25")])
+def test_the_basis_of_each_hazard_risk_follows_the_report_language(sample, lang, comma, point):
+    # The basis cell quotes alpha and the amplification: "compound risk = 25 x (1 + 0.25 x 2.53)"
+    # read "0.25" in an Indonesian report, whose other numbers write 0,25 (CLDR id: decimal comma).
+    i18n.set_language(lang)
+    basis = focus_areas.hazard_risk(sample).set_index("hazard_id").loc["SH01", "basis"]
+    assert f"(1 + {comma} x " in basis and point not in basis, basis

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..publishing.i18n import cell_label, english
+from ..publishing.i18n import cell_label, english, format_number
 from ..stats._base import NoDataWarning
 from ..stats.composite import AGGREGATIONS, NORMALISATIONS, check_choice as _check_choice, indicator_columns, indicator_values
 
@@ -82,11 +82,11 @@ def _truthy(value) -> bool:
 
 
 def _fmt(x: float, digits: int = 1) -> str:
-    """A number as the tables' texts quote it (trailing zeros dropped)."""
+    """A number as the tables' texts quote it: at most ``digits`` decimals, trailing zeros
+    dropped, in the report language's notation (0,25 in Indonesian)."""
     if x is None or (isinstance(x, float) and np.isnan(x)):
         return cell_label("common.not_available")
-    text = f"{x:.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return format_number(round(float(x), digits))
 
 
 def _pct(x: float) -> str:
