@@ -4,7 +4,8 @@ A generated assessment (``generate_sample``) has its people, ratings and intervi
 statements rewritten so that small categories fall where a seeded random generator puts
 them: stakeholder groups and areas of every activity (also people with no area), workshop
 tables, the interviewees' groups, the codes they raised and the goal lines those codes make,
-and a group that rated a goal alike. The report notebooks that publish counts of people are
+and a group that rated a goal alike; and, for the hazard reports, hazard measures given by
+fewer than min_cell_size people. The report notebooks that publish counts of people are
 run on it by ``pra run`` itself (``pra_lib.runner.run_reports``), once per small-categories
 policy, and every file they wrote is attacked as the sample run is: the linear programme
 over all declared counts, the interview codes against their goal lines (in 02's code-level
@@ -14,6 +15,8 @@ written in the SVG figures.
 
 from __future__ import annotations
 
+import html
+import re
 import warnings
 from pathlib import Path
 
@@ -41,9 +44,12 @@ from .test_disclosure_attack import (
 ASSESSMENT_ID = "jakarta-2017-synthetic"
 # The notebooks that publish counts of people broken down by group, area, table or code:
 # overview, questionnaire, interviews, perception workshop, focus areas (evidence trail),
-# seminar. 04 and 05 count hazard raters by table, 08 repeats 06's trail and 01's tables,
-# 09 counts actions; they are left out to keep the run short.
+# seminar. The reports of the hazards are run once, on an assessment with hazards of few
+# raters (``few_raters_assessment``): 04 and 05 count hazard raters, 06 and 08 publish the
+# hazards' risk again (evidence trail, hazard risk, compound risk), 08 repeats 04's and 05's
+# tables, 09 counts actions.
 NOTEBOOKS = ["00", "01", "02", "03", "06", "07"]
+HAZARD_NOTEBOOKS = ["04", "05", "06", "08", "09"]
 MIN_CELL_SIZE = 5
 # Weights a category is drawn with: a weight of 0.01 or 0.03 next to 1.0 makes a small one.
 WEIGHTS = np.array([0.01, 0.03, 0.1, 0.3, 1.0])
@@ -103,46 +109,84 @@ def small_groups_assessment(folder: Path, *, seed: int) -> Path:
     return folder
 
 
+def few_raters_assessment(folder: Path, *, seed: int) -> Path:
+    """:func:`small_groups_assessment` of ``seed`` with hazards rated by few people.
+
+    With a second random generator seeded by ``seed``, one shock keeps its consequence from
+    1 to 4 of its raters only (its likelihood from all of them), one stress keeps 1 to 4 of
+    its raters only (a hidden row of every stress table), and another stress keeps its trend
+    from 1 to 4 of its raters (its severity from all): a measure of fewer than
+    ``MIN_CELL_SIZE`` people that 04, 05, 06 and 08 must withhold wherever they publish it.
+    """
+    folder = small_groups_assessment(folder, seed=seed)
+    rng = np.random.default_rng([seed, 4])
+    ratings = pd.read_csv(folder / "hazard_ratings.csv", dtype=str, keep_default_na=False)
+    shocks = sorted(ratings.loc[ratings["activity_id"].eq("assets_shocks_workshop"), "hazard_id"].unique())
+    stresses = sorted(ratings.loc[ratings["activity_id"].eq("stresses_session"), "hazard_id"].unique())
+    shock = rng.choice(shocks)
+    hidden_stress, trend_stress = rng.choice(stresses, size=2, replace=False)
+
+    def all_but_few(hazard: str) -> np.ndarray:
+        # The rows of ``hazard`` outside 1 to 4 of its raters, drawn at random.
+        rows = np.flatnonzero(ratings["hazard_id"].eq(hazard).to_numpy())
+        kept = rng.choice(rows, size=int(rng.integers(1, MIN_CELL_SIZE)), replace=False)
+        return np.setdiff1d(rows, kept)
+
+    ratings.loc[ratings.index[all_but_few(shock)], "consequence"] = ""
+    ratings.loc[ratings.index[all_but_few(trend_stress)], "trend"] = ""
+    ratings = ratings.drop(ratings.index[all_but_few(hidden_stress)])
+    ratings.to_csv(folder / "hazard_ratings.csv", index=False)
+    return folder
+
+
 # The runs: (small-categories policy, seed) -> notebooks. Merging changes the categories of
 # 00, 01, 03 and 07; the interviewees' small groups are hidden, never merged, under either
 # policy, so 02 and 06 are run with suppress. Seed 29 hides every goal line of 02 (four of
 # its interviewee groups are small), seed 28 some of them, among them one of two codes
 # (G11 as a weakness), with the evidence trail still publishing codes of other lines.
+# (policy, seed, FEW_RATERS) is a run on ``few_raters_assessment(seed)``: on seed 29 the
+# consequence of SH02 is given by 3 people, ST05 is rated by 2 (05 hides another stress with
+# it) and ST04's trend is given by 3.
+FEW_RATERS = "few-raters"
 RUNS = {
     ("suppress", 29): NOTEBOOKS,
     ("merge", 29): ["00", "01", "03", "07"],
     ("suppress", 28): ["02", "06"],
+    ("suppress", 29, FEW_RATERS): HAZARD_NOTEBOOKS,
 }
 
 
-def generated_reports(tmp_path_factory, *, seed: int, policy: str, notebooks: list[str], figure_formats: str = "png,svg") -> Path:
+def generated_reports(tmp_path_factory, *, seed: int, policy: str, notebooks: list[str], figure_formats: str = "png,svg",
+                      few_raters: bool = False) -> Path:
     """Output root of ``notebooks`` run by ``run_reports`` on ``small_groups_assessment(seed)``
-    with ``--small-categories policy``; the assessment is beside it (``../assessment``).
+    (``few_raters_assessment(seed)`` with ``few_raters``) with ``--small-categories policy``;
+    the assessment is beside it (``../assessment``).
 
     Run once for the whole test session, also when pytest-xdist spreads the tests over
     workers (``conftest.run_once``): every test module that asks for the same seed and
     options reads the one run.
     """
-    name = f"small-groups-{seed}-{policy}-{'-'.join(notebooks)}-{figure_formats.replace(',', '-')}"
-    return run_once(tmp_path_factory, name, lambda folder: small_groups_assessment(folder, seed=seed), only=list(notebooks),
+    name = f"{FEW_RATERS if few_raters else 'small-groups'}-{seed}-{policy}-{'-'.join(notebooks)}-{figure_formats.replace(',', '-')}"
+    make = few_raters_assessment if few_raters else small_groups_assessment
+    return run_once(tmp_path_factory, name, lambda folder: make(folder, seed=seed), only=list(notebooks),
                     min_cell_size=MIN_CELL_SIZE, parameters={"small_categories": policy, "figure_formats": figure_formats})
 
 
-def _generated_run(policy: str, seed: int, tmp_path_factory) -> Path:
-    """The report folder of the notebooks of ``RUNS[policy, seed]`` run on the generated
-    assessment of ``seed`` (:func:`generated_reports`)."""
-    return generated_reports(tmp_path_factory, seed=seed, policy=policy, notebooks=RUNS[policy, seed]) / ASSESSMENT_ID
+def _generated_run(policy: str, seed: int, tmp_path_factory, variant: str | None = None) -> Path:
+    """The report folder of the notebooks of ``RUNS[policy, seed]`` (``RUNS[policy, seed,
+    variant]``) run on the generated assessment of ``seed`` (:func:`generated_reports`)."""
+    key = (policy, seed) if variant is None else (policy, seed, variant)
+    return generated_reports(tmp_path_factory, seed=seed, policy=policy, notebooks=RUNS[key], few_raters=variant == FEW_RATERS) / ASSESSMENT_ID
 
 
 @pytest.fixture(scope="module")
-def generated_run(request, tmp_path_factory) -> tuple[str, int, Path]:
-    """(policy, seed, report folder) of the run a test is parametrized with (indirect)."""
-    policy, seed = request.param
-    return policy, seed, _generated_run(policy, seed, tmp_path_factory)
+def generated_run(request, tmp_path_factory) -> tuple[tuple, Path]:
+    """(key of RUNS, report folder) of the run a test is parametrized with (indirect)."""
+    return request.param, _generated_run(*request.param[:2], tmp_path_factory, *request.param[2:])
 
 
 def _ids(run: tuple) -> str:
-    return f"{run[0]}-seed{run[1]}"
+    return "-".join([run[0], f"seed{run[1]}", *run[2:]])
 
 
 ATTACKED = sorted(RUNS)
@@ -168,9 +212,10 @@ def test_a_generated_run_with_small_groups_resists_the_attack(generated_run):
     declared counts of each activity, then the interview codes against their goal lines."""
     from .test_disclosure_attack import undeclared_counts
 
-    policy, seed, folder = generated_run
+    key, folder = generated_run
+    policy = key[0]
     tables = load_run(folder)
-    assert {t["report"][:2] for t in tables} == set(RUNS[policy, seed]), "every report of the run is read"
+    assert {t["report"][:2] for t in tables} == set(RUNS[key]), "every report of the run is read"
     assert {(p.parent.parent.name, p.stem) for p in folder.glob("*/tables/*.csv")} == {(t["report"], t["name"]) for t in tables}
     assert [p for t in tables for p in undeclared_counts(t)] == []
     with warnings.catch_warnings():
@@ -191,13 +236,170 @@ def test_a_generated_run_with_small_groups_resists_the_attack(generated_run):
 def test_the_html_and_figures_of_a_generated_run_publish_no_hidden_count(generated_run):
     """The reports' HTML text and tables, parsed as a scraper would, and the counts written in
     the SVG figures, of every generated run."""
-    _, _, folder = generated_run
+    _, folder = generated_run
     assert html_problems(folder, MIN_CELL_SIZE) == []
     assert html_table_problems(folder) == []
     assert sum("n" in t["header"] for page in folder.glob("*/*.html") for t in html_tables(page)) >= 2, "the reports' tables were read"
     assert list(folder.glob("*/figures/*.svg")), "the run writes SVG figures"
     assert figure_count_problems(folder, MIN_CELL_SIZE) == []
 
+
+# --- Hazards of few raters ----------------------------------------------------------------------
+# 04 and 05 withhold a hazard's measure that fewer than min_cell_size people gave (and every
+# measure of a hidden hazard); 05, 06 and 08 publish the hazards' risk again, in numbers
+# (score, risk points, compound risk) and in words (the basis "compound risk = 16 x (1 +
+# 0.25 x 1)", "5 x median severity 4, worsening", "Flooding (25); ..."). A reader holding
+# every file reads a withheld measure back from any of them.
+
+TRENDS = ("worsening", "stable", "improving", "mixed")
+# Columns that carry a shock's score or a stress's severity, or an outcome of them.
+RISK_COLUMNS = re.compile(r"^(score.*|band|rank.*|risk_points|value|compound.*|uplift|need.*|gap_.*|tied_with|share_first|share_tied|linked_risk)$")
+TREND_COLUMNS = {"trend", "trend_share", "share_worsening", "worsening"}
+TEXT_COLUMNS = {"basis", "detail"}
+TREND_WORDS = r"\b(?:" + "|".join(TRENDS) + r")\b"
+
+
+def withheld_hazards(tables: list[dict]) -> dict[str, dict]:
+    """hazard_id -> {"name", "risk": score or severity withheld, "trend": trend withheld,
+    "measures": withheld measures} as 04's and 05's score tables (and their copies) publish them."""
+    out: dict[str, dict] = {}
+    for table in tables:
+        if table["name"] not in ("shock_scores", "stress_scores"):
+            continue
+        frame = table["frame"]
+        risk = "score" if table["name"] == "shock_scores" else "severity"
+        measures = ["likelihood", "consequence"] if risk == "score" else ["severity", "trend"]
+        for _, row in frame.iterrows():
+            entry = out.setdefault(row["hazard_id"], {"name": row["hazard"], "risk": False, "trend": False, "measures": set()})
+            entry["risk"] |= row[risk] == ""
+            entry["trend"] |= risk == "severity" and row["trend"] == ""
+            entry["measures"] |= {m for m in measures if row[m] == ""}
+    return out
+
+
+def _row_hazard(frame: pd.DataFrame, i: int) -> str | None:
+    for column in ("hazard_id", "shock_id"):
+        if column in frame and frame.at[i, column]:
+            return frame.at[i, column]
+    if "item_id" in frame and "kind" in frame and frame.at[i, "kind"] in ("shock", "stress"):
+        return frame.at[i, "item_id"]
+    return None
+
+
+def hazard_text_problems(text: str, withheld: dict[str, dict], where: str) -> list[str]:
+    """A withheld hazard's risk or trend written next to its name: "Tidal flooding (rob) (20)",
+    "Clean-water scarcity (severity 4, worsening)", or a stress whose severity is withheld named
+    among the stresses that amplify a shock ("amplified by ...": its severity is in the sum)."""
+    problems = []
+
+    def context(match: re.Match) -> str:
+        return repr(text[max(0, match.start() - 60):match.end() + 60])
+
+    for hazard, w in withheld.items():
+        name = re.escape(w["name"])
+        if w["risk"]:
+            problems += [f"{where}: {hazard} {w['name']}'s withheld risk is written after its name: {context(m)}"
+                         for m in re.finditer(name + r" \((?:severity )?\d", text)]
+        if w["trend"]:
+            problems += [f"{where}: {hazard} {w['name']}'s withheld trend is written after its name: {context(m)}"
+                         for m in re.finditer(name + r" \([^()]*" + TREND_WORDS, text)]
+        if hazard.startswith("ST") and w["risk"]:
+            problems += [f"{where}: {hazard} {w['name']}, whose severity is withheld, amplifies: {context(m)}"
+                         for m in re.finditer(r"amplified by ([^;]*?)(?=;|\. |\.$|$)", text) if w["name"] in m.group(1).split(", ")]
+    return problems
+
+
+def hazard_measure_problems(folder: Path) -> list[str]:
+    """Every place of a run's tables and HTML that publishes a measure 04 or 05 withholds."""
+    tables = load_run(folder)
+    withheld = {h: w for h, w in withheld_hazards(tables).items() if w["risk"] or w["trend"] or w["measures"]}
+    problems = []
+    for table in tables:
+        frame, label = table["frame"], f"{table['report']}/{table['name']}"
+        for i in range(len(frame)):
+            hazard = _row_hazard(frame, i)
+            w = withheld.get(hazard)
+            if w is None:
+                continue
+            columns = [c for c in frame.columns if (w["risk"] and RISK_COLUMNS.match(c)) or (w["trend"] and c in TREND_COLUMNS)
+                       or any(re.fullmatch(rf"{m}(_q1|_q3|_iqr)?", c) for m in w["measures"])]
+            if "group_label" in frame:  # a group's own measure, withheld by its own count
+                columns = []
+            for column in columns:
+                # A stress whose severity is withheld adds no compound risk (0): a constant.
+                if frame.at[i, column] != "" and not (column == "compound_added" and _number(frame.at[i, column]) == 0):
+                    problems.append(f"{label} row {i + 2}: {hazard}'s {column} = {frame.at[i, column]!r}, withheld in 04/05")
+            for column in TEXT_COLUMNS & set(frame.columns):
+                text = frame.at[i, column]
+                if w["risk"] and re.search(r"\d", text):
+                    problems.append(f"{label} row {i + 2}: {hazard}'s {column} {text!r} writes its withheld risk")
+                if w["trend"] and re.search(TREND_WORDS, text):
+                    problems.append(f"{label} row {i + 2}: {hazard}'s {column} {text!r} writes its withheld trend")
+        for column in frame.columns:
+            for i, text in frame[column].items():
+                problems += hazard_text_problems(text, withheld, f"{label} row {i + 2}, {column}")
+                if column in ("amplifiers", "top_hazard") and withheld:
+                    named = set(text.split(", "))
+                    problems += [f"{label} row {i + 2}: {column} names {h} {w['name']}, whose risk is withheld"
+                                 for h, w in withheld.items() if w["risk"] and w["name"] in named]
+    for page in sorted(folder.glob("*/*.html")):
+        markup = re.sub(r"<script.*?</script>|<style.*?</style>", " ", page.read_text(encoding="utf-8"), flags=re.S)
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+        problems += hazard_text_problems(text, withheld, page.name)
+        for table in html_tables(page):
+            for row in table["rows"]:
+                w = next((w for w in withheld.values() if w["name"] in row), None)
+                if w is None:
+                    continue
+                for cell in row:
+                    if (w["risk"] and re.search(r"\d+(?:\.\d+)? x|median severity \d", cell)) or (w["trend"] and re.search(TREND_WORDS, cell)):
+                        problems.append(f"{page.name}: the row of {w['name']} shows {cell!r}, withheld in 04/05")
+    return problems
+
+
+def test_a_generated_run_publishes_no_withheld_hazard_measure(tmp_path_factory):
+    """The hazards of few raters of seed 29 (SH02's consequence given by 3, ST05 rated by 2,
+    ST04's trend given by 3): 04 and 05 withhold them, and 05, 06 and 08 publish them nowhere
+    else, in a table's number or text or in the HTML."""
+    folder = _generated_run("suppress", 29, tmp_path_factory, FEW_RATERS)
+    tables = load_run(folder)
+    withheld = withheld_hazards(tables)
+    again = {t["report"][:2] for t in tables if t["name"] in ("hazard_risk", "evidence_trail", "compound_risk")}
+    assert again == {"05", "06", "08"}, "the tables that publish the hazards' risk again are read"
+    assert withheld["SH02"]["risk"] and withheld["SH02"]["measures"] == {"consequence"}
+    assert withheld["ST05"]["risk"] and withheld["ST05"]["trend"]
+    assert any(w["trend"] and not w["risk"] for w in withheld.values()), "a stress whose trend alone is withheld (ST04)"
+    assert hazard_measure_problems(folder) == []
+
+
+def test_the_hazard_check_reads_a_withheld_risk_back(tmp_path):
+    """Planted copies of what 06 published before its hazards' evidence was read from 04 and
+    05: a withheld shock's compound risk, a hidden stress's basis, a withheld trend, and a
+    hidden stress among the amplifiers of a published shock."""
+    import json
+
+    def report(name: str, tables: dict) -> None:
+        folder = tmp_path / ASSESSMENT_ID / name / "tables"
+        folder.mkdir(parents=True)
+        for table, frame in tables.items():
+            pd.DataFrame(frame).to_csv(folder / f"{table}.csv", index=False)
+        spec = {"count": "n", "dims": ["hazard_id"], "measure": "hazard_raters"}
+        (folder / "_tables.json").write_text(json.dumps({"min_cell_size": MIN_CELL_SIZE, "tables": {t: spec for t in tables}}))
+
+    report("04_assets_shocks_workshop", {"shock_scores": {"hazard_id": ["SH01", "SH02"], "hazard": ["Flooding", "Tidal flooding (rob)"],
+                                                         "n": [60, 59], "likelihood": [5, 4], "consequence": [5, ""], "score": [25, ""]}})
+    report("05_stresses_session", {"stress_scores": {"hazard_id": ["ST04", "ST05"], "hazard": ["Clean-water scarcity", "Solid waste"],
+                                                     "n": [40, ""], "severity": [4, ""], "trend": ["", ""]}})
+    assert hazard_measure_problems(tmp_path / ASSESSMENT_ID) == []
+    report("06_focus_areas_session", {"hazard_risk": {
+        "hazard_id": ["SH01", "SH02", "ST04", "ST05"], "hazard": ["Flooding", "Tidal flooding (rob)", "Clean-water scarcity", "Solid waste"],
+        "n": [60, 59, 40, ""], "risk_points": [25, "", 20, ""],
+        "basis": ["compound risk = 25 x (1 + 0.25 x 2.53); amplified by Land subsidence, Solid waste", "compound risk = 16 x (1 + 0.25 x 1)",
+                  "5 x median severity 4, worsening", "5 x median severity 4, mixed"]}})
+    found = "\n".join(hazard_measure_problems(tmp_path / ASSESSMENT_ID))
+    for leak in ("SH02's basis", "ST04's basis", "ST05's basis", "ST05 Solid waste, whose severity is withheld"):
+        assert leak in found, found
+    assert "SH01's" not in found
 
 def test_the_evidence_trail_of_a_generated_run_is_read_against_the_interview_report(interview_run):
     """Issue 11: the focus areas' evidence trail counts interviewees per code again. On the
