@@ -77,7 +77,7 @@ def _publish(data_dir, out):
     tables["text:04/shock_scores"] = risk.measures_withheld_text(scores, min_cell_size=K)
     risk.publish_hazard_ranks(report, risk.rank_intervals(a, activity_id=SHOCKS, n_resamples=200, seed=2017, hidden=risk.hidden_hazards(scores)), "shock_ranks",
                               scores=scores, measure="hazard_raters", dims=["hazard_id"], other_counts={"n_resamples": None})
-    report.table(risk.rater_agreement(a, activity_id=SHOCKS, hidden=risk.hidden_hazards(scores, count="n")), "rater_agreement", measure="raters_by_rating",
+    report.table(risk.rater_agreement(a, activity_id=SHOCKS, hidden=risk.withheld_by_measure(scores)), "rater_agreement", measure="raters_by_rating",
                  dims=["measure"], other_counts={"n_hazards": None, "n_ratings": None})
     withheld = risk.withheld_shock_groups(a, activity_id=SHOCKS, min_cell_size=K)
     group_scores = risk.withhold_shock_scores(risk.shock_scores(a, activity_id=SHOCKS, by="stakeholder_group"), withheld)
@@ -91,7 +91,7 @@ def _publish(data_dir, out):
     tables["text:05/stress_scores"] = risk.measures_withheld_text(stresses, min_cell_size=K)
     risk.publish_hazard_ranks(report, risk.rank_intervals(a, hazard_type="stress", activity_id=STRESSES, n_resamples=200, seed=2017, hidden=risk.hidden_hazards(stresses)),
                               "stress_ranks", scores=stresses, measure="hazard_raters", dims=["hazard_id"], other_counts={"n_resamples": None})
-    report.table(risk.rater_agreement(a, hazard_type="stress", activity_id=STRESSES, hidden=risk.hidden_hazards(stresses, count="n")), "rater_agreement",
+    report.table(risk.rater_agreement(a, hazard_type="stress", activity_id=STRESSES, hidden=risk.withheld_by_measure(stresses)), "rater_agreement",
                  measure="raters_by_rating", dims=["measure"], other_counts={"n_hazards": None, "n_ratings": None})
     shocks = risk.publish_hazard_scores(report, risk.shock_scores(a, activity_id=SHOCKS), "shock_scores", dims=["hazard_id"], activity_id=SHOCKS,
                                         measure="hazard_raters", other_counts=SHOCK_COUNTS)
@@ -235,14 +235,42 @@ def test_the_tables_of_one_measure_hide_the_same_hazards(case, request):
     assert hidden("05/stress_scores") == hidden("05/stress_ranks") == hidden("05/stress_centrality")
 
 
-@pytest.mark.parametrize("case, nb", [("smallhaz", "04"), ("smallhaz", "05")])
+@pytest.mark.parametrize("case, nb", [("smallhaz", "04"), ("smallhaz", "05"), ("smallhaz2", "04"), ("smallhaz2", "05")])
 def test_the_sum_of_raters_gives_no_hidden_hazards_raters(case, nb, request):
     # Attack 4: rater_agreement.n_ratings - the published n_likelihood = SH01 + SH08's raters.
+    # Agreement is now measured over the published medians' ratings only: their sum is the
+    # published rows' raters, so nothing is left over for the hidden ones.
     data = request.getfixturevalue(case)
     scores = data["04/shock_scores" if nb == "04" else "05/stress_scores"]
-    agreement = data[f"{nb}/rater_agreement"]
-    assert scores["n"].isna().any()
-    assert agreement["n_ratings"].isna().all(), agreement
+    agreement = data[f"{nb}/rater_agreement"].set_index("measure")
+    assert scores["n"].isna().any() or case == "smallhaz2"
+    for measure, row in agreement.iterrows():
+        published = scores[scores[measure].notna()]
+        assert row["n_ratings"] == published[f"n_{measure}"].sum(), (measure, row["n_ratings"])
+        assert row["n_hazards"] == len(published)
+
+
+def test_the_agreement_does_not_move_with_withheld_ratings(tmp_path):
+    # Krippendorff's alpha over every hazard moved with a hidden one's ratings: replanting them
+    # (the attacker's counterfactual, tests below) must leave 04's and 05's agreement as it is.
+    data, replanted = tmp_path / "assessment", tmp_path / "replanted"
+    shutil.copytree(SAMPLE, data)
+    _smallhaz(data)
+    a = pra.load_assessment(data, errors="collect")
+    shocks = risk.withhold_hazard_scores(risk.shock_scores(a, activity_id=SHOCKS), min_cell_size=K)
+    stresses = risk.withhold_hazard_scores(risk.stress_scores(a, activity_id=STRESSES), min_cell_size=K)
+    hidden = {**risk.withheld_by_measure(shocks), **risk.withheld_by_measure(stresses)}
+    assert ("SH07" in hidden["consequence"]) and ("SH08" in hidden["likelihood"]) and ("ST12" in hidden["severity"])
+    shutil.copytree(data, replanted)
+    _replant(replanted, [(h, m) for m, ids in hidden.items() for h in ids])
+    b = pra.load_assessment(replanted, errors="collect")
+    for hazard_type, activity in (("shock", SHOCKS), ("stress", STRESSES)):
+        before = risk.rater_agreement(a, hazard_type=hazard_type, activity_id=activity, hidden=hidden)
+        after = risk.rater_agreement(b, hazard_type=hazard_type, activity_id=activity, hidden=hidden)
+        pd.testing.assert_frame_equal(before, after)
+        # without leaving them out, alpha moves: the test can fail
+        assert not risk.rater_agreement(a, hazard_type=hazard_type, activity_id=activity)["alpha"].equals(
+            risk.rater_agreement(b, hazard_type=hazard_type, activity_id=activity)["alpha"])
 
 
 def test_the_sum_of_raters_stays_where_nothing_is_hidden(smallhaz2):

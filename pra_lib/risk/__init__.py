@@ -28,7 +28,8 @@ Where things are:
   :func:`withhold_shock_scores`; measures of few raters and hidden rows of every score
   table: :func:`withhold_hazard_scores`, :func:`publish_hazard_scores` (:func:`protect_hazard_scores` for
   a report that builds on it), :func:`publish_hazard_ranks` and
-  :func:`hidden_hazards` (what :func:`rank_intervals` and :func:`rater_agreement` leave out).
+  :func:`hidden_hazards` and :func:`withheld_by_measure` (what :func:`rank_intervals` and
+  :func:`rater_agreement` leave out).
 - :mod:`~pra_lib.risk.assets`: :func:`impact_matrix`, :func:`asset_exposure`,
   :func:`shock_reach`, :func:`assets_without_risk_path`, :func:`exposure_by`.
 - :mod:`~pra_lib.risk.stresses`: :func:`stress_scores`, :func:`compound_risk`,
@@ -81,6 +82,7 @@ from .shocks import (
     rating_counts,
     shock_scores,
     withheld_shock_groups,
+    withheld_by_measure,
     withhold_hazard_scores,
     withhold_shock_scores,
 )
@@ -124,6 +126,7 @@ __all__ = [
     "stress_scores",
     "stress_severity_figure",
     "withheld_shock_groups",
+    "withheld_by_measure",
     "withhold_hazard_scores",
     "withhold_shock_scores",
 ]

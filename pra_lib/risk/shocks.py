@@ -181,11 +181,13 @@ def rater_agreement(
         trend (trend is ordinal: improving < stable < worsening).
     activity_id, hazards
         As in :func:`shock_scores`.
-    hidden : list of str, optional
-        The hazards the report hides (:func:`hidden_hazards`). ``n_ratings`` of a measure
-        is the sum of the hazards' raters of it, so less the published hazards' it would
-        give the hidden ones' back: it is withheld (missing) for each measure that a hidden
-        hazard was rated on.
+    hidden : list of str or dict, optional
+        The hazards whose ratings the report withholds: a list for every measure, or
+        ``{measure: [hazard ids]}`` (:func:`withheld_by_measure` of the published score
+        table). They are left out of that measure's alpha and counts, so no published
+        statistic rests on their ratings: alpha over every hazard would move with a hidden
+        one's, and ``n_ratings``, the sum of the hazards' raters, less the published
+        hazards' would give its raters back.
 
     Returns
     -------
@@ -199,9 +201,11 @@ def rater_agreement(
     --------
     >>> ratings = pd.DataFrame({"respondent_id": ["a", "a", "b", "b", "c", "c"], "hazard_id": ["H1", "H2"] * 3,
     ...                         "likelihood": [5, 2, 4, 2, 5, 1], "consequence": [4, 3, 5, 2, 4, 1]})
-    >>> agreement = rater_agreement(ratings, hidden=["H2"])
+    >>> rater_agreement(ratings)[["measure", "n", "n_hazards", "n_ratings"]].values.tolist()
+    [['likelihood', 3, 2, 6], ['consequence', 3, 2, 6]]
+    >>> agreement = rater_agreement(ratings, hidden={"consequence": ["H2"]})
     >>> agreement[["measure", "n", "n_hazards", "n_ratings"]].values.tolist()
-    [['likelihood', 3, 2, nan], ['consequence', 3, 2, nan]]
+    [['likelihood', 3, 2, 6], ['consequence', 3, 1, 3]]
     """
     from ..stats import krippendorff_alpha
 
@@ -210,10 +214,11 @@ def rater_agreement(
     frame, ids, _ = _prepare(data, hazard_type=hazard_type, activity_id=activity_id, hazards=hazards)
     measures = ["likelihood", "consequence"] if hazard_type == "shock" else ["severity", "trend"]
     raters = sorted(frame["_rater"].unique().tolist()) if len(frame) else []
-    away = np.isin(np.asarray(ids, dtype=object), [str(h) for h in (hidden if hidden is not None else [])])
     rows = []
     for measure in measures:
-        grid = _matrix(frame, measure, raters, ids)
+        withheld = hidden.get(measure, []) if isinstance(hidden, dict) else (hidden if hidden is not None else [])
+        kept = ~np.isin(np.asarray(ids, dtype=object), [str(h) for h in withheld])
+        grid = _matrix(frame, measure, raters, ids)[:, kept]
         observed = ~np.isnan(grid)
         n_raters = int(observed.any(axis=1).sum())
         if n_raters < 2 or observed.sum() == 0:
@@ -229,8 +234,7 @@ def rater_agreement(
                 "reading": _reading(alpha),
                 "n": n_raters,
                 "n_hazards": int(observed.any(axis=0).sum()),
-                # Less the published hazards' raters, the sum would give the hidden ones' back.
-                "n_ratings": float("nan") if observed[:, away].any() else int(observed.sum()),
+                "n_ratings": int(observed.sum()),
             }
         )
     return pd.DataFrame(rows)
@@ -813,6 +817,37 @@ def hidden_hazards(data: pd.DataFrame, *, count: str | None = None) -> list[str]
     column = count if count is not None else "rank"
     values = pd.to_numeric(data[column], errors="coerce") if column in data else pd.Series(np.nan, index=data.index)
     return sorted(data.loc[values.isna().to_numpy(), "hazard_id"].astype(str).unique().tolist())
+
+
+def withheld_by_measure(data: pd.DataFrame) -> dict[str, list[str]]:
+    """Per measure, the hazards whose statistic of it a published score table does not give.
+
+    A hidden row, and a measure fewer than ``min_cell_size`` people gave
+    (:func:`withhold_hazard_scores`), publish no median: for ``hidden`` of
+    :func:`rater_agreement`, so that its alpha and counts leave their ratings out.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A published :func:`shock_scores` or :func:`pra_lib.risk.stress_scores` table
+        (overall, not by group).
+
+    Returns
+    -------
+    dict
+        ``{measure: sorted hazard ids}`` for each measure column of the table.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"hazard_id": ["SH01", "SH02"], "likelihood": [4.0, None], "consequence": [None, None]})
+    >>> withheld_by_measure(t)
+    {'likelihood': ['SH02'], 'consequence': ['SH01', 'SH02']}
+    """
+    out = {}
+    for measure in ("likelihood", "consequence", "severity", "trend"):
+        if measure in data:
+            out[measure] = sorted(data.loc[data[measure].isna().to_numpy(), "hazard_id"].astype(str).unique().tolist())
+    return out
 
 
 def publish_hazard_scores(report, data: pd.DataFrame, name: str, *, by: str | None = None, ties: str = "average", **options) -> pd.DataFrame:
