@@ -673,6 +673,15 @@ def test_executive_summary_names_a_tie_among_the_top_stresses(sample):
     assert f"{len(tied)} stresses at median severity {third:g}" in text
 
 
+def test_executive_summary_leaves_out_a_withheld_trend(sample):
+    # A trend withheld for its few raters (risk.withhold_hazard_scores) read "(severity 5, nan)".
+    stresses = risk.stress_scores(sample, activity_id="stresses_session")
+    top = stresses.sort_values("severity", ascending=False)["hazard"].iloc[0]
+    stresses.loc[stresses["hazard"] == top, "trend"] = np.nan
+    text = focus_areas.executive_summary(stresses=stresses, k=3)
+    assert top in text and "nan" not in text
+
+
 def test_executive_summary_names_a_tie_among_the_top_shocks(sample):
     shocks = risk.shock_scores(sample, activity_id="assets_shocks_workshop")
     compound = risk.compound_risk(shocks, risk.stress_scores(sample, activity_id="stresses_session"), sample)

@@ -279,3 +279,16 @@ def test_each_folded_table_is_named_by_its_first_columns(lang, show):
     nb.metadata["papermill"] = {"parameters": {"lang": lang}}
     summaries = [html.unescape(s) for s in re.findall(r'<details class="pra-detail"><summary>(.*?)</summary>', export_html(nb))]
     assert summaries == [f"{show}: Workshop table, Alpha, n, \u2026", f"{show}: Stakeholder group, Alpha & CI"]
+
+
+def test_warnings_stay_in_the_notebook_and_out_of_the_report():
+    # A hidden hazard made 04, 05 and 08 print Python warnings, with the library's file paths,
+    # into the published page ("/work/.../risk/assets.py:145: RuntimeWarning: shock(s) ...").
+    warning = "/srv/pra_lib/risk/assets.py:145: RuntimeWarning: shock(s) Flooding hit assets but have no risk score\n"
+    cell = nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("stream", name="stderr", text=warning),
+                                                   nbformat.v4.new_output("stream", name="stdout", text="printed for the reader\n")])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_markdown_cell("## A"), cell])
+    page = export_html(nb)
+    assert "printed for the reader" in page
+    assert "RuntimeWarning" not in page and "assets.py" not in page
+    assert nb.cells[2].outputs[0]["text"] == warning  # the analyst's notebook keeps it

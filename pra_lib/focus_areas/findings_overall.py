@@ -189,7 +189,10 @@ def executive_summary(
         s = s.sort_values(["_v", "share_worsening"] if "share_worsening" in s else ["_v"], ascending=False)
         # a tie at the k-th severity is named in full, not cut by the order of the table
         shown = s[s["_v"] >= s["_v"].iloc[min(k, len(s)) - 1]]
-        parts = [f"{x['hazard']} ({tr('synthesis.exec.severity', severity=_fmt(x['_v']))}, {term(x['trend'], 'trend')})" if "trend" in x else f"{x['hazard']} ({_fmt(x['_v'])})" for _, x in shown.iterrows()]
+        parts = [f"{x['hazard']} ({tr('synthesis.exec.severity', severity=_fmt(x['_v']))}, {term(x['trend'], 'trend')})" if isinstance(x.get("trend"), str)
+                 # a trend withheld for its few raters is left out, not written "nan"
+                 else f"{x['hazard']} ({tr('synthesis.exec.severity', severity=_fmt(x['_v']))})" if "trend" in x else f"{x['hazard']} ({_fmt(x['_v'])})"
+                 for _, x in shown.iterrows()]
         text = tr("synthesis.exec.top_stresses", items="; ".join(parts))
         ties = shown.groupby("_v").size()
         ties = ties[ties > 1]

@@ -148,7 +148,9 @@ def reading_order(nb, *, show_table: str = "Show table"):
     what the setup cells print, such as a note on small cells). Cells tagged ``findings``
     follow it, in their own order, then a marker for the table of contents, then every
     other cell in notebook order. Cells tagged ``detail`` are marked to be folded under
-    ``show_table``. The notebook passed in is not changed.
+    ``show_table``. Python's warnings and other text written to stderr are left out: they
+    are diagnostics for the analyst, who finds them in the executed notebook, and a report
+    says what its data lack in sentences of its own. The notebook passed in is not changed.
 
     Examples
     --------
@@ -162,6 +164,9 @@ def reading_order(nb, *, show_table: str = "Show table"):
 
     nb = copy.deepcopy(nb)
     cells = list(nb.cells)
+    for cell in cells:
+        if cell.get("outputs"):
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
     first_section = next((i for i, c in enumerate(cells) if _starts_section(c) or FINDINGS_TAG in _tags(c)), len(cells))
     head, rest = cells[:first_section], cells[first_section:]
     findings = [c for c in rest if FINDINGS_TAG in _tags(c)]
