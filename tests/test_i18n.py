@@ -534,3 +534,14 @@ def test_figure_numbers_already_in_indonesian_are_left_alone():
         assert _localised("Bobot: 1.000 pengambilan Dirichlet", whole=True) == "Bobot: 1.000 pengambilan Dirichlet"
         assert _localised("rata-rata 2,16", whole=False) == "rata-rata 2,16"
         assert _localised("1,000 runs", whole=False) == "1.000 runs"
+
+
+@pytest.mark.parametrize("lang, scope, column", [("en", "by stakeholder group", "Perception weakness"), ("id", "per kelompok pemangku kepentingan", "Kelemahan persepsi")])
+def test_tables_show_no_machine_names_as_values(lang, scope, column):
+    # 07's consensus table showed its scope as "stakeholder_group" and 06's correlations their
+    # columns as "perception_weakness"; the tables keep the keys, the display shows words.
+    frame = pd.DataFrame({"scope": ["all participants", "stakeholder_group"], "column_a": ["perception_weakness", "linked_risk"], "rho": [0.5, 0.1]})
+    with i18n.language(lang):
+        shown = i18n.displayed(frame)
+    assert shown.iloc[1, 0] == scope and shown.iloc[0, 1] == column
+    assert frame["scope"].tolist() == ["all participants", "stakeholder_group"]

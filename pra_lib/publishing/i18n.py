@@ -734,6 +734,13 @@ VALUE_VOCABULARY = {
 }
 
 
+#: Columns whose values name a column of the data (an evidence column): shown by that
+#: column's header, as the reader sees it at the head of a table.
+COLUMN_NAME_VALUES = ("column_a", "column_b")
+#: Columns whose values are vocabulary keys in every language (the tables keep the key).
+KEYED_VALUES = {"scope": "scope"}
+
+
 def _display_value(value, kind: str | None):
     import numpy as np
 
@@ -763,11 +770,18 @@ def displayed(frame):
     out = frame.rename(columns=_display_name)
     out.columns = out.columns.set_names([_display_name(n) for n in out.columns.names])
     out.index = out.index.set_names([_display_name(n) for n in out.index.names])
+    for j, column in enumerate(frame.columns):
+        if column in COLUMN_NAME_VALUES:
+            out.isetitem(j, frame.iloc[:, j].map(_display_name).astype(object))
+        elif column in KEYED_VALUES:
+            out.isetitem(j, frame.iloc[:, j].map(lambda v, kind=KEYED_VALUES[column]: term(v, kind)).astype(object))
     if _current == "id":
         # Vocabulary values, yes/no and 'suppressed' in the report language (by position, so
         # that repeated column names are no problem).
         for j, column in enumerate(frame.columns):
             values = frame.iloc[:, j]
+            if column in COLUMN_NAME_VALUES or column in KEYED_VALUES:
+                continue
             if is_bool_dtype(values) or is_object_dtype(values) or is_string_dtype(values):
                 kind = VALUE_VOCABULARY.get(column) if isinstance(column, str) else None
                 out.isetitem(j, values.map(lambda v, kind=kind: _display_value(v, kind)).astype(object))

@@ -61,7 +61,7 @@ KEYWORDS = ("t", "tr", "english", "cell_label")
 #: ``en/pra.po`` matching a pattern, so that extraction never retires them. Add a line here
 #: when code builds keys another way.
 _VOCABULARY = ("agreement", "aspect", "asset_category", "band", "basis", "change", "channel", "consequence", "estimate", "kind",
-               "likelihood", "measure", "performance", "quadrant", "reading", "reason", "role", "stakeholder_group", "status",
+               "likelihood", "measure", "performance", "quadrant", "reading", "reason", "role", "scope", "stakeholder_group", "status",
                "strength", "trend", "valence")
 DYNAMIC_KEYS: dict[str, str] = {
     "col.*": "table headers: i18n.header(column) looks up col.<column>",
