@@ -564,7 +564,10 @@ def test_a_lone_withheld_focus_area_is_not_the_groups_total_minus_its_published_
         assert rows["mean_rank"].isna().sum() != 1, f"{fa}: one withheld group is the area's mean rank minus the others"
     gov = out[out["stakeholder_group"] == "government"].set_index("focus_area_id")
     assert pd.isna(gov.loc["FA2", "mean_rank"]) and out.attrs["answers_withheld"][out.index[(out["stakeholder_group"] == "government") & (out["focus_area_id"] == "FA2")][0]] == "complementary"
-    assert out["answers_withheld"].sum() == 4, "a 2 x 2 rectangle: no more withheld than needed"
+    # A 2 x 2 rectangle left the withheld cells to the row totals, which the other focus areas'
+    # small totals pinned (a review: at least 9 of 11 hidden people ranked FA1 first): a group
+    # with a withheld focus area has all of them withheld.
+    assert out["answers_withheld"].sum() == 8, "both groups, whole"
     assert out["n_ranked"].tolist() == [12] * 8, "the n's stay published"
 
 
@@ -575,23 +578,27 @@ def test_protect_rank_totals_marks_the_added_cells_complementary_and_keeps_the_i
                                                             withheld_as=["primary", "", "", "complementary", "", ""])
     before = groups.copy()
     out = sem.protect_rank_totals(groups, table=table)
-    # gov adds its smallest (FA2, 7); com then prefers FA2, already withheld in gov, over its smaller FA3
-    assert out["withheld_as"].tolist() == ["primary", "complementary", "", "complementary", "complementary", ""]
+    # a group with a withheld focus area has them all withheld (their totals are known)
+    assert out["withheld_as"].tolist() == ["primary", "complementary", "complementary", "complementary", "complementary", "complementary"]
     pd.testing.assert_frame_equal(groups, before)
 
 
 def test_published_ranks_of_a_group_with_withheld_areas_do_not_count_them():
-    """The gaps in a group's ranks told how many withheld focus areas came above each published one."""
+    """The gaps in a group's ranks told how many withheld focus areas came above each published
+    one; a group's ranks are now published whole or not at all, so no gap is left."""
     votes = _one_area_ranked_alike()
     out = sem.withhold_ranks(sem.seminar_ranking(votes, by="stakeholder_group"), _decided(votes), data=votes)
+    whole = 0
     for group, rows in out.groupby("stakeholder_group"):
         shown = rows[rows["rank"].notna()]
-        assert len(shown) >= 1
-        expected = shown["mean_rank"].round(9).rank(method="min").astype(int).tolist()
-        assert shown["rank"].astype(int).tolist() == expected, f"{group}: published areas ranked among themselves"
-        assert shown["rank"].min() == 1
-    gov = out[out["stakeholder_group"] == "government"]
-    assert gov["rank"].dropna().astype(int).tolist() == [1, 1], "FA3 and FA4 tie at mean rank 3, ranked 1 among the published (was 2)"
+        assert len(shown) in (0, len(rows)), f"{group}: part of its ranks withheld"
+        if len(shown):
+            whole += 1
+            expected = shown["mean_rank"].round(9).rank(method="min").astype(int).tolist()
+            assert shown["rank"].astype(int).tolist() == expected and shown["rank"].min() == 1, group
+    assert out["rank"].isna().any(), "the case withholds a group"
+    # the ranks of a group with a withheld area are withheld with it: none is ranked among the published
+    assert out.loc[out["stakeholder_group"] == "government", "rank"].isna().all()
 
 
 # --- Kendall's W over all participants with a group's ranks withheld (issue 11) ---------------

@@ -552,3 +552,57 @@ def test_seed_37s_seminar_report_no_longer_gives_the_hidden_groups_support_back(
     ranking = pd.read_csv(tables / "seminar_ranking_by_group.csv")
     shown = ranking[ranking["mean_rank"].notna()]
     assert set(shown["stakeholder_group"]) <= {"community"} and len(shown) != len(everyone) - 1  # never one withheld alone
+
+
+def _pool_first_places_bounds(votes, ranks, *, area: str, pool: set) -> tuple[float, float]:
+    """The attacker's bounds on the pool's first places in ``area``, by linear programming over the
+    first-place counts: everyone's per focus area (``seminar_ranking``), the groups' published
+    ``share_first`` x ``n_ranked``, one first place per person (complete ballots)."""
+    from scipy.optimize import linprog
+
+    everyone = seminar.seminar_ranking(votes).set_index("focus_area_id")
+    areas = sorted(everyone.index)
+    firsts = {fa: round(float(everyone.at[fa, "share_first"]) * int(everyone.at[fa, "n_ranked"])) for fa in areas}
+    sizes = votes.drop_duplicates("respondent_id").groupby("stakeholder_group").size().to_dict()
+    known = {}
+    for r in ranks.itertuples():
+        if r.stakeholder_group not in pool and not pd.isna(r.share_first):
+            known[(r.stakeholder_group, r.focus_area_id)] = round(float(r.share_first) * int(r.n_ranked))
+    units = ["POOL", *sorted(g for g in sizes if g not in pool)]
+    n = {"POOL": sum(sizes[g] for g in pool), **{g: sizes[g] for g in units[1:]}}
+    index = {(u, fa): i for i, (u, fa) in enumerate((u, fa) for u in units for fa in areas)}
+    rows, rhs = [], []
+    for fa in areas:  # a focus area's first places add up to everyone's
+        row = np.zeros(len(index)); row[[index[(u, fa)] for u in units]] = 1; rows.append(row); rhs.append(firsts[fa])
+    for u in units:  # each person puts one focus area first
+        row = np.zeros(len(index)); row[[index[(u, fa)] for fa in areas]] = 1; rows.append(row); rhs.append(n[u])
+    for key, value in known.items():
+        row = np.zeros(len(index)); row[index[key]] = 1; rows.append(row); rhs.append(value)
+    bounds = [(0, n[u]) for u, fa in index]
+    target = np.zeros(len(index)); target[index[("POOL", area)]] = 1
+    low = linprog(target, A_eq=np.array(rows), b_eq=rhs, bounds=bounds).fun
+    high = -linprog(-target, A_eq=np.array(rows), b_eq=rhs, bounds=bounds).fun
+    return low, high
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_a_pool_that_put_one_area_first_is_not_pinned_by_the_groups_first_places():
+    # A review held a group's first places in the focus areas its rectangle of withheld cells left
+    # published: with each person putting one area first, they pinned at least 9 of the 11 hidden
+    # people's first places to FA1 (truth 11). A group with a withheld focus area now has all of
+    # its ranks withheld.
+    votes = _pool_votes()  # the plan's 7 people all put FA1 first
+    withheld = seminar.seminar_withholding(votes, min_cell_size=5)
+    ranks = seminar.group_tables(votes, withheld=withheld, n_resamples=50, seed=1, hidden=POOL_PLAN)["seminar_ranking_by_group"]
+    pool = set(POOL_PLAN)
+    low, high = _pool_first_places_bounds(votes, ranks, area="FA1", pool=pool)
+    assert high == pytest.approx(7) and low <= 7 - 5 + 1e-9, (low, high)  # min_cell_size of them left free
+    # Control: with the withheld group's other first places published (a rectangle of two), the pool is pinned
+    leaky = ranks.copy()
+    truth = seminar.seminar_ranking(votes, by="stakeholder_group").set_index(["stakeholder_group", "focus_area_id"])["share_first"]
+    withheld_group = leaky.loc[leaky["share_first"].isna() & ~leaky["stakeholder_group"].isin(pool), "stakeholder_group"].unique()
+    assert len(withheld_group)
+    for i, r in leaky.iterrows():
+        if r.stakeholder_group in withheld_group and r.focus_area_id != "FA1" and r.focus_area_id != "FA2":
+            leaky.at[i, "share_first"] = truth[(r.stakeholder_group, r.focus_area_id)]
+    assert _pool_first_places_bounds(votes, leaky, area="FA1", pool=pool)[0] > 7 - 5

@@ -171,12 +171,14 @@ def protect_rank_totals(groups: pd.DataFrame, *, table: pd.DataFrame) -> pd.Data
     ``k(k+1)/2``, its Borda counts to ``n k(k-1)/2`` and its shares first to 1; and a focus
     area's mean rank over all participants is the ``n``-weighted mean of the groups' ones.
     So a withheld focus area that is alone in its group, or a withheld group that is alone
-    in its focus area, is the total minus the published ones. Until no withheld cell is
-    alone in its group or its focus area, the published cell beside it whose withholding
-    tells least is withheld too: preferring one whose other side already has a withheld
-    cell (so that no new cell is left alone there), then the one with the fewest rankers,
-    then the metadata order. Such cells are ``complementary``. With incomplete ballots the totals
-    are not fixed, but the same cells are withheld.
+    in its focus area, is the total minus the published ones; and a group's published
+    focus areas narrow its withheld ones through those totals even when two are withheld.
+    So a group with a withheld focus area has every focus area withheld, and until no
+    withheld cell is alone in its focus area, the published cell beside it whose
+    withholding tells least is withheld too: preferring one whose group already has a
+    withheld cell, then the one with the fewest rankers, then the metadata order. Such
+    cells are ``complementary``. With incomplete ballots the totals are not fixed, but the
+    same cells are withheld.
 
     Parameters
     ----------
@@ -199,7 +201,7 @@ def protect_rank_totals(groups: pd.DataFrame, *, table: pd.DataFrame) -> pd.Data
     >>> groups = table.rename(columns={"n_ranked": "n"}).assign(answers_withheld=[True, False, False],
     ...                                                          withheld_as=["primary", "", ""])
     >>> protect_rank_totals(groups, table=table)["withheld_as"].tolist()
-    ['primary', 'complementary', '']
+    ['primary', 'complementary', 'complementary']
     """
     out = groups.reset_index(drop=True).copy()
     by = [c for c in out.columns if c not in ("focus_area_id", "n", "answers_withheld", "withheld_as")]
@@ -218,6 +220,17 @@ def protect_rank_totals(groups: pd.DataFrame, *, table: pd.DataFrame) -> pd.Data
     changed = True
     while changed:
         changed = False
+        if by:
+            # A group with one withheld focus area has all its ranks withheld: two withheld
+            # cells in a row are not enough, as each person puts one focus area first and its
+            # shares first and mean ranks add up to known totals. Where the other focus areas'
+            # totals are small (everyone's first places less the published groups': 2), they
+            # pinned the withheld ones (at least 9 of 11 hidden people ranked FA1 first).
+            for value in pd.unique(row):
+                here = (row == value) & ranked
+                fill = here & ~hidden
+                if (hidden & here).any() and fill.any():
+                    hidden[fill], why[fill], changed = True, "complementary", True
         for line, other in sides:
             for value in pd.unique(line):
                 here = (line == value) & ranked
