@@ -224,3 +224,20 @@ def test_a_suppressed_code_has_no_bar_and_is_named_suppressed(sample, lang):
     legend = [text.get_text() for text in ax.get_legend().get_texts()]
     assert i18n.t("synthesis.fig.heat.legend_withheld") in legend
     assert not _outside_the_figure(fig), _outside_the_figure(fig)
+
+
+def test_a_group_whose_rated_shocks_are_all_hidden_is_not_labelled_n_0():
+    # A review saw 04's scores-by-group heatmap label the private sector "n = 0" (8 people): its
+    # shocks' rows were all hidden and only its zeros (shocks it did not rate) were published.
+    import matplotlib.pyplot as plt
+
+    from pra_lib import risk
+    from pra_lib.publishing.i18n import t
+
+    groups = pd.DataFrame({"group_label": ["Government"] * 2 + ["Private sector"] * 2, "hazard": ["Flooding", "Fire"] * 2,
+                           "score": [16.0, 9.0, np.nan, np.nan], "n": [40.0, 40.0, np.nan, 0.0]})
+    fig = risk.group_scores_figure(groups)
+    labels = [tick.get_text() for tick in fig.axes[0].get_xticklabels()]
+    plt.close(fig)
+    assert t("common.n_equals", n=40) in labels[0]
+    assert t("common.n_equals", n=0) not in labels[1] and t("common.suppressed") in labels[1], labels

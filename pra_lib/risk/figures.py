@@ -266,6 +266,8 @@ def group_scores_figure(groups: pd.DataFrame, *, title: str | None = None):
     order_g = list(dict.fromkeys(data[key]))
     grid = data.pivot_table(index="hazard", columns=key, values="score", aggfunc="first", dropna=False).reindex(index=order_h, columns=order_g)
     n_max = data.groupby(key, sort=False)["n"].max()
+    # a group whose rated shocks are all hidden publishes only its zeros: its n is not 0
+    n_max[(n_max == 0) & data["n"].isna().groupby(data[key], sort=False).any()] = np.nan
     fig, ax = plt.subplots(figsize=(1.9 * len(order_g) + 4, 0.5 * len(order_h) + 2.2))
     sns.heatmap(grid, annot=True, fmt=".3g", cmap="OrRd", vmin=0, vmax=MAX_SCORE, linewidths=0.5, ax=ax,
                 cbar_kws={"label": tr("risk.fig.groups.cbar")})
