@@ -66,7 +66,7 @@ CHAPTER_ORDER_EXCEPTIONS = {
 PLOTTING = {"matplotlib", "seaborn"}
 I18N = "pra_lib.publishing.i18n"
 PLOTS = "pra_lib.publishing.plots"
-I18N_LABELS = {"pick", "pick_all", "goal_label", "dimension_label", "cell_label", "english", "get_language"}
+I18N_LABELS = {"pick", "pick_all", "goal_label", "dimension_label", "cell_label", "english", "get_language", "format_number"}
 MAX_LINES = 1000
 
 
