@@ -278,3 +278,16 @@ def test_a_missing_value_of_a_text_column_is_aligned_as_text():
     text = table_html(frame)
     classes = re.findall(r'<td [^>]*class="([^"]*)"', text)
     assert [c.split()[-1] for c in classes] == ["text", "text", "num", "text", "text", "num"]
+
+
+@pytest.mark.parametrize("lang, scope, column", [("en", "by stakeholder group", "Perception weakness"), ("id", "per kelompok pemangku kepentingan", "Kelemahan persepsi")])
+def test_the_report_shows_no_machine_names_as_values(lang, scope, column):
+    # 07's Kendall's W table showed its scope as "stakeholder_group" and 06's correlations their
+    # evidence as "perception_weakness" in the HTML of both languages.
+    from pra_lib.publishing import i18n
+
+    frame = pd.DataFrame({"scope": ["all participants", "stakeholder_group"], "column_a": ["perception_weakness", "linked_risk"], "rho": [0.5, 0.1]})
+    with i18n.language(lang):
+        page = table_html(frame, css=False)
+    assert scope in page and column in page
+    assert "stakeholder_group" not in page and "perception_weakness" not in page

@@ -81,11 +81,12 @@ _LABEL_OF = {"stakeholder_group": "group_label", "group_a": "label_a", "group_b"
              "activity_id": "title", "area": "area_name"}
 # Columns whose values name other columns ("between": "stakeholder_group"): shown as headers,
 # of the label column where the named column holds ids.
-_NAMING_COLUMNS = {"between", "variable"}
+_NAMING_COLUMNS = {"between", "variable", "column_a", "column_b"}
 _READER_NAME = {"stakeholder_group": "group_label"}
 # Columns of machine values named in the catalogue under a key prefix of their own: the
-# p-value adjustment ("holm" is shown "Holm").
-_VALUE_KEYS = {"p_adjust": "seminar.adjust"}
+# p-value adjustment ("holm" is shown "Holm"), the scope of a row ("stakeholder_group" is
+# shown "by stakeholder group").
+_VALUE_KEYS = {"p_adjust": "seminar.adjust", "scope": "scope"}
 _COUNT_NAMES = {"n", "k", "count", "dof", "family_size", "iterations", "top_k", "n_runs", "members_count"}
 _PLAIN_NAMES = {"year", "date", "seed"}
 _P_VALUE = re.compile(r"^(p|p_?value)(_adj|_adjusted)?$|^pvalue")
